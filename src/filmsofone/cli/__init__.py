@@ -1,0 +1,82 @@
+"""The `filmsofone` command line: typer, one module per command group.
+
+Every command is a thin wrapper over a library function. A `UserError` prints one line and exits 2;
+`--verbose` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..errors import UserError
+from .context import err_console, state
+
+app = typer.Typer(
+    name="filmsofone",
+    help="Personal cinema from the books you love: import a book, edit its cast bible, "
+    "generate one scene at a time, watch your private film.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _global_options(
+    workspace: Optional[Path] = typer.Option(
+        None, "--workspace", "-w", envvar="FILMSOFONE_WORKSPACE",
+        help="Workspace folder (books/, casts/, projects/). Default: the current directory.",
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show details and tracebacks."),
+) -> None:
+    state.workspace_arg = workspace
+    state.verbose = verbose
+
+
+def _register_commands() -> None:
+    from . import books, cast, demo, export, generate, plan, watch  # noqa: F401  (each registers on `app`)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `filmsofone` console script."""
+    _register_commands()
+    try:
+        app(args=argv, standalone_mode=False)
+    except UserError as exc:
+        _fail(exc)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        err_console.print("interrupted; finished work is kept, run the command again to resume")
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors and real bugs
+        _handle_other(exc)
+
+
+def _fail(exc: UserError) -> None:
+    if state.verbose:
+        err_console.print_exception()
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    sys.exit(exc.exit_code)
+
+
+def _handle_other(exc: Exception) -> None:
+    """Usage errors (typer vendors click, so match by shape) exit 2; real bugs exit 1."""
+    if isinstance(exc, typer.Abort):
+        err_console.print("aborted")
+        sys.exit(1)
+    if isinstance(exc, typer.Exit):
+        sys.exit(exc.exit_code)
+    if hasattr(exc, "format_message"):
+        hint = " (see --help)" if getattr(exc, "exit_code", 1) == 2 else ""
+        err_console.print(f"[bold red]error:[/] {exc.format_message()}{hint}", highlight=False, soft_wrap=True)
+        sys.exit(getattr(exc, "exit_code", 2))
+    if state.verbose:
+        raise exc
+    err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (run with --verbose for details)",
+                      highlight=False, soft_wrap=True)
+    sys.exit(1)

@@ -1,0 +1,28 @@
+"""Rich progress bars for the library's `progress(label, done, total)` callbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Callable
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .context import err_console
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@contextmanager
+def progress_bar() -> Iterator[ProgressCallback]:
+    """Yield a callback that drives one bar per label (shown on stderr, hidden when not a terminal)."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=False) as bars:
+        tasks: dict[str, int] = {}
+
+        def update(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = bars.add_task(label, total=max(total, 1))
+            bars.update(tasks[label], completed=done, total=max(total, 1))
+
+        yield update

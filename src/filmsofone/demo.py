@@ -1,0 +1,36 @@
+"""`filmsofone demo`: the bundled sample book, imported, planned, generated offline and cut into a film."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from .workspace import Workspace
+
+SAMPLE_SLUG = "the-lantern-keepers"
+ProgressCallback = Callable[[str, int, int], None]
+
+
+def sample_book_path() -> Path:
+    """The bundled sample novella (an original text written for this project)."""
+    return Path(str(resources.files("filmsofone") / "samples" / f"{SAMPLE_SLUG}.txt"))
+
+
+def run_demo(root: Path | None = None, *, progress: ProgressCallback | None = None) -> Path:
+    """Make the whole sample film in workspace `root` (a new temporary folder when None); return its path."""
+    from .assemble import cut_film
+    from .books import import_book
+    from .generate import generate_scenes
+    from .plan import plan_book
+
+    ws = Workspace(Path(root).resolve() if root else Path(tempfile.mkdtemp(prefix="filmsofone-demo-"))).ensure()
+    book = ws.books_dir / sample_book_path().name
+    if not book.exists():
+        shutil.copyfile(sample_book_path(), book)
+    analysis = import_book(ws, book, slug=SAMPLE_SLUG, progress=progress)
+    plan_book(ws, SAMPLE_SLUG, progress=progress)
+    generate_scenes(ws, SAMPLE_SLUG, [scene.id for scene in analysis.scenes], backend="animatic", progress=progress)
+    return cut_film(ws, SAMPLE_SLUG, progress=progress)

@@ -1,0 +1,115 @@
+"""Where everything lives.
+
+A workspace is a folder holding:
+
+- `books/`    source novels (the user's files),
+- `casts/`    one human-edited cast bible per book: `casts/<slug>.yaml` (+ `casts/<slug>/` for images),
+- `projects/` one folder per book: `projects/<slug>/` with the SQLite database, clips, cuts and caches.
+
+The default workspace is the current directory; `--workspace DIR` or `FILMSOFONE_WORKSPACE` override it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+WORKSPACE_ENV = "FILMSOFONE_WORKSPACE"
+_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(name: str) -> str:
+    """'The Lantern Keepers.txt' -> 'the-lantern-keepers'."""
+    stem = Path(name).stem if "." in name and "/" not in name else name
+    slug = _SLUG_RE.sub("-", stem.lower()).strip("-")
+    return slug or "book"
+
+
+@dataclass(frozen=True)
+class Project:
+    """The files of one book inside a workspace."""
+
+    root: Path
+    slug: str
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / "filmsofone.db"
+
+    @property
+    def clips_dir(self) -> Path:
+        return self.root / "clips"
+
+    @property
+    def cuts_dir(self) -> Path:
+        return self.root / "cuts"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def text_path(self) -> Path:
+        """The book's decoded text, exactly as the analysis offsets index it."""
+        return self.root / "book.txt"
+
+    @property
+    def film_path(self) -> Path:
+        return self.cuts_dir / f"{self.slug}.mp4"
+
+    def ensure(self) -> "Project":
+        for folder in (self.root, self.clips_dir, self.cuts_dir, self.cache_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A folder with books/, casts/ and projects/."""
+
+    root: Path
+
+    @classmethod
+    def resolve(cls, path: str | Path | None = None) -> "Workspace":
+        """The workspace at `path`, else $FILMSOFONE_WORKSPACE, else the current directory."""
+        chosen = path or os.environ.get(WORKSPACE_ENV) or Path.cwd()
+        return cls(Path(chosen).expanduser().resolve())
+
+    @property
+    def books_dir(self) -> Path:
+        return self.root / "books"
+
+    @property
+    def casts_dir(self) -> Path:
+        return self.root / "casts"
+
+    @property
+    def projects_dir(self) -> Path:
+        return self.root / "projects"
+
+    @property
+    def templates_dir(self) -> Path:
+        """User overrides of the packaged prompt templates."""
+        return self.root / "templates"
+
+    def ensure(self) -> "Workspace":
+        for folder in (self.books_dir, self.casts_dir, self.projects_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def project(self, slug: str) -> Project:
+        return Project(self.projects_dir / slug, slug)
+
+    def bible_path(self, slug: str) -> Path:
+        return self.casts_dir / f"{slug}.yaml"
+
+    def bible_assets_dir(self, slug: str) -> Path:
+        return self.casts_dir / slug
+
+    def slugs(self) -> list[str]:
+        """Slugs of the books imported into this workspace."""
+        if not self.projects_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.projects_dir.iterdir() if (p / "filmsofone.db").is_file())
