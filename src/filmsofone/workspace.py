@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,8 @@ _SLUG_RE = re.compile(r"[^a-z0-9]+")
 def slugify(name: str) -> str:
     """'The Lantern Keepers.txt' -> 'the-lantern-keepers'."""
     stem = Path(name).stem if "." in name and "/" not in name else name
-    slug = _SLUG_RE.sub("-", stem.lower()).strip("-")
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = _SLUG_RE.sub("-", ascii_stem.lower()).strip("-")
     return slug or "book"
 
 
