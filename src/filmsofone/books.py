@@ -26,13 +26,13 @@ def import_book(
 
     Nothing is written until the analysis has succeeded; a failure while storing leaves no new project.
     """
+    path = Path(path)
+    if not path.exists():
+        raise BadInput(f"no such file: {path}", "check the path, or put the book in books/")
     from .analysis import analyze
     from .bible import seed_bible
     from .ingest import read_book
 
-    path = Path(path)
-    if not path.exists():
-        raise BadInput(f"no such file: {path}", "check the path, or put the book in books/")
     slug = slugify(slug or path.name)
     book = read_book(path)
     title = title or book.title or path.stem.replace("-", " ").replace("_", " ").title()

@@ -1,0 +1,5 @@
+"""`python -m filmsofone` runs the command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""The command line's contract for user mistakes: one line naming the problem and the fix, exit 2."""
+
+import subprocess
+import sys
+
+import pytest
+
+from filmsofone.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(argv))
+        raise SystemExit(0)
+    out, err = capsys.readouterr()
+    return exit_info.value.code, out, err
+
+
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["show", "no-such-book"], "no imported book 'no-such-book'"),
+        (["import", "does/not/exist.txt"], "no such file"),
+        (["bogus-command"], "No such command"),
+        (["show"], "Missing argument"),
+        (["export", "x", "--format", "docx"], "unknown export format 'docx'"),
+    ],
+)
+def test_user_mistakes_exit_2_with_one_line(capsys, ws, argv, needle):
+    code, out, err = run(capsys, "--workspace", str(ws.root), *argv)
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert needle in lines[0]
+    assert "Traceback" not in err + out
+
+
+def test_unknown_slug_lists_known_books(capsys, ws):
+    (ws.project("other").ensure().db_path).write_bytes(b"")
+    code, _, err = run(capsys, "--workspace", str(ws.root), "show", "nope")
+    assert code == 2 and "imported books: other" in err
+
+
+def test_books_on_empty_workspace(capsys, ws):
+    code, out, _ = run(capsys, "--workspace", str(ws.root), "books")
+    assert code == 0 and "no books yet" in out
+
+
+def test_console_script_entry_point(ws):
+    done = subprocess.run([sys.executable, "-m", "filmsofone", "--workspace", str(ws.root), "show", "x"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "no imported book 'x'" in done.stderr
