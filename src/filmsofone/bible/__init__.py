@@ -1,0 +1,50 @@
+"""The cast bible: how every character, place and object looks, fixed once for the whole film.
+
+It lives in `casts/<slug>.yaml` (images under `casts/<slug>/`), is seeded from the analysis at import,
+edited by hand, merged three-way on re-import, and read by the prompts through `identity_text`,
+`look_text`, `palette` and `seed_for`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import BibleError
+from ..workspace import Workspace
+from .model import CastBible, CharacterLook, Hint, Light, LoRA, ModelHints, Prop, SettingLook, Style, Wardrobe
+from .seed import bible_from_analysis, build_bible, seed_bible, seed_bible_with_report
+from .text import identity_text, look_text, palette, seed_for
+from .yamlio import read_document, validate_document
+
+__all__ = [
+    "BibleError",
+    "CastBible",
+    "CharacterLook",
+    "Hint",
+    "Light",
+    "LoRA",
+    "ModelHints",
+    "Prop",
+    "SettingLook",
+    "Style",
+    "Wardrobe",
+    "build_bible",
+    "identity_text",
+    "load_bible",
+    "look_text",
+    "palette",
+    "seed_bible",
+    "seed_bible_with_report",
+    "seed_for",
+]
+
+
+def load_bible(ws: Workspace, slug: str) -> CastBible:
+    """The validated bible of `slug`; seeded from the stored analysis when the file is missing.
+
+    Raises BibleError with file:line:column when the file is invalid.
+    """
+    path: Path = ws.bible_path(slug)
+    if not path.exists():
+        return bible_from_analysis(ws, slug)
+    return validate_document(read_document(path), path)

@@ -1,0 +1,126 @@
+"""Appearance hints: phrases of the book that describe how a character looks, with their offsets.
+
+For every sentence that mentions a character (by any alias), phrases such as "a tall, dark young man",
+"her grey eyes" or "with a red beard" are picked out by pattern; each is given to the character whose
+mention is nearest in the sentence ("his"/"her" only to a character of that gender, when known).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..models import Character
+from .model import Hint
+
+MAX_HINTS = 12
+
+APPEARANCE_WORDS = frozenset(
+    """
+    tall short little small large big huge tiny stout fat plump thin slender slim lean lanky gaunt slight
+    broad stocky burly portly heavy strong powerful frail delicate graceful elegant awkward stooping bent
+    young younger old older elderly aged middle-aged youthful boyish girlish venerable wrinkled withered
+    dark fair pale blonde blond brunette swarthy sallow ruddy rosy florid tanned sunburnt freckled
+    grey gray white black brown red auburn golden yellow sandy silver silvery chestnut ginger raven flaxen
+    blue green hazel bright dull piercing deep-set sunken
+    handsome pretty beautiful lovely plain ugly homely comely striking good-looking ill-favoured
+    bald curly curling wavy straight long cropped close-cropped bushy shaggy thick thin grizzled unkempt
+    neat shabby ragged tattered elegant smart well-dressed ill-dressed threadbare faded dirty clean
+    bearded clean-shaven whiskered moustached spectacled one-eyed lame hunchbacked wooden
+    """.split()
+)
+
+BODY_WORDS = (
+    "man men woman women girl girls boy boys lady ladies gentleman gentlemen fellow child creature person "
+    "figure face eyes eye hair beard moustache mustache whiskers complexion cheeks cheek lips brow forehead "
+    "nose mouth chin skin features hands frame shoulders head curls locks teeth "
+    "dress gown coat hat bonnet cloak shawl suit waistcoat jacket spectacles boots apron uniform veil"
+).split()
+
+_NOUN = "|".join(sorted(BODY_WORDS, key=len, reverse=True))
+_PHRASE_RE = re.compile(
+    rf"\b(?P<det>an?|his|her|with|in)\s+(?P<mods>(?:[A-Za-z'-]+,?\s+){{0,4}}?)(?P<noun>{_NOUN})\b",
+    re.IGNORECASE,
+)
+
+
+def find_hints(text: str, characters: Iterable[Character], *, limit: int = MAX_HINTS) -> dict[str, list[Hint]]:
+    """Appearance phrases per character id, in order of appearance in the book (at most `limit` each)."""
+    characters = list(characters)
+    alias_re, owners = _alias_pattern(characters)
+    hints: dict[str, list[Hint]] = {c.id: [] for c in characters}
+    if alias_re is None:
+        return hints
+    genders = {c.id: c.gender for c in characters}
+    seen: dict[str, set[str]] = {c.id: set() for c in characters}
+    for start, end in _sentences_with_mentions(text, alias_re):
+        sentence = text[start:end]
+        mentions = [(start + m.start(), owners[m.group(0).casefold()]) for m in alias_re.finditer(sentence)]
+        for match in _PHRASE_RE.finditer(sentence):
+            if not _describes_appearance(match):
+                continue
+            offset = start + match.start()
+            owner = _nearest_owner(offset, mentions, match.group("det").lower(), genders)
+            if owner is None or len(hints[owner]) >= limit:
+                continue
+            phrase = " ".join(match.group(0).split())
+            if phrase.casefold() in seen[owner]:
+                continue
+            seen[owner].add(phrase.casefold())
+            hints[owner].append(Hint(text=phrase, start=offset, end=offset + len(match.group(0))))
+    return hints
+
+
+def _alias_pattern(characters: list[Character]) -> tuple[re.Pattern | None, dict[str, str]]:
+    owners: dict[str, str] = {}
+    for character in characters:
+        for name in (character.name, *character.aliases):
+            name = name.strip()
+            if len(name) >= 2 and name.casefold() not in owners:
+                owners[name.casefold()] = character.id
+    if not owners:
+        return None, owners
+    names = sorted(owners, key=len, reverse=True)
+    pattern = r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])"
+    return re.compile(pattern, re.IGNORECASE), owners
+
+
+def _sentences_with_mentions(text: str, alias_re: re.Pattern) -> list[tuple[int, int]]:
+    """(start, end) of each sentence holding at least one mention, in order."""
+    spans: list[tuple[int, int]] = []
+    for mention in alias_re.finditer(text):
+        if spans and spans[-1][0] <= mention.start() < spans[-1][1]:
+            continue
+        spans.append(_sentence_around(text, mention.start(), mention.end()))
+    return spans
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(ch, 0, start) for ch in ".!?") + 1
+    paragraph = text.rfind("\n\n", 0, start)
+    left = max(left, paragraph + 2 if paragraph >= 0 else 0)
+    right_candidates = [i for i in (text.find(ch, end) for ch in ".!?") if i >= 0]
+    right = min(right_candidates) + 1 if right_candidates else len(text)
+    paragraph_end = text.find("\n\n", end)
+    if paragraph_end >= 0:
+        right = min(right, paragraph_end)
+    while left < start and text[left].isspace():
+        left += 1
+    return left, right
+
+
+def _describes_appearance(match: re.Match) -> bool:
+    words = [w.strip(",").lower() for w in match.group("mods").split()]
+    return any(w in APPEARANCE_WORDS for w in words)
+
+
+def _nearest_owner(offset: int, mentions: list[tuple[int, str]], det: str, genders: dict[str, str]) -> str | None:
+    wanted = {"his": "male", "her": "female"}.get(det)
+    best, best_distance = None, None
+    for position, owner in mentions:
+        if wanted and genders.get(owner) not in (wanted, "unknown"):
+            continue
+        distance = abs(position - offset)
+        if best_distance is None or distance < best_distance:
+            best, best_distance = owner, distance
+    return best

@@ -1,0 +1,144 @@
+"""Three-way merge of the bible: what the tool last wrote (base), the user's file (ours), a fresh seed (theirs).
+
+A field the user left as the tool wrote it takes the fresh value; a field the user changed is kept; when
+both changed it differently, the user's value is kept and a conflict is reported (never a guess).
+Characters, settings and props are matched by id and name/aliases, so a renumbered analysis does not
+move one character's edits onto another. A `locked` entity is not touched except for its read-only
+`hints`. Merging edits `ours` in place, so the user's comments and key order survive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from .yamlio import to_commented, to_plain
+
+ENTITY_LISTS = ("characters", "settings", "props")
+TOOL_OWNED = ("hints",)  # rewritten on every import
+_MISSING = object()
+
+
+@dataclass
+class MergeReport:
+    conflicts: list[str] = field(default_factory=list)  # "characters[Ada Quill].hair: kept 'grey', book says 'dark'"
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+
+
+def merge_bible(base: dict | None, ours: CommentedMap, theirs: dict) -> MergeReport:
+    """Merge `theirs` into `ours` (in place) against `base`; return what happened."""
+    report = MergeReport()
+    base = base or {}
+    for key in ENTITY_LISTS:
+        if key not in ours or not isinstance(ours[key], list):
+            ours[key] = CommentedSeq()
+        _merge_entities(base.get(key) or [], ours[key], theirs.get(key) or [], key, report)
+    plain_theirs = {k: v for k, v in theirs.items() if k not in ENTITY_LISTS}
+    plain_base = {k: v for k, v in base.items() if k not in ENTITY_LISTS}
+    _merge_map(plain_base if base else None, ours, plain_theirs, "", report)
+    return report
+
+
+def _merge_map(base: dict | None, ours: CommentedMap, theirs: dict, path: str, report: MergeReport) -> None:
+    for position, (key, new) in enumerate(theirs.items()):
+        where = f"{path}.{key}" if path else str(key)
+        old = base.get(key, _MISSING) if base is not None else _MISSING
+        if key not in ours:
+            if old is _MISSING:
+                ours.insert(min(position, len(ours)), key, to_commented(new))
+                report.updated.append(where)
+            elif old != new:
+                report.conflicts.append(f"{where}: you removed it; the book now gives {_short(new)}")
+            continue
+        mine = ours[key]
+        if key in TOOL_OWNED:
+            if to_plain(mine) != new:
+                ours[key] = to_commented(new)
+            continue
+        if isinstance(new, dict) and isinstance(mine, CommentedMap):
+            _merge_map(old if isinstance(old, dict) else ({} if base is not None else None), mine, new, where, report)
+            continue
+        _merge_value(ours, key, old, new, where, report)
+    for key in [k for k in ours if k not in theirs]:
+        if base is not None and key in base and to_plain(ours[key]) == base[key]:
+            del ours[key]
+
+
+def _merge_value(ours: CommentedMap, key: Any, old: Any, new: Any, where: str, report: MergeReport) -> None:
+    mine = to_plain(ours[key])
+    if mine == new:
+        return
+    if old is not _MISSING and mine == old:
+        ours[key] = to_commented(new)
+        report.updated.append(where)
+    elif old is not _MISSING and new == old:
+        return
+    else:
+        report.conflicts.append(f"{where}: kept your {_short(mine)}; the book now gives {_short(new)}")
+
+
+def _merge_entities(base: list[dict], ours: CommentedSeq, theirs: list[dict], kind: str,
+                    report: MergeReport) -> None:
+    matched_ours: set[int] = set()
+    for item in theirs:
+        label = f"{kind}[{item.get('name', item.get('id'))}]"
+        mine_index = _match(item, [to_plain(o) for o in ours], exclude=matched_ours)
+        old_index = _match(item, base)
+        old = base[old_index] if old_index is not None else None
+        if mine_index is None:
+            if old is None:
+                ours.append(to_commented(item))
+                matched_ours.add(len(ours) - 1)
+                report.added.append(label)
+            continue
+        matched_ours.add(mine_index)
+        mine = ours[mine_index]
+        if mine.get("id") != item.get("id"):
+            mine["id"] = item["id"]
+        if mine.get("locked"):
+            for key in TOOL_OWNED:
+                if key in item and to_plain(mine.get(key)) != item[key]:
+                    mine[key] = to_commented(item[key])
+            continue
+        _merge_map(old if old is not None else None, mine, item, label, report)
+    for index in sorted(set(range(len(ours))) - matched_ours, reverse=True):
+        mine = to_plain(ours[index])
+        old_index = _match(mine, base)
+        if old_index is not None and _without_tool_owned(mine) == _without_tool_owned(base[old_index]):
+            report.removed.append(f"{kind}[{mine.get('name', mine.get('id'))}]")
+            del ours[index]
+
+
+def _match(item: dict, candidates: list[dict], exclude: set[int] = frozenset()) -> int | None:
+    """Index of the candidate that is the same entity: same id and a shared name, else a shared name."""
+    names = _names(item)
+    same_id = None
+    for index, candidate in enumerate(candidates):
+        if index in exclude or not isinstance(candidate, dict):
+            continue
+        shares = bool(names & _names(candidate))
+        if candidate.get("id") == item.get("id") and shares:
+            return index
+        if shares and same_id is None:
+            same_id = index
+    return same_id
+
+
+def _names(item: dict) -> set[str]:
+    found = {str(item.get("name", "")).casefold()}
+    found.update(str(a).casefold() for a in item.get("aliases") or [])
+    found.discard("")
+    return found
+
+
+def _without_tool_owned(item: dict) -> dict:
+    return {k: v for k, v in item.items() if k not in TOOL_OWNED and k != "id"}
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,150 @@
+"""Seeding the bible from the analysis, writing it with comments, and merging on re-import."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from ..models import BookAnalysis, Character
+from ..workspace import Workspace
+from .hints import find_hints
+from .merge import MergeReport, merge_bible
+from .model import CastBible, CharacterLook, Hint, SettingLook, Style
+from .presets import guess_interior, light_presets
+from .yamlio import dump_text, parse_text, read_document, to_commented, to_plain, write_atomically
+
+HEADER = """\
+Cast bible of "{title}" ({slug}): how every character, place and object looks, fixed for the whole film.
+Edit freely: your changes and comments survive re-imports (a three-way merge against what the tool
+last wrote; conflicts are reported, never guessed). `hints` are phrases found in the book: read-only.
+Image paths are relative to the workspace (files under casts/{slug}/). Check with `filmsofone cast show {slug}`.
+"""
+SECTION_COMMENTS = {
+    "style": "The look of the whole film: format, film stock, grade, lenses, negative prompt, model hints.",
+    "characters": "People: face, hair, build, wardrobe (default, per chapter, per scene), props, voice, seed.",
+    "settings": "Places: interior or exterior and the light at each time of day (kelvin, palette as hex).",
+    "props": "Important objects with a locked description, tied to characters or scenes.",
+}
+
+
+def stable_seed(*parts: str) -> int:
+    """A seed in [0, 2**31) that depends only on `parts`."""
+    digest = hashlib.sha256(":".join(parts).encode("utf-8")).hexdigest()
+    return int(digest[:8], 16) & 0x7FFFFFFF
+
+
+def build_bible(slug: str, analysis: BookAnalysis, text: str) -> CastBible:
+    """The bible the tool would write for this analysis (no user edits)."""
+    hints = find_hints(text, analysis.characters)
+    characters = [_character(slug, c, hints.get(c.id, [])) for c in analysis.characters]
+    settings = []
+    for setting in analysis.settings:
+        interior = guess_interior(setting.name, setting.interior)
+        settings.append(SettingLook(id=setting.id, name=setting.name, aliases=list(setting.aliases),
+                                    interior=interior, light=light_presets(interior)))
+    style = Style(seed=stable_seed(slug, "style"))
+    return CastBible(book=slug, title=analysis.book.title, style=style, characters=characters, settings=settings)
+
+
+def _character(slug: str, character: Character, hints: list[Hint]) -> CharacterLook:
+    return CharacterLook(
+        id=character.id, name=character.name, aliases=list(character.aliases), role=character.role,
+        gender=character.gender, physical=_first(hints, ("man", "woman", "girl", "boy", "lady", "gentleman",
+                                                         "fellow", "child", "creature", "person", "figure")),
+        hair=_first(hints, ("hair", "curls", "locks")),
+        face=_first(hints, ("face", "eyes", "eye", "complexion", "features", "cheeks", "nose", "brow", "beard",
+                            "whiskers", "moustache", "mustache")),
+        seed=stable_seed(slug, character.id), hints=hints,
+    )
+
+
+def _first(hints: list[Hint], nouns: tuple[str, ...]) -> str:
+    """The first hint ending in one of `nouns`, without its leading article or possessive."""
+    for hint in hints:
+        words = hint.text.split()
+        if words and words[-1].lower().strip(",.") in nouns:
+            return " ".join(words[1:]) if words[0].lower() in ("his", "her", "with", "in") else hint.text
+    return ""
+
+
+def render_document(bible: CastBible) -> CommentedMap:
+    """The bible as a commented YAML document."""
+    doc = to_commented(bible.model_dump(mode="json"))
+    doc.yaml_set_start_comment(HEADER.format(title=bible.title, slug=bible.book))
+    for key, comment in SECTION_COMMENTS.items():
+        doc.yaml_set_comment_before_after_key(key, before="\n" + comment)
+    for character in doc["characters"]:
+        if character.get("hints"):
+            character.yaml_add_eol_comment("read-only: found in the book (offsets into its text)", "hints")
+    for setting in doc["settings"]:
+        setting.yaml_add_eol_comment("true: interior, false: exterior, null: unknown", "interior")
+    doc["style"].yaml_add_eol_comment("per_shot: a seed per shot from `seed`; fixed: `seed` for every shot",
+                                      "seed_policy")
+    doc["style"]["aspect_ratio"] = DoubleQuotedScalarString(bible.style.aspect_ratio)  # never read as 16*60+9
+    doc["style"].yaml_add_eol_comment("the film's intent; backends scale to what they make", "resolution")
+    return doc
+
+
+def base_path(ws: Workspace, slug: str) -> Path:
+    """What the tool last wrote: the base of the three-way merge."""
+    return ws.project(slug).root / "bible.base.yaml"
+
+
+def conflicts_path(ws: Workspace, slug: str) -> Path:
+    return ws.project(slug).root / "bible.conflicts.txt"
+
+
+def seed_bible(ws: Workspace, slug: str, analysis: BookAnalysis, text: str) -> Path:
+    """Write `casts/<slug>.yaml` from the analysis, or merge it into the user's file; return its path."""
+    seed_bible_with_report(ws, slug, analysis, text)
+    return ws.bible_path(slug)
+
+
+def seed_bible_with_report(ws: Workspace, slug: str, analysis: BookAnalysis, text: str) -> MergeReport:
+    """As `seed_bible`, returning what the merge did (conflicts are also written next to the base)."""
+    path = ws.bible_path(slug)
+    fresh = build_bible(slug, analysis, text)
+    theirs = fresh.model_dump(mode="json")
+    report = MergeReport()
+    if path.exists():
+        from .yamlio import validate_document
+
+        ours = read_document(path)
+        validate_document(ours, path)  # never merge into a broken file: the user is told where it breaks
+        base = _read_base(ws, slug)
+        report = merge_bible(base, ours, theirs)
+        validate_document(parse_text(dump_text(ours), path), path)
+        write_atomically(path, dump_text(ours))
+    else:
+        write_atomically(path, dump_text(render_document(fresh)))
+    write_atomically(base_path(ws, slug), dump_text(to_commented(theirs)))
+    _write_conflicts(ws, slug, report)
+    return report
+
+
+def _read_base(ws: Workspace, slug: str) -> dict | None:
+    path = base_path(ws, slug)
+    if not path.exists():
+        return None
+    try:
+        return to_plain(parse_text(path.read_text(encoding="utf-8"), path))
+    except Exception:  # a damaged base only loses the merge's memory, never the user's file
+        return None
+
+
+def _write_conflicts(ws: Workspace, slug: str, report: MergeReport) -> None:
+    path = conflicts_path(ws, slug)
+    if report.conflicts:
+        write_atomically(path, "\n".join(report.conflicts) + "\n")
+    elif path.exists():
+        path.unlink()
+
+
+def bible_from_analysis(ws: Workspace, slug: str) -> CastBible:
+    """The bible seeded from the stored analysis (when the file is missing)."""
+    from ..books import load_analysis, load_text
+
+    return build_bible(slug, load_analysis(ws, slug), load_text(ws, slug))

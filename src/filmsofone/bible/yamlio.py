@@ -1,0 +1,157 @@
+"""Reading and writing the bible's YAML, keeping the user's comments and key order.
+
+`parse_document` returns the round-trip document (ruamel's CommentedMap, which remembers comments and
+line numbers); `validate_document` turns it into a `CastBible`. Both raise `BibleError` naming
+`file:line:column`, the problem and a fix hint.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from ..errors import BibleError
+from .model import CastBible
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 110
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def parse_text(text: str, path: Path | str) -> CommentedMap:
+    """The round-trip document of `text`; BibleError with file:line:column on a syntax error."""
+    try:
+        data = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise BibleError(f"{path}:{line}:{column}: YAML syntax error: {problem}", _syntax_hint(problem)) from exc
+    except YAMLError as exc:
+        raise BibleError(f"{path}:1:1: YAML error: {exc}", "check the file's indentation and quoting") from exc
+    if not isinstance(data, CommentedMap):
+        raise BibleError(f"{path}:1:1: the cast bible must be a mapping (book:, style:, characters:, ...)",
+                         "restore the top-level keys; `filmsofone import` rewrites a fresh bible")
+    return data
+
+
+def _syntax_hint(problem: str) -> str:
+    if "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values" in problem:
+        return "put a space after each ':' and quote values that contain ': '"
+    if "indent" in problem or "block" in problem:
+        return "check the indentation: keys of one item line up, list items start with '- '"
+    return "check the quoting and indentation around that line"
+
+
+def validate_document(doc: CommentedMap, path: Path | str) -> CastBible:
+    """The validated bible; BibleError pointing at the offending key on a schema error."""
+    try:
+        return CastBible.model_validate(to_plain(doc))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        line, column = locate(doc, loc)
+        where = ".".join(str(part) for part in loc) or "(top level)"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise BibleError(f"{path}:{line}:{column}: {where}: {error['msg']}{more}", _schema_hint(error)) from exc
+
+
+def _schema_hint(error: dict) -> str:
+    kind = error.get("type", "")
+    if kind == "extra_forbidden":
+        return "this key is not part of the bible; check its spelling (see `filmsofone cast show`)"
+    if kind == "missing":
+        return "add the missing key"
+    if kind == "literal_error":
+        return f"use one of the allowed values: {error.get('ctx', {}).get('expected', '')}".strip()
+    if "int" in kind or "float" in kind:
+        return "use a number here"
+    if "bool" in kind:
+        return "use true or false"
+    if "list" in kind:
+        return "use a list ('- item' lines or [a, b])"
+    return "fix the value at that line"
+
+
+def locate(doc: Any, loc: tuple) -> tuple[int, int]:
+    """1-based line and column of the deepest node of `loc` found in the round-trip document."""
+    line, column = 1, 1
+    node = doc
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line, column = node.lc.key(part)
+            line, column = line + 1, column + 1
+            node = node[part]
+        elif isinstance(node, CommentedMap) and str(part) in node:
+            line, column = node.lc.key(str(part))
+            line, column = line + 1, column + 1
+            node = node[str(part)]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            line, column = node.lc.item(part)
+            line, column = line + 1, column + 1
+            node = node[part]
+        else:
+            break
+    return line, column
+
+
+def to_plain(node: Any) -> Any:
+    """Plain dicts, lists and scalars (ruamel's scalar subclasses become str/int/float/bool)."""
+    if isinstance(node, dict):
+        return {to_plain(k): to_plain(v) for k, v in node.items()}
+    if isinstance(node, (list, tuple)):
+        return [to_plain(v) for v in node]
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
+def to_commented(node: Any) -> Any:
+    """Plain data as round-trip nodes (so comments can be attached and order kept)."""
+    if isinstance(node, dict):
+        out = CommentedMap()
+        for key, value in node.items():
+            out[key] = to_commented(value)
+        return out
+    if isinstance(node, (list, tuple)):
+        seq = CommentedSeq(to_commented(v) for v in node)
+        if node and all(not isinstance(v, (dict, list, tuple)) for v in node):
+            seq.fa.set_flow_style()
+        return seq
+    return node
+
+
+def dump_text(doc: Any) -> str:
+    buffer = io.StringIO()
+    _yaml().dump(doc, buffer)
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def read_document(path: Path) -> CommentedMap:
+    return parse_text(path.read_text(encoding="utf-8"), path)

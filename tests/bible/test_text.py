@@ -1,0 +1,31 @@
+"""The bible in words for prompts, and a bible when the file is missing."""
+
+from __future__ import annotations
+
+from filmsofone import bible
+from filmsofone.workspace import Workspace
+
+from .helpers import TEXT, store_book
+
+
+def test_seeded_bible_describes_people_and_places_in_stable_words(ws: Workspace) -> None:
+    analysis = store_book(ws)
+    path = bible.seed_bible(ws, "quills", analysis, TEXT)
+    assert path == ws.bible_path("quills") and path.exists()
+    cast = bible.load_bible(ws, "quills")
+    ada = bible.identity_text(cast, "c1", scene_id="2.1")
+    assert ada == "Ada Quill: a tall, dark young woman, grey eyes, short grey hair"
+    assert bible.identity_text(bible.load_bible(ws, "quills"), "c1", scene_id="2.1") == ada
+    night = bible.look_text(cast, "s1", "night")
+    assert night.startswith("the boathouse, interior; night light: key lamp and candle light")
+    assert "2700K" in night
+    assert all(c.startswith("#") and len(c) == 7 for c in bible.palette(cast, "s2", "day"))
+    assert bible.seed_for(cast, "1.1-001") == bible.seed_for(cast, "1.1-001") != bible.seed_for(cast, "1.1-002")
+    assert cast.style.aspect_ratio == "16:9" and cast.style.resolution == "1280x720" and cast.style.fps == 24
+
+
+def test_missing_file_gives_the_bible_seeded_from_the_stored_analysis(ws: Workspace) -> None:
+    store_book(ws)
+    cast = bible.load_bible(ws, "quills")
+    assert [c.name for c in cast.characters] == ["Ada Quill", "Tom Quill", "Mr. Quill"]
+    assert not ws.bible_path("quills").exists()
