@@ -1,0 +1,227 @@
+"""Runway's developer API (`../shared/design/backends.md` section 2): text-to-video, image-to-video and
+text-to-image, including the third-party models Runway brokers (Veo 3.1, Kling, Seedance, ...).
+
+Create `POST /v1/text_to_video`, `/v1/image_to_video` or `/v1/text_to_image` (camelCase JSON, header
+`X-Runway-Version`), poll `GET /v1/tasks/{id}` (PENDING, THROTTLED, RUNNING, SUCCEEDED, FAILED, CANCELLED),
+download `output[0]` (a signed URL, valid 24-48 h; fetch the task again for a fresh one).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+import httpx
+
+from ..errors import BackendError
+from . import _video_api as api
+from .base import Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus
+
+PROVIDER = "runway"
+DATA_URI_LIMIT_MB = 5.0
+
+# ratio strings per aspect ratio (the pixel "W:H" form Runway takes)
+_GEN4_RATIOS = {"16:9": "1280:720", "9:16": "720:1280", "4:3": "1104:832", "3:4": "832:1104", "1:1": "960:960",
+                "21:9": "1584:672"}
+_VEO_RATIOS = {"16:9": "1280:720", "9:16": "720:1280"}
+_VEO_HD_RATIOS = {"16:9": "1920:1080", "9:16": "1080:1920"}
+_IMAGE_RATIOS = {"16:9": "1920:1080", "9:16": "1080:1920", "1:1": "1024:1024", "4:3": "1440:1080",
+                 "3:4": "1080:1440", "21:9": "2112:912"}
+
+
+class _Model:
+    """What one Runway video model accepts."""
+
+    def __init__(self, *, text: bool, image: bool, durations: list[float], ratios: dict[str, str],
+                 seed: bool = True, negative: bool = False, last_frame: bool = False, prompt_limit: int = 1000,
+                 hd_ratios: dict[str, str] | None = None):
+        self.text, self.image, self.durations, self.ratios = text, image, durations, ratios
+        self.seed, self.negative, self.last_frame, self.prompt_limit = seed, negative, last_frame, prompt_limit
+        self.hd_ratios = hd_ratios or {}
+
+    def capabilities(self) -> Capabilities:
+        return Capabilities(durations=self.durations, min_duration=min(self.durations),
+                            max_duration=max(self.durations), aspect_ratios=list(self.ratios),
+                            resolutions=_resolutions(self.ratios) + _resolutions(self.hd_ratios),
+                            prompt_limit=self.prompt_limit, seed=self.seed, negative_prompt=self.negative,
+                            reference_images=0, first_frame=self.image, last_frame=self.last_frame)
+
+
+def _resolutions(ratios: dict[str, str]) -> list[str]:
+    return [value.replace(":", "x") for value in ratios.values()]
+
+
+_BROKERED = dict(text=True, image=True, durations=[5.0, 10.0], ratios=_VEO_RATIOS, seed=False)
+MODELS: dict[str, _Model] = {
+    "gen4.5": _Model(text=True, image=True, durations=[float(d) for d in range(2, 11)], ratios=_GEN4_RATIOS,
+                     last_frame=True),
+    "gen4_turbo": _Model(text=False, image=True, durations=[5.0, 10.0], ratios=_GEN4_RATIOS),
+    "veo3.1": _Model(text=True, image=True, durations=[4.0, 6.0, 8.0], ratios=_VEO_RATIOS, seed=False,
+                     negative=True, last_frame=True, hd_ratios=_VEO_HD_RATIOS),
+    "veo3.1_fast": _Model(text=True, image=True, durations=[4.0, 6.0, 8.0], ratios=_VEO_RATIOS, seed=False,
+                          negative=True, last_frame=True, hd_ratios=_VEO_HD_RATIOS),
+    **{name: _Model(**_BROKERED) for name in (
+        "kling2.5_turbo_pro", "kling3.0_standard", "kling3.0_pro", "seedance2", "seedance2_fast", "hailuo3",
+        "wan3")},
+}
+
+
+class RunwayOptions(BackendOptions):
+    base_url: str = "https://api.dev.runwayml.com"
+    api_version: str = "2024-11-06"
+    model: str = "gen4.5"
+    public_figure_threshold: str | None = None  # "auto" | "low" (gen4.x content moderation)
+
+
+class _RunwayCommon(Backend):
+    """Auth, polling and download shared by the video and image backends."""
+
+    needs_key = True
+    key_env_var = "RUNWAYML_API_SECRET"
+    poll_interval = 5.0
+    default_concurrency = 2
+
+    def auth_headers(self) -> dict[str, str]:
+        headers = {"X-Runway-Version": self.options.api_version}
+        if self.key:
+            headers["Authorization"] = f"Bearer {self.key}"
+        return headers
+
+    def _moderation(self) -> dict:
+        threshold = self.options.public_figure_threshold
+        return {"contentModeration": {"publicFigureThreshold": threshold}} if threshold else {}
+
+    async def _create(self, client: httpx.AsyncClient, path: str, body: dict) -> str:
+        response = await api.send(client, "POST", path, provider=PROVIDER, create=True, json=body,
+                                  headers=self.auth_headers())
+        api.raise_for_http(response, provider=PROVIDER, create=True, secret=self.key)
+        data = api.json_of(response, provider=PROVIDER, create=True)
+        return str(api.field(data, "id", provider=PROVIDER, create=True))
+
+    async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
+        response = await api.send(client, "GET", f"/v1/tasks/{job_id}", provider=PROVIDER,
+                                  headers=self.auth_headers())
+        api.raise_for_http(response, provider=PROVIDER, secret=self.key)
+        return task_status(api.json_of(response, provider=PROVIDER), self.interval())
+
+    async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
+        if not status.output_urls:
+            raise Failed(f"{PROVIDER}: the task has no output")
+        await api.download_to(client, status.output_urls[0], dest, provider=PROVIDER, secret=self.key)
+
+    async def cancel(self, client: httpx.AsyncClient, job_id: str) -> None:
+        await api.send(client, "DELETE", f"/v1/tasks/{job_id}", provider=PROVIDER, headers=self.auth_headers())
+
+
+def task_status(data: dict, interval: float) -> JobStatus:
+    """Map a Runway task onto JobStatus."""
+    state = api.field(data, "status", provider=PROVIDER)
+    if state in ("PENDING", "THROTTLED"):
+        # THROTTLED: accepted, queued behind the account's concurrency limit; just keep polling
+        return JobStatus(state=JobState.QUEUED, poll_after=interval * (2 if state == "THROTTLED" else 1))
+    if state == "RUNNING":
+        progress = data.get("progress")
+        return JobStatus(state=JobState.RUNNING, progress=float(progress) if progress is not None else None)
+    if state == "SUCCEEDED":
+        output = data.get("output")
+        if not isinstance(output, list) or not output or not all(isinstance(u, str) for u in output):
+            raise Failed(f"{PROVIDER}: malformed response (SUCCEEDED task without output URLs)")
+        return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=output)
+    if state in ("FAILED", "CANCELLED"):
+        code = str(data.get("failureCode") or "")
+        reason = str(data.get("failure") or state.lower())
+        error = f"{reason} [{code}]" if code else reason
+        refused = code.startswith("SAFETY") or code == "INPUT_PREPROCESSING.SAFETY.TEXT"
+        return JobStatus(state=JobState.REFUSED if refused else JobState.FAILED, error=f"{PROVIDER}: {error}")
+    raise Failed(f"{PROVIDER}: malformed response (unknown task status {state!r})")
+
+
+class RunwayBackend(_RunwayCommon):
+    """Runway video: gen4.5 (text or first frame), gen4_turbo (first frame), veo3.1 and brokered models."""
+
+    name = "runway"
+    kind = "video"
+    description = "Runway API: gen4.5, gen4_turbo, veo3.1 and the models Runway brokers (Kling, Seedance, ...)"
+    capabilities: ClassVar[Capabilities] = MODELS["gen4.5"].capabilities()
+    Options = RunwayOptions
+    price_per_second = 0.12  # gen4.5: 12 credits/s at $0.01 a credit
+
+    def __init__(self, options: BackendOptions | None = None, key: str | None = None):
+        super().__init__(options, key)
+        if self.options.model not in MODELS:
+            raise BackendError(f"{PROVIDER}: unknown model '{self.options.model}'",
+                               f"known models: {', '.join(MODELS)}")
+        self.model = MODELS[self.options.model]
+        self.capabilities = self.model.capabilities()
+
+    def check(self, request: GenerationRequest) -> None:
+        super().check(request)
+        if not self.model.text and request.first_frame is None:
+            raise BackendError(f"{PROVIDER}: model {self.options.model} makes video from an image only, "
+                               f"and shot {request.shot_id} has no first frame",
+                               "give the shot a first frame, or use model gen4.5")
+
+    def body(self, request: GenerationRequest) -> tuple[str, dict]:
+        """The endpoint and JSON body for `request` (after `check`)."""
+        ratios = self.model.ratios
+        if self.model.hd_ratios and request.resolution.replace("x", ":") in self.model.hd_ratios.values():
+            ratios = self.model.hd_ratios
+        body: dict = {"model": self.options.model, "promptText": request.prompt,
+                      "ratio": ratios[request.aspect_ratio], "duration": int(request.duration),
+                      **self._moderation()}
+        if request.seed is not None:
+            body["seed"] = int(request.seed)
+        if request.negative_prompt:
+            body["negativePrompt"] = request.negative_prompt
+        if request.first_frame is None:
+            return "/v1/text_to_video", body
+        images = [{"uri": api.data_uri(request.first_frame, provider=PROVIDER, limit_mb=DATA_URI_LIMIT_MB),
+                   "position": "first"}]
+        if request.last_frame is not None:
+            images.append({"uri": api.data_uri(request.last_frame, provider=PROVIDER, limit_mb=DATA_URI_LIMIT_MB),
+                           "position": "last"})
+        body["promptImage"] = images[0]["uri"] if len(images) == 1 else images
+        return "/v1/image_to_video", body
+
+    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+        self.check(request)
+        path, body = self.body(request)
+        return await self._create(client, path, body)
+
+
+class RunwayImageOptions(RunwayOptions):
+    model: str = "gen4_image"
+
+
+class RunwayImageBackend(_RunwayCommon):
+    """Runway text-to-image (gen4_image, gen4_image_turbo), with up to 3 tagged reference images."""
+
+    name = "runway-image"
+    kind = "image"
+    description = "Runway API text-to-image: gen4_image / gen4_image_turbo portraits and stills"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        min_duration=0.0, max_duration=3600.0, aspect_ratios=list(_IMAGE_RATIOS),
+        resolutions=_resolutions(_IMAGE_RATIOS), prompt_limit=1000, seed=True, reference_images=3)
+    Options = RunwayImageOptions
+    price_per_clip = 0.08  # gen4_image 1080p: 8 credits
+
+    def check(self, request: GenerationRequest) -> None:
+        super().check(request)
+        if self.options.model == "gen4_image_turbo" and not request.references:
+            raise BackendError(f"{PROVIDER}: gen4_image_turbo needs at least one reference image",
+                               "use model gen4_image, or give a reference")
+
+    def body(self, request: GenerationRequest) -> dict:
+        body: dict = {"model": self.options.model, "promptText": request.prompt,
+                      "ratio": _IMAGE_RATIOS[request.aspect_ratio], **self._moderation()}
+        if request.seed is not None:
+            body["seed"] = int(request.seed)
+        if request.references:
+            body["referenceImages"] = [
+                {"uri": api.data_uri(path, provider=PROVIDER, limit_mb=DATA_URI_LIMIT_MB), "tag": f"ref{i + 1}"}
+                for i, path in enumerate(request.references)]
+        return body
+
+    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+        self.check(request)
+        return await self._create(client, "/v1/text_to_image", self.body(request))

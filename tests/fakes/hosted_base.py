@@ -1,0 +1,274 @@
+"""A small threaded HTTP server on 127.0.0.1 that a provider fake subclasses.
+
+Each fake reproduces one provider's documented contract (`../shared/design/backends.md`): its routes,
+its job states, its error bodies. The base records every request (so a test can count creates), keeps
+the jobs, serves real tiny MP4s (or PNGs) for downloads, and lets a test queue faults per stage:
+
+    fake.fault("create", "throttle")   # the next create answers 429 + Retry-After
+    fake.fault("status", "server_error")
+    fake.fault("download", "expired")
+
+Fault names every fake understands: throttle, server_error, unavailable, malformed, hang (answer after the
+client's timeout), expired (downloads). Provider-specific outcomes (moderation, failed) are job outcomes
+set with `fake.outcome = "moderated"`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from filmsofone import ffmpeg
+
+
+@dataclass
+class Recorded:
+    """One request the fake received."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body or b"null")
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes | dict | list | str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+    def encoded(self) -> tuple[bytes, str]:
+        if isinstance(self.body, (dict, list)):
+            return json.dumps(self.body).encode(), "application/json"
+        if isinstance(self.body, str):
+            return self.body.encode(), "application/json"
+        return self.body or b"", self.headers.get("Content-Type", "application/octet-stream")
+
+
+_MEDIA_CACHE: dict[tuple, bytes] = {}
+_MEDIA_LOCK = threading.Lock()
+
+
+def tiny_mp4(duration: float, width: int = 320, height: int = 180, fps: int = 24) -> bytes:
+    """A real, decodable H.264 + AAC MP4 of `duration` seconds (cached per shape)."""
+    key = ("mp4", round(duration, 3), width, height, fps)
+    with _MEDIA_LOCK:
+        if key not in _MEDIA_CACHE:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / "clip.mp4"
+                ffmpeg.run([*ffmpeg.base_args(), "-f", "lavfi", "-i",
+                            f"testsrc2=size={width}x{height}:rate={fps}:duration={duration}",
+                            "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t", str(duration),
+                            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                            "-c:a", "aac", "-ar", "48000", "-ac", "2", "-shortest",
+                            "-movflags", "+faststart", str(out)])
+                _MEDIA_CACHE[key] = out.read_bytes()
+        return _MEDIA_CACHE[key]
+
+
+def tiny_png(width: int = 64, height: int = 64, color=(120, 90, 60)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+class FakeService:
+    """Subclasses implement `route(req) -> Reply` and the provider's job shapes."""
+
+    create_paths: tuple[str, ...] = ()  # paths (prefixes) whose POSTs are creates
+    hang_seconds = 2.0
+
+    def __init__(self, *, polls_to_finish: int = 2):
+        self.requests: list[Recorded] = []
+        self.jobs: dict[str, dict] = {}
+        self.faults: dict[str, list[str]] = {}
+        self.polls_to_finish = polls_to_finish
+        self.outcome = "success"  # the next jobs end this way: success | moderated | failed | ...
+        self.lock = threading.RLock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle --
+
+    def start(self) -> "FakeService":
+        service = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _serve(self):
+                service._serve(self)
+
+            do_GET = do_POST = do_DELETE = do_PUT = _serve
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # -- what tests look at --
+
+    def fault(self, stage: str, kind: str, times: int = 1) -> None:
+        with self.lock:
+            self.faults.setdefault(stage, []).extend([kind] * times)
+
+    def take_fault(self, stage: str) -> str | None:
+        with self.lock:
+            queue = self.faults.get(stage) or []
+            return queue.pop(0) if queue else None
+
+    def is_create(self, req: Recorded) -> bool:
+        return req.method == "POST" and any(req.path.startswith(p) for p in self.create_paths)
+
+    @property
+    def creates(self) -> list[Recorded]:
+        return [r for r in self.requests if self.is_create(r)]
+
+    def all_header_values(self) -> str:
+        return "\n".join(f"{k}: {v}" for r in self.requests for k, v in r.headers.items())
+
+    # -- serving --
+
+    def _serve(self, handler: BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length) if length else b""
+        parts = urlsplit(handler.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        req = Recorded(handler.command, parts.path, query, {k.lower(): v for k, v in handler.headers.items()}, body)
+        with self.lock:
+            self.requests.append(req)
+        try:
+            reply = self.route(req)
+        except Exception as exc:  # a bug in the fake: answer 599 so the test sees it
+            reply = Reply(599, {"fake_error": repr(exc)})
+        if reply.delay:
+            time.sleep(reply.delay)
+        payload, content_type = reply.encoded()
+        try:
+            handler.send_response(reply.status)
+            handler.send_header("Content-Type", reply.headers.get("Content-Type", content_type))
+            for name, value in reply.headers.items():
+                if name.lower() != "content-type":
+                    handler.send_header(name, value)
+            handler.send_header("Content-Length", str(len(payload)))
+            handler.end_headers()
+            handler.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
+            pass
+
+    def route(self, req: Recorded) -> Reply:  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    # -- helpers for subclasses --
+
+    def generic_fault(self, stage: str, error_body, *, hang_reply: Reply | None = None) -> Reply | None:
+        """The reply for a queued generic fault of `stage`, or None when none is queued."""
+        kind = self.take_fault(stage)
+        if kind is None:
+            return None
+        if kind == "throttle":
+            return Reply(429, error_body, {"Retry-After": "1"})
+        if kind == "server_error":
+            return Reply(500, error_body)
+        if kind == "unavailable":
+            return Reply(503, error_body)
+        if kind == "malformed":
+            return Reply(200, b"<html>gateway hiccup</html>", {"Content-Type": "text/html"})
+        if kind == "hang":
+            reply = hang_reply or Reply(200, {})
+            reply.delay = self.hang_seconds
+            return reply
+        if kind == "expired":
+            return Reply(403, b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>",
+                         {"Content-Type": "application/xml"})
+        if kind == "truncated":
+            return Reply(200, b"\x00\x00\x00\x18ftypmp42", {"Content-Type": "video/mp4"})
+        raise AssertionError(f"unknown fault {kind}")
+
+    def new_job(self, **fields) -> dict:
+        job_id = str(uuid.uuid4())
+        job = {"id": job_id, "polls": 0, "outcome": self.outcome, "duration": 5.0, **fields}
+        with self.lock:
+            self.jobs[job_id] = job
+        return job
+
+    def advance(self, job: dict) -> str:
+        """One poll of `job`: 'queued', 'running' or the final outcome."""
+        job["polls"] += 1
+        if job["polls"] < self.polls_to_finish:
+            return "queued" if job["polls"] == 1 and self.polls_to_finish > 2 else "running"
+        return job["outcome"]
+
+    def media_reply(self, job: dict) -> Reply:
+        fault = self.generic_fault("download", {"error": "download"})
+        if fault is not None:
+            return fault
+        if job.get("image"):
+            return Reply(200, tiny_png(), {"Content-Type": "image/png"})
+        return Reply(200, tiny_mp4(job.get("duration", 5.0)), {"Content-Type": "video/mp4"})
+
+
+# --- driving one job through an adapter's steps (what the engine does, without its bookkeeping) ---------
+
+TERMINAL = ("succeeded", "failed", "refused")
+
+
+async def drive(backend, request, dest: Path, *, client=None, max_polls: int = 20):
+    """submit -> status until terminal -> download; returns (job_id, last JobStatus)."""
+    import contextlib
+
+    async with contextlib.AsyncExitStack() as stack:
+        if client is None:
+            client = await stack.enter_async_context(backend.client())
+        job_id = await backend.submit(client, request)
+        status = None
+        for _ in range(max_polls):
+            status = await backend.status(client, job_id)
+            if status.state.value in TERMINAL:
+                break
+        if status is not None and status.state.value == "succeeded":
+            await backend.download(client, status, dest)
+        return job_id, status
+
+
+def run(coro):
+    import asyncio
+
+    return asyncio.run(coro)
