@@ -129,3 +129,169 @@ def decode_errors(path: Path) -> str:
     """ffmpeg's error output when fully decoding `path` ('' when it decodes cleanly)."""
     done = subprocess.run([ffmpeg_binary(), *decode_check_args(path)], capture_output=True, text=True)
     return done.stderr.strip() if done.returncode == 0 else (done.stderr.strip() or "decode failed")
+
+
+# --- assembly: cards, normalisation, the cut (filmsofone.assemble) ---------------------------------
+# The house clip format every part of a cut shares, so parts join by stream copy: H.264 yuv420p at the
+# film's size and frame rate, AAC 48 kHz stereo, MP4 with +faststart.
+
+AUDIO_RATE = 48000
+AUDIO_CHANNELS = 2
+
+
+def house_video_args(fps: int) -> list[str]:
+    """Video encoder options of the house clip format."""
+    return ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+            "-r", str(fps), "-video_track_timescale", str(fps * 512)]
+
+
+def house_audio_args() -> list[str]:
+    """Audio encoder options of the house clip format."""
+    return ["-c:a", "aac", "-b:a", "128k", "-ar", str(AUDIO_RATE), "-ac", str(AUDIO_CHANNELS)]
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.6f}".rstrip("0").rstrip(".") or "0"
+
+
+def card_clip_args(image: Path, output: Path, *, frames: int, fps: int) -> list[str]:
+    """A still image held for `frames` frames, with silence, in the house format (image already sized)."""
+    duration = _seconds(frames / fps)
+    return [*base_args(), "-loop", "1", "-framerate", str(fps), "-i", str(image),
+            "-f", "lavfi", "-t", duration, "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo",
+            "-map", "0:v:0", "-map", "1:a:0", "-vf", "setsar=1,format=yuv420p", "-frames:v", str(frames),
+            *house_video_args(fps), "-tune", "stillimage", *house_audio_args(), "-t", duration,
+            "-movflags", "+faststart", str(output)]
+
+
+def fit_filter(width: int, height: int, fps: int, fit: str = "letterbox") -> str:
+    """Video filter that brings any clip to `width`x`height` at `fps` (letterbox pads, crop fills)."""
+    if fit == "crop":
+        sized = f"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height}"
+    else:
+        sized = (f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
+                 f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black")
+    return f"{sized},setsar=1,fps={fps},format=yuv420p"
+
+
+def normalise_args(source: Path, output: Path, *, width: int, height: int, fps: int, frames: int,
+                   fit: str = "letterbox", has_audio: bool = True) -> list[str]:
+    """Re-encode one clip into the house format, exactly `frames` frames long, audio padded or cut to match."""
+    duration = _seconds(frames / fps)
+    audio_filter = (f"aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
+                    f"apad=whole_dur={duration},atrim=0:{duration}")
+    args = [*base_args(), "-i", str(source)]
+    if has_audio:
+        audio_map = ["-map", "0:a:0", "-af", audio_filter]
+    else:
+        args += ["-f", "lavfi", "-t", duration, "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo"]
+        audio_map = ["-map", "1:a:0"]
+    return [*args, "-map", "0:v:0", *audio_map, "-vf", fit_filter(width, height, fps, fit),
+            "-frames:v", str(frames), *house_video_args(fps), *house_audio_args(), "-t", duration,
+            "-movflags", "+faststart", str(output)]
+
+
+def concat_list(entries: list[tuple[Path, float]]) -> str:
+    """The concat demuxer's list: each file cut at its out-point (seconds), so parts abut exactly."""
+    lines = ["ffconcat version 1.0"]
+    for path, outpoint in entries:
+        quoted = str(path).replace("'", "'\\''")
+        lines += [f"file '{quoted}'", f"outpoint {_seconds(outpoint)}"]
+    return "\n".join(lines) + "\n"
+
+
+def concat_args(list_file: Path, output: Path, *, subtitles: Path | None = None, metadata: Path | None = None,
+                music: Path | None = None, music_volume: float = 0.25, language: str = "eng") -> list[str]:
+    """Join the parts in `list_file` by stream copy into one MP4 with soft subtitles, chapters and music.
+
+    Video is never re-encoded. Audio is copied too unless a music bed is mixed under it (then the mix
+    is loudness-normalised and encoded once).
+    """
+    args = [*base_args(), "-f", "concat", "-safe", "0", "-i", str(list_file)]
+    inputs = 1
+    sub_index = meta_index = music_index = None
+    if subtitles is not None:
+        args += ["-i", str(subtitles)]
+        sub_index, inputs = inputs, inputs + 1
+    if metadata is not None:
+        args += ["-f", "ffmetadata", "-i", str(metadata)]
+        meta_index, inputs = inputs, inputs + 1
+    if music is not None:
+        args += ["-stream_loop", "-1", "-i", str(music)]
+        music_index, inputs = inputs, inputs + 1
+    args += ["-map", "0:v:0"]
+    if music_index is None:
+        args += ["-map", "0:a:0", "-c:a", "copy"]
+    else:
+        args += ["-filter_complex", music_bed_filter(music_index, music_volume), "-map", "[mix]",
+                 *house_audio_args()]
+    args += ["-c:v", "copy"]
+    args += _subtitle_and_chapter_args(sub_index, meta_index, language)
+    return [*args, "-movflags", "+faststart", str(output)]
+
+
+def music_bed_filter(music_index: int, volume: float = 0.25) -> str:
+    """Mix a looping music bed under the film's sound and normalise the loudness of the mix (EBU R128)."""
+    return (f"[{music_index}:a]aresample={AUDIO_RATE},aformat=channel_layouts=stereo,volume={volume}[bed];"
+            f"[0:a:0][bed]amix=inputs=2:duration=first:normalize=0,loudnorm=I=-16:TP=-1.5:LRA=11,"
+            f"aresample={AUDIO_RATE}[mix]")
+
+
+def _subtitle_and_chapter_args(sub_index: int | None, meta_index: int | None, language: str) -> list[str]:
+    args: list[str] = []
+    if sub_index is not None:
+        args += ["-map", f"{sub_index}:s:0", "-c:s", "mov_text", "-metadata:s:s:0", f"language={language}"]
+    if meta_index is not None:
+        args += ["-map_metadata", str(meta_index), "-map_chapters", str(meta_index)]
+    return args
+
+
+def xfade_args(parts: list[Path], durations: list[float], output: Path, *, fps: int, seconds: float = 0.5,
+               transition: str = "fade", subtitles: Path | None = None, metadata: Path | None = None,
+               language: str = "eng") -> list[str]:
+    """Join scene files with a cross-fade of `seconds` between each pair (video xfade, audio acrossfade).
+
+    This re-encodes: transitions are blended pictures. The result is `seconds` shorter per join.
+    """
+    args = [*base_args()]
+    for part in parts:
+        args += ["-i", str(part)]
+    video_label, audio_label, offset, graph = "0:v", "0:a", 0.0, []
+    for index in range(1, len(parts)):
+        offset += durations[index - 1] - seconds
+        out_v, out_a = f"v{index}", f"a{index}"
+        graph.append(f"[{video_label}][{index}:v]xfade=transition={transition}:duration={_seconds(seconds)}:"
+                     f"offset={_seconds(offset)}[{out_v}]")
+        graph.append(f"[{audio_label}][{index}:a]acrossfade=d={_seconds(seconds)}[{out_a}]")
+        video_label, audio_label = out_v, out_a
+    extra = len(parts)
+    if subtitles is not None:
+        args += ["-i", str(subtitles)]
+    if metadata is not None:
+        args += ["-f", "ffmetadata", "-i", str(metadata)]
+    maps = ["-map", f"[{video_label}]" if graph else "0:v", "-map", f"[{audio_label}]" if graph else "0:a"]
+    if graph:
+        args += ["-filter_complex", ";".join(graph)]
+    sub_index = extra if subtitles is not None else None
+    meta_index = (extra + (subtitles is not None)) if metadata is not None else None
+    return [*args, *maps, *house_video_args(fps), *house_audio_args(),
+            *_subtitle_and_chapter_args(sub_index, meta_index, language), "-movflags", "+faststart", str(output)]
+
+
+def thumbnail_args(source: Path, output: Path, *, at: float, width: int = 320) -> list[str]:
+    """One JPEG frame of `source` at `at` seconds, `width` pixels wide."""
+    return [*base_args(), "-ss", _seconds(at), "-i", str(source), "-frames:v", "1",
+            "-vf", f"scale={width}:-2", "-q:v", "4", str(output)]
+
+
+def video_frames_args(path: Path) -> list[str]:
+    """Count the frames of the first video stream without decoding (stream copy to nowhere)."""
+    return ["-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v:0", "-c", "copy",
+            "-f", "null", "-progress", "pipe:1", "-nostats", "-"]
+
+
+def video_frames(path: Path) -> int:
+    """Frames in the first video stream of `path` (0 when it has none or cannot be read)."""
+    done = subprocess.run([ffmpeg_binary(), *video_frames_args(path)], capture_output=True, text=True)
+    counts = re.findall(r"^frame=(\d+)", done.stdout, re.M)
+    return int(counts[-1]) if done.returncode == 0 and counts else 0

@@ -1,1 +1,48 @@
-"""(filled by its stage)."""
+"""`cut` and `watch`: the private film, and the screening room to watch it in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import app
+from .context import console, workspace
+from .progress import progress_bar
+
+
+@app.command("cut")
+def cut(
+    slug: str = typer.Argument(..., help="The book's slug."),
+    scenes: Optional[str] = typer.Option(None, "--scenes", help="Scenes to cut: 1.1-3.2, 2.1,2.3 or a chapter: 2."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="The MP4 to write (default: cuts/<slug>.mp4)."),
+    transitions: bool = typer.Option(False, "--transitions", help="Cross-fade between scenes (re-encodes)."),
+    music: Optional[Path] = typer.Option(None, "--music", help="A music bed mixed under the film (loudness-normalised)."),
+) -> None:
+    """Cut the chosen takes into one film with titles, subtitles, chapters and sound."""
+    from ..assemble.cut import cut as cut_library
+
+    with progress_bar() as progress:
+        result = cut_library(workspace(), slug, scenes=scenes, output=output, progress=progress,
+                             transitions=transitions, music=music)
+    made = result.manifest
+    missing = sum(1 for s in made.segments if s.segment.kind == "placeholder")
+    how = "stream copy" if made.fast_path else f"{made.normalised} take(s) re-encoded"
+    console.print(f"cut {len(made.scenes)} scene(s), {made.duration:.1f} s ({how})"
+                  + (f"; {missing} placeholder card(s) for shots without a take" if missing else ""))
+    for problem in made.problems:
+        console.print(f"[yellow]note:[/] {problem}", highlight=False)
+    print(result.film_path)
+
+
+@app.command("watch")
+def watch(
+    slug: str = typer.Argument(..., help="The book's slug."),
+    no_browser: bool = typer.Option(False, "--no-browser", help="Print the address instead of opening a browser."),
+    port: int = typer.Option(0, "--port", help="Port on 127.0.0.1 (default: any free port)."),
+) -> None:
+    """Open the screening room: the film, its scenes and shots, the cast (local only, until Ctrl-C)."""
+    from ..watch import serve
+
+    serve(workspace(), slug, port=port, open_browser=not no_browser, announce=lambda url: print(url, flush=True))

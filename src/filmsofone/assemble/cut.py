@@ -1,0 +1,270 @@
+"""`cut_film`: the chosen takes of a book, joined into one film with cards, subtitles, chapters and sound.
+
+Steps: gather the inputs; decide the film's format; lay out the reel (pure); make each part (cards are
+drawn and encoded in the house format, takes already in that format are used as they are, others are
+normalised once and cached); write the subtitles (.srt and .vtt beside the film) and the chapters; join
+the parts by stream copy (or cross-fade scenes when transitions are asked for); write a manifest
+(`<film>.cut.json`) that the screening room and the timeline export read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from pydantic import BaseModel, Field
+
+from .. import ffmpeg
+from ..errors import UserError
+from ..workspace import Workspace
+from .cards import draw_card
+from .chapters import ChapterMark, scene_chapters, to_chapters_vtt, to_ffmetadata
+from .format import FilmFormat, film_format
+from .inputs import CutInputs, load_inputs
+from .reel import Reel, Segment, UsableTake, build_reel, select_scenes
+from .subtitles import Cue, dialogue_cues, to_srt, to_vtt
+from .timing import film_seconds, segment_times
+
+ProgressCallback = Callable[[str, int, int], None]
+TRANSITION_SECONDS = 0.5
+
+
+class PlacedSegment(BaseModel):
+    """A segment of the reel with its place in the finished film."""
+
+    segment: Segment
+    start: float
+    end: float
+    part: str  # the file joined into the film for this segment
+
+
+class CutManifest(BaseModel):
+    """What was cut, written beside the film as `<film>.cut.json`."""
+
+    slug: str
+    title: str
+    film: str
+    subtitles_srt: str | None = None
+    subtitles_vtt: str | None = None
+    chapters_vtt: str | None = None
+    format: FilmFormat
+    duration: float
+    fast_path: bool  # every take joined by stream copy, none re-encoded
+    normalised: int = 0  # takes re-encoded to the film's format
+    transitions: float = 0.0
+    music: str | None = None
+    scenes: list[str]
+    chapters: list[ChapterMark]
+    cues: list[Cue]
+    segments: list[PlacedSegment]
+    problems: list[str] = Field(default_factory=list)
+
+
+def manifest_path(film: Path) -> Path:
+    return film.with_suffix(".cut.json")
+
+
+def load_manifest(film: Path) -> CutManifest:
+    return CutManifest.model_validate_json(manifest_path(film).read_text(encoding="utf-8"))
+
+
+def default_output(inputs_project, slug: str, scenes: str | None) -> Path:
+    if not scenes:
+        return inputs_project.film_path
+    tag = "".join(c if c.isalnum() or c in ".-" else "_" for c in scenes.replace(",", "_"))
+    return inputs_project.cuts_dir / f"{slug}-scenes-{tag}.mp4"
+
+
+def cut_film(
+    ws: Workspace,
+    slug: str,
+    *,
+    scenes: str | None = None,
+    output: Path | None = None,
+    progress: ProgressCallback | None = None,
+    transitions: bool | float = False,
+    music: Path | None = None,
+) -> Path:
+    """Cut book `slug` (or the `scenes` selection) into one MP4; return its path."""
+    return cut(ws, slug, scenes=scenes, output=output, progress=progress, transitions=transitions,
+               music=music).film_path
+
+
+class _Result:
+    def __init__(self, manifest: CutManifest):
+        self.manifest = manifest
+        self.film_path = Path(manifest.film)
+
+
+def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | None = None,
+        progress: ProgressCallback | None = None, transitions: bool | float = False,
+        music: Path | None = None) -> _Result:
+    """Like `cut_film`, returning the manifest too."""
+    report = progress or (lambda label, done, total: None)
+    if music is not None and not Path(music).is_file():
+        raise UserError(f"no such music file: {music}", "give an audio file to --music, or leave it out")
+    from .. import books
+
+    analysis = books.load_analysis(ws, slug)
+    chosen = select_scenes(analysis, scenes)
+    chosen_ids = {s.id for s in chosen}
+    from .. import store
+
+    all_shots = store.load_shots(books.open_project(ws, slug).db_path)
+    shots = [s for s in all_shots if s.scene in chosen_ids]
+    inputs = load_inputs(ws, slug, {s.id for s in shots})
+    inputs.shots = shots
+    fmt = film_format(inputs.style, [t.signature for t in inputs.takes.values()])
+    usable = {sid: UsableTake(path=str(t.path), frames=_film_frames(t.frames, t.signature.fps, fmt),
+                              matches=t.signature.matches(fmt)) for sid, t in inputs.takes.items()}
+    reel = build_reel(inputs.analysis, chosen, shots, usable, fmt)
+    fade = _transition_seconds(transitions, reel)
+    film = Path(output) if output else default_output(inputs.project, slug, scenes)
+    film = film if film.suffix.lower() == ".mp4" else film.with_suffix(".mp4")
+    film.parent.mkdir(parents=True, exist_ok=True)
+    work = inputs.project.cache_dir / "cut"
+    parts = make_parts(reel, work, report)
+    manifest = _assemble(inputs, reel, parts, film, fade, music, report)
+    manifest_path(film).write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
+    return _Result(manifest)
+
+
+def _film_frames(frames: int, clip_fps: float | None, fmt: FilmFormat) -> int:
+    if not clip_fps or abs(clip_fps - fmt.fps) < 0.01:
+        return frames
+    return max(1, round(frames / clip_fps * fmt.fps))
+
+
+def _transition_seconds(transitions: bool | float, reel: Reel) -> float:
+    if not transitions or len(reel.scenes) < 2:
+        return 0.0
+    seconds = TRANSITION_SECONDS if transitions is True else float(transitions)
+    shortest = min(sum(s.frames for s in reel.scene_segments(sc)) for sc in reel.scenes) / reel.format.fps
+    return max(0.0, min(seconds, shortest / 2))
+
+
+# --- making the parts ---------------------------------------------------------------------------------
+
+
+def make_parts(reel: Reel, work: Path, report: ProgressCallback) -> list[Path]:
+    """One file per segment, in the house format: drawn cards, takes as they are, normalised takes."""
+    (work / "cards").mkdir(parents=True, exist_ok=True)
+    (work / "normalised").mkdir(parents=True, exist_ok=True)
+    total = len(reel.segments)
+    parts = []
+    for done, segment in enumerate(reel.segments):
+        report("cut: preparing parts", done, total)
+        if segment.kind == "shot" and segment.matches:
+            parts.append(Path(segment.source))
+        elif segment.kind == "shot":
+            parts.append(_normalised(segment, reel.format, work / "normalised"))
+        else:
+            parts.append(_card(segment, reel.format, work / "cards"))
+    report("cut: preparing parts", total, total)
+    return parts
+
+
+def _key(*values: object) -> str:
+    return hashlib.sha256("|".join(map(str, values)).encode()).hexdigest()[:20]
+
+
+def _card(segment: Segment, fmt: FilmFormat, folder: Path) -> Path:
+    key = _key("card-v1", segment.kind, segment.title, segment.subtitle, fmt.model_dump_json(), segment.frames)
+    clip = folder / f"{key}.mp4"
+    if clip.is_file():
+        return clip
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        image = draw_card(Path(tmp) / "card.png", fmt, segment.kind, segment.title, segment.subtitle)
+        partial = Path(tmp) / "card.mp4"
+        ffmpeg.run(ffmpeg.card_clip_args(image, partial, frames=segment.frames, fps=fmt.fps))
+        partial.replace(clip)
+    return clip
+
+
+def _normalised(segment: Segment, fmt: FilmFormat, folder: Path) -> Path:
+    source = Path(segment.source)
+    stat = source.stat()
+    key = _key("norm-v1", source, stat.st_size, stat.st_mtime_ns, fmt.model_dump_json(), segment.frames)
+    clip = folder / f"{key}.mp4"
+    if clip.is_file():
+        return clip
+    has_audio = bool(ffmpeg.probe(source).audio)
+    partial = folder / f"{key}.partial.mp4"
+    ffmpeg.run(ffmpeg.normalise_args(source, partial, width=fmt.width, height=fmt.height, fps=fmt.fps,
+                                     frames=segment.frames, fit=fmt.fit, has_audio=has_audio))
+    partial.replace(clip)
+    return clip
+
+
+# --- joining ------------------------------------------------------------------------------------------
+
+
+def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade: float, music: Path | None,
+              report: ProgressCallback) -> CutManifest:
+    analysis = inputs.analysis
+    cues = dialogue_cues(reel, analysis, inputs.text, transition=fade)
+    marks = scene_chapters(reel, analysis, transition=fade)
+    srt, vtt, chapters_vtt = film.with_suffix(".srt"), film.with_suffix(".vtt"), film.with_suffix(".chapters.vtt")
+    srt.write_text(to_srt(cues), encoding="utf-8")
+    vtt.write_text(to_vtt(cues), encoding="utf-8")
+    chapters_vtt.write_text(to_chapters_vtt(marks), encoding="utf-8")
+    report("cut: joining", 0, 1)
+    with tempfile.TemporaryDirectory(dir=film.parent, prefix=".cut-") as tmp:
+        work = Path(tmp)
+        metadata = work / "chapters.txt"
+        metadata.write_text(to_ffmetadata(marks, reel.title), encoding="utf-8")
+        subtitles = srt if cues else None
+        partial = work / "film.mp4"
+        if fade > 0:
+            _join_with_transitions(reel, parts, partial, work, fade, subtitles, metadata)
+        else:
+            _join(reel, parts, partial, work, subtitles, metadata, music)
+        os.replace(partial, film) if _same_device(partial, film) else shutil.move(str(partial), film)
+    report("cut: joining", 1, 1)
+    times = segment_times(reel, fade)
+    placed = [PlacedSegment(segment=s, start=a, end=b, part=str(p)) for s, (a, b), p in zip(reel.segments, times, parts)]
+    normalised = sum(1 for s in reel.segments if s.kind == "shot" and not s.matches)
+    return CutManifest(
+        slug=analysis.book.slug, title=reel.title, film=str(film), subtitles_srt=str(srt), subtitles_vtt=str(vtt),
+        chapters_vtt=str(chapters_vtt), format=reel.format, duration=film_seconds(reel, fade),
+        fast_path=normalised == 0 and fade == 0 and music is None, normalised=normalised, transitions=fade,
+        music=str(music) if music else None, scenes=reel.scenes, chapters=marks, cues=cues, segments=placed,
+        problems=inputs.problems,
+    )
+
+
+def _same_device(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_dev == b.parent.stat().st_dev
+    except OSError:
+        return False
+
+
+def _join(reel: Reel, parts: list[Path], output: Path, work: Path, subtitles: Path | None, metadata: Path,
+          music: Path | None) -> None:
+    fps = reel.format.fps
+    listing = work / "parts.ffconcat"
+    listing.write_text(ffmpeg.concat_list([(p.resolve(), s.frames / fps) for p, s in zip(parts, reel.segments)]),
+                       encoding="utf-8")
+    ffmpeg.run(ffmpeg.concat_args(listing, output, subtitles=subtitles, metadata=metadata, music=music))
+
+
+def _join_with_transitions(reel: Reel, parts: list[Path], output: Path, work: Path, fade: float,
+                           subtitles: Path | None, metadata: Path) -> None:
+    fps = reel.format.fps
+    scene_files, durations = [], []
+    for number, scene in enumerate(reel.scenes):
+        pairs = [(p.resolve(), s.frames / fps) for p, s in zip(parts, reel.segments) if s.scene == scene]
+        listing = work / f"scene-{number}.ffconcat"
+        listing.write_text(ffmpeg.concat_list(pairs), encoding="utf-8")
+        scene_file = work / f"scene-{number}.mp4"
+        ffmpeg.run(ffmpeg.concat_args(listing, scene_file))
+        scene_files.append(scene_file)
+        durations.append(sum(d for _, d in pairs))
+    ffmpeg.run(ffmpeg.xfade_args(scene_files, durations, output, fps=fps, seconds=fade, subtitles=subtitles,
+                                 metadata=metadata))

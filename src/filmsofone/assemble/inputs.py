@@ -1,0 +1,136 @@
+"""Everything a cut reads from the workspace, gathered defensively in one place.
+
+Takes come from `filmsofone.generate.chosen_takes`; the style from the cast bible (`bible.load_bible`).
+A take whose file is missing or unreadable is left out (the cut shows a placeholder card instead).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import books, ffmpeg, store
+from ..errors import FFmpegError
+from ..models import BookAnalysis, Shot
+from ..workspace import Project, Workspace
+from .format import ClipSignature, signature
+
+
+@dataclass
+class ProbedTake:
+    path: Path
+    duration: float
+    frames: int
+    signature: ClipSignature
+
+
+@dataclass
+class CutInputs:
+    project: Project
+    analysis: BookAnalysis
+    text: str
+    shots: list[Shot]
+    takes: dict[str, ProbedTake]
+    style: Any = None
+    bible: Any = None
+    problems: list[str] = field(default_factory=list)  # takes left out, and why
+
+
+def load_inputs(ws: Workspace, slug: str, shot_ids: set[str] | None = None) -> CutInputs:
+    """Analysis, text, shots, probed chosen takes and style of book `slug` (takes limited to `shot_ids`)."""
+    project = books.open_project(ws, slug)
+    analysis = books.load_analysis(ws, slug)
+    try:
+        text = books.load_text(ws, slug)
+    except FileNotFoundError:
+        text = ""
+    shots = store.load_shots(project.db_path)
+    bible = load_bible_or_none(ws, slug)
+    raw = chosen_takes_or_empty(ws, slug)
+    if shot_ids is not None:
+        raw = {k: v for k, v in raw.items() if k in shot_ids}
+    takes, problems = probe_takes(project, raw)
+    return CutInputs(project, analysis, text, shots, takes, getattr(bible, "style", None), bible, problems)
+
+
+def chosen_takes_or_empty(ws: Workspace, slug: str) -> dict[str, Any]:
+    try:
+        from ..generate import chosen_takes
+    except ImportError:  # generation not installed in this build: every shot is a placeholder
+        return {}
+    return chosen_takes(ws, slug) or {}
+
+
+def load_bible_or_none(ws: Workspace, slug: str) -> Any:
+    try:
+        from ..bible import load_bible
+    except ImportError:
+        return None
+    return load_bible(ws, slug)  # a broken bible is a BibleError the user must fix
+
+
+def _field(take: Any, name: str) -> Any:
+    return take.get(name) if isinstance(take, dict) else getattr(take, name, None)
+
+
+def probe_takes(project: Project, raw: dict[str, Any]) -> tuple[dict[str, ProbedTake], list[str]]:
+    """Probe every take (in parallel, cached by file size and time); unreadable ones become problems."""
+    cache_file = project.cache_dir / "cut" / "probe.json"
+    cache = _read_json(cache_file)
+    jobs = {}
+    for shot_id, take in raw.items():
+        path = Path(str(_field(take, "path") or ""))
+        if path and not path.is_absolute():
+            path = project.root / path
+        jobs[shot_id] = (path, float(_field(take, "duration") or 0.0))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = dict(zip(jobs, pool.map(lambda job: _probe_one(job[0], cache), jobs.values())))
+    takes, problems = {}, []
+    for shot_id, (path, duration) in jobs.items():
+        found = results[shot_id]
+        if isinstance(found, str):
+            problems.append(f"{shot_id}: {found}")
+            continue
+        frames, sig = found
+        takes[shot_id] = ProbedTake(path, duration, frames, sig)
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    _write_json(cache_file, cache)
+    return takes, problems
+
+
+def _probe_one(path: Path, cache: dict) -> tuple[int, ClipSignature] | str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return f"take file missing: {path}"
+    key = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
+    if key in cache:
+        entry = cache[key]
+        return entry["frames"], ClipSignature.model_validate(entry["signature"])
+    try:
+        info = ffmpeg.probe(path)
+    except FFmpegError as exc:
+        return f"unreadable take {path.name}: {exc.message}"
+    frames = ffmpeg.video_frames(path) if info.video else 0
+    if frames <= 0:
+        return f"take {path.name} has no video frames"
+    sig = signature(info)
+    cache[key] = {"frames": frames, "signature": sig.model_dump()}
+    return frames, sig
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,88 @@
+"""Tiny books, shots and clips for the assembly and screening-room tests (real files, real ffmpeg)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from filmsofone import ffmpeg, store
+from filmsofone.models import BookAnalysis, BookInfo, Chapter, Character, Quote, Scene, Setting, Shot
+from filmsofone.workspace import Workspace
+
+LINES = [
+    "Mind the lantern, the wind is rising.",
+    "I have kept this light for forty years and I will keep it tonight.",
+    "Then keep it, but keep your coat on too.",
+    "Nobody crosses the causeway after dark, not even for you.",
+]
+
+
+def make_clip(path: Path, seconds: float, *, size: str = "640x360", fps: int = 24, audio: bool = True,
+              tone: bool = False, codec_args: list[str] | None = None) -> Path:
+    """A testsrc clip; house format by default (H.264 yuv420p, AAC 48 kHz stereo, +faststart)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    args = [*ffmpeg.base_args(), "-f", "lavfi", "-i", f"testsrc=size={size}:rate={fps}:duration={seconds}"]
+    if audio:
+        source = f"sine=frequency=440:sample_rate=48000:duration={seconds}" if tone else "anullsrc=r=48000:cl=stereo"
+        args += ["-f", "lavfi", "-t", str(seconds), "-i", source]
+    args += codec_args or ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-r", str(fps)]
+    if audio:
+        args += ["-c:a", "aac", "-ar", "48000", "-ac", "2"]
+    args += ["-t", str(seconds), "-movflags", "+faststart", str(path)]
+    ffmpeg.run(args)
+    return path
+
+
+class Book:
+    """A small imported book: analysis, text and shot lists stored in a fresh workspace."""
+
+    def __init__(self, ws: Workspace, slug: str = "tale", scenes: tuple[tuple[str, int], ...] = (
+            ("1.1", 1), ("1.2", 1), ("2.1", 2)), shots_per_scene: int = 2, shot_seconds: float = 1.0):
+        self.ws, self.slug = ws, slug
+        self.project = ws.project(slug).ensure()
+        pieces, quotes, cursor = [], [], 0
+        for number, line in enumerate(LINES, 1):
+            lead = f"Paragraph {number}. Ada looked out. \""
+            start = cursor + len(lead)
+            pieces.append(f"{lead}{line}\" said Ada.\n\n")
+            quotes.append(Quote(id=f"q{number}", spans=[(start, start + len(line))], speaker="c1",
+                                scene=scenes[(number - 1) % len(scenes)][0]))
+            cursor += len(pieces[-1])
+        self.text = "".join(pieces)
+        self.project.text_path.write_text(self.text, encoding="utf-8")
+        chapters = sorted({c for _, c in scenes})
+        self.analysis = BookAnalysis(
+            book=BookInfo(slug=slug, title="The Lantern Test", source_sha256="0" * 64, chars=len(self.text)),
+            chapters=[Chapter(index=c, title=f"Chapter {c}", start=0, end=len(self.text)) for c in chapters],
+            scenes=[Scene(id=sid, chapter=c, start=0, end=len(self.text), setting="s1", time_of_day="night",
+                          characters=["c1"]) for sid, c in scenes],
+            characters=[Character(id="c1", name="Ada Quill", aliases=["Ada"], gender="female", role="major")],
+            settings=[Setting(id="s1", name="the lighthouse", interior=True)],
+            quotes=quotes,
+        )
+        store.save_analysis(self.project.db_path, self.analysis, source_path="tale.txt")
+        self.shots: list[Shot] = []
+        for sid, _ in scenes:
+            scene_shots = [Shot(id=f"{sid}-{o:03d}", scene=sid, order=o, duration=shot_seconds,
+                                action=f"Shot {o} of scene {sid}") for o in range(1, shots_per_scene + 1)]
+            spoken = [q.id for q in quotes if q.scene == sid]
+            if spoken and len(scene_shots) > 1:
+                scene_shots[1].dialogue = spoken
+            store.save_shots(self.project.db_path, sid, scene_shots)
+            self.shots += scene_shots
+        self.takes: dict[str, dict] = {}
+
+    def shoot(self, shot_ids: list[str] | None = None, **clip_options) -> dict[str, dict]:
+        """Render a clip for each shot (all by default) and record it as the chosen take."""
+        for shot in self.shots:
+            if shot_ids is not None and shot.id not in shot_ids:
+                continue
+            path = self.project.clips_dir / f"{shot.id}.mp4"
+            make_clip(path, shot.duration, **clip_options)
+            self.takes[shot.id] = {"path": path, "duration": shot.duration}
+        return self.takes
+
+    def install(self, monkeypatch) -> None:
+        """Make `filmsofone.generate.chosen_takes` (as the cut calls it) return this book's takes."""
+        from filmsofone.assemble import inputs
+
+        monkeypatch.setattr(inputs, "chosen_takes_or_empty", lambda ws, slug: dict(self.takes))
