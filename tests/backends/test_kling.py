@@ -1,0 +1,165 @@
+"""The Kling adapter against a fake Kling API: the self-signed JWT, base64 images, codes 1301-1303."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import httpx
+import pytest
+
+from fakes.hosted_base import drive, run, tiny_png
+from fakes.kling import ACCESS, SECRET, FakeKling, verify_jwt
+from filmsofone import ffmpeg
+from filmsofone.backends.base import (Failed, GenerationRequest, JobState, OutcomeUnknown, OutputExpired,
+                                      Refused, Throttled, Transient)
+from filmsofone.backends.kling import KlingBackend, make_jwt
+from filmsofone.errors import BackendError
+
+
+@pytest.fixture
+def fake():
+    with FakeKling(polls_to_finish=3) as server:
+        yield server
+
+
+def backend(fake, **options) -> KlingBackend:
+    return KlingBackend(KlingBackend.make_options({"base_url": fake.url, **options}), key=SECRET, access_key=ACCESS)
+
+
+def request(**fields) -> GenerationRequest:
+    return GenerationRequest(**{"shot_id": "3.2-001", "prompt": "a fox crosses a frozen river at dawn",
+                                "duration": 5.0, "aspect_ratio": "16:9", **fields})
+
+
+def test_jwt_is_hs256_with_the_documented_claims():
+    token = make_jwt(ACCESS, SECRET, now=1_000_000)
+    header, payload, _ = token.split(".")
+    pad = lambda s: s + "=" * (-len(s) % 4)  # noqa: E731
+    assert json.loads(base64.urlsafe_b64decode(pad(header))) == {"alg": "HS256", "typ": "JWT"}
+    assert json.loads(base64.urlsafe_b64decode(pad(payload))) == {"iss": ACCESS, "exp": 1_001_800, "nbf": 999_995}
+    assert verify_jwt(make_jwt(ACCESS, SECRET)) is None
+    assert verify_jwt(make_jwt(ACCESS, "wrong-secret")) == "bad signature"
+    assert SECRET not in token
+
+
+def test_text_to_video_succeeds_with_a_fresh_token_per_request(fake, tmp_path):
+    dest = tmp_path / "take.mp4"
+    job_id, status = run(drive(backend(fake), request(negative_prompt="blur"), dest))
+    assert status.state is JobState.SUCCEEDED and job_id.startswith("text2video:")
+    assert ffmpeg.probe(dest).duration == pytest.approx(5.0, abs=0.1)
+    body = fake.creates[0].json()
+    assert body == {"model_name": "kling-v2-1", "prompt": request().prompt, "mode": "std", "duration": "5",
+                    "aspect_ratio": "16:9", "negative_prompt": "blur"}
+    assert all(verify_jwt(t) is None for t in fake.tokens) and len(fake.tokens) >= 4
+
+
+def test_first_frame_is_raw_base64(fake, tmp_path):
+    frame = tmp_path / "first.png"
+    frame.write_bytes(tiny_png())
+    job_id, status = run(drive(backend(fake), request(first_frame=frame, duration=10.0), tmp_path / "t.mp4"))
+    assert job_id.startswith("image2video:") and status.state is JobState.SUCCEEDED
+    body = fake.creates[0].json()
+    assert base64.b64decode(body["image"]) == frame.read_bytes() and "aspect_ratio" not in body
+
+
+def test_references_use_multi_image_on_kling_v1_6(fake, tmp_path):
+    face = tmp_path / "face.png"
+    face.write_bytes(tiny_png())
+    kling = backend(fake, model="kling-v1-6")
+    assert kling.capabilities.reference_images == 4
+    job_id, status = run(drive(kling, request(references=[face]), tmp_path / "t.mp4"))
+    assert job_id.startswith("multi-image2video:") and status.state is JobState.SUCCEEDED
+    assert fake.creates[0].json()["image_list"] == [{"image": base64.b64encode(face.read_bytes()).decode()}]
+
+
+@pytest.mark.parametrize("fault", ["throttle", "too_frequent"])
+def test_1303_and_1302_are_throttled(fake, tmp_path, fault):
+    fake.fault("create", fault)
+    with pytest.raises(Throttled, match="130"):
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+    assert not fake.jobs
+
+
+def test_an_exhausted_resource_pack_fails_without_retry(fake, tmp_path):
+    fake.fault("create", "balance")
+    with pytest.raises(Failed, match="1102"):
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+
+
+@pytest.mark.parametrize("stage, kind, error", [
+    ("create", "unavailable", Transient), ("create", "server_error", OutcomeUnknown),
+    ("status", "server_error", Transient)])
+def test_server_errors(fake, tmp_path, stage, kind, error):
+    fake.fault(stage, kind)
+    with pytest.raises(error):
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+
+
+def test_content_security_refusal_at_create(fake, tmp_path):
+    fake.outcome = "moderated"
+    with pytest.raises(Refused, match="1301"):
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+
+
+def test_risk_control_failure_of_the_task_is_a_refusal(fake, tmp_path):
+    fake.outcome = "moderated_output"
+    _, status = run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+    assert status.state is JobState.REFUSED and "risk control" in status.error
+
+
+def test_task_failure(fake, tmp_path):
+    fake.outcome = "failed"
+    _, status = run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+    assert status.state is JobState.FAILED
+
+
+def test_expired_output_url(fake, tmp_path):
+    fake.expire_outputs = True
+    with pytest.raises(OutputExpired):
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+
+
+def test_malformed_responses(fake, tmp_path):
+    fake.fault("status", "malformed")
+    with pytest.raises(Failed, match="malformed"):
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+    fake.outcome = "no_output"
+    with pytest.raises(Failed, match="malformed"):
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+
+
+def test_create_timeout_is_an_unknown_outcome(fake, tmp_path):
+    async def go():
+        async with httpx.AsyncClient(base_url=fake.url, timeout=0.5) as client:
+            await drive(backend(fake), request(), tmp_path / "t.mp4", client=client)
+
+    fake.fault("create", "hang")
+    with pytest.raises(OutcomeUnknown):
+        run(go())
+    assert len(fake.creates) == 1
+
+
+def test_a_seed_and_references_on_other_models_are_refused_before_sending(fake, tmp_path):
+    with pytest.raises(BackendError, match="a seed"):
+        run(drive(backend(fake), request(seed=1), tmp_path / "t.mp4"))
+    with pytest.raises(BackendError, match="reference image"):
+        run(drive(backend(fake), request(references=[tmp_path / "face.png"]), tmp_path / "t.mp4"))
+    assert fake.requests == []
+
+
+def test_a_wrong_secret_fails_with_a_key_hint_and_no_key(fake, tmp_path):
+    kling = KlingBackend(KlingBackend.make_options({"base_url": fake.url}), key="sk-WRONG-secret-000",
+                         access_key=ACCESS)
+    with pytest.raises(Failed) as caught:
+        run(drive(kling, request(), tmp_path / "t.mp4"))
+    assert "KLING_SECRET_KEY" in str(caught.value) and "sk-WRONG" not in str(caught.value)
+
+
+def test_a_missing_access_key_is_refused_before_sending(fake, tmp_path, monkeypatch):
+    monkeypatch.delenv("KLING_ACCESS_KEY", raising=False)
+    monkeypatch.setenv("FILMSOFONE_KEYS_FILE", str(tmp_path / "none.json"))
+    kling = KlingBackend(KlingBackend.make_options({"base_url": fake.url}), key=SECRET)
+    with pytest.raises(BackendError, match="KLING_ACCESS_KEY"):
+        run(drive(kling, request(), tmp_path / "t.mp4"))
+    assert fake.requests == []
