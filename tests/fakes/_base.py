@@ -1,0 +1,129 @@
+"""What the fake provider servers share: a threaded HTTP server on 127.0.0.1 and real small MP4s.
+
+Each fake subclasses `FakeServer`, sets `handler_class` to a `FakeHandler` subclass with do_GET/do_POST,
+and keeps its state (jobs, switches, submission counter) on the server object, guarded by `lock`.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+from functools import lru_cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from filmsofone import ffmpeg
+
+
+@lru_cache(maxsize=None)
+def _clip_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="filmsofone-fake-clips-"))
+
+
+@lru_cache(maxsize=None)
+def sample_mp4(duration: float = 2.0, width: int = 320, height: int = 180, fps: int = 24) -> bytes:
+    """A real H.264/AAC MP4 of a test pattern, made once per parameter set per session."""
+    width, height = width - width % 2, height - height % 2
+    dest = _clip_dir() / f"testsrc-{duration:g}-{width}x{height}-{fps}.mp4"
+    ffmpeg.run([*ffmpeg.base_args(),
+                "-f", "lavfi", "-i", f"testsrc=size={width}x{height}:rate={fps}:duration={duration:g}",
+                "-f", "lavfi", "-i", f"anullsrc=r=48000:cl=stereo",
+                "-t", f"{duration:g}", "-map", "0:v:0", "-map", "1:a:0",
+                "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+                "-c:a", "aac", "-ar", "48000", "-ac", "2", "-movflags", "+faststart", str(dest)])
+    return dest.read_bytes()
+
+
+class FakeHandler(BaseHTTPRequestHandler):
+    """Request helpers; the server object holds all state."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:  # keep test output quiet
+        pass
+
+    @property
+    def url(self):
+        return urlsplit(self.path)
+
+    @property
+    def query(self) -> dict[str, str]:
+        return {k: v[-1] for k, v in parse_qs(self.url.query).items()}
+
+    def body(self) -> bytes:
+        """The request body, read once (read it before answering, or keep-alive breaks)."""
+        if getattr(self, "_raw", None) is None or getattr(self, "_raw_for", None) is not self.requestline:
+            length = int(self.headers.get("Content-Length") or 0)
+            self._raw, self._raw_for = (self.rfile.read(length) if length else b""), self.requestline
+        return self._raw
+
+    def json_body(self):
+        raw = self.body()
+        return json.loads(raw) if raw else None
+
+    def send(self, status: int, body: bytes | str = b"", content_type: str = "application/json",
+             headers: dict | None = None, length: int | None = None) -> None:
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data) if length is None else length))
+        for name, value in (headers or {}).items():
+            self.send_header(name, str(value))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        if length is not None and length != len(data):  # a truncated body: hang up mid-way
+            self.close_connection = True
+
+    def send_json(self, status: int, payload, headers: dict | None = None) -> None:
+        self.send(status, json.dumps(payload), headers=headers)
+
+    def send_file(self, data: bytes, *, truncate: bool = False, name: str = "clip.mp4") -> None:
+        """Serve MP4 bytes; `truncate` announces the full length but sends half and closes."""
+        sent = data[: len(data) // 2] if truncate else data
+        self.send(200, sent, "video/mp4", {"Content-Disposition": f'filename="{name}"'}, length=len(data))
+
+
+class FakeServer(ThreadingHTTPServer):
+    """A provider double on a free 127.0.0.1 port, run in a daemon thread; use as a context manager."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+    handler_class: type[FakeHandler] = FakeHandler
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), self.handler_class)
+        self.lock = threading.RLock()
+        self.requests: list[tuple[str, str]] = []  # (method, path) of every request, for assertions
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "FakeServer":
+        self._thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def take(self, switch: str) -> bool:
+        """Consume one use of a counted failure switch (an int attribute): True while it lasts."""
+        with self.lock:
+            left = getattr(self, switch)
+            if left:
+                setattr(self, switch, left - 1)
+                return True
+            return False
