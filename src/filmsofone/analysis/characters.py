@@ -1,0 +1,328 @@
+"""CharacterFinder: the book's characters, each a cluster of the names it goes by, with every mention.
+
+Candidates come from the recogniser's PERSON entities, honorific patterns (Mr. Darcy, Lady Catherine) and
+capitalised "the X" characters (the White Rabbit). Names are clustered by rules that keep family members apart:
+full names anchor clusters; "Miss Eliza Bennet" joins "Elizabeth Bennet" through the nickname table; "Mr. X"
+joins the only man surnamed X; a bare first name joins the cluster with that first name; a bare surname joins
+"Mr. X". Mentions are then found by scanning the text for every alias.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .names import (
+    FAMILY_TITLES,
+    FEMALE_NAMES,
+    FEMALE_PRONOUNS,
+    HONORIFICS,
+    HYPOCORISTICS,
+    MALE_NAMES,
+    MALE_PRONOUNS,
+    NOT_NAMES,
+    SURNAME_TITLES,
+)
+from .nlp import Entity
+
+_TITLE_ALT = "|".join(sorted((re.escape(t) for t in HONORIFICS), key=len, reverse=True))
+_NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ]+(?:[-'][A-Z]?[a-zà-ÿ]+)*|O'[A-Z][a-z]+|Mac[A-Z][a-z]+|Mc[A-Z][a-z]+)"
+_PARTICLE = r"(?:de|De|du|van|Van|von|Von|la|La|le|di|da|del|St\.)"
+_HONORIFIC_NAME = re.compile(
+    rf"\b(?P<title>{_TITLE_ALT})\.?[ \t\n]+(?P<name>{_NAME_TOKEN}(?:[ \t\n]+(?:{_PARTICLE}[ \t\n]+)?{_NAME_TOKEN}){{0,2}})"
+)
+_THE_CHARACTER = re.compile(r"\bthe[ \t\n]+(?P<name>(?:[A-Z][a-z]+[ \t\n]+){0,2}[A-Z][a-z]+)\b")
+_SPEECH_SUBJECT = r"(?:said|cried|asked|replied|answered|exclaimed|shouted|whispered|began|continued|added|remarked|went on|thought)"
+_PARTICLES = {"de", "du", "van", "von", "la", "le", "di", "da", "del", "st."}
+_MIN_MENTIONS = 2
+
+
+@dataclass
+class CharacterCluster:
+    """One character: its names and what is known of it."""
+
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    gender: str = "unknown"
+    first: str | None = None  # canonical first name (lower case)
+    last: str | None = None  # surname (lower case)
+    title: str | None = None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    narrator: bool = False
+    id: str = ""
+
+
+@dataclass
+class _Name:
+    surface: str
+    title: str | None
+    tokens: list[str]
+
+    @property
+    def first(self) -> str | None:
+        return canonical_first(self.tokens[0]) if self.tokens and not self.is_surname_only() else None
+
+    @property
+    def last(self) -> str | None:
+        return _last(self.tokens) if len(self.tokens) >= 2 else None
+
+    def is_surname_only(self) -> bool:
+        return self.title in SURNAME_TITLES and len(self.tokens) == 1
+
+
+def canonical_first(token: str) -> str:
+    low = token.lower()
+    return HYPOCORISTICS.get(low, low)
+
+
+def _last(tokens: list[str]) -> str:
+    for i, token in enumerate(tokens[1:], 1):
+        if token.lower() in _PARTICLES:
+            return " ".join(tokens[i:]).lower()
+    return tokens[-1].lower()
+
+
+def clean_surface(surface: str) -> str:
+    surface = re.sub(r"\s+", " ", surface).strip(" \t\n.,;:!?\"'“”‘’()-_")
+    surface = re.sub(r"(?:'s|’s|')$", "", surface)
+    return surface
+
+
+def parse_name(surface: str) -> _Name | None:
+    """Title and name tokens of a surface form; None when it does not look like a person's name."""
+    tokens = clean_surface(surface).split()
+    if not tokens or len(tokens) > 5:
+        return None
+    title = None
+    head = tokens[0].rstrip(".")
+    if head in HONORIFICS and len(tokens) > 1:
+        title, tokens = head, tokens[1:]
+    if not all(t[0].isupper() or t.lower() in _PARTICLES for t in tokens):
+        return None
+    if any(t.lower().rstrip(".") in NOT_NAMES for t in tokens) or any(ch.isdigit() for ch in surface):
+        return None
+    if any(t.rstrip(".") in HONORIFICS for t in tokens):
+        return None
+    if all(t.isupper() and len(t) > 1 for t in tokens):
+        return None
+    return _Name(clean_surface(surface), title, tokens)
+
+
+class CharacterFinder:
+    """`find(text, start, end, persons, quote_spans) -> list[CharacterCluster]`, most mentioned first."""
+
+    def find(self, text: str, start: int, end: int, persons: list[Entity], quote_spans: list[tuple[int, int]]) -> list[CharacterCluster]:
+        counts = self._candidates(text, start, end, persons)
+        for place in _place_like(text, start, end, counts):
+            del counts[place]
+        clusters = self._cluster(counts)
+        clusters = self._scan_mentions(text, start, end, clusters)
+        clusters = [c for c in clusters if len(c.mentions) >= _MIN_MENTIONS]
+        for cluster in clusters:
+            cluster.gender = self._gender(text, cluster)
+        clusters.sort(key=lambda c: -len(c.mentions))
+        for n, cluster in enumerate(clusters, 1):
+            cluster.id = f"c{n}"
+        return clusters
+
+    # -- candidates -----------------------------------------------------------------------------------
+
+    def _candidates(self, text: str, start: int, end: int, persons: list[Entity]) -> Counter:
+        counts: Counter = Counter()
+        for entity in persons:
+            name = parse_name(entity.text)
+            if name is not None:
+                counts[name.surface] += 1
+        for match in _HONORIFIC_NAME.finditer(text, start, end):
+            name = parse_name(f"{match.group('title')}. {match.group('name')}" if match.group("title") in ("Mr", "Mrs", "Dr", "Ms") else f"{match.group('title')} {match.group('name')}")
+            if name is not None:
+                counts[_title_form(name)] += 1
+        counts.update(self._the_characters(text, start, end))
+        return counts
+
+    @staticmethod
+    def _the_characters(text: str, start: int, end: int) -> Counter:
+        """Capitalised "the X" names used as a speaker at least once (the White Rabbit, the Hatter)."""
+        seen: Counter = Counter()
+        for match in _THE_CHARACTER.finditer(text, start, end):
+            seen[re.sub(r"\s+", " ", match.group("name"))] += 1
+        speaking = set()
+        for name in seen:
+            if seen[name] < 3 or name.split()[-1].lower() in NOT_NAMES:
+                continue
+            escaped = re.escape(name).replace(r"\ ", r"\s+")
+            pattern = rf"{_SPEECH_SUBJECT}\s+the\s+{escaped}\b|\bthe\s+{escaped}\s+{_SPEECH_SUBJECT}"
+            if re.search(pattern, text[start:end]):
+                speaking.add(name)
+        return Counter({f"the {name}": seen[name] for name in speaking})
+
+    # -- clustering -----------------------------------------------------------------------------------
+
+    def _cluster(self, counts: Counter) -> list[CharacterCluster]:
+        names = [n for n in (parse_name(s) if not s.startswith("the ") else _Name(s, None, s.split()[1:]) for s in counts) if n]
+        clusters: list[CharacterCluster] = []
+        by_key: dict[tuple, CharacterCluster] = {}
+
+        def new(name: _Name, **kw) -> CharacterCluster:
+            cluster = CharacterCluster(name=name.surface, aliases={name.surface}, **kw)
+            clusters.append(cluster)
+            return cluster
+
+        ordered = sorted(names, key=lambda n: (-_specificity(n), -counts[n.surface]))
+        for name in ordered:
+            if name.surface.startswith("the "):
+                head = name.tokens[-1].lower()
+                cluster = by_key.get(("the", head)) or new(name, last=head)
+                by_key[("the", head)] = cluster
+                cluster.aliases.add(name.surface)
+                continue
+            target = self._place(name, clusters, by_key, counts)
+            if target is None:
+                target = new(
+                    name,
+                    first=name.first,
+                    last=name.last if len(name.tokens) >= 2 else (name.tokens[0].lower() if name.is_surname_only() else None),
+                    title=name.title,
+                )
+                if name.is_surname_only():
+                    by_key[(name.title, name.tokens[0].lower())] = target
+            target.aliases.add(name.surface)
+            if name.title and not target.title:
+                target.title = name.title
+            if len(name.tokens) >= 2:
+                by_key.setdefault(("full", name.first, name.last), target)
+        for cluster in clusters:
+            cluster.name = _display_name(cluster, counts)
+        return clusters
+
+    def _place(self, name: _Name, clusters, by_key, counts) -> CharacterCluster | None:
+        """The existing cluster this name belongs to, or None for a new character."""
+        tokens = name.tokens
+        if len(tokens) >= 2:
+            return by_key.get(("full", name.first, name.last))
+        token = tokens[0]
+        low = token.lower()
+        if name.title in SURNAME_TITLES:
+            gender = HONORIFICS.get(name.title, "unknown")
+            if (name.title, low) in by_key:
+                return by_key[(name.title, low)]
+            same = [c for c in clusters if c.last == low and (gender == "unknown" or _gender_of(c) in (gender, "unknown")) and c.first]
+            if gender == "male":
+                same = [c for c in same if _gender_of(c) == "male"] or [c for c in same if _gender_of(c) == "unknown"]
+            same = [c for c in same if sum(counts.get(a, 0) for a in c.aliases) >= 3]
+            if len(same) == 1 and (name.title != "Mrs" or len([c for c in clusters if c.last == low and _gender_of(c) == "female"]) == 1):
+                return same[0]
+            return None
+        first = canonical_first(token)
+        by_first = [c for c in clusters if c.first == first]
+        if first != low:  # a nickname: nobles are not called by nicknames (Kitty is not Lady Catherine)
+            by_first = [c for c in by_first if not (c.title in _RANK_TITLES)]
+        if by_first:
+            return max(by_first, key=lambda c: sum(counts.get(a, 0) for a in c.aliases))
+        if name.title is None:
+            mister = by_key.get(("Mr", low))
+            if mister is not None:
+                return mister
+            by_last = [c for c in clusters if c.last == low]
+            if len(by_last) == 1:
+                return by_last[0]
+            if by_last:
+                return None if name.title else max(by_last, key=lambda c: sum(counts.get(a, 0) for a in c.aliases))
+        elif name.title:
+            by_last = [c for c in clusters if c.last == low and c.first]
+            if len(by_last) == 1:
+                return by_last[0]
+        return None
+
+    # -- mentions and gender --------------------------------------------------------------------------
+
+    @staticmethod
+    def _scan_mentions(text: str, start: int, end: int, clusters: list[CharacterCluster]) -> list[CharacterCluster]:
+        owner: dict[str, CharacterCluster] = {}
+        for cluster in clusters:
+            for alias in cluster.aliases:
+                owner.setdefault(alias, cluster)
+                if alias.startswith("the "):
+                    owner.setdefault("The " + alias[4:], cluster)
+        if not owner:
+            return clusters
+        alternatives = sorted(owner, key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+").replace(r"\.", r"\.?") for a in alternatives) + r")(?![\w])")
+        lookup = {re.sub(r"\s+", " ", a).replace(".", ""): c for a, c in owner.items()}
+        for match in pattern.finditer(text, start, end):
+            key = re.sub(r"\s+", " ", match.group(0)).replace(".", "")
+            cluster = lookup.get(key)
+            if cluster is not None:
+                cluster.mentions.append(match.span())
+        return clusters
+
+    @staticmethod
+    def _gender(text: str, cluster: CharacterCluster) -> str:
+        votes: Counter = Counter()
+        for alias in cluster.aliases:
+            parsed = parse_name(alias)
+            if parsed and parsed.title:
+                votes[HONORIFICS.get(parsed.title, "unknown")] += 5
+        if cluster.first in MALE_NAMES:
+            votes["male"] += 3
+        if cluster.first in FEMALE_NAMES:
+            votes["female"] += 3
+        for start, end in cluster.mentions[:400]:
+            following = re.match(r"[^.!?\"“”]{0,80}?\b(he|him|his|she|her|hers)\b", text[end : end + 90], re.I)
+            if following:
+                pronoun = following.group(1).lower()
+                votes["male" if pronoun in MALE_PRONOUNS else "female"] += 0.5
+        votes.pop("unknown", None)
+        if not votes:
+            return "unknown"
+        (best, score), *rest = votes.most_common()
+        return best if not rest or score > 1.5 * rest[0][1] else "unknown"
+
+
+_RANK_TITLES = frozenset({"Lady", "Lord", "Sir", "Duke", "Duchess", "Earl", "Count", "Countess", "Baron", "Baroness", "King", "Queen", "Prince", "Princess"})
+
+
+def _place_like(text: str, start: int, end: int, counts: Counter) -> list[str]:
+    """Untitled one-word names that mostly follow a locative preposition ("at Longbourn", "to Meryton")."""
+    places = []
+    for surface in counts:
+        if " " in surface or surface.startswith("the "):
+            continue
+        hits = [m.start() for m in re.finditer(rf"\b{re.escape(surface)}\b", text[start:end])]
+        if not hits:
+            continue
+        local = sum(1 for h in hits if re.search(r"\b(?:at|to|from|in|into|near|towards|round|through|leave|leaving|left|reach|reached|quit|quitted)\s+$", text[start + max(0, h - 12) : start + h]))
+        if local >= 0.25 * len(hits) and local >= 2:
+            places.append(surface)
+    return places
+
+
+def _gender_of(cluster: CharacterCluster) -> str:
+    if cluster.title:
+        return HONORIFICS.get(cluster.title, "unknown")
+    if cluster.first in MALE_NAMES:
+        return "male"
+    if cluster.first in FEMALE_NAMES:
+        return "female"
+    return "unknown"
+
+
+def _title_form(name: _Name) -> str:
+    title = f"{name.title}." if name.title in ("Mr", "Mrs", "Dr", "Ms") else name.title
+    return f"{title} {' '.join(name.tokens)}"
+
+
+def _specificity(name: _Name) -> int:
+    if name.surface.startswith("the "):
+        return 3 + len(name.tokens)
+    return 2 * len(name.tokens) + (1 if name.title else 0)
+
+
+def _display_name(cluster: CharacterCluster, counts: Counter) -> str:
+    """A full name when there is one (the most used), else the most used alias."""
+    parsed = {a: parse_name(a) for a in cluster.aliases}
+    full = [a for a, p in parsed.items() if p and not p.title and len(p.tokens) >= 2]
+    titled = [a for a, p in parsed.items() if p and p.title]
+    pool = full or titled or sorted(cluster.aliases)
+    return max(pool, key=lambda a: (counts.get(a, 0), len(a)))

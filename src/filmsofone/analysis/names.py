@@ -1,0 +1,97 @@
+"""Small data tables about names: honorifics, hypocoristics (nicknames), gendered first names, pronouns."""
+
+from __future__ import annotations
+
+# honorific -> gender ("male" / "female" / "unknown"); keys without the trailing period
+HONORIFICS: dict[str, str] = {
+    "Mr": "male", "Mister": "male", "Sir": "male", "Lord": "male", "Master": "male", "Monsieur": "male",
+    "Herr": "male", "Signor": "male", "Señor": "male", "Don": "male", "Father": "male", "Brother": "male",
+    "Uncle": "male", "King": "male", "Prince": "male", "Duke": "male", "Earl": "male", "Count": "male",
+    "Baron": "male", "Mrs": "female", "Miss": "female", "Ms": "female", "Lady": "female", "Madam": "female",
+    "Madame": "female", "Mme": "female", "Mlle": "female", "Mademoiselle": "female", "Mistress": "female",
+    "Dame": "female", "Frau": "female", "Fräulein": "female", "Signora": "female", "Señora": "female",
+    "Aunt": "female", "Sister": "female", "Mother": "female", "Queen": "female", "Princess": "female",
+    "Duchess": "female", "Countess": "female", "Baroness": "female",
+    "Dr": "unknown", "Doctor": "unknown", "Professor": "unknown", "Prof": "unknown", "Colonel": "male",
+    "Col": "male", "Captain": "male", "Capt": "male", "Major": "male", "General": "male", "Lieutenant": "male",
+    "Sergeant": "male", "Inspector": "male", "Reverend": "male", "Rev": "male", "Judge": "unknown",
+}
+# honorifics after which a bare surname names a married woman / unmarried woman / man
+FAMILY_TITLES = {"Mr": "male", "Mrs": "female", "Miss": "female", "Ms": "female", "Mister": "male"}
+
+# honorifics followed by a surname rather than a first name (Colonel Forster, Dr. Watson, Mrs. Bennet)
+SURNAME_TITLES = frozenset(
+    {"Mr", "Mrs", "Miss", "Ms", "Mister", "Monsieur", "Madame", "Mme", "Mlle", "Herr", "Frau", "Signor", "Signora",
+     "Dr", "Doctor", "Professor", "Prof", "Colonel", "Col", "Captain", "Capt", "Major", "General", "Lieutenant",
+     "Sergeant", "Inspector", "Reverend", "Rev", "Judge", "Señor", "Señora"}
+)
+
+# nickname -> formal first name (lower case)
+HYPOCORISTICS: dict[str, str] = {
+    "lizzy": "elizabeth", "lizzie": "elizabeth", "eliza": "elizabeth", "liz": "elizabeth", "beth": "elizabeth",
+    "betsy": "elizabeth", "bess": "elizabeth", "bessie": "elizabeth", "betty": "elizabeth", "libby": "elizabeth",
+    "kitty": "catherine", "kate": "catherine", "katie": "catherine", "cathy": "catherine", "kit": "catherine",
+    "katy": "catherine", "jenny": "jane", "janey": "jane", "jack": "john", "johnny": "john", "jock": "john",
+    "bill": "william", "billy": "william", "will": "william", "willy": "william", "willie": "william",
+    "bob": "robert", "bobby": "robert", "rob": "robert", "robin": "robert", "dick": "richard", "rick": "richard",
+    "dicky": "richard", "tom": "thomas", "tommy": "thomas", "ned": "edward", "ted": "edward", "teddy": "edward",
+    "eddie": "edward", "harry": "henry", "hal": "henry", "hank": "henry", "jim": "james", "jimmy": "james",
+    "jem": "james", "jamie": "james", "charlie": "charles", "chuck": "charles", "joe": "joseph", "joey": "joseph",
+    "sam": "samuel", "sammy": "samuel", "ben": "benjamin", "benny": "benjamin", "fred": "frederick",
+    "freddy": "frederick", "freddie": "frederick", "nick": "nicholas", "dan": "daniel", "danny": "daniel",
+    "davy": "david", "dave": "david", "tony": "anthony", "andy": "andrew", "pete": "peter", "steve": "stephen",
+    "geoff": "geoffrey", "nat": "nathaniel", "matt": "matthew", "mike": "michael", "mick": "michael",
+    "georgie": "george", "archie": "archibald", "bertie": "albert", "bert": "albert", "alf": "alfred",
+    "walt": "walter", "wat": "walter", "larry": "lawrence", "len": "leonard", "phil": "philip", "pip": "philip",
+    "polly": "mary", "molly": "mary", "mamie": "mary", "minnie": "mary", "mae": "mary", "peggy": "margaret",
+    "meg": "margaret", "maggie": "margaret", "madge": "margaret", "daisy": "margaret", "marge": "margaret",
+    "annie": "anne", "nan": "anne", "nancy": "anne", "nanny": "anne", "sally": "sarah", "sadie": "sarah",
+    "patty": "martha", "mattie": "martha", "patsy": "martha", "nell": "eleanor", "nelly": "eleanor",
+    "nellie": "eleanor", "ellie": "eleanor", "lucy": "lucia", "sukey": "susan", "sue": "susan", "susie": "susan",
+    "susy": "susan", "jo": "josephine", "fanny": "frances", "frankie": "frances", "franky": "francis",
+    "frank": "francis", "dolly": "dorothy", "dot": "dorothy", "dora": "dorothy", "becky": "rebecca",
+    "abby": "abigail", "gussie": "augusta", "louie": "louisa", "lou": "louisa", "lottie": "charlotte",
+    "totty": "charlotte", "carrie": "caroline", "connie": "constance", "emmy": "emily", "em": "emma",
+    "hattie": "harriet", "jessie": "jessica", "letty": "letitia", "maud": "matilda",
+    "tilly": "matilda", "milly": "millicent", "rosie": "rose", "tess": "theresa", "tessa": "theresa",
+    "winnie": "winifred", "addie": "adeline", "ada": "adelaide", "georgy": "georgiana", 
+    "di": "diana", "belle": "isabella", "bella": "isabella", "ibby": "isabella", "lydie": "lydia",
+    "jenn": "jennifer", "nettie": "antoinette", "gerty": "gertrude", "trudy": "gertrude", "edie": "edith",
+    "chris": "christopher", "ollie": "oliver", "noll": "oliver",
+}
+
+MALE_NAMES = frozenset(
+    """aaron abel abraham adam adrian albert alexander alfred algernon allan alonzo ambrose andrew anthony
+    archibald arthur augustus austin barnaby bartholomew basil benjamin bernard bertram bill bob brian cecil
+    charles christopher claude clement cuthbert cyril daniel david denis dick donald douglas duncan edgar edmund
+    edward edwin eli elijah ernest eugene fagin felix ferdinand fitzwilliam francis frank frederick gabriel
+    geoffrey george gerald gilbert giles godfrey gregory guy harold harry henry herbert horace hubert hugh humphrey
+    isaac jack jacob james jasper jeremiah jerome jim joe john jonas jonathan joseph joshua julian julius laurence
+    lawrence leonard leonce léonce lewis lionel louis luke mark martin matthew maurice michael miles monks nathaniel
+    ned nicholas noah noel oliver oscar owen patrick paul percy peter philip ralph randolph raymond reginald
+    richard robert roger rowland rupert samuel sebastian sidney silas simon solomon stephen theodore thomas tim
+    timothy tobias toby tom vincent walter wilfred william winterbourne""".split()
+)
+FEMALE_NAMES = frozenset(
+    """ada adela adelaide adele adèle agatha agnes alice amelia amy angela ann anna anne annie arabella augusta
+    barbara beatrice bella bertha betsy betty blanche caroline catherine cecily celia charity charlotte
+    clara clarissa constance cora daisy diana dinah dora dorothea dorothy edith edna eleanor eliza elizabeth
+    ellen elsie emily emma esther ethel eugenia eva evelyn fanny flora florence frances georgiana gertrude
+    grace hannah harriet helen henrietta hester hetty honor isabel isabella jane janet jemima jenny jessie joan
+    josephine judith julia juliet kate katherine kitty laura lavinia leah lilian lily louisa louise lucy lydia
+    mabel madeleine margaret maria marian marianne marie martha mary matilda maud may millicent minnie miriam
+    molly nancy nell nelly olivia pauline penelope phoebe polly priscilla rachel rebecca rosa rose rosamond ruth
+    sally sarah selina sophia sophie susan susanna sylvia theresa ursula victoria violet winifred""".split()
+)
+
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+
+# capitalised words that look like names to a recogniser but never name a character
+NOT_NAMES = frozenset(
+    """god heaven lord providence christ jesus heavens sunday monday tuesday wednesday thursday friday saturday
+    january february march april june july august september october november december christmas easter
+    michaelmas english french england france london chapter book part volume project gutenberg ebook oh ah
+    yes no sir madam ma'am miss mr mrs dear well why hush alas indeed nay aye good bless hallo hullo hello
+    mamma papa mama father mother grandmother grandfather uncle aunt""".split()
+)

@@ -1,0 +1,111 @@
+"""`analyze`: a `BookText` to the `BookAnalysis` document, stage by stage.
+
+Stages (each one class, one entry point, one output): ChapterSplitter -> SceneSegmenter -> QuoteFinder ->
+named entities (spaCy NER only) -> CharacterFinder -> NarratorFinder -> SpeakerAttributor -> SettingFinder;
+then each scene gets its setting, interior/exterior, time of day and characters present.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+
+from ..models import BookAnalysis, BookInfo, BookText, Chapter, Character, Quote, Scene, Setting
+from . import nlp
+from .chapters import ChapterSplitter
+from .characters import CharacterCluster, CharacterFinder
+from .narrator import NarratorFinder
+from .quotes import QuoteFinder
+from .scenes import SceneSegmenter
+from .settings import SettingFinder, scene_setting, time_of_day
+from .speakers import SpeakerAttributor
+from .text import paragraphs
+
+_ENTITY_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC"})
+
+
+def analyze(book: BookText, *, slug: str, title: str, progress=None) -> BookAnalysis:
+    """Chapters, scenes, characters (with aliases), quotations with speakers, and settings of a book."""
+    text = book.text
+    start, end = book.story_start, book.story_end if book.story_end is not None else len(text)
+    _report(progress, "finding chapters", 0, 5)
+    chapters = ChapterSplitter().split(text, start, end, book.chapter_hints)
+    story_start, story_end = chapters[0].start, chapters[-1].end
+    scene_spans = SceneSegmenter().segment(text, chapters)
+    paras = paragraphs(text, story_start, story_end)
+    quotes = QuoteFinder().find(text, paras)
+    _report(progress, "reading names", 0, 5)
+    entities = list(nlp.entities(text, [(p.start, p.end) for p in paras], labels=_ENTITY_LABELS, progress=progress))
+    _report(progress, "clustering characters", 3, 5)
+    quote_spans = [span for q in quotes for span in q.spans]
+    characters = CharacterFinder().find(text, story_start, story_end, [e for e in entities if e.label == "PERSON"], quote_spans)
+    characters = NarratorFinder().find(text, story_start, story_end, characters, quote_spans)
+    _report(progress, "attributing speakers", 4, 5)
+    attributions = SpeakerAttributor(text, paras, characters).attribute(quotes)
+    settings = SettingFinder().find(text, story_start, story_end, [e for e in entities if e.label != "PERSON"], quote_spans)
+    scenes = _scenes(text, scene_spans, settings, characters)
+    _report(progress, "done", 5, 5)
+    return BookAnalysis(
+        book=BookInfo(slug=slug, title=title, source_sha256=book.source_sha256, chars=len(text)),
+        chapters=chapters,
+        scenes=scenes,
+        characters=[_character(c, quotes_by=Counter(a.speaker for a in attributions), top=_top(characters)) for c in characters],
+        settings=[Setting(id=s.id, name=s.name, aliases=sorted(a for a in s.aliases if a != s.name), interior=s.interior, mentions=len(s.mentions)) for s in settings],
+        quotes=_quotes(quotes, attributions, scenes),
+    )
+
+
+def _report(progress, label: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(label, done, total)
+
+
+def _top(characters: list[CharacterCluster]) -> int:
+    return max((len(c.mentions) for c in characters), default=1)
+
+
+def _character(cluster: CharacterCluster, quotes_by: Counter, top: int) -> Character:
+    weight = len(cluster.mentions) + 2 * quotes_by.get(cluster.id, 0)
+    top_weight = max(top, 1)
+    role = "major" if weight >= 0.2 * top_weight else "intermediate" if weight >= max(10, 0.03 * top_weight) else "minor"
+    return Character(
+        id=cluster.id,
+        name=cluster.name,
+        aliases=sorted(a for a in cluster.aliases if a != cluster.name),
+        gender=cluster.gender,
+        role=role,
+        mentions=len(cluster.mentions),
+    )
+
+
+def _scenes(text: str, spans, settings, characters: list[CharacterCluster]) -> list[Scene]:
+    mention_index = sorted((s, c.id) for c in characters for s, _ in c.mentions)
+    starts = [m[0] for m in mention_index]
+    scenes = []
+    for span in spans:
+        setting = scene_setting(settings, span.start, span.end)
+        lo, hi = bisect.bisect_left(starts, span.start), bisect.bisect_left(starts, span.end)
+        present = Counter(mention_index[i][1] for i in range(lo, hi))
+        scenes.append(
+            Scene(
+                id=span.id,
+                chapter=span.chapter,
+                start=span.start,
+                end=span.end,
+                setting=setting.id if setting else None,
+                interior=setting.interior if setting else None,
+                time_of_day=time_of_day(text, span.start, span.end),
+                characters=[cid for cid, n in present.most_common() if n >= 2 or len(present) <= 3],
+            )
+        )
+    return scenes
+
+
+def _quotes(quotes, attributions, scenes: list[Scene]) -> list[Quote]:
+    starts = [s.start for s in scenes]
+    result = []
+    for n, (quote, attribution) in enumerate(zip(quotes, attributions), 1):
+        i = bisect.bisect_right(starts, quote.start) - 1
+        scene = scenes[i].id if i >= 0 else (scenes[0].id if scenes else None)
+        result.append(Quote(id=f"q{n}", spans=[tuple(s) for s in quote.spans], speaker=attribution.speaker, scene=scene))
+    return result

@@ -1,0 +1,34 @@
+"""Data tables for settings: common-noun places (interior or exterior) and time-of-day words."""
+
+from __future__ import annotations
+
+INTERIOR_PLACES = frozenset(
+    """drawing-room drawing room sitting-room sitting room parlour parlor library study dining-room dining room
+    breakfast-room breakfast room morning-room hall ballroom ball-room bedroom bed-room chamber kitchen cellar
+    attic garret office shop church chapel cathedral inn tavern public-house pub workhouse prison cell gaol jail
+    court courtroom school schoolroom classroom theatre theater opera museum gallery hotel pension lodging
+    lodgings carriage coach cab train railway-carriage compartment cabin saloon house cottage room apartment
+    flat staircase stairs corridor passage landing nursery vestry barn stable stables mill factory warehouse
+    hospital ward castle palace mansion manor abbey parsonage vicarage rectory bar club restaurant cafe café
+    dining-hall conservatory greenhouse boudoir closet pantry scullery counting-house shed hut lodge""".split()
+    + ["drawing room", "sitting room", "dining room", "breakfast room", "public house", "counting house"]
+)
+EXTERIOR_PLACES = frozenset(
+    """garden gardens park street streets road lane square field fields meadow wood woods forest grove orchard
+    shrubbery lawn terrace courtyard yard churchyard cemetery graveyard bridge river riverbank bank shore beach
+    sea coast harbour harbor quay wharf dock docks pier hill hills mountain mountains valley moor heath common
+    village town city market market-place marketplace highway path avenue walk paddock lake pond pool island
+    cliff cliffs gate gates porch veranda verandah balcony rooftop roof deck boat ship yacht plain desert
+    countryside fountain piazza canal hedge wilderness""".split()
+)
+PLACE_NOUNS = INTERIOR_PLACES | EXTERIOR_PLACES
+
+# setting words that should not be treated as scene places on their own (too generic)
+GENERIC = frozenset({"room", "house", "town", "city", "place", "door", "window"})
+
+TIME_WORDS = {
+    "dawn": ("dawn", "daybreak", "sunrise", "first light", "cock-crow", "early morning"),
+    "day": ("morning", "noon", "midday", "afternoon", "breakfast", "luncheon", "sunshine", "sunlight", "daylight", "dinner"),
+    "dusk": ("dusk", "sunset", "twilight", "evening", "nightfall", "sundown", "tea-time"),
+    "night": ("night", "midnight", "moonlight", "moon", "candle", "candles", "lamp-light", "lamplight", "dark", "darkness", "stars", "supper", "ball"),
+}

@@ -1,0 +1,120 @@
+"""QuoteFinder: every quotation, with its pieces' spans (excluding the marks).
+
+Handles straight and curly double quotes, British single-quote dialogue (chosen per book), nested
+quotations (only the outermost is a quotation), multi-paragraph speeches (an opening mark on each paragraph,
+no closing mark until the end) and quotations interrupted by a narration tag (one quotation, several spans).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import Paragraph
+
+_OPEN_CONTEXT = set(" \t\n([{—–-_*")
+_CLOSE_CONTEXT = set(" \t\n)]}—–-_*.,;:!?")
+_MAX_TAG_BETWEEN = 250  # narration longer than this between two pieces starts a new quotation
+_ELISIONS = re.compile(r"^(?:em|tis|twas|twere|twill|n|s|t|cause|bout|ere|neath|im|er|ow|e|is|ave|old|ome)\b", re.I)
+
+
+@dataclass
+class QuoteMatch:
+    """One quotation: its spans (one per piece), and the paragraphs it covers (indices)."""
+
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    paragraphs: list[int] = field(default_factory=list)
+
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]
+
+
+class QuoteFinder:
+    """`find(text, paragraphs) -> list[QuoteMatch]` in reading order."""
+
+    def find(self, text: str, paras: list[Paragraph]) -> list[QuoteMatch]:
+        style = self.style(text, paras)
+        quotes: list[QuoteMatch] = []
+        carry: QuoteMatch | None = None  # a quotation still open at the end of the previous paragraph
+        for index, para in enumerate(paras):
+            pieces, open_at_end = self._pieces(text, para, style)
+            current: QuoteMatch | None = None
+            for start, end in pieces:
+                if current is None and carry is not None and start == para.start + 1:
+                    current = carry
+                elif current is None or start - current.end > _MAX_TAG_BETWEEN:
+                    current = QuoteMatch()
+                    quotes.append(current)
+                if end > start:
+                    current.spans.append((start, end))
+                if not current.paragraphs or current.paragraphs[-1] != index:
+                    current.paragraphs.append(index)
+            carry = current if open_at_end else None
+        return [q for q in quotes if q.spans]
+
+    # -- style and pieces ---------------------------------------------------------------------------
+
+    @staticmethod
+    def style(text: str, paras: list[Paragraph]) -> str:
+        """'double' or 'single': which marks open dialogue in this book."""
+        sample = text[paras[0].start : paras[min(len(paras), 2000) - 1].end] if paras else ""
+        doubles = sample.count('"') + sample.count("“")
+        singles = len(re.findall(r"(?:^|[\s(—])[‘'](?=\w)", sample))
+        return "single" if singles > 2 * doubles + 5 else "double"
+
+    def _pieces(self, text: str, para: Paragraph, style: str) -> tuple[list[tuple[int, int]], bool]:
+        """Quoted pieces (inner spans) of one paragraph; and whether a quotation is still open at its end."""
+        pieces: list[tuple[int, int]] = []
+        depth, piece_start = 0, 0
+        for pos in range(para.start, para.end):
+            kind = _mark(text, pos, para, style, depth)
+            if kind == "open":
+                if depth == 0:
+                    piece_start = pos + 1
+                depth += 1
+            elif kind == "close" and depth > 0:
+                depth -= 1
+                if depth == 0:
+                    pieces.append((piece_start, pos))
+        if depth > 0:
+            pieces.append((piece_start, para.end))
+        return pieces, depth > 0
+
+
+def _mark(text: str, pos: int, para: Paragraph, style: str, depth: int) -> str | None:
+    """'open', 'close' or None for the character at `pos` (only the book's dialogue marks count)."""
+    char = text[pos]
+    if style == "double":
+        if char == "“":
+            return "open"
+        if char == "”":
+            return "close"
+        if char != '"':
+            return None
+    else:
+        if char == "‘":
+            return "open"
+        if char not in "'’":
+            return None
+    before = text[pos - 1] if pos > para.start else "\n"
+    after = text[pos + 1] if pos + 1 < para.end else "\n"
+    if style == "single" and char in "'’":
+        if before.isalnum() and after.isalnum():
+            return None  # an apostrophe inside a word
+        if before in _OPEN_CONTEXT and after.isalnum():
+            return None if _ELISIONS.match(text, pos + 1) else "open"
+        if not before.isspace() and (after in _CLOSE_CONTEXT or after in "'\"”"):
+            return "close" if depth > 0 else None
+        return None
+    opener = before in _OPEN_CONTEXT or before in "'‘\"“"
+    closer = after in _CLOSE_CONTEXT or after in "'’\"”"
+    if opener and not closer:
+        return "open"
+    if closer and not opener:
+        return "close"
+    return "close" if depth > 0 else "open"
