@@ -1,0 +1,169 @@
+"""MiniMax Hailuo (`../shared/design/backends.md` section 8b).
+
+Create `POST /v1/video_generation` -> `{"task_id", "base_resp"}`; poll `GET /v1/query/video_generation?
+task_id=` (Queueing, Preparing, Processing, Success, Fail) -> `file_id`; then the file-retrieve step
+`GET /v1/files/retrieve?file_id=` -> `file.download_url`, done inside `status` so an expired download URL is
+refreshed by polling again. Errors arrive inside HTTP 200 bodies as `base_resp.status_code != 0`: 1002 rate
+limit, 1026/1027 sensitive input/output (refusals), 1004/2049 auth, 1008 balance, 2013 bad parameters.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+import httpx
+
+from ..errors import BackendError
+from . import _video_api as api
+from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
+                   OutcomeUnknown, Refused, Throttled, Transient)
+
+PROVIDER = "minimax"
+IMAGE_LIMIT_MB = 20.0
+
+
+class _Model:
+    def __init__(self, durations, *, text=True, image=True, subject=False, hd_max=10.0):
+        self.durations, self.text, self.image, self.subject, self.hd_max = durations, text, image, subject, hd_max
+
+
+MODELS = {
+    "MiniMax-Hailuo-2.3": _Model([6.0, 10.0], hd_max=6.0),
+    "MiniMax-Hailuo-2.3-Fast": _Model([6.0, 10.0], text=False, hd_max=6.0),
+    "MiniMax-Hailuo-02": _Model([6.0, 10.0], hd_max=6.0),
+    "T2V-01": _Model([6.0], image=False), "T2V-01-Director": _Model([6.0], image=False),
+    "I2V-01": _Model([6.0], text=False), "I2V-01-Director": _Model([6.0], text=False),
+    "I2V-01-live": _Model([6.0], text=False),
+    "S2V-01": _Model([6.0], image=False, subject=True),
+}
+
+
+def _capabilities(model: _Model) -> Capabilities:
+    return Capabilities(durations=model.durations, min_duration=min(model.durations),
+                        max_duration=max(model.durations), aspect_ratios=["16:9"],
+                        resolutions=["1366x768", "1280x720", "1920x1080"], prompt_limit=2000, seed=False,
+                        negative_prompt=False, reference_images=1 if model.subject else 0,
+                        first_frame=model.image, last_frame=False)
+
+
+class MinimaxOptions(BackendOptions):
+    base_url: str = "https://api.minimax.io"
+    model: str = "MiniMax-Hailuo-2.3"
+    prompt_optimizer: bool = True
+
+
+class MinimaxBackend(Backend):
+    name = "minimax"
+    kind = "video"
+    description = "MiniMax Hailuo 2.3 / 02 (and S2V-01, which takes a character reference image)"
+    capabilities: ClassVar[Capabilities] = _capabilities(MODELS["MiniMax-Hailuo-2.3"])
+    needs_key = True
+    key_env_var = "MINIMAX_API_KEY"
+    Options = MinimaxOptions
+    price_per_clip = 0.28  # [unverified] Hailuo 768P 6 s list price
+    poll_interval = 8.0
+    default_concurrency = 2
+
+    def __init__(self, options: BackendOptions | None = None, key: str | None = None):
+        super().__init__(options, key)
+        if self.options.model not in MODELS:
+            raise BackendError(f"{PROVIDER}: unknown model '{self.options.model}'", f"known: {', '.join(MODELS)}")
+        self.model = MODELS[self.options.model]
+        self.capabilities = _capabilities(self.model)
+
+    def check(self, request: GenerationRequest) -> None:
+        super().check(request)
+        if not self.model.text and request.first_frame is None:
+            raise BackendError(f"{PROVIDER}: model {self.options.model} needs a first frame "
+                               f"and shot {request.shot_id} has none", "use MiniMax-Hailuo-2.3")
+        if self.model.subject and not request.references:
+            raise BackendError(f"{PROVIDER}: S2V-01 needs a character reference image for shot {request.shot_id}",
+                               "audition and pick a face for the character, or use another model")
+        if self._resolution(request) == "1080P" and request.duration > self.model.hd_max:
+            raise BackendError(f"{PROVIDER}: {self.options.model} makes at most {self.model.hd_max:g} s at 1080P",
+                               "use 1280x720 or a shorter shot")
+
+    @staticmethod
+    def _resolution(request: GenerationRequest) -> str:
+        width, _, height = request.resolution.partition("x")
+        return "1080P" if min(int(width), int(height)) >= 1080 else "768P"
+
+    def body(self, request: GenerationRequest) -> dict:
+        body: dict = {"model": self.options.model, "prompt": request.prompt, "duration": int(request.duration),
+                      "prompt_optimizer": self.options.prompt_optimizer}
+        if not self.model.subject:
+            body["resolution"] = self._resolution(request)
+        if request.first_frame is not None:
+            body["first_frame_image"] = api.data_uri(request.first_frame, provider=PROVIDER, limit_mb=IMAGE_LIMIT_MB)
+        if request.references:
+            body["subject_reference"] = [{"type": "character", "image": [
+                api.data_uri(request.references[0], provider=PROVIDER, limit_mb=IMAGE_LIMIT_MB)]}]
+        return body
+
+    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+        self.check(request)
+        response = await api.send(client, "POST", "/v1/video_generation", provider=PROVIDER, create=True,
+                                  json=self.body(request), headers=self.auth_headers())
+        api.raise_for_http(response, provider=PROVIDER, create=True, secret=self.key)
+        data = api.json_of(response, provider=PROVIDER, create=True)
+        raise_for_base_resp(data, create=True)
+        return str(api.field(data, "task_id", provider=PROVIDER, create=True))
+
+    async def _get(self, client: httpx.AsyncClient, path: str, params: dict) -> dict:
+        response = await api.send(client, "GET", path, provider=PROVIDER, params=params, headers=self.auth_headers())
+        api.raise_for_http(response, provider=PROVIDER, secret=self.key)
+        data = api.json_of(response, provider=PROVIDER)
+        raise_for_base_resp(data)
+        return data
+
+    async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
+        data = await self._get(client, "/v1/query/video_generation", {"task_id": job_id})
+        state = api.field(data, "status", provider=PROVIDER)
+        if state in ("Queueing", "Preparing"):
+            return JobStatus(state=JobState.QUEUED)
+        if state == "Processing":
+            return JobStatus(state=JobState.RUNNING)
+        if state == "Fail":
+            message = str((data.get("base_resp") or {}).get("status_msg") or "the generation failed")
+            return JobStatus(state=JobState.FAILED, error=f"{PROVIDER}: {message}")
+        if state != "Success":
+            raise Failed(f"{PROVIDER}: malformed response (unknown status {state!r})")
+        file_id = api.field(data, "file_id", provider=PROVIDER)
+        retrieved = await self._get(client, "/v1/files/retrieve", {"file_id": file_id})
+        url = api.field(retrieved, "file", "download_url", provider=PROVIDER)
+        backup = (retrieved.get("file") or {}).get("backup_download_url")
+        return JobStatus(state=JobState.SUCCEEDED, progress=1.0,
+                         output_urls=[url] + ([backup] if isinstance(backup, str) and backup else []))
+
+    async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
+        if not status.output_urls:
+            raise Failed(f"{PROVIDER}: the task has no file")
+        await api.download_to(client, status.output_urls[0], dest, provider=PROVIDER, secret=self.key)
+
+
+def raise_for_base_resp(data: dict, *, create: bool = False) -> None:
+    """MiniMax reports errors inside HTTP 200 bodies."""
+    base = data.get("base_resp")
+    if base is None:
+        return
+    if not isinstance(base, dict):
+        raise Failed(f"{PROVIDER}: malformed response (base_resp)")
+    try:
+        code = int(base.get("status_code", 0))
+    except (TypeError, ValueError):
+        raise Failed(f"{PROVIDER}: malformed response (status_code {base.get('status_code')!r})") from None
+    if code == 0:
+        return
+    text = f"{PROVIDER}: {base.get('status_msg') or 'error'} (status_code {code})"
+    if code == 1002:
+        raise Throttled(text)
+    if code in (1026, 1027):
+        raise Refused(text)
+    if code in (1004, 2049):
+        raise Failed(f"{text}; check MINIMAX_API_KEY")
+    if code in (1000, 1001, 1013):
+        if create:
+            raise OutcomeUnknown(f"{text}; a job may exist on the service")
+        raise Transient(text)
+    raise Failed(text)
