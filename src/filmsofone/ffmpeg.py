@@ -204,8 +204,9 @@ def concat_args(list_file: Path, output: Path, *, subtitles: Path | None = None,
                 music: Path | None = None, music_volume: float = 0.25, language: str = "eng") -> list[str]:
     """Join the parts in `list_file` by stream copy into one MP4 with soft subtitles, chapters and music.
 
-    Video is never re-encoded. Audio is copied too unless a music bed is mixed under it (then the mix
-    is loudness-normalised and encoded once).
+    Video is never re-encoded. Audio is decoded and encoded once (cheap): copied AAC would keep each
+    part's encoder-delay samples and drift ~21 ms per join; with a music bed the mix is also
+    loudness-normalised.
     """
     args = [*base_args(), "-f", "concat", "-safe", "0", "-i", str(list_file)]
     inputs = 1
@@ -221,7 +222,7 @@ def concat_args(list_file: Path, output: Path, *, subtitles: Path | None = None,
         music_index, inputs = inputs, inputs + 1
     args += ["-map", "0:v:0"]
     if music_index is None:
-        args += ["-map", "0:a:0", "-c:a", "copy"]
+        args += ["-map", "0:a:0", *house_audio_args()]
     else:
         args += ["-filter_complex", music_bed_filter(music_index, music_volume), "-map", "[mix]",
                  *house_audio_args()]
@@ -256,22 +257,23 @@ def xfade_args(parts: list[Path], durations: list[float], output: Path, *, fps: 
     args = [*base_args()]
     for part in parts:
         args += ["-i", str(part)]
-    video_label, audio_label, offset, graph = "0:v", "0:a", 0.0, []
+    graph = [f"[{i}:v]trim=duration={_seconds(d)},setpts=PTS-STARTPTS[sv{i}];"
+             f"[{i}:a]atrim=duration={_seconds(d)},asetpts=PTS-STARTPTS[sa{i}]" for i, d in enumerate(durations)]
+    video_label, audio_label, offset = "sv0", "sa0", 0.0
     for index in range(1, len(parts)):
         offset += durations[index - 1] - seconds
         out_v, out_a = f"v{index}", f"a{index}"
-        graph.append(f"[{video_label}][{index}:v]xfade=transition={transition}:duration={_seconds(seconds)}:"
+        graph.append(f"[{video_label}][sv{index}]xfade=transition={transition}:duration={_seconds(seconds)}:"
                      f"offset={_seconds(offset)}[{out_v}]")
-        graph.append(f"[{audio_label}][{index}:a]acrossfade=d={_seconds(seconds)}[{out_a}]")
+        graph.append(f"[{audio_label}][sa{index}]acrossfade=d={_seconds(seconds)}[{out_a}]")
         video_label, audio_label = out_v, out_a
     extra = len(parts)
     if subtitles is not None:
         args += ["-i", str(subtitles)]
     if metadata is not None:
         args += ["-f", "ffmetadata", "-i", str(metadata)]
-    maps = ["-map", f"[{video_label}]" if graph else "0:v", "-map", f"[{audio_label}]" if graph else "0:a"]
-    if graph:
-        args += ["-filter_complex", ";".join(graph)]
+    maps = ["-map", f"[{video_label}]", "-map", f"[{audio_label}]"]
+    args += ["-filter_complex", ";".join(graph)]
     sub_index = extra if subtitles is not None else None
     meta_index = (extra + (subtitles is not None)) if metadata is not None else None
     return [*args, *maps, *house_video_args(fps), *house_audio_args(),
@@ -295,3 +297,5 @@ def video_frames(path: Path) -> int:
     done = subprocess.run([ffmpeg_binary(), *video_frames_args(path)], capture_output=True, text=True)
     counts = re.findall(r"^frame=(\d+)", done.stdout, re.M)
     return int(counts[-1]) if done.returncode == 0 and counts else 0
+
+

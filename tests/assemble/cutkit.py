@@ -16,7 +16,7 @@ LINES = [
 ]
 
 
-def make_clip(path: Path, seconds: float, *, size: str = "640x360", fps: int = 24, audio: bool = True,
+def make_clip(path: Path, seconds: float, *, size: str = "320x180", fps: int = 24, audio: bool = True,
               tone: bool = False, codec_args: list[str] | None = None) -> Path:
     """A testsrc clip; house format by default (H.264 yuv420p, AAC 48 kHz stereo, +faststart)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,3 +86,65 @@ class Book:
         from filmsofone.assemble import inputs
 
         monkeypatch.setattr(inputs, "chosen_takes_or_empty", lambda ws, slug: dict(self.takes))
+
+
+def subtitle_packets(film: Path) -> list[tuple[float, float, str]]:
+    """(start, end, text) of every non-empty mov_text sample of `film`."""
+    import av
+
+    cues = []
+    with av.open(str(film)) as container:
+        streams = [s for s in container.streams if s.type == "subtitle"]
+        if not streams:
+            return []
+        for packet in container.demux(streams[0]):
+            if packet.pts is None:
+                continue
+            payload = bytes(packet)
+            text = payload[2:2 + int.from_bytes(payload[:2], "big")].decode("utf-8")
+            if text:
+                start = float(packet.pts * packet.time_base)
+                cues.append((start, start + float(packet.duration * packet.time_base), text))
+    return cues
+
+
+def chapters(film: Path) -> list[tuple[float, float, str]]:
+    import av
+
+    with av.open(str(film)) as container:
+        return [(float(c["start"] * c["time_base"]), float(c["end"] * c["time_base"]), c["metadata"].get("title", ""))
+                for c in container.chapters()]
+
+
+def audio_rms(film: Path) -> float:
+    """Root-mean-square level of the first audio stream (0.0 for digital silence)."""
+    import av
+    import numpy as np
+
+    total, count = 0.0, 0
+    with av.open(str(film)) as container:
+        for frame in container.decode(audio=0):
+            samples = frame.to_ndarray().astype("float64")
+            total += float((samples ** 2).sum())
+            count += samples.size
+    return (total / max(count, 1)) ** 0.5
+
+
+def frame_at(film: Path, seconds: float):
+    """The decoded RGB frame (numpy array) nearest `seconds` into `film`."""
+    import av
+
+    with av.open(str(film)) as container:
+        for frame in container.decode(video=0):
+            if frame.time is not None and frame.time >= seconds:
+                return frame.to_ndarray(format="rgb24")
+    raise AssertionError(f"no frame at {seconds} s in {film}")
+
+
+def decoded_audio_seconds(film: Path) -> float:
+    """Seconds of sound a player decodes from the first audio stream (drift shows up here)."""
+    import av
+
+    with av.open(str(film)) as container:
+        stream = container.streams.audio[0]
+        return sum(frame.samples for frame in container.decode(stream)) / stream.rate

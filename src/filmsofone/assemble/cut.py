@@ -26,7 +26,7 @@ from .cards import draw_card
 from .chapters import ChapterMark, scene_chapters, to_chapters_vtt, to_ffmetadata
 from .format import FilmFormat, film_format
 from .inputs import CutInputs, load_inputs
-from .reel import Reel, Segment, UsableTake, build_reel, select_scenes
+from .reel import Reel, Segment, UsableTake, build_reel
 from .subtitles import Cue, dialogue_cues, to_srt, to_vtt
 from .timing import film_seconds, segment_times
 
@@ -95,7 +95,9 @@ def cut_film(
                music=music).film_path
 
 
-class _Result:
+class CutResult:
+    """The film and its manifest."""
+
     def __init__(self, manifest: CutManifest):
         self.manifest = manifest
         self.film_path = Path(manifest.film)
@@ -103,22 +105,16 @@ class _Result:
 
 def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | None = None,
         progress: ProgressCallback | None = None, transitions: bool | float = False,
-        music: Path | None = None) -> _Result:
+        music: Path | None = None) -> CutResult:
     """Like `cut_film`, returning the manifest too."""
     report = progress or (lambda label, done, total: None)
     if music is not None and not Path(music).is_file():
         raise UserError(f"no such music file: {music}", "give an audio file to --music, or leave it out")
-    from .. import books
-
-    analysis = books.load_analysis(ws, slug)
-    chosen = select_scenes(analysis, scenes)
-    chosen_ids = {s.id for s in chosen}
-    from .. import store
-
-    all_shots = store.load_shots(books.open_project(ws, slug).db_path)
-    shots = [s for s in all_shots if s.scene in chosen_ids]
-    inputs = load_inputs(ws, slug, {s.id for s in shots})
-    inputs.shots = shots
+    inputs = load_inputs(ws, slug, scenes)
+    chosen, shots = inputs.scenes, inputs.shots
+    if not shots:
+        raise UserError(f"no shots planned for '{slug}'" + (f" in scenes {scenes}" if scenes else ""),
+                        f"plan them with `filmsofone plan {slug}`")
     fmt = film_format(inputs.style, [t.signature for t in inputs.takes.values()])
     usable = {sid: UsableTake(path=str(t.path), frames=_film_frames(t.frames, t.signature.fps, fmt),
                               matches=t.signature.matches(fmt)) for sid, t in inputs.takes.items()}
@@ -131,7 +127,7 @@ def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | N
     parts = make_parts(reel, work, report)
     manifest = _assemble(inputs, reel, parts, film, fade, music, report)
     manifest_path(film).write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
-    return _Result(manifest)
+    return CutResult(manifest)
 
 
 def _film_frames(frames: int, clip_fps: float | None, fmt: FilmFormat) -> int:

@@ -15,9 +15,10 @@ from typing import Any
 
 from .. import books, ffmpeg, store
 from ..errors import FFmpegError
-from ..models import BookAnalysis, Shot
+from ..models import BookAnalysis, Scene, Shot
 from ..workspace import Project, Workspace
 from .format import ClipSignature, signature
+from .reel import select_scenes
 
 
 @dataclass
@@ -33,28 +34,30 @@ class CutInputs:
     project: Project
     analysis: BookAnalysis
     text: str
-    shots: list[Shot]
+    scenes: list[Scene]  # the scenes asked for, in film order
+    shots: list[Shot]  # their shots, in order
     takes: dict[str, ProbedTake]
     style: Any = None
     bible: Any = None
     problems: list[str] = field(default_factory=list)  # takes left out, and why
 
 
-def load_inputs(ws: Workspace, slug: str, shot_ids: set[str] | None = None) -> CutInputs:
-    """Analysis, text, shots, probed chosen takes and style of book `slug` (takes limited to `shot_ids`)."""
+def load_inputs(ws: Workspace, slug: str, selection: str | None = None) -> CutInputs:
+    """Analysis, text, selected scenes and their shots and probed chosen takes, and the style of `slug`."""
     project = books.open_project(ws, slug)
     analysis = books.load_analysis(ws, slug)
+    scenes = select_scenes(analysis, selection)
+    scene_ids = {s.id for s in scenes}
     try:
         text = books.load_text(ws, slug)
     except FileNotFoundError:
         text = ""
-    shots = store.load_shots(project.db_path)
+    shots = [s for s in store.load_shots(project.db_path) if s.scene in scene_ids]
     bible = load_bible_or_none(ws, slug)
-    raw = chosen_takes_or_empty(ws, slug)
-    if shot_ids is not None:
-        raw = {k: v for k, v in raw.items() if k in shot_ids}
+    shot_ids = {s.id for s in shots}
+    raw = {k: v for k, v in chosen_takes_or_empty(ws, slug).items() if k in shot_ids}
     takes, problems = probe_takes(project, raw)
-    return CutInputs(project, analysis, text, shots, takes, getattr(bible, "style", None), bible, problems)
+    return CutInputs(project, analysis, text, scenes, shots, takes, getattr(bible, "style", None), bible, problems)
 
 
 def chosen_takes_or_empty(ws: Workspace, slug: str) -> dict[str, Any]:

@@ -28,7 +28,9 @@ def cut(
                              transitions=transitions, music=music)
     made = result.manifest
     missing = sum(1 for s in made.segments if s.segment.kind == "placeholder")
-    how = "stream copy" if made.fast_path else f"{made.normalised} take(s) re-encoded"
+    how = ("joined by stream copy" if made.fast_path else
+           f"{made.normalised} take(s) normalised" + (", scenes cross-faded" if made.transitions else "")
+           + (", music mixed" if made.music else ""))
     console.print(f"cut {len(made.scenes)} scene(s), {made.duration:.1f} s ({how})"
                   + (f"; {missing} placeholder card(s) for shots without a take" if missing else ""))
     for problem in made.problems:

@@ -1,0 +1,79 @@
+"""The assembly's ffmpeg builders are pure: compare the argument lists."""
+
+from pathlib import Path
+
+from filmsofone import ffmpeg
+
+HEAD = ["-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+VIDEO = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-r", "24",
+         "-video_track_timescale", "12288"]
+AUDIO = ["-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2"]
+
+
+def test_card_clip_args():
+    assert ffmpeg.card_clip_args(Path("c.png"), Path("c.mp4"), frames=48, fps=24) == [
+        *HEAD, "-loop", "1", "-framerate", "24", "-i", "c.png", "-f", "lavfi", "-t", "2", "-i",
+        "anullsrc=r=48000:cl=stereo", "-map", "0:v:0", "-map", "1:a:0", "-vf", "setsar=1,format=yuv420p",
+        "-frames:v", "48", *VIDEO, "-tune", "stillimage", *AUDIO, "-t", "2", "-movflags", "+faststart", "c.mp4"]
+
+
+def test_fit_filters():
+    assert ffmpeg.fit_filter(640, 360, 24) == (
+        "scale=640:360:force_original_aspect_ratio=decrease,pad=640:360:(ow-iw)/2:(oh-ih)/2:color=black,"
+        "setsar=1,fps=24,format=yuv420p")
+    assert ffmpeg.fit_filter(640, 360, 24, "crop") == (
+        "scale=640:360:force_original_aspect_ratio=increase,crop=640:360,setsar=1,fps=24,format=yuv420p")
+
+
+def test_normalise_args_without_audio_adds_silence():
+    args = ffmpeg.normalise_args(Path("in.mov"), Path("out.mp4"), width=640, height=360, fps=24, frames=36,
+                                 has_audio=False)
+    assert args == [*HEAD, "-i", "in.mov", "-f", "lavfi", "-t", "1.5", "-i", "anullsrc=r=48000:cl=stereo",
+                    "-map", "0:v:0", "-map", "1:a:0", "-vf", ffmpeg.fit_filter(640, 360, 24), "-frames:v", "36",
+                    *VIDEO, *AUDIO, "-t", "1.5", "-movflags", "+faststart", "out.mp4"]
+
+
+def test_normalise_args_with_audio_pads_and_trims_it():
+    args = ffmpeg.normalise_args(Path("in.mov"), Path("out.mp4"), width=640, height=360, fps=24, frames=24)
+    assert args[args.index("-af") + 1] == (
+        "aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,apad=whole_dur=1,atrim=0:1")
+
+
+def test_concat_list_quotes_and_cuts_each_part():
+    text = ffmpeg.concat_list([(Path("/a/it's.mp4"), 1.5), (Path("/b/c.mp4"), 2 / 24)])
+    assert text == ("ffconcat version 1.0\nfile '/a/it'\\''s.mp4'\noutpoint 1.5\n"
+                    "file '/b/c.mp4'\noutpoint 0.083333\n")
+
+
+def test_concat_args_copy_video_with_subtitles_and_chapters():
+    args = ffmpeg.concat_args(Path("l.txt"), Path("f.mp4"), subtitles=Path("f.srt"), metadata=Path("m.txt"))
+    assert args == [*HEAD, "-f", "concat", "-safe", "0", "-i", "l.txt", "-i", "f.srt", "-f", "ffmetadata",
+                    "-i", "m.txt", "-map", "0:v:0", "-map", "0:a:0", *AUDIO, "-c:v", "copy",
+                    "-map", "1:s:0", "-c:s", "mov_text", "-metadata:s:s:0", "language=eng",
+                    "-map_metadata", "2", "-map_chapters", "2", "-movflags", "+faststart", "f.mp4"]
+
+
+def test_concat_args_with_music_bed():
+    args = ffmpeg.concat_args(Path("l.txt"), Path("f.mp4"), music=Path("m.ogg"), music_volume=0.5)
+    assert args[args.index("-stream_loop"):args.index("-stream_loop") + 4] == ["-stream_loop", "-1", "-i", "m.ogg"]
+    graph = args[args.index("-filter_complex") + 1]
+    assert graph.startswith("[1:a]aresample=48000,aformat=channel_layouts=stereo,volume=0.5[bed];")
+    assert "amix=inputs=2:duration=first" in graph and "loudnorm=I=-16" in graph
+    assert args[args.index("-map", args.index("-filter_complex")) + 1] == "[mix]"
+
+
+def test_xfade_args_chain_offsets():
+    args = ffmpeg.xfade_args([Path("a.mp4"), Path("b.mp4"), Path("c.mp4")], [4.0, 3.0, 5.0], Path("o.mp4"),
+                             fps=24, seconds=0.5)
+    graph = args[args.index("-filter_complex") + 1].split(";")
+    assert graph[0] == "[0:v]trim=duration=4,setpts=PTS-STARTPTS[sv0]"
+    assert "[sv0][sv1]xfade=transition=fade:duration=0.5:offset=3.5[v1]" in graph
+    assert "[v1][sv2]xfade=transition=fade:duration=0.5:offset=6[v2]" in graph
+    assert "[a1][sa2]acrossfade=d=0.5[a2]" in graph
+    assert args[-len(AUDIO) - 3:] == [*AUDIO, "-movflags", "+faststart", "o.mp4"]
+
+
+def test_thumbnail_and_frame_count_args():
+    assert ffmpeg.thumbnail_args(Path("t.mp4"), Path("t.jpg"), at=1.25, width=240) == [
+        *HEAD, "-ss", "1.25", "-i", "t.mp4", "-frames:v", "1", "-vf", "scale=240:-2", "-q:v", "4", "t.jpg"]
+    assert ffmpeg.video_frames_args(Path("t.mp4"))[-5:] == ["null", "-progress", "pipe:1", "-nostats", "-"]

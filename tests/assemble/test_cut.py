@@ -1,0 +1,145 @@
+"""The cut probed as a viewer's player sees it: streams, durations, chapters, subtitles, sound."""
+
+from types import SimpleNamespace
+
+import pytest
+from cutkit import Book, audio_rms, chapters, decoded_audio_seconds, frame_at, make_clip, subtitle_packets
+
+from filmsofone import ffmpeg
+from filmsofone.assemble import cut_film
+from filmsofone.assemble.cut import cut, load_manifest
+from filmsofone.assemble.reel import CHAPTER_SECONDS, TITLE_SECONDS
+
+FPS = 24
+
+
+def use_style(monkeypatch, **style):
+    from filmsofone.assemble import inputs
+
+    defaults = dict(aspect_ratio="16:9", resolution="1280x720", fps=FPS)
+    bible = SimpleNamespace(style=SimpleNamespace(**{**defaults, **style}), characters=[])
+    monkeypatch.setattr(inputs, "load_bible_or_none", lambda ws, slug: bible)
+
+
+@pytest.fixture
+def book(ws, monkeypatch):
+    book = Book(ws)
+    book.install(monkeypatch)
+    return book
+
+
+def test_whole_cut_duration_streams_chapters_subtitles(book, ws):
+    takes = book.shoot()
+    result = cut(book.ws, "tale")
+    film, made = result.film_path, result.manifest
+    info = ffmpeg.probe(film)
+    assert len(info.video) == 1 and len(info.audio) == 1 and len(info.subtitles) == 1
+    assert (info.width, info.height, info.fps) == (320, 180, FPS)  # the takes' size: no upscaling
+    cards = TITLE_SECONDS + 2 * CHAPTER_SECONDS  # the title, then chapters 1 and 2
+    expected = sum(t["duration"] for t in takes.values()) + cards
+    assert info.duration == pytest.approx(expected, abs=len(takes) / FPS)
+    assert ffmpeg.video_frames(film) == round(expected * FPS)
+    assert ffmpeg.decode_errors(film) == ""
+    assert decoded_audio_seconds(film) == pytest.approx(expected, abs=0.05)  # no drift at the joins
+    assert made.fast_path and made.normalised == 0
+    shot_parts = {s.segment.shot_id: s.part for s in made.segments if s.segment.kind == "shot"}
+    assert shot_parts == {sid: str(t["path"]) for sid, t in takes.items()}  # the takes themselves, copied
+
+    marks = chapters(film)
+    assert [title.split(" ")[0] for _, _, title in marks] == ["1.1", "1.2", "2.1"]
+    assert [round(start, 2) for start, _, _ in marks] == [0.0, 7.0, 9.0]  # scene 2.1 opens with its chapter card
+
+    windows = {s.segment.shot_id: (s.start, s.end) for s in made.segments}
+    spoken = subtitle_packets(film)
+    assert len(spoken) == len(made.cues) >= 4
+    for (start, end, text), cue in zip(spoken, made.cues):
+        low, high = windows[cue.shot_id]
+        assert low <= start < end <= high + 1e-3, (text, cue.shot_id)
+        assert text == cue.text
+    assert "Mind the lantern" in spoken[0][2]
+
+
+def test_srt_and_vtt_beside_the_film(book):
+    book.shoot()
+    film = cut_film(book.ws, "tale")
+    srt, vtt = film.with_suffix(".srt").read_text(), film.with_suffix(".vtt").read_text()
+    assert srt.startswith("1\n00:00:06,040 --> ")
+    assert vtt.startswith("WEBVTT") and "<v Ada Quill>Mind the lantern" in vtt
+    assert film.with_suffix(".chapters.vtt").read_text().count(" --> ") == 3
+    assert load_manifest(film).duration == pytest.approx(13.0)
+
+
+def test_missing_and_broken_takes_become_placeholder_cards(book):
+    book.shoot([s.id for s in book.shots if s.id != "1.1-001"])
+    broken = book.project.clips_dir / "broken.mp4"
+    broken.write_bytes(b"not a video at all")
+    book.takes["1.2-002"] = {"path": broken, "duration": 1.0}
+    result = cut(book.ws, "tale")
+    kinds = {s.segment.shot_id: s.segment.kind for s in result.manifest.segments if s.segment.shot_id}
+    assert kinds["1.1-001"] == kinds["1.2-002"] == "placeholder" and kinds["2.1-001"] == "shot"
+    assert any("broken.mp4" in p for p in result.manifest.problems)
+    assert ffmpeg.probe(result.film_path).duration == pytest.approx(13.0, abs=0.05)
+    assert ffmpeg.decode_errors(result.film_path) == ""
+
+
+def test_mismatched_takes_are_normalised_letterboxed(book, monkeypatch):
+    use_style(monkeypatch, resolution="320x180")
+    book.shoot(["1.1-001"], size="240x180", fps=30, audio=False)  # 4:3, 30 fps, silent
+    book.shoot(["1.1-002"], size="320x180", fps=24)
+    result = cut(book.ws, "tale", scenes="1.1")
+    made = result.manifest
+    assert not made.fast_path and made.normalised == 1
+    info = ffmpeg.probe(result.film_path)
+    assert (info.width, info.height, info.fps) == (320, 180, FPS) and info.audio
+    assert ffmpeg.decode_errors(result.film_path) == ""
+    start = next(s.start for s in made.segments if s.segment.shot_id == "1.1-001")
+    frame = frame_at(result.film_path, start + 0.3)
+    assert frame[:, :15].max() < 30  # pillar-boxed: black bars left and right
+    assert frame[:, 160].max() > 100  # picture in the middle
+    assert info.duration == pytest.approx(TITLE_SECONDS + CHAPTER_SECONDS + 2.0, abs=2 / FPS)
+
+
+def test_crop_fit_fills_the_frame(book, monkeypatch):
+    use_style(monkeypatch, resolution="320x180", fit="crop")
+    book.shoot(["1.1-001"], size="240x180")
+    result = cut(book.ws, "tale", scenes="1.1")
+    start = next(s.start for s in result.manifest.segments if s.segment.shot_id == "1.1-001")
+    frame = frame_at(result.film_path, start + 0.3)
+    assert frame[:, :15].max() > 100  # cropped, no bars
+
+
+def test_transitions_cross_fade_scenes(book):
+    book.shoot()
+    result = cut(book.ws, "tale", transitions=True)
+    made = result.manifest
+    assert made.transitions == 0.5 and not made.fast_path
+    assert ffmpeg.probe(result.film_path).duration == pytest.approx(13.0 - 2 * 0.5, abs=2 / FPS)
+    assert len(chapters(result.film_path)) == 3
+    assert ffmpeg.decode_errors(result.film_path) == ""
+    for cue in made.cues:
+        low, high = next((s.start, s.end) for s in made.segments if s.segment.shot_id == cue.shot_id)
+        assert low <= cue.start < cue.end <= high
+
+
+def test_music_bed_is_mixed_and_normalised(book, tmp_path):
+    book.shoot()
+    music = make_clip(tmp_path / "music.mp4", 3.0, tone=True)
+    silent = cut_film(book.ws, "tale", output=tmp_path / "silent.mp4")
+    scored = cut(book.ws, "tale", music=music, output=tmp_path / "scored.mp4")
+    assert audio_rms(silent) == 0.0
+    assert audio_rms(scored.film_path) > 0.01
+    assert scored.manifest.music == str(music)
+    assert ffmpeg.probe(scored.film_path).duration == pytest.approx(13.0, abs=0.1)
+
+
+def test_clips_own_sound_is_kept(book):
+    book.shoot(tone=True)
+    film = cut_film(book.ws, "tale", scenes="1.1")
+    assert audio_rms(film) > 0.01
+
+
+def test_scene_selection_and_default_name(book):
+    book.shoot()
+    result = cut(book.ws, "tale", scenes="1.2-2.1")
+    assert result.film_path.name == "tale-scenes-1.2-2.1.mp4"
+    assert [c[2].split(" ")[0] for c in chapters(result.film_path)] == ["1.2", "2.1"]
