@@ -299,3 +299,55 @@ def video_frames(path: Path) -> int:
     return int(counts[-1]) if done.returncode == 0 and counts else 0
 
 
+# --- clips for generation (animatic frames, user clips) ------------------------------------------
+
+
+def _motion_filter(motion: str, duration: float, width: int, height: int, amount: float) -> str:
+    """Crop/scale expressions moving a `width`x`height` window over a larger still frame."""
+    d = max(duration, 0.01)
+    t = f"min(t/{d:.4f},1)"
+    centre = "x=(iw-ow)/2:y=(ih-oh)/2"
+    if motion == "pan_right":
+        return f"crop={width}:{height}:x='(iw-ow)*{t}':y='(ih-oh)/2'"
+    if motion == "pan_left":
+        return f"crop={width}:{height}:x='(iw-ow)*(1-{t})':y='(ih-oh)/2'"
+    if motion == "tilt_up":
+        return f"crop={width}:{height}:x='(iw-ow)/2':y='(ih-oh)*(1-{t})'"
+    if motion == "tilt_down":
+        return f"crop={width}:{height}:x='(iw-ow)/2':y='(ih-oh)*{t}'"
+    if motion == "pull_out":
+        zoom = f"(1+{amount:.4f}*(1-{t}))"
+    else:  # push_in, and the gentle drift of a static shot
+        zoom = f"(1+{amount:.4f}*{t})"
+    return (f"scale=w='2*trunc({width // 2}*{zoom})':h='2*trunc({height // 2}*{zoom})':eval=frame,"
+            f"crop={width}:{height}:{centre}")
+
+
+def still_motion_clip_args(frame: Path, dest: Path, *, duration: float, fps: int = 24, width: int = 640,
+                           height: int = 360, motion: str = "push_in", amount: float = 0.1) -> list[str]:
+    """An MP4 of exactly `duration` s from one still `frame` (larger than the output) with camera motion.
+
+    H.264 ultrafast yuv420p at `width`x`height` and `fps`, silent AAC 48 kHz stereo, +faststart.
+    """
+    frames = max(1, round(duration * fps))
+    video = (f"[0:v]loop=loop={frames}:size=1:start=0,setpts=N/{fps}/TB,"
+             f"{_motion_filter(motion, frames / fps, width, height, amount)},setsar=1,format=yuv420p[v]")
+    return [*base_args(), "-i", str(frame), "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo",
+            "-filter_complex", video, "-map", "[v]", "-map", "1:a",
+            "-frames:v", str(frames), "-t", f"{frames / fps:.4f}", "-r", str(fps),
+            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-b:a", "48k", "-ar", "48000", "-ac", "2",
+            "-movflags", "+faststart", "-f", "mp4", str(dest)]
+
+
+def normalize_clip_args(source: Path, dest: Path, *, width: int, height: int, fps: int,
+                        has_audio: bool) -> list[str]:
+    """Re-encode any video to the clip format every backend produces (letterboxed to `width`x`height`)."""
+    video = (f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
+             f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fps},format=yuv420p")
+    audio_in = [] if has_audio else ["-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo"]
+    audio_map = ["-map", "0:a:0"] if has_audio else ["-map", "1:a", "-shortest"]
+    return [*base_args(), "-i", str(source), *audio_in, "-map", "0:v:0", *audio_map, "-vf", video,
+            "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2",
+            "-movflags", "+faststart", "-f", "mp4", str(dest)]

@@ -4,6 +4,36 @@ A backend is a class with class-level declarations (name, kind, capabilities, ke
 either one local step (`render`) or the remote steps every hosted service shares (create -> poll ->
 download, `../shared/design/backends.md` section 9). The engine (`filmsofone.generate`) drives those steps,
 records each in the database before the next, and maps the exceptions below onto its job states.
+
+Final shape (stable; adapters rely on these names):
+
+    class MyBackend(Backend):
+        name = "mine"; kind = "video"; description = "..."
+        capabilities = Capabilities(durations=[5, 10], aspect_ratios=["16:9"], seed=True, ...)
+        needs_key = True; key_env_var = "MINE_API_KEY"
+        class Options(BackendOptions):          # extra="forbid": unknown options are refused
+            base_url: str = "https://api.example.com"   # injectable, so tests point it at a fake
+            model: str = "x-1"
+        price_per_second = 0.05                  # or price_per_clip; users override with --option
+        poll_interval = 5.0; default_concurrency = 2
+        idempotent_create = False                # True: `submit` with the same request.idempotency_key
+                                                 # never makes a second job, so the engine may resend it
+        def auth_headers(self) -> dict: ...      # default: Bearer self.key; never log the result
+        async def submit(self, client, request) -> str            # the remote job id
+        async def status(self, client, job_id) -> JobStatus       # one poll
+        async def download(self, client, status, dest) -> None    # stream output_urls to dest
+
+    local backends set `local = True` and implement `async render(request, dest)` instead.
+
+Steps raise the `BackendFailure` subclasses below (helpers in `backends.http` map HTTP answers onto
+them); anything else is treated as `Failed`. `client` is `self.client()`: an httpx.AsyncClient with
+`base_url=self.options.base_url` (when the options have one) and `auth_headers()`.
+
+Registration: a module named in the entry-point group `filmsofone.backends` defines
+`register_backends(register)` and calls `register(MyBackend)` (or, to stay lazy,
+`register("mine", "package.module")`: the module is imported only when the backend is used or listed,
+and its Backend subclass whose `name` matches is taken). Module import must stay light: import heavy
+libraries inside the steps.
 """
 
 from __future__ import annotations
@@ -22,6 +52,12 @@ class BackendOptions(BaseModel):
     """Per-backend options; unknown fields are refused."""
 
     model_config = ConfigDict(extra="forbid")
+    # engine-level overrides every backend accepts (None: the backend's declared value)
+    price_per_second: float | None = Field(default=None, ge=0)
+    price_per_clip: float | None = Field(default=None, ge=0)
+    concurrency: int | None = Field(default=None, ge=1)
+    poll_interval: float | None = Field(default=None, gt=0)
+    timeout: float | None = Field(default=None, gt=0)  # per-job wall clock, seconds
 
 
 class Capabilities(BaseModel):
@@ -58,6 +94,7 @@ class GenerationRequest(BaseModel):
     last_frame: Path | None = None
     options: dict = Field(default_factory=dict)  # validated against the backend's Options
     sketch: dict | None = None  # what an offline renderer draws (names, caption, palette, size, movement)
+    idempotency_key: str | None = None  # set by the engine, recorded before submit; stable across resends
 
 
 class JobState(str, Enum):
@@ -129,10 +166,59 @@ class Backend:
     price_per_clip: ClassVar[float | None] = None
     default_concurrency: ClassVar[int] = 2
     poll_interval: ClassVar[float] = 5.0
+    job_timeout: ClassVar[float] = 20 * 60.0
+    wants_sketch: ClassVar[bool] = False  # True: the engine fills request.sketch (offline renderers)
+    verify_decode: ClassVar[bool] = True  # fully decode outputs before accepting them
 
     def __init__(self, options: BackendOptions | None = None, key: str | None = None):
         self.options = options or self.Options()
         self._key = key
+
+    def __repr__(self) -> str:  # never shows the key
+        return f"<{type(self).__name__} {self.name}>"
+
+    @property
+    def key(self) -> str | None:
+        return self._key
+
+    # -- declared values, with the user's overrides --
+
+    @classmethod
+    def make_options(cls, values: dict | None) -> BackendOptions:
+        """Validate `values` against Options; unknown or bad fields raise BackendError."""
+        from pydantic import ValidationError
+
+        try:
+            return cls.Options(**(values or {}))
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'options'}: {e['msg']}" for e in exc.errors())
+            known = ", ".join(cls.Options.model_fields)
+            raise BackendError(f"bad options for backend '{cls.name}': {problems}", f"known options: {known}") from None
+
+    def concurrency(self) -> int:
+        return self.options.concurrency or self.default_concurrency
+
+    def interval(self) -> float:
+        return self.options.poll_interval or self.poll_interval
+
+    def timeout(self) -> float:
+        return self.options.timeout or self.job_timeout
+
+    def cost(self, duration: float) -> float:
+        """Estimated price in USD of one clip of `duration` seconds (0 when free)."""
+        per_second = self.options.price_per_second if self.options.price_per_second is not None \
+            else self.price_per_second
+        per_clip = self.options.price_per_clip if self.options.price_per_clip is not None else self.price_per_clip
+        return (per_second or 0.0) * duration + (per_clip or 0.0)
+
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._key}"} if self._key else {}
+
+    def client(self) -> httpx.AsyncClient:
+        """The HTTP client the engine passes to the hosted steps."""
+        base_url = getattr(self.options, "base_url", None) or ""
+        return httpx.AsyncClient(base_url=base_url, headers=self.auth_headers(),
+                                 timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=True)
 
     # -- checks, before anything is sent --
 

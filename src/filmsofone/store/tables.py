@@ -97,16 +97,26 @@ class ShotRow(SQLModel, table=True):
 
 
 class JobRow(SQLModel, table=True):
-    """One attempt to generate one shot on one backend; every step is written before the next."""
+    """One attempt to generate one shot on one backend; every step is written before the next.
+
+    status: pending -> submitting (intent recorded, create not yet answered) -> submitted (remote id known)
+    -> running -> downloading -> done; or failed | refused (moderation, never retried) | unknown (a create
+    whose outcome is unknown: the user decides with --resubmit-unknown) | canceled.
+    """
 
     __tablename__ = "jobs"
     id: Optional[int] = Field(default=None, primary_key=True)
     shot_id: str = Field(index=True)
+    scene: Optional[str] = Field(default=None, index=True)
     backend: str
     cache_key: str = Field(index=True)
-    status: str = "pending"  # pending|submitting|submitted|running|downloading|done|failed|refused|unknown
+    status: str = Field(default="pending", index=True)
     remote_id: Optional[str] = None
-    error: Optional[str] = None
+    idempotency_key: Optional[str] = None
+    error: Optional[str] = None  # scrubbed of keys before it is written
+    output: Optional[str] = None  # the take's path, relative to the project folder
+    cost: float = 0.0  # estimated USD of this job
+    progress: Optional[float] = None
     request: dict = Field(default_factory=dict, sa_column=Column(JSON))  # never holds a key
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -118,10 +128,12 @@ class TakeRow(SQLModel, table=True):
     __tablename__ = "takes"
     id: Optional[int] = Field(default=None, primary_key=True)
     shot_id: str = Field(index=True)
+    scene: Optional[str] = Field(default=None, index=True)
     job_id: Optional[int] = Field(default=None, index=True)
     backend: str
     cache_key: str = Field(index=True)
     path: str  # relative to the project folder
     duration: float
     chosen: bool = False
+    source: Optional[str] = None  # the file a manual take was added from
     created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,135 @@
+"""The library behind `filmsofone generate` and `filmsofone takes add`."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Callable
+
+from .. import store
+from ..books import load_text, open_project
+from ..errors import UserError
+from ..models import Shot
+from ..workspace import Workspace
+from .engine import Engine, RunFlags
+from .jobs import JobStore
+from .report import GenerationReport, PlannedShot
+from .requests import load_style_bible, plan_requests
+from .takes import Take, _takes_by_shot
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+def generate_scenes(ws: Workspace, slug: str, scene_ids: list[str] | None, *, backend: str = "animatic",
+                    concurrency: int | None = None, progress: ProgressCallback | None = None,
+                    shot_ids: list[str] | None = None, options: dict | None = None, dry_run: bool = False,
+                    budget: float | None = None, resubmit_unknown: bool = False, force: bool | None = None,
+                    ) -> GenerationReport:
+    """Make every shot of `scene_ids` (None: every scene), or just `shot_ids`, on `backend`.
+
+    Shots whose clip is cached (same prompt, options, inputs and backend) are not made again; `shot_ids`
+    re-renders those shots as new takes (`force` defaults to True then). Returns what happened per shot.
+    """
+    from ..backends import get_backend
+
+    project = open_project(ws, slug).ensure()
+    analysis = store.load_analysis(project.db_path)
+    shots = _select_shots(ws, slug, project.db_path, analysis, scene_ids, shot_ids)
+    engine_backend = get_backend(backend, options) if not dry_run else _dry_backend(backend, options)
+    bible = load_style_bible(ws, slug)
+    planned = plan_requests(ws, slug, shots, engine_backend, analysis=analysis, text=load_text(ws, slug),
+                            bible=bible)
+    flags = RunFlags(force=bool(shot_ids) if force is None else force, dry_run=dry_run, budget=budget,
+                     resubmit_unknown=resubmit_unknown, concurrency=concurrency)
+    jobs = JobStore(project.db_path, project.root)
+    scenes = list(dict.fromkeys(s.scene for s in shots))
+    report = GenerationReport(backend=backend, scenes=scenes, dry_run=dry_run)
+    for item in planned:
+        cached = not flags.force and jobs.good_take(item.shot.id, item.cache_key) is not None
+        report.planned.append(PlannedShot(shot_id=item.shot.id, scene=item.shot.scene,
+                                          seconds=item.request.duration, cost=0.0 if cached else item.cost,
+                                          cached=cached))
+    report.estimated_cost = round(sum(p.cost for p in report.planned), 4)
+    engine = Engine(engine_backend, jobs, project.clips_dir, flags, progress, report)
+    totals = {scene: sum(1 for s in shots if s.scene == scene) for scene in scenes}
+    started = time.perf_counter()
+    asyncio.run(engine.run(planned, totals))
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _dry_backend(name: str, options: dict | None):
+    """A backend instance for estimating: no key is needed to count seconds and dollars."""
+    from ..backends import backend_class
+
+    cls = backend_class(name)
+    return cls(cls.make_options(options), key=None)
+
+
+def _select_shots(ws, slug, db_path: Path, analysis, scene_ids, shot_ids) -> list[Shot]:
+    known = [s.id for s in analysis.scenes]
+    if shot_ids:
+        everything = store.load_shots(db_path)
+        by_id = {s.id: s for s in everything}
+        missing = [i for i in shot_ids if i not in by_id]
+        if missing:
+            raise UserError(f"no shot {', '.join(missing)} in '{slug}'",
+                            f"see the shot ids with `filmsofone plan {slug}`")
+        return [by_id[i] for i in shot_ids]
+    wanted = known if not scene_ids else list(scene_ids)
+    unknown = [s for s in wanted if s not in known]
+    if unknown:
+        raise UserError(f"no scene {', '.join(unknown)} in '{slug}'", f"scenes: {', '.join(known[:30])}")
+    shots = []
+    for scene_id in wanted:
+        scene_shots = store.load_shots(db_path, scene_id)
+        if not scene_shots:
+            scene_shots = _plan_scene(ws, slug, scene_id)
+        shots.extend(scene_shots)
+    return shots
+
+
+def _plan_scene(ws, slug, scene_id) -> list[Shot]:
+    try:
+        from ..plan import plan_book
+    except ImportError:
+        raise UserError(f"scene {scene_id} has no shots", f"run `filmsofone plan {slug} --scene {scene_id}`") \
+            from None
+    return plan_book(ws, slug, scene_id).get(scene_id, [])
+
+
+def add_take(ws: Workspace, slug: str, shot_id: str, file: Path) -> Take:
+    """Attach a video file to `shot_id` as a new take (re-encoded to the clip format; the cut's pick)."""
+    from ..backends import get_backend
+
+    project = open_project(ws, slug).ensure()
+    by_id = {s.id: s for s in store.load_shots(project.db_path)}
+    if shot_id not in by_id:
+        raise UserError(f"no shot {shot_id} in '{slug}'", f"see the shot ids with `filmsofone plan {slug}`")
+    shot = by_id[shot_id]
+    backend = get_backend("clips", {"file": str(Path(file).resolve())})
+    jobs = JobStore(project.db_path, project.root)
+    folder = project.clips_dir / shot.scene
+    folder.mkdir(parents=True, exist_ok=True)
+    job = jobs.new_job(shot_id=shot_id, scene=shot.scene, backend="clips", cache_key=f"file:{Path(file).name}",
+                       status="running", request={"file": Path(file).name})
+    final = folder / f"{shot_id}-j{job.id}.mp4"
+    tmp = folder / f".{shot_id}-j{job.id}.part.mp4"
+    try:
+        backend.attach(tmp)
+        from .. import ffmpeg
+
+        duration = round(ffmpeg.probe(tmp).duration, 3)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        jobs.update(job, status="failed", error=str(exc)[:500])
+        raise
+    tmp.replace(final)
+    row = jobs.finish(job, scene=shot.scene, path=final, duration=duration)
+    with store.session_for(project.db_path) as session:
+        take = session.get(type(row), row.id)
+        take.source = str(Path(file).name)
+        session.add(take)
+        session.commit()
+    return next(t for t in _takes_by_shot(project.db_path, project.root, {shot_id})[shot_id] if t.id == row.id)

@@ -1,0 +1,312 @@
+"""The engine: make the planned shots on one backend, concurrently, surviving throttles, failures and kills.
+
+Every step is committed to the database before the next starts: the intent to submit (status
+`submitting`, with an idempotency key), the remote id the moment it is known (`submitted`), each status
+change, and the output (a take, and the job `done`). A rerun therefore resumes: jobs with a remote id
+are polled, never resubmitted; a job left in `submitting` had a create whose outcome is unknown, so it
+is resent only when the provider dedupes creates (`idempotent_create`), else it is marked `unknown`
+and reported until the user passes `resubmit_unknown`. Refusals (moderation) are final for that request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .. import ffmpeg
+from ..backends.base import (
+    Backend,
+    BackendFailure,
+    Failed,
+    JobState,
+    JobStatus,
+    OutcomeUnknown,
+    OutputExpired,
+    Refused,
+    Throttled,
+    Transient,
+)
+from ..backends.http import backoff_delay
+from ..errors import UserError
+from ..keys import known_secrets, scrub
+from ..store.tables import JobRow
+from .jobs import ACTIVE, JobStore
+from .report import GenerationReport
+from .requests import Planned
+
+log = logging.getLogger(__name__)
+ProgressCallback = Callable[[str, int, int], None]
+
+MAX_STEP_RETRIES = 8  # consecutive transient failures of one step before giving up for this run
+DOWNLOAD_ATTEMPTS = 4
+REFRESH_ATTEMPTS = 2  # re-polls for a fresh URL after an expired one
+
+
+@dataclass
+class RunFlags:
+    force: bool = False  # make a new take even when a good one is cached (`--shot`)
+    dry_run: bool = False
+    budget: float | None = None
+    resubmit_unknown: bool = False
+    concurrency: int | None = None
+
+
+@dataclass
+class _Outcome:
+    kind: str  # made|cached|refused|failed|unknown|pending|over_budget
+    detail: str = ""
+
+
+@dataclass
+class Engine:
+    backend: Backend
+    jobs: JobStore
+    clips_dir: Path
+    flags: RunFlags
+    progress: ProgressCallback | None = None
+    report: GenerationReport = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self):
+        self._secrets = [s for s in {self.backend.key, *known_secrets()} if s]
+        self._spent = 0.0
+        self._budget_lock = asyncio.Lock()
+
+    # -- the run --
+
+    async def run(self, planned: list[Planned], scene_totals: dict[str, int]) -> None:
+        limit = self.flags.concurrency or self.backend.concurrency()
+        self._slots = asyncio.Semaphore(max(1, limit))
+        self._scene_done = {scene: 0 for scene in scene_totals}
+        self._scene_totals = scene_totals
+        for scene, total in scene_totals.items():
+            self._tick(f"scene {scene}", 0, total)
+        client = None if self.backend.local else self.backend.client()
+        try:
+            await asyncio.gather(*(self._shot(item, client) for item in planned))
+        finally:
+            if client is not None:
+                await client.aclose()
+        self.report.spent = round(self._spent, 4)
+
+    async def _shot(self, item: Planned, client) -> None:
+        try:
+            outcome = await self._make(item, client)
+        except UserError as exc:
+            outcome = _Outcome("failed", self._clean(str(exc)))
+        except Exception as exc:  # a bug in an adapter must not stop the other shots
+            log.debug("shot %s failed", item.shot.id, exc_info=True)
+            outcome = _Outcome("failed", self._clean(f"{type(exc).__name__}: {exc}"))
+        self.report.add(item.shot.id, outcome.kind, outcome.detail)
+        self._scene_done[item.shot.scene] = self._scene_done.get(item.shot.scene, 0) + 1
+        self._tick(f"scene {item.shot.scene}", self._scene_done[item.shot.scene],
+                   self._scene_totals.get(item.shot.scene, 1))
+
+    async def _make(self, item: Planned, client) -> _Outcome:
+        shot = item.shot
+        if not self.flags.force and self.jobs.good_take(shot.id, item.cache_key):
+            return _Outcome("cached")
+        job = self.jobs.latest_job(shot.id, item.cache_key, self.backend.name)
+        if job is not None and not self.flags.force:
+            if job.status == "refused":
+                return _Outcome("refused", job.error or "refused by the provider")
+            if job.status == "submitting" and not self.backend.local and not self.backend.idempotent_create:
+                self.jobs.update(job, status="unknown", error="the create was sent but its answer never came; "
+                                 "a job may exist at the provider")
+            if job.status == "unknown":
+                if not self.flags.resubmit_unknown:
+                    return _Outcome("unknown", job.error or "outcome of the create is unknown")
+                self.jobs.update(job, status="abandoned")
+                job = None
+            elif job.status not in ACTIVE or self.backend.local:
+                job = None
+        if self.flags.dry_run:
+            return _Outcome("pending", "would resume" if job else "would make")
+        async with self._slots:
+            if job is None:
+                if not await self._reserve(item.cost):
+                    return _Outcome("over_budget", f"{item.cost:.2f} USD would exceed the budget")
+                job = self.jobs.new_job(shot_id=shot.id, scene=shot.scene, backend=self.backend.name,
+                                        cache_key=item.cache_key, status="pending", cost=item.cost,
+                                        idempotency_key=uuid.uuid4().hex,
+                                        request=item.request.model_dump(mode="json", exclude={"sketch"}))
+            if self.backend.local:
+                return await self._render_local(item, job)
+            return await self._run_hosted(item, job, client)
+
+    async def _reserve(self, cost: float) -> bool:
+        async with self._budget_lock:
+            if self.flags.budget is not None and self._spent + cost > self.flags.budget + 1e-9:
+                return False
+            self._spent += cost
+            return True
+
+    # -- local backends --
+
+    async def _render_local(self, item: Planned, job: JobRow) -> _Outcome:
+        self.jobs.update(job, status="running")
+        final, tmp = self._paths(item, job)
+        try:
+            await self.backend.render(item.request, tmp)
+            duration = await self._verify(tmp, item.request.duration, decode=self.backend.verify_decode)
+        except (BackendFailure, UserError) as exc:
+            tmp.unlink(missing_ok=True)
+            kind = "refused" if isinstance(exc, Refused) else "failed"
+            self.jobs.update(job, status=kind, error=self._clean(str(exc)))
+            return _Outcome(kind, self._clean(str(exc)))
+        os.replace(tmp, final)
+        self.jobs.finish(job, scene=item.shot.scene, path=final, duration=duration)
+        return _Outcome("made")
+
+    # -- hosted backends --
+
+    async def _run_hosted(self, item: Planned, job: JobRow, client) -> _Outcome:
+        request = item.request.model_copy(update={"idempotency_key": job.idempotency_key})
+        try:
+            if not job.remote_id:
+                outcome = await self._submit(job, request, client)
+                if outcome is not None:
+                    return outcome
+            status = await self._poll(job, client, item.shot.id)
+            if status is None:
+                return _Outcome("pending", job.error or "still running; run again to resume")
+            return await self._collect(item, job, client, status)
+        except Refused as exc:
+            self.jobs.update(job, status="refused", error=self._clean(str(exc)))
+            return _Outcome("refused", self._clean(str(exc)))
+        except (Failed, OutputExpired) as exc:
+            self.jobs.update(job, status="failed", error=self._clean(str(exc)))
+            return _Outcome("failed", self._clean(str(exc)))
+
+    async def _submit(self, job: JobRow, request, client) -> _Outcome | None:
+        self.jobs.update(job, status="submitting")  # the intent, before anything is sent
+        for attempt in range(MAX_STEP_RETRIES):
+            try:
+                remote_id = await self.backend.submit(client, request)
+            except Throttled as exc:
+                await asyncio.sleep(exc.retry_after if exc.retry_after is not None else backoff_delay(attempt))
+                continue
+            except Transient:  # surely not accepted (connection refused, 429-like load shedding)
+                await asyncio.sleep(backoff_delay(attempt))
+                continue
+            except OutcomeUnknown as exc:
+                if self.backend.idempotent_create:
+                    await asyncio.sleep(backoff_delay(attempt))
+                    continue
+                self.jobs.update(job, status="unknown", error=self._clean(str(exc)))
+                return _Outcome("unknown", self._clean(str(exc)))
+            if not remote_id:
+                raise Failed("the provider answered the create without a job id")
+            self.jobs.update(job, status="submitted", remote_id=str(remote_id))
+            return None
+        self.jobs.update(job, status="failed", error="the provider kept refusing new jobs (throttled)")
+        return _Outcome("failed", "the provider kept refusing new jobs (throttled); run again later")
+
+    async def _poll(self, job: JobRow, client, shot_id: str) -> JobStatus | None:
+        """Poll until the job ends; None when this run gives up waiting (the job stays resumable)."""
+        deadline = time.monotonic() + self.backend.timeout()
+        failures = 0
+        while True:
+            try:
+                status = await self.backend.status(client, job.remote_id)
+                failures = 0
+            except Throttled as exc:
+                failures += 1
+                delay = exc.retry_after if exc.retry_after is not None else backoff_delay(failures)
+                status = None
+            except Transient as exc:
+                failures += 1
+                if failures >= MAX_STEP_RETRIES:
+                    self.jobs.update(job, error=self._clean(f"polling keeps failing: {exc}"))
+                    return None
+                delay, status = backoff_delay(failures), None
+            if status is not None:
+                if status.state == JobState.SUCCEEDED:
+                    return status
+                if status.state == JobState.REFUSED:
+                    raise Refused(status.error or "refused by the provider's content policy")
+                if status.state == JobState.FAILED:
+                    raise Failed(status.error or "the provider reports the job failed")
+                if job.status != "running" or (status.progress is not None and status.progress != job.progress):
+                    self.jobs.update(job, status="running", progress=status.progress)
+                if status.progress is not None:
+                    self._tick(f"shot {shot_id}", int(status.progress * 100), 100)
+                delay = status.poll_after if status.poll_after is not None else self.backend.interval()
+            if time.monotonic() + delay > deadline:
+                self.jobs.update(job, error="timed out waiting for the provider; run again to resume")
+                return None
+            await asyncio.sleep(delay)
+
+    async def _collect(self, item: Planned, job: JobRow, client, status: JobStatus) -> _Outcome:
+        self.jobs.update(job, status="downloading")
+        final, tmp = self._paths(item, job)
+        refreshes = 0
+        last_error = ""
+        for attempt in range(DOWNLOAD_ATTEMPTS + REFRESH_ATTEMPTS):
+            try:
+                await self.backend.download(client, status, tmp)
+                duration = await self._verify(tmp, item.request.duration, decode=self.backend.verify_decode)
+            except OutputExpired as exc:
+                tmp.unlink(missing_ok=True)
+                refreshes += 1
+                if refreshes > REFRESH_ATTEMPTS:
+                    raise
+                last_error = str(exc)
+                status = await self._poll(job, client, item.shot.id)  # a fresh URL
+                if status is None:
+                    return _Outcome("pending", "the output expired and the provider did not answer; run again")
+                continue
+            except (Transient, Throttled, UserError) as exc:
+                tmp.unlink(missing_ok=True)
+                last_error = str(exc)
+                await asyncio.sleep(backoff_delay(attempt, base=0.2, cap=5.0))
+                continue
+            os.replace(tmp, final)
+            self.jobs.finish(job, scene=item.shot.scene, path=final, duration=duration)
+            return _Outcome("made")
+        raise Failed(f"the output could not be downloaded intact: {last_error}")
+
+    # -- helpers --
+
+    def _paths(self, item: Planned, job: JobRow) -> tuple[Path, Path]:
+        """Where the take goes; named from our own ids, never from a provider's filename."""
+        folder = self.clips_dir / _safe_name(item.shot.scene)
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"{_safe_name(item.shot.id)}-j{job.id}"
+        return folder / f"{stem}.mp4", folder / f".{stem}.part.mp4"
+
+    async def _verify(self, path: Path, expected: float, *, decode: bool) -> float:
+        """The clip's duration, after checking it is a decodable video of about the expected length."""
+        if not path.is_file() or path.stat().st_size == 0:
+            raise Transient("the output file is empty")
+        info = await asyncio.to_thread(ffmpeg.probe, path)
+        if not info.video:
+            raise Transient("the output has no video stream")
+        if abs(info.duration - expected) > max(0.5, expected * 0.1):
+            raise Transient(f"the output lasts {info.duration:.2f} s, not {expected:.2f} s")
+        if decode:
+            errors = await asyncio.to_thread(ffmpeg.decode_errors, path)
+            if errors:
+                raise Transient(f"the output does not decode: {errors.splitlines()[0][:200]}")
+        return round(info.duration, 3)
+
+    def _clean(self, text: str) -> str:
+        return scrub(text, self._secrets) or ""
+
+    def _tick(self, label: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(label, done, total)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _safe_name(name: str | None) -> str:
+    cleaned = _UNSAFE.sub("_", name or "none").strip("._") or "none"
+    return cleaned[:80]

@@ -1,0 +1,66 @@
+"""Jobs and takes in the store: each step of a generation is committed before the next one starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import select
+
+from .. import store
+from ..store.tables import JobRow, TakeRow, utcnow
+
+ACTIVE = ("submitting", "submitted", "running", "downloading")
+
+
+class JobStore:
+    """Small, synchronous writes to one project's database (each one a committed transaction)."""
+
+    def __init__(self, db_path: Path, project_root: Path):
+        self.db_path = db_path
+        self.root = project_root
+
+    def good_take(self, shot_id: str, cache_key: str) -> TakeRow | None:
+        with store.session_for(self.db_path) as session:
+            rows = session.exec(select(TakeRow).where(TakeRow.shot_id == shot_id, TakeRow.cache_key == cache_key)
+                                .order_by(TakeRow.id.desc())).all()
+        return next((r for r in rows if (self.root / r.path).is_file()), None)
+
+    def latest_job(self, shot_id: str, cache_key: str, backend: str) -> JobRow | None:
+        with store.session_for(self.db_path) as session:
+            return session.exec(select(JobRow).where(JobRow.shot_id == shot_id, JobRow.cache_key == cache_key,
+                                                     JobRow.backend == backend)
+                                .order_by(JobRow.id.desc())).first()
+
+    def new_job(self, **fields) -> JobRow:
+        with store.session_for(self.db_path) as session:
+            job = JobRow(**fields)
+            session.add(job)
+            session.commit()
+            session.refresh(job)
+            return job
+
+    def update(self, job: JobRow, **fields) -> JobRow:
+        with store.session_for(self.db_path) as session:
+            row = session.get(JobRow, job.id)
+            for name, value in fields.items():
+                setattr(row, name, value)
+                setattr(job, name, value)
+            row.updated_at = job.updated_at = utcnow()
+            session.add(row)
+            session.commit()
+        return job
+
+    def finish(self, job: JobRow, *, scene: str | None, path: Path, duration: float) -> TakeRow:
+        """Record the take and mark the job done, in one transaction."""
+        relative = str(path.relative_to(self.root))
+        with store.session_for(self.db_path) as session:
+            take = TakeRow(shot_id=job.shot_id, scene=scene, job_id=job.id, backend=job.backend,
+                           cache_key=job.cache_key, path=relative, duration=duration)
+            row = session.get(JobRow, job.id)
+            row.status, row.output, row.error, row.updated_at = "done", relative, None, utcnow()
+            session.add(take)
+            session.add(row)
+            session.commit()
+            session.refresh(take)
+        job.status, job.output = "done", relative
+        return take

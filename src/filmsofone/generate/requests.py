@@ -1,0 +1,115 @@
+"""From stored shots to backend requests, each with the cache key that says whether it is already made.
+
+The style's defaults are fitted to what the backend takes: the per-shot seed and the style's negative
+prompt are sent only to backends that take them, cast reference images up to the number a backend takes,
+and a duration is rounded up to the nearest length a backend makes (the cut trims). What cannot be fitted
+(a duration beyond the longest, a prompt over the limit, an aspect ratio it does not make) is refused by
+`Backend.check` before anything is sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..backends.base import Backend, GenerationRequest
+from ..models import Shot, ShotPrompt
+from ..workspace import Workspace
+
+ENGINE_OPTIONS = {"price_per_second", "price_per_clip", "concurrency", "poll_interval", "timeout"}
+
+
+@dataclass
+class Planned:
+    """One shot to make: its request, cache key and estimated cost."""
+
+    shot: Shot
+    request: GenerationRequest
+    cache_key: str
+    cost: float
+
+
+def render_shot_prompts(ws: Workspace, slug: str, shots: list[Shot], backend_name: str) -> list[ShotPrompt]:
+    try:
+        from ..prompts import render_prompts
+    except ImportError:  # the prompts stage is not installed: the action line is the prompt
+        return [ShotPrompt(shot_id=s.id, prompt=s.action or s.id, duration=s.duration) for s in shots]
+    return render_prompts(ws, slug, shots, backend=backend_name)
+
+
+def load_style_bible(ws: Workspace, slug: str):
+    try:
+        from ..bible import load_bible
+    except ImportError:
+        return None
+    return load_bible(ws, slug)
+
+
+def plan_requests(ws: Workspace, slug: str, shots: list[Shot], backend: Backend, *, analysis, text: str,
+                  bible=None) -> list[Planned]:
+    """One `Planned` per shot, in order; raises BackendError for a shot the backend cannot make."""
+    prompts = {p.shot_id: p for p in render_shot_prompts(ws, slug, shots, backend.name)}
+    style = getattr(bible, "style", None)
+    planned = []
+    for shot in shots:
+        prompt = prompts.get(shot.id) or ShotPrompt(shot_id=shot.id, prompt=shot.action or shot.id,
+                                                    duration=shot.duration)
+        request = build_request(ws, shot, prompt, backend, style=style, analysis=analysis, text=text, bible=bible)
+        backend.check(request)
+        planned.append(Planned(shot, request, cache_key(backend, request), backend.cost(request.duration)))
+    return planned
+
+
+def build_request(ws: Workspace, shot: Shot, prompt: ShotPrompt, backend: Backend, *, style, analysis, text,
+                  bible) -> GenerationRequest:
+    caps = backend.capabilities
+    references = [ws.root / r for r in prompt.references][: caps.reference_images]
+    sketch = None
+    if backend.wants_sketch:
+        from ..backends.animatic import build_sketch
+
+        sketch = build_sketch(shot, analysis, text, bible)
+    return GenerationRequest(
+        shot_id=shot.id,
+        prompt=prompt.prompt,
+        negative_prompt=prompt.negative_prompt if caps.negative_prompt else "",
+        seed=prompt.seed if caps.seed else None,
+        duration=fit_duration(prompt.duration or shot.duration, caps),
+        aspect_ratio=getattr(style, "aspect_ratio", None) or prompt.aspect_ratio or "16:9",
+        resolution=getattr(style, "resolution", None) or "1280x720",
+        fps=int(getattr(style, "fps", None) or 24),
+        references=references,
+        options=backend.options.model_dump(mode="json", exclude=ENGINE_OPTIONS),
+        sketch=sketch,
+    )
+
+
+def fit_duration(duration: float, caps) -> float:
+    """The nearest length the backend makes that is at least `duration` (else the longest)."""
+    if caps.durations:
+        longer = sorted(d for d in caps.durations if d >= duration - 1e-6)
+        return longer[0] if longer else duration  # too long: `check` refuses it
+    return round(max(duration, caps.min_duration), 3)
+
+
+def _file_digest(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    path = Path(path)
+    if not path.is_file():
+        return f"missing:{path.name}"
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def cache_key(backend: Backend, request: GenerationRequest) -> str:
+    """A hash of everything that decides the clip: backend, prompt, options, inputs (by content)."""
+    payload = request.model_dump(mode="json", exclude={"shot_id", "references", "first_frame", "last_frame",
+                                                       "idempotency_key"})
+    payload["backend"] = backend.name
+    payload["inputs"] = [_file_digest(p) for p in request.references]
+    payload["first_frame"] = _file_digest(request.first_frame)
+    payload["last_frame"] = _file_digest(request.last_frame)
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
