@@ -1,0 +1,13 @@
+"""Shot planning: film grammar turns a scene's analysis into a shot list; intent shapes its pace.
+
+Entry points: `plan_scene` (pure), `plan_book` (stores the shot lists, keeps locked and edited shots),
+`set_intent`, the edits in `plan.edit`, and the exports in `plan.export`.
+"""
+
+from __future__ import annotations
+
+from .book import plan_book, set_intent
+from .grammar import plan_scene
+from .intent import parse_intent
+
+__all__ = ["parse_intent", "plan_book", "plan_scene", "set_intent"]

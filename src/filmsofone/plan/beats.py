@@ -1,0 +1,245 @@
+"""A scene's text as beats: action paragraphs and dialogue lines, with who is named in each.
+
+The planner never reads raw text itself; it reads the beats this module cuts from the scene's span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..models import BookAnalysis, Quote, Scene
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019][A-Za-z]+)*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z])")
+_HEADING = re.compile(r"^(chapter|book|part|volume|act)\b|^[IVXLC]+\.?$|^\d+\.?$", re.I)
+_PRONOUN = re.compile(r"\b(he|she|they|him|her|them|his|hers|their)\b", re.I)
+
+MOTION = re.compile(
+    r"\b(walk(?:s|ed|ing)?|ran|runs?|running|hurr(?:y|ies|ied|ying)|rush(?:es|ed|ing)?|cross(?:es|ed|ing)|"
+    r"str(?:ode|ides|iding)|climb(?:s|ed|ing)?|r(?:ode|ides|iding)|dr(?:ove|ives|iving)|follow(?:s|ed|ing)|"
+    r"march(?:es|ed|ing)?|pac(?:es|ed|ing)|wander(?:s|ed|ing)?|fled|flee(?:s|ing)?|rac(?:es|ed|ing)|"
+    r"dash(?:es|ed|ing)?|gallop(?:s|ed|ing)?|row(?:s|ed|ing)|swam|swim(?:s|ming)?|stroll(?:s|ed|ing)?|"
+    r"descend(?:s|ed|ing)?|ascend(?:s|ed|ing)?|crept|creep(?:s|ing)?|stagger(?:s|ed|ing)?|chas(?:es|ed|ing)|"
+    r"hasten(?:s|ed|ing)?|tramp(?:s|ed|ing)?|limp(?:s|ed|ing)?|scrambl(?:es|ed|ing))\b",
+    re.I,
+)
+EMOTION = re.compile(
+    r"\b(tears?|wept|weep(?:s|ing)?|sob(?:s|bed|bing)?|scream(?:s|ed|ing)?|shriek(?:s|ed|ing)?|trembl(?:es|ed|ing)|"
+    r"shudder(?:s|ed|ing)?|horror|horrified|terror|terrified|afraid|fear(?:s|ed|ful)?|rage|furious|fury|anger|angry|"
+    r"kiss(?:es|ed|ing)?|embrac(?:es|ed|ing)|despair|grief|agony|anguish|pale|blush(?:es|ed|ing)?|gasp(?:s|ed|ing)?|"
+    r"dead|death|dying|blood|murder(?:ed)?|hate|hatred|shock(?:ed)?|astonish(?:ed|ment)|aghast|heart|love[sd]?|"
+    r"passion(?:ate)?|cr(?:y|ies|ied) out|howl(?:s|ed|ing)?|stunned|dread|panic|frantic(?:ally)?)\b",
+    re.I,
+)
+STRONG_TAG = re.compile(
+    r"\b(cried|shouted|screamed|exclaimed|roared|shrieked|yelled|hissed|snapped|sobbed|thundered|bellowed|"
+    r"gasped|stammered|burst out|broke out|retorted|protested)\b",
+    re.I,
+)
+WHISPER_TAG = re.compile(r"\b(whisper(?:ed|ing)?|murmur(?:ed|ing)?|mutter(?:ed|ing)?|breathed)\b", re.I)
+SPEECH_TAG = re.compile(
+    r"^\W*(?:(?:said|asked|replied|answered|cried|added|continued|went on|returned|observed|remarked|"
+    r"exclaimed|whispered|murmured|called|shouted|repeated|rejoined|resumed|began|inquired)\s+[\w. ]{1,30}?|"
+    r"[\w. ]{1,30}?\s+(?:said|asked|replied|answered|cried|added|continued|went on|returned|observed|remarked|"
+    r"exclaimed|whispered|murmured|called|shouted|repeated|rejoined|resumed|began|inquired))\W*$",
+    re.I,
+)
+
+
+def words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def tidy(text: str) -> str:
+    """One line: runs of whitespace (line breaks of the book included) become single spaces."""
+    return " ".join(text.split())
+
+
+@dataclass
+class Beat:
+    """One unit of the scene: an action paragraph, or one speaker's line(s) with their narration."""
+
+    kind: str  # "action" | "dialogue"
+    start: int
+    end: int
+    narration: str  # the paragraph's text outside quotations, tidied
+    quotes: list[Quote] = field(default_factory=list)
+    spoken: str = ""  # the quotations' words, tidied
+    speaker: str | None = None  # a Character id present in the scene, when known
+    named: list[str] = field(default_factory=list)  # Character ids of the scene named in the paragraph
+    pronoun: bool = False  # refers to someone by pronoun
+
+    @property
+    def words(self) -> int:
+        return words(self.narration) + words(self.spoken)
+
+    @property
+    def motion(self) -> bool:
+        return bool(MOTION.search(self.narration))
+
+    @property
+    def emotion(self) -> float:
+        """Emotional weight: emotion words per 100 words of the beat (0 when none)."""
+        text = f"{self.narration} {self.spoken}"
+        total = max(words(text), 1)
+        return 100.0 * len(EMOTION.findall(text)) / total
+
+    @property
+    def strong(self) -> bool:
+        """A strong line: exclaimed, or tagged with a strong verb."""
+        return self.kind == "dialogue" and ("!" in self.spoken or bool(STRONG_TAG.search(self.narration)))
+
+    @property
+    def whispered(self) -> bool:
+        return self.kind == "dialogue" and bool(WHISPER_TAG.search(self.narration))
+
+
+class NameMatcher:
+    """Finds the scene's characters named in a text by name or alias (ambiguous aliases ignored)."""
+
+    def __init__(self, analysis: BookAnalysis, character_ids: list[str]):
+        owners: dict[str, set[str]] = {}
+        for cid in character_ids:
+            try:
+                character = analysis.character(cid)
+            except KeyError:
+                continue
+            for name in {character.name, *character.aliases}:
+                if len(name.strip()) >= 2:
+                    owners.setdefault(name.strip(), set()).add(cid)
+        self._names = {name: next(iter(ids)) for name, ids in owners.items() if len(ids) == 1}
+        ordered = sorted(self._names, key=len, reverse=True)
+        self._pattern = (
+            re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in ordered) + r")(?![\w])") if ordered else None
+        )
+
+    def find(self, text: str) -> list[str]:
+        """Character ids in order of first mention."""
+        if self._pattern is None:
+            return []
+        found: list[str] = []
+        for match in self._pattern.finditer(text):
+            cid = self._names[match.group(1)]
+            if cid not in found:
+                found.append(cid)
+        return found
+
+
+def paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Absolute (start, end) of each non-empty paragraph of text[start:end], whitespace trimmed."""
+    spans = []
+    cursor = start
+    chunk = text[start:end]
+    for match in _PARAGRAPH_BREAK.finditer(chunk):
+        spans.append((cursor, start + match.start()))
+        cursor = start + match.end()
+    spans.append((cursor, end))
+    trimmed = []
+    for a, b in spans:
+        piece = text[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if b - trail > a + lead:
+            trimmed.append((a + lead, b - trail))
+    return trimmed
+
+
+def _is_furniture(piece: str, chapter_title: str | None) -> bool:
+    """Headings and scene-break markers: no letters, a chapter title, or a short all-capitals line."""
+    flat = tidy(piece)
+    if not re.search(r"[A-Za-z]", flat):
+        return True
+    if chapter_title and flat.strip().rstrip(".").lower() == chapter_title.strip().rstrip(".").lower():
+        return True
+    if len(flat) <= 60 and (_HEADING.match(flat) or (flat.upper() == flat and words(flat) <= 8)):
+        return True
+    return False
+
+
+def scene_quotes(analysis: BookAnalysis, scene: Scene) -> list[Quote]:
+    """The quotations of the scene in text order: those tagged with it, and untagged ones inside its span."""
+    chosen = [
+        q for q in analysis.quotes
+        if q.spans and (q.scene == scene.id or (q.scene is None and scene.start <= q.spans[0][0] < scene.end))
+    ]
+    return sorted(chosen, key=lambda q: q.spans[0][0])
+
+
+def cut_beats(analysis: BookAnalysis, scene: Scene, text: str) -> list[Beat]:
+    """The scene's beats in text order; every quotation of the scene lands in exactly one beat."""
+    chapter_title = next((c.title for c in analysis.chapters if c.index == scene.chapter), None)
+    present = list(scene.characters)
+    matcher = NameMatcher(analysis, present)
+    quotes = scene_quotes(analysis, scene)
+    spans = [p for p in paragraphs(text, scene.start, scene.end) if not _is_furniture(text[p[0]:p[1]], chapter_title)]
+    if not spans:
+        spans = [(scene.start, max(scene.end, scene.start))]
+    by_paragraph: dict[int, list[Quote]] = {i: [] for i in range(len(spans))}
+    for quote in quotes:
+        by_paragraph[_paragraph_of(spans, quote.spans[0][0])].append(quote)
+
+    beats: list[Beat] = []
+    for index, (a, b) in enumerate(spans):
+        paragraph_quotes = by_paragraph[index]
+        if not paragraph_quotes:
+            body = text[a:b]
+            beats.append(Beat("action", a, b, tidy(body), named=matcher.find(body), pronoun=bool(_PRONOUN.search(body))))
+            continue
+        beats.extend(_dialogue_beats(text, a, b, paragraph_quotes, matcher, set(present)))
+    return beats
+
+
+def _paragraph_of(spans: list[tuple[int, int]], offset: int) -> int:
+    """The paragraph holding `offset`, else the last one starting before it (else the first)."""
+    best = 0
+    for index, (a, b) in enumerate(spans):
+        if a <= offset < b:
+            return index
+        if a <= offset:
+            best = index
+    return best
+
+
+def _dialogue_beats(text, a, b, quotes, matcher: NameMatcher, present: set[str]) -> list[Beat]:
+    """One beat per run of quotations by the same speaker inside one paragraph."""
+    groups: list[list[Quote]] = []
+    for quote in quotes:
+        if groups and groups[-1][-1].speaker == quote.speaker:
+            groups[-1].append(quote)
+        else:
+            groups.append([quote])
+    beats = []
+    for number, group in enumerate(groups):
+        lo = a if number == 0 else min(s[0] for s in group[0].spans)
+        hi = b if number == len(groups) - 1 else max(s[1] for s in group[-1].spans)
+        lo, hi = min(lo, *(s[0] for q in group for s in q.spans)), max(hi, *(s[1] for q in group for s in q.spans))
+        spoken = tidy(" ".join(text[s:e] for q in group for s, e in q.spans))
+        narration = tidy(_outside(text, lo, hi, [s for q in group for s in q.spans]))
+        body = text[lo:hi]
+        speaker = group[0].speaker if group[0].speaker in present else None
+        beats.append(Beat("dialogue", lo, hi, narration, quotes=group, spoken=spoken, speaker=speaker,
+                          named=matcher.find(body), pronoun=bool(_PRONOUN.search(narration))))
+    return beats
+
+
+def _outside(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> str:
+    """text[lo:hi] with the quotation spans (and their quotation marks) removed."""
+    pieces, cursor = [], lo
+    for s, e in sorted(spans):
+        if s > cursor:
+            pieces.append(text[cursor:s])
+        cursor = max(cursor, e)
+    pieces.append(text[cursor:hi])
+    joined = " ".join(pieces)
+    return re.sub(r"[\"\u201c\u201d\u2018\u2019`]|(?<!\w)'|'(?!\w)", " ", joined)
+
+
+def is_speech_tag(narration: str) -> bool:
+    """Narration that is only a speech tag ('said Ada', 'she asked')."""
+    return not narration.strip(" ,.;:-\u2014") or bool(SPEECH_TAG.match(narration))

@@ -1,0 +1,220 @@
+"""Exports of the shot list: a Fountain screenplay, a CSV shot list (StudioBinder's columns), JSON.
+
+Fountain (https://fountain.io): a title page; one scene heading `INT. PLACE - NIGHT` per scene; action;
+character cues in capitals with `(CONT'D)` and `(O.S.)` extensions; parentheticals from the speech tag
+(`whispered` -> `(whispering)`); one dialogue block per quotation; transitions between scenes and chapters.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+from .. import books, store
+from ..errors import UserError
+from ..models import BookAnalysis, Quote, Scene, Shot
+from ..workspace import Workspace
+from .beats import tidy
+
+CSV_COLUMNS = ("scene", "shot", "location", "description", "size", "angle", "movement", "lens", "duration",
+               "cast", "props", "notes")
+FORMATS = ("fountain", "csv", "json")
+_PLACEHOLDER = re.compile(r"^(.+ speaks( to .+)?|A voice speaks)\.$")
+_TAG_WORDS = {
+    "whisper": "whispering", "murmur": "softly", "mutter": "muttering", "breath": "under the breath",
+    "shout": "shouting", "scream": "screaming", "shriek": "shrieking", "yell": "shouting", "roar": "roaring",
+    "bellow": "bellowing", "sob": "sobbing", "stammer": "stammering", "gasp": "gasping", "hiss": "hissing",
+    "laugh": "laughing", "snap": "sharply", "sigh": "sighing", "growl": "growling", "cried": "crying out",
+}
+_PART = re.compile(r"\(part (\d+)/(\d+)\)")
+_TAG_RE = re.compile(r"\b(" + "|".join(_TAG_WORDS) + r")\w*", re.I)
+
+
+# --- pieces ---------------------------------------------------------------------------------------
+
+
+def heading(analysis: BookAnalysis, scene: Scene, *, with_time: bool = True) -> str:
+    """'INT. THE LIGHTHOUSE - NIGHT' (INT./EXT. when unknown; no time when unknown)."""
+    prefix = {True: "INT.", False: "EXT.", None: "INT./EXT."}[scene.interior]
+    place = analysis.setting(scene.setting).name if scene.setting else f"chapter {scene.chapter} scene"
+    place = re.sub(r"[^\w' ,&-]+", " ", place).strip().upper() or "SOMEWHERE"
+    time = "" if scene.time_of_day == "unknown" or not with_time else f" - {scene.time_of_day.upper()}"
+    return f"{prefix} {' '.join(place.split())}{time}"
+
+
+def quote_text(text: str, quote: Quote) -> str:
+    return tidy(" ".join(text[a:b] for a, b in quote.spans))
+
+
+def _parenthetical(text: str, quote: Quote) -> str | None:
+    """From the speech tag next to the quotation: '"...," she whispered' -> '(whispering)'."""
+    start, end = quote.spans[0][0], quote.spans[-1][1]
+    after = text[end:end + 60].split("\n\n")[0]
+    after = re.split(r"[\"\u201c\u201d]", after[1:], maxsplit=1)[0] if after else ""
+    before = text[max(0, start - 60):start].split("\n\n")[-1]
+    before = re.split(r"[\"\u201c\u201d]", before[:-1])[-1] if before else ""
+    match = _TAG_RE.search(after) or _TAG_RE.search(before)
+    return f"({_TAG_WORDS[match.group(1).lower()]})" if match else None
+
+
+def _safe(line: str) -> str:
+    """Text Fountain would read as markup (boneyard, notes) defused."""
+    return line.replace("/*", "/ *").replace("*/", "* /").replace("[[", "[ [").replace("]]", "] ]")
+
+
+def _action(line: str) -> str:
+    """An action paragraph, forced with '!' when Fountain would read it as something else."""
+    line = _safe(tidy(line))
+    risky = (line[:1] in ".!@#=~>[" or re.match(r"^(INT|EXT|EST|I/E)[ ./]", line.upper())
+             or line.upper() == line or line.endswith("TO:") or line.endswith("<"))
+    return "!" + line if risky else line
+
+
+def _cue(name: str, extension: str = "") -> str:
+    cue = re.sub(r"[\^(){}]", "", name).strip().upper()
+    cue = f"{cue} {extension}".strip()
+    if not cue.split("(")[0].isupper():
+        return "@" + cue
+    return cue
+
+
+# --- the formats ----------------------------------------------------------------------------------
+
+
+def fountain(analysis: BookAnalysis, text: str, shots_by_scene: dict[str, list[Shot]],
+             intents: dict[str, str] | None = None) -> str:
+    """The screenplay of the planned scenes, in book order."""
+    intents = intents or {}
+    quotes = {q.id: q for q in analysis.quotes}
+    names = {c.id: c.name for c in analysis.characters}
+    out = [f"Title: {tidy(analysis.book.title) or analysis.book.slug}",
+           "Credit: Screenplay adapted from the novel by",
+           "Author: filmsofone",
+           f"Source: {analysis.book.slug}",
+           "", "FADE IN:", ""]
+    scenes = [s for s in analysis.scenes if shots_by_scene.get(s.id)]
+    for number, scene in enumerate(scenes):
+        if number > 0:
+            out += ["DISSOLVE TO:" if scene.chapter != scenes[number - 1].chapter else "CUT TO:", ""]
+        out += [heading(analysis, scene), ""]
+        if intents.get(scene.id):
+            out += [f"[[intent: {_safe(intents[scene.id]).replace(']', ')')}]]", ""]
+        out += _scene_body(shots_by_scene[scene.id], quotes, names, text)
+    out += [">FADE OUT.", ""]
+    return "\n".join(out)
+
+
+def _scene_body(shots: list[Shot], quotes: dict[str, Quote], names: dict[str, str], text: str) -> list[str]:
+    out: list[str] = []
+    spoken: set[str] = set()
+    last_action = ""
+    last_speaker: str | None = None
+    action_at = -1
+    for shot in shots:
+        action = tidy(shot.action)
+        part = _PART.search(shot.notes)
+        if shot.dialogue and action[:1].islower():
+            action = ""  # the rest of a speech tag ("he said, turning"), not an action of its own
+        if action and not _PLACEHOLDER.match(action) and action != last_action:
+            if part and int(part.group(1)) > 1 and action_at >= 0 and not shot.dialogue:
+                out[action_at] = f"{out[action_at]} {_safe(action)}"
+            else:
+                out += [_action(action), ""]
+                action_at = len(out) - 2
+            last_action = action
+            last_speaker = None
+        in_frame = {f.character for f in shot.characters if f.position != "offscreen"}
+        for quote_id in shot.dialogue:
+            quote = quotes.get(quote_id)
+            if quote is None or quote_id in spoken:
+                continue
+            spoken.add(quote_id)
+            speaker = quote.speaker if quote.speaker in names else None
+            extension = "(CONT'D)" if speaker and speaker == last_speaker else \
+                ("(O.S.)" if speaker and in_frame and speaker not in in_frame else "")
+            block = [_cue(names[speaker] if speaker else "VOICE", extension)]
+            parenthetical = _parenthetical(text, quote)
+            if parenthetical:
+                block.append(parenthetical)
+            block.append(_safe(quote_text(text, quote)) or "...")
+            out += block + [""]
+            last_speaker = speaker or None
+    return out
+
+
+def shotlist_rows(analysis: BookAnalysis, text: str, shots_by_scene: dict[str, list[Shot]]) -> list[dict]:
+    """One row per shot with the professional columns."""
+    names = {c.id: c.name for c in analysis.characters}
+    quotes = {q.id: q for q in analysis.quotes}
+    rows = []
+    for scene in analysis.scenes:
+        for shot in shots_by_scene.get(scene.id, []):
+            lines = [f'{names.get(quotes[q].speaker, "VOICE").upper()}: "{quote_text(text, quotes[q])}"'
+                     for q in shot.dialogue if q in quotes]
+            description = " ".join([tidy(shot.action), *lines]).strip()
+            flags = [f for f, on in (("locked", shot.locked), ("edited", shot.edited)) if on]
+            rows.append({
+                "scene": scene.id, "shot": shot.id, "location": heading(analysis, scene),
+                "description": description, "size": shot.size, "angle": shot.angle, "movement": shot.movement,
+                "lens": shot.lens, "duration": f"{shot.duration:.2f}",
+                "cast": "; ".join(f"{names.get(f.character, f.character)} ({f.position})" for f in shot.characters),
+                "props": "; ".join(shot.props),
+                "notes": "; ".join([n for n in [shot.notes, *flags] if n]),
+            })
+    return rows
+
+
+def shotlist_csv(analysis: BookAnalysis, text: str, shots_by_scene: dict[str, list[Shot]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(shotlist_rows(analysis, text, shots_by_scene))
+    return buffer.getvalue()
+
+
+def shotlist_json(analysis: BookAnalysis, shots_by_scene: dict[str, list[Shot]],
+                  intents: dict[str, str] | None = None) -> str:
+    intents = intents or {}
+    document = {
+        "book": analysis.book.model_dump(mode="json"),
+        "scenes": [
+            {"id": s.id, "chapter": s.chapter, "heading": heading(analysis, s), "intent": intents.get(s.id),
+             "shots": [shot.model_dump(mode="json") for shot in shots_by_scene.get(s.id, [])]}
+            for s in analysis.scenes if shots_by_scene.get(s.id)
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+def export_shotlist(ws: Workspace, slug: str, fmt: str, output: Path | None) -> Path | None:
+    """Write the screenplay or shot list to `output` (stdout when None; returns the path written)."""
+    from .book import load_intents
+
+    if fmt not in FORMATS:
+        raise UserError(f"unknown shot list format '{fmt}'", f"use one of {', '.join(FORMATS)}")
+    project = books.open_project(ws, slug)
+    analysis = store.load_analysis(project.db_path)
+    shots_by_scene: dict[str, list[Shot]] = {}
+    for shot in store.load_shots(project.db_path):
+        shots_by_scene.setdefault(shot.scene, []).append(shot)
+    if not shots_by_scene:
+        raise UserError(f"{slug} has no shots yet", f"plan it first: `filmsofone plan {slug}`")
+    intents = load_intents(project.db_path)
+    if fmt == "fountain":
+        content = fountain(analysis, books.load_text(ws, slug), shots_by_scene, intents)
+    elif fmt == "csv":
+        content = shotlist_csv(analysis, books.load_text(ws, slug), shots_by_scene)
+    else:
+        content = shotlist_json(analysis, shots_by_scene, intents)
+    if output is None:
+        sys.stdout.write(content)
+        sys.stdout.flush()
+        return None
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(content, encoding="utf-8")
+    return output

@@ -1,0 +1,390 @@
+"""Film grammar: a scene's beats become shots the way an editor would cut them.
+
+Rules, in the order they apply:
+- an establishing shot when the place or the time of day changes (and at the very first scene);
+- action beats as wide or medium shots, tracking when people move, close-ups at emotional peaks;
+- a dialogue exchange opens on a two-shot (two speakers) or a master (more), then singles follow the speaker,
+  over the shoulder of the one they speak to; a strong line gets a reaction shot of the listener;
+- the 180-degree rule: each character keeps one screen side for the whole scene;
+- durations from the text (speech at ~2.5 words/s plus a pause, action at reading pace), scaled by the
+  scene's tension, within the target backend's longest clip (a long take is split).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import BookAnalysis, InFrame, Scene, Shot
+from .beats import Beat, cut_beats, is_speech_tag, sentences, words
+from .intent import TensionCurve, closeness_steps, closer, pace_factor, tension_curve
+
+SPEECH_WPS = 2.5  # words per second of natural speech
+READING_WPS = 4.0  # words per second of attentive reading
+ESTABLISHING_SECONDS = 3.5
+REACTION_SECONDS = 2.0
+MIN_SHOT = 1.5
+DEFAULT_MAX_CLIP = 10.0
+ACTION_CAP_CLIPS = 2  # a paragraph of description never becomes more than this many clips
+
+_SUBJECT_PRONOUN = re.compile(r"^\W*(he|she|they)\b", re.I)
+LENSES = {"EWS": "18mm wide-angle", "WS": "24mm", "MS": "35mm", "MCU": "50mm", "CU": "85mm",
+          "ECU": "100mm macro", "insert": "100mm macro"}
+TIME_LIGHT = {"day": "soft daylight", "night": "moonlight and warm practical lamps", "dawn": "cool low dawn light",
+              "dusk": "warm low dusk light", "unknown": "natural light"}
+
+
+@dataclass
+class _Context:
+    analysis: BookAnalysis
+    scene: Scene
+    bible: Any
+    max_clip: float
+    curve: TensionCurve
+    sides: dict[str, str]
+    names: dict[str, str]
+    drafts: list[dict] = field(default_factory=list)
+    last_frame: list[str] = field(default_factory=list)
+
+    def frame(self, ids: list[str]) -> list[InFrame]:
+        present = set(self.scene.characters)
+        return [InFrame(character=c, position=self.sides.get(c, "center")) for c in dict.fromkeys(ids) if c in present]
+
+    def add(self, beat: Beat | None, *, size: str, characters: list[str], duration: float, action: str,
+            kind: str, movement: str = "static", angle: str = "eye level", dialogue: list[str] = (),
+            span: tuple[int, int] | None = None) -> None:
+        frame = self.frame(characters)
+        self.drafts.append(dict(
+            size=size, angle=angle, movement=movement, lens=LENSES.get(size, "35mm"),
+            duration=round(max(MIN_SHOT, min(duration, self.max_clip)), 2), characters=frame,
+            setting=self.scene.setting, time_of_day=self.scene.time_of_day, light=self.light(),
+            action=action, dialogue=list(dialogue), props=self.props(action, [f.character for f in frame]),
+            source_span=span if span is not None else ((beat.start, beat.end) if beat else None),
+            notes=kind,
+        ))
+        if frame:
+            self.last_frame = [f.character for f in frame]
+
+    def light(self) -> str:
+        return _bible_light(self.bible, self.scene.setting, self.scene.time_of_day) or TIME_LIGHT[self.scene.time_of_day]
+
+    def props(self, action: str, in_frame: list[str]) -> list[str]:
+        found = []
+        lowered = action.lower()
+        for prop in getattr(self.bible, "props", None) or []:
+            names = [prop.name, *getattr(prop, "aliases", [])]
+            tied = self.scene.id in prop.scenes and set(prop.characters) & set(in_frame)
+            if tied or any(n and n.lower() in lowered for n in names):
+                found.append(prop.name)
+        return found
+
+
+def plan_scene(analysis: BookAnalysis, scene_id: str, text: str, *, bible=None, max_clip: float | None = None,
+               previous=(), intent: str | None = None) -> list[Shot]:
+    """The shot list of one scene (pure: reads only its arguments).
+
+    `previous` is the scene's stored shot list: its locked and edited shots are kept as they are, in place.
+    `intent` ("from dread to relief") shapes pace and closeness through a tension curve.
+    """
+    from .merge import merge_previous
+
+    scene = analysis.scene(scene_id)
+    max_clip = max(MIN_SHOT, max_clip or DEFAULT_MAX_CLIP)
+    beats = _merge_short_actions(cut_beats(analysis, scene, text), max_clip)
+    ctx = _Context(analysis, scene, bible, max_clip, tension_curve(intent, [b.emotion for b in beats]),
+                   sides=screen_sides(scene, beats), names={c.id: c.name for c in analysis.characters})
+    if needs_establishing(analysis, scene):
+        _establishing(ctx)
+    _cover(ctx, beats)
+    fresh = [Shot(id=f"{scene.id}-{i:03d}", scene=scene.id, order=i, **d) for i, d in enumerate(ctx.drafts, 1)]
+    return merge_previous(fresh, list(previous))
+
+
+# --- structure ------------------------------------------------------------------------------------
+
+
+def needs_establishing(analysis: BookAnalysis, scene: Scene) -> bool:
+    """The first scene, a new place, a new time of day, or a new chapter somewhere unnamed."""
+    index = next(i for i, s in enumerate(analysis.scenes) if s.id == scene.id)
+    if index == 0:
+        return True
+    before = analysis.scenes[index - 1]
+    if scene.setting != before.setting or scene.time_of_day != before.time_of_day:
+        return True
+    return scene.setting is None and scene.chapter != before.chapter
+
+
+def screen_sides(scene: Scene, beats: list[Beat]) -> dict[str, str]:
+    """Each character's screen side for the whole scene (the 180-degree rule).
+
+    Characters who talk to each other (one speaking right after the other) or share a paragraph should
+    face each other across the axis: sides are given in order of appearance, each newcomer taking the side
+    opposite the ones it is most tied to (a greedy cut of the conversation graph), else the emptier side.
+    """
+    present = set(scene.characters)
+    order: list[str] = []
+    ties: dict[frozenset, int] = {}
+    previous_speaker: str | None = None
+    for beat in beats:
+        people = [c for c in dict.fromkeys([beat.speaker, *beat.named]) if c in present]
+        order += [c for c in people if c not in order]
+        for i, a in enumerate(people):
+            for b in people[i + 1:]:
+                ties[frozenset((a, b))] = ties.get(frozenset((a, b)), 0) + 1
+        if beat.kind == "dialogue" and beat.speaker in present:
+            if previous_speaker and previous_speaker != beat.speaker:
+                pair = frozenset((previous_speaker, beat.speaker))
+                ties[pair] = ties.get(pair, 0) + 3
+            previous_speaker = beat.speaker
+        elif beat.kind == "action":
+            previous_speaker = None
+    sides: dict[str, str] = {}
+    for cid in order:
+        pull = {"left": 0, "right": 0}
+        for other, side in sides.items():
+            pull["right" if side == "left" else "left"] += ties.get(frozenset((cid, other)), 0)
+        if pull["left"] != pull["right"]:
+            sides[cid] = max(pull, key=pull.get)
+        else:
+            lefts = sum(1 for s in sides.values() if s == "left")
+            sides[cid] = "left" if lefts <= len(sides) - lefts else "right"
+    for cid in scene.characters:
+        sides.setdefault(cid, "center")
+    return sides
+
+
+def _merge_short_actions(beats: list[Beat], max_clip: float) -> list[Beat]:
+    """Join an action paragraph too short to hold a shot with the action paragraph after it."""
+    merged: list[Beat] = []
+    for beat in beats:
+        prev = merged[-1] if merged else None
+        if (prev is not None and prev.kind == beat.kind == "action"
+                and prev.words / READING_WPS < MIN_SHOT + 1.0
+                and (prev.words + beat.words) / READING_WPS <= max_clip):
+            merged[-1] = Beat("action", prev.start, beat.end, f"{prev.narration} {beat.narration}",
+                              named=list(dict.fromkeys(prev.named + beat.named)), pronoun=prev.pronoun or beat.pronoun)
+        else:
+            merged.append(beat)
+    return merged
+
+
+def _position(index: int, total: int) -> float:
+    return index / (total - 1) if total > 1 else 0.0
+
+
+# --- the rules ------------------------------------------------------------------------------------
+
+
+def _establishing(ctx: _Context) -> None:
+    scene = ctx.scene
+    place = ctx.analysis.setting(scene.setting).name if scene.setting else "the scene"
+    exterior = scene.interior is False
+    size = "EWS" if exterior else "WS"
+    when = {"unknown": ""}.get(scene.time_of_day, f", {scene.time_of_day}")
+    description = _bible_description(ctx.bible, scene.setting)
+    action = f"{place[:1].upper()}{place[1:]}{when}." + (f" {description}" if description else "")
+    tension = ctx.curve.at(0.0)
+    ctx.add(None, size=size, characters=[], duration=ESTABLISHING_SECONDS * pace_factor(tension), action=action,
+            kind="establishing", movement="slow pan" if exterior else "slow push in",
+            angle="high angle" if exterior else "eye level", span=(scene.start, scene.start))
+
+
+def _cover(ctx: _Context, beats: list[Beat]) -> None:
+    index = 0
+    while index < len(beats):
+        if beats[index].kind == "action":
+            _action(ctx, beats[index], _position(index, len(beats)))
+            index += 1
+            continue
+        end = index
+        while end < len(beats) and beats[end].kind == "dialogue":
+            end += 1
+        _exchange(ctx, beats[index:end], [_position(i, len(beats)) for i in range(index, end)],
+                  beats[end] if end < len(beats) else None)
+        index = end
+
+
+def _action(ctx: _Context, beat: Beat, position: float) -> None:
+    tension = ctx.curve.at(position)
+    people = list(beat.named)
+    if ctx.last_frame and _SUBJECT_PRONOUN.match(beat.narration):
+        people = [ctx.last_frame[0], *people]
+    elif not people and beat.pronoun:
+        people = list(ctx.last_frame)
+    people = [c.character for c in ctx.frame(people)][:4]
+    if beat.emotion >= 4.0 and 1 <= len(people) <= 2 and tension >= 0.45:
+        size, movement, kind = "CU", "slow push in", "action: emotional peak"
+    elif beat.motion:
+        size, movement, kind = ("WS" if len(people) != 1 else "MS"), "tracking", "action: movement"
+    else:
+        size = "MS" if 1 <= len(people) <= 2 else "WS"
+        movement, kind = "static", "action"
+        if len(people) <= 2:
+            size = closer(size, closeness_steps(tension))
+    reading = beat.words / READING_WPS * pace_factor(tension)
+    total = max(MIN_SHOT, min(reading, ACTION_CAP_CLIPS * ctx.max_clip))
+    _add_split(ctx, beat, size, people, total, beat.narration, kind, movement)
+
+
+def _add_split(ctx: _Context, beat: Beat, size: str, people: list[str], total: float, text: str, kind: str,
+               movement: str, dialogue: list[str] = (), angle: str = "eye level") -> None:
+    """One shot, or several when longer than the backend's longest clip (sentences shared out in order)."""
+    parts = max(1, math.ceil(total / ctx.max_clip - 1e-9))
+    if parts == 1:
+        ctx.add(beat, size=size, characters=people, duration=total, action=text, kind=kind, movement=movement,
+                dialogue=dialogue, angle=angle)
+        return
+    chunks = _share(sentences(text) or [text], parts)
+    length = beat.end - beat.start
+    for number, chunk in enumerate(chunks):
+        lo = beat.start + length * number // len(chunks)
+        hi = beat.start + length * (number + 1) // len(chunks)
+        part_size = size if number % 2 == 0 else (closer(size) if size not in ("CU", "ECU") else "MCU")
+        ctx.add(beat, size=part_size, characters=people, duration=total / len(chunks), action=chunk or text,
+                kind=f"{kind} (part {number + 1}/{len(chunks)})", movement=movement, dialogue=dialogue,
+                angle=angle, span=(lo, hi))
+
+
+def _share(items: list[str], parts: int) -> list[str]:
+    """Split sentences into `parts` consecutive groups of similar word counts (by words when the
+    sentences are too few or too uneven)."""
+    total = sum(max(words(s), 1) for s in items)
+    groups: list[list[str]] = [[] for _ in range(parts)]
+    running = 0
+    for sentence in items:
+        groups[min(parts - 1, int(parts * running / total))].append(sentence)
+        running += max(words(sentence), 1)
+    chunks = [" ".join(g) for g in groups if g]
+    if len(chunks) == parts:
+        return chunks
+    tokens = " ".join(items).split()
+    size = math.ceil(len(tokens) / parts) or 1
+    chunks = [" ".join(tokens[i:i + size]) for i in range(0, len(tokens), size)]
+    return chunks + [chunks[-1]] * (parts - len(chunks)) if chunks else [""] * parts
+
+
+def _listener_next(beats: list[Beat], number: int, listener: str, after: Beat | None) -> bool:
+    """The next beat already shows the listener (their line, or an action naming them)."""
+    if number + 1 < len(beats):
+        return beats[number + 1].speaker == listener
+    return after is not None and listener in after.named
+
+
+def _exchange(ctx: _Context, beats: list[Beat], positions: list[float], after: Beat | None = None) -> None:
+    """Dialogue coverage: a two-shot or master, then singles on the speaker, reactions on strong lines."""
+    participants = list(dict.fromkeys(b.speaker for b in beats if b.speaker))
+    if len(participants) == 1:
+        others = [c for b in beats for c in b.named if c != participants[0]] + \
+                 [c for c in ctx.last_frame if c != participants[0]]
+        partner = next((c for c in others if c in ctx.sides), None)
+        group = participants + ([partner] if partner and len(beats) > 1 else [])
+    else:
+        group = participants
+    previous_speaker: str | None = None
+    for number, (beat, position) in enumerate(zip(beats, positions)):
+        tension = ctx.curve.at(position)
+        listener = _listener(beat.speaker, previous_speaker, group)
+        opening = number == 0 and len(group) >= 2
+        _line(ctx, beat, tension, listener, group if opening else None)
+        if beat.strong and beat.speaker and listener and not _listener_next(beats, number, listener, after):
+            ctx.add(beat, size=closer("MCU", 1 if tension >= 0.5 else 0), characters=[listener],
+                    duration=REACTION_SECONDS * pace_factor(tension),
+                    action=f"{ctx.names.get(listener, listener)} reacts.", kind="reaction",
+                    span=(beat.end, beat.end))
+        if beat.speaker:
+            previous_speaker = beat.speaker
+
+
+def _listener(speaker: str | None, previous_speaker: str | None, group: list[str]) -> str | None:
+    if speaker is None:
+        return None
+    if previous_speaker and previous_speaker != speaker:
+        return previous_speaker
+    return next((c for c in group if c != speaker), None)
+
+
+def _line(ctx: _Context, beat: Beat, tension: float, listener: str | None, opening_group: list[str] | None) -> None:
+    speech = words(beat.spoken) / SPEECH_WPS + (0.3 + 0.4 * (1.0 - tension))
+    narration_time = 0.0 if is_speech_tag(beat.narration) or words(beat.narration) <= 12 else \
+        words(beat.narration) / READING_WPS * 0.5
+    total = speech + narration_time * pace_factor(tension)
+    ids = [q.id for q in beat.quotes]
+    speaker = beat.speaker
+    who = ctx.names.get(speaker, "someone") if speaker else "someone"
+    placeholder = f"{who} speaks to {ctx.names.get(listener, listener)}." if speaker and listener else \
+        (f"{who} speaks." if speaker else "A voice speaks.")
+    action = beat.narration if not is_speech_tag(beat.narration) else placeholder
+    if opening_group is not None:
+        size, kind = ("MS", "two-shot") if len(opening_group) == 2 else ("WS", "master")
+        people = ([speaker] if speaker else []) + [c for c in opening_group if c != speaker]
+        _add_line(ctx, beat, size, people, total, action, kind, "static", ids, listener)
+        return
+    if speaker is None:
+        people = [c.character for c in ctx.frame(beat.named or ctx.last_frame)]
+        _add_line(ctx, beat, "MS" if people else "WS", people, total, action, "line: speaker unknown", "static",
+                  ids, None)
+        return
+    peak = beat.emotion >= 4.0 or beat.whispered or (tension >= 0.75 and beat.strong)
+    facing = listener is not None and ctx.sides.get(listener) != ctx.sides.get(speaker)
+    if peak:
+        size, people, kind = ("ECU" if tension >= 0.9 and beat.strong else "CU"), [speaker], "single: close-up"
+        movement = "slow push in"
+    elif facing:
+        size, people = "MCU", [speaker, listener]
+        kind, movement = f"single: OTS over {ctx.names.get(listener, listener)}", "static"
+    else:
+        size, people, kind, movement = "MCU", [speaker], "single", "static"
+    size = closer(size, 1) if closeness_steps(tension) > 0 and size == "MCU" else size
+    _add_line(ctx, beat, size, people, total, action, kind, movement, ids, listener)
+
+
+def _add_line(ctx: _Context, beat: Beat, size: str, people: list[str], total: float, action: str, kind: str,
+              movement: str, ids: list[str], listener: str | None) -> None:
+    """A line in one shot, or, when longer than a clip, cut between the speaker and the listener's cutaway."""
+    parts = max(1, math.ceil(total / ctx.max_clip - 1e-9))
+    if parts == 1:
+        ctx.add(beat, size=size, characters=people, duration=total, action=action, kind=kind, movement=movement,
+                dialogue=ids)
+        return
+    long_narration = words(action) > 12 * parts
+    texts = _share(sentences(action) or [action], parts) if long_narration else [action] * parts
+    length = beat.end - beat.start
+    for number, text in enumerate(texts):
+        span = (beat.start + length * number // parts, beat.start + length * (number + 1) // parts)
+        label = f"(part {number + 1}/{parts})"
+        if number % 2 == 1 and listener and beat.speaker:
+            name = ctx.names.get(beat.speaker, beat.speaker)
+            ctx.add(beat, size="MCU", characters=[listener], duration=total / parts, action=text,
+                    kind=f"cutaway: listening to {name} {label}", dialogue=ids, span=span)
+        else:
+            ctx.add(beat, size=size if number == 0 else closer(size) if size in ("MS", "MCU") else size,
+                    characters=people, duration=total / parts, action=text, kind=f"{kind} {label}",
+                    movement=movement if number == 0 else "slow push in", dialogue=ids, span=span)
+
+
+# --- the cast bible, when there is one ---------------------------------------------------------------
+
+
+def _bible_setting(bible, setting_id: str | None):
+    if bible is None or setting_id is None:
+        return None
+    for setting in getattr(bible, "settings", None) or []:
+        if setting.id == setting_id:
+            return setting
+    return None
+
+
+def _bible_light(bible, setting_id: str | None, time_of_day: str) -> str | None:
+    setting = _bible_setting(bible, setting_id)
+    light = (getattr(setting, "light", None) or {}).get(time_of_day) if setting is not None else None
+    if light is None:
+        return None
+    parts = [light.key, light.practicals, light.weather]
+    return ", ".join(p for p in parts if p) or None
+
+
+def _bible_description(bible, setting_id: str | None) -> str:
+    setting = _bible_setting(bible, setting_id)
+    return (getattr(setting, "description", "") or "").strip() if setting is not None else ""

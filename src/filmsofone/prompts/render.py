@@ -1,0 +1,176 @@
+"""Rendering shots into `ShotPrompt`s for one backend."""
+
+from __future__ import annotations
+
+from ..models import BookAnalysis, Shot, ShotPrompt
+from ..workspace import Workspace
+from .budget import fit
+from .env import make_env, render, template_for
+
+SIZE_WORDS = {"EWS": "extreme wide shot", "WS": "wide shot", "MS": "medium shot", "MCU": "medium close-up",
+              "CU": "close-up", "ECU": "extreme close-up", "insert": "insert shot"}
+
+
+def framing(shot: Shot, *, still: bool = False) -> str:
+    """'Medium close-up, eye level, 50mm lens, static camera'."""
+    lens = shot.lens if "lens" in shot.lens.lower() else f"{shot.lens} lens"
+    parts = [SIZE_WORDS.get(shot.size, shot.size), shot.angle, lens]
+    if not still:
+        parts.append(shot.movement if shot.movement != "static" else "static camera")
+    text = ", ".join(p for p in parts if p)
+    return text[:1].upper() + text[1:]
+
+
+def style_text(bible) -> str:
+    style = getattr(bible, "style", None)
+    if style is None:
+        return ""
+    parts = [style.film_look, style.stock, style.grade, *style.optics]
+    return ", ".join(p.strip() for p in parts if p and p.strip())
+
+
+def _identity(bible, analysis: BookAnalysis, character_id: str, shot: Shot) -> str:
+    text = ""
+    if bible is not None:
+        from ..bible import identity_text
+
+        text = identity_text(bible, character_id, scene_id=shot.scene)
+    if not text:
+        try:
+            text = analysis.character(character_id).name
+        except KeyError:
+            text = character_id
+    return text
+
+
+def _look(bible, analysis: BookAnalysis, shot: Shot) -> str:
+    if bible is not None and shot.setting:
+        from ..bible import look_text
+
+        text = look_text(bible, shot.setting, shot.time_of_day)
+        if text:
+            return text
+    if shot.setting:
+        try:
+            return analysis.setting(shot.setting).name
+        except KeyError:
+            return ""
+    return ""
+
+
+def _dialogue(analysis: BookAnalysis, text: str | None, shot: Shot) -> str:
+    if not shot.dialogue or text is None:
+        return ""
+    quotes = {q.id: q for q in analysis.quotes}
+    lines = []
+    for quote_id in shot.dialogue:
+        quote = quotes.get(quote_id)
+        if quote is None:
+            continue
+        speaker = analysis.character(quote.speaker).name if quote.speaker in {c.id for c in analysis.characters} \
+            else "Someone"
+        spoken = " ".join(" ".join(text[a:b] for a, b in quote.spans).split())
+        lines.append(f'{speaker} says: "{spoken}"')
+    return " ".join(lines)
+
+
+def _prop_words(bible, name: str) -> str:
+    if bible is None:
+        return name
+    try:
+        prop = bible.prop(name)
+    except KeyError:
+        return name
+    return f"{prop.name}, {prop.description}" if prop.description else prop.name
+
+
+def shot_context(shot: Shot, analysis: BookAnalysis, bible=None, text: str | None = None) -> dict:
+    """Every variable a prompt template gets (all present; empty when unknown)."""
+    names = {c.id: c.name for c in analysis.characters}
+    look = _look(bible, analysis, shot)
+    characters = [
+        {"id": f.character, "name": names.get(f.character, f.character), "position": f.position,
+         "identity": _identity(bible, analysis, f.character, shot)}
+        for f in shot.characters
+    ]
+    return {
+        "shot": shot.model_dump(mode="json"),
+        "framing": framing(shot),
+        "framing_still": framing(shot, still=True),
+        "characters": characters,
+        "action": " ".join(shot.action.split()),
+        "look": look,
+        "light": (shot.light or "") if (not look or shot.edited) else "",
+        "props": [_prop_words(bible, p) for p in shot.props],
+        "dialogue": _dialogue(analysis, text, shot),
+        "style": style_text(bible),
+    }
+
+
+def fit_duration(duration: float, caps) -> float:
+    """The nearest clip length the backend makes."""
+    if caps.durations:
+        return min(caps.durations, key=lambda d: (abs(d - duration), -d))
+    return round(min(max(duration, caps.min_duration), caps.max_duration), 2)
+
+
+def _references(bible, shot: Shot, limit: int) -> list[str]:
+    if bible is None or limit <= 0:
+        return []
+    found: list[str] = []
+    for placed in shot.characters:
+        try:
+            found += bible.character(placed.character).reference_images
+        except KeyError:
+            continue
+    if shot.setting:
+        try:
+            found += bible.setting(shot.setting).reference_images
+        except KeyError:
+            pass
+    return list(dict.fromkeys(found))[:limit]
+
+
+def _backend_family(backend: str) -> tuple[str, object]:
+    from ..plan.book import backend_capabilities
+
+    caps = backend_capabilities(backend)
+    try:
+        from ..backends import backend_class
+
+        kind = getattr(backend_class(backend), "family", None) or backend_class(backend).kind
+    except ImportError:
+        kind = "video"
+    return kind, caps
+
+
+def render_prompts(ws: Workspace, slug: str, shots: list[Shot], backend: str = "animatic") -> list[ShotPrompt]:
+    """One `ShotPrompt` per shot, fitted to the backend's prompt limit and clip lengths."""
+    from .. import books
+    from ..plan.book import load_bible_or_none
+
+    analysis = books.load_analysis(ws, slug)
+    text = books.load_text(ws, slug)
+    bible = load_bible_or_none(ws, slug)
+    family, caps = _backend_family(backend)
+    template = template_for(make_env(ws), backend, family)
+    style = getattr(bible, "style", None)
+    aspect = getattr(style, "aspect_ratio", "16:9")
+    if aspect not in caps.aspect_ratios:
+        aspect = caps.aspect_ratios[0]
+    prompts = []
+    for shot in shots:
+        context = shot_context(shot, analysis, bible, text)
+        prompt = fit(lambda ctx: render(template, ctx), context, caps.prompt_limit, shot_id=shot.id)
+        seed = None
+        if caps.seed and bible is not None:
+            from ..bible import seed_for
+
+            seed = seed_for(bible, shot.id)
+        prompts.append(ShotPrompt(
+            shot_id=shot.id, prompt=prompt,
+            negative_prompt=(getattr(style, "negative_prompt", "") or "") if caps.negative_prompt else "",
+            seed=seed, duration=fit_duration(shot.duration, caps), aspect_ratio=aspect,
+            references=_references(bible, shot, caps.reference_images),
+        ))
+    return prompts

@@ -1,0 +1,42 @@
+"""plan_book, prompts and exports on the sample novella, imported through the real import path."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from filmsofone import store
+from filmsofone.books import import_book
+from filmsofone.plan import plan_book
+from filmsofone.prompts import render_prompts
+
+SLUG = "the-lantern-keepers"
+
+
+@pytest.fixture
+def sample_ws(ws, sample_book):
+    book = ws.books_dir / sample_book.name
+    shutil.copyfile(sample_book, book)
+    import_book(ws, book, slug=SLUG)
+    return ws
+
+
+def test_plan_book_stores_every_scene_and_every_quotation(sample_ws):
+    calls = []
+    planned = plan_book(sample_ws, SLUG, progress=lambda label, done, total: calls.append((done, total)))
+    analysis = store.load_analysis(sample_ws.project(SLUG).db_path)
+    assert set(planned) == {s.id for s in analysis.scenes}
+    assert calls[-1] == (len(analysis.scenes), len(analysis.scenes))
+    stored = store.load_shots(sample_ws.project(SLUG).db_path)
+    assert stored == [shot for scene in analysis.scenes for shot in planned[scene.id]]
+    spoken = {q for shot in stored for q in shot.dialogue}
+    assert spoken == {q.id for q in analysis.quotes if q.scene}
+
+
+def test_render_prompts_for_the_animatic(sample_ws):
+    shots = plan_book(sample_ws, SLUG, "1.1")["1.1"]
+    prompts = render_prompts(sample_ws, SLUG, shots, backend="animatic")
+    assert [p.shot_id for p in prompts] == [s.id for s in shots]
+    assert all(p.prompt and p.duration == pytest.approx(s.duration) for p, s in zip(prompts, shots))
+    assert all(p.seed is not None for p in prompts)

@@ -1,0 +1,101 @@
+"""Film grammar on a small hand-built analysis (plan_scene is pure)."""
+
+from __future__ import annotations
+
+from filmsofone.plan import plan_scene
+from filmsofone.plan.grammar import needs_establishing
+
+
+def test_every_quotation_lands_in_exactly_one_line_of_dialogue(story):
+    analysis, text = story
+    seen = []
+    for scene in analysis.scenes:
+        shots = plan_scene(analysis, scene.id, text)
+        for shot in shots:
+            seen += [q for q in shot.dialogue if q not in seen]
+    assert sorted(seen) == sorted(q.id for q in analysis.quotes)
+
+
+def test_new_setting_opens_with_an_establishing_shot(story):
+    analysis, text = story
+    for scene in analysis.scenes:
+        shots = plan_scene(analysis, scene.id, text)
+        assert needs_establishing(analysis, scene)
+        assert shots[0].notes == "establishing"
+        assert shots[0].characters == []
+        assert shots[0].size == ("EWS" if scene.interior is False else "WS")
+
+
+def test_dialogue_opens_on_a_two_shot_then_singles_follow_the_speaker(story):
+    analysis, text = story
+    shots = plan_scene(analysis, "1.1", text)
+    quotes = {q.id: q for q in analysis.quotes}
+    lines = [s for s in shots if s.dialogue]
+    assert lines[0].notes == "two-shot" and len(lines[0].characters) == 2
+    singles = [s for s in lines if s.notes.startswith("single")]
+    assert len(singles) >= 2
+    for shot in singles:
+        assert shot.characters[0].character == quotes[shot.dialogue[0]].speaker
+    speakers = [quotes[s.dialogue[0]].speaker for s in lines[:3]]
+    assert speakers == ["c1", "c2", "c1"]
+
+
+def test_screen_sides_hold_for_the_whole_scene(story):
+    analysis, text = story
+    for scene in analysis.scenes:
+        sides = {}
+        for shot in plan_scene(analysis, scene.id, text):
+            for placed in shot.characters:
+                assert sides.setdefault(placed.character, placed.position) == placed.position
+        if len(sides) == 2:
+            assert set(sides.values()) == {"left", "right"}
+
+
+def test_characters_in_frame_are_present_in_the_scene(story):
+    analysis, text = story
+    for scene in analysis.scenes:
+        for shot in plan_scene(analysis, scene.id, text):
+            assert {f.character for f in shot.characters} <= set(scene.characters)
+
+
+def test_strong_line_gets_a_reaction_and_peaks_go_close(story):
+    analysis, text = story
+    shots = plan_scene(analysis, "1.1", text)
+    assert any(s.notes == "reaction" for s in shots)
+    peak = plan_scene(analysis, "2.1", text)
+    assert any(s.size in ("CU", "ECU") for s in peak)
+
+
+def test_movement_is_tracked(story):
+    analysis, text = story
+    shots = plan_scene(analysis, "1.2", text)
+    assert any(s.movement == "tracking" and s.characters for s in shots)
+
+
+def test_durations_follow_the_text_and_respect_the_longest_clip(story):
+    analysis, text = story
+    for max_clip in (10.0, 4.0):
+        for scene in analysis.scenes:
+            for shot in plan_scene(analysis, scene.id, text, max_clip=max_clip):
+                assert 1.5 <= shot.duration <= max_clip
+    shots = plan_scene(analysis, "1.1", text)
+    by_quote = {s.dialogue[0]: s for s in shots if s.dialogue}
+    # "Then we will find out who," (6 words) at ~2.5 words/s plus a pause
+    assert 2.4 <= by_quote["q6"].duration <= 3.4
+
+
+def test_long_takes_split_below_the_clip_limit(story):
+    analysis, text = story
+    wide = plan_scene(analysis, "1.2", text, max_clip=10.0)
+    tight = plan_scene(analysis, "1.2", text, max_clip=2.0)
+    assert len(tight) > len(wide)
+    assert any("(part 1/" in s.notes for s in tight)
+    assert all(s.duration <= 2.0 for s in tight)
+
+
+def test_planning_is_deterministic_and_ids_follow_order(story):
+    analysis, text = story
+    first = plan_scene(analysis, "1.1", text)
+    assert first == plan_scene(analysis, "1.1", text)
+    assert [s.id for s in first] == [f"1.1-{i:03d}" for i in range(1, len(first) + 1)]
+    assert [s.order for s in first] == list(range(1, len(first) + 1))
