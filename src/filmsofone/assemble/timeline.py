@@ -1,0 +1,112 @@
+"""The cut handed to an editor: an OpenTimelineIO timeline, and through OTIO's adapters a CMX 3600 EDL
+and FCP XML (Premiere, Resolve, Kdenlive import one of the three).
+
+The timeline is built from the cut's manifest (`<film>.cut.json`): one clip per segment (the title and
+chapter cards, each shot's take or its placeholder card) on a video track and an audio track, a marker
+at the start of each scene, the dialogue cues as metadata. Media paths are relative to the exported
+file, and every clip is named after its file, so an editor can relink by name if the files move.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..books import open_project
+from ..errors import UserError
+from ..workspace import Workspace
+from .cut import CutManifest, load_manifest, manifest_path
+
+FORMATS = {"otio": ("otio_json", ".otio"), "edl": ("cmx_3600", ".edl"), "fcpxml": ("fcp_xml", ".xml")}
+ADAPTER_PACKAGES = {"cmx_3600": "otio-cmx3600-adapter", "fcp_xml": "otio-fcp-adapter"}
+
+
+def export_timeline(ws: Workspace, slug: str, fmt: str, output: Path | None) -> Path | None:
+    """Write the timeline of the cut of `slug` as `fmt` (otio | edl | fcpxml); return the file written."""
+    if fmt not in FORMATS:
+        raise UserError(f"unknown timeline format '{fmt}'", f"use one of {', '.join(FORMATS)}")
+    project = open_project(ws, slug)
+    film = project.film_path
+    if not manifest_path(film).is_file():
+        raise UserError(f"'{slug}' has no cut yet", f"make it with `filmsofone cut {slug}`, then export")
+    adapter, suffix = FORMATS[fmt]
+    target = Path(output) if output else project.cuts_dir / f"{slug}{suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    timeline = build_timeline(load_manifest(film), relative_to=target.parent.resolve(),
+                              with_audio=adapter != "cmx_3600")
+    write(timeline, target, adapter)
+    return target
+
+
+def _otio():
+    try:
+        import opentimelineio as otio
+    except ImportError as exc:  # pragma: no cover - installed with the package
+        raise UserError("OpenTimelineIO is not installed", "pip install opentimelineio") from exc
+    return otio
+
+
+def write(timeline, target: Path, adapter: str) -> None:
+    otio = _otio()
+    if adapter not in otio.adapters.available_adapter_names():
+        raise UserError(f"OpenTimelineIO has no '{adapter}' adapter here",
+                        f"pip install {ADAPTER_PACKAGES.get(adapter, 'opentimelineio-plugins')}")
+    otio.adapters.write_to_file(timeline, str(target), adapter_name=adapter)
+
+
+def _relative(path: str, base: Path) -> str:
+    try:
+        return Path(os.path.relpath(Path(path).resolve(), base)).as_posix()
+    except ValueError:  # another drive (Windows): keep it absolute
+        return Path(path).resolve().as_posix()
+
+
+def build_timeline(manifest: CutManifest, *, relative_to: Path, with_audio: bool = True):
+    """An `otio.schema.Timeline` of the cut described by `manifest`."""
+    otio = _otio()
+    rate = manifest.format.fps
+    timeline = otio.schema.Timeline(name=manifest.title,
+                                    global_start_time=otio.opentime.RationalTime(0, rate))
+    timeline.metadata["filmsofone"] = {
+        "slug": manifest.slug, "film": _relative(manifest.film, relative_to),
+        "format": manifest.format.model_dump(), "transitions_seconds": manifest.transitions,
+        "subtitles": [c.model_dump() for c in manifest.cues],
+        "subtitles_srt": _relative(manifest.subtitles_srt, relative_to) if manifest.subtitles_srt else None,
+    }
+    video = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
+    audio = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
+    titles = {m.scene: m.title for m in manifest.chapters}
+    seen_scenes: set[str] = set()
+    cues_by_shot: dict[str, list[str]] = {}
+    for cue in manifest.cues:
+        cues_by_shot.setdefault(cue.shot_id, []).append(cue.text)
+    for placed in manifest.segments:
+        segment = placed.segment
+        clip = _clip(otio, placed, rate, relative_to, cues_by_shot.get(segment.shot_id or "", []))
+        if segment.scene not in seen_scenes:
+            seen_scenes.add(segment.scene)
+            clip.markers.append(otio.schema.Marker(
+                name=titles.get(segment.scene, segment.scene),
+                marked_range=otio.opentime.TimeRange(otio.opentime.RationalTime(0, rate),
+                                                     otio.opentime.RationalTime(1, rate)),
+                color=otio.schema.MarkerColor.GREEN, metadata={"filmsofone": {"scene": segment.scene}}))
+        video.append(clip)
+        if with_audio:
+            audio.append(_clip(otio, placed, rate, relative_to, []))
+    timeline.tracks.append(video)
+    if with_audio:
+        timeline.tracks.append(audio)
+    return timeline
+
+
+def _clip(otio, placed, rate: int, base: Path, dialogue: list[str]):
+    segment = placed.segment
+    duration = otio.opentime.RationalTime(segment.frames, rate)
+    source = otio.opentime.TimeRange(otio.opentime.RationalTime(0, rate), duration)
+    media = otio.schema.ExternalReference(target_url=_relative(placed.part, base), available_range=source)
+    name = segment.shot_id or (segment.title if segment.kind != "title" else "Title")
+    return otio.schema.Clip(
+        name=name, media_reference=media, source_range=source,
+        metadata={"filmsofone": {"kind": segment.kind, "scene": segment.scene, "shot_id": segment.shot_id,
+                                 "file": Path(placed.part).name, "dialogue": dialogue}},
+    )
