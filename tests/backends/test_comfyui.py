@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from fakes._base import drive
 from fakes.comfyui import FakeComfyUI
 from filmsofone import ffmpeg
 from filmsofone.backends.base import (Failed, GenerationRequest, JobState, OutputExpired, Throttled, Transient)
@@ -36,23 +37,8 @@ def request(shot_id="1.1-001", duration=1.0, **extra) -> GenerationRequest:
     return GenerationRequest(**fields)
 
 
-async def run_job(backend, req, dest: Path, *, client=None):
-    """What the engine does, minus retries: submit, poll to the end, download."""
-    own = client is None
-    client = client or backend.client()
-    try:
-        job_id = await backend.submit(client, req)
-        for _ in range(200):
-            status = await backend.status(client, job_id)
-            if status.state not in (JobState.QUEUED, JobState.RUNNING):
-                break
-            await asyncio.sleep(0.05)
-        if status.state == JobState.SUCCEEDED:
-            await backend.download(client, status, dest)
-        return job_id, status
-    finally:
-        if own:
-            await client.aclose()
+def run_job(backend, req, dest: Path, **kwargs):
+    return drive(backend, req, dest, **kwargs)
 
 
 def test_a_shot_renders_and_downloads_a_real_clip(fake, tmp_path):
@@ -307,7 +293,7 @@ def test_against_a_real_comfyui_server(tmp_path):
     dest = tmp_path / "real.mp4"
     req = request(shot_id=f"real-{os.getpid()}", idempotency_key=f"real-{os.urandom(4).hex()}",
                   seed=int.from_bytes(os.urandom(3), "big"))
-    job_id, status = asyncio.run(run_job(backend, req, dest))
+    job_id, status = asyncio.run(run_job(backend, req, dest, polls=600, pause=0.5))
     assert status.state == JobState.SUCCEEDED, status.error
     info = ffmpeg.probe(dest)
     assert abs(info.duration - 1.0) < 0.2 and (info.width, info.height) == (320, 180)

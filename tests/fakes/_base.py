@@ -6,6 +6,7 @@ and keeps its state (jobs, switches, submission counter) on the server object, g
 
 from __future__ import annotations
 
+import asyncio
 import json
 import tempfile
 import threading
@@ -127,3 +128,27 @@ class FakeServer(ThreadingHTTPServer):
                 setattr(self, switch, left - 1)
                 return True
             return False
+
+
+async def drive(backend, request, dest: Path, *, client=None, polls: int = 400, pause: float = 0.05):
+    """What the engine does for one hosted shot, minus its retries: submit, poll to the end, download.
+
+    Returns (job_id, last JobStatus); downloads only when the job succeeded.
+    """
+    from filmsofone.backends.base import JobState
+
+    own = client is None
+    client = client or backend.client()
+    try:
+        job_id = await backend.submit(client, request)
+        for _ in range(polls):
+            status = await backend.status(client, job_id)
+            if status.state not in (JobState.QUEUED, JobState.RUNNING):
+                break
+            await asyncio.sleep(pause)
+        if status.state == JobState.SUCCEEDED:
+            await backend.download(client, status, dest)
+        return job_id, status
+    finally:
+        if own:
+            await client.aclose()

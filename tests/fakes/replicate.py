@@ -1,0 +1,190 @@
+"""A fake Replicate API on 127.0.0.1 (../shared/design/backends.md, section 4), with a separate file CDN.
+
+Predictions go starting -> processing -> succeeded (or failed) as time passes (`job_seconds`); the output
+is a URL on the `cdn` server (another port, like replicate.delivery), serving a real MP4 as long as the
+input's `duration`. Bearer auth is checked; the CDN records any Authorization header it is sent.
+
+Switches (counted ints are consumed per use): `throttle` (429 + Retry-After on create), `create_errors`
+(500 on create), `unavailable` (503 on create), `hang_create` (create the prediction, answer after
+`hang_seconds`), `get_errors` (500 on a poll), `malformed` (garbage poll body), `outcome`
+("success" | "moderated" | "failed"), `expire_outputs` (the CDN answers 404), `truncate_downloads`.
+`submissions` counts predictions created.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+
+from ._base import FakeHandler, FakeServer, sample_mp4
+
+KNOWN_DURATIONS = {"kwaivgi/kling-v2.1-master": {5, 10}, "minimax/hailuo-2.3": {6, 10}}
+SIZES = {"16:9": (320, 180), "9:16": (180, 320), "1:1": (240, 240), "4:3": (240, 180), "3:4": (180, 240),
+         "21:9": (336, 144), "9:21": (144, 336)}
+
+
+class CdnHandler(FakeHandler):
+    server: "FakeCdn"
+
+    def do_GET(self) -> None:
+        cdn = self.server
+        with cdn.lock:
+            cdn.auth_headers_seen += bool(self.headers.get("Authorization"))
+            data = cdn.files.get(self.url.path)
+            expired = cdn.owner.expire_outputs
+        if data is None or expired:
+            return self.send(404, "not found", "text/plain")
+        self.send_file(data, truncate=cdn.owner.take("truncate_downloads"))
+
+
+class FakeCdn(FakeServer):
+    handler_class = CdnHandler
+
+    def __init__(self, owner):
+        super().__init__()
+        self.owner = owner
+        self.files: dict[str, bytes] = {}
+        self.auth_headers_seen = 0
+
+
+class ReplicateHandler(FakeHandler):
+    server: "FakeReplicate"
+
+    def authorized(self) -> bool:
+        if self.headers.get("Authorization") != f"Bearer {self.server.token}":
+            self.send_json(401, {"title": "Unauthenticated", "detail": "You did not pass a valid authentication "
+                                 "token", "status": 401})
+            return False
+        return True
+
+    def do_POST(self) -> None:
+        srv, path = self.server, self.url.path
+        body = self.body()
+        if not self.authorized():
+            return
+        if path.endswith("/cancel"):
+            with srv.lock:
+                job = srv.jobs.get(path.split("/")[3])
+                if job:
+                    job["canceled"] = True
+            return self.send_json(200, {"id": path.split("/")[3], "status": "canceled"})
+        if path == "/v1/predictions":
+            model = None
+        elif path.startswith("/v1/models/") and path.endswith("/predictions"):
+            model = path[len("/v1/models/"):-len("/predictions")]
+        else:
+            return self.send_json(404, {"detail": "Not found.", "status": 404})
+        if srv.take("throttle"):
+            return self.send_json(429, {"detail": "Request was throttled. Your rate limit resets in ~30s.",
+                                        "status": 429}, headers={"Retry-After": srv.retry_after})
+        if srv.take("unavailable"):
+            return self.send_json(503, {"detail": "Service unavailable", "status": 503},
+                                  headers={"Retry-After": srv.retry_after})
+        if srv.take("create_errors"):
+            return self.send_json(500, {"detail": "Internal server error", "status": 500})
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return self.send_json(400, {"title": "Invalid JSON", "detail": "body is not JSON", "status": 400})
+        inputs = payload.get("input") or {}
+        if model is None and not payload.get("version"):
+            return self.send_json(422, {"title": "Input validation failed", "detail": "version is required",
+                                        "status": 422})
+        if "prompt" not in inputs:
+            return self.send_json(422, {"title": "Input validation failed", "detail": "input: prompt is required",
+                                        "status": 422})
+        allowed = KNOWN_DURATIONS.get(model or "")
+        if allowed and inputs.get("duration") not in allowed:
+            return self.send_json(422, {"title": "Input validation failed", "detail": f"input.duration: must be "
+                                        f"one of {sorted(allowed)}", "status": 422})
+        prediction_id = uuid.uuid4().hex[:20]
+        with srv.lock:
+            srv.submissions += 1
+            srv.jobs[prediction_id] = {"id": prediction_id, "model": model or "community", "input": inputs,
+                                       "created": time.monotonic(), "outcome": srv.outcome, "canceled": False,
+                                       "version": payload.get("version")}
+        if srv.take("hang_create"):
+            time.sleep(srv.hang_seconds)
+        self.send_json(201, srv.prediction(prediction_id))
+
+    def do_GET(self) -> None:
+        srv, path = self.server, self.url.path
+        if not self.authorized():
+            return
+        if not path.startswith("/v1/predictions/"):
+            return self.send_json(404, {"detail": "Not found.", "status": 404})
+        if srv.take("get_errors"):
+            return self.send_json(500, {"detail": "Internal server error", "status": 500})
+        if srv.take("malformed"):
+            return self.send(200, "<html>upstream hiccup</html>", "text/html")
+        with srv.lock:
+            known = path.split("/")[3] in srv.jobs
+        if not known:
+            return self.send_json(404, {"detail": "Not found.", "status": 404})
+        self.send_json(200, srv.prediction(path.split("/")[3]))
+
+
+class FakeReplicate(FakeServer):
+    handler_class = ReplicateHandler
+
+    def __init__(self, job_seconds: float = 0.3, token: str = "r8_test_token_abc123"):
+        super().__init__()
+        self.job_seconds = job_seconds
+        self.token = token
+        self.jobs: dict[str, dict] = {}
+        self.submissions = 0
+        self.outcome = "success"
+        self.retry_after = "2"
+        self.hang_seconds = 2.0
+        self.throttle = self.create_errors = self.unavailable = self.hang_create = 0
+        self.get_errors = self.malformed = self.truncate_downloads = 0
+        self.expire_outputs = False
+        self.output_as_list = False
+        self.cdn = FakeCdn(self)
+        self._made = threading.Lock()
+
+    def start(self) -> "FakeReplicate":
+        self.cdn.start()
+        return super().start()
+
+    def stop(self) -> None:
+        super().stop()
+        self.cdn.stop()
+
+    def prediction(self, prediction_id: str) -> dict:
+        with self.lock:
+            job = self.jobs[prediction_id]
+        elapsed = time.monotonic() - job["created"]
+        base = {"id": prediction_id, "model": job["model"], "version": job["version"] or "v-fake",
+                "input": job["input"], "output": None, "error": None, "logs": "", "metrics": {},
+                "created_at": "2026-11-21T05:00:00Z", "started_at": None, "completed_at": None,
+                "urls": {"get": f"{self.url}/v1/predictions/{prediction_id}",
+                         "cancel": f"{self.url}/v1/predictions/{prediction_id}/cancel"}}
+        if job["canceled"]:
+            return {**base, "status": "canceled"}
+        if elapsed < self.job_seconds * 0.3:
+            return {**base, "status": "starting"}
+        if elapsed < self.job_seconds:
+            done = int(100 * elapsed / self.job_seconds)
+            return {**base, "status": "processing", "started_at": "2026-11-21T05:00:01Z",
+                    "logs": f"Generating...\n{done}%|#####     | {done}/100"}
+        if job["outcome"] == "moderated":
+            return {**base, "status": "failed", "error": "E005: The input or output was flagged as sensitive. "
+                    "Please try again with different inputs."}
+        if job["outcome"] == "failed":
+            return {**base, "status": "failed", "error": "CUDA out of memory"}
+        url = self._output(prediction_id, job)
+        return {**base, "status": "succeeded", "output": [url] if self.output_as_list else url,
+                "completed_at": "2026-11-21T05:00:09Z", "metrics": {"predict_time": self.job_seconds}}
+
+    def _output(self, prediction_id: str, job: dict) -> str:
+        path = f"/{prediction_id}/output.mp4"
+        with self._made:
+            if path not in self.cdn.files:
+                inputs = job["input"]
+                seconds = float(inputs.get("duration") or 5)
+                width, height = SIZES.get(inputs.get("aspect_ratio", "16:9"), (320, 180))
+                self.cdn.files[path] = sample_mp4(seconds, width, height, 24)
+        return f"{self.cdn.url}{path}"
