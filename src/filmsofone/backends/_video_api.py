@@ -183,21 +183,39 @@ def raw_base64(path: Path, *, provider: str, limit_mb: float) -> str:
 
 async def download_to(client: httpx.AsyncClient, url: str, dest: Path, *, provider: str,
                       keep_auth: bool = False, secret: str | None = None, headers: dict | None = None) -> None:
-    """Stream `url` to `dest`. Signed URLs get no key (keep_auth=False drops the client's auth headers).
+    """Stream `url` to `dest`. Signed URLs get no key: keep_auth=False drops the client's auth headers, and
+    keep_auth=True sends them to `url`'s own origin only, never to where it redirects.
 
     403/404/410 -> OutputExpired; 429 -> Throttled; 5xx and transport errors -> Transient; an empty
     body -> Transient (the engine verifies the file further).
     """
-    request = client.build_request("GET", url, headers=headers)
-    if not keep_auth:
-        for name in ("authorization", "x-goog-api-key", "x-api-key"):
-            request.headers.pop(name, None)
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        response = await client.send(request, stream=True)
-    except (httpx.TransportError,) as exc:
-        raise Transient(f"{provider}: download failed ({type(exc).__name__})") from None
+    origin = httpx.URL(url).copy_with(path="/", query=None, fragment=None)
+    for _ in range(6):
+        request = client.build_request("GET", url, headers=headers)
+        same_origin = request.url.copy_with(path="/", query=None, fragment=None) == origin
+        if not (keep_auth and same_origin):
+            for name in _AUTH_HEADERS:
+                request.headers.pop(name, None)
+        try:
+            response = await client.send(request, stream=True, follow_redirects=False)
+        except httpx.TransportError as exc:
+            raise Transient(f"{provider}: download failed ({type(exc).__name__})") from None
+        if response.is_redirect and response.headers.get("location"):
+            await response.aclose()
+            url = str(request.url.join(response.headers["location"]))
+            continue
+        await _save(response, dest, provider=provider, secret=secret)
+        return
+    raise Transient(f"{provider}: too many redirects while downloading")
+
+
+_AUTH_HEADERS = ("authorization", "x-goog-api-key", "x-api-key", "api-key")
+
+
+async def _save(response: httpx.Response, dest: Path, *, provider: str, secret: str | None) -> None:
+    written = 0
     try:
         if response.status_code in (403, 404, 410):
             raise OutputExpired(f"{provider}: the output URL no longer serves the file "
@@ -206,7 +224,7 @@ async def download_to(client: httpx.AsyncClient, url: str, dest: Path, *, provid
             raise Throttled(f"{provider}: download throttled", retry_after(response))
         if response.status_code >= 400:
             raise Transient(redact(f"{provider}: download failed with HTTP {response.status_code}", secret))
-        written = 0
+        expected = response.headers.get("content-length")
         with open(dest, "wb") as handle:
             async for chunk in response.aiter_bytes():
                 handle.write(chunk)
@@ -217,6 +235,9 @@ async def download_to(client: httpx.AsyncClient, url: str, dest: Path, *, provid
         await response.aclose()
     if written == 0:
         raise Transient(f"{provider}: the download was empty")
+    identity = response.headers.get("content-encoding", "identity") in ("", "identity")
+    if expected is not None and identity and written != int(expected):
+        raise Transient(f"{provider}: the download was truncated ({written} of {expected} bytes)")
 
 
 def ratio_of(aspect: str) -> float:
