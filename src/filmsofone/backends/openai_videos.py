@@ -1,0 +1,121 @@
+"""The OpenAI `/v1/videos` contract (Sora 2), for compatible endpoints (`../shared/design/backends.md` section 6).
+
+OpenAI's own video service shut down on 2026-09-24, so `base_url` is meant to point at a compatible server.
+Create `POST {base}/videos` as multipart/form-data (`prompt`, `model`, `seconds` as a string, `size`,
+optional `input_reference` file), poll `GET {base}/videos/{id}` (queued, in_progress, completed, failed;
+the `openai-poll-after-ms` header says when to ask again), download `GET {base}/videos/{id}/content` with
+the key. No seed and no negative prompt.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+import httpx
+
+from . import _video_api as api
+from .base import Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus, Refused
+
+PROVIDER = "openai-videos"
+SIZES = {"16:9": ["1280x720", "1792x1024", "1920x1080"], "9:16": ["720x1280", "1024x1792", "1080x1920"]}
+_REFUSAL_WORDS = ("moderation", "content_policy", "safety", "policy_violation")
+
+
+class OpenAIVideosOptions(BackendOptions):
+    base_url: str = "https://api.openai.com/v1"  # OpenAI's service is closed: point this at a compatible one
+    model: str = "sora-2"
+
+
+class OpenAIVideosBackend(Backend):
+    name = "openai-videos"
+    kind = "video"
+    description = "The OpenAI /v1/videos contract (Sora 2) on a compatible endpoint (OpenAI's closed 2026-09)"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        durations=[4.0, 8.0, 12.0], min_duration=4.0, max_duration=12.0, aspect_ratios=list(SIZES),
+        resolutions=[size for sizes in SIZES.values() for size in sizes], prompt_limit=2000, seed=False,
+        negative_prompt=False, reference_images=0, first_frame=True, last_frame=False)
+    needs_key = True
+    key_env_var = "OPENAI_API_KEY"
+    Options = OpenAIVideosOptions
+    price_per_second = 0.10  # sora-2 list price when the service was open
+    poll_interval = 5.0
+    default_concurrency = 2
+
+    def _url(self, path: str) -> str:
+        return f"{self.options.base_url.rstrip('/')}{path}"
+
+    @staticmethod
+    def size(request: GenerationRequest) -> str:
+        """The requested resolution when the contract offers it in this orientation, else the smallest."""
+        sizes = SIZES[request.aspect_ratio]
+        return request.resolution if request.resolution in sizes else sizes[0]
+
+    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+        self.check(request)
+        fields = {"prompt": request.prompt, "model": self.options.model, "seconds": str(int(request.duration)),
+                  "size": self.size(request)}
+        files = None
+        if request.first_frame is not None:
+            data, mime = api.image_bytes(request.first_frame, provider=PROVIDER, limit_mb=20.0)
+            files = {"input_reference": (Path(request.first_frame).name, data, mime)}
+        else:  # multipart even without a file, as the contract requires
+            files = {name: (None, value) for name, value in fields.items()}
+            fields = None
+        response = await api.send(client, "POST", self._url("/videos"), provider=PROVIDER, create=True,
+                                  data=fields, files=files, headers=self.auth_headers())
+        _raise_refusal(response)
+        api.raise_for_http(response, provider=PROVIDER, create=True, secret=self.key)
+        data = api.json_of(response, provider=PROVIDER, create=True)
+        return str(api.field(data, "id", provider=PROVIDER, create=True))
+
+    async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
+        response = await api.send(client, "GET", self._url(f"/videos/{job_id}"), provider=PROVIDER,
+                                  headers=self.auth_headers())
+        api.raise_for_http(response, provider=PROVIDER, secret=self.key)
+        data = api.json_of(response, provider=PROVIDER)
+        poll_after = _poll_after(response)
+        state = api.field(data, "status", provider=PROVIDER)
+        progress = data.get("progress")
+        fraction = float(progress) / 100 if isinstance(progress, (int, float)) else None
+        if state == "queued":
+            return JobStatus(state=JobState.QUEUED, progress=fraction, poll_after=poll_after)
+        if state == "in_progress":
+            return JobStatus(state=JobState.RUNNING, progress=fraction, poll_after=poll_after)
+        if state == "completed":
+            return JobStatus(state=JobState.SUCCEEDED, progress=1.0,
+                             output_urls=[self._url(f"/videos/{job_id}/content?variant=video")])
+        if state == "failed":
+            error = data.get("error") if isinstance(data.get("error"), dict) else {}
+            code = str(error.get("code") or "")
+            message = f"{PROVIDER}: {error.get('message') or 'the video failed'}" + (f" [{code}]" if code else "")
+            refused = any(word in code.lower() for word in _REFUSAL_WORDS)
+            return JobStatus(state=JobState.REFUSED if refused else JobState.FAILED, error=message)
+        raise Failed(f"{PROVIDER}: malformed response (unknown status {state!r})")
+
+    async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
+        if not status.output_urls:
+            raise Failed(f"{PROVIDER}: the video has no content")
+        await api.download_to(client, status.output_urls[0], dest, provider=PROVIDER, keep_auth=True,
+                              secret=self.key, headers={**self.auth_headers(), "Accept": "application/binary"})
+
+
+def _poll_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("openai-poll-after-ms")
+    try:
+        return max(0.0, float(value) / 1000) if value else None
+    except ValueError:
+        return None
+
+
+def _raise_refusal(response: httpx.Response) -> None:
+    """A create refused by moderation (400 with a moderation error code) is a refusal, not a bad request."""
+    if response.status_code != 400:
+        return
+    try:
+        error = response.json().get("error") or {}
+    except (ValueError, AttributeError):
+        return
+    code = str(error.get("code") or "") if isinstance(error, dict) else ""
+    if any(word in code.lower() for word in _REFUSAL_WORDS):
+        raise Refused(f"{PROVIDER}: {error.get('message') or 'refused by moderation'} [{code}]")

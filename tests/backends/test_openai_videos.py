@@ -1,0 +1,125 @@
+"""The openai-videos adapter (the /v1/videos contract) against a compatible fake server."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from fakes.hosted_base import drive, run, tiny_png
+from fakes.openai_videos import KEY, FakeOpenAIVideos, multipart_fields
+from filmsofone import ffmpeg
+from filmsofone.backends.base import (Failed, GenerationRequest, JobState, OutcomeUnknown, OutputExpired,
+                                      Refused, Throttled, Transient)
+from filmsofone.backends.openai_videos import OpenAIVideosBackend
+from filmsofone.errors import BackendError
+
+
+@pytest.fixture
+def fake():
+    with FakeOpenAIVideos(polls_to_finish=3) as server:
+        yield server
+
+
+def backend(fake, **options) -> OpenAIVideosBackend:
+    return OpenAIVideosBackend(OpenAIVideosBackend.make_options({"base_url": fake.url + "/v1", **options}), key=KEY)
+
+
+def request(**fields) -> GenerationRequest:
+    return GenerationRequest(**{"shot_id": "6.1-003", "prompt": "a paper boat drifts down a gutter",
+                                "duration": 4.0, "aspect_ratio": "16:9", **fields})
+
+
+def test_success_uses_multipart_and_the_content_endpoint(fake, tmp_path):
+    dest = tmp_path / "take.mp4"
+    _, status = run(drive(backend(fake), request(), dest))
+    assert status.state is JobState.SUCCEEDED
+    assert ffmpeg.probe(dest).duration == pytest.approx(4.0, abs=0.1)
+    fields = multipart_fields(fake.creates[0])
+    assert {k: v.decode() for k, v in fields.items()} == {"prompt": request().prompt, "model": "sora-2",
+                                                          "seconds": "4", "size": "1280x720"}
+    assert any(r.path.endswith("/content") for r in fake.requests)
+
+
+def test_poll_after_header_is_honoured(fake, tmp_path):
+    ov = backend(fake)
+
+    async def go():
+        async with ov.client() as client:
+            return await ov.status(client, await ov.submit(client, request()))
+
+    assert run(go()).poll_after == 1.5
+
+
+def test_first_frame_is_uploaded_as_input_reference(fake, tmp_path):
+    frame = tmp_path / "first.png"
+    frame.write_bytes(tiny_png())
+    run(drive(backend(fake), request(first_frame=frame), tmp_path / "t.mp4"))
+    assert multipart_fields(fake.creates[0])["input_reference"] == frame.read_bytes()
+
+
+def test_429_is_throttled_with_retry_after(fake, tmp_path):
+    fake.fault("create", "throttle")
+    with pytest.raises(Throttled) as caught:
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+    assert caught.value.retry_after == 1.0 and not fake.jobs
+
+
+@pytest.mark.parametrize("stage, kind, error", [
+    ("create", "unavailable", Transient), ("create", "server_error", OutcomeUnknown),
+    ("status", "server_error", Transient)])
+def test_server_errors(fake, tmp_path, stage, kind, error):
+    fake.fault(stage, kind)
+    with pytest.raises(error):
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+
+
+def test_moderation_at_create_is_a_refusal(fake, tmp_path):
+    fake.outcome = "moderated"
+    with pytest.raises(Refused, match="moderation_blocked"):
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+
+
+def test_moderated_output_is_a_refusal(fake, tmp_path):
+    fake.outcome = "moderated_output"
+    _, status = run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+    assert status.state is JobState.REFUSED and "blocked by moderation" in status.error
+
+
+def test_failure(fake, tmp_path):
+    fake.outcome = "failed"
+    _, status = run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+    assert status.state is JobState.FAILED and "internal_error" in status.error
+
+
+def test_expired_content(fake, tmp_path):
+    fake.expire_outputs = True
+    with pytest.raises(OutputExpired):
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+
+
+def test_malformed_responses(fake, tmp_path):
+    fake.fault("status", "malformed")
+    with pytest.raises(Failed, match="malformed"):
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+    fake.outcome = "no_status"
+    with pytest.raises(Failed, match="malformed"):
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+
+
+def test_create_timeout_is_an_unknown_outcome(fake, tmp_path):
+    async def go():
+        async with httpx.AsyncClient(timeout=0.5) as client:
+            await drive(backend(fake), request(), tmp_path / "t.mp4", client=client)
+
+    fake.fault("create", "hang")
+    with pytest.raises(OutcomeUnknown):
+        run(go())
+    assert len(fake.creates) == 1
+
+
+@pytest.mark.parametrize("fields, words", [
+    ({"seed": 1}, "a seed"), ({"negative_prompt": "x"}, "a negative prompt"), ({"duration": 6.0}, "6 s")])
+def test_unsupported_requests_are_refused_before_sending(fake, tmp_path, fields, words):
+    with pytest.raises(BackendError, match=words):
+        run(drive(backend(fake), request(**fields), tmp_path / "t.mp4"))
+    assert fake.requests == []
