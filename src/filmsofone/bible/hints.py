@@ -31,7 +31,7 @@ APPEARANCE_WORDS = frozenset(
 )
 
 BODY_WORDS = (
-    "man men woman women girl girls boy boys lady ladies gentleman gentlemen fellow child creature person "
+    "man woman girl boy lady gentleman fellow child creature person "
     "figure face eyes eye hair beard moustache mustache whiskers complexion cheeks cheek lips brow forehead "
     "nose mouth chin skin features hands frame shoulders head curls locks teeth "
     "dress gown coat hat bonnet cloak shawl suit waistcoat jacket spectacles boots apron uniform veil"
@@ -39,7 +39,7 @@ BODY_WORDS = (
 
 _NOUN = "|".join(sorted(BODY_WORDS, key=len, reverse=True))
 _PHRASE_RE = re.compile(
-    rf"\b(?P<det>an?|his|her|with|in)\s+(?P<mods>(?:[A-Za-z'-]+,?\s+){{0,4}}?)(?P<noun>{_NOUN})\b",
+    rf"\b(?P<det>an?|his|her|with|in)\s+(?P<mods>(?:[A-Za-z'\u2019-]+,?\s+){{0,4}}?)(?P<noun>{_NOUN})\b",
     re.IGNORECASE,
 )
 
@@ -53,14 +53,13 @@ def find_hints(text: str, characters: Iterable[Character], *, limit: int = MAX_H
         return hints
     genders = {c.id: c.gender for c in characters}
     seen: dict[str, set[str]] = {c.id: set() for c in characters}
-    for start, end in _sentences_with_mentions(text, alias_re):
+    for start, end, mentions in _described_sentences(text, alias_re, owners, genders):
         sentence = text[start:end]
-        mentions = [(start + m.start(), owners[m.group(0).casefold()]) for m in alias_re.finditer(sentence)]
         for match in _PHRASE_RE.finditer(sentence):
             if not _describes_appearance(match):
                 continue
             offset = start + match.start()
-            owner = _nearest_owner(offset, mentions, match.group("det").lower(), genders)
+            owner = _nearest_owner(offset, mentions, _gender_of(match), genders)
             if owner is None or len(hints[owner]) >= limit:
                 continue
             phrase = " ".join(match.group(0).split())
@@ -69,6 +68,30 @@ def find_hints(text: str, characters: Iterable[Character], *, limit: int = MAX_H
             seen[owner].add(phrase.casefold())
             hints[owner].append(Hint(text=phrase, start=offset, end=offset + len(match.group(0))))
     return hints
+
+
+def _described_sentences(text: str, alias_re: re.Pattern, owners: dict[str, str],
+                         genders: dict[str, str]) -> list[tuple[int, int, list[tuple[int, str]]]]:
+    """Sentences that mention characters, with the mentions; a following sentence opening with 'He'/'She'
+    and naming nobody is added too, as a mention of the last character of that gender named before it."""
+    found = []
+    for start, end in _sentences_with_mentions(text, alias_re):
+        mentions = [(start + m.start(), owners[m.group(0).casefold()]) for m in alias_re.finditer(text, start, end)]
+        found.append((start, end, mentions))
+        following = _sentence_around(text, end + 1, end + 1) if end + 1 < len(text) else None
+        if following is None or following[0] < end or alias_re.search(text, following[0], following[1]):
+            continue
+        opening = _PRONOUN_RE.match(text, following[0])
+        if opening is None:
+            continue
+        gender = "male" if opening.group(1).lower() in ("he", "his") else "female"
+        same = [owner for _, owner in mentions if genders.get(owner) == gender]
+        if same:
+            found.append((following[0], following[1], [(following[0], same[-1])]))
+    return found
+
+
+_PRONOUN_RE = re.compile(r"\s*[\"'\u201c\u2018]?\s*(He|She|His|Her)\b")
 
 
 def _alias_pattern(characters: list[Character]) -> tuple[re.Pattern | None, dict[str, str]]:
@@ -109,13 +132,49 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+_FUNCTION_WORDS = frozenset(
+    "a an the his her their its my your our this that these those being is was were be been of to and or but "
+    "which who whom whose s own".split()
+)
+
+
+def _modifiers(match: re.Match) -> list[str]:
+    """The words between the determiner and the noun ('with her grey eyes' -> ['grey'])."""
+    words = [w.strip(",").lower().replace("\u2019", "'") for w in match.group("mods").split()]
+    if match.group("det").lower() in ("with", "in") and words and words[0] in ("his", "her", "a", "an", "the"):
+        words = words[1:]
+    return words
+
+
 def _describes_appearance(match: re.Match) -> bool:
-    words = [w.strip(",").lower() for w in match.group("mods").split()]
+    words = _modifiers(match)
+    if any(w in _FUNCTION_WORDS or w.endswith("'s") or w.endswith("'") for w in words):
+        return False  # crosses a clause, or describes someone else's ("his friend's face")
     return any(w in APPEARANCE_WORDS for w in words)
 
 
-def _nearest_owner(offset: int, mentions: list[tuple[int, str]], det: str, genders: dict[str, str]) -> str | None:
-    wanted = {"his": "male", "her": "female"}.get(det)
+_FEMALE_NOUNS = {"woman", "women", "girl", "girls", "lady", "ladies", "gown", "bonnet"}
+_MALE_NOUNS = {"man", "men", "boy", "boys", "gentleman", "gentlemen", "fellow", "beard", "moustache", "mustache",
+               "whiskers"}
+
+
+def _gender_of(match: re.Match) -> str | None:
+    """The gender a phrase implies: 'his ...', 'a young lady', 'a red beard'; None when it implies none."""
+    det, noun = match.group("det").lower(), match.group("noun").lower()
+    first = match.group("mods").split()[:1]
+    if det in ("with", "in") and first and first[0].lower() in ("his", "her"):
+        det = first[0].lower()
+    if det in ("his", "her"):
+        return "male" if det == "his" else "female"
+    if noun in _FEMALE_NOUNS:
+        return "female"
+    if noun in _MALE_NOUNS:
+        return "male"
+    return None
+
+
+def _nearest_owner(offset: int, mentions: list[tuple[int, str]], wanted: str | None,
+                   genders: dict[str, str]) -> str | None:
     best, best_distance = None, None
     for position, owner in mentions:
         if wanted and genders.get(owner) not in (wanted, "unknown"):

@@ -14,7 +14,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .yamlio import to_commented, to_plain
+from .yamlio import keep_tail_comment, to_commented, to_plain
 
 ENTITY_LISTS = ("characters", "settings", "props")
 TOOL_OWNED = ("hints",)  # rewritten on every import
@@ -44,6 +44,11 @@ def merge_bible(base: dict | None, ours: CommentedMap, theirs: dict) -> MergeRep
 
 
 def _merge_map(base: dict | None, ours: CommentedMap, theirs: dict, path: str, report: MergeReport) -> None:
+    with keep_tail_comment(ours):
+        _merge_map_keys(base, ours, theirs, path, report)
+
+
+def _merge_map_keys(base: dict | None, ours: CommentedMap, theirs: dict, path: str, report: MergeReport) -> None:
     for position, (key, new) in enumerate(theirs.items()):
         where = f"{path}.{key}" if path else str(key)
         old = base.get(key, _MISSING) if base is not None else _MISSING
@@ -84,14 +89,22 @@ def _merge_value(ours: CommentedMap, key: Any, old: Any, new: Any, where: str, r
 def _merge_entities(base: list[dict], ours: CommentedSeq, theirs: list[dict], kind: str,
                     report: MergeReport) -> None:
     matched_ours: set[int] = set()
+    matched_base: set[int] = set()
+    ours_plain = [to_plain(o) for o in ours]
     for item in theirs:
         label = f"{kind}[{item.get('name', item.get('id'))}]"
-        mine_index = _match(item, [to_plain(o) for o in ours], exclude=matched_ours)
-        old_index = _match(item, base)
+        old_index = _match(item, base, exclude=matched_base)
         old = base[old_index] if old_index is not None else None
+        if old_index is not None:
+            matched_base.add(old_index)
+            mine_index = _by_id(old.get("id"), ours_plain, exclude=matched_ours)
+        else:
+            mine_index = _match(item, ours_plain, exclude=matched_ours, id_only=False)
         if mine_index is None:
             if old is None:
-                ours.append(to_commented(item))
+                with keep_tail_comment(ours):
+                    ours.append(to_commented(item))
+                ours_plain.append(item)
                 matched_ours.add(len(ours) - 1)
                 report.added.append(label)
             continue
@@ -107,25 +120,36 @@ def _merge_entities(base: list[dict], ours: CommentedSeq, theirs: list[dict], ki
         _merge_map(old if old is not None else None, mine, item, label, report)
     for index in sorted(set(range(len(ours))) - matched_ours, reverse=True):
         mine = to_plain(ours[index])
-        old_index = _match(mine, base)
+        old_index = _by_id(mine.get("id"), base)
         if old_index is not None and _without_tool_owned(mine) == _without_tool_owned(base[old_index]):
             report.removed.append(f"{kind}[{mine.get('name', mine.get('id'))}]")
-            del ours[index]
+            with keep_tail_comment(ours):
+                del ours[index]
 
 
-def _match(item: dict, candidates: list[dict], exclude: set[int] = frozenset()) -> int | None:
-    """Index of the candidate that is the same entity: same id and a shared name, else a shared name."""
+def _match(item: dict, candidates: list[dict], exclude: set[int] = frozenset(), id_only: bool = True) -> int | None:
+    """The candidate that is the same entity: same id and a shared name, else a shared name, else same id."""
     names = _names(item)
-    same_id = None
+    by_name = by_id = None
     for index, candidate in enumerate(candidates):
         if index in exclude or not isinstance(candidate, dict):
             continue
         shares = bool(names & _names(candidate))
-        if candidate.get("id") == item.get("id") and shares:
+        same_id = candidate.get("id") == item.get("id")
+        if same_id and shares:
             return index
-        if shares and same_id is None:
-            same_id = index
-    return same_id
+        if shares and by_name is None:
+            by_name = index
+        if same_id and by_id is None:
+            by_id = index
+    return by_name if by_name is not None else (by_id if id_only else None)
+
+
+def _by_id(entity_id: str | None, candidates: list[dict], exclude: set[int] = frozenset()) -> int | None:
+    for index, candidate in enumerate(candidates):
+        if index not in exclude and isinstance(candidate, dict) and candidate.get("id") == entity_id:
+            return index
+    return None
 
 
 def _names(item: dict) -> set[str]:

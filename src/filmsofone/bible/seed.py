@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap
@@ -14,7 +15,15 @@ from .hints import find_hints
 from .merge import MergeReport, merge_bible
 from .model import CastBible, CharacterLook, Hint, SettingLook, Style
 from .presets import guess_interior, light_presets
-from .yamlio import dump_text, parse_text, read_document, to_commented, to_plain, write_atomically
+from .yamlio import (
+    dump_text,
+    parse_text,
+    read_document,
+    to_commented,
+    to_plain,
+    validate_document,
+    write_atomically,
+)
 
 HEADER = """\
 Cast bible of "{title}" ({slug}): how every character, place and object looks, fixed for the whole film.
@@ -90,7 +99,7 @@ def render_document(bible: CastBible) -> CommentedMap:
 
 def base_path(ws: Workspace, slug: str) -> Path:
     """What the tool last wrote: the base of the three-way merge."""
-    return ws.project(slug).root / "bible.base.yaml"
+    return ws.project(slug).root / "bible.base.json"
 
 
 def conflicts_path(ws: Workspace, slug: str) -> Path:
@@ -104,34 +113,49 @@ def seed_bible(ws: Workspace, slug: str, analysis: BookAnalysis, text: str) -> P
 
 
 def seed_bible_with_report(ws: Workspace, slug: str, analysis: BookAnalysis, text: str) -> MergeReport:
-    """As `seed_bible`, returning what the merge did (conflicts are also written next to the base)."""
+    """As `seed_bible`, returning what the merge did (conflicts are also written next to the base).
+
+    The user's recorded character merges and splits (`cast merge`, `cast split`) are applied again to
+    `analysis` first (in place, and in the store), so they survive a re-import.
+    """
+    from .recast import reapply_recasts
+
     path = ws.bible_path(slug)
+    if reapply_recasts(ws, slug, analysis, text) and ws.project(slug).db_path.is_file():
+        from .edit import save_analysis_keeping_source
+
+        save_analysis_keeping_source(ws.project(slug).db_path, analysis)
     fresh = build_bible(slug, analysis, text)
-    theirs = fresh.model_dump(mode="json")
     report = MergeReport()
     if path.exists():
-        from .yamlio import validate_document
-
         ours = read_document(path)
         validate_document(ours, path)  # never merge into a broken file: the user is told where it breaks
-        base = _read_base(ws, slug)
-        report = merge_bible(base, ours, theirs)
-        validate_document(parse_text(dump_text(ours), path), path)
+        report = merge_bible(read_base(ws, slug), ours, fresh.model_dump(mode="json"))
+        merged = validate_document(ours, path)
         write_atomically(path, dump_text(ours))
     else:
+        merged = fresh
         write_atomically(path, dump_text(render_document(fresh)))
-    write_atomically(base_path(ws, slug), dump_text(to_commented(theirs)))
+    write_base(ws, slug, fresh)
     _write_conflicts(ws, slug, report)
+    from .edit import sync_analysis  # edit builds on this module
+
+    sync_analysis(ws, slug, merged)
     return report
 
 
-def _read_base(ws: Workspace, slug: str) -> dict | None:
+def write_base(ws: Workspace, slug: str, fresh: CastBible) -> None:
+    """Remember what the tool wrote (as JSON, quick to read): the base of the next three-way merge."""
+    write_atomically(base_path(ws, slug), json.dumps(fresh.model_dump(mode="json"), ensure_ascii=False))
+
+
+def read_base(ws: Workspace, slug: str) -> dict | None:
     path = base_path(ws, slug)
     if not path.exists():
         return None
     try:
-        return to_plain(parse_text(path.read_text(encoding="utf-8"), path))
-    except Exception:  # a damaged base only loses the merge's memory, never the user's file
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:  # a damaged base only loses the merge's memory, never the user's file
         return None
 
 

@@ -155,3 +155,58 @@ def write_atomically(path: Path, text: str) -> None:
 
 def read_document(path: Path) -> CommentedMap:
     return parse_text(path.read_text(encoding="utf-8"), path)
+
+
+# --- comments that trail a node (e.g. the comment above the next top-level key) --------------------
+
+
+def _tail_slots(node: Any) -> list[tuple[Any, Any, int]]:
+    """(container, key, token index) of the last element at each depth, outermost first."""
+    slots = []
+    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node):
+        if isinstance(node, CommentedMap):
+            key = list(node.keys())[-1]
+            slots.append((node, key, 2))
+        else:
+            key = len(node) - 1
+            slots.append((node, key, 0))
+        node = node[key]
+        if isinstance(node, (CommentedMap, CommentedSeq)) and node.fa.flow_style():
+            break  # a comment inside [..] or {..} would break it: keep it after the flow node
+    return slots
+
+
+def detach_tail_comment(node: Any) -> Any:
+    """Remove and return the comment trailing the last element of `node` (None when there is none)."""
+    for container, key, index in reversed(_tail_slots(node)):
+        entry = container.ca.items.get(key)
+        if entry and len(entry) > index and entry[index] is not None:
+            token, entry[index] = entry[index], None
+            return token
+    return None
+
+
+def attach_tail_comment(node: Any, token: Any) -> None:
+    """Put a trailing comment back after the (new) last element of `node`."""
+    slots = _tail_slots(node)
+    if token is None or not slots:
+        return
+    container, key, index = slots[-1]
+    entry = container.ca.items.setdefault(key, [None, None, None, None])
+    while len(entry) <= index:
+        entry.append(None)
+    entry[index] = token
+
+
+class keep_tail_comment:
+    """`with keep_tail_comment(seq): seq.append(x)`: the trailing comment stays at the end."""
+
+    def __init__(self, node: Any):
+        self.node = node
+
+    def __enter__(self) -> Any:
+        self.token = detach_tail_comment(self.node)
+        return self.node
+
+    def __exit__(self, *exc: Any) -> None:
+        attach_tail_comment(self.node, self.token)

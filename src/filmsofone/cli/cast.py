@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.table import Table
 
 from . import app
-from .context import console, workspace
+from .context import console, err_console, workspace
 
 cast_app = typer.Typer(help="The cast bible: faces, wardrobe, props and light, fixed for the whole film.",
                        no_args_is_help=True)
@@ -43,3 +44,144 @@ def show(
     style = bible.style
     console.print(f"style: {style.aspect_ratio} {style.resolution} @ {style.fps} fps; {style.film_look}; "
                   f"{style.stock}; {style.grade}", highlight=False)
+
+
+@cast_app.command("edit")
+def edit(slug: str = typer.Argument(..., help="The book's slug.")) -> None:
+    """Open the bible in $EDITOR; it is installed only when valid (else: where and why, and re-open)."""
+    from ..bible.edit import edit_bible
+
+    def reopen(error) -> bool:
+        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        return typer.confirm("re-open the editor to fix it?", default=True)
+
+    bible = edit_bible(workspace(), slug, reopen=reopen)
+    console.print(f"cast bible saved: {len(bible.characters)} characters, {len(bible.settings)} settings, "
+                  f"{len(bible.props)} props")
+
+
+@cast_app.command("set")
+def set_(
+    slug: str = typer.Argument(..., help="The book's slug."),
+    name: str = typer.Argument(..., help="A character, setting or prop (id, name or alias)."),
+    assignments: list[str] = typer.Argument(..., help="field=value (field+=value appends to a list); "
+                                            "dotted fields go deeper: wardrobe.chapters.3='a wet coat'"),
+) -> None:
+    """Change fields of one entry, e.g. `hair='short grey' wardrobe.default='a blue sweater'`."""
+    from ..bible import identity_text
+    from ..bible.edit import find_entry, set_fields
+
+    bible = set_fields(workspace(), slug, name, assignments)
+    kind, entry = find_entry(bible, name)
+    console.print(identity_text(bible, entry.id) if kind == "characters" else f"updated {entry.name}",
+                  highlight=False)
+
+
+@cast_app.command("face")
+def face(
+    slug: str = typer.Argument(..., help="The book's slug."),
+    name: str = typer.Argument(..., help="A character (or setting, prop)."),
+    image: Path = typer.Argument(..., help="A PNG, JPEG or WebP picture of the face."),
+) -> None:
+    """Add a reference image (checked, then copied into casts/<slug>/)."""
+    from ..bible.edit import add_reference_image
+
+    ws = workspace()
+    copy = add_reference_image(ws, slug, name, image)
+    console.print(f"reference image for {name}: {copy.relative_to(ws.root)}", highlight=False)
+
+
+@cast_app.command("light")
+def light(
+    slug: str = typer.Argument(..., help="The book's slug."),
+    setting: str = typer.Argument(..., help="A setting (id, name or alias)."),
+    time: list[str] = typer.Option([], "--time", "-t", help="day | night | dawn | dusk (repeatable; default: all)."),
+    key: Optional[str] = typer.Option(None, "--key", help="Key light, e.g. 'low sun through the window'."),
+    fill: Optional[str] = typer.Option(None, "--fill", help="Fill light."),
+    practicals: Optional[str] = typer.Option(None, "--practicals", help="Lamps, candles, screens in frame."),
+    direction: Optional[str] = typer.Option(None, "--direction", help="Where the key comes from."),
+    kelvin: Optional[int] = typer.Option(None, "--kelvin", "-k", help="Colour temperature in kelvin."),
+    contrast: Optional[str] = typer.Option(None, "--contrast", help="low | medium | high"),
+    palette: Optional[str] = typer.Option(None, "--palette", help="Hex colours, comma separated: '#1b2a41,#c9b37e'."),
+    weather: Optional[str] = typer.Option(None, "--weather", help="Rain, fog, clear, ..."),
+) -> None:
+    """Set the light of a setting at some or all times of day."""
+    from ..bible import look_text
+    from ..bible.edit import set_light
+
+    changes = {"key": key, "fill": fill, "practicals": practicals, "direction": direction,
+               "color_temperature": kelvin, "contrast": contrast, "weather": weather,
+               "palette": [c.strip() for c in palette.split(",") if c.strip()] if palette is not None else None}
+    bible = set_light(workspace(), slug, setting, time, {k: v for k, v in changes.items() if v is not None})
+    place = bible.setting(setting)
+    for when in time or ["day", "night", "dawn", "dusk"]:
+        console.print(look_text(bible, place.id, when), highlight=False)
+
+
+@cast_app.command("lock")
+def lock(
+    slug: str = typer.Argument(..., help="The book's slug."),
+    name: str = typer.Argument(..., help="A character, setting or prop."),
+    unlock: bool = typer.Option(False, "--unlock", help="Unlock instead."),
+) -> None:
+    """Lock a look so re-imports never change it."""
+    from ..bible.edit import set_locked
+
+    set_locked(workspace(), slug, name, not unlock)
+    console.print(f"{name}: {'unlocked' if unlock else 'locked'}", highlight=False)
+
+
+@cast_app.command("merge")
+def merge(
+    slug: str = typer.Argument(..., help="The book's slug."),
+    keep: str = typer.Argument(..., help="The character to keep."),
+    other: str = typer.Argument(..., help="The character that is really the same person."),
+) -> None:
+    """Merge two characters the analysis kept apart (quotations, scenes and shots follow)."""
+    from ..bible.recast import merge_characters
+
+    report = merge_characters(workspace(), slug, keep, other)
+    console.print(f"merged {other} into {keep}: {len(report.quotes)} quotations, {len(report.scenes)} scenes, "
+                  f"{len(report.shots)} shots changed (undo: `filmsofone cast split {slug} '{keep}' --alias "
+                  f"'{other}'`)", highlight=False)
+
+
+@cast_app.command("split")
+def split(
+    slug: str = typer.Argument(..., help="The book's slug."),
+    name: str = typer.Argument(..., help="The character the analysis joined wrongly."),
+    alias: list[str] = typer.Option(..., "--alias", "-a", help="A name that belongs to someone else (repeatable)."),
+    new_name: Optional[str] = typer.Option(None, "--name", help="The new character's name (default: the alias)."),
+) -> None:
+    """Split names off a character into a character of their own (undoes a `cast merge` exactly)."""
+    from ..bible.recast import split_character
+
+    report = split_character(workspace(), slug, name, alias, new_name)
+    verb = "restored" if report.restored else "split off"
+    console.print(f"{verb} {report.other}: {len(report.quotes)} quotations, {len(report.scenes)} scenes, "
+                  f"{len(report.shots)} shots changed", highlight=False)
+
+
+@cast_app.command("export")
+def export(
+    slug: str = typer.Argument(..., help="The book's slug."),
+    share: Path = typer.Option(..., "--share", help="The style pack to write (a .zip)."),
+) -> None:
+    """Export the film's look (style, light, looks, references, model hints) as a portable style pack."""
+    from ..bible.pack import export_pack
+
+    console.print(f"wrote {export_pack(workspace(), slug, share)}", highlight=False)
+
+
+@cast_app.command("import")
+def import_(
+    slug: str = typer.Argument(..., help="The book's slug."),
+    pack: Path = typer.Argument(..., help="A style pack made by `filmsofone cast export`."),
+) -> None:
+    """Apply a style pack: its style, and the looks of the characters, settings and props of the same name."""
+    from ..bible.pack import import_pack
+
+    report = import_pack(workspace(), slug, pack)
+    console.print(f"applied: {', '.join(report.applied)}", highlight=False, soft_wrap=True)
+    if report.skipped:
+        console.print(f"skipped: {', '.join(report.skipped)}", highlight=False, soft_wrap=True)
