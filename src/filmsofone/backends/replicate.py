@@ -28,8 +28,8 @@ from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequ
 from .http import check_response, json_body, send_create, send_get, stream_download
 
 IMAGE_LIMIT_MB = 7.0  # data URIs travel inside the JSON body
-MODERATION = re.compile(r"\bE005\b|flagged as sensitive|nsfw|content (policy|moderation)|safety (filter|check)"
-                        r"|sensitive content|violat", re.I)
+MODERATION = re.compile(r"\bE005\b|flagged as sensitive|nsfw|content[ _](policy|moderation|filter)"
+                        r"|safety[ _](filter|check|system)|sensitive content|policy[ _]violation", re.I)
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class VideoModel:
     resolutions: dict[int, str] = field(default_factory=dict)  # frame height -> the model's resolution value
     needs_first_frame: bool = False
     fixed: dict = field(default_factory=dict)  # inputs always sent
+    frames: int | None = None  # a model that always makes this many frames: the length is set through its fps
 
 
 def _caps(**values) -> Capabilities:
@@ -103,11 +104,14 @@ class ReplicateOptions(BackendOptions):
 def describe(model: VideoModel, request: GenerationRequest, image) -> dict:
     """The model's `input` for one request; `image(path)` encodes an image the way the service takes it."""
     names, data = model.names, dict(model.fixed)
-    data[names["prompt"]] = request.prompt
+    if "prompt" in names:
+        data[names["prompt"]] = request.prompt
     if request.negative_prompt and "negative_prompt" in names:
         data[names["negative_prompt"]] = request.negative_prompt
     if request.seed is not None and "seed" in names:
         data[names["seed"]] = request.seed
+    if model.frames and "fps" in names:
+        data[names["fps"]] = max(1, round(model.frames / request.duration))
     if "duration" in names:
         seconds = int(round(request.duration)) if float(request.duration).is_integer() else request.duration
         data[names["duration"]] = model.duration_type(seconds)

@@ -1,0 +1,218 @@
+"""fal.ai: hosted video models through the queue API (`../shared/design/backends.md` section 5).
+
+Also the way to Pika (no first-party API), Kling, Seedance and Stable Video Diffusion: pick one with
+`--option model=...`. submit `POST {base}/{model}` -> `request_id` plus the status and response URLs (used
+as given: they drop the model's subpath) -> poll `GET {status_url}?logs=1` (IN_QUEUE, IN_PROGRESS,
+COMPLETED, with `error` when the run failed) -> `GET {response_url}` -> `video.url` -> download.
+
+Auth is `Authorization: Key $FAL_KEY` (not Bearer), sent only to the queue host. Creates are not
+idempotent (a timeout after sending is `OutcomeUnknown`). A 422 whose detail is a content-policy type is
+a moderation refusal, never retried. Prices are estimates in USD from fal's model pages (late 2026);
+override with `--option price_per_second=...` or `price_per_clip=...`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import httpx
+from pydantic import Field, field_validator
+
+from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
+                   OutcomeUnknown, Refused, Transient)
+from .http import check_response, json_body, send_create, send_get
+from .replicate import (GENERIC, MODERATION, VideoModel, check_images, data_uri, describe, fetch_output,
+                        output_urls)
+
+IMAGE_LIMIT_MB = 7.0
+_SEEDANCE_RATIOS = ["21:9", "16:9", "4:3", "1:1", "3:4", "9:16"]
+_SEEDANCE_SECONDS = [float(d) for d in range(2, 13)]
+_PIKA_RATIOS = ["16:9", "9:16", "1:1", "4:5", "5:4", "3:2", "2:3"]
+
+
+def _seedance(image: bool, price: float, resolutions: dict[int, str]) -> VideoModel:
+    names = {"prompt": "prompt", "seed": "seed", "duration": "duration", "aspect_ratio": "aspect_ratio",
+             "resolution": "resolution"}
+    if image:
+        names.update(first_frame="image_url", last_frame="end_image_url")
+    return VideoModel(Capabilities(durations=_SEEDANCE_SECONDS, aspect_ratios=_SEEDANCE_RATIOS, resolutions=[
+        f"{round(h * 16 / 9)}x{h}" for h in resolutions], prompt_limit=2000, seed=True, first_frame=image,
+        last_frame=image), names, price_per_second=price, duration_type=str, resolutions=resolutions,
+        needs_first_frame=image)
+
+
+def _kling(image: bool, price: float) -> VideoModel:
+    names = {"prompt": "prompt", "negative_prompt": "negative_prompt", "duration": "duration"}
+    names.update({"first_frame": "image_url"} if image else {"aspect_ratio": "aspect_ratio"})
+    ratios = ["16:9", "9:16", "1:1"]
+    return VideoModel(Capabilities(durations=[5.0, 10.0], aspect_ratios=ratios, resolutions=["1920x1080"],
+                                   prompt_limit=2500, negative_prompt=True, first_frame=image),
+                      names, price_per_second=price, duration_type=str, needs_first_frame=image)
+
+
+def _pika(version: str, image: bool) -> VideoModel:
+    names = {"prompt": "prompt", "negative_prompt": "negative_prompt", "seed": "seed", "duration": "duration",
+             "resolution": "resolution"}
+    ratios = ["16:9"]
+    if image:
+        names["first_frame"] = "image_url"
+    elif version == "2.2":
+        names["aspect_ratio"], ratios = "aspect_ratio", _PIKA_RATIOS
+    table = {720: "720p", 1080: "1080p"} if version == "2.2" else {480: "480p", 720: "720p", 1080: "1080p"}
+    return VideoModel(Capabilities(durations=[5.0, 10.0], aspect_ratios=ratios, resolutions=["1280x720", "1920x1080"],
+                                   prompt_limit=2000, seed=True, negative_prompt=True, first_frame=image),
+                      names, price_per_second=0.04, resolutions=table, needs_first_frame=image)
+
+
+MODELS: dict[str, VideoModel] = {
+    "fal-ai/bytedance/seedance/v1/lite/text-to-video": _seedance(False, 0.036, {480: "480p", 720: "720p", 1080: "1080p"}),
+    "fal-ai/bytedance/seedance/v1/lite/image-to-video": _seedance(True, 0.036, {480: "480p", 720: "720p", 1080: "1080p"}),
+    "fal-ai/bytedance/seedance/v1/pro/fast/text-to-video": _seedance(False, 0.049, {480: "480p", 720: "720p", 1080: "1080p"}),
+    "fal-ai/kling-video/v2.1/master/text-to-video": _kling(False, 0.28),
+    "fal-ai/kling-video/v2.1/master/image-to-video": _kling(True, 0.28),
+    "fal-ai/kling-video/v2.1/standard/image-to-video": _kling(True, 0.05),
+    "fal-ai/pika/v2.2/text-to-video": _pika("2.2", False),
+    "fal-ai/pika/v2.2/image-to-video": _pika("2.2", True),
+    "fal-ai/pika/v2.5/text-to-video": _pika("2.5", False),
+    "fal-ai/stable-video": VideoModel(  # SVD animates the first frame: 25 frames, length set through fps
+        Capabilities(durations=[1.0, 2.0, 2.5], aspect_ratios=["16:9", "9:16", "1:1"], resolutions=["1024x576"],
+                     prompt_limit=2000, seed=True, first_frame=True),
+        {"seed": "seed", "fps": "fps", "first_frame": "image_url"}, price_per_clip=0.075, frames=25,
+        needs_first_frame=True, fixed={"motion_bucket_id": 127, "cond_aug": 0.02}),
+}
+DEFAULT_MODEL = "fal-ai/bytedance/seedance/v1/lite/text-to-video"
+_SEPARATOR = "|"
+
+
+class FalOptions(BackendOptions):
+    base_url: str = "https://queue.fal.run"
+    model: str = DEFAULT_MODEL  # an endpoint id, e.g. fal-ai/pika/v2.2/text-to-video
+    extra_input: dict = Field(default_factory=dict)  # model-specific inputs sent as they are
+    priority: Literal["normal", "low"] | None = None
+    start_timeout: int | None = Field(default=None, ge=1)  # seconds the queue may wait to start the run
+
+    @field_validator("model")
+    @classmethod
+    def _endpoint(cls, value: str) -> str:
+        if not re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w.-]+)*", value):
+            raise ValueError("a fal model is an endpoint id such as fal-ai/pika/v2.2/text-to-video")
+        return value
+
+
+class FalBackend(Backend):
+    name = "fal"
+    kind = "video"
+    description = "fal.ai queue: Seedance, Kling, Pika, Stable Video Diffusion and any video endpoint"
+    capabilities = MODELS[DEFAULT_MODEL].caps
+    needs_key = True
+    key_env_var = "FAL_KEY"
+    Options = FalOptions
+    idempotent_create = False
+    price_per_second = MODELS[DEFAULT_MODEL].price_per_second
+    default_concurrency = 2  # fal's starting account concurrency; more is queued server-side anyway
+    poll_interval = 3.0
+
+    def __init__(self, options: FalOptions | None = None, key: str | None = None):
+        super().__init__(options, key)
+        known = self.options.model in MODELS
+        self.model = MODELS.get(self.options.model, GENERIC)
+        self.capabilities = self.model.caps
+        self.price_per_second = self.model.price_per_second if known else None
+        self.price_per_clip = self.model.price_per_clip if known else None
+
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Key {self._key}"} if self._key else {}
+
+    def check(self, request: GenerationRequest) -> None:
+        super().check(request)
+        check_images(request, self.model, "fal", IMAGE_LIMIT_MB)
+
+    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+        self.check(request)
+        body = {**describe(self.model, request, data_uri), **self.options.extra_input}
+        headers = {}
+        if self.options.priority:
+            headers["X-Fal-Queue-Priority"] = self.options.priority
+        if self.options.start_timeout:
+            headers["X-Fal-Request-Timeout"] = str(self.options.start_timeout)
+        try:
+            response = await send_create(client, "POST", f"/{self.options.model}", json=body, headers=headers)
+        except Failed as exc:
+            if MODERATION.search(str(exc)):
+                raise Refused(f"fal: {exc}") from None
+            raise
+        data = json_body(response, step="create")
+        ids = [data.get(k) if isinstance(data, dict) else None for k in ("request_id", "status_url", "response_url")]
+        if not all(isinstance(v, str) and v for v in ids):
+            raise OutcomeUnknown("fal: the submit answer lacks request_id/status_url/response_url; a job may exist")
+        return _SEPARATOR.join(ids)
+
+    async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
+        _, status_url, response_url = _split(job_id)
+        data = json_body(await send_get(client, status_url, params={"logs": "1"}), step="get")
+        if not isinstance(data, dict) or "status" not in data:
+            raise Transient("fal: malformed status (no status field)")
+        state = data["status"]
+        if state == "IN_QUEUE":
+            return JobStatus(state=JobState.QUEUED)
+        if state == "IN_PROGRESS":
+            return JobStatus(state=JobState.RUNNING, progress=_log_progress(data.get("logs")))
+        if state != "COMPLETED":
+            raise Transient(f"fal: unknown status {state!r}")
+        if data.get("error"):
+            message = f"fal: {data.get('error_type') or 'error'}: {data['error']}"[:500]
+            refused = MODERATION.search(f"{data.get('error_type')} {data['error']}")
+            return JobStatus(state=JobState.REFUSED if refused else JobState.FAILED, error=message)
+        return await self._result(client, response_url)
+
+    async def _result(self, client: httpx.AsyncClient, response_url: str) -> JobStatus:
+        try:
+            response = await client.get(response_url)
+        except httpx.TransportError as exc:
+            raise Transient(f"fal: result: {type(exc).__name__}") from None
+        if response.status_code == 422 or (400 <= response.status_code < 500 and response.status_code != 429):
+            message = f"fal: {_detail(response)}"[:500]
+            if MODERATION.search(message):
+                return JobStatus(state=JobState.REFUSED, error=message)
+            return JobStatus(state=JobState.FAILED, error=message)
+        check_response(response, step="get")
+        data = json_body(response, step="get")
+        urls = output_urls(data.get("video") or data.get("videos") or data) if isinstance(data, dict) else []
+        if not urls:
+            return JobStatus(state=JobState.FAILED, error="fal: the result holds no video URL")
+        return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=urls)
+
+    async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
+        if not status.output_urls:
+            raise Failed("fal: no output to download")
+        await fetch_output(client, status.output_urls[0], dest, base_url=self.options.base_url)
+
+
+def _split(job_id: str) -> tuple[str, str, str]:
+    parts = job_id.split(_SEPARATOR)
+    if len(parts) != 3 or not all(p.startswith(("http://", "https://")) for p in parts[1:]):
+        raise Failed(f"fal: not a job id of this backend: {job_id[:80]!r}")
+    return parts[0], parts[1], parts[2]
+
+
+def _detail(response: httpx.Response) -> str:
+    """fal's error detail: a list of {loc, msg, type} for model errors, a string for infrastructure ones."""
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    detail = body.get("detail") if isinstance(body, dict) else body
+    if isinstance(detail, list):
+        items = [f"{d.get('type', 'error')}: {d.get('msg', '')}" for d in detail if isinstance(d, dict)]
+        return f"HTTP {response.status_code}: " + "; ".join(items)
+    return f"HTTP {response.status_code}: {detail}"
+
+
+def _log_progress(logs) -> float | None:
+    if not isinstance(logs, list):
+        return None
+    text = "\n".join(str(item.get("message", "")) for item in logs if isinstance(item, dict))
+    found = re.findall(r"(\d{1,3}(?:\.\d+)?)\s?%", text)
+    return min(1.0, float(found[-1]) / 100) if found else None
