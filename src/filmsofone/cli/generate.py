@@ -1,1 +1,189 @@
-"""(filled by its stage)."""
+"""`backends`, `generate`, `takes`, `keys`: making clips and choosing among them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from ..errors import UserError
+from . import app
+from .context import console, workspace
+from .progress import progress_bar
+
+keys_app = typer.Typer(help="API keys for hosted backends (kept in the environment or a mode-600 file).",
+                       no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+def parse_options(pairs: list[str]) -> dict:
+    """`["model=x", "seed=3"]` -> {"model": "x", "seed": 3} (values are JSON when they parse as JSON)."""
+    options = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UserError(f"bad --option {pair!r}", "write it as NAME=VALUE")
+        try:
+            options[name.strip()] = json.loads(value)
+        except ValueError:
+            options[name.strip()] = value
+    return options
+
+
+@app.command("backends")
+def backends_() -> None:
+    """List the video backends, what they can do, and whether their key is configured."""
+    from ..backends import list_backends
+    from ..keys import key_source
+
+    table = Table("backend", "durations", "takes", "price", "key")
+    for cls in list_backends():
+        caps = cls.capabilities
+        durations = ", ".join(f"{d:g}" for d in caps.durations) if caps.durations else \
+            f"{caps.min_duration:g}-{caps.max_duration:g}"
+        takes = [n for n, ok in (("seed", caps.seed), ("negative", caps.negative_prompt),
+                                 (f"{caps.reference_images} refs", caps.reference_images),
+                                 ("first frame", caps.first_frame), ("last frame", caps.last_frame)) if ok]
+        price = (f"${cls.price_per_second:g}/s" if cls.price_per_second else
+                 f"${cls.price_per_clip:g}/clip" if cls.price_per_clip else "free")
+        if not cls.needs_key:
+            key = "not needed"
+        else:
+            try:
+                source = key_source(cls)
+                key = f"set ({source})" if source else f"[yellow]missing[/] ({cls.key_env_var or 'keys set'})"
+            except UserError as exc:
+                key = f"[red]{exc.message}[/]"
+        table.add_row(f"[bold]{cls.name}[/] ({cls.kind})\n{cls.description}", durations + " s",
+                      ", ".join(takes) or "-", price, key)
+    console.print(table)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "-"
+
+
+@app.command("generate")
+def generate(
+    slug: str = typer.Argument(..., help="The book's slug."),
+    scene: Optional[list[str]] = typer.Option(None, "--scene", help="A scene id (repeatable)."),
+    all_scenes: bool = typer.Option(False, "--all", help="Every scene of the book."),
+    shot: Optional[list[str]] = typer.Option(None, "--shot", help="Re-render one shot as a new take (repeatable)."),
+    backend: str = typer.Option("animatic", "--backend", "-b", help="See `filmsofone backends`."),
+    concurrency: Optional[int] = typer.Option(None, "--concurrency", "-j", min=1, help="Jobs at once."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print shots, seconds and estimated cost; make nothing."),
+    budget: Optional[float] = typer.Option(None, "--budget", min=0, help="Stop before spending more (USD)."),
+    resubmit_unknown: bool = typer.Option(False, "--resubmit-unknown",
+                                          help="Submit again the jobs whose create had no answer (may pay twice)."),
+    option: Optional[list[str]] = typer.Option(None, "--option", "-o", help="Backend option NAME=VALUE."),
+) -> None:
+    """Generate the shots of a scene (or all scenes, or one shot) on a backend; cached shots are skipped."""
+    from ..generate import generate_scenes
+
+    chosen = sum(bool(x) for x in (scene, all_scenes, shot))
+    if chosen != 1:
+        raise UserError("say what to generate", "give exactly one of --scene ID, --all or --shot ID")
+    with progress_bar() as progress:
+        report = generate_scenes(workspace(), slug, list(scene) if scene else None, backend=backend,
+                                 concurrency=concurrency, progress=progress, shot_ids=list(shot or []) or None,
+                                 options=parse_options(option or []), dry_run=dry_run, budget=budget,
+                                 resubmit_unknown=resubmit_unknown)
+    _print_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_report(report) -> None:
+    if report.dry_run:
+        table = Table("shot", "seconds", "estimated cost", "cached")
+        for item in report.planned:
+            table.add_row(item.shot_id, f"{item.seconds:g}", f"${item.cost:.2f}", "yes" if item.cached else "")
+        console.print(table)
+        todo = [p for p in report.planned if not p.cached]
+        console.print(f"{len(todo)} shots to make, {sum(p.seconds for p in todo):g} s, "
+                      f"estimated ${report.estimated_cost:.2f} on {report.backend}")
+        return
+    console.print(f"{report.backend}: {len(report.made)} made, {len(report.cached)} cached "
+                  f"in {report.seconds:.1f} s" + (f", about ${report.spent:.2f}" if report.spent else ""))
+    for title, items, style in (("refused", report.refused, "red"), ("failed", report.failed, "red"),
+                                ("outcome unknown (rerun with --resubmit-unknown to submit again)",
+                                 report.unknown, "yellow"),
+                                ("still running (run again to resume)", report.pending, "yellow"),
+                                ("over budget", report.over_budget, "yellow")):
+        for shot_id, reason in items.items():
+            console.print(f"[{style}]{title}[/] {shot_id}: {reason}", highlight=False)
+
+
+@app.command("takes", context_settings={"allow_extra_args": False})
+def takes(
+    args: list[str] = typer.Argument(..., help="S | pick SHOT N | add SHOT FILE", metavar="S | pick SHOT N | add SHOT FILE"),
+    scene: Optional[str] = typer.Option(None, "--scene", help="Only this scene (with S)."),
+    book: Optional[str] = typer.Option(None, "--book", help="The book's slug (for pick/add; found when unique)."),
+) -> None:
+    """List takes (`takes S --scene ID`), pick one for the cut (`takes pick SHOT N`), add a file (`takes add SHOT FILE`)."""
+    from ..generate import add_take, list_takes, pick_take
+
+    ws = workspace()
+    if args[0] in ("pick", "add"):
+        if len(args) != 3:
+            raise UserError(f"`takes {args[0]}` needs two arguments",
+                            "takes pick SHOT N | takes add SHOT FILE")
+        slug = book or _book_of_shot(ws, args[1])
+        if args[0] == "pick":
+            if not args[2].isdigit():
+                raise UserError(f"take number {args[2]!r} is not a number", "takes are numbered from 1")
+            take = pick_take(ws, slug, args[1], int(args[2]))
+            console.print(f"shot {take.shot_id}: the cut now uses take {take.number} ({take.path.name})")
+        else:
+            take = add_take(ws, slug, args[1], Path(args[2]))
+            console.print(f"shot {take.shot_id}: take {take.number} added from {args[2]} ({take.duration:.2f} s)")
+        return
+    if len(args) != 1:
+        raise UserError("too many arguments", "takes S --scene ID | takes pick SHOT N | takes add SHOT FILE")
+    table = Table("shot", "take", "backend", "seconds", "made", "cut uses", "file")
+    for shot_id, shot_takes in list_takes(ws, args[0], scene).items():
+        for take in shot_takes:
+            table.add_row(shot_id, str(take.number), take.backend, f"{take.duration:.2f}",
+                          take.created_at.strftime("%Y-%m-%d %H:%M"),
+                          ("picked" if take.chosen else "newest") if take.current else "", take.path.name)
+    console.print(table)
+
+
+def _book_of_shot(ws, shot_id: str) -> str:
+    from .. import store
+
+    owners = [slug for slug in ws.slugs()
+              if any(s.id == shot_id for s in store.load_shots(ws.project(slug).db_path))]
+    if len(owners) == 1:
+        return owners[0]
+    if not owners:
+        raise UserError(f"no book in {ws.root} has a shot {shot_id}", "check the shot id with `filmsofone plan S`")
+    raise UserError(f"several books have a shot {shot_id}: {', '.join(owners)}", "add --book S")
+
+
+@keys_app.command("set")
+def keys_set(name: str = typer.Argument(..., help="A backend name (e.g. replicate) or its key variable.")) -> None:
+    """Store an API key in the key file (mode 600); it is read without echo."""
+    from ..keys import set_key
+
+    value = typer.prompt(f"key for {name}", hide_input=True)
+    path = set_key(name, value)
+    console.print(f"stored the key for {name} in {path}")
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Which backends have a key configured, and where from (never the key)."""
+    from ..backends import list_backends
+    from ..keys import key_source, keys_file, stored_names
+
+    table = Table("backend", "variable", "key")
+    for cls in list_backends():
+        if cls.needs_key:
+            source = key_source(cls)
+            table.add_row(cls.name, cls.key_env_var or "-", f"set ({source})" if source else "missing")
+    console.print(table)
+    console.print(f"key file: {keys_file()} ({len(stored_names())} stored)")
