@@ -134,3 +134,48 @@ def test_model_must_belong_to_the_selected_api(fake):
         backend(fake, model="ray-2")
     with pytest.raises(BackendError, match="bad options"):
         LumaBackend.make_options({"api": "v3"})
+
+
+# --- through `filmsofone generate` -----------------------------------------------------------------------
+
+from fakes.hosted_base import assert_key_nowhere, generate_cli, use_keys  # noqa: E402
+from fakes.project import SLUG, make_book  # noqa: E402
+from filmsofone.generate import chosen_takes, generate_scenes  # noqa: E402
+
+
+def test_a_scene_generates_through_filmsofone_generate(fake, ws, capsys, caplog, monkeypatch, tmp_path):
+    caplog.set_level("DEBUG")
+    shots = make_book(ws, shots_per_scene=2, duration=1.5)
+    use_keys(monkeypatch, tmp_path, LUMA_API_KEY=KEY)
+    code, out, err = generate_cli(capsys, ws, "luma", {"base_url": fake.url + "/v1"})
+    assert code == 0, out + err
+    takes = chosen_takes(ws, SLUG)
+    assert sorted(takes) == [s.id for s in shots if s.scene == "1.1"]
+    for take in takes.values():
+        assert ffmpeg.probe(take.path).duration == pytest.approx(5.0, abs=0.1)
+    assert len(fake.creates) == 2
+    assert generate_cli(capsys, ws, "luma", {"base_url": fake.url + "/v1"})[0] == 0 and len(fake.creates) == 2  # cached
+    assert_key_nowhere(ws, capsys, KEY, out, err, caplog.text)
+
+
+def test_engine_states_refused_and_throttled(fake, ws, monkeypatch, tmp_path):
+    make_book(ws, shots_per_scene=1, duration=1.0)
+    use_keys(monkeypatch, tmp_path, LUMA_API_KEY=KEY)
+    options = {**{"base_url": fake.url + "/v1"}, "poll_interval": 0.01}
+    fake.outcome = "moderated"
+    report = generate_scenes(ws, SLUG, ["1.1"], backend="luma", options=options)
+    assert "content moderation" in report.refused["1.1-001"]
+    assert "1.1-001" in generate_scenes(ws, SLUG, ["1.1"], backend="luma", options=options).refused
+    fake.outcome = "success"
+    fake.fault("create", "throttle")
+    report = generate_scenes(ws, SLUG, ["1.2"], backend="luma", options=options)
+    assert report.made == ["1.2-001"]
+
+
+def test_a_seed_option_is_refused_by_generate_before_any_request(fake, ws, capsys, monkeypatch, tmp_path):
+    make_book(ws, shots_per_scene=1)
+    use_keys(monkeypatch, tmp_path, LUMA_API_KEY=KEY)
+    code, out, err = generate_cli(capsys, ws, "luma", {"base_url": fake.url + "/v1", "seed": 42})
+    assert code == 2 and "bad options for backend 'luma'" in err and "seed" in err
+    assert len([line for line in err.splitlines() if line.strip()]) == 1
+    assert fake.requests == []

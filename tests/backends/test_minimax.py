@@ -147,3 +147,39 @@ def test_auth_error_inside_a_200_names_the_variable_not_the_key(fake, tmp_path):
     with pytest.raises(Failed) as caught:
         run(drive(mm, request(), tmp_path / "t.mp4"))
     assert "MINIMAX_API_KEY" in str(caught.value) and wrong not in str(caught.value)
+
+
+# --- through `filmsofone generate` -----------------------------------------------------------------------
+
+from fakes.hosted_base import assert_key_nowhere, generate_cli, use_keys  # noqa: E402
+from fakes.project import SLUG, make_book  # noqa: E402
+from filmsofone.generate import chosen_takes, generate_scenes  # noqa: E402
+
+
+def test_a_scene_generates_through_filmsofone_generate(fake, ws, capsys, caplog, monkeypatch, tmp_path):
+    caplog.set_level("DEBUG")
+    shots = make_book(ws, shots_per_scene=2, duration=1.5)
+    use_keys(monkeypatch, tmp_path, MINIMAX_API_KEY=KEY)
+    code, out, err = generate_cli(capsys, ws, "minimax", {"base_url": fake.url})
+    assert code == 0, out + err
+    takes = chosen_takes(ws, SLUG)
+    assert sorted(takes) == [s.id for s in shots if s.scene == "1.1"]
+    for take in takes.values():
+        assert ffmpeg.probe(take.path).duration == pytest.approx(6.0, abs=0.1)
+    assert len(fake.creates) == 2
+    assert generate_cli(capsys, ws, "minimax", {"base_url": fake.url})[0] == 0 and len(fake.creates) == 2  # cached
+    assert_key_nowhere(ws, capsys, KEY, out, err, caplog.text)
+
+
+def test_engine_states_refused_and_throttled(fake, ws, monkeypatch, tmp_path):
+    make_book(ws, shots_per_scene=1, duration=1.0)
+    use_keys(monkeypatch, tmp_path, MINIMAX_API_KEY=KEY)
+    options = {**{"base_url": fake.url}, "poll_interval": 0.01}
+    fake.outcome = "moderated"
+    report = generate_scenes(ws, SLUG, ["1.1"], backend="minimax", options=options)
+    assert "1026" in report.refused["1.1-001"]
+    assert "1.1-001" in generate_scenes(ws, SLUG, ["1.1"], backend="minimax", options=options).refused
+    fake.outcome = "success"
+    fake.fault("create", "throttle")
+    report = generate_scenes(ws, SLUG, ["1.2"], backend="minimax", options=options)
+    assert report.made == ["1.2-001"]

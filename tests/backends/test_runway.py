@@ -187,3 +187,56 @@ def test_image_backend_sends_references_and_downloads_a_png(fake, tmp_path):
     assert fake.creates[0].path == "/v1/text_to_image"
     assert body["ratio"] == "1024:1024" and body["referenceImages"][0]["tag"] == "ref1"
     assert body["referenceImages"][0]["uri"].startswith("data:image/png;base64,")
+
+
+# --- through `filmsofone generate` -----------------------------------------------------------------------
+
+from fakes.hosted_base import assert_key_nowhere, generate_cli, use_keys  # noqa: E402
+from fakes.project import SLUG, make_book  # noqa: E402
+from filmsofone.generate import chosen_takes  # noqa: E402
+
+
+def test_a_scene_generates_through_filmsofone_generate(fake, ws, capsys, caplog, monkeypatch, tmp_path):
+    caplog.set_level("DEBUG")
+    shots = make_book(ws, shots_per_scene=3, duration=1.5)
+    use_keys(monkeypatch, tmp_path, RUNWAYML_API_SECRET=KEY)
+    code, out, err = generate_cli(capsys, ws, "runway", {"base_url": fake.url})
+    assert code == 0, out + err
+    takes = chosen_takes(ws, SLUG)
+    assert sorted(takes) == [s.id for s in shots if s.scene == "1.1"]
+    for take in takes.values():
+        assert ffmpeg.probe(take.path).duration == pytest.approx(2.0, abs=0.1)  # 1.5 s fitted up to gen4.5's 2 s
+    assert len(fake.creates) == 3
+    again = generate_cli(capsys, ws, "runway", {"base_url": fake.url})
+    assert again[0] == 0 and len(fake.creates) == 3  # cached: nothing submitted twice
+    assert_key_nowhere(ws, capsys, KEY, out, err, caplog.text)
+
+
+def test_engine_states_refused_throttled_and_expired(fake, ws, capsys, monkeypatch, tmp_path):
+    from filmsofone.generate import generate_scenes
+
+    make_book(ws, shots_per_scene=1, duration=2.0)
+    use_keys(monkeypatch, tmp_path, RUNWAYML_API_SECRET=KEY)
+    options = {"base_url": fake.url, "poll_interval": 0.01}
+    fake.outcome = "moderated"
+    report = generate_scenes(ws, SLUG, ["1.1"], backend="runway", options=options)
+    assert "flagged by moderation" in report.refused["1.1-001"]
+    again = generate_scenes(ws, SLUG, ["1.1"], backend="runway", options=options)
+    assert "1.1-001" in again.refused and len(fake.creates) == 1  # a refusal is never retried
+    fake.outcome = "success"
+    fake.fault("create", "throttle")
+    fake.fault("download", "expired")
+    report = generate_scenes(ws, SLUG, ["1.2"], backend="runway", options=options)
+    assert report.made == ["1.2-001"] and len(fake.creates) == 3  # one 429 (no job), then one job
+
+
+def test_a_negative_prompt_option_is_refused_by_generate_before_any_request(fake, ws, capsys, monkeypatch,
+                                                                            tmp_path):
+    from fakes.hosted_base import cli
+
+    make_book(ws, shots_per_scene=1)
+    use_keys(monkeypatch, tmp_path, RUNWAYML_API_SECRET=KEY)
+    code, out, err = cli(capsys, "--workspace", ws.root, "generate", SLUG, "--scene", "1.1", "--backend", "runway",
+                         "--option", f"base_url={fake.url}", "--option", "negative_prompt=blurry")
+    assert code == 2 and "negative_prompt" in err and "Traceback" not in err
+    assert fake.requests == []

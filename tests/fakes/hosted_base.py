@@ -272,3 +272,56 @@ def run(coro):
     import asyncio
 
     return asyncio.run(coro)
+
+
+# --- the normal `filmsofone generate` path against a fake ---------------------------------------------
+
+
+def cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run the `filmsofone` command line in-process; (exit code, stdout, stderr)."""
+    from filmsofone.cli import main
+
+    try:
+        main([str(a) for a in argv])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def generate_cli(capsys, ws, backend: str, options: dict, scene: str = "1.1", *extra: str):
+    from fakes.project import SLUG
+
+    argv = ["--workspace", ws.root, "generate", SLUG, "--scene", scene, "--backend", backend,
+            "--option", "poll_interval=0.01"]
+    for name, value in options.items():
+        argv += ["--option", f"{name}={value}"]
+    return cli(capsys, *argv, *extra)
+
+
+def use_keys(monkeypatch, tmp_path, **env: str) -> None:
+    """Keys from the environment only (an empty key file elsewhere)."""
+    monkeypatch.setenv("FILMSOFONE_KEYS_FILE", str(tmp_path / "no-keys.json"))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+
+def files_containing(root: Path, secret: str) -> list[Path]:
+    """Every file under `root` whose bytes contain `secret` (the database included)."""
+    needle = secret.encode()
+    return [p for p in Path(root).rglob("*") if p.is_file() and needle in p.read_bytes()]
+
+
+def assert_key_nowhere(ws, capsys, secret: str, *texts: str) -> None:
+    """The key is in no file of the workspace (rows, clips, exports) and in none of `texts` (output, logs)."""
+    from fakes.project import SLUG
+
+    for fmt in ("json", "csv", "fountain"):
+        cli(capsys, "--workspace", ws.root, "export", SLUG, "--format", fmt,
+            "--output", ws.root / f"export.{fmt}")
+    code, out, err = cli(capsys, "--workspace", ws.root, "takes", SLUG)
+    assert code == 0, err
+    assert files_containing(ws.root, secret) == []
+    for text in (*texts, out, err):
+        assert secret not in text
