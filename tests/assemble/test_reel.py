@@ -117,3 +117,13 @@ def test_film_format_follows_style_and_keeps_matching_takes_size():
     assert film_format(style, [small.model_copy(update={"fps": 30})]).width == 1280
     assert film_format(SimpleNamespace(aspect_ratio="2.39:1", resolution="1280x720", fps=24), []).width == 1720
     assert film_format(None, []) == FilmFormat()
+
+
+def test_a_quotation_over_several_shots_is_shared_line_by_line(book):
+    long_quote = "q2"  # 'I have kept this light for forty years and I will keep it tonight.' = 2 lines
+    for shot in book.shots:
+        shot.dialogue = [long_quote] if shot.id in ("1.2-001", "1.2-002") else []
+    reel = _reel(book)
+    cues = dialogue_cues(reel, book.analysis, book.text)
+    assert [(c.shot_id, c.text) for c in cues] == [
+        ("1.2-001", "I have kept this light for forty years and"), ("1.2-002", "I will keep it tonight.")]

@@ -35,39 +35,63 @@ def quote_text(analysis: BookAnalysis, text: str, quote_id: str) -> str:
     return ""
 
 
-def _chunks(words: str) -> list[str]:
-    """Split a line of dialogue into cue texts of at most MAX_LINES lines of LINE_CHARS."""
-    lines = textwrap.wrap(words, LINE_CHARS) or [words]
+def _chunks(lines: list[str]) -> list[str]:
+    """Group wrapped lines into cue texts of at most MAX_LINES lines."""
     return ["\n".join(lines[i:i + MAX_LINES]) for i in range(0, len(lines), MAX_LINES)]
 
 
-def dialogue_cues(reel: Reel, analysis: BookAnalysis, text: str, *, transition: float = 0.0) -> list[Cue]:
-    """One or more cues per quotation, inside the window of the shot that speaks it.
+def _share(lines: list[str], parts: int) -> list[list[str]]:
+    """Split `lines` into `parts` consecutive groups as evenly as possible (later groups may be empty)."""
+    size, extra = divmod(len(lines), parts)
+    groups, cursor = [], 0
+    for index in range(parts):
+        count = size + (1 if index < extra else 0)
+        groups.append(lines[cursor:cursor + count])
+        cursor += count
+    return groups
 
-    A shot speaking several quotations shares its time among them by length; a long quotation is split
-    into cues of two lines, each given time by length.
+
+def dialogue_cues(reel: Reel, analysis: BookAnalysis, text: str, *, transition: float = 0.0) -> list[Cue]:
+    """Cues inside the window of the shot that speaks each quotation.
+
+    A quotation spoken over several shots is shared among them line by line, in order; a shot speaking
+    several quotations shares its time among them by length; a long piece becomes cues of two lines.
     """
     names = {c.id: c.name for c in analysis.characters}
     speakers = {q.id: names.get(q.speaker or "") for q in analysis.quotes}
+    speaking: dict[str, list[int]] = {}
+    for index, segment in enumerate(reel.segments):
+        if segment.shot_id is not None:
+            for qid in dict.fromkeys(segment.dialogue):
+                speaking.setdefault(qid, []).append(index)
+    pieces: dict[int, list[tuple[str, str]]] = {}
+    for qid, indices in speaking.items():
+        lines = textwrap.wrap(quote_text(analysis, text, qid), LINE_CHARS)
+        for index, group in zip(indices, _share(lines, len(indices))):
+            pieces.setdefault(index, []).extend((qid, chunk) for chunk in _chunks(group))
+    times = segment_times(reel, transition)
     cues: list[Cue] = []
-    for segment, (start, end) in zip(reel.segments, segment_times(reel, transition)):
-        if not segment.dialogue or segment.shot_id is None:
-            continue
-        spoken = [(qid, quote_text(analysis, text, qid)) for qid in segment.dialogue]
-        spoken = [(qid, words) for qid, words in spoken if words]
-        pieces = [(qid, chunk) for qid, words in spoken for chunk in _chunks(words)]
-        if not pieces:
-            continue
-        window_start, window_end = start + EDGE, end - EDGE
-        if window_end <= window_start:
-            window_start, window_end = start, end
-        weights = [max(len(chunk), 10) for _, chunk in pieces]
-        total, cursor = sum(weights), window_start
-        for (qid, chunk), weight in zip(pieces, weights):
-            length = (window_end - window_start) * weight / total
-            cues.append(Cue(start=cursor, end=cursor + length, text=chunk, speaker=speakers.get(qid),
-                            shot_id=segment.shot_id, quote_id=qid))
-            cursor += length
+    for index in sorted(pieces):
+        segment, (start, end) = reel.segments[index], times[index]
+        order = {qid: n for n, qid in enumerate(segment.dialogue)}
+        shown = sorted(pieces[index], key=lambda piece: order[piece[0]])
+        cues += _timed(shown, start, end, segment.shot_id, speakers)
+    return cues
+
+
+def _timed(shown: list[tuple[str, str]], start: float, end: float, shot_id: str,
+           speakers: dict[str, str | None]) -> list[Cue]:
+    """Share the shot's window among its pieces by length, keeping EDGE clear at both ends."""
+    low, high = start + EDGE, end - EDGE
+    if high <= low:
+        low, high = start, end
+    weights = [max(len(chunk), 10) for _, chunk in shown]
+    total, cursor, cues = sum(weights), low, []
+    for (qid, chunk), weight in zip(shown, weights):
+        length = (high - low) * weight / total
+        cues.append(Cue(start=cursor, end=cursor + length, text=chunk, speaker=speakers.get(qid),
+                        shot_id=shot_id, quote_id=qid))
+        cursor += length
     return cues
 
 
