@@ -25,7 +25,7 @@ from ..workspace import Workspace
 from .model import TIMES_OF_DAY, CastBible
 from .seed import base_path, build_bible, read_base, render_document, write_base
 from .text import identity_text, look_text
-from .yamlio import dump_text, parse_text, read_document, to_commented, to_plain, validate_document, write_atomically
+from .yamlio import assign, dump_text, parse_text, read_document, to_commented, to_plain, validate_document, write_atomically
 
 READ_ONLY_FIELDS = ("id", "hints")
 LIGHT_FIELDS = ("key", "fill", "practicals", "direction", "color_temperature", "contrast", "palette", "weather")
@@ -210,7 +210,7 @@ def set_light(ws: Workspace, slug: str, setting: str, times: list[str], changes:
         for field, value in changes.items():
             if field not in LIGHT_FIELDS:
                 raise UserError(f"'{field}' is not a light field", f"use {', '.join(LIGHT_FIELDS)}")
-            light[time][field] = to_commented(value)
+            assign(light[time], field, value)
     return save_document(ws, slug, doc)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .yamlio import keep_tail_comment, to_commented, to_plain
+from .yamlio import assign, decorate_entry, keep_tail_comment, to_commented, to_plain
 
 ENTITY_LISTS = ("characters", "settings", "props")
 TOOL_OWNED = ("hints",)  # rewritten on every import
@@ -62,7 +62,7 @@ def _merge_map_keys(base: dict | None, ours: CommentedMap, theirs: dict, path: s
         mine = ours[key]
         if key in TOOL_OWNED:
             if to_plain(mine) != new:
-                ours[key] = to_commented(new)
+                assign(ours, key, new)
             continue
         if isinstance(new, dict) and isinstance(mine, CommentedMap):
             _merge_map(old if isinstance(old, dict) else ({} if base is not None else None), mine, new, where, report)
@@ -78,7 +78,7 @@ def _merge_value(ours: CommentedMap, key: Any, old: Any, new: Any, where: str, r
     if mine == new:
         return
     if old is not _MISSING and mine == old:
-        ours[key] = to_commented(new)
+        assign(ours, key, new)
         report.updated.append(where)
     elif old is not _MISSING and new == old:
         return
@@ -103,7 +103,7 @@ def _merge_entities(base: list[dict], ours: CommentedSeq, theirs: list[dict], ki
         if mine_index is None:
             if old is None:
                 with keep_tail_comment(ours):
-                    ours.append(to_commented(item))
+                    ours.append(decorate_entry(kind, to_commented(item)))
                 ours_plain.append(item)
                 matched_ours.add(len(ours) - 1)
                 report.added.append(label)
@@ -115,7 +115,7 @@ def _merge_entities(base: list[dict], ours: CommentedSeq, theirs: list[dict], ki
         if mine.get("locked"):
             for key in TOOL_OWNED:
                 if key in item and to_plain(mine.get(key)) != item[key]:
-                    mine[key] = to_commented(item[key])
+                    assign(mine, key, item[key])
             continue
         _merge_map(old if old is not None else None, mine, item, label, report)
     for index in sorted(set(range(len(ours))) - matched_ours, reverse=True):

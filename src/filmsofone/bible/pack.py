@@ -23,7 +23,7 @@ from ..workspace import Workspace
 from .model import Style
 from ruamel.yaml.comments import CommentedMap
 
-from .yamlio import dump_text, keep_tail_comment, parse_text, to_commented, to_plain
+from .yamlio import assign, dump_text, keep_tail_comment, parse_text, to_commented, to_plain
 
 PACK_VERSION = 1
 PACK_FILE = "pack.yaml"
@@ -157,7 +157,7 @@ def import_pack(ws: Workspace, slug: str, path: Path) -> PackReport:
             doc["style"] = CommentedMap()
         with keep_tail_comment(doc["style"]):  # keeps the user's comments on the style's keys
             for key, value in pack.style.model_dump(mode="json").items():
-                doc["style"][key] = to_commented(value)
+                assign(doc["style"], key, value)
         report.applied.append("style")
         for kind, fields in (("characters", CHARACTER_LOOK), ("settings", SETTING_LOOK), ("props", PROP_LOOK)):
             for look in getattr(pack, kind):
@@ -168,10 +168,10 @@ def import_pack(ws: Workspace, slug: str, path: Path) -> PackReport:
                     continue
                 for key in fields:
                     if key in look:
-                        node[key] = to_commented(look[key])
+                        assign(node, key, look[key])
                 copied = [_copy_image(ws, slug, archive, name, report) for name in look.get("reference_images", [])]
                 existing = to_plain(node.get("reference_images") or [])
-                node["reference_images"] = to_commented(existing + [c for c in copied if c and c not in existing])
+                assign(node, "reference_images", existing + [c for c in copied if c and c not in existing])
                 report.applied.append(label)
         save_document(ws, slug, doc)
     return report

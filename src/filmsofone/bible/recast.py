@@ -24,10 +24,14 @@ from ..models import BookAnalysis, Character, InFrame, Shot
 from ..workspace import Workspace
 from .hints import find_hints
 from .seed import stable_seed
-from .yamlio import keep_tail_comment, to_commented, to_plain
+from .yamlio import assign, decorate_entry, keep_tail_comment, to_commented, to_plain
 
 _ROLE_RANK = {"minor": 0, "intermediate": 1, "major": 2}
 CONTEXT_CHARS = 200  # how far around a quotation a split looks for the speaker's name
+TAG_CHARS = 40  # how far from a quotation a speech tag ("said Ada") may be
+_VERBS = r"(?:said|says|asked|cried|replied|answered|exclaimed|whispered|called|shouted|added|continued|returned|" \
+         r"murmured|observed|remarked|repeated|went on|began|declared|insisted|laughed|sighed)"
+_SPEECH_VERB = re.compile(rf"(?:\b{_VERBS}\s*$)|(?:^\s*,?\s*{_VERBS}\b)", re.IGNORECASE)
 
 
 @dataclass
@@ -209,7 +213,7 @@ def _apply_split(analysis: BookAnalysis, text: str, char_id: str, aliases: list[
     new_id = next(f"c{n}" for n in range(1, len(taken) + 2) if f"c{n}" not in taken)
     name = new_name or aliases[0]
     new = Character(id=new_id, name=name, aliases=[x for x in aliases if x.casefold() != name.casefold()],
-                    gender=a.gender, role="minor")
+                    gender="unknown", role="minor")
     if a.name.casefold() in moving:
         remaining = [x for x in a.aliases if x.casefold() not in moving]
         if not remaining:
@@ -223,7 +227,7 @@ def _apply_split(analysis: BookAnalysis, text: str, char_id: str, aliases: list[
     report = RecastReport(kept=a.id, other=new.id)
     for quote in analysis.quotes:
         if quote.speaker == a.id and quote.spans:
-            if named.nearest(text, quote.spans) == new.id:
+            if named.speaker(text, quote.spans) == new.id:
                 quote.speaker = new.id
                 report.quotes.append(quote.id)
     for scene in analysis.scenes:
@@ -255,6 +259,17 @@ class _Naming:
 
     def who(self, text: str) -> set[str]:
         return {self.owner[m.group(0).casefold()] for m in self.pattern.finditer(text)}
+
+    def speaker(self, text: str, spans: list[tuple[int, int]]) -> str | None:
+        """Who a speech tag next to the quotation names ('said Ada', 'Tom replied'), else the nearest name."""
+        for s, e in spans:
+            for low, high in ((e, min(len(text), e + TAG_CHARS)), (max(0, s - TAG_CHARS), s)):
+                for match in self.pattern.finditer(text, low, high):
+                    before = text[max(low, match.start() - 12):match.start()]
+                    after = text[match.end():min(high + 12, match.end() + 12)]
+                    if _SPEECH_VERB.search(before) or _SPEECH_VERB.match(after):
+                        return self.owner[match.group(0).casefold()]
+        return self.nearest(text, spans)
 
     def nearest(self, text: str, spans: list[tuple[int, int]]) -> str | None:
         """The owner of the name nearest to a quotation's spans (within CONTEXT_CHARS, outside the spans)."""
@@ -332,7 +347,7 @@ def _bible_merge(ws: Workspace, slug: str, keep_id: str, absorb_id: str) -> dict
         current = to_plain(a.get(field_name) or [])
         new = [x for x in extra if x and x not in current and x != a.get("name")]
         if new:
-            a[field_name] = to_commented(current + new)
+            assign(a, field_name, current + new)
             gained[field_name] = new
     with keep_tail_comment(people):
         del people[b_index]
@@ -352,9 +367,9 @@ def _bible_unmerge(ws: Workspace, slug: str, record: dict) -> None:
     a = next((p for p in people if p.get("id") == record["keep"]["id"]), None)
     if a is not None:
         for field_name, gained in saved["gained"].items():
-            a[field_name] = to_commented([x for x in to_plain(a.get(field_name) or []) if x not in gained])
+            assign(a, field_name, [x for x in to_plain(a.get(field_name) or []) if x not in gained])
     with keep_tail_comment(people):
-        people.insert(min(saved["index"], len(people)), to_commented(saved["entry"]))
+        people.insert(min(saved["index"], len(people)), decorate_entry("characters", to_commented(saved["entry"])))
     save_document(ws, slug, doc)
 
 
@@ -371,12 +386,12 @@ def _bible_split(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, re
     position = len(people)
     if node is not None:
         node["name"] = kept.name
-        node["aliases"] = to_commented(list(kept.aliases))
+        assign(node, "aliases", list(kept.aliases))
         position = list(people).index(node) + 1
     hints = find_hints(text, [kept, new]).get(new.id, [])
     entry = _character(slug, new, hints).model_dump(mode="json")
     entry["seed"] = stable_seed(slug, new.id, new.name)
     with keep_tail_comment(people):
-        people.insert(position, to_commented(entry))
+        people.insert(position, decorate_entry("characters", to_commented(entry)))
     save_document(ws, slug, doc)
 

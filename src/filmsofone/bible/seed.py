@@ -16,6 +16,7 @@ from .merge import MergeReport, merge_bible
 from .model import CastBible, CharacterLook, Hint, SettingLook, Style
 from .presets import guess_interior, light_presets
 from .yamlio import (
+    decorate_entry,
     dump_text,
     parse_text,
     read_document,
@@ -85,11 +86,9 @@ def render_document(bible: CastBible) -> CommentedMap:
     doc.yaml_set_start_comment(HEADER.format(title=bible.title, slug=bible.book))
     for key, comment in SECTION_COMMENTS.items():
         doc.yaml_set_comment_before_after_key(key, before="\n" + comment)
-    for character in doc["characters"]:
-        if character.get("hints"):
-            character.yaml_add_eol_comment("read-only: found in the book (offsets into its text)", "hints")
-    for setting in doc["settings"]:
-        setting.yaml_add_eol_comment("true: interior, false: exterior, null: unknown", "interior")
+    for kind in ("characters", "settings"):
+        for entry in doc[kind]:
+            decorate_entry(kind, entry)
     doc["style"].yaml_add_eol_comment("per_shot: a seed per shot from `seed`; fixed: `seed` for every shot",
                                       "seed_policy")
     doc["style"]["aspect_ratio"] = DoubleQuotedScalarString(bible.style.aspect_ratio)  # never read as 16*60+9

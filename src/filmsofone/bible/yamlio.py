@@ -154,7 +154,8 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def read_document(path: Path) -> CommentedMap:
-    return parse_text(path.read_text(encoding="utf-8"), path)
+    """The file as a round-trip document, comments attached to what they introduce."""
+    return hoist_comments(parse_text(path.read_text(encoding="utf-8"), path))
 
 
 # --- comments that trail a node (e.g. the comment above the next top-level key) --------------------
@@ -177,17 +178,34 @@ def _tail_slots(node: Any) -> list[tuple[Any, Any, int]]:
 
 
 def detach_tail_comment(node: Any) -> Any:
-    """Remove and return the comment trailing the last element of `node` (None when there is none)."""
-    for container, key, index in reversed(_tail_slots(node)):
-        entry = container.ca.items.get(key)
-        if entry and len(entry) > index and entry[index] is not None:
-            token, entry[index] = entry[index], None
-            return token
-    return None
+    """Remove and return the comment lines trailing the last element of `node` (None when there are none).
+
+    They hang on the deepest last scalar, after its own end-of-line comment (which stays).
+    """
+    slots = _tail_slots(node)
+    if not slots:
+        return None
+    container, key, index = slots[-1]
+    entry = container.ca.items.get(key)
+    if not entry or len(entry) <= index or entry[index] is None:
+        return None
+    token = entry[index]
+    value = token.value
+    if value.startswith("\n"):
+        entry[index] = None
+        return token
+    eol, newline, rest = value.partition("\n")
+    if not rest.strip():
+        return None
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    entry[index] = CommentToken(eol + newline, CommentMark(token.column), None)
+    return CommentToken("\n" + rest, CommentMark(0), None)
 
 
 def attach_tail_comment(node: Any, token: Any) -> None:
-    """Put a trailing comment back after the (new) last element of `node`."""
+    """Put trailing comment lines back after the (new) last element of `node`."""
     slots = _tail_slots(node)
     if token is None or not slots:
         return
@@ -195,7 +213,10 @@ def attach_tail_comment(node: Any, token: Any) -> None:
     entry = container.ca.items.setdefault(key, [None, None, None, None])
     while len(entry) <= index:
         entry.append(None)
-    entry[index] = token
+    if entry[index] is not None and not entry[index].value.startswith("\n"):
+        entry[index].value = entry[index].value.rstrip("\n") + token.value
+    else:
+        entry[index] = token
 
 
 class keep_tail_comment:
@@ -210,3 +231,69 @@ class keep_tail_comment:
 
     def __exit__(self, *exc: Any) -> None:
         attach_tail_comment(self.node, self.token)
+
+
+def hoist_comments(doc: CommentedMap) -> CommentedMap:
+    """Attach comments written above a top-level key, or above a list item of a section, to what follows them.
+
+    The parser hangs such comments on the end of whatever precedes them, so deleting or appending an
+    entry would carry them off; hoisted, they stay with the key or entry they introduce.
+    """
+    keys = list(doc.keys())
+    for previous, key in zip(keys, keys[1:]):
+        _set_before(doc, key, detach_tail_comment(doc[previous]))
+    for key in keys:
+        section = doc[key]
+        if isinstance(section, CommentedSeq):
+            for index in range(1, len(section)):
+                _set_before(section, index, detach_tail_comment(section[index - 1]))
+    return doc
+
+
+def _set_before(container: Any, key: Any, token: Any) -> None:
+    if token is None:
+        return
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    text = token.value[1:] if token.value.startswith("\n") else token.value
+    if not text.strip():
+        return
+    column = 0 if isinstance(container, CommentedMap) else (container.lc.col or 0)
+    lines = [CommentToken(line.lstrip(" \t") or "\n", CommentMark(column), None)
+             for line in text.splitlines(keepends=True)]
+    entry = container.ca.items.setdefault(key, [None, None, None, None])
+    if isinstance(container, CommentedSeq):
+        while len(entry) < 2:
+            entry.append(None)
+        entry[1] = lines + (entry[1] or [])
+    else:
+        entry[1] = lines + (entry[1] or [])
+
+
+def assign(node: CommentedMap, key: Any, value: Any) -> None:
+    """node[key] = value, changing an existing list or mapping in place so its comments stay."""
+    current = node.get(key) if key in node else None
+    nested = isinstance(value, (list, tuple)) and any(isinstance(v, (dict, list)) for v in value)
+    if isinstance(value, (list, tuple)) and isinstance(current, CommentedSeq) and value and \
+            not (nested and current.fa.flow_style()):
+        with keep_tail_comment(current):
+            del current[:]
+            current.extend(to_commented(v) for v in value)
+    elif isinstance(value, dict) and isinstance(current, CommentedMap):
+        with keep_tail_comment(current):
+            for old in [k for k in current if k not in value]:
+                del current[old]
+            for inner, inner_value in value.items():
+                assign(current, inner, inner_value)
+    elif to_plain(current) != value or key not in node:
+        node[key] = to_commented(value)
+
+
+def decorate_entry(kind: str, entry: CommentedMap) -> CommentedMap:
+    """The standard comments of a new entry (what `hints` and `interior` mean)."""
+    if kind == "characters" and entry.get("hints"):
+        entry.yaml_add_eol_comment("read-only: found in the book (offsets into its text)", "hints")
+    if kind == "settings" and "interior" in entry:
+        entry.yaml_add_eol_comment("true: interior, false: exterior, null: unknown", "interior")
+    return entry
