@@ -297,3 +297,54 @@ def test_against_a_real_comfyui_server(tmp_path):
     assert status.state == JobState.SUCCEEDED, status.error
     info = ffmpeg.probe(dest)
     assert abs(info.duration - 1.0) < 0.2 and (info.width, info.height) == (320, 180)
+
+
+# --- through the engine: `filmsofone generate` ----------------------------------------------------
+
+
+def test_a_scene_generates_through_filmsofone_generate(ws, capsys):
+    from fakes.project import SLUG, make_book
+    from filmsofone.cli import main
+    from filmsofone.generate import chosen_takes
+
+    shots = make_book(ws, shots_per_scene=3, duration=1.0)
+    with FakeComfyUI(job_seconds=0.05) as fake:
+        argv = ["--workspace", str(ws.root), "generate", SLUG, "--scene", "1.1", "--backend", "comfyui",
+                "--option", f"url={fake.url}"]
+        with pytest.raises(SystemExit) as done:
+            main(argv)
+            raise SystemExit(0)
+        assert done.value.code == 0, capsys.readouterr()
+        takes = chosen_takes(ws, SLUG)
+        assert sorted(takes) == [s.id for s in shots if s.scene == "1.1"]
+        for take in takes.values():
+            assert abs(ffmpeg.probe(take.path).duration - 1.0) < 0.1 and ffmpeg.decode_errors(take.path) == ""
+        assert fake.submissions == 3 and fake.duplicates == 0
+        with pytest.raises(SystemExit):
+            main(argv)
+            raise SystemExit(0)
+        assert fake.submissions == 3  # the second run does no work
+    assert "3 made" in capsys.readouterr().out
+
+
+def test_sigkill_midway_then_rerun_submits_each_shot_once(ws):
+    from fakes._base import generate_command, kill_midway, run_to_end
+    from fakes.project import SLUG, make_book
+    from filmsofone.generate import chosen_takes
+
+    shots = [s for s in make_book(ws, shots_per_scene=6, duration=1.0) if s.scene == "1.1"]
+    with FakeComfyUI(job_seconds=0.4) as fake:
+        command = generate_command(ws.root, SLUG, "--scene", "1.1", "--backend", "comfyui", "-o", f"url={fake.url}",
+                                   "-o", "poll_interval=0.1", "-j", "3")
+        status = kill_midway(command, {}, lambda: len(fake.executed) >= 2 and fake.submissions >= 4)
+        assert status == -9
+        print("at kill:", fake.submissions, "submitted,", len(fake.executed), "executed")
+        assert len(fake.executed) < len(shots)  # killed midway, work left to do
+        done = run_to_end(command, {})
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert fake.duplicates == 0 and fake.submissions == len(shots)  # every prompt queued exactly once
+        assert len(set(fake.executed)) == len(fake.executed) == len(shots)
+    takes = chosen_takes(ws, SLUG)
+    assert sorted(takes) == sorted(s.id for s in shots)  # no clip lost
+    for take in takes.values():
+        assert ffmpeg.decode_errors(take.path) == ""

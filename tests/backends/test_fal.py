@@ -197,3 +197,60 @@ def test_a_foreign_job_id_is_refused(fake):
 
     with pytest.raises(Failed, match="not a job id"):
         asyncio.run(go())
+
+
+# --- through the engine: `filmsofone generate` ----------------------------------------------------
+
+
+def test_a_scene_generates_through_filmsofone_generate(ws, capsys, monkeypatch, fake):
+    from fakes.project import SLUG, make_book
+    from filmsofone.cli import main
+    from filmsofone.generate import chosen_takes
+
+    monkeypatch.setenv("FAL_KEY", fake.key)
+    shots = make_book(ws, shots_per_scene=3, duration=5.0)
+    argv = ["--workspace", str(ws.root), "generate", SLUG, "--scene", "1.2", "--backend", "fal",
+            "-o", f"base_url={fake.url}", "-o", "model=fal-ai/pika/v2.2/text-to-video", "-o", "poll_interval=0.1"]
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+        raise SystemExit(0)
+    out = capsys.readouterr().out
+    assert done.value.code == 0, out
+    takes = chosen_takes(ws, SLUG)
+    assert sorted(takes) == [s.id for s in shots if s.scene == "1.2"] and fake.submissions == 3
+    for take in takes.values():
+        assert abs(take.duration - 5.0) < 0.1 and ffmpeg.decode_errors(take.path) == ""
+    assert fake.key.encode() not in ws.project(SLUG).db_path.read_bytes() and fake.key not in out
+
+
+def test_a_refused_shot_is_marked_and_the_others_continue(ws, capsys, monkeypatch, fake):
+    from fakes.project import SLUG, make_book
+    from filmsofone.generate import generate_scenes
+
+    monkeypatch.setenv("FAL_KEY", fake.key)
+    make_book(ws, shots_per_scene=3, duration=5.0)
+    fake.moderate_submit = 1
+    options = {"base_url": fake.url, "poll_interval": 0.1}
+    report = generate_scenes(ws, SLUG, ["1.1"], backend="fal", options=options, concurrency=1)
+    assert len(report.refused) == 1 and len(report.made) == 2
+    assert "content_policy_violation" in next(iter(report.refused.values()))
+    again = generate_scenes(ws, SLUG, ["1.1"], backend="fal", options=options)
+    assert len(again.refused) == 1 and fake.submissions == 2  # a refusal is never retried
+
+
+def test_sigkill_while_polling_then_rerun_polls_instead_of_resubmitting(ws, fake):
+    from fakes._base import generate_command, kill_midway, run_to_end
+    from fakes.project import SLUG, make_book
+    from filmsofone.generate import chosen_takes
+
+    shots = [s for s in make_book(ws, shots_per_scene=4, duration=5.0) if s.scene == "1.1"]
+    fake.job_seconds = 3.0
+    env = {"FAL_KEY": fake.key}
+    command = generate_command(ws.root, SLUG, "--scene", "1.1", "--backend", "fal", "-o", f"base_url={fake.url}",
+                               "-o", "poll_interval=0.2", "-j", "4")
+    polled = lambda: sum(1 for method, path in fake.requests if method == "GET") >= 4  # noqa: E731
+    assert kill_midway(command, env, lambda: fake.submissions == 4 and polled()) == -9
+    done = run_to_end(command, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert fake.submissions == len(shots)
+    assert sorted(chosen_takes(ws, SLUG)) == sorted(s.id for s in shots)

@@ -182,3 +182,48 @@ def test_small_parsers():
     assert nearest_resolution({768: "768p", 1080: "1080p"}, "1280x720") == "768p"
     assert nearest_resolution({480: "480p", 720: "720p", 1080: "1080p"}, "720x1280") == "720p"
     assert json.dumps(ReplicateBackend.capabilities.model_dump())  # declarations serialise for `backends`
+
+
+# --- through the engine: `filmsofone generate` ----------------------------------------------------
+
+
+def test_a_scene_generates_through_filmsofone_generate(ws, capsys, monkeypatch, fake):
+    from fakes.project import SLUG, make_book
+    from filmsofone.cli import main
+    from filmsofone.generate import chosen_takes
+
+    monkeypatch.setenv("REPLICATE_API_TOKEN", fake.token)
+    shots = make_book(ws, shots_per_scene=3, duration=5.0)
+    argv = ["--workspace", str(ws.root), "generate", SLUG, "--scene", "1.1", "--backend", "replicate",
+            "-o", f"base_url={fake.url}", "-o", "model=bytedance/seedance-1-lite", "-o", "poll_interval=0.1"]
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+        raise SystemExit(0)
+    out = capsys.readouterr().out
+    assert done.value.code == 0, out
+    takes = chosen_takes(ws, SLUG)
+    assert sorted(takes) == [s.id for s in shots if s.scene == "1.1"] and fake.submissions == 3
+    for take in takes.values():
+        assert abs(take.duration - 5.0) < 0.1 and ffmpeg.decode_errors(take.path) == ""
+    assert "about $0.54" in out  # 3 clips x 5 s x $0.036
+    database = ws.project(SLUG).db_path.read_bytes()
+    assert fake.token.encode() not in database and fake.token not in out  # the key stays out
+
+
+def test_sigkill_while_polling_then_rerun_polls_instead_of_resubmitting(ws, fake):
+    from fakes._base import generate_command, kill_midway, run_to_end
+    from fakes.project import SLUG, make_book
+    from filmsofone.generate import chosen_takes
+
+    shots = [s for s in make_book(ws, shots_per_scene=4, duration=5.0) if s.scene == "1.1"]
+    fake.job_seconds = 3.0
+    env = {"REPLICATE_API_TOKEN": fake.token}
+    command = generate_command(ws.root, SLUG, "--scene", "1.1", "--backend", "replicate", "-o", f"base_url={fake.url}",
+                               "-o", "model=bytedance/seedance-1-lite", "-o", "poll_interval=0.2", "-j", "4")
+    polled = lambda: sum(1 for method, path in fake.requests if method == "GET") >= 4  # noqa: E731
+    assert kill_midway(command, env, lambda: fake.submissions == 4 and polled()) == -9
+    assert not any(ws.project(SLUG).clips_dir.rglob("*.mp4"))  # nothing finished before the kill
+    done = run_to_end(command, env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert fake.submissions == len(shots)  # each paid job created exactly once
+    assert sorted(chosen_takes(ws, SLUG)) == sorted(s.id for s in shots)

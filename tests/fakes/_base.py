@@ -45,6 +45,13 @@ class FakeHandler(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
 
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()
+        if parsed:  # every request is recorded, for assertions
+            with self.server.lock:
+                self.server.requests.append((self.command, self.path))
+        return parsed
+
     @property
     def url(self):
         return urlsplit(self.path)
@@ -152,3 +159,41 @@ async def drive(backend, request, dest: Path, *, client=None, polls: int = 400, 
     finally:
         if own:
             await client.aclose()
+
+
+def generate_command(ws_root: Path, slug: str, *args: str) -> list[str]:
+    """`filmsofone --workspace WS generate SLUG ARGS...` as a subprocess command line."""
+    import sys
+
+    return [sys.executable, "-c", "from filmsofone.cli import main; main()", "--workspace", str(ws_root),
+            "generate", slug, *args]
+
+
+def kill_midway(command: list[str], env: dict, ready, *, timeout: float = 60.0) -> int:
+    """Start `command`, SIGKILL it as soon as `ready()` is true; return its exit status (negative: killed)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if ready():
+                process.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.01)
+        return process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def run_to_end(command: list[str], env: dict, *, timeout: float = 120.0):
+    """Run `command` to completion; return the CompletedProcess (text output)."""
+    import os
+    import subprocess
+
+    return subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout)
