@@ -15,6 +15,8 @@ _LAZY = {
     "minimax": "filmsofone.backends.minimax",
     "veo": "filmsofone.backends.veo",
     "openai-videos": "filmsofone.backends.openai_videos",
+    "runway-image": "filmsofone.backends.runway",
+    "animatic-portrait": "filmsofone.backends.portrait",
 }
 
 

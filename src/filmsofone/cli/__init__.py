@@ -39,6 +39,7 @@ def _global_options(
 
 def _register_commands() -> None:
     from . import books, cast, demo, export, generate, plan, watch  # noqa: F401  (each registers on `app`)
+    from . import audition  # noqa: F401  (cast audition / cast pick, on `cast_app`)
 
 
 def main(argv: list[str] | None = None) -> None:
