@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from filmsofone import store
-from filmsofone.books import import_book
 from filmsofone.plan import plan_book
 from filmsofone.prompts import render_prompts
 
 SLUG = "the-lantern-keepers"
-
-
-@pytest.fixture
-def sample_ws(ws, sample_book):
-    book = ws.books_dir / sample_book.name
-    shutil.copyfile(sample_book, book)
-    import_book(ws, book, slug=SLUG)
-    return ws
 
 
 def test_plan_book_stores_every_scene_and_every_quotation(sample_ws):

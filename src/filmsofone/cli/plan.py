@@ -78,14 +78,22 @@ def _print_table(slug: str, scene: str) -> None:
     db = books.open_project(ws, slug).db_path
     names = {c.id: c.name for c in analysis.characters}
     intent = load_intents(db).get(scene)
-    table = Table("shot", "size", "angle", "move", "lens", "sec", "in frame", "action", "lines", "notes",
-                  title=f"{slug} scene {scene}" + (f" - intent: {intent}" if intent else ""))
+    table = Table(title=f"{slug} scene {scene}" + (f" - intent: {intent}" if intent else ""))
+    table.add_column("shot", no_wrap=True)
+    table.add_column("size", no_wrap=True)
+    table.add_column("camera")
+    table.add_column("sec", justify="right", no_wrap=True)
+    table.add_column("in frame")
+    table.add_column("action", ratio=3)
+    table.add_column("lines")
+    table.add_column("notes", ratio=1, overflow="fold")
     for shot in store.load_shots(db, scene):
         frame = ", ".join(f"{names.get(f.character, f.character)} ({f.position[0].upper()})" for f in shot.characters)
-        mark = " [locked]" if shot.locked else (" [edited]" if shot.edited else "")
-        action = shot.action if len(shot.action) <= 70 else shot.action[:67] + "..."
-        table.add_row(shot.id + mark, shot.size, shot.angle, shot.movement, shot.lens, f"{shot.duration:.1f}", frame,
-                      action, ",".join(shot.dialogue), shot.notes)
+        mark = " locked" if shot.locked else (" edited" if shot.edited else "")
+        action = shot.action if len(shot.action) <= 90 else shot.action[:87] + "..."
+        camera = ", ".join(p for p in (shot.angle, shot.movement, shot.lens) if p)
+        table.add_row(shot.id + mark, shot.size, camera, f"{shot.duration:.1f}", frame, action,
+                      ",".join(shot.dialogue), shot.notes)
     console.print(table)
 
 

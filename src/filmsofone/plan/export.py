@@ -50,6 +50,12 @@ def quote_text(text: str, quote: Quote) -> str:
     return tidy(" ".join(text[a:b] for a, b in quote.spans))
 
 
+def _spoken_line(line: str) -> str:
+    """A quotation as a line of dialogue: the comma that led into the speech tag becomes a full stop."""
+    line = line.strip()
+    return line[:-1].rstrip() + "." if line.endswith(",") else line
+
+
 def _parenthetical(text: str, quote: Quote) -> str | None:
     """From the speech tag next to the quotation: '"...," she whispered' -> '(whispering)'."""
     start, end = quote.spans[0][0], quote.spans[-1][1]
@@ -140,7 +146,7 @@ def _scene_body(shots: list[Shot], quotes: dict[str, Quote], names: dict[str, st
             parenthetical = _parenthetical(text, quote)
             if parenthetical:
                 block.append(parenthetical)
-            block.append(_safe(quote_text(text, quote)) or "...")
+            block.append(_safe(_spoken_line(quote_text(text, quote))) or "...")
             out += block + [""]
             last_speaker = speaker or None
     return out

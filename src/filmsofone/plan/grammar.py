@@ -29,6 +29,18 @@ MIN_SHOT = 1.5
 DEFAULT_MAX_CLIP = 10.0
 ACTION_CAP_CLIPS = 2  # a paragraph of description never becomes more than this many clips
 
+TIME_WORDS = {"morning": "day", "afternoon": "day", "noon": "day", "midday": "day", "day": "day",
+              "dawn": "dawn", "daybreak": "dawn", "sunrise": "dawn", "evening": "dusk", "dusk": "dusk",
+              "sunset": "dusk", "twilight": "dusk", "night": "night", "midnight": "night", "nightfall": "night"}
+_TIME_JUMP = re.compile(
+    r"^\W*(?:(?:the\s+)?next|that|later(?:\s+that)?|by|at|early\s+(?:the\s+)?next|the\s+following|"
+    r"on\s+the\s+following|towards?)\b[^.;]{0,24}?\b"
+    r"(morning|afternoon|evening|night|midnight|nightfall|dawn|daybreak|sunrise|noon|midday|dusk|sunset|"
+    r"twilight)\b"
+    r"|^\W*(?:an?|one|two|three|four|five|six|some|many|several)\s+(?:hours?|days?|weeks?|months?|years?)\s+"
+    r"(later|afterwards?|passed|went by)\b",
+    re.I,
+)
 _SUBJECT_PRONOUN = re.compile(r"^\W*(he|she|they)\b", re.I)
 LENSES = {"EWS": "18mm wide-angle", "WS": "24mm", "MS": "35mm", "MCU": "50mm", "CU": "85mm",
           "ECU": "100mm macro", "insert": "100mm macro"}
@@ -47,6 +59,7 @@ class _Context:
     names: dict[str, str]
     drafts: list[dict] = field(default_factory=list)
     last_frame: list[str] = field(default_factory=list)
+    time_of_day: str = "unknown"  # the scene's, until the text says time has passed
 
     def frame(self, ids: list[str]) -> list[InFrame]:
         present = set(self.scene.characters)
@@ -59,7 +72,7 @@ class _Context:
         self.drafts.append(dict(
             size=size, angle=angle, movement=movement, lens=LENSES.get(size, "35mm"),
             duration=round(max(MIN_SHOT, min(duration, self.max_clip)), 2), characters=frame,
-            setting=self.scene.setting, time_of_day=self.scene.time_of_day, light=self.light(),
+            setting=self.scene.setting, time_of_day=self.time_of_day, light=self.light(),
             action=action, dialogue=list(dialogue), props=self.props(action, [f.character for f in frame]),
             source_span=span if span is not None else ((beat.start, beat.end) if beat else None),
             notes=kind,
@@ -68,7 +81,7 @@ class _Context:
             self.last_frame = [f.character for f in frame]
 
     def light(self) -> str:
-        return _bible_light(self.bible, self.scene.setting, self.scene.time_of_day) or TIME_LIGHT[self.scene.time_of_day]
+        return _bible_light(self.bible, self.scene.setting, self.time_of_day) or TIME_LIGHT[self.time_of_day]
 
     def props(self, action: str, in_frame: list[str]) -> list[str]:
         found = []
@@ -94,7 +107,8 @@ def plan_scene(analysis: BookAnalysis, scene_id: str, text: str, *, bible=None, 
     max_clip = max(MIN_SHOT, max_clip or DEFAULT_MAX_CLIP)
     beats = _merge_short_actions(cut_beats(analysis, scene, text), max_clip)
     ctx = _Context(analysis, scene, bible, max_clip, tension_curve(intent, [b.emotion for b in beats]),
-                   sides=screen_sides(scene, beats), names={c.id: c.name for c in analysis.characters})
+                   sides=screen_sides(scene, beats), names={c.id: c.name for c in analysis.characters},
+                   time_of_day=scene.time_of_day)
     if needs_establishing(analysis, scene):
         _establishing(ctx)
     _cover(ctx, beats)
@@ -177,23 +191,35 @@ def _position(index: int, total: int) -> float:
 # --- the rules ------------------------------------------------------------------------------------
 
 
-def _establishing(ctx: _Context) -> None:
+def _establishing(ctx: _Context, at: int | None = None, position: float = 0.0, kind: str = "establishing") -> None:
     scene = ctx.scene
     place = ctx.analysis.setting(scene.setting).name if scene.setting else "the scene"
     exterior = scene.interior is False
     size = "EWS" if exterior else "WS"
-    when = {"unknown": ""}.get(scene.time_of_day, f", {scene.time_of_day}")
+    when = {"unknown": ""}.get(ctx.time_of_day, f", {ctx.time_of_day}")
     description = _bible_description(ctx.bible, scene.setting)
     action = f"{place[:1].upper()}{place[1:]}{when}." + (f" {description}" if description else "")
-    tension = ctx.curve.at(0.0)
-    ctx.add(None, size=size, characters=[], duration=ESTABLISHING_SECONDS * pace_factor(tension), action=action,
-            kind="establishing", movement="slow pan" if exterior else "slow push in",
-            angle="high angle" if exterior else "eye level", span=(scene.start, scene.start))
+    at = scene.start if at is None else at
+    ctx.add(None, size=size, characters=[], duration=ESTABLISHING_SECONDS * pace_factor(ctx.curve.at(position)),
+            action=action, kind=kind, movement="slow pan" if exterior else "slow push in",
+            angle="high angle" if exterior else "eye level", span=(at, at))
+
+
+def time_passes(narration: str) -> str | None:
+    """'That night the storm broke.' -> 'night'; 'Three days later, ...' -> 'later'; else None."""
+    match = _TIME_JUMP.match(narration)
+    if not match:
+        return None
+    return TIME_WORDS.get((match.group(1) or match.group(2)).lower(), "later")
 
 
 def _cover(ctx: _Context, beats: list[Beat]) -> None:
     index = 0
     while index < len(beats):
+        jump = time_passes(beats[index].narration) if beats[index].kind == "action" and index > 0 else None
+        if jump:
+            ctx.time_of_day = jump if jump in TIME_LIGHT else ctx.time_of_day
+            _establishing(ctx, beats[index].start, _position(index, len(beats)), "establishing: time passes")
         if beats[index].kind == "action":
             _action(ctx, beats[index], _position(index, len(beats)))
             index += 1

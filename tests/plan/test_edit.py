@@ -1,0 +1,95 @@
+"""Hand edits (`shots set|add|rm|move`) are marked edited and survive re-planning, as locked shots do."""
+
+from __future__ import annotations
+
+import pytest
+
+from filmsofone import store
+from filmsofone.errors import UserError
+from filmsofone.plan import plan_book, plan_scene
+from filmsofone.plan.edit import add_shot, move_shot, remove_shot, set_shot
+
+SLUG = "the-lantern-keepers"
+
+
+def _scene(ws, scene="1.1"):
+    return store.load_shots(ws.project(SLUG).db_path, scene)
+
+
+def test_set_marks_edited_and_replanning_keeps_it(sample_ws):
+    shots = plan_book(sample_ws, SLUG, "1.1")["1.1"]
+    target = next(s for s in shots if s.dialogue)
+    changed = set_shot(sample_ws, SLUG, target.id, ["size=ECU", "movement=dolly in", "notes=hold on the eyes",
+                                                    "duration=6.5"])
+    assert changed.edited and changed.size == "ECU" and changed.duration == 6.5
+    again = plan_book(sample_ws, SLUG, "1.1")["1.1"]
+    kept = [s for s in again if s.id == target.id]
+    assert kept == [changed.model_copy(update={"order": kept[0].order})]
+    # its quotation is not spoken twice
+    assert sum(target.dialogue[0] in s.dialogue for s in again) == 1
+    assert [s.order for s in again] == list(range(1, len(again) + 1))
+    assert len({s.id for s in again}) == len(again)
+
+
+def test_locked_shot_survives_replanning_with_a_new_intent(sample_ws):
+    from filmsofone.plan import set_intent
+
+    shots = plan_book(sample_ws, SLUG, "1.2")["1.2"]
+    target = shots[2]
+    locked = set_shot(sample_ws, SLUG, target.id, ["locked=true"])
+    assert locked.locked and not locked.edited
+    set_intent(sample_ws, SLUG, "1.2", "from dread to relief")
+    again = plan_book(sample_ws, SLUG, "1.2")["1.2"]
+    assert target.model_copy(update={"locked": True}) in [s.model_copy(update={"order": target.order})
+                                                           for s in again]
+    assert again != shots  # the intent changed the rest
+
+
+def test_added_moved_and_removed_shots(sample_ws):
+    shots = plan_book(sample_ws, SLUG, "1.1")["1.1"]
+    added = add_shot(sample_ws, SLUG, "1.1", ["size=insert", "action=The letter on the table.", "props=letter"],
+                     after=shots[3].id)
+    assert added.edited and added.order == 5 and added.size == "insert"
+    assert added.id not in {s.id for s in shots}
+    moved = move_shot(sample_ws, SLUG, shots[6].id, to=2)
+    assert moved[1].id == shots[6].id and moved[1].edited
+    removed = remove_shot(sample_ws, SLUG, shots[10].id)
+    assert removed.id not in {s.id for s in _scene(sample_ws)}
+
+    again = plan_book(sample_ws, SLUG, "1.1")["1.1"]
+    ids = [s.id for s in again]
+    assert added.id in ids and shots[6].id in ids
+    # the moved shot stays near the top, the added one right after the shot it followed
+    assert ids.index(shots[6].id) <= 2
+    before_added = again[ids.index(added.id) - 1]
+    assert before_added.source_span and before_added.source_span[0] <= shots[3].source_span[0] + 1
+
+
+def test_edit_mistakes_are_user_errors(sample_ws):
+    shots = plan_book(sample_ws, SLUG, "1.1")["1.1"]
+    with pytest.raises(UserError, match="cannot set"):
+        set_shot(sample_ws, SLUG, shots[0].id, ["colour=red"])
+    with pytest.raises(UserError, match="invalid shot value"):
+        set_shot(sample_ws, SLUG, shots[0].id, ["size=HUGE"])
+    with pytest.raises(UserError, match="no shot"):
+        set_shot(sample_ws, SLUG, "1.1-999", ["size=CU"])
+    with pytest.raises(UserError, match="no character"):
+        set_shot(sample_ws, SLUG, shots[0].id, ["characters=Nobody:left"])
+    with pytest.raises(UserError, match="exactly one"):
+        move_shot(sample_ws, SLUG, shots[0].id)
+
+
+def test_characters_by_name_and_position(sample_ws):
+    shots = plan_book(sample_ws, SLUG, "1.1")["1.1"]
+    changed = set_shot(sample_ws, SLUG, shots[0].id, ["characters=Ada:left"])
+    assert [(f.character, f.position) for f in changed.characters] == [("c1", "left")]
+
+
+def test_merge_is_pure_on_the_story(story):
+    analysis, text = story
+    first = plan_scene(analysis, "1.1", text)
+    edited = first[3].model_copy(update={"size": "ECU", "edited": True})
+    previous = [*first[:3], edited, *first[4:]]
+    again = plan_scene(analysis, "1.1", text, previous=previous)
+    assert again[3] == edited
+    assert [s.id for s in again] == [s.id for s in first]
