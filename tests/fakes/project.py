@@ -55,3 +55,10 @@ def make_book(ws: Workspace, shots_per_scene: int = 3, duration: float = 1.0, sl
         store.save_shots(project.db_path, scene, shots)
         all_shots.extend(shots)
     return all_shots
+
+
+def simple_prompts(ws, slug, shots, backend="animatic"):
+    """A stand-in for `prompts.render_prompts`: the action line is the prompt (tests steer fakes by it)."""
+    from filmsofone.models import ShotPrompt
+
+    return [ShotPrompt(shot_id=s.id, prompt=s.action, duration=s.duration, seed=7) for s in shots]

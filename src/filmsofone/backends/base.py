@@ -167,6 +167,11 @@ class Backend:
     default_concurrency: ClassVar[int] = 2
     poll_interval: ClassVar[float] = 5.0
     job_timeout: ClassVar[float] = 20 * 60.0
+    # options that do not change the clip (where the server is, how long to wait): not in the cache key
+    cache_exempt_options: ClassVar[frozenset[str]] = frozenset({"base_url", "url", "urls", "servers",
+                                                                "http_timeout", "api_base"})
+    retry_base: ClassVar[float] = 1.0  # seconds: the first backoff step (full jitter, doubling, capped)
+    retry_cap: ClassVar[float] = 30.0
     wants_sketch: ClassVar[bool] = False  # True: the engine fills request.sketch (offline renderers)
     verify_decode: ClassVar[bool] = True  # fully decode outputs before accepting them
 

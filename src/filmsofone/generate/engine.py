@@ -190,14 +190,14 @@ class Engine:
             try:
                 remote_id = await self.backend.submit(client, request)
             except Throttled as exc:
-                await asyncio.sleep(exc.retry_after if exc.retry_after is not None else backoff_delay(attempt))
+                await asyncio.sleep(exc.retry_after if exc.retry_after is not None else self._backoff(attempt))
                 continue
             except Transient:  # surely not accepted (connection refused, 429-like load shedding)
-                await asyncio.sleep(backoff_delay(attempt))
+                await asyncio.sleep(self._backoff(attempt))
                 continue
             except OutcomeUnknown as exc:
                 if self.backend.idempotent_create:
-                    await asyncio.sleep(backoff_delay(attempt))
+                    await asyncio.sleep(self._backoff(attempt))
                     continue
                 self.jobs.update(job, status="unknown", error=self._clean(str(exc)))
                 return _Outcome("unknown", self._clean(str(exc)))
@@ -218,14 +218,14 @@ class Engine:
                 failures = 0
             except Throttled as exc:
                 failures += 1
-                delay = exc.retry_after if exc.retry_after is not None else backoff_delay(failures)
+                delay = exc.retry_after if exc.retry_after is not None else self._backoff(failures)
                 status = None
             except Transient as exc:
                 failures += 1
                 if failures >= MAX_STEP_RETRIES:
                     self.jobs.update(job, error=self._clean(f"polling keeps failing: {exc}"))
                     return None
-                delay, status = backoff_delay(failures), None
+                delay, status = self._backoff(failures), None
             if status is not None:
                 if status.state == JobState.SUCCEEDED:
                     return status
@@ -265,7 +265,7 @@ class Engine:
             except (Transient, Throttled, UserError) as exc:
                 tmp.unlink(missing_ok=True)
                 last_error = str(exc)
-                await asyncio.sleep(backoff_delay(attempt, base=0.2, cap=5.0))
+                await asyncio.sleep(self._backoff(attempt, cap=5.0))
                 continue
             os.replace(tmp, final)
             self.jobs.finish(job, scene=item.shot.scene, path=final, duration=duration)
@@ -295,6 +295,9 @@ class Engine:
             if errors:
                 raise Transient(f"the output does not decode: {errors.splitlines()[0][:200]}")
         return round(info.duration, 3)
+
+    def _backoff(self, attempt: int, cap: float | None = None) -> float:
+        return backoff_delay(attempt, base=self.backend.retry_base, cap=cap or self.backend.retry_cap)
 
     def _clean(self, text: str) -> str:
         return scrub(text, self._secrets) or ""

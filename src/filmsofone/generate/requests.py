@@ -108,6 +108,7 @@ def cache_key(backend: Backend, request: GenerationRequest) -> str:
     payload = request.model_dump(mode="json", exclude={"shot_id", "references", "first_frame", "last_frame",
                                                        "idempotency_key"})
     payload["backend"] = backend.name
+    payload["options"] = {k: v for k, v in payload["options"].items() if k not in backend.cache_exempt_options}
     payload["inputs"] = [_file_digest(p) for p in request.references]
     payload["first_frame"] = _file_digest(request.first_frame)
     payload["last_frame"] = _file_digest(request.last_frame)
