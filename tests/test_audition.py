@@ -111,3 +111,23 @@ def test_mistakes_are_one_line_and_exit_2(ws, capsys, argv, needle):
     make_book(ws)
     code, out, err = cli(capsys, "--workspace", ws.root, *argv)
     assert code == 2 and needle in err and "Traceback" not in err
+
+
+def test_the_picked_face_reaches_kling_v1_6_and_minimax_s2v(ws, capsys, monkeypatch, tmp_path):
+    from fakes import kling as fk
+    from fakes import minimax as fm
+
+    make_book(ws, shots_per_scene=1)
+    audition(ws, SLUG, "Ada Quill", 2)
+    face = pick(ws, SLUG, "Ada Quill", 1).read_bytes()
+    use_keys(monkeypatch, tmp_path, KLING_ACCESS_KEY=fk.ACCESS, KLING_SECRET_KEY=fk.SECRET, MINIMAX_API_KEY=fm.KEY)
+    with fk.FakeKling(polls_to_finish=1) as fake:
+        code, out, err = generate_cli(capsys, ws, "kling", {"base_url": fake.url, "model": "kling-v1-6"})
+        assert code == 0, out + err
+        assert fake.creates[0].path == "/v1/videos/multi-image2video"
+        assert base64.b64decode(fake.creates[0].json()["image_list"][0]["image"]) == face
+    with fm.FakeMinimax(polls_to_finish=1) as fake:
+        code, out, err = generate_cli(capsys, ws, "minimax", {"base_url": fake.url, "model": "S2V-01"})
+        assert code == 0, out + err
+        image = fake.creates[0].json()["subject_reference"][0]["image"][0]
+        assert base64.b64decode(image.partition(",")[2]) == face

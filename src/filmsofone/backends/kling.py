@@ -81,7 +81,8 @@ class KlingBackend(Backend):
     name = "kling"
     kind = "video"
     description = "Kling official API (JWT from access + secret key); kling-v1-6 takes up to 4 reference images"
-    capabilities: ClassVar[Capabilities] = _capabilities("kling-v2-1")
+    # the class lists what some model takes (kling-v1-6: 4 references); an instance narrows it to its model
+    capabilities: ClassVar[Capabilities] = _capabilities("kling-v1-6")
     needs_key = True
     key_env_var = SECRET_KEY_VAR
     Options = KlingOptions

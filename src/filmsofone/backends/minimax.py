@@ -57,7 +57,9 @@ class MinimaxBackend(Backend):
     name = "minimax"
     kind = "video"
     description = "MiniMax Hailuo 2.3 / 02 (and S2V-01, which takes a character reference image)"
-    capabilities: ClassVar[Capabilities] = _capabilities(MODELS["MiniMax-Hailuo-2.3"])
+    # the class lists what some model takes (S2V-01: a character reference); an instance narrows it to its model
+    capabilities: ClassVar[Capabilities] = _capabilities(MODELS["MiniMax-Hailuo-2.3"]).model_copy(
+        update={"reference_images": 1})
     needs_key = True
     key_env_var = "MINIMAX_API_KEY"
     Options = MinimaxOptions
