@@ -205,12 +205,17 @@ def _find(items, key: str):
     for item in items:
         if item.id == key:
             return item
-    folded = key.casefold().strip()
-    for item in items:
-        names = [item.name, *getattr(item, "aliases", [])]
-        if any(n.casefold() == folded for n in names):
-            return item
+    for fold in (str.casefold, _without_article):
+        wanted = fold(key.strip())
+        for item in items:
+            if any(fold(n) == wanted for n in (item.name, *getattr(item, "aliases", []))):
+                return item
     return None
+
+
+def _without_article(name: str) -> str:
+    """'The Boathouse' -> 'boathouse' (so `cast light S boathouse` finds 'the boathouse')."""
+    return re.sub(r"^(the|a|an)\s+", "", name.casefold().strip())
 
 
 def _chapter_of(scene_id: str) -> int | None:

@@ -93,7 +93,7 @@ def _with_noun(value: str, noun: str) -> str:
     value = _clean(value)
     if not value:
         return ""
-    if noun == "hair" and re.search(r"\b(hair|beard|whiskers|moustache|mustache|curls|locks|bald)", value, re.I):
+    if noun == "hair" and re.search(r"\b(hair|beard|whiskers|moustache|mustache|curls|locks|bald|shaved|shaven)", value, re.I):
         return value
     return value if noun in value.lower() else f"{value} {noun}"
 

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from . import app
 from .context import console, err_console, workspace
@@ -14,6 +15,11 @@ from .context import console, err_console, workspace
 cast_app = typer.Typer(help="The cast bible: faces, wardrobe, props and light, fixed for the whole film.",
                        no_args_is_help=True)
 app.add_typer(cast_app, name="cast")
+
+
+def say(text: str) -> None:
+    """Print user text as it is (no rich markup: '[a, b]' is YAML here, not a style tag)."""
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 @cast_app.command("show")
@@ -24,26 +30,30 @@ def show(
     """Show the bible, or one character, setting or prop in full."""
     from ..bible import identity_text, load_bible, look_text
     from ..bible.edit import describe_entry
+    from ..bible.seed import conflicts_path
 
     ws = workspace()
     bible = load_bible(ws, slug)
     if name:
-        console.print(describe_entry(bible, name), highlight=False, soft_wrap=True)
+        say(describe_entry(bible, name))
         return
-    people = Table("id", "name", "aliases", "role", "look", "hints", title=f"{bible.title} ({ws.bible_path(slug)})")
+    people = Table("id", "name", "aliases", "role", "look", "hints", title=Text(f"{bible.title} ({ws.bible_path(slug)})"))
     for person in bible.characters:
         look = identity_text(bible, person.id).partition(": ")[2]
-        people.add_row(person.id, person.name + (" [locked]" if person.locked else ""), ", ".join(person.aliases),
-                       person.role, look, str(len(person.hints)))
+        people.add_row(*map(Text, (person.id, person.name + (" (locked)" if person.locked else ""),
+                                   ", ".join(person.aliases), person.role, look, str(len(person.hints)))))
     console.print(people)
     places = Table("id", "setting", "int/ext", "day light")
     for place in bible.settings:
-        places.add_row(place.id, place.name, {True: "INT", False: "EXT", None: "?"}[place.interior],
-                       look_text(bible, place.id, "day").partition("day light: ")[2])
+        places.add_row(*map(Text, (place.id, place.name, {True: "INT", False: "EXT", None: "?"}[place.interior],
+                                   look_text(bible, place.id, "day").partition("day light: ")[2])))
     console.print(places)
     style = bible.style
-    console.print(f"style: {style.aspect_ratio} {style.resolution} @ {style.fps} fps; {style.film_look}; "
-                  f"{style.stock}; {style.grade}", highlight=False)
+    say(f"style: {style.aspect_ratio} {style.resolution} @ {style.fps} fps; {style.film_look}; {style.stock}; "
+        f"{style.grade}")
+    conflicts = conflicts_path(ws, slug)
+    if conflicts.exists():
+        say(f"conflicts from the last import (your values were kept):\n{conflicts.read_text(encoding='utf-8')}")
 
 
 @cast_app.command("edit")
@@ -52,12 +62,13 @@ def edit(slug: str = typer.Argument(..., help="The book's slug.")) -> None:
     from ..bible.edit import edit_bible
 
     def reopen(error) -> bool:
-        err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        err_console.print("[bold red]error:[/] ", end="")
+        err_console.print(str(error), markup=False, highlight=False, soft_wrap=True)
         return typer.confirm("re-open the editor to fix it?", default=True)
 
     bible = edit_bible(workspace(), slug, reopen=reopen)
-    console.print(f"cast bible saved: {len(bible.characters)} characters, {len(bible.settings)} settings, "
-                  f"{len(bible.props)} props")
+    say(f"cast bible saved: {len(bible.characters)} characters, {len(bible.settings)} settings, "
+        f"{len(bible.props)} props")
 
 
 @cast_app.command("set")
@@ -73,8 +84,7 @@ def set_(
 
     bible = set_fields(workspace(), slug, name, assignments)
     kind, entry = find_entry(bible, name)
-    console.print(identity_text(bible, entry.id) if kind == "characters" else f"updated {entry.name}",
-                  highlight=False)
+    say(identity_text(bible, entry.id) if kind == "characters" else f"updated {entry.name}")
 
 
 @cast_app.command("face")
@@ -88,7 +98,7 @@ def face(
 
     ws = workspace()
     copy = add_reference_image(ws, slug, name, image)
-    console.print(f"reference image for {name}: {copy.relative_to(ws.root)}", highlight=False)
+    say(f"reference image for {name}: {copy.relative_to(ws.root)}")
 
 
 @cast_app.command("light")
@@ -115,7 +125,7 @@ def light(
     bible = set_light(workspace(), slug, setting, time, {k: v for k, v in changes.items() if v is not None})
     place = bible.setting(setting)
     for when in time or ["day", "night", "dawn", "dusk"]:
-        console.print(look_text(bible, place.id, when), highlight=False)
+        say(look_text(bible, place.id, when))
 
 
 @cast_app.command("lock")
@@ -128,7 +138,7 @@ def lock(
     from ..bible.edit import set_locked
 
     set_locked(workspace(), slug, name, not unlock)
-    console.print(f"{name}: {'unlocked' if unlock else 'locked'}", highlight=False)
+    say(f"{name}: {'unlocked' if unlock else 'locked'}")
 
 
 @cast_app.command("merge")
@@ -141,9 +151,8 @@ def merge(
     from ..bible.recast import merge_characters
 
     report = merge_characters(workspace(), slug, keep, other)
-    console.print(f"merged {other} into {keep}: {len(report.quotes)} quotations, {len(report.scenes)} scenes, "
-                  f"{len(report.shots)} shots changed (undo: `filmsofone cast split {slug} '{keep}' --alias "
-                  f"'{other}'`)", highlight=False)
+    say(f"merged {other} into {keep}: {len(report.quotes)} quotations, {len(report.scenes)} scenes, "
+        f"{len(report.shots)} shots changed (undo: filmsofone cast split {slug} '{keep}' --alias '{other}')")
 
 
 @cast_app.command("split")
@@ -158,8 +167,8 @@ def split(
 
     report = split_character(workspace(), slug, name, alias, new_name)
     verb = "restored" if report.restored else "split off"
-    console.print(f"{verb} {report.other}: {len(report.quotes)} quotations, {len(report.scenes)} scenes, "
-                  f"{len(report.shots)} shots changed", highlight=False)
+    say(f"{verb} {report.other}: {len(report.quotes)} quotations, {len(report.scenes)} scenes, "
+        f"{len(report.shots)} shots changed")
 
 
 @cast_app.command("export")
@@ -170,7 +179,7 @@ def export(
     """Export the film's look (style, light, looks, references, model hints) as a portable style pack."""
     from ..bible.pack import export_pack
 
-    console.print(f"wrote {export_pack(workspace(), slug, share)}", highlight=False)
+    say(f"wrote {export_pack(workspace(), slug, share)}")
 
 
 @cast_app.command("import")
@@ -182,6 +191,6 @@ def import_(
     from ..bible.pack import import_pack
 
     report = import_pack(workspace(), slug, pack)
-    console.print(f"applied: {', '.join(report.applied)}", highlight=False, soft_wrap=True)
+    say(f"applied: {', '.join(report.applied)}")
     if report.skipped:
-        console.print(f"skipped: {', '.join(report.skipped)}", highlight=False, soft_wrap=True)
+        say(f"skipped: {', '.join(report.skipped)}")
