@@ -348,3 +348,27 @@ def test_sigkill_midway_then_rerun_submits_each_shot_once(ws):
     assert sorted(takes) == sorted(s.id for s in shots)  # no clip lost
     for take in takes.values():
         assert ffmpeg.decode_errors(take.path) == ""
+
+
+def test_model_hints_from_the_style_bible_fill_only_what_the_workflow_uses(fake):
+    from filmsofone.bible.model import LoRA, ModelHints
+
+    hints = ModelHints(checkpoint="ltxv-13b.safetensors", loras=[LoRA(name="grain.safetensors", weight=0.7),
+                       LoRA(name="extra.safetensors")], sampler="dpmpp_2m", steps=20, cfg=4.0)
+    lora_flow = backend_for(fake, workflow="ltxv-t2v-lora", sampler="euler")  # the user's option wins
+    lora_flow.apply_model_hints(hints)
+    assert lora_flow.options.checkpoint == "ltxv-13b.safetensors" and lora_flow.options.sampler == "euler"
+    assert lora_flow.options.loras == ["grain.safetensors:0.7"]  # one slot in this workflow
+    lora_flow.check(request())  # now complete
+    weightless = backend_for(fake)
+    weightless.apply_model_hints(hints)  # no placeholders for them: nothing taken, nothing breaks
+    assert weightless.options.checkpoint is None and weightless.options.loras == []
+    weightless.check(request())
+
+
+def test_the_fake_keeps_comfyui_origin_check_and_api_prefix(fake):
+    with httpx.Client() as client:
+        assert client.get(f"{fake.url}/api/system_stats").status_code == 200
+        refused = client.get(f"{fake.url}/queue", headers={"Origin": "http://evil.example"})
+        assert refused.status_code == 403
+        assert client.get(f"{fake.url}/history/unknown-id").json() == {}  # {} forever for unknown ids

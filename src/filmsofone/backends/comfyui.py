@@ -5,8 +5,11 @@ with placeholders such as "{{prompt}}" in input values; a value that is exactly 
 typed value (int seed, frames, width...), otherwise the text is interpolated. Placeholders:
 
     prompt, negative_prompt, seed, frames, width, height, fps, duration, shot_id, filename_prefix,
-    reference_image, first_frame, last_frame (uploaded through /upload/image), checkpoint, sampler,
-    lora_N, lora_N_strength (N = 1, 2, ...; from the `loras` option, "name" or "name:weight")
+    reference_image, first_frame, last_frame (uploaded through /upload/image), checkpoint, sampler, steps,
+    cfg, lora_N, lora_N_strength (N = 1, 2, ...; from the `loras` option, "name" or "name:weight")
+
+checkpoint, LoRAs, sampler, steps and cfg come from the options, else from the style bible's model hints
+(`apply_model_hints`), and only where the workflow has a place for them.
 
 The prompt and negative prompt also travel in `extra_data.extra_pnginfo`, which SaveVideo writes into the
 MP4's metadata. Every shot gets a prompt_id derived from the engine's idempotency key: before queueing,
@@ -43,7 +46,9 @@ BUNDLED = {"weightless": "comfyui_weightless_t2v.json", "weightless-i2v": "comfy
 WORKFLOWS = Path(__file__).parent / "workflows"
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_0-9]+)\s*\}\}")
 _SIMPLE = {"prompt", "negative_prompt", "seed", "frames", "width", "height", "fps", "duration", "shot_id",
-           "filename_prefix", "reference_image", "first_frame", "last_frame", "checkpoint", "sampler"}
+           "filename_prefix", "reference_image", "first_frame", "last_frame", "checkpoint", "sampler", "steps",
+           "cfg"}
+_TUNING = ("checkpoint", "sampler", "steps", "cfg")  # from options or the style bible's model hints
 _LORA = re.compile(r"lora_(\d+)(_strength)?$")
 VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".mkv", ".gif")
 
@@ -54,6 +59,8 @@ class ComfyUIOptions(BackendOptions):
     checkpoint: str | None = None  # usually from the style bible's model hints
     loras: list[str] = Field(default_factory=list)  # "name.safetensors" or "name.safetensors:0.8"
     sampler: str | None = None
+    steps: int | None = Field(default=None, ge=1)
+    cfg: float | None = Field(default=None, ge=0)
     frame_step: int = Field(default=1, ge=1)  # 4 or 8 for models that want 4n+1 / 8n+1 frames
     websocket: bool = True
 
@@ -182,12 +189,12 @@ class ComfyUIBackend(Backend):
         super().check(request)
         used = placeholders(self.workflow)
         wanted = {"reference_image": bool(request.references), "first_frame": request.first_frame is not None,
-                  "last_frame": request.last_frame is not None,
-                  "checkpoint": self.options.checkpoint is not None, "sampler": self.options.sampler is not None}
-        problems = [f"a {name} (the workflow has no {{{{{name}}}}})" for name in ("checkpoint", "sampler")
+                  "last_frame": request.last_frame is not None}
+        wanted.update({name: getattr(self.options, name) is not None for name in _TUNING})
+        problems = [f"a {name} (the workflow has no {{{{{name}}}}})" for name in _TUNING
                     if wanted[name] and name not in used]
-        problems += [f"no {name} (the workflow needs one: set --option {name}=...)"
-                     for name in ("checkpoint", "sampler") if name in used and not wanted[name]]
+        problems += [f"no {name} (the workflow needs one: set --option {name}=... or the bible's model hints)"
+                     for name in _TUNING if name in used and not wanted[name]]
         for name in ("reference_image", "first_frame", "last_frame"):
             if name in used and not wanted[name]:
                 problems.append(f"no {name.replace('_', ' ')} (the workflow loads one)")
@@ -201,6 +208,27 @@ class ComfyUIBackend(Backend):
             raise BackendError(f"backend 'comfyui' cannot honour shot {request.shot_id}: " + "; ".join(problems),
                                "change the workflow or the shot")
         _size(request.resolution)
+
+    def apply_model_hints(self, hints) -> None:
+        """Take checkpoint, LoRAs, sampler, steps and cfg from the style bible's model hints.
+
+        Options the user set win; a hint is used only where the workflow has a placeholder for it, so a
+        bible written for one workflow never breaks another.
+        """
+        if hints is None:
+            return
+        given, used = self.options.model_fields_set, placeholders(self.workflow)
+        updates: dict = {}
+        for name in _TUNING:
+            value = getattr(hints, name, None)
+            if value not in (None, "") and name not in given and name in used:
+                updates[name] = value
+        slots = sum(1 for name in used if _LORA.fullmatch(name) and not name.endswith("_strength"))
+        loras = list(getattr(hints, "loras", None) or [])
+        if slots and loras and "loras" not in given:
+            updates["loras"] = [f"{lora.name}:{lora.weight:g}" for lora in loras[:slots]]
+        if updates:
+            self.options = self.options.model_copy(update=updates)
 
     # -- submit --
 
@@ -264,8 +292,8 @@ class ComfyUIBackend(Backend):
             "prompt": request.prompt, "negative_prompt": request.negative_prompt,
             "seed": request.seed if request.seed is not None else 0, "frames": frames, "width": width,
             "height": height, "fps": request.fps, "duration": request.duration, "shot_id": request.shot_id,
-            "filename_prefix": f"filmsofone/{_slug(request.shot_id)}", "checkpoint": self.options.checkpoint,
-            "sampler": self.options.sampler}
+            "filename_prefix": f"filmsofone/{_slug(request.shot_id)}",
+            **{name: getattr(self.options, name) for name in _TUNING}}
         for index, spec in enumerate(self.options.loras, start=1):
             values[f"lora_{index}"], values[f"lora_{index}_strength"] = parse_lora(spec)
         images = {"reference_image": request.references[0] if request.references else None,
