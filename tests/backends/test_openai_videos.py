@@ -159,3 +159,22 @@ def test_engine_states_refused_and_throttled(fake, ws, monkeypatch, tmp_path):
     fake.fault("create", "throttle")
     report = generate_scenes(ws, SLUG, ["1.2"], backend="openai-videos", options=options)
     assert report.made == ["1.2-001"]
+
+
+def test_a_key_echoed_by_the_server_never_reaches_the_message(fake, tmp_path):
+    wrong = "sk-WRONG-key-echoed-4242"
+    ov = OpenAIVideosBackend(OpenAIVideosBackend.make_options({"base_url": fake.url + "/v1"}), key=wrong)
+    with pytest.raises(Failed) as caught:
+        run(drive(ov, request(), tmp_path / "t.mp4"))
+    assert "Incorrect API key provided" in str(caught.value) and wrong not in str(caught.value)
+    assert "check the API key" in str(caught.value)
+
+
+def test_a_rejected_key_is_in_no_row_log_or_output(fake, ws, capsys, caplog, monkeypatch, tmp_path):
+    caplog.set_level("DEBUG")
+    wrong = "sk-WRONG-key-echoed-4242"
+    make_book(ws, shots_per_scene=1)
+    use_keys(monkeypatch, tmp_path, OPENAI_API_KEY=wrong)
+    code, out, err = generate_cli(capsys, ws, "openai-videos", {"base_url": fake.url + "/v1"})
+    assert "failed 1.1-001" in out and "Incorrect API key provided: ***" in out + err, out + err
+    assert_key_nowhere(ws, capsys, wrong, out, err, caplog.text)

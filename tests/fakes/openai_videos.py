@@ -49,7 +49,9 @@ class FakeOpenAIVideos(FakeService):
 
     def route(self, req: Recorded) -> Reply:
         if req.headers.get("authorization") != f"Bearer {KEY}":
-            return Reply(401, oai_error("Incorrect API key provided.", "invalid_api_key"))
+            sent = req.headers.get("authorization", "").removeprefix("Bearer ")
+            # echoes what it was given (the real service masks part of it): the adapter must not repeat it
+            return Reply(401, oai_error(f"Incorrect API key provided: {sent}.", "invalid_api_key"))
         if self.is_create(req):
             return self.create(req)
         match = re.fullmatch(r"/v1/videos/([^/]+)(/content)?", req.path)
