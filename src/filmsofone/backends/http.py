@@ -143,8 +143,7 @@ async def stream_download(client: httpx.AsyncClient, url: str, dest: Path, *, he
             check_response(response, step="download")
             expected = response.headers.get("content-length")
             with open(dest, "wb") as handle:
-                async for block in response.aiter_raw(chunk) if _is_identity(response) else \
-                        response.aiter_bytes(chunk):
+                async for block in response.aiter_bytes(chunk):
                     handle.write(block)
                     written += len(block)
     except httpx.TransportError as exc:

@@ -1,0 +1,69 @@
+"""Keys: environment first, then a mode-600 key file; never shown, scrubbed from any text."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from filmsofone import keys
+from fakes.plugin import EchoBackend
+
+
+@pytest.fixture
+def key_file(tmp_path, monkeypatch):
+    path = tmp_path / "cfg" / "keys.json"
+    monkeypatch.setenv("FILMSOFONE_KEYS_FILE", str(path))
+    monkeypatch.delenv("ECHO_API_KEY", raising=False)
+    return path
+
+
+def test_set_key_writes_a_file_only_the_owner_reads(key_file):
+    keys.set_key("echo", "  k-file-123456 \n")
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert keys.find_key(EchoBackend) == "k-file-123456"
+    assert keys.key_source(EchoBackend) == "file"
+    keys.set_key("other", "k-2-abcdef")
+    assert keys.stored_names() == ["echo", "other"] and keys.find_key(EchoBackend) == "k-file-123456"
+
+
+def test_the_environment_wins(key_file, monkeypatch):
+    keys.set_key("echo", "k-file-123456")
+    monkeypatch.setenv("ECHO_API_KEY", "k-env-654321")
+    assert keys.find_key(EchoBackend) == "k-env-654321"
+    assert keys.key_source(EchoBackend) == "env:ECHO_API_KEY"
+
+
+def test_a_key_file_others_can_read_is_refused(key_file):
+    keys.set_key("echo", "k-file-123456")
+    os.chmod(key_file, 0o644)
+    with pytest.raises(keys.KeyFileError) as info:
+        keys.find_key(EchoBackend)
+    assert "chmod 600" in info.value.hint and "k-file" not in str(info.value)
+
+
+def test_scrub_removes_every_known_key(key_file, monkeypatch):
+    keys.set_key("echo", "k-file-123456")
+    text = "401 from proxy: Authorization: Bearer k-file-123456"
+    assert keys.scrub(text) == "401 from proxy: Authorization: Bearer [redacted]"
+    assert keys.scrub(None) is None
+
+
+def test_keys_set_prompts_without_echo(key_file, monkeypatch, capsys):
+    from filmsofone.cli import main
+
+    prompts = []
+
+    def fake_prompt(text, hide_input=False, **kwargs):
+        prompts.append(hide_input)
+        return "k-typed-999999"
+
+    monkeypatch.setattr("typer.prompt", fake_prompt)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["keys", "set", "echo"])
+        raise SystemExit(0)
+    assert exit_info.value.code == 0 and prompts == [True]
+    out = capsys.readouterr()
+    assert "k-typed" not in out.out + out.err
+    assert keys.find_key(EchoBackend) == "k-typed-999999"
