@@ -227,3 +227,15 @@ def test_sigkill_while_polling_then_rerun_polls_instead_of_resubmitting(ws, fake
     assert done.returncode == 0, done.stdout + done.stderr
     assert fake.submissions == len(shots)  # each paid job created exactly once
     assert sorted(chosen_takes(ws, SLUG)) == sorted(s.id for s in shots)
+
+
+def test_kling_takes_its_ratio_from_the_first_frame(fake, tmp_path):
+    from PIL import Image
+
+    first = tmp_path / "first.png"
+    Image.new("RGB", (32, 18), "red").save(first)
+    backend = backend_for(fake)
+    job_id, status = asyncio.run(drive(backend, request(first_frame=first), tmp_path / "c.mp4"))
+    sent = fake.jobs[job_id]["input"]
+    assert sent["start_image"].startswith("data:image/png;base64,") and "aspect_ratio" not in sent
+    assert status.state == JobState.SUCCEEDED

@@ -45,6 +45,7 @@ class VideoModel:
     needs_first_frame: bool = False
     fixed: dict = field(default_factory=dict)  # inputs always sent
     frames: int | None = None  # a model that always makes this many frames: the length is set through its fps
+    ratio_follows_image: bool = False  # the model ignores the ratio when given a first frame: do not send it
 
 
 def _caps(**values) -> Capabilities:
@@ -57,7 +58,7 @@ MODELS: dict[str, VideoModel] = {
               prompt_limit=2500, negative_prompt=True, first_frame=True),
         {"prompt": "prompt", "negative_prompt": "negative_prompt", "duration": "duration",
          "aspect_ratio": "aspect_ratio", "first_frame": "start_image"},
-        price_per_second=0.28),
+        price_per_second=0.28, ratio_follows_image=True),
     "minimax/hailuo-2.3": VideoModel(
         _caps(durations=[6, 10], aspect_ratios=["16:9"], resolutions=["1366x768", "1920x1080"],
               prompt_limit=2000, first_frame=True),
@@ -115,7 +116,7 @@ def describe(model: VideoModel, request: GenerationRequest, image) -> dict:
     if "duration" in names:
         seconds = int(round(request.duration)) if float(request.duration).is_integer() else request.duration
         data[names["duration"]] = model.duration_type(seconds)
-    if "aspect_ratio" in names and not (request.first_frame and model.names.get("first_frame") == "start_image"):
+    if "aspect_ratio" in names and not (request.first_frame and model.ratio_follows_image):
         data[names["aspect_ratio"]] = request.aspect_ratio
     if "resolution" in names and model.resolutions:
         data[names["resolution"]] = nearest_resolution(model.resolutions, request.resolution)
