@@ -17,6 +17,7 @@ from filmsofone.errors import BackendError
 @pytest.fixture
 def fake():
     with FakeOpenAIVideos(polls_to_finish=3) as server:
+        server.poll_after_ms = "20"  # the engine honours the hint; keep the scene tests quick
         yield server
 
 
@@ -41,6 +42,7 @@ def test_success_uses_multipart_and_the_content_endpoint(fake, tmp_path):
 
 
 def test_poll_after_header_is_honoured(fake, tmp_path):
+    fake.poll_after_ms = "1500"
     ov = backend(fake)
 
     async def go():

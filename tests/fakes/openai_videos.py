@@ -43,6 +43,7 @@ class FakeOpenAIVideos(FakeService):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.expire_outputs = False
+        self.poll_after_ms = "1500"
 
     def is_create(self, req: Recorded) -> bool:
         return req.method == "POST" and req.path == "/v1/videos"
@@ -103,7 +104,7 @@ class FakeOpenAIVideos(FakeService):
         job = self.jobs.get(video_id)
         if job is None:
             return Reply(404, oai_error("Video not found", "not_found"))
-        hint = {"openai-poll-after-ms": "1500"}
+        hint = {"openai-poll-after-ms": self.poll_after_ms}
         step = self.advance(job)
         if step == "queued":
             return Reply(200, self.view(job, "queued"), hint)
