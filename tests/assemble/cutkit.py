@@ -72,20 +72,25 @@ class Book:
         self.takes: dict[str, dict] = {}
 
     def shoot(self, shot_ids: list[str] | None = None, **clip_options) -> dict[str, dict]:
-        """Render a clip for each shot (all by default) and record it as the chosen take."""
+        """Render a clip for each shot (all by default) and store it as the shot's newest take."""
         for shot in self.shots:
             if shot_ids is not None and shot.id not in shot_ids:
                 continue
             path = self.project.clips_dir / f"{shot.id}.mp4"
             make_clip(path, shot.duration, **clip_options)
-            self.takes[shot.id] = {"path": path, "duration": shot.duration}
+            self.add_take(shot.id, path, shot.duration)
         return self.takes
 
-    def install(self, monkeypatch) -> None:
-        """Make `filmsofone.generate.chosen_takes` (as the cut calls it) return this book's takes."""
-        from filmsofone.assemble import inputs
+    def add_take(self, shot_id: str, path: Path, duration: float) -> None:
+        """Record `path` as the newest take of `shot_id` in the store (as generation does)."""
+        from filmsofone.store.tables import TakeRow
 
-        monkeypatch.setattr(inputs, "chosen_takes_or_empty", lambda ws, slug: dict(self.takes))
+        relative = Path(path).resolve().relative_to(self.project.root.resolve()).as_posix()
+        with store.session_for(self.project.db_path) as session:
+            session.add(TakeRow(shot_id=shot_id, scene=shot_id.split("-")[0], backend="test",
+                                cache_key=f"test-{shot_id}-{relative}", path=relative, duration=duration))
+            session.commit()
+        self.takes[shot_id] = {"path": path, "duration": duration}
 
 
 def subtitle_packets(film: Path) -> list[tuple[float, float, str]]:

@@ -24,7 +24,6 @@ def use_style(monkeypatch, **style):
 @pytest.fixture
 def book(ws, monkeypatch):
     book = Book(ws)
-    book.install(monkeypatch)
     return book
 
 
@@ -73,7 +72,7 @@ def test_missing_and_broken_takes_become_placeholder_cards(book):
     book.shoot([s.id for s in book.shots if s.id != "1.1-001"])
     broken = book.project.clips_dir / "broken.mp4"
     broken.write_bytes(b"not a video at all")
-    book.takes["1.2-002"] = {"path": broken, "duration": 1.0}
+    book.add_take("1.2-002", broken, 1.0)  # newer than its good take, so the cut tries it
     result = cut(book.ws, "tale")
     kinds = {s.segment.shot_id: s.segment.kind for s in result.manifest.segments if s.segment.shot_id}
     assert kinds["1.1-001"] == kinds["1.2-002"] == "placeholder" and kinds["2.1-001"] == "shot"

@@ -17,7 +17,6 @@ from filmsofone.errors import UserError
 def cut_book(ws, monkeypatch):
     book = Book(ws)
     book.shoot([s.id for s in book.shots if s.id != "1.2-001"])  # one placeholder
-    book.install(monkeypatch)
     book.manifest = cut(ws, "tale").manifest
     return book
 

@@ -1,18 +1,76 @@
-"""The screening room (first version: prints the film's path)."""
+"""The screening room: the film, its scenes and shots, the cast, served on 127.0.0.1 to a browser.
+
+`serve(ws, slug)` gathers the room, starts the server on a free port (or `port`), opens the browser
+on the tokened URL unless told not to, and serves until interrupted. `open_room` returns the running
+server for tests and embedding.
+"""
 
 from __future__ import annotations
 
+import webbrowser
 from typing import Callable
 
-from ..errors import UserError
 from ..workspace import Workspace
+
+
+def render(room, nonce: str = "") -> str:
+    """The page, rendered with Jinja2 (autoescaped)."""
+    from pathlib import Path
+    from urllib.parse import quote
+
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("filmsofone.watch", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]))
+
+    def under(root: Path, prefix: str, path: Path) -> str:
+        try:
+            return f"{prefix}/" + quote(Path(path).resolve().relative_to(root.resolve()).as_posix())
+        except ValueError:
+            return "#"
+
+    def clock(seconds: float) -> str:
+        minutes, secs = divmod(int(seconds), 60)
+        return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}" if minutes >= 60 else f"{minutes}:{secs:02d}"
+
+    return env.get_template("room.html.j2").render(
+        room=room, clock=clock, nonce=nonce,
+        file_url=lambda p: under(room.project.root, "files", p),
+        cast_url=lambda p: under(room.ws.bible_assets_dir(room.slug), "cast", p),
+    )
+
+
+def open_room(ws: Workspace, slug: str, *, port: int = 0, token: str | None = None, quiet: bool = True):
+    """A started `ScreeningServer` (serving in a background thread); call `.shutdown()` when done."""
+    import threading
+
+    from .room import gather
+    from .server import ScreeningServer
+
+    room = gather(ws, slug)
+    server = ScreeningServer(room, lambda nonce: render(room, nonce), port=port, token=token, quiet=quiet)
+    threading.Thread(target=server.serve_forever, name="screening-room", daemon=True).start()
+    return server
 
 
 def serve(ws: Workspace, slug: str, *, port: int = 0, open_browser: bool = True,
           announce: Callable[[str], None] = print) -> None:
-    from ..books import open_project
+    """Serve the screening room of `slug` until Ctrl-C."""
+    import threading
 
-    film = open_project(ws, slug).film_path
-    if not film.is_file():
-        raise UserError(f"no film of '{slug}' yet", f"make it with `filmsofone cut {slug}`")
-    announce(str(film))
+    from ..errors import UserError
+
+    try:
+        server = open_room(ws, slug, port=port)
+    except OSError as exc:
+        raise UserError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}", "pick another --port, or leave it out") from exc
+    announce(server.url)
+    if open_browser:
+        webbrowser.open(server.url)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,167 @@
+"""What the screening room shows: the film with its subtitles and chapters, every scene's shots with
+storyboard thumbnails and their takes, and the cast bible with faces. Gathered defensively: a stage that
+has not run yet leaves its part of the page empty, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import books, ffmpeg, store
+from ..errors import UserError
+from ..workspace import Project, Workspace
+
+
+@dataclass
+class TakeView:
+    number: int
+    backend: str
+    path: Path
+    duration: float
+    current: bool
+
+
+@dataclass
+class ShotView:
+    id: str
+    size: str
+    duration: float
+    action: str
+    lines: list[str]
+    takes: list[TakeView]
+    start: float | None = None  # where the shot sits in the film
+
+    @property
+    def current(self) -> TakeView | None:
+        return next((t for t in self.takes if t.current), None)
+
+
+@dataclass
+class SceneView:
+    id: str
+    title: str
+    start: float | None
+    shots: list[ShotView] = field(default_factory=list)
+
+
+@dataclass
+class CastView:
+    name: str
+    aliases: list[str]
+    description: str
+    face: Path | None
+
+
+@dataclass
+class Room:
+    ws: Workspace
+    slug: str
+    project: Project
+    title: str
+    film: Path | None
+    subtitles: Path | None
+    chapters: Path | None
+    scenes: list[SceneView]
+    cast: list[CastView]
+    duration: float | None = None
+
+    @property
+    def roots(self) -> list[Path]:
+        """The only folders the room serves files from: the project, and the book's cast images."""
+        return [self.project.root.resolve(), self.ws.bible_assets_dir(self.slug).resolve()]
+
+    def shot(self, shot_id: str) -> ShotView | None:
+        return next((s for scene in self.scenes for s in scene.shots if s.id == shot_id), None)
+
+
+def gather(ws: Workspace, slug: str) -> Room:
+    """Everything the page shows, from the store, the takes, the cut's manifest and the cast bible."""
+    from ..assemble.chapters import scene_title
+    from ..assemble.subtitles import quote_text
+
+    project = books.open_project(ws, slug)
+    analysis = books.load_analysis(ws, slug)
+    text = project.text_path.read_text(encoding="utf-8") if project.text_path.is_file() else ""
+    manifest = _manifest(project.film_path)
+    starts: dict[str, float] = {}
+    if manifest is not None:
+        starts.update((f"scene:{mark.scene}", mark.start) for mark in manifest.chapters)
+        starts.update((p.segment.shot_id, p.start) for p in manifest.segments if p.segment.shot_id)
+    takes = _takes(ws, slug)
+    scenes = []
+    for scene in analysis.scenes:
+        view = SceneView(scene.id, scene_title(analysis, scene.id), starts.get(f"scene:{scene.id}"))
+        for shot in store.load_shots(project.db_path, scene.id):
+            lines = [quote_text(analysis, text, q) for q in shot.dialogue]
+            view.shots.append(ShotView(shot.id, shot.size, shot.duration, shot.action, [x for x in lines if x],
+                                       takes.get(shot.id, []), starts.get(shot.id)))
+        scenes.append(view)
+    film = project.film_path if project.film_path.is_file() else None
+    return Room(ws=ws, slug=slug, project=project, title=analysis.book.title, film=film,
+                subtitles=_exists(project.film_path.with_suffix(".vtt")) if film else None,
+                chapters=_exists(project.film_path.with_suffix(".chapters.vtt")) if film else None,
+                scenes=scenes, cast=_cast(ws, slug), duration=manifest.duration if manifest else None)
+
+
+def _exists(path: Path) -> Path | None:
+    return path if path.is_file() else None
+
+
+def _manifest(film: Path):
+    from ..assemble.cut import load_manifest, manifest_path
+
+    if not manifest_path(film).is_file():
+        return None
+    try:
+        return load_manifest(film)
+    except ValueError:  # a manifest from an older version: the page shows no timings
+        return None
+
+
+def _takes(ws: Workspace, slug: str) -> dict[str, list[TakeView]]:
+    try:
+        from ..generate import list_takes
+    except ImportError:
+        return {}
+    return {shot_id: [TakeView(t.number, t.backend, Path(t.path), float(t.duration), bool(t.current)) for t in takes]
+            for shot_id, takes in list_takes(ws, slug).items()}
+
+
+def _cast(ws: Workspace, slug: str) -> list[CastView]:
+    try:
+        from ..bible import load_bible
+
+        bible = load_bible(ws, slug)
+    except (ImportError, UserError):
+        return []
+    cast = []
+    for character in getattr(bible, "characters", []):
+        face = None
+        for image in getattr(character, "reference_images", []) or []:
+            candidate = (ws.root / image)
+            if candidate.is_file():
+                face = candidate
+                break
+        parts = [getattr(character, name, "") for name in ("age", "face", "physical", "hair", "build")]
+        cast.append(CastView(character.name, list(character.aliases), "; ".join(p for p in parts if p), face))
+    return cast
+
+
+def thumbnail(room: Room, shot: ShotView) -> Path | None:
+    """A storyboard frame of the shot's current take (made once, cached by the take's file)."""
+    take = shot.current
+    if take is None or not take.path.is_file():
+        return None
+    stat = take.path.stat()
+    key = hashlib.sha256(f"{take.path}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    folder = room.project.cache_dir / "thumbs"
+    folder.mkdir(parents=True, exist_ok=True)
+    image = folder / f"{shot.id}-{key}.jpg"
+    if not image.is_file():
+        partial = folder / f".{shot.id}-{key}.partial.jpg"
+        ffmpeg.run(ffmpeg.thumbnail_args(take.path, partial, at=max(0.0, min(take.duration or shot.duration, 60.0) / 2), width=320))
+        partial.replace(image)
+    return image
