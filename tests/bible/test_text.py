@@ -29,3 +29,24 @@ def test_missing_file_gives_the_bible_seeded_from_the_stored_analysis(ws: Worksp
     cast = bible.load_bible(ws, "quills")
     assert [c.name for c in cast.characters] == ["Ada Quill", "Tom Quill", "Mr. Quill"]
     assert not ws.bible_path("quills").exists()
+
+
+def test_shot_look_gathers_the_words_of_one_shot(ws: Workspace) -> None:
+    from filmsofone.bible.edit import add_prop, set_fields
+    from filmsofone.models import InFrame, Shot
+
+    bible.seed_bible(ws, "quills", store_book(ws), TEXT)
+    add_prop(ws, "quills", "the lantern", "a dented brass lantern with green glass", characters=["Ada"])
+    set_fields(ws, "quills", "Ada", ["wardrobe.scenes.2.1=a yellow raincoat"])
+    cast = bible.load_bible(ws, "quills")
+    assert cast.character("Ada").props == ["p1"] and cast.prop("lantern").characters == ["c1"]
+    shot = Shot(id="2.1-004", scene="2.1", order=4, characters=[InFrame(character="c1"), InFrame(character="c9")],
+                setting="s2", time_of_day="dusk", props=["p1"])
+    look = bible.shot_look(cast, shot)
+    assert look.characters == {"c1": "Ada Quill: a tall, dark young woman, grey eyes, short grey hair, wearing a "
+                                     "yellow raincoat, with a dented brass lantern with green glass"}
+    assert look.setting.startswith("the garden, exterior; dusk light: key low golden sun")
+    assert look.props == ["a dented brass lantern with green glass"]
+    assert look.seed == bible.seed_for(cast, "2.1-004") and look.palette == bible.palette(cast, "s2", "dusk")
+    assert look.style.startswith("35mm film") and "watermark" in look.negative_prompt
+    assert bible.shot_look(bible.load_bible(ws, "quills"), shot) == look

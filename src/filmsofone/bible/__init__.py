@@ -13,7 +13,7 @@ from ..errors import BibleError
 from ..workspace import Workspace
 from .model import CastBible, CharacterLook, Hint, Light, LoRA, ModelHints, Prop, SettingLook, Style, Wardrobe
 from .seed import bible_from_analysis, build_bible, seed_bible, seed_bible_with_report
-from .text import identity_text, look_text, palette, seed_for
+from .text import ShotLook, identity_text, look_text, palette, seed_for, shot_look, style_text
 from .yamlio import read_document, validate_document
 
 __all__ = [
@@ -36,6 +36,9 @@ __all__ = [
     "seed_bible",
     "seed_bible_with_report",
     "seed_for",
+    "shot_look",
+    "style_text",
+    "ShotLook",
 ]
 
 

@@ -25,7 +25,7 @@ from ..workspace import Workspace
 from .model import TIMES_OF_DAY, CastBible
 from .seed import base_path, build_bible, read_base, render_document, write_base
 from .text import identity_text, look_text
-from .yamlio import assign, dump_text, parse_text, read_document, to_commented, to_plain, validate_document, write_atomically
+from .yamlio import assign, dump_text, keep_tail_comment, parse_text, read_document, to_commented, to_plain, validate_document, write_atomically
 
 READ_ONLY_FIELDS = ("id", "hints")
 LIGHT_FIELDS = ("key", "fill", "practicals", "direction", "color_temperature", "contrast", "palette", "weather")
@@ -114,8 +114,17 @@ def set_fields(ws: Workspace, slug: str, name: str, assignments: list[str]) -> C
     kind, node = _entry_node(doc, bible, name)
     for assignment in assignments:
         field, append, raw = _parse_assignment(assignment)
-        _assign(node, field.split("."), raw, append=append, doc=doc, path=ws.bible_path(slug))
+        _assign(node, _field_path(field), raw, append=append, doc=doc, path=ws.bible_path(slug))
     return save_document(ws, slug, doc)
+
+
+def _field_path(field: str) -> list[str]:
+    """'wardrobe.scenes.2.1' -> ['wardrobe', 'scenes', '2.1'] (scene ids hold a dot)."""
+    parts = field.split(".")
+    if "scenes" in parts[:-1]:
+        at = parts.index("scenes")
+        parts = parts[:at + 1] + [".".join(parts[at + 1:])]
+    return parts
 
 
 def _parse_assignment(assignment: str) -> tuple[str, bool, str]:
@@ -211,6 +220,37 @@ def set_light(ws: Workspace, slug: str, setting: str, times: list[str], changes:
             if field not in LIGHT_FIELDS:
                 raise UserError(f"'{field}' is not a light field", f"use {', '.join(LIGHT_FIELDS)}")
             assign(light[time], field, value)
+    return save_document(ws, slug, doc)
+
+
+# --- props -----------------------------------------------------------------------------------------
+
+
+def add_prop(ws: Workspace, slug: str, name: str, description: str = "", *, characters: list[str] = (),
+             scenes: list[str] = ()) -> CastBible:
+    """Add an important object, tied to characters (ids, names or aliases) and scenes."""
+    doc, bible = _current(ws, slug)
+    if any(p.name.casefold() == name.casefold() for p in bible.props):
+        raise UserError(f"there is already a prop called '{name}'", f"change it with `filmsofone cast set {slug} "
+                        f"'{name}' description=...`")
+    owners = []
+    for key in characters:
+        try:
+            owners.append(bible.character(key).id)
+        except KeyError:
+            raise UserError(f"no character called '{key}' in the cast bible", "use an id, name or alias") from None
+    taken = {p.id for p in bible.props}
+    prop_id = next(f"p{n}" for n in range(1, len(taken) + 2) if f"p{n}" not in taken)
+    entry = {"id": prop_id, "name": name, "aliases": [], "description": description, "reference_images": [],
+             "characters": owners, "scenes": list(scenes), "locked": False, "notes": ""}
+    props = doc.get("props")
+    if not isinstance(props, CommentedSeq):
+        props = doc["props"] = CommentedSeq()
+    with keep_tail_comment(props):
+        props.append(to_commented(entry))
+    for owner in owners:
+        _, node = _entry_node(doc, bible, owner)
+        assign(node, "props", to_plain(node.get("props") or []) + [prop_id])
     return save_document(ws, slug, doc)
 
 
@@ -349,6 +389,7 @@ def save_analysis_keeping_source(db_path: Path, analysis) -> None:
 
 
 __all__ = [
+    "add_prop",
     "add_reference_image",
     "base_path",
     "check_image",

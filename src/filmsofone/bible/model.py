@@ -116,6 +116,7 @@ class Prop(_Model):
 
     id: str
     name: str
+    aliases: list[str] = Field(default_factory=list)
     description: str = ""
     reference_images: list[str] = Field(default_factory=list)
     characters: list[str] = Field(default_factory=list)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from ..models import Shot
 from .model import CastBible, Light, _chapter_of
 from .presets import light_presets
 from .seed import stable_seed
@@ -108,3 +110,39 @@ def _prop_words(bible: CastBible, prop_id: str) -> str:
 
 def _clean(value: str) -> str:
     return " ".join(str(value).split()).strip(" ,;.")
+
+
+def style_text(bible: CastBible) -> str:
+    """'35mm film, ..., Kodak Vision3 500T, soft contrast ..., 35mm spherical prime': the film's look in words."""
+    style = bible.style
+    parts = [style.film_look, style.stock, style.grade, *style.lenses[:1], *style.optics]
+    return ", ".join(_clean(p) for p in parts if _clean(p))
+
+
+@dataclass(frozen=True)
+class ShotLook:
+    """Everything the bible says about one shot, in the words prompts use."""
+
+    characters: dict[str, str]  # character id -> identity text
+    setting: str
+    palette: list[str]
+    props: list[str]
+    style: str
+    negative_prompt: str
+    seed: int
+
+
+def shot_look(bible: CastBible, shot: Shot) -> ShotLook:
+    """Identity texts of the shot's characters, its setting's look and light, props, style and seed."""
+    chapter = _chapter_of(shot.scene)
+    people = {f.character: identity_text(bible, f.character, scene_id=shot.scene, chapter=chapter)
+              for f in shot.characters}
+    return ShotLook(
+        characters={cid: text for cid, text in people.items() if text},
+        setting=look_text(bible, shot.setting, shot.time_of_day),
+        palette=palette(bible, shot.setting, shot.time_of_day),
+        props=[_prop_words(bible, p) for p in shot.props],
+        style=style_text(bible),
+        negative_prompt=bible.style.negative_prompt,
+        seed=seed_for(bible, shot.id),
+    )

@@ -91,20 +91,16 @@ def locate(doc: Any, loc: tuple) -> tuple[int, int]:
     line, column = 1, 1
     node = doc
     for part in loc:
-        if isinstance(node, CommentedMap) and part in node:
-            line, column = node.lc.key(part)
-            line, column = line + 1, column + 1
-            node = node[part]
-        elif isinstance(node, CommentedMap) and str(part) in node:
-            line, column = node.lc.key(str(part))
-            line, column = line + 1, column + 1
-            node = node[str(part)]
+        if isinstance(node, CommentedMap) and (part in node or str(part) in node):
+            key = part if part in node else str(part)
+            position, node = node.lc.key(key), node[key]
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
-            line, column = node.lc.item(part)
-            line, column = line + 1, column + 1
-            node = node[part]
+            position, node = node.lc.item(part), node[part]
         else:
             break
+        if not position or position[0] is None:
+            break  # a node added in memory has no position: keep its parent's
+        line, column = position[0] + 1, position[1] + 1
     return line, column
 
 

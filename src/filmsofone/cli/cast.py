@@ -194,3 +194,18 @@ def import_(
     say(f"applied: {', '.join(report.applied)}")
     if report.skipped:
         say(f"skipped: {', '.join(report.skipped)}")
+
+
+@cast_app.command("prop")
+def prop(
+    slug: str = typer.Argument(..., help="The book's slug."),
+    name: str = typer.Argument(..., help="The object, e.g. 'the brass lantern'."),
+    description: str = typer.Option("", "--description", "-d", help="Its fixed look, e.g. 'dented brass, green glass'."),
+    character: list[str] = typer.Option([], "--character", "-c", help="Who carries it (repeatable)."),
+    scene: list[str] = typer.Option([], "--scene", "-s", help="Scenes it appears in (repeatable)."),
+) -> None:
+    """Add an important object with a locked description, tied to characters or scenes."""
+    from ..bible.edit import add_prop
+
+    bible = add_prop(workspace(), slug, name, description, characters=character, scenes=scene)
+    say(f"added {bible.props[-1].id}: {name}")
