@@ -239,3 +239,20 @@ def test_kling_takes_its_ratio_from_the_first_frame(fake, tmp_path):
     sent = fake.jobs[job_id]["input"]
     assert sent["start_image"].startswith("data:image/png;base64,") and "aspect_ratio" not in sent
     assert status.state == JobState.SUCCEEDED
+
+
+def test_an_unknown_create_is_reported_not_resent_until_the_user_says_so(ws, monkeypatch, fake):
+    from fakes.project import SLUG, make_book
+    from filmsofone.generate import chosen_takes, generate_scenes
+
+    monkeypatch.setenv("REPLICATE_API_TOKEN", fake.token)
+    make_book(ws, shots_per_scene=1, duration=5.0)
+    fake.drop_create = 1
+    options = {"base_url": fake.url, "poll_interval": 0.1}
+    first = generate_scenes(ws, SLUG, ["1.1"], backend="replicate", options=options)
+    assert list(first.unknown) == ["1.1-001"] and fake.submissions == 1
+    again = generate_scenes(ws, SLUG, ["1.1"], backend="replicate", options=options)
+    assert list(again.unknown) == ["1.1-001"] and fake.submissions == 1  # never resent blindly
+    decided = generate_scenes(ws, SLUG, ["1.1"], backend="replicate", options=options, resubmit_unknown=True)
+    assert decided.made == ["1.1-001"] and fake.submissions == 2
+    assert "1.1-001" in chosen_takes(ws, SLUG)

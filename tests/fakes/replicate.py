@@ -6,7 +6,7 @@ input's `duration`. Bearer auth is checked; the CDN records any Authorization he
 
 Switches (counted ints are consumed per use): `throttle` (429 + Retry-After on create), `create_errors`
 (500 on create), `unavailable` (503 on create), `hang_create` (create the prediction, answer after
-`hang_seconds`), `get_errors` (500 on a poll), `malformed` (garbage poll body), `outcome`
+`hang_seconds`), `drop_create` (create it, then hang up without answering), `get_errors` (500 on a poll), `malformed` (garbage poll body), `outcome`
 ("success" | "moderated" | "failed"), `expire_outputs` (the CDN answers 404), `truncate_downloads`.
 `submissions` counts predictions created.
 """
@@ -107,6 +107,9 @@ class ReplicateHandler(FakeHandler):
                                        "version": payload.get("version")}
         if srv.take("hang_create"):
             time.sleep(srv.hang_seconds)
+        if srv.take("drop_create"):  # the job exists, but the answer is lost: hang up without a response
+            self.close_connection = True
+            return
         self.send_json(201, srv.prediction(prediction_id))
 
     def do_GET(self) -> None:
@@ -138,7 +141,7 @@ class FakeReplicate(FakeServer):
         self.outcome = "success"
         self.retry_after = "2"
         self.hang_seconds = 2.0
-        self.throttle = self.create_errors = self.unavailable = self.hang_create = 0
+        self.throttle = self.create_errors = self.unavailable = self.hang_create = self.drop_create = 0
         self.get_errors = self.malformed = self.truncate_downloads = 0
         self.expire_outputs = False
         self.output_as_list = False
