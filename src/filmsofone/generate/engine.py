@@ -112,8 +112,8 @@ class Engine:
         shot = item.shot
         if not self.flags.force and self.jobs.good_take(shot.id, item.cache_key):
             return _Outcome("cached")
-        job = self.jobs.latest_job(shot.id, item.cache_key, self.backend.name)
-        if job is not None and not self.flags.force:
+        job = None if self.flags.force else self.jobs.latest_job(shot.id, item.cache_key, self.backend.name)
+        if job is not None:
             if job.status == "refused":
                 return _Outcome("refused", job.error or "refused by the provider")
             if job.status == "submitting" and not self.backend.local and not self.backend.idempotent_create:
