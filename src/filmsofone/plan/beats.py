@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..models import BookAnalysis, Quote, Scene
 
@@ -25,14 +26,14 @@ MOTION = re.compile(
     r"hasten(?:s|ed|ing)?|tramp(?:s|ed|ing)?|limp(?:s|ed|ing)?|scrambl(?:es|ed|ing))\b",
     re.I,
 )
-EMOTION = re.compile(
-    r"\b(tears?|wept|weep(?:s|ing)?|sob(?:s|bed|bing)?|scream(?:s|ed|ing)?|shriek(?:s|ed|ing)?|trembl(?:es|ed|ing)|"
-    r"shudder(?:s|ed|ing)?|horror|horrified|terror|terrified|afraid|fear(?:s|ed|ful)?|rage|furious|fury|anger|angry|"
-    r"kiss(?:es|ed|ing)?|embrac(?:es|ed|ing)|despair|grief|agony|anguish|pale|blush(?:es|ed|ing)?|gasp(?:s|ed|ing)?|"
-    r"dead|death|dying|blood|murder(?:ed)?|hate|hatred|shock(?:ed)?|astonish(?:ed|ment)|aghast|heart|love[sd]?|"
-    r"passion(?:ate)?|cr(?:y|ies|ied) out|howl(?:s|ed|ing)?|stunned|dread|panic|frantic(?:ally)?)\b",
-    re.I,
-)
+EMOTION_WORDS = frozenset("""
+tear tears wept weep weeps weeping sob sobs sobbed sobbing scream screams screamed screaming shriek shrieks
+shrieked shrieking tremble trembles trembled trembling shudder shudders shuddered shuddering horror horrified
+terror terrified afraid fear fears feared fearful rage furious fury anger angry kiss kisses kissed kissing
+embrace embraces embraced embracing despair grief agony anguish pale blush blushes blushed blushing gasp gasps
+gasped gasping dead death dying blood murder murdered hate hatred shock shocked astonished astonishment aghast
+heart love loved loves passion passionate howl howls howled howling stunned dread panic frantic frantically
+""".split())
 STRONG_TAG = re.compile(
     r"\b(cried|shouted|screamed|exclaimed|roared|shrieked|yelled|hissed|snapped|sobbed|thundered|bellowed|"
     r"gasped|stammered|burst out|broke out|retorted|protested)\b",
@@ -75,20 +76,22 @@ class Beat:
     named: list[str] = field(default_factory=list)  # Character ids of the scene named in the paragraph
     pronoun: bool = False  # refers to someone by pronoun
 
-    @property
-    def words(self) -> int:
-        return words(self.narration) + words(self.spoken)
+    @cached_property
+    def tokens(self) -> list[str]:
+        return [w.lower() for w in _WORD.findall(f"{self.narration} {self.spoken}")]
 
     @property
+    def words(self) -> int:
+        return len(self.tokens)
+
+    @cached_property
     def motion(self) -> bool:
         return bool(MOTION.search(self.narration))
 
-    @property
+    @cached_property
     def emotion(self) -> float:
         """Emotional weight: emotion words per 100 words of the beat (0 when none)."""
-        text = f"{self.narration} {self.spoken}"
-        total = max(words(text), 1)
-        return 100.0 * len(EMOTION.findall(text)) / total
+        return 100.0 * sum(1 for w in self.tokens if w in EMOTION_WORDS) / max(len(self.tokens), 1)
 
     @property
     def strong(self) -> bool:
