@@ -199,3 +199,11 @@ def test_engine_states_refused_and_throttled(fake, ws, monkeypatch, tmp_path):
     fake.fault("create", "throttle")
     report = generate_scenes(ws, SLUG, ["1.2"], backend="kling", options=options)
     assert report.made == ["1.2-001"]
+
+
+def test_engine_state_unknown_outcome_is_kept_until_the_user_decides(fake, ws, monkeypatch, tmp_path):
+    from fakes.hosted_base import check_unknown_outcome
+
+    make_book(ws, shots_per_scene=1, duration=1.0)
+    use_keys(monkeypatch, tmp_path, KLING_ACCESS_KEY=ACCESS, KLING_SECRET_KEY=SECRET)
+    check_unknown_outcome(ws, fake, "kling", {"base_url": fake.url})

@@ -179,3 +179,11 @@ def test_a_seed_option_is_refused_by_generate_before_any_request(fake, ws, capsy
     assert code == 2 and "bad options for backend 'luma'" in err and "seed" in err
     assert len([line for line in err.splitlines() if line.strip()]) == 1
     assert fake.requests == []
+
+
+def test_engine_state_unknown_outcome_is_kept_until_the_user_decides(fake, ws, monkeypatch, tmp_path):
+    from fakes.hosted_base import check_unknown_outcome
+
+    make_book(ws, shots_per_scene=1, duration=1.0)
+    use_keys(monkeypatch, tmp_path, LUMA_API_KEY=KEY)
+    check_unknown_outcome(ws, fake, "luma", {"base_url": fake.url + "/v1"})

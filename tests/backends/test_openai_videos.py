@@ -180,3 +180,11 @@ def test_a_rejected_key_is_in_no_row_log_or_output(fake, ws, capsys, caplog, mon
     code, out, err = generate_cli(capsys, ws, "openai-videos", {"base_url": fake.url + "/v1"})
     assert "failed 1.1-001" in out and "Incorrect API key provided: ***" in out + err, out + err
     assert_key_nowhere(ws, capsys, wrong, out, err, caplog.text)
+
+
+def test_engine_state_unknown_outcome_is_kept_until_the_user_decides(fake, ws, monkeypatch, tmp_path):
+    from fakes.hosted_base import check_unknown_outcome
+
+    make_book(ws, shots_per_scene=1, duration=1.0)
+    use_keys(monkeypatch, tmp_path, OPENAI_API_KEY=KEY)
+    check_unknown_outcome(ws, fake, "openai-videos", {"base_url": fake.url + "/v1"})

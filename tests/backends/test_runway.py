@@ -240,3 +240,11 @@ def test_a_negative_prompt_option_is_refused_by_generate_before_any_request(fake
                          "--option", f"base_url={fake.url}", "--option", "negative_prompt=blurry")
     assert code == 2 and "negative_prompt" in err and "Traceback" not in err
     assert fake.requests == []
+
+
+def test_engine_state_unknown_outcome_is_kept_until_the_user_decides(fake, ws, monkeypatch, tmp_path):
+    from fakes.hosted_base import check_unknown_outcome
+
+    make_book(ws, shots_per_scene=1, duration=1.0)
+    use_keys(monkeypatch, tmp_path, RUNWAYML_API_SECRET=KEY)
+    check_unknown_outcome(ws, fake, "runway", {"base_url": fake.url})

@@ -325,3 +325,21 @@ def assert_key_nowhere(ws, capsys, secret: str, *texts: str) -> None:
     assert files_containing(ws.root, secret) == []
     for text in (*texts, out, err):
         assert secret not in text
+
+
+def check_unknown_outcome(ws, fake, backend: str, options: dict) -> None:
+    """A create answered 500 is an unknown outcome: reported, not resubmitted on rerun, and resubmitted only
+    with resubmit_unknown (then made)."""
+    from fakes.project import SLUG
+    from filmsofone.generate import chosen_takes, generate_scenes
+
+    options = {**options, "poll_interval": 0.01}
+    fake.fault("create", "server_error")
+    report = generate_scenes(ws, SLUG, ["1.2"], backend=backend, options=options)
+    assert "1.2-001" in report.unknown and "a job may exist" in report.unknown["1.2-001"]
+    creates = len(fake.creates)
+    again = generate_scenes(ws, SLUG, ["1.2"], backend=backend, options=options)
+    assert "1.2-001" in again.unknown and len(fake.creates) == creates  # never resubmitted blindly
+    decided = generate_scenes(ws, SLUG, ["1.2"], backend=backend, options=options, resubmit_unknown=True)
+    assert decided.made == ["1.2-001"] and len(fake.creates) == creates + 1
+    assert "1.2-001" in chosen_takes(ws, SLUG)
