@@ -222,7 +222,6 @@ def test_sigkill_while_polling_then_rerun_polls_instead_of_resubmitting(ws, fake
                                "-o", "model=bytedance/seedance-1-lite", "-o", "poll_interval=0.2", "-j", "4")
     polled = lambda: sum(1 for method, path in fake.requests if method == "GET") >= 4  # noqa: E731
     assert kill_midway(command, env, lambda: fake.submissions == 4 and polled()) == -9
-    assert not any(ws.project(SLUG).clips_dir.rglob("*.mp4"))  # nothing finished before the kill
     done = run_to_end(command, env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert fake.submissions == len(shots)  # each paid job created exactly once
