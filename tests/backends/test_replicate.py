@@ -187,6 +187,14 @@ def test_small_parsers():
 # --- through the engine: `filmsofone generate` ----------------------------------------------------
 
 
+def every_job_polled(fake, count: int) -> bool:
+    """`count` jobs exist and each was polled (so the engine had recorded its id: a kill now loses nothing)."""
+    with fake.lock:
+        ids, gets = list(fake.jobs), [path for method, path in fake.requests if method == "GET"]
+    return len(ids) == count and all(any(job_id in path for path in gets) for job_id in ids)
+
+
+
 def test_a_scene_generates_through_filmsofone_generate(ws, capsys, monkeypatch, fake):
     from fakes.project import SLUG, make_book
     from filmsofone.cli import main
@@ -220,8 +228,7 @@ def test_sigkill_while_polling_then_rerun_polls_instead_of_resubmitting(ws, fake
     env = {"REPLICATE_API_TOKEN": fake.token}
     command = generate_command(ws.root, SLUG, "--scene", "1.1", "--backend", "replicate", "-o", f"base_url={fake.url}",
                                "-o", "model=bytedance/seedance-1-lite", "-o", "poll_interval=0.2", "-j", "4")
-    polled = lambda: sum(1 for method, path in fake.requests if method == "GET") >= 4  # noqa: E731
-    assert kill_midway(command, env, lambda: fake.submissions == 4 and polled()) == -9
+    assert kill_midway(command, env, lambda: every_job_polled(fake, 4)) == -9
     done = run_to_end(command, env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert fake.submissions == len(shots)  # each paid job created exactly once
