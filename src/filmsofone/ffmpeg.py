@@ -299,6 +299,67 @@ def video_frames(path: Path) -> int:
     return int(counts[-1]) if done.returncode == 0 and counts else 0
 
 
+def probe_many_args(paths: list[Path]) -> list[str]:
+    """Probe several files and count their video frames in one run (verbose banner + per-stream stats)."""
+    args = ["-hide_banner", "-nostdin", "-v", "verbose"]
+    for path in paths:
+        args += ["-i", str(path)]
+    for index in range(len(paths)):
+        args += ["-map", f"{index}:v:0?"]
+    return [*args, "-c", "copy", "-f", "null", "-"]
+
+
+def parse_probe_many(stderr: str, count: int) -> list[tuple[MediaInfo, int]]:
+    """Split the output of `probe_many_args` into (MediaInfo, video frames) per input (pure)."""
+    starts = [m.start() for m in re.finditer(r"^Input #\d+", stderr, re.M)]
+    tail = re.search(r"^(Stream mapping:|Output #)", stderr, re.M)
+    ends = starts[1:] + [tail.start() if tail else len(stderr)]
+    infos = [parse_probe(stderr[a:b]) for a, b in zip(starts, ends)]
+    if len(infos) != count:
+        raise FFmpegError(f"expected {count} inputs in ffmpeg's output, found {len(infos)}")
+    source_of = {int(out): int(src) for src, out in re.findall(r"Stream #(\d+):\d+ -> #0:(\d+)", stderr)}
+    frames = [0] * count
+    for out, packets in re.findall(r"Output stream #0:(\d+) \(video\): (\d+) packets muxed", stderr):
+        if int(out) in source_of:
+            frames[source_of[int(out)]] = int(packets)
+    return list(zip(infos, frames))
+
+
+def probe_many(paths: list[Path]) -> list[tuple[MediaInfo, int] | FFmpegError]:
+    """(MediaInfo, frames) per file, one ffmpeg run for all; a file that breaks the run is probed alone."""
+    if not paths:
+        return []
+    done = subprocess.run([ffmpeg_binary(), *probe_many_args(paths)], capture_output=True, text=True)
+    if done.returncode == 0:
+        try:
+            return list(parse_probe_many(done.stderr, len(paths)))
+        except FFmpegError:
+            pass
+    results: list[tuple[MediaInfo, int] | FFmpegError] = []
+    for path in paths:
+        try:
+            results.append(probe_with_frames(path))
+        except FFmpegError as exc:
+            results.append(exc)
+    return results
+
+
+def probe_frames_args(path: Path) -> list[str]:
+    """`probe` and `video_frames` in one run: the banner on stderr, the frame count on stdout."""
+    return ["-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v:0?", "-c", "copy", "-f", "null",
+            "-progress", "pipe:1", "-nostats", "-"]
+
+
+def probe_with_frames(path: Path) -> tuple[MediaInfo, int]:
+    """What `probe` says about `path`, and the frame count of its first video stream (one ffmpeg run)."""
+    if not Path(path).is_file():
+        raise FFmpegError(f"no such media file: {path}")
+    done = subprocess.run([ffmpeg_binary(), *probe_frames_args(path)], capture_output=True, text=True)
+    info = parse_probe(done.stderr, path)
+    counts = re.findall(r"^frame=(\d+)", done.stdout, re.M)
+    return info, int(counts[-1]) if done.returncode == 0 and counts and info.video else 0
+
+
 # --- clips for generation (animatic frames, user clips) ------------------------------------------
 
 

@@ -77,3 +77,36 @@ def test_thumbnail_and_frame_count_args():
     assert ffmpeg.thumbnail_args(Path("t.mp4"), Path("t.jpg"), at=1.25, width=240) == [
         *HEAD, "-ss", "1.25", "-i", "t.mp4", "-frames:v", "1", "-vf", "scale=240:-2", "-q:v", "4", "t.jpg"]
     assert ffmpeg.video_frames_args(Path("t.mp4"))[-5:] == ["null", "-progress", "pipe:1", "-nostats", "-"]
+
+
+def test_probe_many_args_and_parse():
+    assert ffmpeg.probe_many_args([Path("a.mp4"), Path("b.mp4")]) == [
+        "-hide_banner", "-nostdin", "-v", "verbose", "-i", "a.mp4", "-i", "b.mp4", "-map", "0:v:0?",
+        "-map", "1:v:0?", "-c", "copy", "-f", "null", "-"]
+    stderr = """Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'a.wav':
+  Duration: 00:00:02.00, bitrate: 1 kb/s
+  Stream #0:0: Audio: pcm_s16le, 48000 Hz, stereo, s16, 1536 kb/s
+Input #1, mov,mp4,m4a,3gp,3g2,mj2, from 'b.mp4':
+  Duration: 00:00:01.00, start: 0.000000, bitrate: 97 kb/s
+  Stream #1:0[0x1](und): Video: h264 (High), 1 reference frame (avc1 / 0x31637661), yuv420p(progressive, left), 640x360 [SAR 1:1 DAR 16:9], 77 kb/s, 24 fps, 24 tbr, 12288 tbn (default)
+Stream mapping:
+  Stream #1:0 -> #0:0 (copy)
+Output #0, null, to 'pipe:':
+  Stream #0:0(und): Video: h264 (High), yuv420p, 640x360, q=2-31, 24 fps
+[out#0/null @ 0x1]   Output stream #0:0 (video): 24 packets muxed (9738 bytes);
+"""
+    (a, a_frames), (b, b_frames) = ffmpeg.parse_probe_many(stderr, 2)
+    assert (a.video, a_frames, len(a.audio)) == ([], 0, 1)
+    assert (b.width, b.fps, b_frames, len(b.video)) == (640, 24.0, 24, 1)
+
+
+def test_probe_many_real_files_with_a_broken_one(tmp_path):
+    from cutkit import make_clip
+
+    good = make_clip(tmp_path / "good.mp4", 0.5)
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00" * 100)
+    (info, frames), failure, (again, frames_again) = ffmpeg.probe_many([good, broken, good])
+    assert frames == frames_again == 12 and info.width == 320
+    assert isinstance(failure, ffmpeg.FFmpegError)
+    assert ffmpeg.probe_many([good, good])[1][1] == 12  # one run for both

@@ -14,13 +14,14 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 from pydantic import BaseModel, Field
 
 from .. import ffmpeg
-from ..errors import UserError
+from ..errors import FFmpegError, UserError
 from ..workspace import Workspace
 from .cards import draw_card
 from .chapters import ChapterMark, scene_chapters, to_chapters_vtt, to_ffmetadata
@@ -110,7 +111,7 @@ def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | N
     report = progress or (lambda label, done, total: None)
     if music is not None and not Path(music).is_file():
         raise UserError(f"no such music file: {music}", "give an audio file to --music, or leave it out")
-    inputs = load_inputs(ws, slug, scenes)
+    inputs = load_inputs(ws, slug, scenes, report)
     chosen, shots = inputs.scenes, inputs.shots
     if not shots:
         raise UserError(f"no shots planned for '{slug}'" + (f" in scenes {scenes}" if scenes else ""),
@@ -148,20 +149,27 @@ def _transition_seconds(transitions: bool | float, reel: Reel) -> float:
 
 
 def make_parts(reel: Reel, work: Path, report: ProgressCallback) -> list[Path]:
-    """One file per segment, in the house format: drawn cards, takes as they are, normalised takes."""
+    """One file per segment, in the house format: drawn cards, takes as they are, normalised takes.
+
+    Cards and normalisations run two at a time (ffmpeg uses the cores; more would only queue).
+    """
     (work / "cards").mkdir(parents=True, exist_ok=True)
     (work / "normalised").mkdir(parents=True, exist_ok=True)
-    total = len(reel.segments)
-    parts = []
-    for done, segment in enumerate(reel.segments):
-        report("cut: preparing parts", done, total)
+
+    def make(segment: Segment) -> Path:
         if segment.kind == "shot" and segment.matches:
-            parts.append(Path(segment.source))
-        elif segment.kind == "shot":
-            parts.append(_normalised(segment, reel.format, work / "normalised"))
-        else:
-            parts.append(_card(segment, reel.format, work / "cards"))
-    report("cut: preparing parts", total, total)
+            return Path(segment.source)
+        if segment.kind == "shot":
+            return _normalised(segment, reel.format, work / "normalised")
+        return _card(segment, reel.format, work / "cards")
+
+    total = len(reel.segments)
+    report("cut: preparing parts", 0, total)
+    parts = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for done, part in enumerate(pool.map(make, reel.segments), 1):
+            parts.append(part)
+            report("cut: preparing parts", done, total)
     return parts
 
 
@@ -190,10 +198,15 @@ def _normalised(segment: Segment, fmt: FilmFormat, folder: Path) -> Path:
     if clip.is_file():
         return clip
     has_audio = bool(ffmpeg.probe(source).audio)
-    partial = folder / f"{key}.partial.mp4"
-    ffmpeg.run(ffmpeg.normalise_args(source, partial, width=fmt.width, height=fmt.height, fps=fmt.fps,
-                                     frames=segment.frames, fit=fmt.fit, has_audio=has_audio))
-    partial.replace(clip)
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        partial = Path(tmp) / "clip.mp4"
+        try:
+            ffmpeg.run(ffmpeg.normalise_args(source, partial, width=fmt.width, height=fmt.height, fps=fmt.fps,
+                                             frames=segment.frames, fit=fmt.fit, has_audio=has_audio))
+        except FFmpegError as exc:
+            raise FFmpegError(f"could not bring take {source.name} of shot {segment.shot_id} to the film's format: "
+                              f"{exc.message}", "regenerate the shot, or pick another take") from exc
+        partial.replace(clip)
     return clip
 
 

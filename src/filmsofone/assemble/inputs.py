@@ -42,7 +42,7 @@ class CutInputs:
     problems: list[str] = field(default_factory=list)  # takes left out, and why
 
 
-def load_inputs(ws: Workspace, slug: str, selection: str | None = None) -> CutInputs:
+def load_inputs(ws: Workspace, slug: str, selection: str | None = None, progress=None) -> CutInputs:
     """Analysis, text, selected scenes and their shots and probed chosen takes, and the style of `slug`."""
     project = books.open_project(ws, slug)
     analysis = books.load_analysis(ws, slug)
@@ -56,7 +56,7 @@ def load_inputs(ws: Workspace, slug: str, selection: str | None = None) -> CutIn
     bible = load_bible_or_none(ws, slug)
     shot_ids = {s.id for s in shots}
     raw = {k: v for k, v in chosen_takes_or_empty(ws, slug).items() if k in shot_ids}
-    takes, problems = probe_takes(project, raw)
+    takes, problems = probe_takes(project, raw, progress)
     return CutInputs(project, analysis, text, scenes, shots, takes, getattr(bible, "style", None), bible, problems)
 
 
@@ -80,50 +80,70 @@ def _field(take: Any, name: str) -> Any:
     return take.get(name) if isinstance(take, dict) else getattr(take, name, None)
 
 
-def probe_takes(project: Project, raw: dict[str, Any]) -> tuple[dict[str, ProbedTake], list[str]]:
-    """Probe every take (in parallel, cached by file size and time); unreadable ones become problems."""
+PROBE_BATCH = 40
+
+
+def probe_takes(project: Project, raw: dict[str, Any], progress=None) -> tuple[dict[str, ProbedTake], list[str]]:
+    """Probe every take (batched, a few ffmpeg runs in parallel; cached by file size and time).
+
+    Unreadable ones become problems (the cut shows a placeholder for them).
+    """
     cache_file = project.cache_dir / "cut" / "probe.json"
     cache = _read_json(cache_file)
-    jobs = {}
+    jobs: dict[str, tuple[Path, float]] = {}
     for shot_id, take in raw.items():
         path = Path(str(_field(take, "path") or ""))
-        if path and not path.is_absolute():
+        if not path.is_absolute():
             path = project.root / path
         jobs[shot_id] = (path, float(_field(take, "duration") or 0.0))
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = dict(zip(jobs, pool.map(lambda job: _probe_one(job[0], cache), jobs.values())))
+    found: dict[Path, tuple[int, ClipSignature] | str] = {}
+    unknown: list[tuple[Path, str]] = []
+    for path, _ in jobs.values():
+        key = _cache_key(path)
+        if key is None:
+            found[path] = f"take file missing: {path}"
+        elif key in cache:
+            found[path] = cache[key]["frames"], ClipSignature.model_validate(cache[key]["signature"])
+        else:
+            unknown.append((path, key))
+    batches = [unknown[i:i + PROBE_BATCH] for i in range(0, len(unknown), PROBE_BATCH)]
+    done = 0
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for batch, results in zip(batches, pool.map(lambda b: ffmpeg.probe_many([p for p, _ in b]), batches)):
+            for (path, key), result in zip(batch, results):
+                found[path] = _judge(path, result)
+                if not isinstance(found[path], str):
+                    cache[key] = {"frames": found[path][0], "signature": found[path][1].model_dump()}
+            done += len(batch)
+            if progress:
+                progress("cut: probing takes", done, len(unknown))
     takes, problems = {}, []
     for shot_id, (path, duration) in jobs.items():
-        found = results[shot_id]
-        if isinstance(found, str):
-            problems.append(f"{shot_id}: {found}")
-            continue
-        frames, sig = found
-        takes[shot_id] = ProbedTake(path, duration, frames, sig)
+        result = found[path]
+        if isinstance(result, str):
+            problems.append(f"{shot_id}: {result}")
+        else:
+            takes[shot_id] = ProbedTake(path, duration, result[0], result[1])
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     _write_json(cache_file, cache)
     return takes, problems
 
 
-def _probe_one(path: Path, cache: dict) -> tuple[int, ClipSignature] | str:
+def _cache_key(path: Path) -> str | None:
     try:
         stat = path.stat()
     except OSError:
-        return f"take file missing: {path}"
-    key = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
-    if key in cache:
-        entry = cache[key]
-        return entry["frames"], ClipSignature.model_validate(entry["signature"])
-    try:
-        info = ffmpeg.probe(path)
-    except FFmpegError as exc:
-        return f"unreadable take {path.name}: {exc.message}"
-    frames = ffmpeg.video_frames(path) if info.video else 0
+        return None
+    return f"{path}|{stat.st_size}|{stat.st_mtime_ns}" if path.is_file() else None
+
+
+def _judge(path: Path, result) -> tuple[int, ClipSignature] | str:
+    if isinstance(result, FFmpegError):
+        return f"unreadable take {path.name}: {result.message}"
+    info, frames = result
     if frames <= 0:
         return f"take {path.name} has no video frames"
-    sig = signature(info)
-    cache[key] = {"frames": frames, "signature": sig.model_dump()}
-    return frames, sig
+    return frames, signature(info)
 
 
 def _read_json(path: Path) -> dict:
