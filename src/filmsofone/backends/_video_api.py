@@ -18,9 +18,7 @@ Messages never carry the key: `redact` removes it from anything quoted back from
 from __future__ import annotations
 
 import base64
-import email.utils
 import mimetypes
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ import httpx
 
 from ..errors import BackendError
 from .base import Failed, OutcomeUnknown, OutputExpired, Throttled, Transient
+from .http import parse_retry_after
 
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol,
              httpx.InvalidURL)
@@ -42,22 +41,7 @@ def redact(text: str, *secrets: str | None) -> str:
 
 def retry_after(response: httpx.Response) -> float | None:
     """Seconds to wait, from `retry-after-ms` or `Retry-After` (seconds or an HTTP date)."""
-    millis = response.headers.get("retry-after-ms")
-    if millis:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
-            return None
+    return parse_retry_after(response.headers)
 
 
 def error_text(response: httpx.Response, limit: int = 300) -> str:
