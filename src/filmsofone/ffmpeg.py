@@ -139,9 +139,9 @@ AUDIO_RATE = 48000
 AUDIO_CHANNELS = 2
 
 
-def house_video_args(fps: int) -> list[str]:
+def house_video_args(fps: int, preset: str = "veryfast") -> list[str]:
     """Video encoder options of the house clip format."""
-    return ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
+    return ["-c:v", "libx264", "-preset", preset, "-crf", "20", "-pix_fmt", "yuv420p",
             "-r", str(fps), "-video_track_timescale", str(fps * 512)]
 
 
@@ -160,7 +160,7 @@ def card_clip_args(image: Path, output: Path, *, frames: int, fps: int) -> list[
     return [*base_args(), "-loop", "1", "-framerate", str(fps), "-i", str(image),
             "-f", "lavfi", "-t", duration, "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo",
             "-map", "0:v:0", "-map", "1:a:0", "-vf", "setsar=1,format=yuv420p", "-frames:v", str(frames),
-            *house_video_args(fps), "-tune", "stillimage", *house_audio_args(), "-t", duration,
+            *house_video_args(fps, "ultrafast"), "-tune", "stillimage", *house_audio_args(), "-t", duration,
             "-movflags", "+faststart", str(output)]
 
 
@@ -380,7 +380,7 @@ def _motion_filter(motion: str, duration: float, width: int, height: int, amount
         zoom = f"(1+{amount:.4f}*(1-{t}))"
     else:  # push_in, and the gentle drift of a static shot
         zoom = f"(1+{amount:.4f}*{t})"
-    return (f"scale=w='2*trunc({width // 2}*{zoom})':h='2*trunc({height // 2}*{zoom})':eval=frame,"
+    return (f"scale=w='2*trunc({width // 2}*{zoom})':h='2*trunc({height // 2}*{zoom})':eval=frame:flags=fast_bilinear,"
             f"crop={width}:{height}:{centre}")
 
 
@@ -412,3 +412,21 @@ def normalize_clip_args(source: Path, dest: Path, *, width: int, height: int, fp
             "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
             "-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2",
             "-movflags", "+faststart", "-f", "mp4", str(dest)]
+
+
+def verify_args(path: Path) -> list[str]:
+    """Decode every frame, printing the banner (streams, duration) and errors tagged with their level."""
+    return ["-hide_banner", "-nostdin", "-loglevel", "level+info", "-nostats", "-i", str(path), "-f", "null", "-"]
+
+
+def verify_media(path: Path) -> tuple[MediaInfo, str]:
+    """One pass: what the file holds and the errors (if any) from decoding all of it ('' when clean)."""
+    if not Path(path).is_file():
+        raise FFmpegError(f"no such media file: {path}")
+    done = subprocess.run([ffmpeg_binary(), *verify_args(path)], capture_output=True, text=True)
+    info = parse_probe(done.stderr, path)
+    errors = [line for line in done.stderr.splitlines() if line.startswith(("[error]", "[fatal]", "[panic]"))
+              or "] [error]" in line or "] [fatal]" in line]
+    if done.returncode != 0 and not errors:
+        errors = [_useful_stderr(done.stderr)]
+    return info, "\n".join(errors)

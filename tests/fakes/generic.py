@@ -66,6 +66,8 @@ class FakeHostedService:
         self.jobs: dict[str, dict] = {}
         self.creates: list[str] = []  # the prompt of every create received
         self.downloads = 0
+        self.create_attempts: list[tuple[float, str]] = []  # (when, prompt) of every create, throttled too
+        self.max_in_flight = 0  # most jobs created and not yet fetched at once
         self.last_create = 0.0
         self.faults: dict[str, list[str]] = {}
         self.echo_auth_in_errors = False  # a careless provider that quotes the Authorization header
@@ -138,6 +140,8 @@ class FakeHostedService:
 
     def _create(self, h, payload: dict) -> None:
         fault = self._take_fault("create")
+        with self.lock:
+            self.create_attempts.append((time.monotonic(), payload.get("prompt", "")))
         if fault == "throttle":
             return self._json(h, 429, {"error": "too many requests"}, {"Retry-After": "0.2"})
         if fault == "unavailable":  # documented load shedding: nothing was created
@@ -150,7 +154,9 @@ class FakeHostedService:
             self.creates.append(prompt)
             self.last_create = time.monotonic()
             self.jobs[job_id] = {"prompt": prompt, "duration": float(payload.get("duration", 1.0)),
-                                 "created": time.monotonic(), "token": uuid.uuid4().hex[:8]}
+                                 "created": time.monotonic(), "token": uuid.uuid4().hex[:8], "fetched": False}
+            in_flight = sum(1 for job in self.jobs.values() if not job["fetched"])
+            self.max_in_flight = max(self.max_in_flight, in_flight)
         if fault == "hang":
             time.sleep(self.hang_seconds)
         if fault == "malformed":
@@ -198,6 +204,7 @@ class FakeHostedService:
         data = mp4_of(job["duration"])
         with self.lock:
             self.downloads += 1
+            job["fetched"] = True
         if fault == "truncated":
             h.send_response(200)
             h.send_header("Content-Type", "video/mp4")

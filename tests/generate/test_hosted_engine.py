@@ -140,3 +140,27 @@ def test_a_missing_key_is_a_user_error(ws, service, monkeypatch):
     with pytest.raises(BackendError, match="needs an API key"):
         run(ws, service)
     assert service.creates == []
+
+
+def test_retry_after_is_honoured_and_concurrency_is_limited(ws, service):
+    make_book(ws, shots_per_scene=5)
+    service.job_seconds = 0.3
+    service.fault("create", "throttle")  # Retry-After: 0.2
+    report = run(ws, service, concurrency=2)
+    assert report.ok and len(report.made) == 5
+    throttled = service.create_attempts[0][1]
+    first, second = [when for when, prompt in service.create_attempts if prompt == throttled][:2]
+    assert second - first >= 0.19  # waited as told, not a blind immediate retry
+    assert service.max_in_flight <= 2
+
+
+def test_a_job_outliving_the_wait_is_resumed_by_its_id_on_the_next_run(ws, service):
+    import time
+
+    make_book(ws, shots_per_scene=1)
+    service.job_seconds = 1.2
+    first = run(ws, service, options={"timeout": 0.3})
+    assert list(first.pending) == ["1.1-001"] and not first.ok
+    time.sleep(1.0)
+    second = run(ws, service, options={"timeout": 0.3})
+    assert second.made == ["1.1-001"] and len(service.creates) == 1

@@ -52,12 +52,14 @@ class AnimaticBackend(Backend):
     local: ClassVar[bool] = True
     wants_sketch: ClassVar[bool] = True
     verify_decode: ClassVar[bool] = False
+    verify_output: ClassVar[bool] = False  # it knows the frames it wrote
     default_concurrency: ClassVar[int] = 2
 
-    async def render(self, request: GenerationRequest, dest: Path) -> None:
-        await asyncio.to_thread(self.render_sync, request, dest)
+    async def render(self, request: GenerationRequest, dest: Path) -> float:
+        return await asyncio.to_thread(self.render_sync, request, dest)
 
-    def render_sync(self, request: GenerationRequest, dest: Path) -> None:
+    def render_sync(self, request: GenerationRequest, dest: Path) -> float:
+        """Draw the frame and encode the clip; return its exact duration (whole frames)."""
         from .. import ffmpeg
 
         opts: AnimaticOptions = self.options  # type: ignore[assignment]
@@ -72,6 +74,7 @@ class AnimaticBackend(Backend):
                 motion=camera_motion(sketch.get("movement", "static")),
                 amount=opts.motion if sketch.get("movement", "static") != "static" else opts.motion / 3,
             ))
+        return max(1, round(request.duration * opts.fps)) / opts.fps
 
 
 def _even(value: float) -> int:

@@ -23,7 +23,7 @@ Final shape (stable; adapters rely on these names):
         async def status(self, client, job_id) -> JobStatus       # one poll
         async def download(self, client, status, dest) -> None    # stream output_urls to dest
 
-    local backends set `local = True` and implement `async render(request, dest)` instead.
+    local backends set `local = True` and implement `async render(request, dest) -> float | None` instead.
 
 Steps raise the `BackendFailure` subclasses below (helpers in `backends.http` map HTTP answers onto
 them); anything else is treated as `Failed`. `client` is `self.client()`: an httpx.AsyncClient with
@@ -174,6 +174,7 @@ class Backend:
     retry_cap: ClassVar[float] = 30.0
     wants_sketch: ClassVar[bool] = False  # True: the engine fills request.sketch (offline renderers)
     verify_decode: ClassVar[bool] = True  # fully decode outputs before accepting them
+    verify_output: ClassVar[bool] = True  # False: a local renderer whose `render` returns the duration made
 
     def __init__(self, options: BackendOptions | None = None, key: str | None = None):
         self.options = options or self.Options()
@@ -255,7 +256,8 @@ class Backend:
 
     # -- local backends --
 
-    async def render(self, request: GenerationRequest, dest: Path) -> None:
+    async def render(self, request: GenerationRequest, dest: Path) -> float | None:
+        """Make the clip at `dest`; may return its duration in seconds."""
         raise NotImplementedError
 
     # -- hosted backends --

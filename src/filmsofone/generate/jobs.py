@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import select, update
 
 from .. import store
 from ..store.tables import JobRow, TakeRow, utcnow
@@ -40,14 +40,13 @@ class JobStore:
             return job
 
     def update(self, job: JobRow, **fields) -> JobRow:
+        """Write `fields` of one job (a single UPDATE, committed) and mirror them on `job`."""
+        fields["updated_at"] = utcnow()
         with store.session_for(self.db_path) as session:
-            row = session.get(JobRow, job.id)
-            for name, value in fields.items():
-                setattr(row, name, value)
-                setattr(job, name, value)
-            row.updated_at = job.updated_at = utcnow()
-            session.add(row)
+            session.exec(update(JobRow).where(JobRow.id == job.id).values(**fields))
             session.commit()
+        for name, value in fields.items():
+            setattr(job, name, value)
         return job
 
     def finish(self, job: JobRow, *, scene: str | None, path: Path, duration: float) -> TakeRow:
