@@ -122,3 +122,32 @@ def sample_ws(_imported_sample, tmp_path):
     root = tmp_path / "sample-ws"
     shutil.copytree(_imported_sample, root)
     return Workspace(root)
+
+
+@pytest.fixture(scope="session")
+def _planned_sample(_imported_sample, tmp_path_factory):
+    """The imported sample with every scene planned once."""
+    import shutil
+
+    from filmsofone import store
+    from filmsofone.plan import plan_book
+    from filmsofone.workspace import Workspace
+
+    root = tmp_path_factory.mktemp("planned") / "ws"
+    shutil.copytree(_imported_sample, root)
+    ws = Workspace(root)
+    plan_book(ws, SAMPLE)
+    store.forget_engine(ws.project(SAMPLE).db_path)
+    return root
+
+
+@pytest.fixture
+def planned_ws(_planned_sample, tmp_path):
+    """A fresh workspace holding the imported and planned sample."""
+    import shutil
+
+    from filmsofone.workspace import Workspace
+
+    root = tmp_path / "planned-ws"
+    shutil.copytree(_planned_sample, root)
+    return Workspace(root)

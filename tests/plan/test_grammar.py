@@ -5,6 +5,8 @@ from __future__ import annotations
 from filmsofone.plan import plan_scene
 from filmsofone.plan.grammar import needs_establishing
 
+from .conftest import build_analysis
+
 
 def test_every_quotation_lands_in_exactly_one_line_of_dialogue(story):
     analysis, text = story
@@ -99,3 +101,44 @@ def test_planning_is_deterministic_and_ids_follow_order(story):
     assert first == plan_scene(analysis, "1.1", text)
     assert [s.id for s in first] == [f"1.1-{i:03d}" for i in range(1, len(first) + 1)]
     assert [s.order for s in first] == list(range(1, len(first) + 1))
+
+
+def test_props_and_light_come_from_the_cast_bible(story):
+    from filmsofone.bible import CastBible, Light, Prop, SettingLook
+
+    analysis, text = story
+    bible = CastBible(
+        book="story",
+        settings=[SettingLook(id="s1", name="the lighthouse", interior=True,
+                              light={"night": Light(key="a single paraffin lamp", practicals="lamp room glow")})],
+        props=[Prop(id="p1", name="the lamp", description="a brass paraffin lamp with a cracked chimney")],
+    )
+    shots = plan_scene(analysis, "1.1", text, bible=bible)
+    assert any("the lamp" in s.props for s in shots if "lamp" in s.action.lower())
+    assert all(s.light == "a single paraffin lamp, lamp room glow" for s in shots)
+    assert plan_scene(analysis, "1.1", text)[0].light == "moonlight and warm practical lamps"
+
+
+def test_time_passing_mid_scene_re_establishes(story):
+    from filmsofone.plan.grammar import time_passes
+
+    analysis, text = story
+    assert time_passes("Three days later the letter came.") == "later"
+    assert time_passes("The next morning, Ada woke early.") == "day"
+    assert time_passes("At the door stood a man.") is None
+    marker = "The wind howled at the shutters"
+    later = text.replace(marker, "The next morning the wind howled at the shutters")
+    shifted = build_analysis(later)
+    shots = plan_scene(shifted, "1.1", later)
+    jump = next(i for i, s in enumerate(shots) if s.notes == "establishing: time passes")
+    assert shots[jump].characters == [] and shots[jump].time_of_day == "day"
+    assert all(s.time_of_day == "day" for s in shots[jump:])
+    assert all(s.time_of_day == "night" for s in shots[:jump])
+
+
+def test_shot_count_stays_proportional_to_the_text(story):
+    analysis, text = story
+    for scene in analysis.scenes:
+        words = len(text[scene.start:scene.end].split())
+        shots = plan_scene(analysis, scene.id, text)
+        assert 1 <= len(shots) <= words / 6 + 4

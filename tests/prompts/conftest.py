@@ -1,3 +1,10 @@
 """The planning fixtures (the hand-built story, the imported sample) serve the prompt tests too."""
 
-from plan.conftest import _imported_sample, build_analysis, sample_ws, story  # noqa: F401
+from plan.conftest import (  # noqa: F401
+    _imported_sample,
+    _planned_sample,
+    build_analysis,
+    planned_ws,
+    sample_ws,
+    story,
+)

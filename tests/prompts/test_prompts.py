@@ -11,7 +11,6 @@ from filmsofone.backends.base import Backend, Capabilities
 from filmsofone.bible import identity_text, load_bible
 from filmsofone.bible.edit import set_fields
 from filmsofone.errors import BackendError, BibleError, UserError
-from filmsofone.plan import plan_book
 from filmsofone.prompts import render_prompts
 
 SLUG = "the-lantern-keepers"
@@ -35,15 +34,14 @@ def tight():
 
 
 def _all_shots(ws):
-    plan_book(ws, SLUG)
     return store.load_shots(ws.project(SLUG).db_path)
 
 
-def test_identity_text_is_verbatim_and_identical_in_every_prompt(sample_ws, tight):
-    shots = _all_shots(sample_ws)
-    bible = load_bible(sample_ws, SLUG)
+def test_identity_text_is_verbatim_and_identical_in_every_prompt(planned_ws, tight):
+    shots = _all_shots(planned_ws)
+    bible = load_bible(planned_ws, SLUG)
     for backend in ("animatic", tight):
-        prompts = render_prompts(sample_ws, SLUG, shots, backend=backend)
+        prompts = render_prompts(planned_ws, SLUG, shots, backend=backend)
         seen: dict[str, set[str]] = {}
         for shot, prompt in zip(shots, prompts):
             for placed in shot.characters:
@@ -53,84 +51,84 @@ def test_identity_text_is_verbatim_and_identical_in_every_prompt(sample_ws, tigh
         assert seen and all(len(texts) == 1 for texts in seen.values())
 
 
-def test_every_prompt_fits_its_backend(sample_ws, tight):
-    shots = _all_shots(sample_ws)
+def test_every_prompt_fits_its_backend(planned_ws, tight):
+    shots = _all_shots(planned_ws)
     for backend in ("animatic", tight, "luma"):
         limit = backends.backend_class(backend).capabilities.prompt_limit
-        prompts = render_prompts(sample_ws, SLUG, shots, backend=backend)
+        prompts = render_prompts(planned_ws, SLUG, shots, backend=backend)
         assert len(prompts) == len(shots)
         assert all(len(p.prompt) <= limit for p in prompts)
-    tight_prompts = render_prompts(sample_ws, SLUG, shots, backend=tight)
-    full = render_prompts(sample_ws, SLUG, shots, backend="animatic")
+    tight_prompts = render_prompts(planned_ws, SLUG, shots, backend=tight)
+    full = render_prompts(planned_ws, SLUG, shots, backend="animatic")
     assert any(len(t.prompt) < len(f.prompt) for t, f in zip(tight_prompts, full))  # something was dropped
 
 
-def test_over_budget_drops_the_least_important_first(sample_ws, tight):
-    shots = _all_shots(sample_ws)
+def test_over_budget_drops_the_least_important_first(planned_ws, tight):
+    shots = _all_shots(planned_ws)
     shot = next(s for s in shots if len(s.characters) == 1 and s.dialogue)
-    set_fields(sample_ws, SLUG, shot.characters[0].character,
+    set_fields(planned_ws, SLUG, shot.characters[0].character,
                ["face=a long pale face with a scar across the left brow and deep-set grey eyes that miss nothing",
                 "build=tall and spare, stooped from years on the tower stair"])
-    bible = load_bible(sample_ws, SLUG)
-    [prompt] = render_prompts(sample_ws, SLUG, [shot], backend=tight)
+    bible = load_bible(planned_ws, SLUG)
+    [prompt] = render_prompts(planned_ws, SLUG, [shot], backend=tight)
     assert len(prompt.prompt) <= 400
     assert identity_text(bible, shot.characters[0].character, scene_id=shot.scene) in prompt.prompt
     assert " says: " not in prompt.prompt  # the spoken line went first
     assert prompt.prompt.startswith(("Medium", "Close", "Extreme", "Wide"))  # the framing stays
 
 
-def test_identities_that_cannot_fit_are_a_bible_error(sample_ws, tight):
-    shots = _all_shots(sample_ws)
+def test_identities_that_cannot_fit_are_a_bible_error(planned_ws, tight):
+    shots = _all_shots(planned_ws)
     shot = next(s for s in shots if s.characters)
-    set_fields(sample_ws, SLUG, shot.characters[0].character, ["physical=" + "a very tall man " * 30])
+    set_fields(planned_ws, SLUG, shot.characters[0].character, ["physical=" + "a very tall man " * 30])
     with pytest.raises(BibleError, match="limit of 400"):
-        render_prompts(sample_ws, SLUG, [shot], backend=tight)
+        render_prompts(planned_ws, SLUG, [shot], backend=tight)
 
 
-def test_capabilities_decide_seed_negative_references_and_duration(sample_ws, tight):
-    shots = _all_shots(sample_ws)
+def test_capabilities_decide_seed_negative_references_and_duration(planned_ws, tight):
+    shots = _all_shots(planned_ws)
     shot = next(s for s in shots if s.characters)
     who = shot.characters[0].character
-    image = sample_ws.bible_assets_dir(SLUG) / "face.png"
+    image = planned_ws.bible_assets_dir(SLUG) / "face.png"
     image.parent.mkdir(parents=True, exist_ok=True)
     from PIL import Image
 
     Image.new("RGB", (8, 8)).save(image)
-    set_fields(sample_ws, SLUG, who, [f"reference_images=[casts/{SLUG}/face.png]"])
-    [loose] = render_prompts(sample_ws, SLUG, [shot], backend="animatic")
-    [strict] = render_prompts(sample_ws, SLUG, [shot], backend=tight)
+    set_fields(planned_ws, SLUG, who, [f"reference_images=[casts/{SLUG}/face.png]"])
+    [loose] = render_prompts(planned_ws, SLUG, [shot], backend="animatic")
+    [strict] = render_prompts(planned_ws, SLUG, [shot], backend=tight)
     assert loose.seed is not None and loose.negative_prompt and loose.references == [f"casts/{SLUG}/face.png"]
     assert loose.duration == pytest.approx(shot.duration)
     assert strict.seed is None and strict.negative_prompt == "" and strict.references == [f"casts/{SLUG}/face.png"]
     assert strict.duration in (5.0, 10.0)
-    assert render_prompts(sample_ws, SLUG, [shot], backend="animatic")[0].seed == loose.seed  # stable
+    assert render_prompts(planned_ws, SLUG, [shot], backend="animatic")[0].seed == loose.seed  # stable
 
 
-def test_the_backend_must_accept_what_the_prompt_asks(sample_ws, tight):
+def test_the_backend_must_accept_what_the_prompt_asks(planned_ws, tight):
     from filmsofone.backends.base import GenerationRequest
 
-    shots = _all_shots(sample_ws)
-    for prompt in render_prompts(sample_ws, SLUG, shots[:40], backend=tight):
+    shots = _all_shots(planned_ws)
+    for prompt in render_prompts(planned_ws, SLUG, shots[:40], backend=tight):
         TightBackend().check(GenerationRequest(shot_id=prompt.shot_id, prompt=prompt.prompt,
                                                negative_prompt=prompt.negative_prompt, seed=prompt.seed,
                                                duration=prompt.duration, aspect_ratio=prompt.aspect_ratio))
 
 
-def test_workspace_templates_override_and_undefined_variables_fail(sample_ws):
-    shots = _all_shots(sample_ws)[:3]
-    sample_ws.templates_dir.mkdir()
-    (sample_ws.templates_dir / "animatic.j2").write_text("{{ framing }} | {{ action }}\n", encoding="utf-8")
-    prompts = render_prompts(sample_ws, SLUG, shots, backend="animatic")
+def test_workspace_templates_override_and_undefined_variables_fail(planned_ws):
+    shots = _all_shots(planned_ws)[:3]
+    planned_ws.templates_dir.mkdir()
+    (planned_ws.templates_dir / "animatic.j2").write_text("{{ framing }} | {{ action }}\n", encoding="utf-8")
+    prompts = render_prompts(planned_ws, SLUG, shots, backend="animatic")
     assert all(" | " in p.prompt for p in prompts)
-    (sample_ws.templates_dir / "animatic.j2").write_text("{{ framing }} {{ mood_of_the_day }}\n", encoding="utf-8")
+    (planned_ws.templates_dir / "animatic.j2").write_text("{{ framing }} {{ mood_of_the_day }}\n", encoding="utf-8")
     with pytest.raises(UserError, match="mood_of_the_day"):
-        render_prompts(sample_ws, SLUG, shots, backend="animatic")
+        render_prompts(planned_ws, SLUG, shots, backend="animatic")
 
 
-def test_unknown_backend_is_a_user_error(sample_ws):
-    shots = _all_shots(sample_ws)[:1]
+def test_unknown_backend_is_a_user_error(planned_ws):
+    shots = _all_shots(planned_ws)[:1]
     with pytest.raises(BackendError, match="unknown backend"):
-        render_prompts(sample_ws, SLUG, shots, backend="no-such-backend")
+        render_prompts(planned_ws, SLUG, shots, backend="no-such-backend")
 
 
 def test_packaged_templates_render_every_family(story):

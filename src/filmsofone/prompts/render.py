@@ -108,9 +108,11 @@ def shot_context(shot: Shot, analysis: BookAnalysis, bible=None, text: str | Non
 
 
 def fit_duration(duration: float, caps) -> float:
-    """The nearest clip length the backend makes."""
+    """The shortest clip length the backend makes that holds the shot (the cut trims the rest); the
+    longest it makes when none does."""
     if caps.durations:
-        return min(caps.durations, key=lambda d: (abs(d - duration), -d))
+        longer = sorted(d for d in caps.durations if d >= duration - 1e-6)
+        return longer[0] if longer else max(caps.durations)
     return round(min(max(duration, caps.min_duration), caps.max_duration), 2)
 
 
