@@ -39,7 +39,7 @@ def test_seeded_file_is_commented_and_lists_the_book(ws: Workspace) -> None:
 
 
 def test_user_edits_and_comments_survive_reimport(ws: Workspace) -> None:
-    analysis = _seeded(ws)
+    _seeded(ws)
     path = ws.bible_path("quills")
     text = path.read_text(encoding="utf-8").replace(
         "  - id: c2\n", "  # Tom is the elder brother: keep him bald\n  - id: c2\n")

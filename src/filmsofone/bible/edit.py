@@ -17,15 +17,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..errors import BadInput, BibleError, UserError
 from ..workspace import Workspace
 from .model import TIMES_OF_DAY, CastBible
 from .seed import base_path, build_bible, read_base, render_document, write_base
 from .text import identity_text, look_text
-from .yamlio import assign, dump_text, keep_tail_comment, parse_text, read_document, to_commented, to_plain, validate_document, write_atomically
+from .yamlio import (
+    assign,
+    dump_text,
+    keep_tail_comment,
+    parse_text,
+    read_document,
+    to_commented,
+    to_plain,
+    validate_document,
+    write_atomically,
+)
 
 READ_ONLY_FIELDS = ("id", "hints")
 LIGHT_FIELDS = ("key", "fill", "practicals", "direction", "color_temperature", "contrast", "palette", "weather")

@@ -17,12 +17,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from ruamel.yaml.comments import CommentedMap
 
 from ..errors import BadInput
 from ..workspace import Workspace
 from .model import Style
-from ruamel.yaml.comments import CommentedMap
-
 from .yamlio import assign, dump_text, keep_tail_comment, parse_text, to_commented, to_plain
 
 PACK_VERSION = 1

@@ -16,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
 from ruamel.yaml.comments import CommentedSeq
 
 from .. import store
@@ -24,7 +25,7 @@ from ..models import BookAnalysis, Character, InFrame, Shot
 from ..workspace import Workspace
 from .hints import find_hints
 from .seed import stable_seed
-from .yamlio import assign, decorate_entry, keep_tail_comment, to_commented, to_plain
+from .yamlio import assign, decorate_entry, keep_tail_comment, to_commented, to_plain, write_atomically
 
 _ROLE_RANK = {"minor": 0, "intermediate": 1, "major": 2}
 CONTEXT_CHARS = 200  # how far around a quotation a split looks for the speaker's name
@@ -56,8 +57,6 @@ def _read_records(ws: Workspace, slug: str) -> list[dict]:
 
 
 def _write_records(ws: Workspace, slug: str, records: list[dict]) -> None:
-    from .yamlio import write_atomically
-
     write_atomically(records_path(ws, slug), json.dumps({"records": records}, indent=1, ensure_ascii=False))
 
 

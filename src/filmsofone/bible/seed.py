@@ -18,10 +18,8 @@ from .presets import guess_interior, light_presets
 from .yamlio import (
     decorate_entry,
     dump_text,
-    parse_text,
     read_document,
     to_commented,
-    to_plain,
     validate_document,
     write_atomically,
 )
@@ -76,7 +74,9 @@ def _first(hints: list[Hint], nouns: tuple[str, ...]) -> str:
     for hint in hints:
         words = hint.text.split()
         if words and words[-1].lower().strip(",.") in nouns:
-            return " ".join(words[1:]) if words[0].lower() in ("his", "her", "with", "in") else hint.text
+            while len(words) > 1 and words[0].lower() in ("his", "her", "with", "in"):
+                words = words[1:]
+            return " ".join(words)
     return ""
 
 
