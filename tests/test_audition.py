@@ -131,3 +131,19 @@ def test_the_picked_face_reaches_kling_v1_6_and_minimax_s2v(ws, capsys, monkeypa
         assert code == 0, out + err
         image = fake.creates[0].json()["subject_reference"][0]["image"][0]
         assert base64.b64decode(image.partition(",")[2]) == face
+
+
+def test_props_audition_and_pick(ws):
+    from filmsofone.bible.edit import open_document, save_document
+    from filmsofone.bible.yamlio import to_commented
+
+    make_book(ws)
+    doc = open_document(ws, SLUG)
+    doc["props"] = to_commented([{"id": "p1", "name": "the brass lantern",
+                                  "description": "a dented brass storm lantern with a red glass chimney"}])
+    save_document(ws, SLUG, doc)
+    candidates = audition(ws, SLUG, "the brass lantern", 2)
+    with Image.open(candidates[0]) as still:
+        assert still.size == (512, 512)
+    copy = pick(ws, SLUG, "p1", 2)
+    assert load_bible(ws, SLUG).prop("p1").reference_images == [copy.relative_to(ws.root).as_posix()]
