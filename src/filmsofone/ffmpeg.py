@@ -376,9 +376,11 @@ def _motion_filter(motion: str, duration: float, width: int, height: int, amount
         return f"crop={width}:{height}:x='(iw-ow)/2':y='(ih-oh)*(1-{t})'"
     if motion == "tilt_down":
         return f"crop={width}:{height}:x='(iw-ow)/2':y='(ih-oh)*{t}'"
+    if motion == "drift":  # a static shot: the slightest sideways breath (a crop is the cheapest move)
+        return f"crop={width}:{height}:x='(iw-ow)*(0.4+0.2*{t})':y='(ih-oh)/2'"
     if motion == "pull_out":
         zoom = f"(1+{amount:.4f}*(1-{t}))"
-    else:  # push_in, and the gentle drift of a static shot
+    else:  # push_in
         zoom = f"(1+{amount:.4f}*{t})"
     return (f"scale=w='2*trunc({width // 2}*{zoom})':h='2*trunc({height // 2}*{zoom})':eval=frame:flags=fast_bilinear,"
             f"crop={width}:{height}:{centre}")
@@ -388,10 +390,13 @@ def still_motion_clip_args(frame: Path, dest: Path, *, duration: float, fps: int
                            height: int = 360, motion: str = "push_in", amount: float = 0.1) -> list[str]:
     """An MP4 of exactly `duration` s from one still `frame` (larger than the output) with camera motion.
 
+    `motion`: push_in, pull_out, pan_left, pan_right, tilt_up, tilt_down or drift. The still is converted
+    to yuv420p once, before it is looped, so each frame costs only a crop (or a scale for push/pull).
+
     H.264 ultrafast yuv420p at `width`x`height` and `fps`, silent AAC 48 kHz stereo, +faststart.
     """
     frames = max(1, round(duration * fps))
-    video = (f"[0:v]loop=loop={frames}:size=1:start=0,setpts=N/{fps}/TB,"
+    video = (f"[0:v]format=yuv420p,loop=loop={frames}:size=1:start=0,setpts=N/{fps}/TB,"
              f"{_motion_filter(motion, frames / fps, width, height, amount)},setsar=1,format=yuv420p[v]")
     return [*base_args(), "-i", str(frame), "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo",
             "-filter_complex", video, "-map", "[v]", "-map", "1:a",

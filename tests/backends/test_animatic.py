@@ -10,7 +10,7 @@ from fakes.project import SLUG, TEXT, make_book
 
 
 @pytest.mark.parametrize("movement,motion", [
-    ("static", "push_in"), ("slow push in", "push_in"), ("dolly in", "push_in"), ("pull out", "pull_out"),
+    ("static", "drift"), ("slow push in", "push_in"), ("dolly in", "push_in"), ("pull out", "pull_out"),
     ("pan left", "pan_left"), ("pan right", "pan_right"), ("tracking", "pan_right"), ("tilt up", "tilt_up"),
     ("tilt down", "tilt_down"), ("crane up", "tilt_up"),
 ])

@@ -72,7 +72,7 @@ class AnimaticBackend(Backend):
             ffmpeg.run(ffmpeg.still_motion_clip_args(
                 frame, dest, duration=request.duration, fps=opts.fps, width=opts.width, height=opts.height,
                 motion=camera_motion(sketch.get("movement", "static")),
-                amount=opts.motion if sketch.get("movement", "static") != "static" else opts.motion / 3,
+                amount=opts.motion,
             ))
         return max(1, round(request.duration * opts.fps)) / opts.fps
 
@@ -84,6 +84,8 @@ def _even(value: float) -> int:
 def camera_motion(movement: str) -> str:
     """The animatic's camera move for a shot's `movement` text."""
     m = (movement or "static").lower()
+    if m in ("static", "locked off", "still", "none", ""):
+        return "drift"
     if "pan left" in m or "track left" in m or "truck left" in m:
         return "pan_left"
     if "pan" in m or "track" in m or "truck" in m or "follow" in m:
