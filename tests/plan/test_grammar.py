@@ -142,3 +142,25 @@ def test_shot_count_stays_proportional_to_the_text(story):
         words = len(text[scene.start:scene.end].split())
         shots = plan_scene(analysis, scene.id, text)
         assert 1 <= len(shots) <= words / 6 + 4
+
+
+def test_edge_cases_plan_without_crashing():
+    from filmsofone.models import BookAnalysis, BookInfo, Chapter, Quote, Scene
+
+    text = 'CHAPTER I\n\n* * *\n\n"Who is there?"\n\n"Nobody, nobody at all," came the answer, "go to sleep."\n\n'
+    q1 = text.index("Who")
+    q2 = text.index("Nobody")
+    q3 = text.index("go to")
+    analysis = BookAnalysis(
+        book=BookInfo(slug="e", title="E", source_sha256="0" * 64, chars=len(text)),
+        chapters=[Chapter(index=1, title="CHAPTER I", start=0, end=len(text))],
+        scenes=[Scene(id="1.1", chapter=1, start=0, end=11), Scene(id="1.2", chapter=1, start=11, end=len(text))],
+        characters=[], settings=[],
+        quotes=[Quote(id="q1", spans=[(q1, q1 + 13)], scene="1.2"),
+                Quote(id="q2", spans=[(q2, q2 + 23), (q3, q3 + 11)], speaker="c9", scene="1.2")],
+    )
+    empty = plan_scene(analysis, "1.1", text)
+    assert [s.notes for s in empty][0] == "establishing"
+    talk = plan_scene(analysis, "1.2", text)
+    assert [q for s in talk for q in s.dialogue] == ["q1", "q2"]
+    assert all(s.characters == [] for s in talk)  # an unknown speaker is never put in frame

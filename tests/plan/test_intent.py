@@ -55,3 +55,16 @@ def test_dread_to_relief_opens_tighter_than_it_ends(story):
     last_line = [s for s in shots if s.dialogue][-1]
     last_line_rev = [s for s in reversed_ if s.dialogue][-1]
     assert SIZES.index(last_line.size) <= SIZES.index(last_line_rev.size)
+
+
+def test_intent_survives_storing_the_analysis_again(sample_ws):
+    from filmsofone import store
+    from filmsofone.plan import set_intent
+    from filmsofone.plan.book import load_intents
+
+    db = sample_ws.project("the-lantern-keepers").db_path
+    set_intent(sample_ws, "the-lantern-keepers", "1.2", "from dread to relief")
+    store.save_analysis(db, store.load_analysis(db), source_path="again")  # re-import, cast edits
+    assert load_intents(db) == {"1.2": "from dread to relief"}
+    set_intent(sample_ws, "the-lantern-keepers", "1.2", "")
+    assert load_intents(db) == {}

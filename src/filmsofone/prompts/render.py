@@ -22,11 +22,12 @@ def framing(shot: Shot, *, still: bool = False) -> str:
 
 
 def style_text(bible) -> str:
-    style = getattr(bible, "style", None)
-    if style is None:
+    """The film's look in the cast bible's words ('' without a bible)."""
+    if bible is None:
         return ""
-    parts = [style.film_look, style.stock, style.grade, *style.optics]
-    return ", ".join(p.strip() for p in parts if p and p.strip())
+    from ..bible import style_text as bible_style_text
+
+    return bible_style_text(bible)
 
 
 def _identity(bible, analysis: BookAnalysis, character_id: str, shot: Shot) -> str:

@@ -47,15 +47,20 @@ _ANALYSIS_TABLES = (ChapterRow, SceneRow, CharacterRow, SettingRow, QuoteRow)
 
 
 def save_analysis(db_path: Path, analysis: BookAnalysis, source_path: str) -> None:
-    """Replace the stored analysis of the book with `analysis`, in one transaction."""
+    """Replace the stored analysis of the book with `analysis`, in one transaction.
+
+    The user's per-scene intents are kept for the scenes whose ids survive.
+    """
     with session_for(db_path) as session:
+        intents = {row.id: row.intent for row in session.exec(select(SceneRow)).all() if row.intent}
         for table in (BookRow, *_ANALYSIS_TABLES):
             session.exec(delete(table))
         info = analysis.book
         session.add(BookRow(slug=info.slug, title=info.title, source_path=source_path,
                             source_sha256=info.source_sha256, chars=info.chars))
         session.add_all(ChapterRow(**c.model_dump()) for c in analysis.chapters)
-        session.add_all(SceneRow(ordinal=i, **s.model_dump()) for i, s in enumerate(analysis.scenes))
+        session.add_all(SceneRow(ordinal=i, intent=intents.get(s.id), **s.model_dump())
+                        for i, s in enumerate(analysis.scenes))
         session.add_all(CharacterRow(ordinal=i, **c.model_dump()) for i, c in enumerate(analysis.characters))
         session.add_all(SettingRow(ordinal=i, **s.model_dump()) for i, s in enumerate(analysis.settings))
         session.add_all(
