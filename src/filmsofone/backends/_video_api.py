@@ -71,7 +71,7 @@ def _message_of(data: Any) -> str:
 
 
 async def send(client: httpx.AsyncClient, method: str, url: str, *, provider: str, create: bool = False,
-               secret: str | None = None, **kwargs) -> httpx.Response:
+               **kwargs) -> httpx.Response:
     """Send one request; transport errors become Transient or (a create after sending) OutcomeUnknown."""
     try:
         response = await client.request(method, url, **kwargs)

@@ -198,12 +198,9 @@ def _raise_for_code(data: dict, response: httpx.Response) -> None:
         code = int(code)
     except (TypeError, ValueError):
         raise Failed(f"{PROVIDER}: malformed response (code {code!r})") from None
-    _raise_code(code, str(data.get("message") or ""), response)
-    raise Failed(f"{PROVIDER}: error {code}: {message_or(data)}")
-
-
-def message_or(data: dict) -> str:
-    return str(data.get("message") or "no message")
+    message = str(data.get("message") or "no message")
+    _raise_code(code, message, response)
+    raise Failed(f"{PROVIDER}: {message} (code {code})")
 
 
 def _raise_code(code: int | None, message: str, response: httpx.Response) -> None:
