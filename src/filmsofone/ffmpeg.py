@@ -154,14 +154,17 @@ def _seconds(value: float) -> str:
     return f"{value:.6f}".rstrip("0").rstrip(".") or "0"
 
 
-def card_clip_args(image: Path, output: Path, *, frames: int, fps: int) -> list[str]:
-    """A still image held for `frames` frames, with silence, in the house format (image already sized)."""
+def card_clip_args(image: Path, output: Path, *, frames: int, fps: int, preset: str = "veryfast") -> list[str]:
+    """A still image held for `frames` frames, with silence, in the house format (image already sized).
+
+    The image is decoded once and repeated by the `loop` filter (much faster than `-loop 1`).
+    """
     duration = _seconds(frames / fps)
-    return [*base_args(), "-loop", "1", "-framerate", str(fps), "-i", str(image),
-            "-f", "lavfi", "-t", duration, "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo",
-            "-map", "0:v:0", "-map", "1:a:0", "-vf", "setsar=1,format=yuv420p", "-frames:v", str(frames),
-            *house_video_args(fps, "ultrafast"), "-tune", "stillimage", *house_audio_args(), "-t", duration,
-            "-movflags", "+faststart", str(output)]
+    return [*base_args(), "-i", str(image), "-f", "lavfi", "-t", duration, "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo",
+            "-map", "0:v:0", "-map", "1:a:0",
+            "-vf", f"loop=loop={frames - 1}:size=1:start=0,setpts=N/{fps}/TB,setsar=1,format=yuv420p",
+            "-frames:v", str(frames), *house_video_args(fps, preset), "-tune", "stillimage",
+            *house_audio_args(), "-t", duration, "-movflags", "+faststart", str(output)]
 
 
 def fit_filter(width: int, height: int, fps: int, fit: str = "letterbox") -> str:

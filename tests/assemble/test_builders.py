@@ -11,10 +11,12 @@ AUDIO = ["-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2"]
 
 
 def test_card_clip_args():
-    assert ffmpeg.card_clip_args(Path("c.png"), Path("c.mp4"), frames=48, fps=24) == [
-        *HEAD, "-loop", "1", "-framerate", "24", "-i", "c.png", "-f", "lavfi", "-t", "2", "-i",
-        "anullsrc=r=48000:cl=stereo", "-map", "0:v:0", "-map", "1:a:0", "-vf", "setsar=1,format=yuv420p",
-        "-frames:v", "48", *VIDEO, "-tune", "stillimage", *AUDIO, "-t", "2", "-movflags", "+faststart", "c.mp4"]
+    assert ffmpeg.card_clip_args(Path("c.png"), Path("c.mp4"), frames=48, fps=24, preset="ultrafast") == [
+        *HEAD, "-i", "c.png", "-f", "lavfi", "-t", "2", "-i", "anullsrc=r=48000:cl=stereo",
+        "-map", "0:v:0", "-map", "1:a:0", "-vf", "loop=loop=47:size=1:start=0,setpts=N/24/TB,setsar=1,format=yuv420p",
+        "-frames:v", "48", *ffmpeg.house_video_args(24, "ultrafast"), "-tune", "stillimage", *AUDIO, "-t", "2",
+        "-movflags", "+faststart", "c.mp4"]
+    assert ffmpeg.house_video_args(24, "ultrafast")[:4] == ["-c:v", "libx264", "-preset", "ultrafast"]
 
 
 def test_fit_filters():

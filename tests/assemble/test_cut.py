@@ -142,3 +142,14 @@ def test_scene_selection_and_default_name(book):
     result = cut(book.ws, "tale", scenes="1.2-2.1")
     assert result.film_path.name == "tale-scenes-1.2-2.1.mp4"
     assert [c[2].split(" ")[0] for c in chapters(result.film_path)] == ["1.2", "2.1"]
+
+
+def test_baseline_takes_like_the_animatics_join_cleanly(book):
+    book.shoot(codec_args=["-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage", "-pix_fmt", "yuv420p",
+                           "-r", str(FPS)])
+    result = cut(book.ws, "tale")
+    assert result.manifest.fast_path and result.manifest.format.card_preset == "ultrafast"
+    info = ffmpeg.probe(result.film_path)
+    assert info.fps == FPS and "Baseline" in info.video[0]
+    assert ffmpeg.video_frames(result.film_path) == 13 * FPS
+    assert ffmpeg.decode_errors(result.film_path) == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -21,8 +22,8 @@ def draw_card(path: Path, fmt: FilmFormat, kind: str, title: str, subtitle: str 
     background, ink, soft = STYLES.get(kind, STYLES["chapter"])
     image = Image.new("RGB", (fmt.width, fmt.height), background)
     draw = ImageDraw.Draw(image)
-    big = ImageFont.load_default(size=max(12, fmt.height // (9 if kind == "title" else 12)))
-    small = ImageFont.load_default(size=max(10, fmt.height // 24))
+    big = _font(max(12, fmt.height // (9 if kind == "title" else 12)))
+    small = _font(max(10, fmt.height // 24))
     title_lines = textwrap.wrap(title, 28) or [""]
     sub_lines = textwrap.wrap(subtitle, 56)[:4]
     blocks = [(line, big, ink) for line in title_lines] + [(line, small, soft) for line in sub_lines]
@@ -37,6 +38,11 @@ def draw_card(path: Path, fmt: FilmFormat, kind: str, title: str, subtitle: str 
         draw.rectangle([gap, gap, fmt.width - gap, fmt.height - gap], outline=soft, width=max(1, fmt.height // 180))
     image.save(path)
     return path
+
+
+@lru_cache(maxsize=16)
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.load_default(size=size)
 
 
 def _line_height(draw: ImageDraw.ImageDraw, font: ImageFont.FreeTypeFont) -> int:

@@ -178,14 +178,14 @@ def _key(*values: object) -> str:
 
 
 def _card(segment: Segment, fmt: FilmFormat, folder: Path) -> Path:
-    key = _key("card-v1", segment.kind, segment.title, segment.subtitle, fmt.model_dump_json(), segment.frames)
+    key = _key("card-v3", segment.kind, segment.title, segment.subtitle, fmt.model_dump_json(), segment.frames)
     clip = folder / f"{key}.mp4"
     if clip.is_file():
         return clip
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         image = draw_card(Path(tmp) / "card.png", fmt, segment.kind, segment.title, segment.subtitle)
         partial = Path(tmp) / "card.mp4"
-        ffmpeg.run(ffmpeg.card_clip_args(image, partial, frames=segment.frames, fps=fmt.fps))
+        ffmpeg.run(ffmpeg.card_clip_args(image, partial, frames=segment.frames, fps=fmt.fps, preset=fmt.card_preset))
         partial.replace(clip)
     return clip
 

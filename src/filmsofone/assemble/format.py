@@ -22,6 +22,7 @@ class FilmFormat(BaseModel):
     height: int = 720
     fps: int = 24
     fit: Fit = "letterbox"
+    card_preset: str = "veryfast"  # x264 preset for cards: "ultrafast" (Baseline) when the takes are Baseline
 
     @property
     def size(self) -> str:
@@ -39,6 +40,7 @@ class ClipSignature(BaseModel):
     """What decides whether a clip can be joined by stream copy."""
 
     video_codec: str | None = None
+    profile: str | None = None  # "High", "Constrained Baseline", ...
     pix_fmt: str | None = None
     width: int | None = None
     height: int | None = None
@@ -55,6 +57,7 @@ class ClipSignature(BaseModel):
                 and self.sample_rate == AUDIO_RATE and self.channels == "stereo")
 
 
+_PROFILE_RE = re.compile(r"\w+ \(([^)]+)\)")
 _PIX_RE = re.compile(r"\b(yuv\w+|rgb\w+|bgr\w+|gray\w*|nv12|p010\w*)\b")
 _SAR_RE = re.compile(r"SAR (\d+:\d+)")
 _RATE_RE = re.compile(r"(\d+) Hz")
@@ -66,6 +69,8 @@ def signature(info: MediaInfo) -> ClipSignature:
     if info.video:
         line = info.video[0]
         sig.video_codec = line.split()[0].strip(",")
+        profile = _PROFILE_RE.match(line)
+        sig.profile = profile.group(1) if profile else None
         pix = _PIX_RE.search(line)
         sig.pix_fmt = pix.group(1) if pix else None
         sar = _SAR_RE.search(line)
@@ -112,4 +117,11 @@ def film_format(style: object | None, signatures: list[ClipSignature]) -> FilmFo
         same_fps = all(s.fps is not None and abs(s.fps - fps) < 0.01 for s in signatures)
         if same_aspect and same_fps:
             width, height = w, h
-    return FilmFormat(width=width, height=height, fps=fps, fit=fit)
+    return FilmFormat(width=width, height=height, fps=fps, fit=fit, card_preset=card_preset(signatures))
+
+
+def card_preset(signatures: list[ClipSignature]) -> str:
+    """Encode cards like most takes are encoded, so the joined H.264 stream keeps one profile family."""
+    profiles = [s.profile or "" for s in signatures]
+    baseline = sum("Baseline" in p for p in profiles)
+    return "ultrafast" if profiles and baseline * 2 > len(profiles) else "veryfast"

@@ -1,0 +1,48 @@
+"""`filmsofone cut`: a thin command over the library; user mistakes are one line and exit 2."""
+
+import pytest
+from cutkit import Book
+
+from filmsofone.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        main(list(argv))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def book(ws):
+    book = Book(ws)
+    book.shoot([s.id for s in book.shots if s.id != "2.1-002"])
+    return book
+
+
+def test_cut_prints_the_film_and_how_it_was_made(book, ws, capsys):
+    code, out, err = run(capsys, "-w", str(ws.root), "cut", "tale")
+    assert code == 0, err
+    assert out.strip().splitlines()[-1] == str(ws.project("tale").film_path)
+    assert "joined by stream copy" in out and "1 placeholder card" in out
+
+
+def test_cut_scenes_and_output(book, ws, capsys, tmp_path):
+    code, out, err = run(capsys, "-w", str(ws.root), "cut", "tale", "--scenes", "1.2", "-o", str(tmp_path / "one"))
+    assert code == 0, err
+    assert out.strip().splitlines()[-1] == str(tmp_path / "one.mp4") and (tmp_path / "one.srt").is_file()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["cut", "tale", "--scenes", "9.9"], "no scene '9.9'"),
+    (["cut", "nope"], "no imported book 'nope'"),
+    (["cut", "tale", "--music", "missing.ogg"], "no such music file"),
+    (["export", "tale", "--format", "edl"], "has no cut yet"),
+])
+def test_user_mistakes_exit_2_with_one_line(book, ws, capsys, argv, message):
+    code, out, err = run(capsys, "-w", str(ws.root), *argv)
+    assert code == 2 and message in err and "Traceback" not in err
+    assert len([line for line in err.splitlines() if line.strip()]) <= 2  # one message (rich may wrap it)
