@@ -120,6 +120,8 @@ def test_dry_run_and_budget(ws, service):
     make_book(ws, shots_per_scene=4, duration=2.0)
     dry = run(ws, service, dry_run=True)
     assert dry.estimated_cost == pytest.approx(4 * 2.0 * 0.1) and not service.creates and dry.ok
+    per_clip = run(ws, service, dry_run=True, options={"price_per_second": 0, "price_per_clip": 1.25})
+    assert per_clip.estimated_cost == pytest.approx(5.0)  # the user's price wins
     limited = run(ws, service, budget=0.45)
     assert len(limited.made) == 2 and len(limited.over_budget) == 2 and len(service.creates) == 2
     assert limited.spent == pytest.approx(0.4)

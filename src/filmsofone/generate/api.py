@@ -54,9 +54,22 @@ def generate_scenes(ws: Workspace, slug: str, scene_ids: list[str] | None, *, ba
     engine = Engine(engine_backend, jobs, project.clips_dir, flags, progress, report)
     totals = {scene: sum(1 for s in shots if s.scene == scene) for scene in scenes}
     started = time.perf_counter()
-    asyncio.run(engine.run(planned, totals))
+    _run_coroutine(engine.run(planned, totals))
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _run_coroutine(coroutine) -> None:
+    """asyncio.run, or (when called from inside a running event loop) the same in a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine)
+        return
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def _dry_backend(name: str, options: dict | None):
