@@ -117,3 +117,12 @@ def test_cast_edit_reports_file_line_and_keeps_file_and_database(book: Workspace
     assert store.load_analysis(book.project("quills").db_path) == db_before
     kept = book.project("quills").root / "bible.edit.yaml"
     assert "  fps: [24" in kept.read_text(encoding="utf-8")
+
+
+def test_error_text_with_brackets_is_printed_as_written(capsys, book: Workspace) -> None:
+    path = book.bible_path("quills")
+    path.write_text(path.read_text(encoding="utf-8").replace("  lenses: [35mm spherical prime, 50mm spherical prime]",
+                                                             "  lenses: a [/tmp] lens"), encoding="utf-8")
+    code, out, err = run(capsys, book, "cast", "show", "quills")
+    assert code == 2 and f"{path}:" in err and "Traceback" not in err + out
+    assert "style.lenses: Input should be a valid list" in err and "or [a, b])" in err

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 from ..errors import UserError
 from .context import err_console, state
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
 def _fail(exc: UserError) -> None:
     if state.verbose:
         err_console.print_exception()
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     sys.exit(exc.exit_code)
 
 
@@ -74,10 +75,12 @@ def _handle_other(exc: Exception) -> None:
         sys.exit(exc.exit_code)
     if hasattr(exc, "format_message"):
         hint = " (see --help)" if getattr(exc, "exit_code", 1) == 2 else ""
-        err_console.print(f"[bold red]error:[/] {exc.format_message()}{hint}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(exc.format_message())}{hint}", highlight=False,
+                          soft_wrap=True)
         sys.exit(getattr(exc, "exit_code", 2))
     if state.verbose:
         raise exc
-    err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc} (run with --verbose for details)",
+    err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))} "
+                      "(run with --verbose for details)",
                       highlight=False, soft_wrap=True)
     sys.exit(1)
