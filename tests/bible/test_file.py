@@ -178,3 +178,28 @@ def test_set_refuses_bad_values_and_leaves_the_file(ws: Workspace) -> None:
     cast = set_fields(ws, "quills", "Ada", ["aliases+=Miss Quill", "seed=42", "locked=true"])
     ada = cast.character("Ada")
     assert ada.aliases == ["Ada", "Miss Quill"] and ada.seed == 42 and ada.locked
+
+
+def test_entries_the_user_adds_stay_and_entries_the_user_deletes_stay_deleted(ws: Workspace) -> None:
+    _seeded(ws)
+    path = ws.bible_path("quills")
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index("  - id: c3\n"), text.index("\n# Places")
+    added = "  - id: x1\n    name: The Ferryman\n    aliases: [Charon]\n    physical: a hooded figure\n"
+    path.write_text(text[:start] + added + text[end + 1:], encoding="utf-8")  # Mr. Quill deleted, one added
+    changed = make_analysis()
+    changed.characters[2].role = "major"  # the book changed the deleted one: reported, not resurrected
+    report = _reimport(ws, changed)
+    cast = bible.load_bible(ws, "quills")
+    assert [c.name for c in cast.characters] == ["Ada Quill", "Tom Quill", "The Ferryman"]
+    assert cast.character("Charon").physical == "a hooded figure"
+    assert report.conflicts == ["characters[Mr. Quill]: you removed it and the book changed it; it stays removed"]
+
+
+def test_wardrobe_per_chapter_survives_reimport_as_written(ws: Workspace) -> None:
+    _seeded(ws)
+    set_fields(ws, "quills", "Ada", ["wardrobe.chapters.2=a wet coat", "wardrobe.scenes.1.1=a nightgown"])
+    before = ws.bible_path("quills").read_text(encoding="utf-8")
+    assert "      chapters:\n        2: a wet coat\n" in before and "        '1.1': a nightgown\n" in before
+    assert _reimport(ws, make_analysis()).conflicts == []
+    assert ws.bible_path("quills").read_text(encoding="utf-8") == before

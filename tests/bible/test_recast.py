@@ -88,3 +88,14 @@ def test_recast_mistakes_are_user_errors(ws: Workspace) -> None:
         merge_characters(ws, "quills", "Ada", "Zed")
     with pytest.raises(UserError, match="is not a name of"):
         split_character(ws, "quills", "Ada", ["Tom"])
+
+
+def test_split_survives_reimport(ws: Workspace) -> None:
+    _with_shots(ws)
+    report = split_character(ws, "quills", "Ada Quill", ["Ada"], new_name="Ada")
+    fresh = store_book(ws)  # a re-import: Ada and Ada Quill are one again in the fresh analysis
+    bible.seed_bible(ws, "quills", fresh, TEXT)
+    stored = store.load_analysis(ws.project("quills").db_path)
+    assert [(c.id, c.name) for c in stored.characters][:2] == [("c1", "Ada Quill"), (report.other, "Ada")]
+    assert stored.quotes[0].speaker == report.other
+    assert [c.name for c in bible.load_bible(ws, "quills").characters][:2] == ["Ada Quill", "Ada"]

@@ -9,6 +9,7 @@ move one character's edits onto another. A `locked` entity is not touched except
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,9 +50,10 @@ def _merge_map(base: dict | None, ours: CommentedMap, theirs: dict, path: str, r
 
 
 def _merge_map_keys(base: dict | None, ours: CommentedMap, theirs: dict, path: str, report: MergeReport) -> None:
-    for position, (key, new) in enumerate(theirs.items()):
-        where = f"{path}.{key}" if path else str(key)
-        old = base.get(key, _MISSING) if base is not None else _MISSING
+    for position, (their_key, new) in enumerate(theirs.items()):
+        where = f"{path}.{their_key}" if path else str(their_key)
+        old = base.get(their_key, _MISSING) if base is not None else _MISSING
+        key = _key_in(ours, their_key)
         if key not in ours:
             if old is _MISSING:
                 ours.insert(min(position, len(ours)), key, to_commented(new))
@@ -61,20 +63,32 @@ def _merge_map_keys(base: dict | None, ours: CommentedMap, theirs: dict, path: s
             continue
         mine = ours[key]
         if key in TOOL_OWNED:
-            if to_plain(mine) != new:
+            if _plain(mine) != new:
                 assign(ours, key, new)
             continue
         if isinstance(new, dict) and isinstance(mine, CommentedMap):
             _merge_map(old if isinstance(old, dict) else ({} if base is not None else None), mine, new, where, report)
             continue
         _merge_value(ours, key, old, new, where, report)
-    for key in [k for k in ours if k not in theirs]:
-        if base is not None and key in base and to_plain(ours[key]) == base[key]:
+    for key in [k for k in ours if str(k) not in {str(t) for t in theirs}]:
+        if base is not None and str(key) in base and _plain(ours[key]) == base[str(key)]:
             del ours[key]
 
 
+def _key_in(ours: CommentedMap, key: Any) -> Any:
+    """The user's spelling of a key (theirs and the base come from JSON: chapter 3 is the key '3')."""
+    if key in ours:
+        return key
+    return next((k for k in ours if str(k) == str(key)), key)
+
+
+def _plain(node: Any) -> Any:
+    """Plain data as JSON gives it (mapping keys as strings), to compare with theirs and the base."""
+    return json.loads(json.dumps(to_plain(node)))
+
+
 def _merge_value(ours: CommentedMap, key: Any, old: Any, new: Any, where: str, report: MergeReport) -> None:
-    mine = to_plain(ours[key])
+    mine = _plain(ours[key])
     if mine == new:
         return
     if old is not _MISSING and mine == old:
@@ -90,7 +104,7 @@ def _merge_entities(base: list[dict], ours: CommentedSeq, theirs: list[dict], ki
                     report: MergeReport) -> None:
     matched_ours: set[int] = set()
     matched_base: set[int] = set()
-    ours_plain = [to_plain(o) for o in ours]
+    ours_plain = [_plain(o) for o in ours]
     for item in theirs:
         label = f"{kind}[{item.get('name', item.get('id'))}]"
         old_index = _match(item, base, exclude=matched_base)
@@ -107,6 +121,8 @@ def _merge_entities(base: list[dict], ours: CommentedSeq, theirs: list[dict], ki
                 ours_plain.append(item)
                 matched_ours.add(len(ours) - 1)
                 report.added.append(label)
+            elif _without_tool_owned(old) != _without_tool_owned(item):
+                report.conflicts.append(f"{label}: you removed it and the book changed it; it stays removed")
             continue
         matched_ours.add(mine_index)
         mine = ours[mine_index]
@@ -114,12 +130,12 @@ def _merge_entities(base: list[dict], ours: CommentedSeq, theirs: list[dict], ki
             mine["id"] = item["id"]
         if mine.get("locked"):
             for key in TOOL_OWNED:
-                if key in item and to_plain(mine.get(key)) != item[key]:
+                if key in item and _plain(mine.get(key)) != item[key]:
                     assign(mine, key, item[key])
             continue
         _merge_map(old if old is not None else None, mine, item, label, report)
     for index in sorted(set(range(len(ours))) - matched_ours, reverse=True):
-        mine = to_plain(ours[index])
+        mine = _plain(ours[index])
         old_index = _by_id(mine.get("id"), base)
         if old_index is not None and _without_tool_owned(mine) == _without_tool_owned(base[old_index]):
             report.removed.append(f"{kind}[{mine.get('name', mine.get('id'))}]")
