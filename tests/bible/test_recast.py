@@ -55,7 +55,7 @@ def test_merge_survives_reimport(ws: Workspace) -> None:
     _with_shots(ws)
     merge_characters(ws, "quills", "c2", "c3")
     fresh = store_book(ws)  # the analysis as a re-import makes it: the two are apart again
-    bible.seed_bible(ws, "quills", fresh, TEXT)
+    assert bible.seed_bible_with_report(ws, "quills", fresh, TEXT).conflicts == []
     stored = store.load_analysis(ws.project("quills").db_path)
     assert [c.id for c in stored.characters] == ["c1", "c2"]
     assert stored.quotes[2].speaker == "c2"
@@ -94,7 +94,7 @@ def test_split_survives_reimport(ws: Workspace) -> None:
     _with_shots(ws)
     report = split_character(ws, "quills", "Ada Quill", ["Ada"], new_name="Ada")
     fresh = store_book(ws)  # a re-import: Ada and Ada Quill are one again in the fresh analysis
-    bible.seed_bible(ws, "quills", fresh, TEXT)
+    assert bible.seed_bible_with_report(ws, "quills", fresh, TEXT).conflicts == []
     stored = store.load_analysis(ws.project("quills").db_path)
     assert [(c.id, c.name) for c in stored.characters][:2] == [("c1", "Ada Quill"), (report.other, "Ada")]
     assert stored.quotes[0].speaker == report.other

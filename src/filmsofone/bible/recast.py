@@ -24,7 +24,6 @@ from ..errors import UserError
 from ..models import BookAnalysis, Character, InFrame, Shot
 from ..workspace import Workspace
 from .hints import find_hints
-from .seed import stable_seed
 from .yamlio import assign, decorate_entry, keep_tail_comment, to_commented, to_plain, write_atomically
 
 _ROLE_RANK = {"minor": 0, "intermediate": 1, "major": 2}
@@ -373,8 +372,9 @@ def _bible_unmerge(ws: Workspace, slug: str, record: dict) -> None:
 
 
 def _bible_split(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, report: RecastReport) -> None:
+    """Rename the kept entry, add the new character's entry, and remember it as tool-written (the base)."""
     from .edit import open_document, save_document
-    from .seed import _character
+    from .seed import character_look, read_base, write_base_data
 
     if not ws.bible_path(slug).exists():
         return
@@ -387,10 +387,12 @@ def _bible_split(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, re
         node["name"] = kept.name
         assign(node, "aliases", list(kept.aliases))
         position = list(people).index(node) + 1
-    hints = find_hints(text, [kept, new]).get(new.id, [])
-    entry = _character(slug, new, hints).model_dump(mode="json")
-    entry["seed"] = stable_seed(slug, new.id, new.name)
+    hints = find_hints(text, analysis.characters).get(new.id, [])
+    entry = character_look(slug, new, hints).model_dump(mode="json")
     with keep_tail_comment(people):
         people.insert(position, decorate_entry("characters", to_commented(entry)))
     save_document(ws, slug, doc)
-
+    base = read_base(ws, slug)
+    if base is not None:  # the next re-import makes the same entry: it is the tool's, not a user edit
+        base.setdefault("characters", []).append(entry)
+        write_base_data(ws, slug, base)

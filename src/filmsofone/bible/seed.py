@@ -47,7 +47,7 @@ def stable_seed(*parts: str) -> int:
 def build_bible(slug: str, analysis: BookAnalysis, text: str) -> CastBible:
     """The bible the tool would write for this analysis (no user edits)."""
     hints = find_hints(text, analysis.characters)
-    characters = [_character(slug, c, hints.get(c.id, [])) for c in analysis.characters]
+    characters = [character_look(slug, c, hints.get(c.id, [])) for c in analysis.characters]
     settings = []
     for setting in analysis.settings:
         interior = guess_interior(setting.name, setting.interior)
@@ -57,7 +57,8 @@ def build_bible(slug: str, analysis: BookAnalysis, text: str) -> CastBible:
     return CastBible(book=slug, title=analysis.book.title, style=style, characters=characters, settings=settings)
 
 
-def _character(slug: str, character: Character, hints: list[Hint]) -> CharacterLook:
+def character_look(slug: str, character: Character, hints: list[Hint]) -> CharacterLook:
+    """A character's entry as the tool seeds it."""
     return CharacterLook(
         id=character.id, name=character.name, aliases=list(character.aliases), role=character.role,
         gender=character.gender, physical=_first(hints, ("man", "woman", "girl", "boy", "lady", "gentleman",
@@ -145,7 +146,11 @@ def seed_bible_with_report(ws: Workspace, slug: str, analysis: BookAnalysis, tex
 
 def write_base(ws: Workspace, slug: str, fresh: CastBible) -> None:
     """Remember what the tool wrote (as JSON, quick to read): the base of the next three-way merge."""
-    write_atomically(base_path(ws, slug), json.dumps(fresh.model_dump(mode="json"), ensure_ascii=False))
+    write_base_data(ws, slug, fresh.model_dump(mode="json"))
+
+
+def write_base_data(ws: Workspace, slug: str, data: dict) -> None:
+    write_atomically(base_path(ws, slug), json.dumps(data, ensure_ascii=False))
 
 
 def read_base(ws: Workspace, slug: str) -> dict | None:
