@@ -248,3 +248,10 @@ def test_engine_state_unknown_outcome_is_kept_until_the_user_decides(fake, ws, m
     make_book(ws, shots_per_scene=1, duration=1.0)
     use_keys(monkeypatch, tmp_path, RUNWAYML_API_SECRET=KEY)
     check_unknown_outcome(ws, fake, "runway", {"base_url": fake.url})
+
+
+def test_a_download_cut_short_is_transient_and_leaves_no_file(fake, tmp_path):
+    fake.fault("download", "truncated")
+    with pytest.raises(Transient, match="download"):
+        run(drive(backend(fake), request(), tmp_path / "t.mp4"))
+    assert not (tmp_path / "t.mp4").exists()

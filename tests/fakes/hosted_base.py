@@ -184,12 +184,15 @@ class FakeService:
         try:
             handler.send_response(reply.status)
             handler.send_header("Content-Type", reply.headers.get("Content-Type", content_type))
+            declared = reply.headers.get("X-Fake-Declared-Length")  # a body cut short: the connection drops
             for name, value in reply.headers.items():
-                if name.lower() != "content-type":
+                if name.lower() not in ("content-type", "x-fake-declared-length"):
                     handler.send_header(name, value)
-            handler.send_header("Content-Length", str(len(payload)))
+            handler.send_header("Content-Length", declared or str(len(payload)))
             handler.end_headers()
             handler.wfile.write(payload)
+            if declared:
+                handler.close_connection = True
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
             pass
 
@@ -218,8 +221,10 @@ class FakeService:
         if kind == "expired":
             return Reply(403, b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>",
                          {"Content-Type": "application/xml"})
-        if kind == "truncated":
-            return Reply(200, b"\x00\x00\x00\x18ftypmp42", {"Content-Type": "video/mp4"})
+        if kind == "truncated":  # the connection drops halfway through the body
+            clip = tiny_mp4(2.0)
+            return Reply(200, clip[: len(clip) // 2], {"Content-Type": "video/mp4",
+                                                       "X-Fake-Declared-Length": str(len(clip))})
         raise AssertionError(f"unknown fault {kind}")
 
     def new_job(self, **fields) -> dict:

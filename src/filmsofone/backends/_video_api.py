@@ -199,6 +199,14 @@ _AUTH_HEADERS = ("authorization", "x-goog-api-key", "x-api-key", "api-key")
 
 
 async def _save(response: httpx.Response, dest: Path, *, provider: str, secret: str | None) -> None:
+    try:
+        await _write(response, dest, provider=provider, secret=secret)
+    except BaseException:
+        dest.unlink(missing_ok=True)  # never leave a partial file behind
+        raise
+
+
+async def _write(response: httpx.Response, dest: Path, *, provider: str, secret: str | None) -> None:
     written = 0
     try:
         if response.status_code in (403, 404, 410):
