@@ -124,3 +124,18 @@ def scrub(text: str | None, secrets: list[str] | None = None) -> str | None:
         if len(secret) >= 4 and secret in text:
             text = text.replace(secret, REDACTED)
     return text
+
+
+class ScrubFilter:
+    """A logging filter that blanks the given keys out of every record it sees (attach to a logger)."""
+
+    def __init__(self, secrets: list[str]):
+        self.secrets = [s for s in secrets if s and len(s) >= 4]
+
+    def filter(self, record) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            cleaned = scrub(message, self.secrets)
+            if cleaned != message:
+                record.msg, record.args = cleaned, ()
+        return True

@@ -67,3 +67,17 @@ def test_keys_set_prompts_without_echo(key_file, monkeypatch, capsys):
     out = capsys.readouterr()
     assert "k-typed" not in out.out + out.err
     assert keys.find_key(EchoBackend) == "k-typed-999999"
+
+
+def test_the_log_filter_blanks_keys(caplog):
+    import logging
+
+    logger = logging.getLogger("httpx")
+    scrubber = keys.ScrubFilter(["k-url-987654"])
+    logger.addFilter(scrubber)
+    try:
+        with caplog.at_level(logging.INFO, logger="httpx"):
+            logger.info("HTTP Request: GET %s", "https://api.example/v1?key=k-url-987654")
+    finally:
+        logger.removeFilter(scrubber)
+    assert "k-url-987654" not in caplog.text and "[redacted]" in caplog.text

@@ -35,7 +35,7 @@ from ..backends.base import (
 )
 from ..backends.http import backoff_delay
 from ..errors import UserError
-from ..keys import known_secrets, scrub
+from ..keys import ScrubFilter, known_secrets, scrub
 from ..store.tables import JobRow
 from .jobs import ACTIVE, JobStore
 from .report import GenerationReport
@@ -88,9 +88,16 @@ class Engine:
         for scene, total in scene_totals.items():
             self._tick(f"scene {scene}", 0, total)
         client = None if self.backend.local else self.backend.client()
+        scrubber = ScrubFilter(self._secrets)
+        loggers = [logging.getLogger(name) for name in ("httpx", "httpcore", "httpcore.http11", "httpcore.http2",
+                                                        "httpcore.connection", "httpcore.proxy", "filmsofone")]
+        for logger in loggers:  # a provider that puts a key in a URL must not get it logged
+            logger.addFilter(scrubber)
         try:
             await asyncio.gather(*(self._shot(item, client) for item in planned))
         finally:
+            for logger in loggers:
+                logger.removeFilter(scrubber)
             if client is not None:
                 await client.aclose()
         self.report.spent = round(self._spent, 4)
