@@ -108,8 +108,8 @@ class Engine:
         except UserError as exc:
             outcome = _Outcome("failed", self._clean(str(exc)))
         except Exception as exc:  # a bug in an adapter must not stop the other shots
-            log.debug("shot %s failed", item.shot.id, exc_info=True)
             outcome = _Outcome("failed", self._clean(f"{type(exc).__name__}: {exc}"))
+            log.debug("shot %s failed: %s", item.shot.id, outcome.detail)  # scrubbed; no traceback with locals
         self.report.add(item.shot.id, outcome.kind, outcome.detail)
         self._scene_done[item.shot.scene] = self._scene_done.get(item.shot.scene, 0) + 1
         self._tick(f"scene {item.shot.scene}", self._scene_done[item.shot.scene],
