@@ -261,3 +261,15 @@ def test_sigkill_while_polling_then_rerun_polls_instead_of_resubmitting(ws, fake
     assert done.returncode == 0, done.stdout + done.stderr
     assert fake.submissions == len(shots)
     assert sorted(chosen_takes(ws, SLUG)) == sorted(s.id for s in shots)
+
+
+def test_the_key_never_follows_urls_to_another_host(fake):
+    backend = backend_for(fake)
+    foreign = "id|http://elsewhere.example/fal-ai/x/requests/id/status|http://elsewhere.example/fal-ai/x/requests/id"
+
+    async def go():
+        async with backend.client() as client:
+            await backend.status(client, foreign)
+
+    with pytest.raises(Failed, match="another host"):
+        asyncio.run(go())

@@ -24,7 +24,7 @@ from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequ
                    OutcomeUnknown, Refused, Transient)
 from .http import check_response, json_body, send_create, send_get
 from .replicate import (GENERIC, MODERATION, VideoModel, check_images, data_uri, describe, fetch_output,
-                        output_urls)
+                        output_urls, same_origin)
 
 IMAGE_LIMIT_MB = 7.0
 _SEEDANCE_RATIOS = ["21:9", "16:9", "4:3", "1:1", "3:4", "9:16"]
@@ -147,10 +147,19 @@ class FalBackend(Backend):
         ids = [data.get(k) if isinstance(data, dict) else None for k in ("request_id", "status_url", "response_url")]
         if not all(isinstance(v, str) and v for v in ids):
             raise OutcomeUnknown("fal: the submit answer lacks request_id/status_url/response_url; a job may exist")
-        return _SEPARATOR.join(ids)
+        job_id = _SEPARATOR.join(ids)
+        self._urls(job_id)  # the key goes only to the queue's own host
+        return job_id
+
+    def _urls(self, job_id: str) -> tuple[str, str]:
+        """The status and response URLs of a job; Failed when they leave the queue's host (the key would follow)."""
+        _, status_url, response_url = _split(job_id)
+        if not (same_origin(status_url, self.options.base_url) and same_origin(response_url, self.options.base_url)):
+            raise Failed("fal: the queue answered with URLs on another host; refusing to send the key there")
+        return status_url, response_url
 
     async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
-        _, status_url, response_url = _split(job_id)
+        status_url, response_url = self._urls(job_id)
         data = json_body(await send_get(client, status_url, params={"logs": "1"}), step="get")
         if not isinstance(data, dict) or "status" not in data:
             raise Transient("fal: malformed status (no status field)")
