@@ -84,9 +84,12 @@ def plan_book(ws: Workspace, slug: str, scene_id: str | None = None, progress: P
     intents = load_intents(project.db_path)
     max_clip = backend_max_clip(backend)
     scene_ids = [scene_id] if scene_id is not None else [s.id for s in analysis.scenes]
+    previous_by_scene: dict[str, list[Shot]] = {}
+    for shot in store.load_shots(project.db_path, scene_id):
+        previous_by_scene.setdefault(shot.scene, []).append(shot)
     planned: dict[str, list[Shot]] = {}
     for done, sid in enumerate(scene_ids):
-        previous = store.load_shots(project.db_path, sid)
+        previous = previous_by_scene.get(sid, [])
         shots = plan_scene(analysis, sid, text, bible=bible, max_clip=max_clip, previous=previous,
                            intent=intents.get(sid))
         store.save_shots(project.db_path, sid, shots)

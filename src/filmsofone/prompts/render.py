@@ -59,18 +59,26 @@ def _look(bible, analysis: BookAnalysis, shot: Shot) -> str:
     return ""
 
 
-def _dialogue(analysis: BookAnalysis, text: str | None, shot: Shot) -> str:
-    if not shot.dialogue or text is None:
+class _Book:
+    """Lookups over one analysis, built once per rendering."""
+
+    def __init__(self, analysis: BookAnalysis, text: str | None):
+        self.analysis = analysis
+        self.text = text
+        self.names = {c.id: c.name for c in analysis.characters}
+        self.quotes = {q.id: q for q in analysis.quotes}
+
+
+def _dialogue(book: _Book, shot: Shot) -> str:
+    if not shot.dialogue or book.text is None:
         return ""
-    quotes = {q.id: q for q in analysis.quotes}
     lines = []
     for quote_id in shot.dialogue:
-        quote = quotes.get(quote_id)
+        quote = book.quotes.get(quote_id)
         if quote is None:
             continue
-        speaker = analysis.character(quote.speaker).name if quote.speaker in {c.id for c in analysis.characters} \
-            else "Someone"
-        spoken = " ".join(" ".join(text[a:b] for a, b in quote.spans).split())
+        speaker = book.names.get(quote.speaker or "", "Someone")
+        spoken = " ".join(" ".join(book.text[a:b] for a, b in quote.spans).split())
         lines.append(f'{speaker} says: "{spoken}"')
     return " ".join(lines)
 
@@ -85,12 +93,13 @@ def _prop_words(bible, name: str) -> str:
     return f"{prop.name}, {prop.description}" if prop.description else prop.name
 
 
-def shot_context(shot: Shot, analysis: BookAnalysis, bible=None, text: str | None = None) -> dict:
+def shot_context(shot: Shot, analysis: BookAnalysis, bible=None, text: str | None = None, *,
+                 book: _Book | None = None) -> dict:
     """Every variable a prompt template gets (all present; empty when unknown)."""
-    names = {c.id: c.name for c in analysis.characters}
+    book = book or _Book(analysis, text)
     look = _look(bible, analysis, shot)
     characters = [
-        {"id": f.character, "name": names.get(f.character, f.character), "position": f.position,
+        {"id": f.character, "name": book.names.get(f.character, f.character), "position": f.position,
          "identity": _identity(bible, analysis, f.character, shot)}
         for f in shot.characters
     ]
@@ -103,7 +112,7 @@ def shot_context(shot: Shot, analysis: BookAnalysis, bible=None, text: str | Non
         "look": look,
         "light": (shot.light or "") if (not look or shot.edited) else "",
         "props": [_prop_words(bible, p) for p in shot.props],
-        "dialogue": _dialogue(analysis, text, shot),
+        "dialogue": _dialogue(book, shot),
         "style": style_text(bible),
     }
 
@@ -162,8 +171,9 @@ def render_prompts(ws: Workspace, slug: str, shots: list[Shot], backend: str = "
     if aspect not in caps.aspect_ratios:
         aspect = caps.aspect_ratios[0]
     prompts = []
+    book = _Book(analysis, text)
     for shot in shots:
-        context = shot_context(shot, analysis, bible, text)
+        context = shot_context(shot, analysis, bible, text, book=book)
         prompt = fit(lambda ctx: render(template, ctx), context, caps.prompt_limit, shot_id=shot.id)
         seed = None
         if caps.seed and bible is not None:
