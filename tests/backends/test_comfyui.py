@@ -372,3 +372,45 @@ def test_the_fake_keeps_comfyui_origin_check_and_api_prefix(fake):
         refused = client.get(f"{fake.url}/queue", headers={"Origin": "http://evil.example"})
         assert refused.status_code == 403
         assert client.get(f"{fake.url}/history/unknown-id").json() == {}  # {} forever for unknown ids
+
+
+def test_a_reference_image_is_uploaded_into_a_user_workflow(fake, tmp_path):
+    from PIL import Image
+
+    workflow = load_workflow("weightless-i2v")
+    workflow["1"]["inputs"]["image"] = "{{reference_image}}"
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(workflow))
+    portrait = tmp_path / "ada.png"
+    Image.new("RGB", (40, 40), "purple").save(portrait)
+    backend = backend_for(fake, workflow=str(path))
+    assert backend.capabilities.reference_images == 1 and not backend.capabilities.first_frame
+    job_id, status = asyncio.run(run_job(backend, request(references=[portrait]), tmp_path / "c.mp4"))
+    assert status.state == JobState.SUCCEEDED
+    name = fake.records[job_id.split("@")[0]]["graph"]["1"]["inputs"]["image"]
+    assert fake.uploads[name] == portrait.read_bytes()
+
+
+def test_an_identical_graph_returns_comfyuis_cached_output(fake, tmp_path):
+    backend = backend_for(fake)
+    _, first = asyncio.run(run_job(backend, request(idempotency_key="a"), tmp_path / "a.mp4"))
+    _, second = asyncio.run(run_job(backend, request(idempotency_key="b"), tmp_path / "b.mp4"))
+    assert fake.submissions == 2 and len(fake.executed) == 1  # the second ran nothing new
+    assert first.output_urls == second.output_urls
+    assert (tmp_path / "a.mp4").read_bytes() == (tmp_path / "b.mp4").read_bytes()
+
+
+def test_a_prompt_deleted_from_the_queue_is_detected_as_lost(fake, tmp_path):
+    fake.job_seconds = 1.0
+    backend = backend_for(fake)
+
+    async def go():
+        async with backend.client() as client:
+            await backend.submit(client, request(shot_id="1.1-001"))
+            waiting = await backend.submit(client, request(shot_id="1.1-002"))
+            assert (await backend.status(client, waiting)).state == JobState.QUEUED
+            await client.post(f"{fake.url}/queue", json={"delete": [waiting.split("@")[0]]})
+            return await backend.status(client, waiting)
+
+    status = asyncio.run(go())
+    assert status.state == JobState.FAILED and "neither the history nor the queue" in status.error
