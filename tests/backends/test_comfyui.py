@@ -414,3 +414,16 @@ def test_a_prompt_deleted_from_the_queue_is_detected_as_lost(fake, tmp_path):
 
     status = asyncio.run(go())
     assert status.state == JobState.FAILED and "neither the history nor the queue" in status.error
+
+
+def test_moving_to_other_servers_does_not_remake_cached_shots(ws):
+    from fakes.project import SLUG, make_book
+    from filmsofone.generate import generate_scenes
+
+    make_book(ws, shots_per_scene=2, duration=1.0)
+    with FakeComfyUI(job_seconds=0.05) as first, FakeComfyUI(job_seconds=0.05) as second:
+        made = generate_scenes(ws, SLUG, ["1.2"], backend="comfyui", options={"url": first.url})
+        assert len(made.made) == 2
+        again = generate_scenes(ws, SLUG, ["1.2"], backend="comfyui",
+                                options={"url": [first.url, second.url], "websocket": False})
+        assert again.made == [] and len(again.cached) == 2 and second.submissions == 0

@@ -166,6 +166,7 @@ class ComfyUIBackend(Backend):
                                 reference_images=1, first_frame=True, last_frame=True)
     Options = ComfyUIOptions
     idempotent_create = True  # the prompt_id is ours: a resend finds the queued prompt first
+    cache_exempt_options = Backend.cache_exempt_options | {"websocket"}  # where and how, not what
     default_concurrency = 2
     poll_interval = 1.0
     job_timeout = 6 * 3600.0

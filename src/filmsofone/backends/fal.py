@@ -110,6 +110,7 @@ class FalBackend(Backend):
     key_env_var = "FAL_KEY"
     Options = FalOptions
     idempotent_create = False
+    cache_exempt_options = Backend.cache_exempt_options | {"priority", "start_timeout"}
     price_per_second = MODELS[DEFAULT_MODEL].price_per_second
     default_concurrency = 2  # fal's starting account concurrency; more is queued server-side anyway
     poll_interval = 3.0
