@@ -54,8 +54,10 @@ def test_bible_lists_characters_with_aliases_settings_and_hints(imported: Worksp
     for main, aliases in _gold_names(corpus_dir).items():
         found = [c for c in cast.characters if {c.name, *c.aliases} & aliases]
         assert found, f"{main} is not in the bible"
+    gold_daisy = _gold_names(corpus_dir)["Daisy Miller"]
     daisy = cast.character("Daisy")
-    assert {"Daisy", "Miss Miller"} <= set(daisy.aliases) | {daisy.name}
+    assert daisy.aliases and {daisy.name, *daisy.aliases} <= gold_daisy | {"Miss Daisy Miller"}
+    assert sum(1 for c in cast.characters if c.aliases) >= 5
     assert {"Rome", "Geneva"} <= {s.name for s in cast.settings}
     assert any(s.interior is True for s in cast.settings) and any(s.interior is False for s in cast.settings)
     with_hints = [c for c in cast.characters if c.hints]
@@ -89,20 +91,24 @@ def _source(ws: Workspace) -> str:
         return store.load_book(session).source_path
 
 
-def test_merge_and_split_fix_the_analysis_and_undo_exactly(ws: Workspace) -> None:
+def test_merge_and_split_fix_the_analysis_and_undo_exactly(ws: Workspace, corpus_dir: Path) -> None:
     db = ws.project(SLUG).db_path
     before = store.load_analysis(db)
     daisy = before.character(bible.load_bible(ws, SLUG).character("Daisy Miller").id)
-    other = next(c for c in before.characters if c.id != daisy.id and c.name == "Miss Daisy")
+    gold = _gold_names(corpus_dir)["Daisy Miller"]
+    # a character the analysis kept apart from Daisy though the annotations say it is her ('Miss Daisy');
+    # should the analysis ever join them all, any other character exercises the same code
+    apart = [c for c in before.characters if c.id != daisy.id and {c.name, *c.aliases} <= gold]
+    other = (apart or [c for c in before.characters if c.id != daisy.id])[0]
     spoken = [q.id for q in before.quotes if q.speaker == other.id]
 
     report = merge_characters(ws, SLUG, daisy.name, other.name)
     after = store.load_analysis(db)
     assert other.id not in {c.id for c in after.characters}
-    assert "Miss Daisy" in after.character(daisy.id).aliases
+    assert other.name in after.character(daisy.id).aliases
     assert sorted(report.quotes) == sorted(spoken)
     assert all(q.speaker == daisy.id for q in after.quotes if q.id in spoken)
     assert all(other.id not in s.characters for s in after.scenes)
 
-    split_character(ws, SLUG, daisy.name, ["Miss Daisy"])
+    split_character(ws, SLUG, daisy.name, [other.name])
     assert store.load_analysis(db) == before
