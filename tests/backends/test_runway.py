@@ -150,6 +150,8 @@ def test_unsupported_requests_are_refused_before_sending(fake, tmp_path, fields,
 def test_gen4_turbo_without_a_first_frame_is_refused_before_sending(fake, tmp_path):
     with pytest.raises(BackendError, match="first frame"):
         run(drive(backend(fake, model="gen4_turbo"), request(), tmp_path / "t.mp4"))
+    with pytest.raises(BackendError, match="4:3 only from an image"):  # gen4.5 text-to-video: 16:9 or 9:16
+        run(drive(backend(fake), request(aspect_ratio="4:3"), tmp_path / "t.mp4"))
     assert fake.requests == []
 
 

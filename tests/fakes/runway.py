@@ -71,6 +71,8 @@ class FakeRunway(FakeService):
                 return "Unrecognized key(s) in object: 'negativePrompt'"
             if path.endswith("text_to_video") and model == "gen4_turbo":
                 return "model: gen4_turbo is not available for text_to_video"
+            if path.endswith("text_to_video") and body.get("ratio") not in ("1280:720", "720:1280"):
+                return f"ratio: Invalid enum value {body.get('ratio')!r} for text_to_video"
             if body.get("ratio") not in GEN4_RATIOS:
                 return f"ratio: Invalid enum value {body.get('ratio')!r}"
         if path.endswith("image_to_video") and not body.get("promptImage"):

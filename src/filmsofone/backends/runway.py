@@ -34,8 +34,9 @@ class _Model:
 
     def __init__(self, *, text: bool, image: bool, durations: list[float], ratios: dict[str, str],
                  seed: bool = True, negative: bool = False, last_frame: bool = False, prompt_limit: int = 1000,
-                 hd_ratios: dict[str, str] | None = None):
+                 hd_ratios: dict[str, str] | None = None, text_ratios: tuple[str, ...] | None = None):
         self.text, self.image, self.durations, self.ratios = text, image, durations, ratios
+        self.text_ratios = text_ratios or tuple(ratios)  # text-to-video may offer fewer shapes
         self.seed, self.negative, self.last_frame, self.prompt_limit = seed, negative, last_frame, prompt_limit
         self.hd_ratios = hd_ratios or {}
 
@@ -54,7 +55,7 @@ def _resolutions(ratios: dict[str, str]) -> list[str]:
 _BROKERED = dict(text=True, image=True, durations=[5.0, 10.0], ratios=_VEO_RATIOS, seed=False)
 MODELS: dict[str, _Model] = {
     "gen4.5": _Model(text=True, image=True, durations=[float(d) for d in range(2, 11)], ratios=_GEN4_RATIOS,
-                     last_frame=True),
+                     last_frame=True, text_ratios=("16:9", "9:16")),
     "gen4_turbo": _Model(text=False, image=True, durations=[5.0, 10.0], ratios=_GEN4_RATIOS),
     "veo3.1": _Model(text=True, image=True, durations=[4.0, 6.0, 8.0], ratios=_VEO_RATIOS, seed=False,
                      negative=True, last_frame=True, hd_ratios=_VEO_HD_RATIOS),
@@ -160,6 +161,10 @@ class RunwayBackend(_RunwayCommon):
             raise BackendError(f"{PROVIDER}: model {self.options.model} makes video from an image only, "
                                f"and shot {request.shot_id} has no first frame",
                                "give the shot a first frame, or use model gen4.5")
+        if request.first_frame is None and request.aspect_ratio not in self.model.text_ratios:
+            raise BackendError(f"{PROVIDER}: {self.options.model} makes {request.aspect_ratio} only from an image, "
+                               f"and shot {request.shot_id} has no first frame",
+                               f"use {' or '.join(self.model.text_ratios)} for text-to-video")
 
     def body(self, request: GenerationRequest) -> tuple[str, dict]:
         """The endpoint and JSON body for `request` (after `check`)."""
