@@ -97,10 +97,11 @@ def fountain(analysis: BookAnalysis, text: str, shots_by_scene: dict[str, list[S
     intents = intents or {}
     quotes = {q.id: q for q in analysis.quotes}
     names = {c.id: c.name for c in analysis.characters}
-    out = [f"Title: {tidy(analysis.book.title) or analysis.book.slug}",
-           "Credit: Screenplay adapted from the novel by",
+    title = tidy(analysis.book.title) or analysis.book.slug
+    out = [f"Title: {title}",
+           "Credit: Adapted for the screen by",
            "Author: filmsofone",
-           f"Source: {analysis.book.slug}",
+           f"Source: Based on the novel {title}",
            "", "FADE IN:", ""]
     scenes = [s for s in analysis.scenes if shots_by_scene.get(s.id)]
     for number, scene in enumerate(scenes):
