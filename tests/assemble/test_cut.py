@@ -153,3 +153,15 @@ def test_baseline_takes_like_the_animatics_join_cleanly(book):
     assert info.fps == FPS and "Baseline" in info.video[0]
     assert ffmpeg.video_frames(result.film_path) == 13 * FPS
     assert ffmpeg.decode_errors(result.film_path) == ""
+
+
+def test_long_scenes_keep_chapters_and_decode_cleanly(ws):
+    """Chapters longer than ~10 s next to a subtitle track: no dangling QuickTime chapter reference."""
+    book = Book(ws, scenes=(("1.1", 1), ("1.2", 1)), shot_seconds=6.0)
+    book.shoot()
+    film = cut_film(ws, "tale")
+    assert len(chapters(film)) == 2 and subtitle_packets(film)
+    assert ffmpeg.decode_errors(film) == ""
+    from filmsofone.assemble.mp4fix import drop_dangling_chapter_refs
+
+    assert drop_dangling_chapter_refs(film) == 0  # already repaired by the cut

@@ -27,6 +27,7 @@ from .cards import draw_card
 from .chapters import ChapterMark, scene_chapters, to_chapters_vtt, to_ffmetadata
 from .format import FilmFormat, film_format
 from .inputs import CutInputs, load_inputs
+from .mp4fix import drop_dangling_chapter_refs
 from .reel import Reel, Segment, UsableTake, build_reel
 from .subtitles import Cue, dialogue_cues, to_srt, to_vtt
 from .timing import film_seconds, segment_times
@@ -233,6 +234,7 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
             _join_with_transitions(reel, parts, partial, work, fade, subtitles, metadata)
         else:
             _join(reel, parts, partial, work, subtitles, metadata, music)
+        drop_dangling_chapter_refs(partial)
         os.replace(partial, film) if _same_device(partial, film) else shutil.move(str(partial), film)
     report("cut: joining", 1, 1)
     times = segment_times(reel, fade)
