@@ -12,7 +12,7 @@ from fakes._base import drive
 from fakes.replicate import FakeReplicate
 from filmsofone import ffmpeg
 from filmsofone.backends.base import (Failed, GenerationRequest, JobState, OutcomeUnknown, OutputExpired,
-                                      Refused, Throttled, Transient)
+                                      Throttled, Transient)
 from filmsofone.backends.replicate import ReplicateBackend, log_progress, nearest_resolution, output_urls
 from filmsofone.errors import BackendError
 

@@ -25,7 +25,7 @@ from pydantic import Field, field_validator
 from ..errors import BackendError
 from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
                    OutcomeUnknown, Refused, Transient)
-from .http import check_response, json_body, send_create, send_get, stream_download
+from .http import json_body, send_create, send_get, stream_download
 
 IMAGE_LIMIT_MB = 7.0  # data URIs travel inside the JSON body
 MODERATION = re.compile(r"\bE005\b|flagged as sensitive|nsfw|content[ _](policy|moderation|filter)"
