@@ -50,3 +50,13 @@ def test_shot_look_gathers_the_words_of_one_shot(ws: Workspace) -> None:
     assert look.seed == bible.seed_for(cast, "2.1-004") and look.palette == bible.palette(cast, "s2", "dusk")
     assert look.style.startswith("35mm film") and "watermark" in look.negative_prompt
     assert bible.shot_look(bible.load_bible(ws, "quills"), shot) == look
+
+
+def test_load_bible_sees_every_change_and_hands_out_copies(ws: Workspace) -> None:
+    bible.seed_bible(ws, "quills", store_book(ws), TEXT)
+    first = bible.load_bible(ws, "quills")
+    first.characters[0].hair = "changed in memory only"
+    assert bible.load_bible(ws, "quills").characters[0].hair == "short grey hair"
+    path = ws.bible_path("quills")
+    path.write_text(path.read_text(encoding="utf-8").replace("short grey hair", "short gray hair"), encoding="utf-8")
+    assert bible.load_bible(ws, "quills").characters[0].hair == "short gray hair"  # same size, new bytes

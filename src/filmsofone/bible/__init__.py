@@ -7,6 +7,8 @@ edited by hand, merged three-way on re-import, and read by the prompts through `
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from pathlib import Path
 
 from ..errors import BibleError
@@ -50,4 +52,17 @@ def load_bible(ws: Workspace, slug: str) -> CastBible:
     path: Path = ws.bible_path(slug)
     if not path.exists():
         return bible_from_analysis(ws, slug)
-    return validate_document(read_document(path), path)
+    name, digest = str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest()
+    with _cache_lock:
+        cached = _cache.get(name)
+    if cached is None or cached[0] != digest:
+        cached = (digest, validate_document(read_document(path), path))
+        with _cache_lock:
+            _cache[name] = cached
+    return cached[1].model_copy(deep=True)
+
+
+# Parsing a big bible takes a second or two (pure-Python YAML) and every stage loads it, so the last valid
+# parse of each file is kept while the file's bytes are unchanged.
+_cache: dict[str, tuple[str, CastBible]] = {}
+_cache_lock = threading.Lock()
