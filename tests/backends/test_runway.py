@@ -257,3 +257,14 @@ def test_a_download_cut_short_is_transient_and_leaves_no_file(fake, tmp_path):
     with pytest.raises(Transient, match="download"):
         run(drive(backend(fake), request(), tmp_path / "t.mp4"))
     assert not (tmp_path / "t.mp4").exists()
+
+
+def test_a_frame_over_5_mb_goes_through_the_ephemeral_upload(fake, tmp_path):
+    import os
+
+    big = tmp_path / "big.png"
+    big.write_bytes(tiny_png() + os.urandom(6 * 1024 * 1024))
+    _, status = run(drive(backend(fake), request(first_frame=big), tmp_path / "t.mp4"))
+    assert status.state is JobState.SUCCEEDED
+    assert fake.creates[0].json()["promptImage"] == "runway://uploads/1/big.png"
+    assert len(fake.uploaded) == 1 and len(fake.uploaded[0]) > 6 * 1024 * 1024

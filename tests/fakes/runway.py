@@ -24,8 +24,14 @@ class FakeRunway(FakeService):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.expire_outputs = False
+        self.uploaded: list[bytes] = []
 
     def route(self, req: Recorded) -> Reply:
+        if req.path == "/upload-bucket":  # the presigned storage POST: no Runway key expected
+            if "authorization" in req.headers:
+                return Reply(400, b"<Error><Code>InvalidArgument</Code></Error>", {"Content-Type": "application/xml"})
+            self.uploaded.append(req.body)
+            return Reply(204, b"")
         if req.path.startswith("/files/"):
             job = self.jobs.get(req.path.removeprefix("/files/").split(".")[0])
             if job is None or self.expire_outputs:
@@ -37,6 +43,12 @@ class FakeRunway(FakeService):
             return Reply(400, {"error": "You must set the X-Runway-Version header"})
         if self.is_create(req):
             return self.create(req)
+        if req.method == "POST" and req.path == "/v1/uploads":
+            body = req.json() or {}
+            if body.get("type") != "ephemeral" or not body.get("filename"):
+                return Reply(400, {"error": "filename and type 'ephemeral' are required"})
+            return Reply(200, {"uploadUrl": f"{self.url}/upload-bucket", "fields": {"key": "u/1", "policy": "p"},
+                               "runwayUri": f"runway://uploads/{len(self.uploaded) + 1}/{body['filename']}"})
         if req.method == "GET" and req.path.startswith("/v1/tasks/"):
             return self.task(req.path.removeprefix("/v1/tasks/"))
         if req.method == "DELETE" and req.path.startswith("/v1/tasks/"):

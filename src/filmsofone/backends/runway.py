@@ -15,10 +15,12 @@ import httpx
 
 from ..errors import BackendError
 from . import _video_api as api
-from .base import Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus
+from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
+                   Transient)
 
 PROVIDER = "runway"
-DATA_URI_LIMIT_MB = 5.0
+DATA_URI_LIMIT_MB = 5.0  # larger images go through the ephemeral upload flow
+UPLOAD_LIMIT_MB = 200.0
 
 # ratio strings per aspect ratio (the pixel "W:H" form Runway takes)
 _GEN4_RATIOS = {"16:9": "1280:720", "9:16": "720:1280", "4:3": "1104:832", "3:4": "832:1104", "1:1": "960:960",
@@ -87,6 +89,29 @@ class _RunwayCommon(Backend):
         if self.key:
             headers["Authorization"] = f"Bearer {self.key}"
         return headers
+
+    async def image_uri(self, client: httpx.AsyncClient, path: Path) -> str:
+        """A data URI for images up to 5 MB; above that, an ephemeral upload (`POST /v1/uploads`, then the
+        presigned multipart POST) whose `runwayUri` is used instead."""
+        data, mime = api.image_bytes(path, provider=PROVIDER, limit_mb=UPLOAD_LIMIT_MB)
+        if len(data) <= DATA_URI_LIMIT_MB * 1024 * 1024:
+            return api.data_uri(path, provider=PROVIDER, limit_mb=DATA_URI_LIMIT_MB)
+        response = await api.send(client, "POST", "/v1/uploads", provider=PROVIDER,
+                                  json={"filename": Path(path).name, "type": "ephemeral"}, headers=self.auth_headers())
+        api.raise_for_http(response, provider=PROVIDER, secret=self.key)
+        ticket = api.json_of(response, provider=PROVIDER)
+        upload_url = api.field(ticket, "uploadUrl", provider=PROVIDER)
+        runway_uri = api.field(ticket, "runwayUri", provider=PROVIDER)
+        fields = ticket.get("fields") if isinstance(ticket.get("fields"), dict) else {}
+        request = client.build_request("POST", upload_url, data=fields, files={"file": (Path(path).name, data, mime)})
+        for name in ("authorization", "x-runway-version"):  # a presigned storage URL: no key
+            request.headers.pop(name, None)
+        try:
+            stored = await client.send(request)
+        except httpx.TransportError as exc:
+            raise Transient(f"{PROVIDER}: image upload failed ({type(exc).__name__})") from None
+        api.raise_for_http(stored, provider=PROVIDER, secret=self.key)
+        return str(runway_uri)
 
     def _moderation(self) -> dict:
         threshold = self.options.public_figure_threshold
@@ -166,7 +191,7 @@ class RunwayBackend(_RunwayCommon):
                                f"and shot {request.shot_id} has no first frame",
                                f"use {' or '.join(self.model.text_ratios)} for text-to-video")
 
-    def body(self, request: GenerationRequest) -> tuple[str, dict]:
+    async def body(self, client: httpx.AsyncClient, request: GenerationRequest) -> tuple[str, dict]:
         """The endpoint and JSON body for `request` (after `check`)."""
         ratios = self.model.ratios
         if self.model.hd_ratios and request.resolution.replace("x", ":") in self.model.hd_ratios.values():
@@ -180,17 +205,15 @@ class RunwayBackend(_RunwayCommon):
             body["negativePrompt"] = request.negative_prompt
         if request.first_frame is None:
             return "/v1/text_to_video", body
-        images = [{"uri": api.data_uri(request.first_frame, provider=PROVIDER, limit_mb=DATA_URI_LIMIT_MB),
-                   "position": "first"}]
+        images = [{"uri": await self.image_uri(client, request.first_frame), "position": "first"}]
         if request.last_frame is not None:
-            images.append({"uri": api.data_uri(request.last_frame, provider=PROVIDER, limit_mb=DATA_URI_LIMIT_MB),
-                           "position": "last"})
+            images.append({"uri": await self.image_uri(client, request.last_frame), "position": "last"})
         body["promptImage"] = images[0]["uri"] if len(images) == 1 else images
         return "/v1/image_to_video", body
 
     async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
         self.check(request)
-        path, body = self.body(request)
+        path, body = await self.body(client, request)
         return await self._create(client, path, body)
 
 
@@ -216,17 +239,16 @@ class RunwayImageBackend(_RunwayCommon):
             raise BackendError(f"{PROVIDER}: gen4_image_turbo needs at least one reference image",
                                "use model gen4_image, or give a reference")
 
-    def body(self, request: GenerationRequest) -> dict:
+    async def body(self, client: httpx.AsyncClient, request: GenerationRequest) -> dict:
         body: dict = {"model": self.options.model, "promptText": request.prompt,
                       "ratio": _IMAGE_RATIOS[request.aspect_ratio], **self._moderation()}
         if request.seed is not None:
             body["seed"] = int(request.seed)
         if request.references:
-            body["referenceImages"] = [
-                {"uri": api.data_uri(path, provider=PROVIDER, limit_mb=DATA_URI_LIMIT_MB), "tag": f"ref{i + 1}"}
-                for i, path in enumerate(request.references)]
+            body["referenceImages"] = [{"uri": await self.image_uri(client, path), "tag": f"ref{i + 1}"}
+                                       for i, path in enumerate(request.references)]
         return body
 
     async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
         self.check(request)
-        return await self._create(client, "/v1/text_to_image", self.body(request))
+        return await self._create(client, "/v1/text_to_image", await self.body(client, request))
