@@ -60,3 +60,12 @@ def test_load_bible_sees_every_change_and_hands_out_copies(ws: Workspace) -> Non
     path = ws.bible_path("quills")
     path.write_text(path.read_text(encoding="utf-8").replace("short grey hair", "short gray hair"), encoding="utf-8")
     assert bible.load_bible(ws, "quills").characters[0].hair == "short gray hair"  # same size, new bytes
+
+
+def test_interior_comes_from_the_analysis_then_its_scenes_then_the_name(ws: Workspace) -> None:
+    analysis = store_book(ws)
+    analysis.settings[0].name = "Rosings"  # a name that says nothing; its scene (1.1) is interior
+    analysis.settings[1].interior = True  # the analysis knows better than the name 'the garden'
+    cast = bible.build_bible("quills", analysis, TEXT)
+    assert [s.interior for s in cast.settings] == [True, True]
+    assert cast.setting("s1").light["night"].color_temperature == 2700  # an interior's lamps

@@ -50,11 +50,19 @@ def build_bible(slug: str, analysis: BookAnalysis, text: str) -> CastBible:
     characters = [character_look(slug, c, hints.get(c.id, [])) for c in analysis.characters]
     settings = []
     for setting in analysis.settings:
-        interior = guess_interior(setting.name, setting.interior)
+        interior = guess_interior(setting.name, setting.interior if setting.interior is not None
+                                  else _scenes_say_interior(analysis, setting.id))
         settings.append(SettingLook(id=setting.id, name=setting.name, aliases=list(setting.aliases),
                                     interior=interior, light=light_presets(interior)))
     style = Style(seed=stable_seed(slug, "style"))
     return CastBible(book=slug, title=analysis.book.title, style=style, characters=characters, settings=settings)
+
+
+def _scenes_say_interior(analysis: BookAnalysis, setting_id: str) -> bool | None:
+    """What most scenes set there say (interior or exterior), None when they do not say or are split evenly."""
+    votes = [s.interior for s in analysis.scenes if s.setting == setting_id and s.interior is not None]
+    inside, outside = votes.count(True), votes.count(False)
+    return None if inside == outside else inside > outside
 
 
 def character_look(slug: str, character: Character, hints: list[Hint]) -> CharacterLook:
