@@ -120,17 +120,25 @@ def scrub(text: str | None, secrets: list[str] | None = None) -> str | None:
     """`text` with every known key replaced by a marker."""
     if not text:
         return text
-    for secret in secrets if secrets is not None else known_secrets():
-        if len(secret) >= 4 and secret in text:
+    for secret in _with_parts(secrets if secrets is not None else known_secrets()):
+        if secret in text:
             text = text.replace(secret, REDACTED)
     return text
+
+
+def _with_parts(secrets: list[str]) -> list[str]:
+    """The keys, and the halves of composite keys ("ACCESS:SECRET"), longest first."""
+    found = {s for s in secrets if s and len(s) >= 4}
+    for secret in list(found):
+        found.update(part for part in secret.replace(",", ":").split(":") if len(part) >= 8)
+    return sorted(found, key=len, reverse=True)
 
 
 class ScrubFilter:
     """A logging filter that blanks the given keys out of every record it sees (attach to a logger)."""
 
     def __init__(self, secrets: list[str]):
-        self.secrets = [s for s in secrets if s and len(s) >= 4]
+        self.secrets = _with_parts(secrets)
 
     def filter(self, record) -> bool:
         if self.secrets:

@@ -48,6 +48,7 @@ def test_scrub_removes_every_known_key(key_file, monkeypatch):
     text = "401 from proxy: Authorization: Bearer k-file-123456"
     assert keys.scrub(text) == "401 from proxy: Authorization: Bearer [redacted]"
     assert keys.scrub(None) is None
+    assert keys.scrub("signed with ak-12345678", ["ak-12345678:sk-abcdefgh"]) == "signed with [redacted]"
 
 
 def test_keys_set_prompts_without_echo(key_file, monkeypatch, capsys):
