@@ -164,3 +164,23 @@ def test_edge_cases_plan_without_crashing():
     talk = plan_scene(analysis, "1.2", text)
     assert [q for s in talk for q in s.dialogue] == ["q1", "q2"]
     assert all(s.characters == [] for s in talk)  # an unknown speaker is never put in frame
+
+
+def test_lenses_come_from_the_film_kit_when_the_bible_names_one(story):
+    from filmsofone.bible import CastBible, Style
+    from filmsofone.plan.grammar import lens_for
+
+    assert lens_for("CU") == "85mm" and lens_for("WS") == "24mm"
+    kit = CastBible(book="story", style=Style(lenses=["25mm Cooke S4", "40mm anamorphic", "75mm macro"]))
+    assert lens_for("WS", kit) == "25mm Cooke S4"
+    assert lens_for("CU", kit) == "75mm macro"
+    analysis, text = story
+    assert {s.lens for s in plan_scene(analysis, "1.1", text, bible=kit)} <= set(kit.style.lenses)
+
+
+def test_a_strong_line_at_high_tension_is_shot_from_below(story):
+    analysis, text = story
+    shots = plan_scene(analysis, "1.1", text, intent="rage")
+    strong = next(s for s in shots if "q4" in s.dialogue)  # "Again? That is the third time this month!"
+    assert strong.angle == "low angle"
+    assert next(s for s in plan_scene(analysis, "1.1", text, intent="calm") if "q4" in s.dialogue).angle == "eye level"

@@ -41,6 +41,7 @@ _TIME_JUMP = re.compile(
     r"(later|afterwards?|passed|went by)\b",
     re.I,
 )
+_MM = re.compile(r"(\d+)\s*mm")
 _SUBJECT_PRONOUN = re.compile(r"^\W*(he|she|they)\b", re.I)
 LENSES = {"EWS": "18mm wide-angle", "WS": "24mm", "MS": "35mm", "MCU": "50mm", "CU": "85mm",
           "ECU": "100mm macro", "insert": "100mm macro"}
@@ -70,7 +71,7 @@ class _Context:
             span: tuple[int, int] | None = None) -> None:
         frame = self.frame(characters)
         self.drafts.append(dict(
-            size=size, angle=angle, movement=movement, lens=LENSES.get(size, "35mm"),
+            size=size, angle=angle, movement=movement, lens=lens_for(size, self.bible),
             duration=round(max(MIN_SHOT, min(duration, self.max_clip)), 2), characters=frame,
             setting=self.scene.setting, time_of_day=self.time_of_day, light=self.light(),
             action=action, dialogue=list(dialogue), props=self.props(action, [f.character for f in frame]),
@@ -92,6 +93,17 @@ class _Context:
             if tied or any(n and n.lower() in lowered for n in names):
                 found.append(prop.name)
         return found
+
+
+def lens_for(size: str, bible=None) -> str:
+    """The lens for a shot size: from the film's lens kit in the cast bible when it names focal lengths
+    (the nearest to what the size wants), else a standard focal length."""
+    wanted = LENSES.get(size, "35mm")
+    kit = [lens for lens in (getattr(getattr(bible, "style", None), "lenses", None) or []) if _MM.search(lens)]
+    if not kit:
+        return wanted
+    target = int(_MM.search(wanted).group(1))
+    return min(kit, key=lambda lens: abs(int(_MM.search(lens).group(1)) - target))
 
 
 def plan_scene(analysis: BookAnalysis, scene_id: str, text: str, *, bible=None, max_clip: float | None = None,
@@ -354,6 +366,7 @@ def _line(ctx: _Context, beat: Beat, tension: float, listener: str | None, openi
         return
     peak = beat.emotion >= 4.0 or beat.whispered or (tension >= 0.75 and beat.strong)
     facing = listener is not None and ctx.sides.get(listener) != ctx.sides.get(speaker)
+    angle = "low angle" if beat.strong and tension >= 0.7 else "eye level"
     if peak:
         size, people, kind = ("ECU" if tension >= 0.9 and beat.strong else "CU"), [speaker], "single: close-up"
         movement = "slow push in"
@@ -363,16 +376,16 @@ def _line(ctx: _Context, beat: Beat, tension: float, listener: str | None, openi
     else:
         size, people, kind, movement = "MCU", [speaker], "single", "static"
     size = closer(size, 1) if closeness_steps(tension) > 0 and size == "MCU" else size
-    _add_line(ctx, beat, size, people, total, action, kind, movement, ids, listener)
+    _add_line(ctx, beat, size, people, total, action, kind, movement, ids, listener, angle)
 
 
 def _add_line(ctx: _Context, beat: Beat, size: str, people: list[str], total: float, action: str, kind: str,
-              movement: str, ids: list[str], listener: str | None) -> None:
+              movement: str, ids: list[str], listener: str | None, angle: str = "eye level") -> None:
     """A line in one shot, or, when longer than a clip, cut between the speaker and the listener's cutaway."""
     parts = max(1, math.ceil(total / ctx.max_clip - 1e-9))
     if parts == 1:
         ctx.add(beat, size=size, characters=people, duration=total, action=action, kind=kind, movement=movement,
-                dialogue=ids)
+                dialogue=ids, angle=angle)
         return
     long_narration = words(action) > 12 * parts
     texts = _share(sentences(action) or [action], parts) if long_narration else [action] * parts
@@ -387,7 +400,7 @@ def _add_line(ctx: _Context, beat: Beat, size: str, people: list[str], total: fl
         else:
             ctx.add(beat, size=size if number == 0 else closer(size) if size in ("MS", "MCU") else size,
                     characters=people, duration=total / parts, action=text, kind=f"{kind} {label}",
-                    movement=movement if number == 0 else "slow push in", dialogue=ids, span=span)
+                    movement=movement if number == 0 else "slow push in", dialogue=ids, span=span, angle=angle)
 
 
 # --- the cast bible, when there is one ---------------------------------------------------------------
