@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -56,6 +57,11 @@ def test_show_set_light_lock_face(capsys, book: Workspace, tmp_path: Path) -> No
 
     code, out, _ = run(capsys, book, "cast", "show", "quills", "Ada")
     assert code == 0 and "prompt: Ada Quill:" in out and relative in out
+
+    code, out, _ = run(capsys, book, "cast", "show", "quills", "--json")
+    assert code == 0 and bible.CastBible.model_validate_json(out) == bible.load_bible(book, "quills")
+    code, out, _ = run(capsys, book, "cast", "show", "quills", "Ada", "--json")
+    assert code == 0 and json.loads(out)["reference_images"] == [relative]
 
 
 @pytest.mark.parametrize("argv, needle", [

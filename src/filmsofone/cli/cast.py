@@ -26,14 +26,19 @@ def say(text: str) -> None:
 def show(
     slug: str = typer.Argument(..., help="The book's slug."),
     name: Optional[str] = typer.Argument(None, help="A character, setting or prop (id, name or alias)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the validated bible (or the entry) as JSON."),
 ) -> None:
     """Show the bible, or one character, setting or prop in full."""
     from ..bible import identity_text, load_bible, look_text
-    from ..bible.edit import describe_entry
+    from ..bible.edit import describe_entry, find_entry
     from ..bible.seed import conflicts_path
 
     ws = workspace()
     bible = load_bible(ws, slug)
+    if as_json:
+        chosen = find_entry(bible, name)[1] if name else bible
+        typer.echo(chosen.model_dump_json(indent=1))
+        return
     if name:
         say(describe_entry(bible, name))
         return
