@@ -147,3 +147,20 @@ def test_props_audition_and_pick(ws):
         assert still.size == (512, 512)
     copy = pick(ws, SLUG, "p1", 2)
     assert load_bible(ws, SLUG).prop("p1").reference_images == [copy.relative_to(ws.root).as_posix()]
+
+
+def test_a_hosted_image_backend_gets_the_existing_face_as_a_reference(ws, capsys, monkeypatch, tmp_path):
+    from fakes.runway import KEY, FakeRunway
+    from filmsofone.bible.edit import add_reference_image
+
+    make_book(ws)
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (64, 80), "#aa7755").save(photo)
+    add_reference_image(ws, SLUG, "Tom Quill", photo)
+    use_keys(monkeypatch, tmp_path, RUNWAYML_API_SECRET=KEY)
+    with FakeRunway(polls_to_finish=1) as fake:
+        paths = audition(ws, SLUG, "Tom Quill", 1, "runway-image",
+                         options={"base_url": fake.url, "model": "gen4_image_turbo", "poll_interval": 0.01})
+        body = fake.creates[0].json()
+    assert len(paths) == 1 and body["model"] == "gen4_image_turbo"
+    assert base64.b64decode(body["referenceImages"][0]["uri"].partition(",")[2]) == photo.read_bytes()

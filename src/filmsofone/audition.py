@@ -46,7 +46,8 @@ def audition(ws: Workspace, slug: str, name: str, n: int = 4, backend: str = DEF
     if engine.kind != "image":
         raise BackendError(f"backend '{backend}' makes video; an audition needs an image backend",
                            "use --backend animatic-portrait (offline), runway-image, or another image backend")
-    requests = [candidate_request(bible, slug, kind, entry, engine, i, seed) for i in range(1, n + 1)]
+    references = [ws.root / r for r in entry.reference_images if (ws.root / r).is_file()]
+    requests = [candidate_request(bible, slug, kind, entry, engine, i, seed, references) for i in range(1, n + 1)]
     for request in requests:
         engine.check(request)  # before anything is sent
     folder = auditions_dir(ws, slug, entry.id)
@@ -58,8 +59,10 @@ def audition(ws: Workspace, slug: str, name: str, n: int = 4, backend: str = DEF
     return paths
 
 
-def candidate_request(bible, slug: str, kind: str, entry, engine, index: int, seed: int | None):
-    """The image request for candidate `index` of `entry`, fitted to what the backend takes."""
+def candidate_request(bible, slug: str, kind: str, entry, engine, index: int, seed: int | None,
+                      references: list[Path] = ()):
+    """The image request for candidate `index` of `entry`, fitted to what the backend takes (the entry's
+    current reference images go along to backends that take references, to keep the identity)."""
     from .backends.base import GenerationRequest
     from .bible import identity_text, look_text, palette
 
@@ -88,6 +91,7 @@ def candidate_request(bible, slug: str, kind: str, entry, engine, index: int, se
         duration=caps.durations[0] if caps.durations else caps.min_duration,
         aspect_ratio=aspect,
         resolution=_resolution_for(aspect, caps.resolutions),
+        references=[] if engine.local else list(references)[: caps.reference_images],
         sketch={"kind": kind, "name": entry.name, "lines": [words], "palette": colours, "variant": index},
     )
 
