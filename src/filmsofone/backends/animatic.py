@@ -292,13 +292,14 @@ def _draw_texts(draw, sketch, width, height) -> None:
     where = sketch.get("setting") or ""
     header = "  ·  ".join(p for p in (sketch.get("shot_id", ""), sketch.get("size", ""), sketch.get("movement", ""),
                                       where, sketch.get("time_of_day", "")) if p and p != "unknown")
-    draw.text((margin_x, margin_y), header, font=small, fill=(255, 255, 255), stroke_width=2, stroke_fill=(0, 0, 0))
     chars = max(20, int((width - 2 * margin_x) / (small.size * 0.55)))
-    action = textwrap.wrap(sketch.get("action", ""), chars)[:2]
-    y = margin_y + small.size + 8
-    for line in action:
-        draw.text((margin_x, y), line, font=small, fill=(255, 255, 230), stroke_width=2, stroke_fill=(0, 0, 0))
-        y += small.size + 4
+    lines = [header] + textwrap.wrap(sketch.get("action", ""), chars)[:2]
+    y = margin_y
+    for i, line in enumerate(lines):
+        box = draw.textbbox((margin_x, y), line, font=small)
+        draw.rectangle((box[0] - 4, y - 2, box[2] + 4, y + small.size + 3), fill=(20, 20, 20))
+        draw.text((margin_x, y), line, font=small, fill=(255, 255, 255) if i == 0 else (255, 244, 214))
+        y += small.size + 6
     caption = sketch.get("caption") or ""
     if caption:
         big = _font(max(12, int(height / 22)))
