@@ -3,6 +3,10 @@
 Run by hand: `.venv/bin/python bench/bench_cut.py [--clips 200] [--seconds 2] [--keep DIR]`.
 Prints the time of a cold cut (probing every take, drawing cards, joining) and of a warm one (probes
 and cards cached), the film's duration, and whether the fast path (no video re-encoding) was taken.
+
+`--workspace W --slug S` instead times the cut of a book already generated in W (e.g. by
+`filmsofone demo -w W`) and checks the film: duration against the chosen takes (± 1 frame per shot),
+one chapter per scene, every subtitle cue inside its shot, audio present, a clean decode.
 """
 
 from __future__ import annotations
@@ -60,12 +64,45 @@ def make_book(ws: Workspace, clips: int, seconds: float) -> None:
         session.commit()
 
 
+def check_book(root: Path, slug: str) -> None:
+    """Cut a generated book and check the film against its takes, scenes and dialogue."""
+    from filmsofone.generate import chosen_takes
+
+    ws = Workspace(root.resolve())
+    started = time.perf_counter()
+    result = cut(ws, slug)
+    elapsed = time.perf_counter() - started
+    made, film = result.manifest, result.film_path
+    takes = chosen_takes(ws, slug)
+    fps = made.format.fps
+    shots = [p for p in made.segments if p.segment.shot_id]
+    taken = [p for p in shots if p.segment.kind == "shot"]
+    cards = sum(p.segment.frames for p in made.segments if p.segment.kind != "shot") / fps
+    expected = sum(takes[p.segment.shot_id].duration for p in taken) + cards
+    info = ffmpeg.probe(film)
+    windows = {p.segment.shot_id: (p.start, p.end) for p in shots}
+    outside = [c for c in made.cues if not windows[c.shot_id][0] <= c.start < c.end <= windows[c.shot_id][1]]
+    print(f"cut of {slug}: {elapsed:.1f} s for {len(taken)} takes + {len(shots) - len(taken)} placeholders "
+          f"(fast path: {made.fast_path})")
+    print(f"duration {info.duration:.3f} s; chosen takes + cards {expected:.3f} s; difference "
+          f"{info.duration - expected:+.3f} s (allowed ± {len(shots) / fps:.3f} s)")
+    print(f"chapters {info.chapters} for {len(made.scenes)} scenes; subtitle cues {len(made.cues)}, outside "
+          f"their shot {len(outside)}; audio streams {len(info.audio)}; subtitle streams {len(info.subtitles)}")
+    started = time.perf_counter()
+    errors = ffmpeg.decode_errors(film)
+    print(f"decode check ({time.perf_counter() - started:.1f} s): {errors or 'clean'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clips", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--keep", type=Path, help="make the workspace here and keep it")
+    parser.add_argument("--workspace", type=Path, help="check the cut of a book generated in this workspace")
+    parser.add_argument("--slug", default="the-lantern-keepers")
     options = parser.parse_args()
+    if options.workspace:
+        return check_book(options.workspace, options.slug)
     root = options.keep or Path(tempfile.mkdtemp(prefix="filmsofone-bench-"))
     ws = Workspace(root).ensure()
     try:

@@ -234,10 +234,10 @@ def concat_args(list_file: Path, output: Path, *, subtitles: Path | None = None,
     return [*args, "-movflags", "+faststart", str(output)]
 
 
-def music_bed_filter(music_index: int, volume: float = 0.25) -> str:
+def music_bed_filter(music_index: int, volume: float = 0.25, film_audio: str = "0:a:0") -> str:
     """Mix a looping music bed under the film's sound and normalise the loudness of the mix (EBU R128)."""
     return (f"[{music_index}:a]aresample={AUDIO_RATE},aformat=channel_layouts=stereo,volume={volume}[bed];"
-            f"[0:a:0][bed]amix=inputs=2:duration=first:normalize=0,loudnorm=I=-16:TP=-1.5:LRA=11,"
+            f"[{film_audio}][bed]amix=inputs=2:duration=first:normalize=0,loudnorm=I=-16:TP=-1.5:LRA=11,"
             f"aresample={AUDIO_RATE}[mix]")
 
 
@@ -252,7 +252,7 @@ def _subtitle_and_chapter_args(sub_index: int | None, meta_index: int | None, la
 
 def xfade_args(parts: list[Path], durations: list[float], output: Path, *, fps: int, seconds: float = 0.5,
                transition: str = "fade", subtitles: Path | None = None, metadata: Path | None = None,
-               language: str = "eng") -> list[str]:
+               music: Path | None = None, music_volume: float = 0.25, language: str = "eng") -> list[str]:
     """Join scene files with a cross-fade of `seconds` between each pair (video xfade, audio acrossfade).
 
     This re-encodes: transitions are blended pictures. The result is `seconds` shorter per join.
@@ -270,15 +270,20 @@ def xfade_args(parts: list[Path], durations: list[float], output: Path, *, fps: 
                      f"offset={_seconds(offset)}[{out_v}]")
         graph.append(f"[{audio_label}][sa{index}]acrossfade=d={_seconds(seconds)}[{out_a}]")
         video_label, audio_label = out_v, out_a
-    extra = len(parts)
+    inputs = len(parts)
+    sub_index = meta_index = None
     if subtitles is not None:
         args += ["-i", str(subtitles)]
+        sub_index, inputs = inputs, inputs + 1
     if metadata is not None:
         args += ["-f", "ffmetadata", "-i", str(metadata)]
+        meta_index, inputs = inputs, inputs + 1
+    if music is not None:
+        args += ["-stream_loop", "-1", "-i", str(music)]
+        graph.append(music_bed_filter(inputs, music_volume, film_audio=audio_label))
+        audio_label = "mix"
     maps = ["-map", f"[{video_label}]", "-map", f"[{audio_label}]"]
     args += ["-filter_complex", ";".join(graph)]
-    sub_index = extra if subtitles is not None else None
-    meta_index = (extra + (subtitles is not None)) if metadata is not None else None
     return [*args, *maps, *house_video_args(fps), *house_audio_args(),
             *_subtitle_and_chapter_args(sub_index, meta_index, language), "-movflags", "+faststart", str(output)]
 

@@ -72,6 +72,12 @@ def test_xfade_args_chain_offsets():
     assert "[sv0][sv1]xfade=transition=fade:duration=0.5:offset=3.5[v1]" in graph
     assert "[v1][sv2]xfade=transition=fade:duration=0.5:offset=6[v2]" in graph
     assert "[a1][sa2]acrossfade=d=0.5[a2]" in graph
+    scored = ffmpeg.xfade_args([Path("a.mp4"), Path("b.mp4")], [4.0, 3.0], Path("o.mp4"), fps=24,
+                               subtitles=Path("s.srt"), metadata=Path("m.txt"), music=Path("bed.ogg"))
+    assert scored[scored.index("-stream_loop"):scored.index("-stream_loop") + 4] == ["-stream_loop", "-1", "-i", "bed.ogg"]
+    assert ffmpeg.music_bed_filter(4, 0.25, film_audio="a1") in scored[scored.index("-filter_complex") + 1]
+    assert scored[scored.index("[v1]") - 1:scored.index("[v1]") + 3] == ["-map", "[v1]", "-map", "[mix]"]
+    assert scored[scored.index("-map_chapters") + 1] == "3" and "2:s:0" in scored
     assert args[-len(AUDIO) - 3:] == [*AUDIO, "-movflags", "+faststart", "o.mp4"]
 
 

@@ -131,6 +131,15 @@ def test_music_bed_is_mixed_and_normalised(book, tmp_path):
     assert ffmpeg.probe(scored.film_path).duration == pytest.approx(13.0, abs=0.1)
 
 
+def test_music_under_cross_faded_scenes(book, tmp_path):
+    book.shoot()
+    music = make_clip(tmp_path / "music.mp4", 2.0, tone=True)
+    result = cut(book.ws, "tale", transitions=True, music=music)
+    assert audio_rms(result.film_path) > 0.01
+    assert ffmpeg.probe(result.film_path).duration == pytest.approx(12.0, abs=0.1)
+    assert ffmpeg.decode_errors(result.film_path) == ""
+
+
 def test_clips_own_sound_is_kept(book):
     book.shoot(tone=True)
     film = cut_film(book.ws, "tale", scenes="1.1")

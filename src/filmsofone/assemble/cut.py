@@ -231,7 +231,7 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
         subtitles = srt if cues else None
         partial = work / "film.mp4"
         if fade > 0:
-            _join_with_transitions(reel, parts, partial, work, fade, subtitles, metadata)
+            _join_with_transitions(reel, parts, partial, work, fade, subtitles, metadata, music)
         else:
             _join(reel, parts, partial, work, subtitles, metadata, music)
         drop_dangling_chapter_refs(partial)
@@ -266,7 +266,7 @@ def _join(reel: Reel, parts: list[Path], output: Path, work: Path, subtitles: Pa
 
 
 def _join_with_transitions(reel: Reel, parts: list[Path], output: Path, work: Path, fade: float,
-                           subtitles: Path | None, metadata: Path) -> None:
+                           subtitles: Path | None, metadata: Path, music: Path | None) -> None:
     fps = reel.format.fps
     scene_files, durations = [], []
     for number, scene in enumerate(reel.scenes):
@@ -278,4 +278,4 @@ def _join_with_transitions(reel: Reel, parts: list[Path], output: Path, work: Pa
         scene_files.append(scene_file)
         durations.append(sum(d for _, d in pairs))
     ffmpeg.run(ffmpeg.xfade_args(scene_files, durations, output, fps=fps, seconds=fade, subtitles=subtitles,
-                                 metadata=metadata))
+                                 metadata=metadata, music=music))
