@@ -45,13 +45,14 @@ def generate_scenes(ws: Workspace, slug: str, scene_ids: list[str] | None, *, ba
     jobs = JobStore(project.db_path, project.root)
     scenes = list(dict.fromkeys(s.scene for s in shots))
     report = GenerationReport(backend=backend, scenes=scenes, dry_run=dry_run)
+    cached_keys = jobs.cached_keys({s.id for s in shots})
     for item in planned:
-        cached = not flags.force and jobs.good_take(item.shot.id, item.cache_key) is not None
+        cached = not flags.force and (item.shot.id, item.cache_key) in cached_keys
         report.planned.append(PlannedShot(shot_id=item.shot.id, scene=item.shot.scene,
                                           seconds=item.request.duration, cost=0.0 if cached else item.cost,
                                           cached=cached))
     report.estimated_cost = round(sum(p.cost for p in report.planned), 4)
-    engine = Engine(engine_backend, jobs, project.clips_dir, flags, progress, report)
+    engine = Engine(engine_backend, jobs, project.clips_dir, flags, progress, report, cached_keys)
     totals = {scene: sum(1 for s in shots if s.scene == scene) for scene in scenes}
     started = time.perf_counter()
     _run_coroutine(engine.run(planned, totals))

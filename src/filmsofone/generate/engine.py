@@ -72,6 +72,7 @@ class Engine:
     flags: RunFlags
     progress: ProgressCallback | None = None
     report: GenerationReport = field(default=None)  # type: ignore[assignment]
+    cached_keys: set[tuple[str, str]] | None = None  # (shot, key) with a good take, read once per run
 
     def __post_init__(self):
         self._secrets = [s for s in {self.backend.key, *known_secrets()} if s]
@@ -117,7 +118,7 @@ class Engine:
 
     async def _make(self, item: Planned, client) -> _Outcome:
         shot = item.shot
-        if not self.flags.force and self.jobs.good_take(shot.id, item.cache_key):
+        if not self.flags.force and self._is_cached(shot.id, item.cache_key):
             return _Outcome("cached")
         job = None if self.flags.force else self.jobs.latest_job(shot.id, item.cache_key, self.backend.name)
         if job is not None:
@@ -147,6 +148,11 @@ class Engine:
             if self.backend.local:
                 return await self._render_local(item, job)
             return await self._run_hosted(item, job, client)
+
+    def _is_cached(self, shot_id: str, key: str) -> bool:
+        if self.cached_keys is not None:
+            return (shot_id, key) in self.cached_keys
+        return self.jobs.good_take(shot_id, key) is not None
 
     async def _reserve(self, cost: float) -> bool:
         async with self._budget_lock:

@@ -25,6 +25,12 @@ class JobStore:
                                 .order_by(TakeRow.id.desc())).all()
         return next((r for r in rows if (self.root / r.path).is_file()), None)
 
+    def cached_keys(self, shot_ids: set[str]) -> set[tuple[str, str]]:
+        """(shot id, cache key) of every take of these shots whose file exists, in one query."""
+        with store.session_for(self.db_path) as session:
+            rows = session.exec(select(TakeRow.shot_id, TakeRow.cache_key, TakeRow.path)).all()
+        return {(shot, key) for shot, key, path in rows if shot in shot_ids and (self.root / path).is_file()}
+
     def latest_job(self, shot_id: str, cache_key: str, backend: str) -> JobRow | None:
         with store.session_for(self.db_path) as session:
             return session.exec(select(JobRow).where(JobRow.shot_id == shot_id, JobRow.cache_key == cache_key,
