@@ -93,3 +93,32 @@ def test_merge_is_pure_on_the_story(story):
     again = plan_scene(analysis, "1.1", text, previous=previous)
     assert again[3] == edited
     assert [s.id for s in again] == [s.id for s in first]
+
+
+def test_removed_shots_stay_removed_after_replanning(sample_ws):
+    shots = plan_book(sample_ws, SLUG, "1.2")["1.2"]
+    gone = [shots[1], next(s for s in shots if s.dialogue)]
+    for shot in gone:
+        remove_shot(sample_ws, SLUG, shot.id)
+    again = plan_book(sample_ws, SLUG, "1.2")["1.2"]
+    assert len(again) == len(shots) - 2
+    for shot in gone:
+        assert not any(s.source_span == shot.source_span and s.dialogue == shot.dialogue for s in again)
+    # ids are stable: every surviving shot keeps its id, the removed ids are never reused
+    assert [s.id for s in again] == [s.id for s in shots if s not in gone]
+
+
+def test_ids_stay_with_their_shots_across_replanning(sample_ws):
+    shots = plan_book(sample_ws, SLUG, "1.1")["1.1"]
+    assert plan_book(sample_ws, SLUG, "1.1")["1.1"] == shots
+    from filmsofone.plan import set_intent
+
+    set_intent(sample_ws, SLUG, "1.1", "terror")
+    tense = plan_book(sample_ws, SLUG, "1.1")["1.1"]
+    by_source = {(s.source_span, tuple(s.dialogue)): s.id for s in shots}
+    for shot in tense:
+        key = (shot.source_span, tuple(shot.dialogue))
+        if key in by_source and shot.source_span[0] != shot.source_span[1]:
+            assert shot.id == by_source[key]
+        elif key not in by_source:
+            assert shot.id not in {s.id for s in shots}  # a new shot never takes an old shot's id

@@ -17,6 +17,12 @@ from .intent import parse_intent
 ProgressCallback = Callable[[str, int, int], None]
 
 
+def load_removed(ws: Workspace, slug: str) -> dict[str, list[Shot]]:
+    from .edit import load_removed as load
+
+    return load(ws, slug)
+
+
 def load_bible_or_none(ws: Workspace, slug: str):
     """The cast bible, or None while the bible package is not available (its errors still surface)."""
     try:
@@ -84,6 +90,7 @@ def plan_book(ws: Workspace, slug: str, scene_id: str | None = None, progress: P
     intents = load_intents(project.db_path)
     max_clip = backend_max_clip(backend)
     scene_ids = [scene_id] if scene_id is not None else [s.id for s in analysis.scenes]
+    removed = load_removed(ws, slug)
     previous_by_scene: dict[str, list[Shot]] = {}
     for shot in store.load_shots(project.db_path, scene_id):
         previous_by_scene.setdefault(shot.scene, []).append(shot)
@@ -91,7 +98,7 @@ def plan_book(ws: Workspace, slug: str, scene_id: str | None = None, progress: P
     for done, sid in enumerate(scene_ids):
         previous = previous_by_scene.get(sid, [])
         shots = plan_scene(analysis, sid, text, bible=bible, max_clip=max_clip, previous=previous,
-                           intent=intents.get(sid))
+                           intent=intents.get(sid), removed=removed.get(sid, []))
         store.save_shots(project.db_path, sid, shots)
         planned[sid] = shots
         if progress:

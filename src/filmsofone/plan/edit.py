@@ -7,6 +7,9 @@ Every edit marks the shot `edited`, so re-planning keeps it. Values are written 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from pydantic import ValidationError
 
 from .. import books, store
@@ -15,6 +18,7 @@ from ..models import BookAnalysis, Shot
 from ..workspace import Workspace
 from .book import check_scene
 
+REMOVED_FILE = "removed-shots.json"
 EDITABLE = ("size", "angle", "movement", "lens", "duration", "characters", "setting", "time_of_day", "light",
             "action", "dialogue", "props", "source_span", "notes", "locked")
 _LISTS = ("dialogue", "props")
@@ -141,9 +145,35 @@ def add_shot(ws: Workspace, slug: str, scene_id: str, assignments: list[str], *,
 
 
 def remove_shot(ws: Workspace, slug: str, shot_id: str) -> Shot:
+    """Delete a shot; re-planning will not bring back a shot made from the same words."""
     shot, shots = find_shot(ws, slug, shot_id)
     _save(ws, slug, shot.scene, [s for s in shots if s.id != shot_id])
+    if shot.source_span is not None:
+        removed = load_removed(ws, slug)
+        removed.setdefault(shot.scene, []).append(shot)
+        _write_removed(ws, slug, removed)
     return shot
+
+
+def _removed_path(ws: Workspace, slug: str) -> Path:
+    return books.open_project(ws, slug).root / REMOVED_FILE
+
+
+def load_removed(ws: Workspace, slug: str) -> dict[str, list[Shot]]:
+    """The shots the user removed, by scene (kept in the project folder, next to the database)."""
+    path = _removed_path(ws, slug)
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {scene: [Shot.model_validate(s) for s in shots] for scene, shots in data.items()}
+
+
+def _write_removed(ws: Workspace, slug: str, removed: dict[str, list[Shot]]) -> None:
+    path = _removed_path(ws, slug)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({scene: [s.model_dump(mode="json") for s in shots] for scene, shots in removed.items()},
+                              ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)
 
 
 def move_shot(ws: Workspace, slug: str, shot_id: str, *, to: int | None = None, after: str | None = None,

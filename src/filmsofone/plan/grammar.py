@@ -107,10 +107,11 @@ def lens_for(size: str, bible=None) -> str:
 
 
 def plan_scene(analysis: BookAnalysis, scene_id: str, text: str, *, bible=None, max_clip: float | None = None,
-               previous=(), intent: str | None = None) -> list[Shot]:
+               previous=(), intent: str | None = None, removed=()) -> list[Shot]:
     """The shot list of one scene (pure: reads only its arguments).
 
-    `previous` is the scene's stored shot list: its locked and edited shots are kept as they are, in place.
+    `previous` is the scene's stored shot list: its locked and edited shots are kept as they are, in place;
+    shots made from the same words as one in `removed` (shots the user deleted) are left out.
     `intent` ("from dread to relief") shapes pace and closeness through a tension curve.
     """
     from .merge import merge_previous
@@ -125,7 +126,7 @@ def plan_scene(analysis: BookAnalysis, scene_id: str, text: str, *, bible=None, 
         _establishing(ctx)
     _cover(ctx, beats)
     fresh = [Shot(id=f"{scene.id}-{i:03d}", scene=scene.id, order=i, **d) for i, d in enumerate(ctx.drafts, 1)]
-    return merge_previous(fresh, list(previous))
+    return merge_previous(fresh, list(previous), list(removed))
 
 
 # --- structure ------------------------------------------------------------------------------------

@@ -33,33 +33,49 @@ def _anchor(index: int, shots: list[Shot]) -> float:
     return before
 
 
-def merge_previous(fresh: list[Shot], previous: list[Shot]) -> list[Shot]:
-    """The fresh shots, minus those a kept shot covers, with the kept shots in their places; renumbered.
+def same_source(a: Shot, b: Shot) -> bool:
+    """Two shots made from the same words: same source span, same lines (and same kind when the span is empty)."""
+    if a.source_span is None or a.source_span != b.source_span or a.dialogue != b.dialogue:
+        return False
+    (start, end) = a.source_span
+    return start != end or a.notes.split(":")[0] == b.notes.split(":")[0]
 
-    Kept shots keep their ids; fresh ones take `<scene>-<order>` unless a kept shot holds that id.
-    """
+
+def merge_previous(fresh: list[Shot], previous: list[Shot], removed: list[Shot] = ()) -> list[Shot]:
+    """The fresh shots, minus those a kept shot covers or the user removed, with the kept shots in their
+    places; renumbered, with stable ids (see `_number`)."""
+    fresh = [s for s in fresh if not any(same_source(s, r) for r in removed)]
     previous = sorted(previous, key=lambda s: s.order)
     keep = [(i, s) for i, s in enumerate(previous) if kept(s)]
-    if not keep:
-        return fresh
     kept_shots = [s for _, s in keep]
     survivors = [s for s in fresh if not any(_overlaps(s, k) for k in kept_shots)]
     keyed = [((s.source_span[0] if s.source_span else -1), 0, n, s) for n, s in enumerate(survivors)]
     keyed += [(_anchor(i, previous), 1, i, s) for i, s in keep]
     ordered = [s for *_, s in sorted(keyed, key=lambda k: k[:3])]
+    return _number(ordered, previous, list(removed))
 
+
+def _number(ordered: list[Shot], previous: list[Shot], removed: list[Shot]) -> list[Shot]:
+    """Orders 1..n. Ids are stable, so takes stay with their shots: kept shots keep theirs, a fresh shot
+    made from the same words as a stored one takes that one's id, and any other takes `<scene>-<order>`
+    unless that id ever named another shot, else the next unused number."""
+    if not ordered:
+        return []
     scene = ordered[0].scene
-    taken = {s.id for s in kept_shots}
-    next_free = max([int(i.rsplit("-", 1)[1]) for i in taken if i.rsplit("-", 1)[-1].isdigit()] + [0]) + 1
+    used = {s.id for s in ordered if kept(s)}
+    spent = used | {s.id for s in previous} | {s.id for s in removed}
+    numbers = [int(i.rsplit("-", 1)[1]) for i in spent if i.rsplit("-", 1)[-1].isdigit()]
+    next_free = max(numbers + [0]) + 1
+    reusable = [p for p in previous if not kept(p)]
     result = []
     for order, shot in enumerate(ordered, 1):
         if kept(shot):
             result.append(shot.model_copy(update={"order": order}))
             continue
-        shot_id = f"{scene}-{order:03d}"
-        if shot_id in taken:
-            shot_id = f"{scene}-{next_free:03d}"
-            next_free += 1
-        taken.add(shot_id)
+        match = next((p for p in reusable if p.id not in used and same_source(shot, p)), None)
+        shot_id = match.id if match else f"{scene}-{order:03d}"
+        if match is None and shot_id in spent | used:
+            shot_id, next_free = f"{scene}-{next_free:03d}", next_free + 1
+        used.add(shot_id)
         result.append(shot.model_copy(update={"order": order, "id": shot_id}))
     return result
