@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the `filmsofone` console script."""
     _register_commands()
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
     except UserError as exc:
         _fail(exc)
     except SystemExit:
@@ -57,6 +57,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except Exception as exc:  # click's usage errors and real bugs
         _handle_other(exc)
+    else:
+        if isinstance(code, int) and code != 0:
+            sys.exit(code)
 
 
 def _fail(exc: UserError) -> None:
