@@ -48,3 +48,13 @@ def test_animatic_is_deterministic(ws):
     generate_scenes(ws, SLUG, None, shot_ids=["1.2-001"])  # --shot: a new take, made again
     takes = chosen_takes(ws, SLUG)
     assert takes["1.2-001"].path.read_bytes() == first
+
+
+def test_partial_files_of_dead_jobs_are_cleaned_up(ws):
+    make_book(ws, shots_per_scene=1, duration=1.0)
+    folder = ws.project(SLUG).clips_dir / "1.1"
+    folder.mkdir(parents=True)
+    stale = folder / ".1.1-001-j99.part.mp4"
+    stale.write_bytes(b"half a clip")
+    generate_scenes(ws, SLUG, ["1.1"])
+    assert not stale.exists() and not list(folder.glob(".*")) and len(list(folder.iterdir())) == 1

@@ -66,7 +66,7 @@ class AnimaticBackend(Backend):
         sketch = request.sketch or {"action": request.prompt}
         margin = 1.0 + opts.motion
         size = (_even(opts.width * margin), _even(opts.height * margin))
-        with tempfile.TemporaryDirectory(prefix="animatic-", dir=Path(dest).parent) as tmp:
+        with tempfile.TemporaryDirectory(prefix="filmsofone-animatic-") as tmp:
             frame = Path(tmp) / "frame.png"
             draw_frame(sketch, size, request.seed).save(frame, compress_level=1)
             ffmpeg.run(ffmpeg.still_motion_clip_args(

@@ -43,6 +43,8 @@ def generate_scenes(ws: Workspace, slug: str, scene_ids: list[str] | None, *, ba
     flags = RunFlags(force=bool(shot_ids) if force is None else force, dry_run=dry_run, budget=budget,
                      resubmit_unknown=resubmit_unknown, concurrency=concurrency)
     jobs = JobStore(project.db_path, project.root)
+    if not dry_run:
+        jobs.remove_stale_parts(project.clips_dir)
     scenes = list(dict.fromkeys(s.scene for s in shots))
     report = GenerationReport(backend=backend, scenes=scenes, dry_run=dry_run)
     cached_keys = jobs.cached_keys({s.id for s in shots})

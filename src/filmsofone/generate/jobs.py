@@ -31,6 +31,21 @@ class JobStore:
             rows = session.exec(select(TakeRow.shot_id, TakeRow.cache_key, TakeRow.path)).all()
         return {(shot, key) for shot, key, path in rows if shot in shot_ids and (self.root / path).is_file()}
 
+    def remove_stale_parts(self, clips_dir: Path) -> int:
+        """Delete partial outputs left by a killed run whose job is no longer in flight."""
+        parts = list(clips_dir.glob("*/.*-j*.part.mp4"))
+        if not parts:
+            return 0
+        with store.session_for(self.db_path) as session:
+            active = {row for row in session.exec(select(JobRow.id).where(JobRow.status.in_(ACTIVE))).all()}
+        removed = 0
+        for part in parts:
+            job_id = part.name.rsplit("-j", 1)[-1].split(".", 1)[0]
+            if not job_id.isdigit() or int(job_id) not in active:
+                part.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     def latest_job(self, shot_id: str, cache_key: str, backend: str) -> JobRow | None:
         with store.session_for(self.db_path) as session:
             return session.exec(select(JobRow).where(JobRow.shot_id == shot_id, JobRow.cache_key == cache_key,
