@@ -150,6 +150,24 @@ def screen_sides(scene: Scene, beats: list[Beat]) -> dict[str, str]:
     face each other across the axis: sides are given in order of appearance, each newcomer taking the side
     opposite the ones it is most tied to (a greedy cut of the conversation graph), else the emptier side.
     """
+    order, ties = _conversation_graph(scene, beats)
+    sides: dict[str, str] = {}
+    for cid in order:
+        pull = {"left": 0, "right": 0}
+        for other, side in sides.items():
+            pull["right" if side == "left" else "left"] += ties.get(frozenset((cid, other)), 0)
+        if pull["left"] != pull["right"]:
+            sides[cid] = max(pull, key=pull.get)
+        else:
+            lefts = sum(1 for s in sides.values() if s == "left")
+            sides[cid] = "left" if lefts <= len(sides) - lefts else "right"
+    for cid in scene.characters:
+        sides.setdefault(cid, "center")
+    return sides
+
+
+def _conversation_graph(scene: Scene, beats: list[Beat]) -> tuple[list[str], dict[frozenset, int]]:
+    """Characters in order of appearance, and how tied each pair is (3 per turn of talk, 1 per paragraph)."""
     present = set(scene.characters)
     order: list[str] = []
     ties: dict[frozenset, int] = {}
@@ -167,19 +185,7 @@ def screen_sides(scene: Scene, beats: list[Beat]) -> dict[str, str]:
             previous_speaker = beat.speaker
         elif beat.kind == "action":
             previous_speaker = None
-    sides: dict[str, str] = {}
-    for cid in order:
-        pull = {"left": 0, "right": 0}
-        for other, side in sides.items():
-            pull["right" if side == "left" else "left"] += ties.get(frozenset((cid, other)), 0)
-        if pull["left"] != pull["right"]:
-            sides[cid] = max(pull, key=pull.get)
-        else:
-            lefts = sum(1 for s in sides.values() if s == "left")
-            sides[cid] = "left" if lefts <= len(sides) - lefts else "right"
-    for cid in scene.characters:
-        sides.setdefault(cid, "center")
-    return sides
+    return order, ties
 
 
 def _merge_short_actions(beats: list[Beat], max_clip: float) -> list[Beat]:
