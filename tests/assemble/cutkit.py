@@ -124,7 +124,6 @@ def chapters(film: Path) -> list[tuple[float, float, str]]:
 def audio_rms(film: Path) -> float:
     """Root-mean-square level of the first audio stream (0.0 for digital silence)."""
     import av
-    import numpy as np
 
     total, count = 0.0, 0
     with av.open(str(film)) as container:

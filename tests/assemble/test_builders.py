@@ -74,7 +74,8 @@ def test_xfade_args_chain_offsets():
     assert "[a1][sa2]acrossfade=d=0.5[a2]" in graph
     scored = ffmpeg.xfade_args([Path("a.mp4"), Path("b.mp4")], [4.0, 3.0], Path("o.mp4"), fps=24,
                                subtitles=Path("s.srt"), metadata=Path("m.txt"), music=Path("bed.ogg"))
-    assert scored[scored.index("-stream_loop"):scored.index("-stream_loop") + 4] == ["-stream_loop", "-1", "-i", "bed.ogg"]
+    loop = scored.index("-stream_loop")
+    assert scored[loop:loop + 4] == ["-stream_loop", "-1", "-i", "bed.ogg"]
     assert ffmpeg.music_bed_filter(4, 0.25, film_audio="a1") in scored[scored.index("-filter_complex") + 1]
     assert scored[scored.index("[v1]") - 1:scored.index("[v1]") + 3] == ["-map", "[v1]", "-map", "[mix]"]
     assert scored[scored.index("-map_chapters") + 1] == "3" and "2:s:0" in scored
@@ -96,7 +97,8 @@ def test_probe_many_args_and_parse():
   Stream #0:0: Audio: pcm_s16le, 48000 Hz, stereo, s16, 1536 kb/s
 Input #1, mov,mp4,m4a,3gp,3g2,mj2, from 'b.mp4':
   Duration: 00:00:01.00, start: 0.000000, bitrate: 97 kb/s
-  Stream #1:0[0x1](und): Video: h264 (High), 1 reference frame (avc1 / 0x31637661), yuv420p(progressive, left), 640x360 [SAR 1:1 DAR 16:9], 77 kb/s, 24 fps, 24 tbr, 12288 tbn (default)
+  Stream #1:0[0x1](und): Video: h264 (High), 1 reference frame (avc1 / 0x31637661), yuv420p(progressive, \
+left), 640x360 [SAR 1:1 DAR 16:9], 77 kb/s, 24 fps, 24 tbr, 12288 tbn (default)
 Stream mapping:
   Stream #1:0 -> #0:0 (copy)
 Output #0, null, to 'pipe:':

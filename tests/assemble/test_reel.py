@@ -102,7 +102,8 @@ def test_signature_from_probe_banner():
                        "640x360 [SAR 1:1 DAR 16:9], 61 kb/s, 24 fps, 24 tbr, 12288 tbn (default)\n"
                        "  Stream #0:1[0x2](und): Audio: aac (LC) (mp4a / 0x6134706D), 48000 Hz, stereo, fltp\n")
     sig = signature(info)
-    assert sig == ClipSignature(video_codec="h264", profile="High", pix_fmt="yuv420p", width=640, height=360, sar="1:1", fps=24,
+    assert sig == ClipSignature(video_codec="h264", profile="High", pix_fmt="yuv420p", width=640, height=360,
+                                sar="1:1", fps=24,
                                 audio_codec="aac", sample_rate=48000, channels="stereo")
     assert sig.matches(FilmFormat(width=640, height=360, fps=24))
     assert not sig.matches(FilmFormat(width=1280, height=720, fps=24))

@@ -10,11 +10,11 @@ the parts by stream copy (or cross-fade scenes when transitions are asked for); 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from .. import ffmpeg
 from ..errors import FFmpegError, UserError
-from ..workspace import Workspace
+from ..workspace import Project, Workspace
 from .cards import draw_card
 from .chapters import ChapterMark, scene_chapters, to_chapters_vtt, to_ffmetadata
 from .format import FilmFormat, film_format
@@ -56,7 +56,7 @@ class CutManifest(BaseModel):
     chapters_vtt: str | None = None
     format: FilmFormat
     duration: float
-    fast_path: bool  # every take joined by stream copy, none re-encoded
+    fast_path: bool  # the video joined by stream copy: no take re-encoded, no cross-fades
     normalised: int = 0  # takes re-encoded to the film's format
     transitions: float = 0.0
     music: str | None = None
@@ -75,11 +75,15 @@ def load_manifest(film: Path) -> CutManifest:
     return CutManifest.model_validate_json(manifest_path(film).read_text(encoding="utf-8"))
 
 
-def default_output(inputs_project, slug: str, scenes: str | None) -> Path:
+def output_path(project: Project, slug: str, scenes: str | None, output: Path | None) -> Path:
+    """`output` as an .mp4, else cuts/<slug>.mp4 (or cuts/<slug>-scenes-<selection>.mp4 for a selection)."""
+    if output is not None:
+        film = Path(output)
+        return film if film.suffix.lower() == ".mp4" else film.with_suffix(".mp4")
     if not scenes:
-        return inputs_project.film_path
+        return project.film_path
     tag = "".join(c if c.isalnum() or c in ".-" else "_" for c in scenes.replace(",", "_"))
-    return inputs_project.cuts_dir / f"{slug}-scenes-{tag}.mp4"
+    return project.cuts_dir / f"{slug}-scenes-{tag}.mp4"
 
 
 def cut_film(
@@ -97,12 +101,15 @@ def cut_film(
                music=music).film_path
 
 
+@dataclass
 class CutResult:
     """The film and its manifest."""
 
-    def __init__(self, manifest: CutManifest):
-        self.manifest = manifest
-        self.film_path = Path(manifest.film)
+    manifest: CutManifest
+
+    @property
+    def film_path(self) -> Path:
+        return Path(self.manifest.film)
 
 
 def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | None = None,
@@ -122,8 +129,7 @@ def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | N
                               matches=t.signature.matches(fmt)) for sid, t in inputs.takes.items()}
     reel = build_reel(inputs.analysis, chosen, shots, usable, fmt)
     fade = _transition_seconds(transitions, reel)
-    film = Path(output) if output else default_output(inputs.project, slug, scenes)
-    film = film if film.suffix.lower() == ".mp4" else film.with_suffix(".mp4")
+    film = output_path(inputs.project, slug, scenes, output)
     film.parent.mkdir(parents=True, exist_ok=True)
     work = inputs.project.cache_dir / "cut"
     parts = make_parts(reel, work, report)
@@ -238,12 +244,13 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
         os.replace(partial, film) if _same_device(partial, film) else shutil.move(str(partial), film)
     report("cut: joining", 1, 1)
     times = segment_times(reel, fade)
-    placed = [PlacedSegment(segment=s, start=a, end=b, part=str(p)) for s, (a, b), p in zip(reel.segments, times, parts)]
+    placed = [PlacedSegment(segment=s, start=a, end=b, part=str(p))
+              for s, (a, b), p in zip(reel.segments, times, parts)]
     normalised = sum(1 for s in reel.segments if s.kind == "shot" and not s.matches)
     return CutManifest(
         slug=analysis.book.slug, title=reel.title, film=str(film), subtitles_srt=str(srt), subtitles_vtt=str(vtt),
         chapters_vtt=str(chapters_vtt), format=reel.format, duration=film_seconds(reel, fade),
-        fast_path=normalised == 0 and fade == 0 and music is None, normalised=normalised, transitions=fade,
+        fast_path=normalised == 0 and fade == 0, normalised=normalised, transitions=fade,
         music=str(music) if music else None, scenes=reel.scenes, chapters=marks, cues=cues, segments=placed,
         problems=inputs.problems,
     )

@@ -18,7 +18,7 @@ def cut(
     scenes: Optional[str] = typer.Option(None, "--scenes", help="Scenes to cut: 1.1-3.2, 2.1,2.3 or a chapter: 2."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="The MP4 to write (default: cuts/<slug>.mp4)."),
     transitions: bool = typer.Option(False, "--transitions", help="Cross-fade between scenes (re-encodes)."),
-    music: Optional[Path] = typer.Option(None, "--music", help="A music bed mixed under the film (loudness-normalised)."),
+    music: Optional[Path] = typer.Option(None, "--music", help="A music bed under the film (loudness-normalised)."),
 ) -> None:
     """Cut the chosen takes into one film with titles, subtitles, chapters and sound."""
     from ..assemble.cut import cut as cut_library

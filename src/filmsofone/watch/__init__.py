@@ -63,7 +63,8 @@ def serve(ws: Workspace, slug: str, *, port: int = 0, open_browser: bool = True,
     try:
         server = open_room(ws, slug, port=port)
     except OSError as exc:
-        raise UserError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}", "pick another --port, or leave it out") from exc
+        raise UserError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
+                        "pick another --port, or leave it out") from exc
     announce(server.url)
     if open_browser:
         webbrowser.open(server.url)

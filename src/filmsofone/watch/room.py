@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .. import books, ffmpeg, store
 from ..errors import UserError
@@ -162,6 +161,7 @@ def thumbnail(room: Room, shot: ShotView) -> Path | None:
     image = folder / f"{shot.id}-{key}.jpg"
     if not image.is_file():
         partial = folder / f".{shot.id}-{key}.partial.jpg"
-        ffmpeg.run(ffmpeg.thumbnail_args(take.path, partial, at=max(0.0, min(take.duration or shot.duration, 60.0) / 2), width=320))
+        middle = min(take.duration or shot.duration, 60.0) / 2
+        ffmpeg.run(ffmpeg.thumbnail_args(take.path, partial, at=middle, width=320))
         partial.replace(image)
     return image
