@@ -150,3 +150,24 @@ def test_watch_unknown_book_exits_2(ws):
     done = subprocess.run([str(Path(sys.executable).with_name("filmsofone")), "-w", str(ws.root), "watch", "nope",
                            "--no-browser"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "no imported book 'nope'" in done.stderr
+
+
+def test_room_before_the_cut_then_after_a_reload(tmp_path):
+    from filmsofone.assemble import cut_film
+    from filmsofone.workspace import Workspace
+
+    ws = Workspace(tmp_path / "fresh").ensure()
+    Book(ws).shoot(["1.1-001"])
+    server = open_room(ws, "tale")
+    try:
+        status, _, body = raw_get(server, f"/{server.token}/")
+        assert status == 200 and b"No film yet" in body and b"filmsofone cut tale" in body
+        assert raw_get(server, f"/{server.token}/film.mp4")[0] == 404
+        assert body.count(b"not generated yet") == 5  # storyboard cards of the shots still to make
+        cut_film(ws, "tale")
+        status, _, body = raw_get(server, f"/{server.token}/")
+        assert b'src="film.mp4"' in body and b"No film yet" not in body
+        assert raw_get(server, f"/{server.token}/film.mp4")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -269,7 +269,11 @@ def _join(reel: Reel, parts: list[Path], output: Path, work: Path, subtitles: Pa
     listing = work / "parts.ffconcat"
     listing.write_text(ffmpeg.concat_list([(p.resolve(), s.frames / fps) for p, s in zip(parts, reel.segments)]),
                        encoding="utf-8")
-    ffmpeg.run(ffmpeg.concat_args(listing, output, subtitles=subtitles, metadata=metadata, music=music))
+    try:
+        ffmpeg.run(ffmpeg.concat_args(listing, output, subtitles=subtitles, metadata=metadata, music=music))
+    except FFmpegError as exc:
+        hint = "check the music file plays" if music else "check free disk space, then run the cut again"
+        raise FFmpegError(f"joining the film failed: {exc.message}", hint) from exc
 
 
 def _join_with_transitions(reel: Reel, parts: list[Path], output: Path, work: Path, fade: float,

@@ -47,8 +47,8 @@ def open_room(ws: Workspace, slug: str, *, port: int = 0, token: str | None = No
     from .room import gather
     from .server import ScreeningServer
 
-    room = gather(ws, slug)
-    server = ScreeningServer(room, lambda nonce: render(room, nonce), port=port, token=token, quiet=quiet)
+    server = ScreeningServer(gather(ws, slug), render, port=port, token=token, quiet=quiet,
+                             regather=lambda: gather(ws, slug))
     threading.Thread(target=server.serve_forever, name="screening-room", daemon=True).start()
     return server
 

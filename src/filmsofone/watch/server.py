@@ -75,9 +75,11 @@ class ScreeningServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, room: Room, render_page, *, port: int = 0, token: str | None = None, quiet: bool = True):
+    def __init__(self, room: Room, render_page, *, port: int = 0, token: str | None = None, quiet: bool = True,
+                 regather=None):
         self.room = room
-        self.render_page = render_page
+        self.render_page = render_page  # (room, nonce) -> html
+        self.regather = regather  # () -> Room: the page shows the latest cut, takes and cast on every load
         self.token = token or secrets.token_urlsafe(24)
         self.quiet = quiet
         self.thumb_lock = threading.Lock()
@@ -167,7 +169,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _page(self, head: bool) -> None:
         nonce = secrets.token_urlsafe(16)
-        body = self.server.render_page(nonce).encode("utf-8")
+        if self.server.regather is not None:
+            self.server.room = self.server.regather()
+        body = self.server.render_page(self.server.room, nonce).encode("utf-8")
         self.send_response(HTTPStatus.OK)
         self._common_headers("text/html; charset=utf-8", len(body))
         self.send_header("Content-Security-Policy",
