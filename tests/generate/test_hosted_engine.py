@@ -166,3 +166,20 @@ def test_a_job_outliving_the_wait_is_resumed_by_its_id_on_the_next_run(ws, servi
     time.sleep(1.0)
     second = run(ws, service, options={"timeout": 0.3})
     assert second.made == ["1.1-001"] and len(service.creates) == 1
+
+
+def test_a_seed_the_backend_does_not_take_is_refused_not_dropped(ws, service):
+    from filmsofone import backends
+    from filmsofone.backends.base import Capabilities
+    from fakes.generic import FakeHostedBackend
+
+    class NoSeed(FakeHostedBackend):
+        name = "fakehosted-noseed"
+        key_env_var = "FAKEHOSTED_API_KEY"
+        capabilities = Capabilities(min_duration=0.5, max_duration=10, seed=False)
+
+    backends.register(NoSeed)
+    make_book(ws, shots_per_scene=1)  # the stand-in prompts ask for seed 7
+    with pytest.raises(BackendError, match="a seed"):
+        generate_scenes(ws, SLUG, ["1.1"], backend="fakehosted-noseed", options={"base_url": service.url})
+    assert service.creates == []

@@ -1,10 +1,10 @@
 """From stored shots to backend requests, each with the cache key that says whether it is already made.
 
-The style's defaults are fitted to what the backend takes: the per-shot seed and the style's negative
-prompt are sent only to backends that take them, cast reference images up to the number a backend takes,
-and a duration is rounded up to the nearest length a backend makes (the cut trims). What cannot be fitted
-(a duration beyond the longest, a prompt over the limit, an aspect ratio it does not make) is refused by
-`Backend.check` before anything is sent.
+The request is the shot's `ShotPrompt` as `prompts.render_prompts(..., backend=NAME)` fitted it to the
+backend (seed, negative prompt, references, aspect ratio, prompt length); the engine only rounds a
+duration up to the nearest length the backend makes (the cut trims). Anything the backend still cannot
+honour (a seed it does not take, a duration beyond its longest, ...) is refused by `Backend.check` before
+anything is sent, never silently dropped.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def plan_requests(ws: Workspace, slug: str, shots: list[Shot], backend: Backend,
 def build_request(ws: Workspace, shot: Shot, prompt: ShotPrompt, backend: Backend, *, style, analysis, text,
                   bible) -> GenerationRequest:
     caps = backend.capabilities
-    references = [ws.root / r for r in prompt.references][: caps.reference_images]
+    references = [ws.root / r for r in prompt.references]
     sketch = None
     if backend.wants_sketch:
         from ..backends.animatic import build_sketch
@@ -74,10 +74,10 @@ def build_request(ws: Workspace, shot: Shot, prompt: ShotPrompt, backend: Backen
     return GenerationRequest(
         shot_id=shot.id,
         prompt=prompt.prompt,
-        negative_prompt=prompt.negative_prompt if caps.negative_prompt else "",
-        seed=prompt.seed if caps.seed else None,
+        negative_prompt=prompt.negative_prompt,
+        seed=prompt.seed,
         duration=fit_duration(prompt.duration or shot.duration, caps),
-        aspect_ratio=getattr(style, "aspect_ratio", None) or prompt.aspect_ratio or "16:9",
+        aspect_ratio=prompt.aspect_ratio or getattr(style, "aspect_ratio", None) or "16:9",
         resolution=getattr(style, "resolution", None) or "1280x720",
         fps=int(getattr(style, "fps", None) or 24),
         references=references,
