@@ -84,5 +84,7 @@ def test_takes_and_generate_commands(ws, tmp_path, capsys, monkeypatch):
     assert code == 2 and "no scene 7.7" in out and "Traceback" not in out
     code, out = _cli(["-w", root, "generate", SLUG, "--all", "--option", "colour=red"], capsys)
     assert code == 2 and "bad options" in out
+    code, out = _cli(["-w", root, "generate", SLUG, "--all", "--backend", "clips"], capsys)
+    assert code == 2 and "takes add" in out
     code, out = _cli(["-w", root, "takes", "pick", "1.1-002", "x"], capsys)
     assert code == 2 and "not a number" in out

@@ -34,6 +34,11 @@ class ClipsBackend(Backend):
     local: ClassVar[bool] = True
     default_concurrency: ClassVar[int] = 1
 
+    def check(self, request: GenerationRequest) -> None:
+        if self.options.file is None:  # type: ignore[attr-defined]
+            raise BackendError("the clips backend attaches files, it does not generate",
+                               f"use `filmsofone takes add {request.shot_id} FILE`")
+
     async def render(self, request: GenerationRequest, dest: Path) -> None:
         await asyncio.to_thread(self.attach, dest)
 
