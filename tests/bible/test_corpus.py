@@ -60,7 +60,9 @@ def test_bible_lists_characters_with_aliases_settings_and_hints(imported: Worksp
     assert sum(1 for c in cast.characters if c.aliases) >= 5
     assert {"Rome", "Geneva"} <= {s.name for s in cast.settings}
     assert any(s.interior is True for s in cast.settings) and any(s.interior is False for s in cast.settings)
-    with_hints = [c for c in cast.characters if c.hints]
+    described = [s for s in cast.settings if s.hints]
+    assert described and all(s.description == s.hints[0].text for s in described)
+    with_hints = [c for c in cast.characters if c.hints] + described
     assert len(with_hints) >= 4
     assert any("face" in h.text for h in daisy.hints)
     for character in with_hints:

@@ -69,3 +69,20 @@ def test_interior_comes_from_the_analysis_then_its_scenes_then_the_name(ws: Work
     cast = bible.build_bible("quills", analysis, TEXT)
     assert [s.interior for s in cast.settings] == [True, True]
     assert cast.setting("s1").light["night"].color_temperature == 2700  # an interior's lamps
+
+
+def test_places_take_descriptions_from_the_book(ws: Workspace) -> None:
+    from filmsofone.bible.hints import find_place_hints
+    from filmsofone.models import Setting
+
+    text = ("They met at the hotel. It was a particularly comfortable hotel, with a lake--a lake of blue. "
+            "We walked in the garden; the beautiful garden lay below the Great Peter Street. "
+            "He knew the little town of Vevey well. Vevey, a quiet old town, slept.")
+    places = [Setting(id="s1", name="the hotel"), Setting(id="s2", name="the garden"),
+              Setting(id="s3", name="Vevey"), Setting(id="s4", name="the street")]
+    found = {k: [h.text for h in v] for k, v in find_place_hints(text, places).items()}
+    assert found == {"s1": ["a particularly comfortable hotel"], "s2": ["the beautiful garden"],
+                     "s3": ["the little town of Vevey", "Vevey, a quiet old town"], "s4": []}
+    for hints in find_place_hints(text, places).values():
+        for hint in hints:
+            assert text[hint.start:hint.end] == hint.text

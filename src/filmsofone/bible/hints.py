@@ -76,7 +76,7 @@ def _described_sentences(text: str, alias_re: re.Pattern, owners: dict[str, str]
     and naming nobody is added too, as a mention of the last character of that gender named before it."""
     found = []
     for start, end in _sentences_with_mentions(text, alias_re):
-        mentions = [(start + m.start(), owners[m.group(0).casefold()]) for m in alias_re.finditer(text, start, end)]
+        mentions = [(m.start(), owners[_owner_key(m.group(0))]) for m in alias_re.finditer(text, start, end)]
         found.append((start, end, mentions))
         following = _sentence_around(text, end + 1, end + 1) if end + 1 < len(text) else None
         if following is None or following[0] < end or alias_re.search(text, following[0], following[1]):
@@ -94,18 +94,30 @@ def _described_sentences(text: str, alias_re: re.Pattern, owners: dict[str, str]
 _PRONOUN_RE = re.compile(r"\s*[\"'\u201c\u2018]?\s*(He|She|His|Her)\b")
 
 
-def _alias_pattern(characters: list[Character]) -> tuple[re.Pattern | None, dict[str, str]]:
+def _alias_pattern(entries: list) -> tuple[re.Pattern | None, dict[str, str]]:
+    """A pattern matching any name of the entries (case-sensitive: 'Will' is not 'will'; a name written in
+    lower case, 'the hotel', also matches with a capital first letter), and each name's owner keyed by
+    `_owner_key`."""
     owners: dict[str, str] = {}
-    for character in characters:
-        for name in (character.name, *character.aliases):
+    alternatives = []
+    for entry in entries:
+        for name in (entry.name, *entry.aliases):
             name = name.strip()
-            if len(name) >= 2 and name.casefold() not in owners:
-                owners[name.casefold()] = character.id
+            if len(name) < 2 or _owner_key(name) in owners:
+                continue
+            owners[_owner_key(name)] = entry.id
+            first = re.escape(name[0])
+            if name[0].islower():
+                first = f"[{name[0]}{name[0].upper()}]"
+            alternatives.append((len(name), first + re.escape(name[1:])))
     if not owners:
         return None, owners
-    names = sorted(owners, key=len, reverse=True)
-    pattern = r"(?<![\w])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])"
-    return re.compile(pattern, re.IGNORECASE), owners
+    body = "|".join(p for _, p in sorted(alternatives, key=lambda a: -a[0]))
+    return re.compile(r"(?<![\w])(?:" + body + r")(?![\w])"), owners
+
+
+def _owner_key(name: str) -> str:
+    return name[:1].lower() + name[1:]
 
 
 def _sentences_with_mentions(text: str, alias_re: re.Pattern) -> list[tuple[int, int]]:
@@ -183,3 +195,81 @@ def _nearest_owner(offset: int, mentions: list[tuple[int, str]], wanted: str | N
         if best_distance is None or distance < best_distance:
             best, best_distance = owner, distance
     return best
+
+
+# --- places ----------------------------------------------------------------------------------------
+
+PLACE_WORDS = frozenset(
+    """
+    little small large big huge vast great tiny low high tall narrow wide broad long deep steep
+    old ancient new modern crumbling ruined decayed shabby grand stately handsome elegant splendid humble
+    dark dim gloomy shadowy bright sunny sunlit moonlit lamplit candlelit airy cold chilly damp wet dry dusty
+    warm cosy cozy comfortable bare empty deserted lonely quiet silent still noisy busy crowded bustling
+    grey gray white black brown red green blue golden yellow silver pink
+    stone wooden brick marble iron glass thatched panelled paneled whitewashed painted gilded
+    muddy sandy rocky grassy leafy wooded misty foggy smoky windswept
+    pretty beautiful lovely ugly dreary dismal cheerful charming famous remarkable
+    """.split()
+)
+PLACE_NOUNS = (
+    "room rooms house hall hotel inn church chapel kitchen parlour parlor library study office shop cellar attic "
+    "chamber bedroom salon drawing-room pension apartment cottage castle palace villa lodge mansion tavern "
+    "street road lane square garden gardens park field fields wood woods forest river lake sea shore beach "
+    "coast bay hill hills mountain valley moor heath bridge harbour harbor quay island meadow orchard "
+    "churchyard terrace courtyard town city village place building gate gates window windows walls staircase"
+).split()
+_PLACE_NOUN = "|".join(sorted(PLACE_NOUNS, key=len, reverse=True))
+_MODS = r"(?P<mods>(?:[A-Za-z'\u2019-]+,?\s+){1,4}?)"
+MAX_PLACE_HINTS = 8
+
+
+def find_place_hints(text: str, settings: Iterable, *, limit: int = MAX_PLACE_HINTS) -> dict[str, list[Hint]]:
+    """How the book describes each setting, per setting id, in order of appearance.
+
+    A place named by a common noun ('the garden') takes phrases ending in that noun ("a pretty little
+    garden"); a place with a proper name takes phrases set beside its name ("the little town of Vevey",
+    "Vevey, a quiet lakeside town"). Only the few words around each occurrence of the noun or name are
+    searched, so a long novel takes a moment.
+    """
+    hints: dict[str, list[Hint]] = {}
+    for setting in settings:
+        found: list[Hint] = []
+        for match in _place_matches(text, setting.name.strip()):
+            raw = [w.strip(",") for w in match.group("mods").split()]
+            words = [w.lower() for w in raw]
+            if any(w in _FUNCTION_WORDS or "--" in w for w in words) or not any(w in PLACE_WORDS for w in words):
+                continue
+            if raw[-1][:1].isupper():
+                continue  # 'the Great Peter Street': another place's proper name
+            phrase = " ".join(match.group(0).split())
+            if all(h.text.casefold() != phrase.casefold() for h in found):
+                found.append(Hint(text=phrase, start=match.start(), end=match.end()))
+        hints[setting.id] = sorted(found, key=lambda h: h.start)[:limit]
+    return hints
+
+
+_WINDOW = 90  # characters before (or after) a place's noun or name where its description may stand
+
+
+def _place_matches(text: str, name: str):
+    words = name.split()
+    if not words:
+        return
+    if name[0].islower() or words[0] in ("The", "A", "An"):  # 'the garden': a common noun
+        head = re.escape(words[-1])
+        before = re.compile(rf"\b(?:an?|the)\s+{_MODS}{head}\Z", re.IGNORECASE)
+        for occurrence in re.finditer(rf"\b{head}\b", text, re.IGNORECASE):
+            match = before.search(text, max(0, occurrence.start() - _WINDOW), occurrence.end())
+            if match:
+                yield match
+        return
+    named = re.escape(name)
+    before = re.compile(rf"\b(?i:an?|the)\s+{_MODS}(?i:{_PLACE_NOUN})\s+(?:of|at|in|called)\s+{named}\Z")
+    after = re.compile(rf"{named},\s+(?i:an?|the)\s+{_MODS}(?i:{_PLACE_NOUN})\b")
+    for occurrence in re.finditer(rf"\b{named}\b", text):
+        match = before.search(text, max(0, occurrence.start() - _WINDOW), occurrence.end())
+        if match:
+            yield match
+        match = after.match(text, occurrence.start(), min(len(text), occurrence.end() + _WINDOW))
+        if match:
+            yield match

@@ -109,6 +109,7 @@ class SettingLook(_Model):
     reference_images: list[str] = Field(default_factory=list)
     locked: bool = False
     notes: str = ""
+    hints: list[Hint] = Field(default_factory=list)  # read-only: how the book describes the place
 
 
 class Prop(_Model):

@@ -247,16 +247,16 @@ def _apply_split(analysis: BookAnalysis, text: str, char_id: str, aliases: list[
 
 
 class _Naming:
-    """Who a stretch of text names: the longest name wins ('Ada Quill' is not also 'Ada')."""
+    """Who a stretch of text names: the longest name wins ('Ada Quill' is not also 'Ada'); names are
+    matched with their case ('Will' is a name, 'will' is not)."""
 
     def __init__(self, names: dict[str, list[str]]):
-        self.owner = {n.casefold(): cid for cid, ns in names.items() for n in ns if n.strip()}
+        self.owner = {n: cid for cid, ns in names.items() for n in ns if n.strip()}
         alternatives = sorted(self.owner, key=len, reverse=True)
-        self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in alternatives) + r")(?!\w)",
-                                  re.IGNORECASE)
+        self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in alternatives) + r")(?!\w)")
 
     def who(self, text: str) -> set[str]:
-        return {self.owner[m.group(0).casefold()] for m in self.pattern.finditer(text)}
+        return {self.owner[m.group(0)] for m in self.pattern.finditer(text)}
 
     def speaker(self, text: str, spans: list[tuple[int, int]]) -> str | None:
         """Who a speech tag next to the quotation names ('said Ada', 'Tom replied'), else the nearest name."""
@@ -266,7 +266,7 @@ class _Naming:
                     before = text[max(low, match.start() - 12):match.start()]
                     after = text[match.end():min(high + 12, match.end() + 12)]
                     if _SPEECH_VERB.search(before) or _SPEECH_VERB.match(after):
-                        return self.owner[match.group(0).casefold()]
+                        return self.owner[match.group(0)]
         return self.nearest(text, spans)
 
     def nearest(self, text: str, spans: list[tuple[int, int]]) -> str | None:
@@ -280,11 +280,11 @@ class _Naming:
             distance = min(abs(match.start() - e) if match.start() >= e else abs(s - match.end())
                            for s, e in spans)
             if best_distance is None or distance < best_distance:
-                best, best_distance = self.owner[match.group(0).casefold()], distance
+                best, best_distance = self.owner[match.group(0)], distance
         return best
 
     def count(self, text: str, char_id: str) -> int:
-        return sum(1 for m in self.pattern.finditer(text) if self.owner[m.group(0).casefold()] == char_id)
+        return sum(1 for m in self.pattern.finditer(text) if self.owner[m.group(0)] == char_id)
 
 
 

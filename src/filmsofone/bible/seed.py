@@ -11,7 +11,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from ..models import BookAnalysis, Character
 from ..workspace import Workspace
-from .hints import find_hints
+from .hints import find_hints, find_place_hints
 from .merge import MergeReport, merge_bible
 from .model import CastBible, CharacterLook, Hint, SettingLook, Style
 from .presets import guess_interior, light_presets
@@ -48,12 +48,15 @@ def build_bible(slug: str, analysis: BookAnalysis, text: str) -> CastBible:
     """The bible the tool would write for this analysis (no user edits)."""
     hints = find_hints(text, analysis.characters)
     characters = [character_look(slug, c, hints.get(c.id, [])) for c in analysis.characters]
+    places = find_place_hints(text, analysis.settings)
     settings = []
     for setting in analysis.settings:
         interior = guess_interior(setting.name, setting.interior if setting.interior is not None
                                   else _scenes_say_interior(analysis, setting.id))
+        found = places.get(setting.id, [])
         settings.append(SettingLook(id=setting.id, name=setting.name, aliases=list(setting.aliases),
-                                    interior=interior, light=light_presets(interior)))
+                                    interior=interior, description=found[0].text if found else "",
+                                    light=light_presets(interior), hints=found))
     style = Style(seed=stable_seed(slug, "style"))
     return CastBible(book=slug, title=analysis.book.title, style=style, characters=characters, settings=settings)
 

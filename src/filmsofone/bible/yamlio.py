@@ -288,7 +288,7 @@ def assign(node: CommentedMap, key: Any, value: Any) -> None:
 
 def decorate_entry(kind: str, entry: CommentedMap) -> CommentedMap:
     """The standard comments of a new entry (what `hints` and `interior` mean)."""
-    if kind == "characters" and entry.get("hints"):
+    if kind in ("characters", "settings") and entry.get("hints"):
         entry.yaml_add_eol_comment("read-only: found in the book (offsets into its text)", "hints")
     if kind == "settings" and "interior" in entry:
         entry.yaml_add_eol_comment("true: interior, false: exterior, null: unknown", "interior")
