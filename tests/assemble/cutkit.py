@@ -17,16 +17,18 @@ LINES = [
 
 
 def make_clip(path: Path, seconds: float, *, size: str = "320x180", fps: int = 24, audio: bool = True,
-              tone: bool = False, codec_args: list[str] | None = None) -> Path:
+              tone: bool = False, codec_args: list[str] | None = None, rate: int = 48000,
+              channels: int = 2) -> Path:
     """A testsrc clip; house format by default (H.264 yuv420p, AAC 48 kHz stereo, +faststart)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     args = [*ffmpeg.base_args(), "-f", "lavfi", "-i", f"testsrc=size={size}:rate={fps}:duration={seconds}"]
     if audio:
-        source = f"sine=frequency=440:sample_rate=48000:duration={seconds}" if tone else "anullsrc=r=48000:cl=stereo"
+        source = (f"sine=frequency=440:sample_rate={rate}:duration={seconds}" if tone
+                  else f"anullsrc=r={rate}:cl={'mono' if channels == 1 else 'stereo'}")
         args += ["-f", "lavfi", "-t", str(seconds), "-i", source]
     args += codec_args or ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-r", str(fps)]
     if audio:
-        args += ["-c:a", "aac", "-ar", "48000", "-ac", "2"]
+        args += ["-c:a", "aac", "-ar", str(rate), "-ac", str(channels)]
     args += ["-t", str(seconds), "-movflags", "+faststart", str(path)]
     ffmpeg.run(args)
     return path

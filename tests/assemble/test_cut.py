@@ -84,10 +84,12 @@ def test_missing_and_broken_takes_become_placeholder_cards(book):
 def test_mismatched_takes_are_normalised_letterboxed(book, monkeypatch):
     use_style(monkeypatch, resolution="320x180")
     book.shoot(["1.1-001"], size="240x180", fps=30, audio=False)  # 4:3, 30 fps, silent
-    book.shoot(["1.1-002"], size="320x180", fps=24)
+    book.shoot(["1.1-002"], size="320x180", fps=24, tone=True, rate=44100, channels=1)  # CD-rate mono sound
     result = cut(book.ws, "tale", scenes="1.1")
     made = result.manifest
-    assert not made.fast_path and made.normalised == 1
+    assert not made.fast_path and made.normalised == 2
+    assert "48000 Hz, stereo" in ffmpeg.probe(result.film_path).audio[0]
+    assert audio_rms(result.film_path) > 0.01  # the mono take's sound survives
     info = ffmpeg.probe(result.film_path)
     assert (info.width, info.height, info.fps) == (320, 180, FPS) and info.audio
     assert ffmpeg.decode_errors(result.film_path) == ""
