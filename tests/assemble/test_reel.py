@@ -27,6 +27,7 @@ def book(ws):
     ("3.1, 1.1", ["1.1", "3.1"]),
     ("2", ["2.1", "2.2"]),
     ("1.1,1.1-1.2", ["1.1", "1.2"]),
+    (" 1.2 - 2.1 ", ["1.2", "2.1"]),
 ])
 def test_select_scenes(book, selection, expected):
     assert [s.id for s in select_scenes(book.analysis, selection)] == expected
@@ -131,3 +132,10 @@ def test_a_quotation_over_several_shots_is_shared_line_by_line(book):
     cues = dialogue_cues(reel, book.analysis, book.text)
     assert [(c.shot_id, c.text) for c in cues] == [
         ("1.2-001", "I have kept this light for forty years and"), ("1.2-002", "I will keep it tonight.")]
+
+
+def test_a_scene_without_shots_gets_a_card(book):
+    shots = [s for s in book.shots if s.scene != "2.2"]
+    reel = build_reel(book.analysis, book.analysis.scenes, shots, {}, FMT)
+    empty = reel.scene_segments("2.2")
+    assert [(s.kind, s.title, s.subtitle) for s in empty] == [("placeholder", "Scene 2.2", "no shots planned yet")]

@@ -71,7 +71,7 @@ def select_scenes(analysis: BookAnalysis, selection: str | None) -> list[Scene]:
         return list(scenes)
     index = {s.id: i for i, s in enumerate(scenes)}
     chosen: set[int] = set()
-    for item in (part.strip() for part in selection.split(",")):
+    for item in ("".join(part.split()) for part in selection.split(",")):
         if not item:
             continue
         if re.fullmatch(r"\d+", item):
