@@ -69,24 +69,24 @@ def main() -> None:
         analysis = books.load_analysis(ws, slug)
         words = len(books.load_text(ws, slug).split())
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         planned = plan_book(ws, slug)
-        plan_seconds = time.perf_counter() - started
+        plan_seconds, plan_cpu = time.perf_counter() - started, time.process_time() - cpu
         shots = store.load_shots(ws.project(slug).db_path)
         film = sum(s.duration for s in shots)
 
         print(f"novel: {source}")
         print(f"  {words:,} words, {len(analysis.scenes)} scenes, {len(analysis.quotes):,} quotations "
               f"(prepared in {prepared:.1f} s)")
-        print(f"plan_book: {len(shots):,} shots in {plan_seconds:.2f} s "
+        print(f"plan_book: {len(shots):,} shots in {plan_seconds:.2f} s wall, {plan_cpu:.2f} s CPU "
               f"({len(shots) / plan_seconds:,.0f} shots/s; {film / 3600:.1f} h of film; "
               f"{len(shots) / max(len(planned), 1):.0f} shots per scene on average)")
         for backend in backends:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             prompts = render_prompts(ws, slug, shots, backend=backend)
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
             lengths = [len(p.prompt) for p in prompts]
-            print(f"render_prompts[{backend}]: {len(prompts):,} prompts in {seconds:.2f} s "
+            print(f"render_prompts[{backend}]: {len(prompts):,} prompts in {seconds:.2f} s wall, {cpu:.2f} s CPU "
                   f"({len(prompts) / seconds:,.0f}/s; length median {statistics.median(lengths):.0f}, "
                   f"max {max(lengths)} chars)")
     finally:
