@@ -227,9 +227,35 @@ def draw_frame(sketch: dict, size: tuple[int, int], seed: int | None = None):
         draw.rectangle((0, y, width, y + 4), fill=_mix(palette[0], palette[1], y / max(horizon, 1)))
     draw.rectangle((0, horizon, width, height), fill=palette[2])
     _draw_set_dressing(draw, sketch, width, height, horizon, palette, seed)
+    image = _light(image, sketch.get("light", ""), width, horizon)
+    draw = ImageDraw.Draw(image)
     _draw_figures(draw, sketch, width, height, horizon)
     _draw_texts(draw, sketch, width, height)
     return image
+
+
+_WARM = ("lamp", "candle", "fire", "lantern", "golden", "hearth", "torch")
+_COOL = ("moon", "blue", "cold", "overcast", "fog", "mist")
+
+
+def _light(image, light: str, width: int, horizon: int):
+    """A pool of light where the shot's light says it comes from: warm lamps, low sun, cool moonlight."""
+    from PIL import Image, ImageDraw
+
+    words = (light or "").lower()
+    if any(w in words for w in _WARM):
+        colour, centre = (255, 190, 90), (int(width * 0.78), int(horizon * 0.45))
+    elif any(w in words for w in _COOL):
+        colour, centre = (150, 180, 255), (int(width * 0.2), int(horizon * 0.2))
+    else:
+        return image
+    glow = Image.new("L", image.size, 0)
+    shade = ImageDraw.Draw(glow)
+    for step in range(6, 0, -1):  # concentric rings, brighter towards the source
+        radius = int(width * 0.07 * step)
+        shade.ellipse((centre[0] - radius, centre[1] - radius, centre[0] + radius, centre[1] + radius),
+                      fill=int(90 / step))
+    return Image.composite(Image.new("RGB", image.size, colour), image, glow)
 
 
 def _draw_set_dressing(draw, sketch, width, height, horizon, palette, seed) -> None:
