@@ -57,3 +57,15 @@ def test_clip_command_is_h264_yuv420p_aac_faststart_of_exact_frames(tmp_path):
         assert args[i + 1] == pair[1]
     graph = args[args.index("-filter_complex") + 1]
     assert "crop=640:360" in graph and "(1-min(t/2.5000,1))" in graph
+
+
+def test_the_shots_light_warms_or_cools_the_frame():
+    base = {"palette": ["#303030", "#303030", "#303030", "#303030"], "size": "WS", "figures": [],
+            "interior": True, "action": "", "caption": ""}
+    plain = draw_frame({**base, "light": ""}, (716, 402))
+    warm = draw_frame({**base, "light": "lamp and candle light, warm"}, (716, 402))
+    cool = draw_frame({**base, "light": "moonlight, cool and soft"}, (716, 402))
+    r, g, b = warm.getpixel((int(716 * 0.78), int(402 * 0.62 * 0.45)))
+    assert r > b + 20 and plain.getpixel((int(716 * 0.78), 110)) != (r, g, b)
+    r, g, b = cool.getpixel((int(716 * 0.2), int(402 * 0.62 * 0.2)))
+    assert b > r + 20
