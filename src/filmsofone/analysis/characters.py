@@ -46,6 +46,7 @@ class CharacterCluster:
     aliases: set[str] = field(default_factory=set)
     gender: str = "unknown"
     first: str | None = None  # canonical first name (lower case)
+    first_raw: str | None = None  # the first name as written in the name that made the cluster (lower case)
     last: str | None = None  # surname (lower case)
     title: str | None = None
     mentions: list[tuple[int, int]] = field(default_factory=list)
@@ -92,7 +93,7 @@ def clean_surface(surface: str) -> str:
 def parse_name(surface: str) -> _Name | None:
     """Title and name tokens of a surface form; None when it does not look like a person's name."""
     tokens = clean_surface(surface).split()
-    if not tokens or len(tokens) > 5:
+    if not tokens or len([t for t in tokens if t.lower() not in _PARTICLES]) > 4:
         return None
     title = None
     head = tokens[0].rstrip(".")
@@ -104,6 +105,10 @@ def parse_name(surface: str) -> _Name | None:
         return None
     if any(t.rstrip(".") in HONORIFICS for t in tokens):
         return None
+    if len(tokens) > 1 and tokens[-1].lower() in _PLACE_WORDS:
+        return None
+    if title is None and len([t for t in tokens if t.lower() not in _PARTICLES]) > 3:
+        return None
     if all(t.isupper() and len(t) > 1 for t in tokens):
         return None
     return _Name(clean_surface(surface), title, tokens)
@@ -112,10 +117,12 @@ def parse_name(surface: str) -> _Name | None:
 class CharacterFinder:
     """`find(text, start, end, persons, quote_spans) -> list[CharacterCluster]`, most mentioned first."""
 
-    def find(self, text: str, start: int, end: int, persons: list[Entity], quote_spans: list[tuple[int, int]]) -> list[CharacterCluster]:
+    def find(self, text: str, start: int, end: int, persons: list[Entity], quote_spans: list[tuple[int, int]],
+             places: list[Entity] = ()) -> list[CharacterCluster]:
+        places_seen = Counter(clean_surface(e.text) for e in places)
         counts = self._candidates(text, start, end, persons)
-        for place in _place_like(text, start, end, counts):
-            del counts[place]
+        for place in _place_like(text, start, end, counts) + _plurals(counts) + _mostly_places(persons, places_seen):
+            counts.pop(place, None)
         clusters = self._cluster(counts)
         clusters = self._scan_mentions(text, start, end, clusters)
         clusters = [c for c in clusters if len(c.mentions) >= _MIN_MENTIONS]
@@ -139,6 +146,7 @@ class CharacterFinder:
             if name is not None:
                 counts[_title_form(name)] += 1
         counts.update(self._the_characters(text, start, end))
+        counts.update(_full_names_by_pattern(text, start, end, counts))
         return counts
 
     @staticmethod
@@ -182,6 +190,7 @@ class CharacterFinder:
                 target = new(
                     name,
                     first=name.first,
+                    first_raw=name.tokens[0].lower() if name.first else None,
                     last=name.last if len(name.tokens) >= 2 else (name.tokens[0].lower() if name.is_surname_only() else None),
                     title=name.title,
                 )
@@ -210,12 +219,16 @@ class CharacterFinder:
             same = [c for c in clusters if c.last == low and (gender == "unknown" or _gender_of(c) in (gender, "unknown")) and c.first]
             if gender == "male":
                 same = [c for c in same if _gender_of(c) == "male"] or [c for c in same if _gender_of(c) == "unknown"]
-            same = [c for c in same if sum(counts.get(a, 0) for a in c.aliases) >= 3]
-            if len(same) == 1 and (name.title != "Mrs" or len([c for c in clusters if c.last == low and _gender_of(c) == "female"]) == 1):
-                return same[0]
-            return None
+            if len(same) != 1 or _weight(same[0], counts) < 3:
+                return None
+            target = same[0]
+            if gender == "male" and counts.get(target.first_raw.capitalize(), 0) >= max(3, 0.3 * counts.get(name.surface, 0)):
+                return None  # the man with this surname goes by his first name: "Mr. X" is someone else (his father)
+            if name.title == "Mrs" and len([c for c in clusters if c.last == low and _gender_of(c) == "female"]) != 1:
+                return None
+            return target
         first = canonical_first(token)
-        by_first = [c for c in clusters if c.first == first]
+        by_first = [c for c in clusters if c.first == first and (low == c.first_raw or c.first_raw == c.first)]
         if first != low:  # a nickname: nobles are not called by nicknames (Kitty is not Lady Catherine)
             by_first = [c for c in by_first if not (c.title in _RANK_TITLES)]
         if by_first:
@@ -263,11 +276,11 @@ class CharacterFinder:
         for alias in cluster.aliases:
             parsed = parse_name(alias)
             if parsed and parsed.title:
-                votes[HONORIFICS.get(parsed.title, "unknown")] += 5
+                votes[HONORIFICS.get(parsed.title, "unknown")] += 10
         if cluster.first in MALE_NAMES:
-            votes["male"] += 3
+            votes["male"] += 10
         if cluster.first in FEMALE_NAMES:
-            votes["female"] += 3
+            votes["female"] += 10
         for start, end in cluster.mentions[:400]:
             following = re.match(r"[^.!?\"“”]{0,80}?\b(he|him|his|she|her|hers)\b", text[end : end + 90], re.I)
             if following:
@@ -280,7 +293,44 @@ class CharacterFinder:
         return best if not rest or score > 1.5 * rest[0][1] else "unknown"
 
 
+def _weight(cluster: CharacterCluster, counts: Counter) -> int:
+    """How often a cluster's names (and its bare first name) were seen as candidates."""
+    bare = counts.get(cluster.first_raw.capitalize(), 0) if cluster.first_raw else 0
+    return bare + sum(counts.get(a, 0) for a in cluster.aliases)
+
+
+_PLACE_WORDS = frozenset(
+    "villa corner wells street hall park house lodge court weald square road lane abbey place manor castle "
+    "cottage farm inn hotel church chapel bridge gardens garden hill green common heath wood row terrace".split()
+)
 _RANK_TITLES = frozenset({"Lady", "Lord", "Sir", "Duke", "Duchess", "Earl", "Count", "Countess", "Baron", "Baroness", "King", "Queen", "Prince", "Princess"})
+
+
+def _full_names_by_pattern(text: str, start: int, end: int, counts: Counter) -> Counter:
+    """'Edna Pontellier' where Edna is a known first name and Pontellier a known surname ("Mrs. Pontellier")."""
+    surnames = {n.tokens[0] for s in counts if (n := parse_name(s)) and n.is_surname_only()}
+    firsts = {s for s in counts if " " not in s and s not in surnames and not s.startswith("the")}
+    if not surnames or not firsts:
+        return Counter()
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(firsts))) + r")[ \t\n]+(" + "|".join(map(re.escape, sorted(surnames))) + r")\b")
+    found = Counter(f"{m.group(1)} {m.group(2)}" for m in pattern.finditer(text, start, end))
+    return Counter({name: n for name, n in found.items() if name not in counts})
+
+
+def _plurals(counts: Counter) -> list[str]:
+    """'the Emersons', 'Miss Bennets': a family, not a character."""
+    plural = []
+    for surface in counts:
+        last = surface.split()[-1]
+        if last.endswith("s") and any(s.split()[-1] == last[:-1] for s in counts):
+            plural.append(surface)
+    return plural
+
+
+def _mostly_places(persons: list[Entity], places_seen: Counter) -> list[str]:
+    """Names the recogniser calls a place at least as often as a person (Windy Corner, Longbourn)."""
+    as_person = Counter(clean_surface(e.text) for e in persons)
+    return [name for name, n in as_person.items() if places_seen.get(name, 0) >= n]
 
 
 def _place_like(text: str, start: int, end: int, counts: Counter) -> list[str]:

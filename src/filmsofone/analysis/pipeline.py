@@ -38,11 +38,14 @@ def analyze(book: BookText, *, slug: str, title: str, progress=None) -> BookAnal
     entities = list(nlp.entities(text, [(p.start, p.end) for p in paras], labels=_ENTITY_LABELS, progress=progress))
     _report(progress, "clustering characters", 3, 5)
     quote_spans = [span for q in quotes for span in q.spans]
-    characters = CharacterFinder().find(text, story_start, story_end, [e for e in entities if e.label == "PERSON"], quote_spans)
+    persons = [e for e in entities if e.label == "PERSON"]
+    places = [e for e in entities if e.label != "PERSON"]
+    characters = CharacterFinder().find(text, story_start, story_end, persons, quote_spans, places)
     characters = NarratorFinder().find(text, story_start, story_end, characters, quote_spans)
     _report(progress, "attributing speakers", 4, 5)
     attributions = SpeakerAttributor(text, paras, characters).attribute(quotes)
-    settings = SettingFinder().find(text, story_start, story_end, [e for e in entities if e.label != "PERSON"], quote_spans)
+    names = {a for c in characters for a in c.aliases} | {c.name for c in characters}
+    settings = SettingFinder().find(text, story_start, story_end, [e for e in places if e.text not in names], quote_spans)
     scenes = _scenes(text, scene_spans, settings, characters)
     _report(progress, "done", 5, 5)
     return BookAnalysis(

@@ -1,167 +1,302 @@
 """SpeakerAttributor: who says each quotation.
 
-In order of trust: an explicit tag next to the quotation ("said Elizabeth", "Elizabeth replied"); an
-anaphoric tag ("said she") resolved to the most recent character of that gender (or the narrator, for "I");
-the subject of the narration just before the quotation in the same paragraph; and, in runs of untagged
-dialogue, turn-taking between the conversation's two most recent speakers. Names inside a quotation are its
-addressees (vocatives): a quotation is never attributed to someone it addresses.
+One pass over the quotations in reading order, keeping the current conversation (its recent speakers):
+
+1. an explicit tag next to the quotation ("said Elizabeth", "Elizabeth replied") names the speaker;
+2. "said I" / "I replied" is the narrator;
+3. an anaphoric tag ("said she", "he replied") or a descriptive one ("cried his wife") is resolved to a
+   conversation participant or a recently named character of that gender, preferring whoever is not the
+   previous speaker (a new paragraph is a new turn);
+4. a character named in the narration just before the quotation in its paragraph ("Ada looked up. "...")
+   is the speaker;
+5. in runs of untagged dialogue, speakers alternate: the speaker before last speaks again, or the person
+   the previous quotation addressed.
+
+Names inside a quotation set off as vocatives ("My dear Mr. Bennet, ...") are its addressees: a quotation is
+never attributed to someone it addresses.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 from .characters import CharacterCluster
 from .quotes import QuoteMatch
 from .text import Paragraph
 
 SPEECH_VERBS = (
-    "said|says|say|saying|cried|cries|asked|asks|replied|replies|answered|answers|returned|exclaimed|observed|added|"
-    "continued|began|remarked|shouted|whispered|muttered|murmured|repeated|rejoined|retorted|interrupted|inquired|"
-    "enquired|called|screamed|sighed|laughed|resumed|responded|protested|declared|suggested|urged|pursued|thought|"
-    "went on|growled|groaned|sobbed|stammered|explained|insisted|demanded|cried out|called out|roared|bawled|"
-    "yelled|snapped|sneered|gasped|panted|faltered|ventured|echoed|concluded|agreed|admitted|persisted|added|"
-    "observed|exclaimed|said|spoke|told|urged|warned|begged|pleaded|commanded|ordered|croaked|chuckled|giggled|"
-    "grumbled|hissed|moaned|mumbled|returned|reasoned|reflected|reminded|reported|repeated|replied|screamed|"
-    "shrieked|smiled|sniffed|sneered|squeaked|stormed|wailed|whimpered|wondered|joined in|put in|broke in|burst out"
+    "said|says|say|saying|cried|cries|asked|asks|replied|replies|answered|answers|returned|exclaimed|observed|"
+    "added|continued|began|remarked|shouted|whispered|muttered|murmured|repeated|rejoined|retorted|interrupted|"
+    "inquired|enquired|called|screamed|sighed|laughed|resumed|responded|protested|declared|suggested|urged|"
+    "pursued|thought|went on|growled|groaned|sobbed|stammered|explained|insisted|demanded|roared|bawled|yelled|"
+    "snapped|sneered|gasped|panted|faltered|ventured|echoed|concluded|agreed|admitted|persisted|spoke|told|"
+    "warned|begged|pleaded|commanded|ordered|croaked|chuckled|giggled|grumbled|hissed|moaned|mumbled|reasoned|"
+    "reflected|reminded|reported|shrieked|smiled|sniffed|squeaked|stormed|wailed|whimpered|wondered|joined in|"
+    "put in|broke in|burst out|struck in|interposed|observed|assented|objected|cried out|called out|thundered|"
+    "drawled|lisped|gasped|whined|sang|read|wrote|assured|exclaimed|proceeded|rejoined|hazarded|faltered"
 )
 _VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _PRONOUN = re.compile(r"\b(?:he|she|I)\b")
-_TAG_WINDOW = 120
+_DESCRIPTOR = re.compile(
+    r"\b(?:the|his|her|my|their|our|a|an)\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[A-Za-z-]+)\b(?=[\s,;.!?:]|$)"
+)
+_TITLE_BETWEEN = re.compile(r"[\s,]*(?:(?:Mr|Mrs|Ms|Miss|Dr|Master|Mister|Madame|Monsieur|Mademoiselle|Sir|Lady|Lord|Captain|Colonel)\.?\s+)?")
+_SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?;](?=\s)|[\"“]")
+_NOT_SUBJECT_NOUNS = frozenset(
+    "way time moment voice tone manner air head hand hands eyes face look smile words word time day night "
+    "morning evening door room table window chair fire question answer reply".split()
+)
+FEMALE_NOUNS = frozenset(
+    "woman girl lady wife mother sister daughter aunt niece housekeeper maid matron widow mistress queen "
+    "duchess governess nurse landlady cook dame damsel".split()
+)
+MALE_NOUNS = frozenset(
+    "man gentleman boy husband father brother son uncle nephew beadle jew master king duke lord fellow "
+    "landlord clergyman parson vicar rector doctor surgeon magistrate officer constable sergeant captain "
+    "colonel major inspector butler footman porter waiter".split()
+)
+_GENERIC_PEOPLE = frozenset("man woman girl boy gentleman lady child people other others stranger person".split())
+_TAG_WINDOW = 140
 _SUBJECT_GAP = 45  # characters between a speech verb and its subject
+_NEW_CONVERSATION_PARAGRAPHS = 3  # this many paragraphs without a quotation end a conversation
 
 
 @dataclass
 class Attribution:
     speaker: str | None  # a Character id
-    kind: str  # "explicit", "anaphoric", "implicit", "none"
+    kind: str  # "explicit", "anaphoric", "narration", "implicit", "none"
+
+
+@dataclass
+class _Tag:
+    kind: str  # "name", "pronoun", "narrator", "descriptor"
+    who: str | None = None  # a character id (name) or the pronoun
+    position: int = 0
+
+
+@dataclass
+class _Conversation:
+    speakers: list[str] = field(default_factory=list)  # distinct, most recent last
+    last_paragraph: int = -10
+
+    def add(self, speaker: str | None) -> None:
+        if speaker is None:
+            return
+        if speaker in self.speakers:
+            self.speakers.remove(speaker)
+        self.speakers.append(speaker)
 
 
 class SpeakerAttributor:
-    """`attribute(text, quotes, paragraphs, characters) -> list[Attribution]`, one per quotation."""
+    """`SpeakerAttributor(text, paragraphs, characters).attribute(quotes) -> list[Attribution]`."""
 
     def __init__(self, text: str, paragraphs: list[Paragraph], characters: list[CharacterCluster]):
         self.text = text
         self.paragraphs = paragraphs
+        self.para_starts = [p.start for p in paragraphs]
         self.characters = {c.id: c for c in characters}
         self.narrator = next((c.id for c in characters if c.narrator), None)
-        mentions = sorted((s, e, c.id) for c in characters for s, e in c.mentions)
-        self.mention_starts = [m[0] for m in mentions]
-        self.mentions = mentions
+        self.mentions = sorted((s, e, c.id) for c in characters for s, e in c.mentions)
+        self.mention_starts = [m[0] for m in self.mentions]
 
     def attribute(self, quotes: list[QuoteMatch]) -> list[Attribution]:
+        self.inside = _Inside(quotes)
+        if quotes:
+            self.learn_descriptors(self.paragraphs[0].start, self.paragraphs[-1].end)
         results: list[Attribution] = []
-        inside = _Inside(quotes)
-        for index, quote in enumerate(quotes):
+        talk = _Conversation()
+        previous: QuoteMatch | None = None
+        for quote in quotes:
+            if quote.paragraphs[0] - talk.last_paragraph > _NEW_CONVERSATION_PARAGRAPHS:
+                talk = _Conversation()
+            same_turn = previous is not None and quote.paragraphs[0] == previous.paragraphs[-1]
+            previous_speaker = results[-1].speaker if results and talk.speakers else None
             addressees = self._addressees(quote)
-            found = self._tagged(quote, inside)
-            if found is None:
-                found = self._narration_subject(quote, inside)
-            if found is None or found.speaker in addressees:
-                found = self._turn_taking(index, quotes, results, addressees) or Attribution(None, "none")
+            found = self._attribute_one(quote, talk, previous_speaker, same_turn, addressees, previous)
             results.append(found)
+            talk.add(found.speaker)
+            talk.last_paragraph = quote.paragraphs[-1]
+            previous = quote
         return results
+
+    def _attribute_one(self, quote, talk, previous_speaker, same_turn, addressees, previous) -> Attribution:
+        tag = self._tag(quote)
+        if tag is not None and tag.kind == "name" and tag.who not in addressees:
+            return Attribution(tag.who, "explicit")
+        if tag is not None and tag.kind == "narrator" and self.narrator:
+            return Attribution(self.narrator, "anaphoric")
+        if same_turn and previous_speaker and tag is None:
+            return Attribution(previous_speaker, "implicit")
+        if tag is not None and tag.kind == "descriptor":
+            who = self._descriptor(tag, talk, previous_speaker, addressees)
+            if who:
+                return Attribution(who, "anaphoric")
+        if tag is not None and tag.kind == "pronoun":
+            who = self._pronoun(tag, talk, previous_speaker, addressees, quote)
+            if who:
+                return Attribution(who, "anaphoric")
+        subject = self._narration_subject(quote)
+        if subject and subject not in addressees and tag is None:
+            return Attribution(subject, "narration")
+        who = self._alternate(talk, previous_speaker, addressees, previous, quote)
+        return Attribution(who, "implicit" if who else "none")
 
     # -- tags ------------------------------------------------------------------------------------------
 
-    def _tagged(self, quote: QuoteMatch, inside: "_Inside") -> Attribution | None:
-        """A speech verb with its subject in the narration around (or interrupting) the quotation."""
-        for region_start, region_end, after in self._tag_regions(quote):
-            for verb in _VERB.finditer(self.text, region_start, region_end):
-                subject = self._subject_near(verb, region_start, region_end, after, inside)
-                if subject is not None:
-                    return subject
+    def _tag(self, quote: QuoteMatch) -> _Tag | None:
+        """A speech verb with its subject in the narration interrupting, following or preceding the quotation."""
+        for start, end in self._tag_regions(quote):
+            for verb in _VERB.finditer(self.text, start, end):
+                tag = self._subject_of(verb, start, end)
+                if tag is not None:
+                    return tag
         return None
 
-    def _tag_regions(self, quote: QuoteMatch) -> list[tuple[int, int, bool]]:
-        """(start, end, follows_quote) narration regions next to the quotation, most telling first."""
+    def _tag_regions(self, quote: QuoteMatch) -> list[tuple[int, int]]:
+        """Narration next to the quotation, most telling first: interruptions, after, before (same paragraph)."""
         regions = []
         for (_, end_a), (start_b, _) in zip(quote.spans, quote.spans[1:]):
             if start_b - end_a < 300:
-                regions.append((end_a + 1, start_b - 1, True))
+                regions.append((end_a + 1, start_b - 1))
         para = self._paragraph_of(quote.end)
         after_end = min(para.end, quote.end + 1 + _TAG_WINDOW)
-        regions.append((quote.end + 1, _sentence_end(self.text, quote.end + 1, after_end), True))
+        regions.append((quote.end + 1, _sentence_end(self.text, quote.end + 1, after_end)))
         first_para = self._paragraph_of(quote.start)
-        before_start = max(first_para.start, quote.start - 1 - _TAG_WINDOW)
         if quote.start - 1 > first_para.start:
-            regions.append((before_start, quote.start - 1, False))
+            before_start = max(first_para.start, quote.start - 1 - _TAG_WINDOW)
+            regions.append((_last_sentence_start(self.text, before_start, quote.start - 1), quote.start - 1))
         return regions
 
-    def _subject_near(self, verb: re.Match, start: int, end: int, after: bool, inside) -> Attribution | None:
-        """The name or pronoun that is the verb's subject: right after it ("said Ada") or before it ("Ada said")."""
-        following = self._mentions_in(verb.end(), min(end, verb.end() + _SUBJECT_GAP), inside)
-        preceding = self._mentions_in(max(start, verb.start() - _SUBJECT_GAP), verb.start(), inside)
-        inverted = following and re.fullmatch(r"[\s,]*(?:the|his|her|its|their|my|our)?\s*", self.text[verb.end() : following[0][0]] or " ")
-        if inverted:
-            return self._resolve(following[0])
+    def _subject_of(self, verb: re.Match, start: int, end: int) -> _Tag | None:
+        """The verb's subject: right after it ("said Ada", "said she") or before it ("Ada said")."""
+        after_text = self.text[verb.end() : min(end, verb.end() + _SUBJECT_GAP)]
+        following = self._mentions_in(verb.end(), min(end, verb.end() + _SUBJECT_GAP))
+        if following and _TITLE_BETWEEN.fullmatch(self.text, verb.end(), following[0][0]):
+            return self._as_tag(following[0])
+        descriptor = _DESCRIPTOR.match(after_text.lstrip(" ,\n"))
+        if descriptor and descriptor.group("noun").lower() not in _NOT_SUBJECT_NOUNS:
+            return _Tag("descriptor", descriptor.group("noun").lower(), verb.end())
+        preceding = self._mentions_in(max(start, verb.start() - _SUBJECT_GAP), verb.start())
         if preceding:
-            return self._resolve(preceding[-1])
-        if following:
-            return self._resolve(following[0])
+            between = self.text[preceding[-1][1] : verb.start()]
+            if not re.search(r"[\"“”;]|\b(?:to|at|with|for|of|from|by|on|and)\s*$", between):
+                return self._as_tag(preceding[-1])
+        before_text = self.text[max(start, verb.start() - _SUBJECT_GAP) : verb.start()]
+        descriptors = [d for d in _DESCRIPTOR.finditer(before_text) if d.group("noun").lower() not in _NOT_SUBJECT_NOUNS]
+        if descriptors and re.fullmatch(r"[\s,]*(?:[a-z]+ly\s*)?", before_text[descriptors[-1].end() :]):
+            return _Tag("descriptor", descriptors[-1].group("noun").lower(), verb.start())
         return None
 
-    def _mentions_in(self, start: int, end: int, inside) -> list[tuple[int, int, str]]:
-        """Character mentions and subject pronouns in `text[start:end]` (narration only), in order."""
-        found = [m for m in self.mentions[bisect.bisect_left(self.mention_starts, start) :] if m[0] < end]
-        found = [m for m in found if m[1] <= end]
-        found += [(p.start(), p.end(), p.group(0)) for p in _PRONOUN.finditer(self.text, start, end)]
-        return sorted(m for m in found if not inside.contains(m[0]))
-
-    def _resolve(self, mention: tuple[int, int, str]) -> Attribution | None:
+    def _as_tag(self, mention: tuple[int, int, str]) -> _Tag:
         start, _, who = mention
         if who in self.characters:
-            return Attribution(who, "explicit")
+            return _Tag("name", who, start)
         if who == "I":
-            return Attribution(self.narrator, "anaphoric") if self.narrator else None
-        gender = "male" if who == "he" else "female"
-        return Attribution(self._antecedent(start, gender), "anaphoric")
+            return _Tag("narrator", "I", start)
+        return _Tag("pronoun", who, start)
 
-    def _antecedent(self, position: int, gender: str) -> str | None:
-        """The most recent character of this gender mentioned before `position`."""
-        index = bisect.bisect_left(self.mention_starts, position) - 1
-        looked = 0
-        while index >= 0 and looked < 60:
-            _, _, who = self.mentions[index]
-            if self.characters[who].gender == gender:
-                return who
-            index -= 1
-            looked += 1
-        return None
+    def _mentions_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Character mentions and subject pronouns in narration `text[start:end]`, in order."""
+        found = []
+        i = bisect.bisect_left(self.mention_starts, start)
+        while i < len(self.mentions) and self.mentions[i][0] < end:
+            if self.mentions[i][1] <= end:
+                found.append(self.mentions[i])
+            i += 1
+        found += [(p.start(), p.end(), p.group(0)) for p in _PRONOUN.finditer(self.text, start, end)]
+        return sorted(m for m in found if not self.inside.contains(m[0]))
 
-    # -- narration and turn-taking -------------------------------------------------------------------
+    # -- resolution ------------------------------------------------------------------------------------
 
-    def _narration_subject(self, quote: QuoteMatch, inside) -> Attribution | None:
-        """`Ada looked up. "..."`: the first character named in the paragraph's narration before the quotation."""
+    def _pronoun(self, tag: _Tag, talk: _Conversation, previous_speaker, addressees, quote) -> str | None:
+        """'he'/'she': a participant of that gender who is not the previous speaker, else the nearest one."""
+        gender = "male" if tag.who == "he" else "female"
+        recent = self._recent_named(tag.position, gender, addressees)
+        participants = [s for s in reversed(talk.speakers) if self._gender(s) == gender and s not in addressees]
+        for who in participants:
+            if who != previous_speaker:
+                if not recent or who in recent[:3]:
+                    return who
+        if recent:
+            others = [r for r in recent if r != previous_speaker]
+            return recent[0] if recent[0] != previous_speaker or not others else others[0] if len(participants) > 1 else recent[0]
+        return participants[0] if participants else None
+
+    def _descriptor(self, tag: _Tag, talk: _Conversation, previous_speaker, addressees) -> str | None:
+        """'said the beadle': the book's usual referent of this noun, else a recent character of its gender."""
+        known = self.descriptor_map.get(tag.who)
+        if known and known not in addressees:
+            return known
+        gender = "female" if tag.who in FEMALE_NOUNS else "male" if tag.who in MALE_NOUNS else None
+        if gender is None:
+            return None
+        return self._pronoun(_Tag("pronoun", "he" if gender == "male" else "she", tag.position), talk, previous_speaker, addressees, None)
+
+    def learn_descriptors(self, start: int, end: int) -> None:
+        """Map nouns that stand for a character ("the Jew", "the beadle") to the character most often named
+        just before them in the narration."""
+        votes: dict[str, Counter] = defaultdict(Counter)
+        uses: Counter = Counter()
+        for match in re.finditer(r"\bthe\s+(?:(?:old|young|little|stout|fat|tall)\s+)?(?P<noun>[a-zA-Z][a-z-]+)\b", self.text[start:end]):
+            noun = match.group("noun").lower()
+            if noun in _NOT_SUBJECT_NOUNS:
+                continue
+            position = start + match.start()
+            if self.inside.contains(position):
+                continue
+            uses[noun] += 1
+            named = [m[2] for m in self._mentions_in(max(start, position - 400), position) if m[2] in self.characters]
+            if named:
+                votes[noun][named[-1]] += 1
+        self.descriptor_map = {}
+        for noun, counter in votes.items():
+            who, n = counter.most_common(1)[0]
+            if uses[noun] >= 4 and n >= 3 and n >= 0.45 * uses[noun] and noun not in _GENERIC_PEOPLE:
+                self.descriptor_map[noun] = who
+
+    def _recent_named(self, position: int, gender: str, exclude: set[str]) -> list[str]:
+        """Characters of `gender` named in narration before `position` (nearest first, distinct, a few)."""
+        found: list[str] = []
+        i = bisect.bisect_left(self.mention_starts, position) - 1
+        limit = position - 3000
+        while i >= 0 and self.mentions[i][0] > limit and len(found) < 4:
+            start, _, who = self.mentions[i]
+            if who not in found and who not in exclude and self._gender(who) == gender and not self.inside.contains(start):
+                found.append(who)
+            i -= 1
+        return found
+
+    def _gender(self, who: str) -> str:
+        return self.characters[who].gender if who in self.characters else "unknown"
+
+    def _narration_subject(self, quote: QuoteMatch) -> str | None:
+        """`Ada looked up. "..."`: the first character named in its paragraph's narration before the quotation."""
         para = self._paragraph_of(quote.start)
         if quote.start - 1 <= para.start:
             return None
-        found = self._mentions_in(para.start, quote.start - 1, inside)
-        named = [m for m in found if m[2] in self.characters]
-        if named:
-            return Attribution(named[0][2], "implicit")
-        return None
+        named = [m for m in self._mentions_in(para.start, quote.start - 1) if m[2] in self.characters]
+        return named[0][2] if named else None
 
-    def _turn_taking(self, index: int, quotes, results: list[Attribution], addressees: set[str]) -> Attribution | None:
-        """In a run of dialogue, the speaker before last speaks again; else someone addressed or present."""
-        if index == 0:
+    def _alternate(self, talk: _Conversation, previous_speaker, addressees, previous, quote) -> str | None:
+        """Turn-taking: whoever the previous quotation addressed, else the speaker before last."""
+        if previous is not None and previous_speaker:
+            previous_addressees = self._addressees(previous) - {previous_speaker}
+            if len(previous_addressees) == 1:
+                return next(iter(previous_addressees))
+        others = [s for s in reversed(talk.speakers) if s != previous_speaker and s not in addressees]
+        if others:
+            return others[0]
+        if previous_speaker is None and talk.speakers == [] and addressees:
             return None
-        previous = results[index - 1].speaker
-        if quotes[index].paragraphs[0] - quotes[index - 1].paragraphs[-1] > 2:
-            return None
-        if addressees - {previous}:
-            return Attribution(sorted(addressees - {previous})[0] if False else next(iter(addressees - {previous})), "implicit")
-        if index >= 2 and results[index - 2].speaker and results[index - 2].speaker != previous:
-            return Attribution(results[index - 2].speaker, "implicit")
-        previous_addressees = self._addressees(quotes[index - 1]) - {previous}
-        if previous_addressees:
-            return Attribution(next(iter(previous_addressees)), "implicit")
-        return None
+        recent = [m[2] for m in reversed(self._mentions_in(max(0, quote.start - 1500), quote.start - 1)) if m[2] in self.characters]
+        recent = [r for r in dict.fromkeys(recent) if r != previous_speaker and r not in addressees]
+        return recent[0] if recent else None
 
     def _addressees(self, quote: QuoteMatch) -> set[str]:
-        """Characters named inside the quotation (vocatives and people talked about)."""
+        """Characters named as vocatives inside the quotation ("My dear Mr. Bennet," / "Yes, Jane.")."""
         names = set()
         for start, end in quote.spans:
             i = bisect.bisect_left(self.mention_starts, start)
@@ -172,24 +307,29 @@ class SpeakerAttributor:
         return names
 
     def _paragraph_of(self, position: int) -> Paragraph:
-        starts = self._starts if hasattr(self, "_starts") else self._cache_starts()
-        return self.paragraphs[max(0, bisect.bisect_right(starts, position) - 1)]
-
-    def _cache_starts(self) -> list[int]:
-        self._starts = [p.start for p in self.paragraphs]
-        return self._starts
+        return self.paragraphs[max(0, bisect.bisect_right(self.para_starts, position) - 1)]
 
 
 def _is_vocative(text: str, start: int, end: int, span_start: int, span_end: int) -> bool:
     """A name set off by commas or ending the speech: "My dear Mr. Bennet," / "Yes, Jane."."""
     before = text[max(span_start, start - 12) : start]
-    after = text[end : min(span_end + 1, end + 2)]
-    return bool(re.search(r"(?:^|[,!?;—]\s*|\b(?:dear|my|oh|O)\s+)$", before, re.I) and (after[:1] in {",", "!", "?", ".", ";", "—", ""} or end >= span_end))
+    after = text[end : min(span_end, end + 1)]
+    set_off_before = start == span_start or re.search(r"(?:[,!?;—]\s*|\b(?:dear|my|oh|O|Oh)\s+)$", before, re.I)
+    set_off_after = end >= span_end or after in {",", "!", "?", ".", ";", "—"}
+    return bool(set_off_before and set_off_after)
 
 
 def _sentence_end(text: str, start: int, end: int) -> int:
-    match = re.compile(r"[.!?;](?=\s)|[\"“]").search(text, start, end)
+    match = _SENTENCE_END.search(text, start, end)
     return match.end() if match else end
+
+
+def _last_sentence_start(text: str, start: int, end: int) -> int:
+    last = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.end() < end - 1:
+            last = match.end()
+    return last
 
 
 class _Inside:
