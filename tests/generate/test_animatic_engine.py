@@ -10,7 +10,9 @@ from fakes.project import SLUG, make_book
 
 def test_animatic_makes_every_shot_of_a_scene_and_caches(ws):
     shots = make_book(ws, shots_per_scene=3, duration=1.5)
-    report = generate_scenes(ws, SLUG, ["1.1"])
+    ticks = []
+    report = generate_scenes(ws, SLUG, ["1.1"], progress=lambda *tick: ticks.append(tick))
+    assert ticks[0] == ("scene 1.1", 0, 3) and ticks[-1] == ("scene 1.1", 3, 3)
     scene_shots = [s.id for s in shots if s.scene == "1.1"]
     assert sorted(report.made) == scene_shots and report.ok
     takes = chosen_takes(ws, SLUG)
