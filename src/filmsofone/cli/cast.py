@@ -29,7 +29,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print the validated bible (or the entry) as JSON."),
 ) -> None:
     """Show the bible, or one character, setting or prop in full."""
-    from ..bible import identity_text, load_bible, look_text
+    from ..bible import load_bible
     from ..bible.edit import describe_entry, find_entry
     from ..bible.seed import conflicts_path
 
@@ -42,7 +42,17 @@ def show(
     if name:
         say(describe_entry(bible, name))
         return
-    people = Table("id", "name", "aliases", "role", "look", "hints", title=Text(f"{bible.title} ({ws.bible_path(slug)})"))
+    _overview(bible, ws.bible_path(slug))
+    conflicts = conflicts_path(ws, slug)
+    if conflicts.exists():
+        say(f"conflicts from the last import (your values were kept):\n{conflicts.read_text(encoding='utf-8')}")
+
+
+def _overview(bible, path: Path) -> None:
+    """Tables of the characters (with the words prompts use) and settings, and the style in a line."""
+    from ..bible import identity_text, look_text
+
+    people = Table("id", "name", "aliases", "role", "look", "hints", title=Text(f"{bible.title} ({path})"))
     for person in bible.characters:
         look = identity_text(bible, person.id).partition(": ")[2]
         people.add_row(*map(Text, (person.id, person.name + (" (locked)" if person.locked else ""),
@@ -56,9 +66,6 @@ def show(
     style = bible.style
     say(f"style: {style.aspect_ratio} {style.resolution} @ {style.fps} fps; {style.film_look}; {style.stock}; "
         f"{style.grade}")
-    conflicts = conflicts_path(ws, slug)
-    if conflicts.exists():
-        say(f"conflicts from the last import (your values were kept):\n{conflicts.read_text(encoding='utf-8')}")
 
 
 @cast_app.command("edit")
