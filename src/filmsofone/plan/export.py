@@ -31,6 +31,12 @@ _TAG_WORDS = {
     "laugh": "laughing", "snap": "sharply", "sigh": "sighing", "growl": "growling", "cried": "crying out",
 }
 _PART = re.compile(r"\(part (\d+)/(\d+)\)")
+_TAG_HEAD = re.compile(
+    r"^(?=[a-z])[^,;.!?]{0,60}?\b(said|says|asked|replied|answered|cried|added|continued|returned|observed|remarked|"
+    r"exclaimed|whispered|murmured|called|shouted|repeated|rejoined|resumed|began|inquired|went on|laughed|"
+    r"sighed|muttered|declared|explained|insisted|suggested|interrupted)\b[^,;.!?]*[,;]\s*(.*)$",
+    re.S,
+)
 _TAG_RE = re.compile(r"\b(" + "|".join(_TAG_WORDS) + r")\w*", re.I)
 
 
@@ -116,41 +122,70 @@ def fountain(analysis: BookAnalysis, text: str, shots_by_scene: dict[str, list[S
 
 
 def _scene_body(shots: list[Shot], quotes: dict[str, Quote], names: dict[str, str], text: str) -> list[str]:
+    """Action paragraphs and dialogue blocks of one scene; each quotation written once, where first shot."""
     out: list[str] = []
     spoken: set[str] = set()
-    last_action = ""
-    last_speaker: str | None = None
-    action_at = -1
+    last = {"action": "", "speaker": None, "at": -1}
     for shot in shots:
-        action = tidy(shot.action)
-        part = _PART.search(shot.notes)
-        if shot.dialogue and action[:1].islower():
-            action = ""  # the rest of a speech tag ("he said, turning"), not an action of its own
-        if action and not _PLACEHOLDER.match(action) and action != last_action:
-            if part and int(part.group(1)) > 1 and action_at >= 0 and not shot.dialogue:
-                out[action_at] = f"{out[action_at]} {_safe(action)}"
-            else:
-                out += [_action(action), ""]
-                action_at = len(out) - 2
-            last_action = action
-            last_speaker = None
+        direction = _write_action(out, shot, last)
         in_frame = {f.character for f in shot.characters if f.position != "offscreen"}
         for quote_id in shot.dialogue:
             quote = quotes.get(quote_id)
             if quote is None or quote_id in spoken:
                 continue
             spoken.add(quote_id)
-            speaker = quote.speaker if quote.speaker in names else None
-            extension = "(CONT'D)" if speaker and speaker == last_speaker else \
-                ("(O.S.)" if speaker and in_frame and speaker not in in_frame else "")
-            block = [_cue(names[speaker] if speaker else "VOICE", extension)]
-            parenthetical = _parenthetical(text, quote)
-            if parenthetical:
-                block.append(parenthetical)
-            block.append(_safe(_spoken_line(quote_text(text, quote))) or "...")
-            out += block + [""]
-            last_speaker = speaker or None
+            out += _dialogue_block(quote, names, text, in_frame, last["speaker"], direction) + [""]
+            last["speaker"], direction = (quote.speaker if quote.speaker in names else None), ""
     return out
+
+
+def _write_action(out: list[str], shot: Shot, last: dict) -> str:
+    """Append the shot's action (continuing the paragraph a split take began); return a direction for
+    its first line of dialogue, taken from the speech tag ('said Ada, setting down the plate')."""
+    action, direction = tidy(shot.action), ""
+    if action == last.get("raw"):
+        return ""  # the same narration over the next part of a split take
+    last["raw"] = action
+    part = _PART.search(shot.notes)
+    continued = bool(part and int(part.group(1)) > 1 and last["at"] >= 0)
+    if shot.dialogue and not continued:
+        action, direction = _split_tag(action)
+    if action and not _PLACEHOLDER.match(action) and action != last["action"]:
+        if continued:
+            out[last["at"]] = f"{out[last['at']]} {_safe(action)}"
+        else:
+            out += [_action(action), ""]
+            last["at"] = len(out) - 2
+        last["action"], last["speaker"] = action, None
+    return direction
+
+
+def _split_tag(action: str) -> tuple[str, str]:
+    """Narration after a speech tag: ('', 'setting down the plate') when short enough for a parenthetical,
+    (the rest as action, '') when long, ('', '') when only the tag. Narration not led by a tag is action."""
+    if not action[:1].islower():
+        return action, ""
+    match = _TAG_HEAD.match(action)
+    rest = match.group(2).strip().rstrip(",;:.").strip() if match else ""
+    rest = rest.replace("(", "").replace(")", "")
+    if not rest:
+        return "", ""
+    if len(rest.split()) <= 14 and not re.search(r"[.!?]", rest):
+        return "", rest
+    return rest[:1].upper() + rest[1:] + ".", ""
+
+
+def _dialogue_block(quote: Quote, names: dict[str, str], text: str, in_frame: set[str], last_speaker: str | None,
+                    direction: str) -> list[str]:
+    speaker = quote.speaker if quote.speaker in names else None
+    extension = "(CONT'D)" if speaker and speaker == last_speaker else \
+        ("(O.S.)" if speaker and in_frame and speaker not in in_frame else "")
+    block = [_cue(names[speaker] if speaker else "VOICE", extension)]
+    parenthetical = f"({_safe(direction)})" if direction else _parenthetical(text, quote)
+    if parenthetical:
+        block.append(parenthetical)
+    block.append(_safe(_spoken_line(quote_text(text, quote))) or "...")
+    return block
 
 
 def shotlist_rows(analysis: BookAnalysis, text: str, shots_by_scene: dict[str, list[Shot]]) -> list[dict]:

@@ -217,7 +217,9 @@ def _establishing(ctx: _Context, at: int | None = None, position: float = 0.0, k
     size = "EWS" if exterior else "WS"
     when = {"unknown": ""}.get(ctx.time_of_day, f", {ctx.time_of_day}")
     description = _bible_description(ctx.bible, scene.setting)
-    action = f"{place[:1].upper()}{place[1:]}{when}." + (f" {description}" if description else "")
+    action = f"{place[:1].upper()}{place[1:]}{when}."
+    if description:
+        action += f" {description[:1].upper()}{description[1:]}" + ("" if description[-1] in ".!?" else ".")
     at = scene.start if at is None else at
     ctx.add(None, size=size, characters=[], duration=ESTABLISHING_SECONDS * pace_factor(ctx.curve.at(position)),
             action=action, kind=kind, movement="slow pan" if exterior else "slow push in",
