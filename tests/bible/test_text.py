@@ -86,3 +86,10 @@ def test_places_take_descriptions_from_the_book(ws: Workspace) -> None:
     for hints in find_place_hints(text, places).values():
         for hint in hints:
             assert text[hint.start:hint.end] == hint.text
+
+
+def test_clothes_the_book_mentions_seed_the_default_wardrobe(ws: Workspace) -> None:
+    bible.seed_bible(ws, "quills", store_book(ws), TEXT)
+    cast = bible.load_bible(ws, "quills")
+    assert cast.character("Mr. Quill").wardrobe.default == "an old coat"  # "His old coat was torn."
+    assert bible.identity_text(cast, "c3") == "Mr. Quill: a man, wearing an old coat"

@@ -13,7 +13,7 @@ from ..models import BookAnalysis, Character
 from ..workspace import Workspace
 from .hints import find_hints, find_place_hints
 from .merge import MergeReport, merge_bible
-from .model import CastBible, CharacterLook, Hint, SettingLook, Style
+from .model import CastBible, CharacterLook, Hint, SettingLook, Style, Wardrobe
 from .presets import guess_interior, light_presets
 from .yamlio import (
     decorate_entry,
@@ -77,17 +77,26 @@ def character_look(slug: str, character: Character, hints: list[Hint]) -> Charac
         hair=_first(hints, ("hair", "curls", "locks")),
         face=_first(hints, ("face", "eyes", "eye", "complexion", "features", "cheeks", "nose", "brow", "beard",
                             "whiskers", "moustache", "mustache")),
-        seed=stable_seed(slug, character.id), hints=hints,
+        wardrobe=Wardrobe(default=_first(hints, CLOTHES, article=True)), seed=stable_seed(slug, character.id), hints=hints,
     )
 
 
-def _first(hints: list[Hint], nouns: tuple[str, ...]) -> str:
-    """The first hint ending in one of `nouns`, without its leading article or possessive."""
+CLOTHES = ("dress", "gown", "coat", "hat", "bonnet", "cloak", "shawl", "suit", "waistcoat", "jacket", "boots",
+           "apron", "uniform", "veil", "spectacles")
+
+
+def _first(hints: list[Hint], nouns: tuple[str, ...], *, article: bool = False) -> str:
+    """The first hint ending in one of `nouns`, without its leading possessive ('his old coat' -> 'old coat',
+    or 'an old coat' with `article` for a singular noun)."""
     for hint in hints:
         words = hint.text.split()
         if words and words[-1].lower().strip(",.") in nouns:
+            possessive = False
             while len(words) > 1 and words[0].lower() in ("his", "her", "with", "in"):
+                possessive = possessive or words[0].lower() in ("his", "her")
                 words = words[1:]
+            if article and possessive and not words[-1].lower().endswith("s"):
+                words.insert(0, "an" if words[0][0].lower() in "aeiou" else "a")
             return " ".join(words)
     return ""
 
