@@ -15,7 +15,9 @@ Final shape (stable; adapters rely on these names):
             base_url: str = "https://api.example.com"   # injectable, so tests point it at a fake
             model: str = "x-1"
         price_per_second = 0.05                  # or price_per_clip; users override with --option
-        poll_interval = 5.0; default_concurrency = 2
+        poll_interval = 5.0; default_concurrency = 2; job_timeout = 1200.0
+        retry_base = 1.0; retry_cap = 30.0       # backoff with full jitter between retries of a step
+        cache_exempt_options = {...}             # options that do not change the clip (URLs, timeouts)
         idempotent_create = False                # True: `submit` with the same request.idempotency_key
                                                  # never makes a second job, so the engine may resend it
         def auth_headers(self) -> dict: ...      # default: Bearer self.key; never log the result
@@ -23,7 +25,13 @@ Final shape (stable; adapters rely on these names):
         async def status(self, client, job_id) -> JobStatus       # one poll
         async def download(self, client, status, dest) -> None    # stream output_urls to dest
 
-    local backends set `local = True` and implement `async render(request, dest) -> float | None` instead.
+    local backends set `local = True` and implement `async render(request, dest) -> float | None` instead
+    (with `verify_output = False` the returned duration is trusted; else the engine probes the file).
+
+Every option model also takes the engine-level overrides `price_per_second`, `price_per_clip`,
+`concurrency`, `poll_interval` and `timeout` (they do not enter the cache key). The engine verifies each
+output (a decodable video of about the requested length, fully decoded when `verify_decode`) before
+renaming it into place.
 
 Steps raise the `BackendFailure` subclasses below (helpers in `backends.http` map HTTP answers onto
 them); anything else is treated as `Failed`. `client` is `self.client()`: an httpx.AsyncClient with
