@@ -100,7 +100,7 @@ def test_export_before_planning_says_what_to_do(sample_ws, tmp_path):
 
 
 def test_speech_tag_narration_becomes_a_parenthetical():
-    from filmsofone.plan.export import _split_tag
+    from filmsofone.plan.beats import split_speech_tag as _split_tag
 
     assert _split_tag("said Ada, setting his plate in front of him,") == ("", "setting his plate in front of him")
     assert _split_tag("he said.") == ("", "")

@@ -146,3 +146,14 @@ def test_packaged_templates_render_every_family(story):
         prompt = render(template_for(env, family, family), context)
         assert "Ada Quill" in prompt and "\n" not in prompt
         assert ("says:" in prompt) == (family != "image")
+
+
+def test_speech_tags_read_as_action_in_prompts(story):
+    from filmsofone.models import Shot
+    from filmsofone.prompts import shot_context
+
+    analysis, text = story
+    shot = Shot(id="1.1-009", scene="1.1", order=9, action="said Ada, lifting the lamp higher,", dialogue=["q1"])
+    assert shot_context(shot, analysis, None, text)["action"] == "Ada Quill speaks, lifting the lamp higher."
+    tag_only = shot.model_copy(update={"action": "said Ada."})
+    assert shot_context(tag_only, analysis, None, text)["action"] == "Ada Quill speaks."

@@ -49,6 +49,29 @@ SPEECH_TAG = re.compile(
 )
 
 
+_TAG_HEAD = re.compile(
+    r"^(?=[a-z])[^,;.!?]{0,60}?\b(said|says|asked|replied|answered|cried|added|continued|returned|observed|remarked|"
+    r"exclaimed|whispered|murmured|called|shouted|repeated|rejoined|resumed|began|inquired|went on|laughed|"
+    r"sighed|muttered|declared|explained|insisted|suggested|interrupted)\b[^,;.!?]*[,;]\s*(.*)$",
+    re.S,
+)
+
+
+def split_speech_tag(action: str) -> tuple[str, str]:
+    """Narration after a speech tag: ('', 'setting down the plate') when short enough for a parenthetical,
+    (the rest as action, '') when long, ('', '') when only the tag. Narration not led by a tag is action."""
+    if not action[:1].islower():
+        return action, ""
+    match = _TAG_HEAD.match(action)
+    rest = match.group(2).strip().rstrip(",;:.").strip() if match else ""
+    rest = rest.replace("(", "").replace(")", "")
+    if not rest:
+        return "", ""
+    if len(rest.split()) <= 14 and not re.search(r"[.!?]", rest):
+        return "", rest
+    return rest[:1].upper() + rest[1:] + ".", ""
+
+
 def words(text: str) -> int:
     return len(_WORD.findall(text))
 

@@ -18,7 +18,7 @@ from .. import books, store
 from ..errors import UserError
 from ..models import BookAnalysis, Quote, Scene, Shot
 from ..workspace import Workspace
-from .beats import tidy
+from .beats import split_speech_tag, tidy
 
 CSV_COLUMNS = ("scene", "shot", "location", "description", "size", "angle", "movement", "lens", "duration",
                "cast", "props", "notes")
@@ -31,12 +31,6 @@ _TAG_WORDS = {
     "laugh": "laughing", "snap": "sharply", "sigh": "sighing", "growl": "growling", "cried": "crying out",
 }
 _PART = re.compile(r"\(part (\d+)/(\d+)\)")
-_TAG_HEAD = re.compile(
-    r"^(?=[a-z])[^,;.!?]{0,60}?\b(said|says|asked|replied|answered|cried|added|continued|returned|observed|remarked|"
-    r"exclaimed|whispered|murmured|called|shouted|repeated|rejoined|resumed|began|inquired|went on|laughed|"
-    r"sighed|muttered|declared|explained|insisted|suggested|interrupted)\b[^,;.!?]*[,;]\s*(.*)$",
-    re.S,
-)
 _TAG_RE = re.compile(r"\b(" + "|".join(_TAG_WORDS) + r")\w*", re.I)
 
 
@@ -149,7 +143,7 @@ def _write_action(out: list[str], shot: Shot, last: dict) -> str:
     part = _PART.search(shot.notes)
     continued = bool(part and int(part.group(1)) > 1 and last["at"] >= 0)
     if shot.dialogue and not continued:
-        action, direction = _split_tag(action)
+        action, direction = split_speech_tag(action)
     if action and not _PLACEHOLDER.match(action) and action != last["action"]:
         if continued:
             out[last["at"]] = f"{out[last['at']]} {_safe(action)}"
@@ -158,21 +152,6 @@ def _write_action(out: list[str], shot: Shot, last: dict) -> str:
             last["at"] = len(out) - 2
         last["action"], last["speaker"] = action, None
     return direction
-
-
-def _split_tag(action: str) -> tuple[str, str]:
-    """Narration after a speech tag: ('', 'setting down the plate') when short enough for a parenthetical,
-    (the rest as action, '') when long, ('', '') when only the tag. Narration not led by a tag is action."""
-    if not action[:1].islower():
-        return action, ""
-    match = _TAG_HEAD.match(action)
-    rest = match.group(2).strip().rstrip(",;:.").strip() if match else ""
-    rest = rest.replace("(", "").replace(")", "")
-    if not rest:
-        return "", ""
-    if len(rest.split()) <= 14 and not re.search(r"[.!?]", rest):
-        return "", rest
-    return rest[:1].upper() + rest[1:] + ".", ""
 
 
 def _dialogue_block(quote: Quote, names: dict[str, str], text: str, in_frame: set[str], last_speaker: str | None,

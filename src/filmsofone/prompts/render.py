@@ -83,6 +83,20 @@ def _dialogue(book: _Book, shot: Shot) -> str:
     return " ".join(lines)
 
 
+def _action(book: _Book, shot: Shot) -> str:
+    """The shot's action; on a line of dialogue, the speech tag ('said Ada, turning') becomes 'Ada speaks, turning'."""
+    from ..plan.beats import split_speech_tag
+
+    action = " ".join(shot.action.split())
+    if not shot.dialogue or not action[:1].islower():
+        return action
+    rest, direction = split_speech_tag(action)
+    quote = book.quotes.get(shot.dialogue[0])
+    who = book.names.get(quote.speaker or "", "") if quote else ""
+    who = who or (book.names.get(shot.characters[0].character, "") if shot.characters else "") or "Someone"
+    return f"{who} speaks, {direction}." if direction else (rest or f"{who} speaks.")
+
+
 def _prop_words(bible, name: str) -> str:
     if bible is None:
         return name
@@ -108,7 +122,7 @@ def shot_context(shot: Shot, analysis: BookAnalysis, bible=None, text: str | Non
         "framing": framing(shot),
         "framing_still": framing(shot, still=True),
         "characters": characters,
-        "action": " ".join(shot.action.split()),
+        "action": _action(book, shot),
         "look": look,
         "light": (shot.light or "") if (not look or shot.edited) else "",
         "props": [_prop_words(bible, p) for p in shot.props],
