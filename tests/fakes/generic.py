@@ -9,7 +9,7 @@ prompt, requires `Authorization: Bearer <key>`, and plays faults queued per stag
     service.fault("create", "throttle")   # 429 with Retry-After (also "unavailable": 503 + Retry-After)
     service.fault("create", "hang")       # makes the job, then answers after the client's timeout
     service.fault("status", "server_error" | "malformed" | "throttle" | "hang")
-    service.fault("download", "expired" | "truncated" | "server_error")
+    service.fault("download", "expired" | "truncated" | "server_error" | "not_video" | "wrong_length")
 
 Prompts containing FORBIDDEN are refused by moderation; prompts containing BROKEN fail.
 """
@@ -201,6 +201,10 @@ class FakeHostedService:
             return self._json(h, 410, {"error": "this URL has expired"})
         if fault == "server_error":
             return self._json(h, 502, {"error": "bad gateway"})
+        if fault == "not_video":  # a captive portal or CDN error page served with 200
+            return self._raw(h, 200, b"<html><body>Access denied</body></html>" * 50, "text/html")
+        if fault == "wrong_length":
+            return self._raw(h, 200, mp4_of(job["duration"] + 3.0), "video/mp4")
         data = mp4_of(job["duration"])
         with self.lock:
             self.downloads += 1

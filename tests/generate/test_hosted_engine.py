@@ -183,3 +183,17 @@ def test_a_seed_the_backend_does_not_take_is_refused_not_dropped(ws, service):
     with pytest.raises(BackendError, match="a seed"):
         generate_scenes(ws, SLUG, ["1.1"], backend="fakehosted-noseed", options={"base_url": service.url})
     assert service.creates == []
+
+
+def test_only_a_decodable_video_of_the_expected_length_becomes_a_take(ws, service):
+    make_book(ws, shots_per_scene=1)
+    service.fault("download", "not_video")
+    service.fault("download", "wrong_length")
+    report = run(ws, service)
+    assert report.made == ["1.1-001"]
+    assert abs(chosen_takes(ws, SLUG)["1.1-001"].duration - 1.0) < 0.1
+    service.fault("download", "not_video", times=10)
+    set_action(ws, "1.1-001", "another take")
+    failed = run(ws, service)
+    assert "could not be downloaded intact" in failed.failed["1.1-001"]
+    assert len(list(ws.project(SLUG).clips_dir.rglob("*.mp4"))) == 1  # nothing half-made kept
