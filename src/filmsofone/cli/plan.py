@@ -103,7 +103,11 @@ def shots_set(
     shot_id: str = typer.Argument(..., help="The shot (e.g. 1.2-003)."),
     assignments: list[str] = typer.Argument(..., help="FIELD=VALUE ... (size=CU duration=4 locked=true ...)"),
 ) -> None:
-    """Change fields of a shot (it is kept when re-planning)."""
+    """Change fields of a shot (it is kept when re-planning).
+
+    Fields: size angle movement lens duration characters setting time_of_day light action dialogue props
+    source_span notes locked, e.g. `characters=Ada:left,Tom:right dialogue=q3,q4 locked=true`.
+    """
     from ..plan.edit import set_shot
 
     shot = set_shot(workspace(), slug, shot_id, assignments)
@@ -129,7 +133,7 @@ def shots_rm(
     slug: str = typer.Argument(..., help="The book's slug."),
     shot_id: str = typer.Argument(..., help="The shot to remove."),
 ) -> None:
-    """Remove a shot."""
+    """Remove a shot (re-planning will not bring it back)."""
     from ..plan.edit import remove_shot
 
     removed = remove_shot(workspace(), slug, shot_id)
