@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import tempfile
 import textwrap
 from functools import lru_cache
@@ -53,7 +54,7 @@ class AnimaticBackend(Backend):
     wants_sketch: ClassVar[bool] = True
     verify_decode: ClassVar[bool] = False
     verify_output: ClassVar[bool] = False  # it knows the frames it wrote
-    default_concurrency: ClassVar[int] = 2
+    default_concurrency: ClassVar[int] = max(1, min(4, os.cpu_count() or 2))  # one encode per core
 
     async def render(self, request: GenerationRequest, dest: Path) -> float:
         return await asyncio.to_thread(self.render_sync, request, dest)
