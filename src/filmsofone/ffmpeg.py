@@ -294,6 +294,34 @@ def thumbnail_args(source: Path, output: Path, *, at: float, width: int = 320) -
             "-vf", f"scale={width}:-2", "-q:v", "4", str(output)]
 
 
+def with_progress(args: list[str]) -> list[str]:
+    """`args` asking ffmpeg to print machine-readable progress (out_time_us=...) on stdout."""
+    return [*args[:-1], "-progress", "pipe:1", "-nostats", args[-1]]
+
+
+def run_with_progress(args: list[str], seconds: float, report) -> None:
+    """Run ffmpeg like `run`, calling `report(done_seconds, total_seconds)` as it writes the output."""
+    import threading
+
+    command = [ffmpeg_binary(), *with_progress(args)]
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except FileNotFoundError as exc:
+        raise FFmpegError(f"ffmpeg not found at {command[0]}", f"set {FFMPEG_ENV} to a working ffmpeg") from exc
+    errors: list[str] = []
+    reader = threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True)
+    reader.start()
+    total = max(1, round(seconds))
+    for line in process.stdout:
+        if line.startswith("out_time_us=") and line.strip()[12:].isdigit():
+            report(min(total, int(line.strip()[12:]) // 1_000_000), total)
+    process.wait()
+    reader.join()
+    if process.returncode != 0:
+        raise FFmpegError(f"ffmpeg failed: {_useful_stderr(''.join(errors))}")
+    report(total, total)
+
+
 def video_frames_args(path: Path) -> list[str]:
     """Count the frames of the first video stream without decoding (stream copy to nowhere)."""
     return ["-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v:0", "-c", "copy",

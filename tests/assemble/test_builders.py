@@ -120,3 +120,7 @@ def test_probe_many_real_files_with_a_broken_one(tmp_path):
     assert frames == frames_again == 12 and info.width == 320
     assert isinstance(failure, ffmpeg.FFmpegError)
     assert ffmpeg.probe_many([good, good])[1][1] == 12  # one run for both
+
+
+def test_with_progress_asks_for_machine_readable_progress():
+    assert ffmpeg.with_progress(["-i", "a", "out.mp4"]) == ["-i", "a", "-progress", "pipe:1", "-nostats", "out.mp4"]

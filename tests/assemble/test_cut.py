@@ -58,6 +58,15 @@ def test_whole_cut_duration_streams_chapters_subtitles(book, ws):
     assert "Mind the lantern" in spoken[0][2]
 
 
+def test_progress_is_reported_for_every_step(book):
+    book.shoot()
+    seen: dict[str, tuple[int, int]] = {}
+    cut_film(book.ws, "tale", progress=lambda label, done, total: seen.__setitem__(label, (done, total)))
+    assert seen["cut: probing takes"] == (6, 6)
+    assert seen["cut: preparing parts"] == (9, 9)
+    assert seen["cut: joining (seconds of film)"] == (13, 13)
+
+
 def test_srt_and_vtt_beside_the_film(book):
     book.shoot()
     film = cut_film(book.ws, "tale")

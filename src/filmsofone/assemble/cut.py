@@ -229,7 +229,6 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
     srt.write_text(to_srt(cues), encoding="utf-8")
     vtt.write_text(to_vtt(cues), encoding="utf-8")
     chapters_vtt.write_text(to_chapters_vtt(marks), encoding="utf-8")
-    report("cut: joining", 0, 1)
     with tempfile.TemporaryDirectory(dir=film.parent, prefix=".cut-") as tmp:
         work = Path(tmp)
         metadata = work / "chapters.txt"
@@ -237,12 +236,11 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
         subtitles = srt if cues else None
         partial = work / "film.mp4"
         if fade > 0:
-            _join_with_transitions(reel, parts, partial, work, fade, subtitles, metadata, music)
+            _join_with_transitions(reel, parts, partial, work, fade, subtitles, metadata, music, report)
         else:
-            _join(reel, parts, partial, work, subtitles, metadata, music)
+            _join(reel, parts, partial, work, subtitles, metadata, music, report)
         drop_dangling_chapter_refs(partial)
         os.replace(partial, film) if _same_device(partial, film) else shutil.move(str(partial), film)
-    report("cut: joining", 1, 1)
     times = segment_times(reel, fade)
     placed = [PlacedSegment(segment=s, start=a, end=b, part=str(p))
               for s, (a, b), p in zip(reel.segments, times, parts)]
@@ -264,20 +262,23 @@ def _same_device(a: Path, b: Path) -> bool:
 
 
 def _join(reel: Reel, parts: list[Path], output: Path, work: Path, subtitles: Path | None, metadata: Path,
-          music: Path | None) -> None:
+          music: Path | None, report: ProgressCallback) -> None:
     fps = reel.format.fps
     listing = work / "parts.ffconcat"
     listing.write_text(ffmpeg.concat_list([(p.resolve(), s.frames / fps) for p, s in zip(parts, reel.segments)]),
                        encoding="utf-8")
+    progress = _seconds_progress(report, "cut: joining")
     try:
-        ffmpeg.run(ffmpeg.concat_args(listing, output, subtitles=subtitles, metadata=metadata, music=music))
+        ffmpeg.run_with_progress(ffmpeg.concat_args(listing, output, subtitles=subtitles, metadata=metadata,
+                                                    music=music), reel.frames / fps, progress)
     except FFmpegError as exc:
         hint = "check the music file plays" if music else "check free disk space, then run the cut again"
         raise FFmpegError(f"joining the film failed: {exc.message}", hint) from exc
 
 
 def _join_with_transitions(reel: Reel, parts: list[Path], output: Path, work: Path, fade: float,
-                           subtitles: Path | None, metadata: Path, music: Path | None) -> None:
+                           subtitles: Path | None, metadata: Path, music: Path | None,
+                           report: ProgressCallback) -> None:
     fps = reel.format.fps
     scene_files, durations = [], []
     for number, scene in enumerate(reel.scenes):
@@ -288,5 +289,10 @@ def _join_with_transitions(reel: Reel, parts: list[Path], output: Path, work: Pa
         ffmpeg.run(ffmpeg.concat_args(listing, scene_file))
         scene_files.append(scene_file)
         durations.append(sum(d for _, d in pairs))
-    ffmpeg.run(ffmpeg.xfade_args(scene_files, durations, output, fps=fps, seconds=fade, subtitles=subtitles,
-                                 metadata=metadata, music=music))
+    ffmpeg.run_with_progress(ffmpeg.xfade_args(scene_files, durations, output, fps=fps, seconds=fade,
+                                               subtitles=subtitles, metadata=metadata, music=music),
+                             sum(durations), _seconds_progress(report, "cut: cross-fading scenes"))
+
+
+def _seconds_progress(report: ProgressCallback, label: str) -> Callable[[int, int], None]:
+    return lambda done, total: report(f"{label} (seconds of film)", done, total)
