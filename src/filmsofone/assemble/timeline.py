@@ -32,8 +32,9 @@ def export_timeline(ws: Workspace, slug: str, fmt: str, output: Path | None) -> 
     adapter, suffix = FORMATS[fmt]
     target = Path(output) if output else project.cuts_dir / f"{slug}{suffix}"
     target.parent.mkdir(parents=True, exist_ok=True)
-    timeline = build_timeline(load_manifest(film), relative_to=target.parent.resolve(),
-                              with_audio=adapter != "cmx_3600")
+    edl = adapter == "cmx_3600"  # one video track, plain ASCII comments
+    timeline = build_timeline(load_manifest(film), relative_to=target.parent.resolve(), with_audio=not edl,
+                              ascii_names=edl)
     write(timeline, target, adapter)
     return target
 
@@ -61,7 +62,14 @@ def _relative(path: str, base: Path) -> str:
         return Path(path).resolve().as_posix()
 
 
-def build_timeline(manifest: CutManifest, *, relative_to: Path, with_audio: bool = True):
+def _ascii(text: str) -> str:
+    import unicodedata
+
+    text = text.replace("·", "-").replace("—", "-").replace("’", "'")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def build_timeline(manifest: CutManifest, *, relative_to: Path, with_audio: bool = True, ascii_names: bool = False):
     """An `otio.schema.Timeline` of the cut described by `manifest`."""
     otio = _otio()
     rate = manifest.format.fps
@@ -75,7 +83,7 @@ def build_timeline(manifest: CutManifest, *, relative_to: Path, with_audio: bool
     }
     video = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
     audio = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
-    titles = {m.scene: m.title for m in manifest.chapters}
+    titles = {m.scene: _ascii(m.title) if ascii_names else m.title for m in manifest.chapters}
     seen_scenes: set[str] = set()
     cues_by_shot: dict[str, list[str]] = {}
     for cue in manifest.cues:
