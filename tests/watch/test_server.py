@@ -171,3 +171,18 @@ def test_room_before_the_cut_then_after_a_reload(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_busy_port_is_a_user_error(ws):
+    import socket
+
+    from filmsofone.errors import UserError
+    from filmsofone.watch import serve
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(UserError, match=f"cannot listen on 127.0.0.1:{port}") as info:
+            serve(ws, "tale", port=port, open_browser=False, announce=lambda url: None)
+    assert "--port" in info.value.hint
