@@ -78,3 +78,20 @@ def test_export_command(cut_book, ws):
                            "--format", "edl", "-o", str(ws.root / "t.edl")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert (ws.root / "t.edl").read_text().startswith("TITLE:")
+
+
+def test_cross_faded_cut_exports_dissolves_of_the_same_length(ws, tmp_path):
+    book = Book(ws)
+    book.shoot()
+    made = cut(ws, "tale", transitions=True).manifest
+    path = export_timeline(ws, "tale", "otio", None)
+    timeline = otio.adapters.read_from_file(str(path))
+    track = timeline.video_tracks()[0]
+    dissolves = [item for item in track if isinstance(item, otio.schema.Transition)]
+    assert len(dissolves) == 2 and dissolves[0].in_offset.value == dissolves[0].out_offset.value == 6
+    assert track.duration().to_seconds() == pytest.approx(made.duration)
+    assert [c.name for c in _shot_clips(timeline)] == [s.id for s in book.shots]
+    for fmt, adapter in (("fcpxml", "fcp_xml"), ("edl", "cmx_3600")):
+        written = export_timeline(ws, "tale", fmt, tmp_path / f"faded.{fmt}")
+        again = otio.adapters.read_from_file(str(written), adapter_name=adapter)
+        assert again.duration().to_seconds() == pytest.approx(made.duration, abs=1 / 24)

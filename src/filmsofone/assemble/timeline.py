@@ -88,23 +88,54 @@ def build_timeline(manifest: CutManifest, *, relative_to: Path, with_audio: bool
     cues_by_shot: dict[str, list[str]] = {}
     for cue in manifest.cues:
         cues_by_shot.setdefault(cue.shot_id, []).append(cue.text)
+    video_clips, audio_clips, openers = [], [], []
     for placed in manifest.segments:
         segment = placed.segment
-        clip = _clip(otio, placed, rate, relative_to, cues_by_shot.get(segment.shot_id or "", []))
+        video_clips.append(_clip(otio, placed, rate, relative_to, cues_by_shot.get(segment.shot_id or "", [])))
+        audio_clips.append(_clip(otio, placed, rate, relative_to, []))
         if segment.scene not in seen_scenes:
             seen_scenes.add(segment.scene)
-            clip.markers.append(otio.schema.Marker(
-                name=titles.get(segment.scene, segment.scene),
-                marked_range=otio.opentime.TimeRange(otio.opentime.RationalTime(0, rate),
-                                                     otio.opentime.RationalTime(1, rate)),
-                color=otio.schema.MarkerColor.GREEN, metadata={"filmsofone": {"scene": segment.scene}}))
-        video.append(clip)
-        if with_audio:
-            audio.append(_clip(otio, placed, rate, relative_to, []))
+            openers.append(len(video_clips) - 1)
+    half = round(manifest.transitions * rate / 2)
+    _fill(otio, video, video_clips, openers[1:], half)
+    for index in openers:
+        clip = video_clips[index]
+        scene = clip.metadata["filmsofone"]["scene"]
+        clip.markers.append(otio.schema.Marker(
+            name=titles.get(scene, scene),
+            marked_range=otio.opentime.TimeRange(clip.source_range.start_time, otio.opentime.RationalTime(1, rate)),
+            color=otio.schema.MarkerColor.GREEN, metadata={"filmsofone": {"scene": scene}}))
     timeline.tracks.append(video)
     if with_audio:
+        _fill(otio, audio, audio_clips, openers[1:], half)
         timeline.tracks.append(audio)
     return timeline
+
+
+def _fill(otio, track, clips: list, joins: list[int], half: int) -> None:
+    """Append `clips` to `track`, with a dissolve centred on each scene join (the cut's cross-fades).
+
+    Each side gives up `half` frames, kept as a handle the dissolve uses, so the track lasts as long as
+    the cross-faded film. A join whose clips are too short for it stays a straight cut.
+    """
+    dissolves = {}
+    for index in joins if half > 0 else []:
+        before, after = clips[index - 1], clips[index]
+        if min(before.source_range.duration.value, after.source_range.duration.value) <= half:
+            continue
+        rate = before.source_range.duration.rate
+        cut_half = otio.opentime.RationalTime(half, rate)
+        before.source_range = otio.opentime.TimeRange(before.source_range.start_time,
+                                                      before.source_range.duration - cut_half)
+        after.source_range = otio.opentime.TimeRange(after.source_range.start_time + cut_half,
+                                                     after.source_range.duration - cut_half)
+        dissolves[index] = otio.schema.Transition(
+            name="cross-fade", transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,
+            in_offset=cut_half, out_offset=cut_half)
+    for index, clip in enumerate(clips):
+        if index in dissolves:
+            track.append(dissolves[index])
+        track.append(clip)
 
 
 def _clip(otio, placed, rate: int, base: Path, dialogue: list[str]):
