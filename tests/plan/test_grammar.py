@@ -184,3 +184,18 @@ def test_a_strong_line_at_high_tension_is_shot_from_below(story):
     strong = next(s for s in shots if "q4" in s.dialogue)  # "Again? That is the third time this month!"
     assert strong.angle == "low angle"
     assert next(s for s in plan_scene(analysis, "1.1", text, intent="calm") if "q4" in s.dialogue).angle == "eye level"
+
+
+def test_going_somewhere_else_mid_scene_re_establishes(story):
+    from filmsofone.plan.grammar import moves_to
+
+    analysis, text = story
+    assert moves_to(analysis, "Ada walked down to the harbour at last.", "s1") == "s2"
+    assert moves_to(analysis, "She thought of the harbour.", "s1") is None
+    marker = "The wind howled at the shutters"
+    moved = text.replace(marker, "Ada ran down to the harbour. The wind howled at the shutters")
+    shifted = build_analysis(moved)
+    shots = plan_scene(shifted, "1.1", moved)
+    at = next(i for i, s in enumerate(shots) if s.notes == "establishing: new place")
+    assert shots[at].size == "EWS" and shots[at].action.startswith("The harbour")
+    assert all(s.setting == "s2" for s in shots[at:]) and all(s.setting == "s1" for s in shots[:at])

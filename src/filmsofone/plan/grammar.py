@@ -41,6 +41,10 @@ _TIME_JUMP = re.compile(
     r"(later|afterwards?|passed|went by)\b",
     re.I,
 )
+_ARRIVAL = (r"\b(?:entered|enters|into|reached|reaches|arrived at|arrives at|came to|went to|walked to|"
+            r"stepped onto|out onto|onto|up to|down to|back to|across to|made (?:her|his|their) way to)\s+")
+_OPENING_QUOTES = "\"\u201c\u2018'"
+_QUOTED = re.compile(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]")
 _MM = re.compile(r"(\d+)\s*mm")
 _SUBJECT_PRONOUN = re.compile(r"^\W*(he|she|they)\b", re.I)
 LENSES = {"EWS": "18mm wide-angle", "WS": "24mm", "MS": "35mm", "MCU": "50mm", "CU": "85mm",
@@ -61,6 +65,8 @@ class _Context:
     drafts: list[dict] = field(default_factory=list)
     last_frame: list[str] = field(default_factory=list)
     time_of_day: str = "unknown"  # the scene's, until the text says time has passed
+    setting: str | None = None  # the scene's, until the text moves the people somewhere else
+    interior: bool | None = None
 
     def frame(self, ids: list[str]) -> list[InFrame]:
         present = set(self.scene.characters)
@@ -73,7 +79,7 @@ class _Context:
         self.drafts.append(dict(
             size=size, angle=angle, movement=movement, lens=lens_for(size, self.bible),
             duration=round(max(MIN_SHOT, min(duration, self.max_clip)), 2), characters=frame,
-            setting=self.scene.setting, time_of_day=self.time_of_day, light=self.light(),
+            setting=self.setting, time_of_day=self.time_of_day, light=self.light(),
             action=action, dialogue=list(dialogue), props=self.props(action, [f.character for f in frame]),
             source_span=span if span is not None else ((beat.start, beat.end) if beat else None),
             notes=kind,
@@ -82,7 +88,7 @@ class _Context:
             self.last_frame = [f.character for f in frame]
 
     def light(self) -> str:
-        return _bible_light(self.bible, self.scene.setting, self.time_of_day) or TIME_LIGHT[self.time_of_day]
+        return _bible_light(self.bible, self.setting, self.time_of_day) or TIME_LIGHT[self.time_of_day]
 
     def props(self, action: str, in_frame: list[str]) -> list[str]:
         found = []
@@ -121,7 +127,7 @@ def plan_scene(analysis: BookAnalysis, scene_id: str, text: str, *, bible=None, 
     beats = _merge_short_actions(cut_beats(analysis, scene, text), max_clip)
     ctx = _Context(analysis, scene, bible, max_clip, tension_curve(intent, [b.emotion for b in beats]),
                    sides=screen_sides(scene, beats), names={c.id: c.name for c in analysis.characters},
-                   time_of_day=scene.time_of_day)
+                   time_of_day=scene.time_of_day, setting=scene.setting, interior=scene.interior)
     if needs_establishing(analysis, scene):
         _establishing(ctx)
     _cover(ctx, beats)
@@ -212,18 +218,36 @@ def _position(index: int, total: int) -> float:
 
 def _establishing(ctx: _Context, at: int | None = None, position: float = 0.0, kind: str = "establishing") -> None:
     scene = ctx.scene
-    place = ctx.analysis.setting(scene.setting).name if scene.setting else "the scene"
-    exterior = scene.interior is False
+    place = ctx.analysis.setting(ctx.setting).name if ctx.setting else ""
+    exterior = ctx.interior is False
     size = "EWS" if exterior else "WS"
-    when = {"unknown": ""}.get(ctx.time_of_day, f", {ctx.time_of_day}")
-    description = _bible_description(ctx.bible, scene.setting)
-    action = f"{place[:1].upper()}{place[1:]}{when}."
+    when = "" if ctx.time_of_day == "unknown" else ctx.time_of_day
+    description = _bible_description(ctx.bible, ctx.setting)
+    action = ", ".join(p for p in (place, when) if p) or "The scene opens"
+    action = f"{action[:1].upper()}{action[1:]}."
     if description:
         action += f" {description[:1].upper()}{description[1:]}" + ("" if description[-1] in ".!?" else ".")
     at = scene.start if at is None else at
     ctx.add(None, size=size, characters=[], duration=ESTABLISHING_SECONDS * pace_factor(ctx.curve.at(position)),
             action=action, kind=kind, movement="slow pan" if exterior else "slow push in",
             angle="high angle" if exterior else "eye level", span=(at, at))
+
+
+def _scene_changes(ctx: _Context, beats: list[Beat], index: int) -> None:
+    """Re-establish when an action paragraph moves time on or takes the people to another known place."""
+    beat = beats[index]
+    if beat.kind != "action" or index == 0 or beat.narration.lstrip()[:1] in _OPENING_QUOTES:
+        return  # a paragraph of speech the analysis did not mark is not the narrator moving the story
+    told = _QUOTED.sub(" ", beat.narration)
+    jump = time_passes(told)
+    place = moves_to(ctx.analysis, told, ctx.setting)
+    if place:
+        ctx.setting, ctx.interior = place, ctx.analysis.setting(place).interior
+    if jump:
+        ctx.time_of_day = jump if jump in TIME_LIGHT else ctx.time_of_day
+    if jump or place:
+        kind = "establishing: new place" if place else "establishing: time passes"
+        _establishing(ctx, beat.start, _position(index, len(beats)), kind)
 
 
 def time_passes(narration: str) -> str | None:
@@ -234,13 +258,22 @@ def time_passes(narration: str) -> str | None:
     return TIME_WORDS.get((match.group(1) or match.group(2)).lower(), "later")
 
 
+def moves_to(analysis: BookAnalysis, narration: str, current: str | None) -> str | None:
+    """The id of another known setting the narration takes people into ('went into the boathouse'), else None."""
+    for setting in analysis.settings:
+        if setting.id == current:
+            continue
+        for name in [setting.name, *setting.aliases]:
+            bare = re.sub(r"^(the|a|an)\s+", "", name.strip(), flags=re.I)
+            if len(bare) >= 3 and re.search(_ARRIVAL + r"(?:the\s+|a\s+)?" + re.escape(bare) + r"\b", narration):
+                return setting.id
+    return None
+
+
 def _cover(ctx: _Context, beats: list[Beat]) -> None:
     index = 0
     while index < len(beats):
-        jump = time_passes(beats[index].narration) if beats[index].kind == "action" and index > 0 else None
-        if jump:
-            ctx.time_of_day = jump if jump in TIME_LIGHT else ctx.time_of_day
-            _establishing(ctx, beats[index].start, _position(index, len(beats)), "establishing: time passes")
+        _scene_changes(ctx, beats, index)
         if beats[index].kind == "action":
             _action(ctx, beats[index], _position(index, len(beats)))
             index += 1
