@@ -29,3 +29,15 @@ def test_render_prompts_for_the_animatic(sample_ws):
     assert [p.shot_id for p in prompts] == [s.id for s in shots]
     assert all(p.prompt and p.duration == pytest.approx(s.duration) for p, s in zip(prompts, shots))
     assert all(p.seed is not None for p in prompts)
+
+
+def test_plan_for_a_backend_splits_takes_to_its_longest_clip(sample_ws):
+    from filmsofone.backends import backend_class
+
+    longest = max(backend_class("veo").capabilities.durations)
+    planned = plan_book(sample_ws, SLUG, "1.1", backend="veo")["1.1"]
+    default = plan_book(sample_ws, SLUG, "1.1")["1.1"]
+    assert all(s.duration <= longest for s in planned)
+    assert len(planned) > len(default) and max(s.duration for s in default) > longest
+    prompts = render_prompts(sample_ws, SLUG, planned, backend="veo")
+    assert all(p.duration in backend_class("veo").capabilities.durations for p in prompts)

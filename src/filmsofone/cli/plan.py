@@ -78,7 +78,10 @@ def _print_table(slug: str, scene: str) -> None:
     db = books.open_project(ws, slug).db_path
     names = {c.id: c.name for c in analysis.characters}
     intent = load_intents(db).get(scene)
-    table = Table(title=f"{slug} scene {scene}" + (f" - intent: {intent}" if intent else ""))
+    from ..plan.intent import parse_intent
+
+    curve = f" (tension {parse_intent(intent).describe()})" if intent else ""
+    table = Table(title=f"{slug} scene {scene}" + (f" - intent: {intent}{curve}" if intent else ""))
     table.add_column("shot", no_wrap=True)
     table.add_column("size", no_wrap=True)
     table.add_column("camera")
