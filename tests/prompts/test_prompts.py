@@ -157,3 +157,17 @@ def test_speech_tags_read_as_action_in_prompts(story):
     assert shot_context(shot, analysis, None, text)["action"] == "Ada Quill speaks, lifting the lamp higher."
     tag_only = shot.model_copy(update={"action": "said Ada."})
     assert shot_context(tag_only, analysis, None, text)["action"] == "Ada Quill speaks."
+
+
+def test_the_scene_intent_gives_each_prompt_its_mood(planned_ws):
+    from filmsofone.plan import set_intent
+    from filmsofone.plan.intent import mood_at
+
+    assert mood_at("from dread to relief", 0.1) == "dread" and mood_at("from dread to relief", 0.9) == "relief"
+    assert mood_at(None, 0.5) == ""
+    set_intent(planned_ws, SLUG, "1.2", "from dread to relief")
+    shots = store.load_shots(planned_ws.project(SLUG).db_path, "1.2")
+    prompts = render_prompts(planned_ws, SLUG, shots, backend="animatic")
+    assert "Mood: dread." in prompts[1].prompt and "Mood: relief." in prompts[-1].prompt
+    other = render_prompts(planned_ws, SLUG, store.load_shots(planned_ws.project(SLUG).db_path, "1.1")[:3])
+    assert all("Mood:" not in p.prompt for p in other)

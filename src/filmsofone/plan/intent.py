@@ -78,6 +78,16 @@ def parse_intent(intent: str) -> TensionCurve:
     return TensionCurve(tuple((i * step, v) for i, v in enumerate(values)))
 
 
+def mood_at(intent: str | None, position: float) -> str:
+    """The mood the intent names for this point of the scene ('from dread to relief' at 0.8 -> 'relief')."""
+    if not intent:
+        return ""
+    named = [w for w in re.findall(r"[a-z]+", intent.lower()) if _mood_value(w) is not None]
+    if not named:
+        return ""
+    return named[min(len(named) - 1, int(round(max(0.0, min(1.0, position)) * (len(named) - 1))))]
+
+
 def text_curve(emotions: list[float]) -> TensionCurve:
     """A curve from the beats' emotion weights (emotion words per 100 words), smoothed over neighbours."""
     if not emotions:

@@ -1,6 +1,6 @@
 """Fitting a prompt into a backend's length limit: the least important parts go first; identities never do.
 
-The order of sacrifice: the spoken line, props, the style's extras, the action beyond its first sentence,
+The order of sacrifice: the spoken line, the mood, props, the style's extras, the action beyond its first sentence,
 the setting's look beyond its first clause, the light, the style, the setting, the action beyond twelve
 words, the framing's lens and movement. Each character's identity text is kept verbatim; when the
 identities alone do not fit, that is an error the user fixes in the cast bible.
@@ -39,6 +39,7 @@ def _set(key: str, fn) -> Step:
 
 STEPS: list[Step] = [
     _set("dialogue", lambda _: ""),
+    _set("mood", lambda _: ""),
     _set("props", lambda _: []),
     _set("style", _first_clause),
     _set("action", _first_sentence),

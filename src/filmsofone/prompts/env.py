@@ -47,5 +47,5 @@ def render(template: Template, context: dict) -> str:
     except TemplateError as exc:
         name = template.name or "template"
         raise UserError(f"prompt template {name}: {exc}", "use only the documented variables "
-                        "(framing, framing_still, characters, action, look, light, props, dialogue, style, shot)") from exc
+                        "(framing, framing_still, characters, action, look, light, props, dialogue, mood, style, shot)") from exc
     return " ".join(line.strip() for line in text.splitlines() if line.strip())

@@ -62,11 +62,24 @@ def _look(bible, analysis: BookAnalysis, shot: Shot) -> str:
 class _Book:
     """Lookups over one analysis, built once per rendering."""
 
-    def __init__(self, analysis: BookAnalysis, text: str | None):
+    def __init__(self, analysis: BookAnalysis, text: str | None, intents: dict[str, str] | None = None):
         self.analysis = analysis
         self.text = text
         self.names = {c.id: c.name for c in analysis.characters}
         self.quotes = {q.id: q for q in analysis.quotes}
+        self.scenes = {s.id: s for s in analysis.scenes}
+        self.intents = intents or {}
+
+    def mood(self, shot: Shot) -> str:
+        """The scene intent's mood at the shot's place in the scene ('' without an intent)."""
+        from ..plan.intent import mood_at
+
+        scene = self.scenes.get(shot.scene)
+        intent = self.intents.get(shot.scene)
+        if scene is None or not intent:
+            return ""
+        start = shot.source_span[0] if shot.source_span else scene.start
+        return mood_at(intent, (start - scene.start) / max(scene.end - scene.start, 1))
 
 
 def _dialogue(book: _Book, shot: Shot) -> str:
@@ -127,6 +140,7 @@ def shot_context(shot: Shot, analysis: BookAnalysis, bible=None, text: str | Non
         "light": (shot.light or "") if (not look or shot.edited) else "",
         "props": [_prop_words(bible, p) for p in shot.props],
         "dialogue": _dialogue(book, shot),
+        "mood": book.mood(shot),
         "style": style_text(bible),
     }
 
@@ -157,10 +171,10 @@ def _references(bible, shot: Shot, limit: int) -> list[str]:
     return list(dict.fromkeys(found))[:limit]
 
 
-def _backend_family(backend: str) -> tuple[str, object]:
+def _backend_family(backend: str, capabilities=None) -> tuple[str, object]:
     from ..plan.book import backend_capabilities
 
-    caps = backend_capabilities(backend)
+    caps = capabilities or backend_capabilities(backend)
     try:
         from ..backends import backend_class
 
@@ -170,22 +184,29 @@ def _backend_family(backend: str) -> tuple[str, object]:
     return kind, caps
 
 
-def render_prompts(ws: Workspace, slug: str, shots: list[Shot], backend: str = "animatic") -> list[ShotPrompt]:
-    """One `ShotPrompt` per shot, fitted to the backend's prompt limit and clip lengths."""
+def render_prompts(ws: Workspace, slug: str, shots: list[Shot], backend: str = "animatic", *,
+                   capabilities=None) -> list[ShotPrompt]:
+    """One `ShotPrompt` per shot, fitted to the backend's prompt limit and clip lengths.
+
+    `capabilities` are those of the configured backend instance (a model option narrows them); by default
+    the backend class's declaration.
+    """
     from .. import books
     from ..plan.book import load_bible_or_none
 
     analysis = books.load_analysis(ws, slug)
     text = books.load_text(ws, slug)
     bible = load_bible_or_none(ws, slug)
-    family, caps = _backend_family(backend)
+    family, caps = _backend_family(backend, capabilities)
     template = template_for(make_env(ws), backend, family)
     style = getattr(bible, "style", None)
     aspect = getattr(style, "aspect_ratio", "16:9")
     if aspect not in caps.aspect_ratios:
         aspect = caps.aspect_ratios[0]
     prompts = []
-    book = _Book(analysis, text)
+    from ..plan.book import load_intents
+
+    book = _Book(analysis, text, load_intents(books.open_project(ws, slug).db_path))
     for shot in shots:
         context = shot_context(shot, analysis, bible, text, book=book)
         prompt = fit(lambda ctx: render(template, ctx), context, caps.prompt_limit, shot_id=shot.id)
