@@ -192,7 +192,7 @@ def render_prompts(ws: Workspace, slug: str, shots: list[Shot], backend: str = "
     the backend class's declaration.
     """
     from .. import books
-    from ..plan.book import load_bible_or_none
+    from ..plan.book import load_bible_or_none, load_intents
 
     analysis = books.load_analysis(ws, slug)
     text = books.load_text(ws, slug)
@@ -203,10 +203,8 @@ def render_prompts(ws: Workspace, slug: str, shots: list[Shot], backend: str = "
     aspect = getattr(style, "aspect_ratio", "16:9")
     if aspect not in caps.aspect_ratios:
         aspect = caps.aspect_ratios[0]
-    prompts = []
-    from ..plan.book import load_intents
-
     book = _Book(analysis, text, load_intents(books.open_project(ws, slug).db_path))
+    prompts = []
     for shot in shots:
         context = shot_context(shot, analysis, bible, text, book=book)
         prompt = fit(lambda ctx: render(template, ctx), context, caps.prompt_limit, shot_id=shot.id)
