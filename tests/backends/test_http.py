@@ -119,3 +119,26 @@ def test_safe_join_refuses_names_escaping_the_folder(tmp_path, name):
 
 def test_safe_join_keeps_inner_names(tmp_path):
     assert safe_join(tmp_path, "sub/clip_0001.mp4") == (tmp_path / "sub" / "clip_0001.mp4").resolve()
+
+
+def test_stream_download_sends_no_client_key_to_the_file_host(tmp_path):
+    import asyncio
+
+    import httpx
+
+    from filmsofone.backends.http import stream_download
+
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(request.headers))
+        return httpx.Response(200, content=b"\x00\x00\x00\x18ftypmp42 video bytes")
+
+    async def fetch():
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler),
+                                     headers={"Authorization": "Bearer sk-secret", "X-Api-Key": "k-secret"},
+                                     auth=("user", "pass")) as client:
+            return await stream_download(client, "https://cdn.example/clip.mp4", tmp_path / "clip.mp4")
+
+    assert asyncio.run(fetch()) > 0
+    assert seen and not any(k.lower() in ("authorization", "x-api-key") for k in seen[0])

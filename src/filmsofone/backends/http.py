@@ -132,12 +132,20 @@ async def stream_download(client: httpx.AsyncClient, url: str, dest: Path, *, he
     """Stream `url` into `dest` (the engine's temporary path); return the bytes written.
 
     A short body (fewer bytes than Content-Length, or a dropped connection) is Transient; 403/404/410 is
-    OutputExpired. Signed URLs are fetched without the client's auth headers unless `headers` are given.
+    OutputExpired. A URL on another host than the client's base URL (a CDN, a signed URL) is fetched
+    without the client's default headers and auth, so a key never follows it.
     """
     dest = Path(dest)
     written = 0
+    request = client.build_request("GET", url, headers=headers)
+    auth = httpx.USE_CLIENT_DEFAULT
+    if not _same_origin(request.url, client.base_url):
+        # Another host (a CDN, a signed URL): the client's default headers and auth, where keys live, stay home.
+        request = httpx.Request("GET", request.url, headers=headers or {})
+        auth = None
     try:
-        async with client.stream("GET", url, headers=headers) as response:
+        response = await client.send(request, stream=True, auth=auth)
+        try:
             if response.status_code >= 400:
                 await response.aread()  # an error body is small; check_response reads it
             check_response(response, step="download")
@@ -146,6 +154,8 @@ async def stream_download(client: httpx.AsyncClient, url: str, dest: Path, *, he
                 async for block in response.aiter_bytes(chunk):
                     handle.write(block)
                     written += len(block)
+        finally:
+            await response.aclose()
     except httpx.TransportError as exc:
         dest.unlink(missing_ok=True)
         raise Transient(f"download: {type(exc).__name__}") from None
@@ -156,6 +166,10 @@ async def stream_download(client: httpx.AsyncClient, url: str, dest: Path, *, he
         dest.unlink(missing_ok=True)
         raise Transient("download: empty body")
     return written
+
+
+def _same_origin(url: httpx.URL, base: httpx.URL) -> bool:
+    return bool(base.host) and (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
 
 
 def _is_identity(response: httpx.Response) -> bool:

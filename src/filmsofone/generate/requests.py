@@ -31,12 +31,12 @@ class Planned:
     cost: float
 
 
-def render_shot_prompts(ws: Workspace, slug: str, shots: list[Shot], backend_name: str) -> list[ShotPrompt]:
+def render_shot_prompts(ws: Workspace, slug: str, shots: list[Shot], backend: Backend) -> list[ShotPrompt]:
     try:
         from ..prompts import render_prompts
     except ImportError:  # the prompts stage is not installed: the action line is the prompt
         return [ShotPrompt(shot_id=s.id, prompt=s.action or s.id, duration=s.duration) for s in shots]
-    return render_prompts(ws, slug, shots, backend=backend_name)
+    return render_prompts(ws, slug, shots, backend=backend.name, capabilities=backend.capabilities)
 
 
 def load_style_bible(ws: Workspace, slug: str):
@@ -50,8 +50,10 @@ def load_style_bible(ws: Workspace, slug: str):
 def plan_requests(ws: Workspace, slug: str, shots: list[Shot], backend: Backend, *, analysis, text: str,
                   bible=None) -> list[Planned]:
     """One `Planned` per shot, in order; raises BackendError for a shot the backend cannot make."""
-    prompts = {p.shot_id: p for p in render_shot_prompts(ws, slug, shots, backend.name)}
+    prompts = {p.shot_id: p for p in render_shot_prompts(ws, slug, shots, backend)}
     style = getattr(bible, "style", None)
+    if style is not None and hasattr(backend, "apply_model_hints"):
+        backend.apply_model_hints(style.model_hints)  # checkpoint, LoRAs, sampler from the bible
     planned = []
     for shot in shots:
         prompt = prompts.get(shot.id) or ShotPrompt(shot_id=shot.id, prompt=shot.action or shot.id,
