@@ -199,3 +199,17 @@ def test_going_somewhere_else_mid_scene_re_establishes(story):
     at = next(i for i, s in enumerate(shots) if s.notes == "establishing: new place")
     assert shots[at].size == "EWS" and shots[at].action.startswith("The harbour")
     assert all(s.setting == "s2" for s in shots[at:]) and all(s.setting == "s1" for s in shots[:at])
+
+
+def test_the_peak_of_the_scene_goes_close(story):
+    from filmsofone.plan.grammar import scene_peak
+    from filmsofone.plan.intent import parse_intent
+
+    assert scene_peak(parse_intent("calm"), 5) is None
+    assert scene_peak(parse_intent("from calm to terror"), 5) == 1.0
+    analysis, text = story
+    rising = plan_scene(analysis, "1.1", text, intent="from calm to terror")
+    last_line = [s for s in rising if s.dialogue][-1]
+    assert last_line.size in ("CU", "ECU") and last_line.notes == "single: close-up"
+    calm = plan_scene(analysis, "1.1", text, intent="calm")
+    assert [s for s in calm if s.dialogue][-1].size == "MCU"

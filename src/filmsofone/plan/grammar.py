@@ -27,6 +27,7 @@ ESTABLISHING_SECONDS = 3.5
 REACTION_SECONDS = 2.0
 MIN_SHOT = 1.5
 DEFAULT_MAX_CLIP = 10.0
+PEAK_TENSION = 0.6  # the scene's most tense beat goes close when it is at least this tense
 ACTION_CAP_CLIPS = 2  # a paragraph of description never becomes more than this many clips
 
 TIME_WORDS = {"morning": "day", "afternoon": "day", "noon": "day", "midday": "day", "day": "day",
@@ -66,6 +67,7 @@ class _Context:
     last_frame: list[str] = field(default_factory=list)
     time_of_day: str = "unknown"  # the scene's, until the text says time has passed
     setting: str | None = None  # the scene's, until the text moves the people somewhere else
+    peak: float | None = None  # where the scene's tension peaks (a position 0..1), when it peaks high enough
     interior: bool | None = None
 
     def frame(self, ids: list[str]) -> list[InFrame]:
@@ -128,6 +130,7 @@ def plan_scene(analysis: BookAnalysis, scene_id: str, text: str, *, bible=None, 
     ctx = _Context(analysis, scene, bible, max_clip, tension_curve(intent, [b.emotion for b in beats]),
                    sides=screen_sides(scene, beats), names={c.id: c.name for c in analysis.characters},
                    time_of_day=scene.time_of_day, setting=scene.setting, interior=scene.interior)
+    ctx.peak = scene_peak(ctx.curve, len(beats))
     if needs_establishing(analysis, scene):
         _establishing(ctx)
     _cover(ctx, beats)
@@ -136,6 +139,15 @@ def plan_scene(analysis: BookAnalysis, scene_id: str, text: str, *, bible=None, 
 
 
 # --- structure ------------------------------------------------------------------------------------
+
+
+def scene_peak(curve: TensionCurve, beats: int) -> float | None:
+    """The position of the scene's most tense beat, when its tension reaches PEAK_TENSION."""
+    if beats == 0:
+        return None
+    positions = [_position(i, beats) for i in range(beats)]
+    top = max(positions, key=curve.at)
+    return top if curve.at(top) >= PEAK_TENSION else None
 
 
 def needs_establishing(analysis: BookAnalysis, scene: Scene) -> bool:
@@ -294,7 +306,7 @@ def _action(ctx: _Context, beat: Beat, position: float) -> None:
     elif not people and beat.pronoun:
         people = list(ctx.last_frame)
     people = [c.character for c in ctx.frame(people)][:4]
-    if beat.emotion >= 4.0 and 1 <= len(people) <= 2 and tension >= 0.45:
+    if (beat.emotion >= 4.0 or position == ctx.peak) and 1 <= len(people) <= 2 and tension >= 0.45:
         size, movement, kind = "CU", "slow push in", "action: emotional peak"
     elif beat.motion:
         size, movement, kind = ("WS" if len(people) != 1 else "MS"), "tracking", "action: movement"
@@ -367,7 +379,7 @@ def _exchange(ctx: _Context, beats: list[Beat], positions: list[float], after: B
         tension = ctx.curve.at(position)
         listener = _listener(beat.speaker, previous_speaker, group)
         opening = number == 0 and len(group) >= 2
-        _line(ctx, beat, tension, listener, group if opening else None)
+        _line(ctx, beat, tension, listener, group if opening else None, at_peak=position == ctx.peak)
         if beat.strong and beat.speaker and listener and not _listener_next(beats, number, listener, after):
             ctx.add(beat, size=closer("MCU", 1 if tension >= 0.5 else 0), characters=[listener],
                     duration=REACTION_SECONDS * pace_factor(tension),
@@ -385,7 +397,8 @@ def _listener(speaker: str | None, previous_speaker: str | None, group: list[str
     return next((c for c in group if c != speaker), None)
 
 
-def _line(ctx: _Context, beat: Beat, tension: float, listener: str | None, opening_group: list[str] | None) -> None:
+def _line(ctx: _Context, beat: Beat, tension: float, listener: str | None, opening_group: list[str] | None,
+          *, at_peak: bool = False) -> None:
     speech = words(beat.spoken) / SPEECH_WPS + (0.3 + 0.4 * (1.0 - tension))
     narration_time = 0.0 if is_speech_tag(beat.narration) or words(beat.narration) <= 12 else \
         words(beat.narration) / READING_WPS * 0.5
@@ -406,7 +419,7 @@ def _line(ctx: _Context, beat: Beat, tension: float, listener: str | None, openi
         _add_line(ctx, beat, "MS" if people else "WS", people, total, action, "line: speaker unknown", "static",
                   ids, None)
         return
-    peak = beat.emotion >= 4.0 or beat.whispered or (tension >= 0.75 and beat.strong)
+    peak = at_peak or beat.emotion >= 4.0 or beat.whispered or (tension >= 0.75 and beat.strong)
     facing = listener is not None and ctx.sides.get(listener) != ctx.sides.get(speaker)
     angle = "low angle" if beat.strong and tension >= 0.7 else "eye level"
     if peak:
