@@ -37,8 +37,9 @@ def bench(novel: str) -> None:
     bible.seed_bible(ws, "bench", analysis, book.text)  # a re-import: three-way merge
     merge_s = time.perf_counter() - started
     with_hints = sum(1 for found in hints.values() if found)
+    described = sum(1 for s in bible.load_bible(ws, "bench").settings if s.description)
     print(f"{novel:32} chars={len(analysis.characters):3} with_hints={with_hints:3} "
-          f"hints={sum(map(len, hints.values())):4} lines={len(path.read_text().splitlines()):6} "
+          f"hints={sum(map(len, hints.values())):4} settings={len(analysis.settings):3} described={described:3} lines={len(path.read_text().splitlines()):6} "
           f"hints_s={hints_s:.3f} seed_s={seed_s:.2f} parse_s={parse_s:.2f} reimport_s={merge_s:.2f}")
 
 

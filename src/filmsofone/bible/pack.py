@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from ..errors import BadInput
 from ..workspace import Workspace
-from .model import Style
+from .model import Style, _without_article
 from .yamlio import assign, dump_text, keep_tail_comment, parse_text, to_commented, to_plain
 
 PACK_VERSION = 1
@@ -177,9 +177,10 @@ def import_pack(ws: Workspace, slug: str, path: Path) -> PackReport:
 
 
 def _matching_node(nodes: list, look: dict) -> Any:
-    names = {str(n).casefold() for n in (look.get("name"), *(look.get("aliases") or [])) if n}
+    """The entry with a name or alias in common ('The Hotel' is 'the hotel' is 'hotel')."""
+    names = {_without_article(str(n)) for n in (look.get("name"), *(look.get("aliases") or [])) if n}
     for node in nodes:
-        mine = {str(n).casefold() for n in (node.get("name"), *(node.get("aliases") or [])) if n}
+        mine = {_without_article(str(n)) for n in (node.get("name"), *(node.get("aliases") or [])) if n}
         if names & mine:
             return node
     return None
