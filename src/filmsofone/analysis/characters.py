@@ -121,7 +121,8 @@ class CharacterFinder:
              places: list[Entity] = ()) -> list[CharacterCluster]:
         places_seen = Counter(clean_surface(e.text) for e in places)
         counts = self._candidates(text, start, end, persons)
-        for place in _place_like(text, start, end, counts) + _plurals(counts) + _mostly_places(persons, places_seen):
+        placey = set(_mostly_places(persons, places_seen))
+        for place in _place_like(text, start, end, counts, placey) + _plurals(counts):
             counts.pop(place, None)
         clusters = self._cluster(counts)
         clusters = self._scan_mentions(text, start, end, clusters)
@@ -330,10 +331,10 @@ def _plurals(counts: Counter) -> list[str]:
 def _mostly_places(persons: list[Entity], places_seen: Counter) -> list[str]:
     """Names the recogniser calls a place at least as often as a person (Windy Corner, Longbourn)."""
     as_person = Counter(clean_surface(e.text) for e in persons)
-    return [name for name, n in as_person.items() if places_seen.get(name, 0) >= n]
+    return [name for name, n in as_person.items() if places_seen.get(name, 0) >= 2 * n + 1]
 
 
-def _place_like(text: str, start: int, end: int, counts: Counter) -> list[str]:
+def _place_like(text: str, start: int, end: int, counts: Counter, placey: set[str] = frozenset()) -> list[str]:
     """Untitled one-word names that mostly follow a locative preposition ("at Longbourn", "to Meryton")."""
     places = []
     for surface in counts:
@@ -343,7 +344,8 @@ def _place_like(text: str, start: int, end: int, counts: Counter) -> list[str]:
         if not hits:
             continue
         local = sum(1 for h in hits if re.search(r"\b(?:at|to|from|in|into|near|towards|round|through|leave|leaving|left|reach|reached|quit|quitted)\s+$", text[start + max(0, h - 12) : start + h]))
-        if local >= 0.25 * len(hits) and local >= 2:
+        share = 0.1 if surface in placey else 0.25
+        if local >= share * len(hits) and local >= 2:
             places.append(surface)
     return places
 

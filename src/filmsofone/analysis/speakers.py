@@ -59,6 +59,8 @@ MALE_NOUNS = frozenset(
     "colonel major inspector butler footman porter waiter".split()
 )
 _GENERIC_PEOPLE = frozenset("man woman girl boy gentleman lady child people other others stranger person".split())
+_CONFIDENT = frozenset({"explicit", "anaphoric", "narration"})
+_MAX_TURN_DISTANCE = 8
 _TAG_WINDOW = 140
 _SUBJECT_GAP = 45  # characters between a speech verb and its subject
 _NEW_CONVERSATION_PARAGRAPHS = 3  # this many paragraphs without a quotation end a conversation
@@ -67,7 +69,7 @@ _NEW_CONVERSATION_PARAGRAPHS = 3  # this many paragraphs without a quotation end
 @dataclass
 class Attribution:
     speaker: str | None  # a Character id
-    kind: str  # "explicit", "anaphoric", "narration", "implicit", "none"
+    kind: str  # "explicit", "anaphoric", "narration", "implicit", "weak" (a guess from nearby names), "none"
 
 
 @dataclass
@@ -120,7 +122,41 @@ class SpeakerAttributor:
             talk.add(found.speaker)
             talk.last_paragraph = quote.paragraphs[-1]
             previous = quote
+        return self._propagate_turns(quotes, results)
+
+    # -- turn-taking across a run of dialogue ----------------------------------------------------------
+
+    def _propagate_turns(self, quotes: list[QuoteMatch], results: list[Attribution]) -> list[Attribution]:
+        """Untagged quotations in a run of dialogue take their speaker from the nearest tagged one an even
+        number of turns away (A, B, A, B...), or the other participant of the nearest one an odd number away."""
+        for run in _runs(quotes):
+            turns = _turn_numbers(quotes, run)
+            anchors = [(turns[i], results[i].speaker) for i in run if results[i].kind in _CONFIDENT and results[i].speaker]
+            for i in run:
+                if results[i].kind not in ("none", "weak"):
+                    continue
+                guess = self._by_parity(turns[i], anchors, self._addressees(quotes[i]))
+                if guess:
+                    results[i] = Attribution(guess, "implicit")
         return results
+
+    def _by_parity(self, turn: int, anchors: list[tuple[int, str]], addressees: set[str]) -> str | None:
+        near = sorted(anchors, key=lambda a: (abs(a[0] - turn), a[0] < turn))
+        near = [a for a in near if abs(a[0] - turn) <= _MAX_TURN_DISTANCE]
+        if not near:
+            return None
+        same = [who for t, who in near if (t - turn) % 2 == 0 and who not in addressees]
+        other = [who for t, who in near if (t - turn) % 2 == 1]
+        if same and (not other or abs(next(t for t, w in near if w == same[0]) - turn) <= abs(next(t for t, w in near if w == other[0]) - turn) + 1):
+            return same[0]
+        if other:
+            partner = [w for t, w in near if w != other[0] and w not in addressees]
+            if partner:
+                return partner[0]
+            addressed = addressees - {other[0]}
+            if addressed:
+                return next(iter(addressed))
+        return same[0] if same else None
 
     def _attribute_one(self, quote, talk, previous_speaker, same_turn, addressees, previous) -> Attribution:
         tag = self._tag(quote)
@@ -141,8 +177,8 @@ class SpeakerAttributor:
         subject = self._narration_subject(quote)
         if subject and subject not in addressees and tag is None:
             return Attribution(subject, "narration")
-        who = self._alternate(talk, previous_speaker, addressees, previous, quote)
-        return Attribution(who, "implicit" if who else "none")
+        who, kind = self._alternate(talk, previous_speaker, addressees, previous, quote)
+        return Attribution(who, kind if who else "none")
 
     # -- tags ------------------------------------------------------------------------------------------
 
@@ -167,7 +203,9 @@ class SpeakerAttributor:
         first_para = self._paragraph_of(quote.start)
         if quote.start - 1 > first_para.start:
             before_start = max(first_para.start, quote.start - 1 - _TAG_WINDOW)
-            regions.append((_last_sentence_start(self.text, before_start, quote.start - 1), quote.start - 1))
+            before = (_last_sentence_start(self.text, before_start, quote.start - 1), quote.start - 1)
+            introduces = re.search(rf"(?:[:,—]|\b(?:{SPEECH_VERBS}))\s*$", self.text[before[0] : before[1]])
+            regions.insert(len(quote.spans) - 1 if introduces else len(regions), before)
         return regions
 
     def _subject_of(self, verb: re.Match, start: int, end: int) -> _Tag | None:
@@ -285,15 +323,13 @@ class SpeakerAttributor:
         if previous is not None and previous_speaker:
             previous_addressees = self._addressees(previous) - {previous_speaker}
             if len(previous_addressees) == 1:
-                return next(iter(previous_addressees))
+                return next(iter(previous_addressees)), "implicit"
         others = [s for s in reversed(talk.speakers) if s != previous_speaker and s not in addressees]
         if others:
-            return others[0]
-        if previous_speaker is None and talk.speakers == [] and addressees:
-            return None
+            return others[0], "implicit"
         recent = [m[2] for m in reversed(self._mentions_in(max(0, quote.start - 1500), quote.start - 1)) if m[2] in self.characters]
         recent = [r for r in dict.fromkeys(recent) if r != previous_speaker and r not in addressees]
-        return recent[0] if recent else None
+        return (recent[0], "weak") if recent else (None, "none")
 
     def _addressees(self, quote: QuoteMatch) -> set[str]:
         """Characters named as vocatives inside the quotation ("My dear Mr. Bennet," / "Yes, Jane.")."""
@@ -308,6 +344,27 @@ class SpeakerAttributor:
 
     def _paragraph_of(self, position: int) -> Paragraph:
         return self.paragraphs[max(0, bisect.bisect_right(self.para_starts, position) - 1)]
+
+
+def _runs(quotes: list[QuoteMatch]) -> list[list[int]]:
+    """Indices of quotations grouped into runs of dialogue (at most one narration paragraph between)."""
+    runs: list[list[int]] = []
+    for i, quote in enumerate(quotes):
+        if runs and quote.paragraphs[0] - quotes[runs[-1][-1]].paragraphs[-1] <= 2:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _turn_numbers(quotes: list[QuoteMatch], run: list[int]) -> dict[int, int]:
+    """A new paragraph of dialogue is a new turn; a quotation in the previous one's paragraph is the same turn."""
+    turns, turn = {}, 0
+    for k, i in enumerate(run):
+        if k and quotes[i].paragraphs[0] != quotes[run[k - 1]].paragraphs[-1]:
+            turn += 1
+        turns[i] = turn
+    return turns
 
 
 def _is_vocative(text: str, start: int, end: int, span_start: int, span_end: int) -> bool:
