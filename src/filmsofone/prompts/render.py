@@ -110,6 +110,11 @@ def _action(book: _Book, shot: Shot) -> str:
     return f"{who} speaks, {direction}." if direction else (rest or f"{who} speaks.")
 
 
+def _capital(text: str) -> str:
+    """The text with its first letter in capitals (a sentence of the prompt)."""
+    return text[:1].upper() + text[1:]
+
+
 def _prop_words(bible, name: str) -> str:
     if bible is None:
         return name
@@ -135,9 +140,9 @@ def shot_context(shot: Shot, analysis: BookAnalysis, bible=None, text: str | Non
         "framing": framing(shot),
         "framing_still": framing(shot, still=True),
         "characters": characters,
-        "action": _action(book, shot),
-        "look": look,
-        "light": (shot.light or "") if (not look or shot.edited) else "",
+        "action": _capital(_action(book, shot)),
+        "look": _capital(look),
+        "light": _capital(shot.light or "") if (not look or shot.edited) else "",
         "props": [_prop_words(bible, p) for p in shot.props],
         "dialogue": _dialogue(book, shot),
         "mood": book.mood(shot),
