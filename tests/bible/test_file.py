@@ -203,3 +203,14 @@ def test_wardrobe_per_chapter_survives_reimport_as_written(ws: Workspace) -> Non
     assert "      chapters:\n        2: a wet coat\n" in before and "        '1.1': a nightgown\n" in before
     assert _reimport(ws, make_analysis()).conflicts == []
     assert ws.bible_path("quills").read_text(encoding="utf-8") == before
+
+
+def test_edit_opens_a_broken_file_so_the_user_can_fix_it(ws: Workspace) -> None:
+    _seeded(ws)
+    path = ws.bible_path("quills")
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("  fps: 24", "  fps: [24"), encoding="utf-8")
+    with pytest.raises(BibleError):
+        bible.load_bible(ws, "quills")
+    cast = edit_bible(ws, "quills", editor=lambda f: f.write_text(good, encoding="utf-8"))
+    assert cast.style.fps == 24 and path.read_text(encoding="utf-8") == good

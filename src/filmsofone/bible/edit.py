@@ -326,8 +326,9 @@ def edit_bible(ws: Workspace, slug: str, *, editor: Callable[[Path], None] = run
     exactly as the user wrote it. When the user gives up, the text stays in the working copy and the
     next `cast edit` resumes from it.
     """
-    open_document(ws, slug)
     path = ws.bible_path(slug)
+    if not path.exists():
+        open_document(ws, slug)  # written from the stored analysis; a broken file is opened as it is
     working = working_copy_path(ws, slug)
     working.parent.mkdir(parents=True, exist_ok=True)
     if not working.exists() or working.stat().st_mtime < path.stat().st_mtime:
