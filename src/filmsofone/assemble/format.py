@@ -105,7 +105,7 @@ def film_format(style: object | None, signatures: list[ClipSignature]) -> FilmFo
     """The format of the cut: the style's, at the takes' common size when they already agree with it."""
     width, height = parse_resolution(getattr(style, "resolution", None))
     fps = int(getattr(style, "fps", 24) or 24)
-    fit = getattr(style, "fit", None) or getattr(style, "fit_mode", None) or "letterbox"
+    fit = getattr(style, "fit", None) or "letterbox"
     fit = fit if fit in ("letterbox", "crop") else "letterbox"
     aspect = parse_aspect(getattr(style, "aspect_ratio", None))
     if aspect and abs(width / height - aspect) > 0.01:  # resolution disagrees with the aspect: trust the aspect

@@ -147,6 +147,7 @@ class Style(_Model):
     aspect_ratio: str = "16:9"
     resolution: str = "1280x720"  # the film's intent; backends scale to what they make
     fps: int = Field(24, ge=1, le=120)
+    fit: Literal["letterbox", "crop"] = "letterbox"  # how the cut fits clips of another shape
     film_look: str = "35mm film, natural light, shallow depth of field"
     stock: str = "Kodak Vision3 500T"
     grade: str = "soft contrast, warm highlights, muted greens"

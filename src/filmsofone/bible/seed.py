@@ -114,6 +114,7 @@ def render_document(bible: CastBible) -> CommentedMap:
                                       "seed_policy")
     doc["style"]["aspect_ratio"] = DoubleQuotedScalarString(bible.style.aspect_ratio)  # never read as 16*60+9
     doc["style"].yaml_add_eol_comment("the film's intent; backends scale to what they make", "resolution")
+    doc["style"].yaml_add_eol_comment("letterbox or crop: how the cut fits clips of another shape", "fit")
     return doc
 
 
