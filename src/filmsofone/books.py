@@ -24,16 +24,19 @@ def import_book(
 ) -> BookAnalysis:
     """Read and analyse the book at `path`, store the analysis and write (or merge) its cast bible.
 
-    Nothing is written until the analysis has succeeded; a failure while storing leaves no new project.
+    Nothing is written until the analysis has succeeded and an existing cast bible has been found valid;
+    a failure while storing leaves no new project, and a re-import that fails keeps the previous one.
     """
     path = Path(path)
     if not path.exists():
         raise BadInput(f"no such file: {path}", "check the path, or put the book in books/")
     from .analysis import analyze
-    from .bible import seed_bible
+    from .bible import load_bible, seed_bible
     from .ingest import read_book
 
     slug = slugify(slug or path.name)
+    if ws.bible_path(slug).exists():
+        load_bible(ws, slug)  # a broken bible stops the import here, before anything is written
     book = read_book(path)
     title = title or book.title or path.stem.replace("-", " ").replace("_", " ").title()
     analysis = analyze(book, slug=slug, title=title, progress=progress)
@@ -41,23 +44,20 @@ def import_book(
     ws.ensure()
     project = ws.project(slug)
     is_new = not project.root.exists()
+    pending_text = project.text_path.with_suffix(".txt.tmp")
     try:
         project.ensure()
-        _write_text_atomically(project.text_path, book.text)
+        pending_text.write_text(book.text, encoding="utf-8")
         store.save_analysis(project.db_path, analysis, source_path=str(path.resolve()))
+        pending_text.replace(project.text_path)
         seed_bible(ws, slug, analysis, book.text)
     except BaseException:
+        pending_text.unlink(missing_ok=True)
         if is_new:
             store.forget_engine(project.db_path)
             shutil.rmtree(project.root, ignore_errors=True)
         raise
     return analysis
-
-
-def _write_text_atomically(path: Path, text: str) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def open_project(ws: Workspace, slug: str) -> Project:
