@@ -5,7 +5,7 @@ from __future__ import annotations
 from filmsofone.plan import plan_scene
 from filmsofone.plan.grammar import needs_establishing
 
-from .conftest import build_analysis
+from .conftest import STORY, build_analysis
 
 
 def test_every_quotation_lands_in_exactly_one_line_of_dialogue(story):
@@ -213,3 +213,17 @@ def test_the_peak_of_the_scene_goes_close(story):
     assert last_line.size in ("CU", "ECU") and last_line.notes == "single: close-up"
     calm = plan_scene(analysis, "1.1", text, intent="calm")
     assert [s for s in calm if s.dialogue][-1].size == "MCU"
+
+
+def test_a_short_paragraph_about_a_prop_is_an_insert():
+    from filmsofone.bible import CastBible, Prop
+
+    text = STORY.replace("The wind howled at the shutters and the lamp flame shivered.",
+                         "On the table the brass key lay where he had left it.")
+    analysis = build_analysis(text)
+    bible = CastBible(book="story", props=[Prop(id="p1", name="brass key", description="an old brass key")])
+    shots = plan_scene(analysis, "1.1", text, bible=bible)
+    insert = next(s for s in shots if s.size == "insert")
+    assert insert.props == ["brass key"] and insert.characters == [] and insert.notes == "insert: brass key"
+    assert insert.lens == "50mm spherical prime"  # the longest lens of the default kit
+    assert not any(s.size == "insert" for s in plan_scene(analysis, "1.1", text))

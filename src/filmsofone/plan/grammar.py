@@ -27,6 +27,7 @@ ESTABLISHING_SECONDS = 3.5
 REACTION_SECONDS = 2.0
 MIN_SHOT = 1.5
 DEFAULT_MAX_CLIP = 10.0
+INSERT_WORDS = 25  # a short paragraph about one of the bible's props is shown as an insert of it
 PEAK_TENSION = 0.6  # the scene's most tense beat goes close when it is at least this tense
 ACTION_CAP_CLIPS = 2  # a paragraph of description never becomes more than this many clips
 
@@ -306,8 +307,11 @@ def _action(ctx: _Context, beat: Beat, position: float) -> None:
     elif not people and beat.pronoun:
         people = list(ctx.last_frame)
     people = [c.character for c in ctx.frame(people)][:4]
+    objects = ctx.props(beat.narration, [])
     if (beat.emotion >= 4.0 or position == ctx.peak) and 1 <= len(people) <= 2 and tension >= 0.45:
         size, movement, kind = "CU", "slow push in", "action: emotional peak"
+    elif objects and beat.words <= INSERT_WORDS and not beat.motion:
+        size, movement, kind, people = "insert", "static", f"insert: {objects[0]}", []
     elif beat.motion:
         size, movement, kind = ("WS" if len(people) != 1 else "MS"), "tracking", "action: movement"
     else:
