@@ -343,7 +343,7 @@ def _place_like(text: str, start: int, end: int, counts: Counter, placey: set[st
         hits = [m.start() for m in re.finditer(rf"\b{re.escape(surface)}\b", text[start:end])]
         if not hits:
             continue
-        local = sum(1 for h in hits if re.search(r"\b(?:at|to|from|in|into|near|towards|round|through|leave|leaving|left|reach|reached|quit|quitted)\s+$", text[start + max(0, h - 12) : start + h]))
+        local = sum(1 for h in hits if re.search(r"\b(?:at|from|in|into|near|towards|round|through|leave|leaving|left|reach|reached|quit|quitted|visit|visited)\s+$", text[start + max(0, h - 12) : start + h]))
         share = 0.1 if surface in placey else 0.25
         if local >= share * len(hits) and local >= 2:
             places.append(surface)

@@ -8,6 +8,7 @@ then each scene gets its setting, interior/exterior, time of day and characters 
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 
 from ..models import BookAnalysis, BookInfo, BookText, Chapter, Character, Quote, Scene, Setting
@@ -35,7 +36,7 @@ def analyze(book: BookText, *, slug: str, title: str, progress=None) -> BookAnal
     paras = paragraphs(text, story_start, story_end)
     quotes = QuoteFinder().find(text, paras)
     _report(progress, "reading names", 0, 5)
-    entities = list(nlp.entities(text, [(p.start, p.end) for p in paras], labels=_ENTITY_LABELS, progress=progress))
+    entities = list(nlp.entities(text, _narration_with_names(text, paras, quotes), labels=_ENTITY_LABELS, progress=progress))
     _report(progress, "clustering characters", 3, 5)
     quote_spans = [span for q in quotes for span in q.spans]
     persons = [e for e in entities if e.label == "PERSON"]
@@ -56,6 +57,30 @@ def analyze(book: BookText, *, slug: str, title: str, progress=None) -> BookAnal
         settings=[Setting(id=s.id, name=s.name, aliases=sorted(a for a in s.aliases if a != s.name), interior=s.interior, mentions=len(s.mentions)) for s in settings],
         quotes=_quotes(quotes, attributions, scenes),
     )
+
+
+_CAPITALISED_INSIDE = re.compile(r"[\w,;:)]\s+(?!I\b)[A-Z]")
+
+
+def _narration_with_names(text: str, paras, quotes) -> list[tuple[int, int]]:
+    """The pieces of narration and of quotation that have a capitalised word inside a sentence (the only
+    pieces where the recogniser can find a name), so that most of the text never reaches it."""
+    spans = sorted(span for q in quotes for span in q.spans)
+    pieces, i = [], 0
+    for para in paras:
+        cursor = para.start
+        while i < len(spans) and spans[i][1] <= para.start:
+            i += 1
+        j = i
+        while j < len(spans) and spans[j][0] < para.end:
+            if spans[j][0] - 1 > cursor:
+                pieces.append((cursor, spans[j][0] - 1))
+            cursor = max(cursor, spans[j][1] + 1)
+            j += 1
+        if para.end > cursor:
+            pieces.append((cursor, para.end))
+    pieces += spans
+    return sorted((a, b) for a, b in pieces if b - a > 3 and _CAPITALISED_INSIDE.search(text, a, b))
 
 
 def _report(progress, label: str, done: int, total: int) -> None:

@@ -10,7 +10,8 @@ INTERIOR_PLACES = frozenset(
     lodgings carriage coach cab train railway-carriage compartment cabin saloon house cottage room apartment
     flat staircase stairs corridor passage landing nursery vestry barn stable stables mill factory warehouse
     hospital ward castle palace mansion manor abbey parsonage vicarage rectory bar club restaurant cafe café
-    dining-hall conservatory greenhouse boudoir closet pantry scullery counting-house shed hut lodge""".split()
+    dining-hall conservatory greenhouse boudoir closet pantry scullery counting-house shed hut lodge tower
+    furnace mills parlour kitchen-garden hall-way hallway entry lobby gallery garret loft dungeon""".split()
     + ["drawing room", "sitting room", "dining room", "breakfast room", "public house", "counting house"]
 )
 EXTERIOR_PLACES = frozenset(
@@ -19,7 +20,9 @@ EXTERIOR_PLACES = frozenset(
     sea coast harbour harbor quay wharf dock docks pier hill hills mountain mountains valley moor heath common
     village town city market market-place marketplace highway path avenue walk paddock lake pond pool island
     cliff cliffs gate gates porch veranda verandah balcony rooftop roof deck boat ship yacht plain desert
-    countryside fountain piazza canal hedge wilderness""".split()
+    countryside fountain piazza canal hedge wilderness country land camp fort ocean cave tent bay port
+    kingdom province region neighbourhood neighborhood world earth ground spot prairie swamp marsh brook
+    stream creek rock rocks glen dale farm farmyard ditch trench road-side roadside wharf island""".split()
 )
 PLACE_NOUNS = INTERIOR_PLACES | EXTERIOR_PLACES
 

@@ -18,10 +18,11 @@ from .places import EXTERIOR_PLACES, GENERIC, INTERIOR_PLACES, PLACE_NOUNS, TIME
 _LOCATIVE = r"(?:in|into|inside|within|at|to|from|through|across|towards?|out of|round|around|reached|entered|left|along|on|upon|near|by|beside|outside|under|over|down|up)"
 _NOUNS = "|".join(sorted((re.escape(p).replace(r"\ ", r"[ \t\n-]").replace(r"\-", r"[ \t\n-]") for p in PLACE_NOUNS), key=len, reverse=True))
 _COMMON_PLACE = re.compile(
-    rf"\b{_LOCATIVE}[ \t\n]+(?:the|a|an|his|her|their|our|my)[ \t\n]+(?:(?:[a-z]+)[ \t\n]+)?(?P<place>{_NOUNS})\b",
+    rf"\b(?:{_LOCATIVE}[ \t\n]+)?(?:the|a|an|his|her|their|our|my|this|that)[ \t\n]+(?:(?:[a-z]+)[ \t\n]+)?(?P<place>{_NOUNS})\b(?![ \t\n]*-)",
     re.I,
 )
 _TIME_PATTERNS = {k: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in v) + r")\b", re.I) for k, v in TIME_WORDS.items()}
+_SHORT_TEXT = 40_000  # in a text this short, a place mentioned once is kept
 _NAMED_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
@@ -51,7 +52,8 @@ class SettingFinder:
                 continue
             surface = "the " + re.sub(r"\s+", " ", match.group("place").lower())
             self._add(clusters, place, surface, match.span("place"), interior=_common_interior(place))
-        kept = [c for c in clusters.values() if len(c.mentions) >= 2]
+        least = 1 if end - start < _SHORT_TEXT else 2
+        kept = [c for c in clusters.values() if len(c.mentions) >= least]
         kept.sort(key=lambda c: -len(c.mentions))
         for n, cluster in enumerate(kept, 1):
             cluster.id = f"s{n}"
