@@ -220,6 +220,7 @@ class CharacterFinder:
             same = [c for c in clusters if c.last == low and (gender == "unknown" or _gender_of(c) in (gender, "unknown")) and c.first]
             if gender == "male":
                 same = [c for c in same if _gender_of(c) == "male"] or [c for c in same if _gender_of(c) == "unknown"]
+            same = [c for c in same if _gender_of(c) != "unknown" or _weight(c, counts) >= 3]
             if len(same) != 1 or _weight(same[0], counts) < 3:
                 return None
             target = same[0]
@@ -302,7 +303,8 @@ def _weight(cluster: CharacterCluster, counts: Counter) -> int:
 
 _PLACE_WORDS = frozenset(
     "villa corner wells street hall park house lodge court weald square road lane abbey place manor castle "
-    "cottage farm inn hotel church chapel bridge gardens garden hill green common heath wood row terrace".split()
+    "cottage farm inn hotel church chapel bridge gardens garden hill green common heath wood row terrace "
+    "head point cove bay harbour harbor rock rocks light island cape ness cross gate mouth quay pier".split()
 )
 _RANK_TITLES = frozenset({"Lady", "Lord", "Sir", "Duke", "Duchess", "Earl", "Count", "Countess", "Baron", "Baroness", "King", "Queen", "Prince", "Princess"})
 

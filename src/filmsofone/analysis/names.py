@@ -30,11 +30,12 @@ SURNAME_TITLES = frozenset(
 HYPOCORISTICS: dict[str, str] = {
     "lizzy": "elizabeth", "lizzie": "elizabeth", "eliza": "elizabeth", "liz": "elizabeth", "beth": "elizabeth",
     "betsy": "elizabeth", "bess": "elizabeth", "bessie": "elizabeth", "betty": "elizabeth", "libby": "elizabeth",
-    "kitty": "catherine", "kate": "catherine", "katie": "catherine", "cathy": "catherine", "kit": "catherine",
+    "kitty": "catherine", "kate": "catherine", "katie": "catherine", "cathy": "catherine",
     "katy": "catherine", "jenny": "jane", "janey": "jane", "jack": "john", "johnny": "john", "jock": "john",
     "bill": "william", "billy": "william", "will": "william", "willy": "william", "willie": "william",
     "bob": "robert", "bobby": "robert", "rob": "robert", "robin": "robert", "dick": "richard", "rick": "richard",
-    "dicky": "richard", "tom": "thomas", "tommy": "thomas", "ned": "edward", "ted": "edward", "teddy": "edward",
+    "dicky": "richard", "tom": "thomas", "tommy": "thomas", "ned": "edward", "ted": "edward", "teddy": "theodore", "theo": "theodore",
+    "toby": "tobias", "biddy": "bridget", "bridie": "bridget", "tobe": "tobias",
     "eddie": "edward", "harry": "henry", "hal": "henry", "hank": "henry", "jim": "james", "jimmy": "james",
     "jem": "james", "jamie": "james", "charlie": "charles", "chuck": "charles", "joe": "joseph", "joey": "joseph",
     "sam": "samuel", "sammy": "samuel", "ben": "benjamin", "benny": "benjamin", "fred": "frederick",
@@ -54,7 +55,7 @@ HYPOCORISTICS: dict[str, str] = {
     "totty": "charlotte", "carrie": "caroline", "connie": "constance", "emmy": "emily", "em": "emma",
     "hattie": "harriet", "jessie": "jessica", "letty": "letitia", "maud": "matilda",
     "tilly": "matilda", "milly": "millicent", "rosie": "rose", "tess": "theresa", "tessa": "theresa",
-    "winnie": "winifred", "addie": "adeline", "ada": "adelaide", "georgy": "georgiana", 
+    "winnie": "winifred", "addie": "ada", "georgy": "georgiana", 
     "di": "diana", "belle": "isabella", "bella": "isabella", "ibby": "isabella", "lydie": "lydia",
     "jenn": "jennifer", "nettie": "antoinette", "gerty": "gertrude", "trudy": "gertrude", "edie": "edith",
     "chris": "christopher", "ollie": "oliver", "noll": "oliver",
@@ -70,7 +71,7 @@ MALE_NAMES = frozenset(
     lawrence leonard leonce léonce lewis lionel louis luke mark martin matthew maurice michael miles monks nathaniel
     ned nicholas noah noel oliver oscar owen patrick paul percy peter philip ralph randolph raymond reginald
     richard robert roger rowland rupert samuel sebastian sidney silas simon solomon stephen theodore thomas tim
-    timothy tobias toby tom vincent walter wilfred william winterbourne""".split()
+    timothy tobias toby tom victor vincent walter wilfred william winterbourne theodore theo alcee alcée robin kit""".split()
 )
 FEMALE_NAMES = frozenset(
     """ada adela adelaide adele adèle agatha agnes alice amelia amy angela ann anna anne annie arabella augusta

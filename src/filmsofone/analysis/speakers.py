@@ -278,7 +278,7 @@ class SpeakerAttributor:
         just before them in the narration."""
         votes: dict[str, Counter] = defaultdict(Counter)
         uses: Counter = Counter()
-        for match in re.finditer(r"\bthe\s+(?:(?:old|young|little|stout|fat|tall)\s+)?(?P<noun>[a-zA-Z][a-z-]+)\b", self.text[start:end]):
+        for match in re.finditer(r"\b(?:the|[Hh]er|[Hh]is)\s+(?:(?:old|young|little|stout|fat|tall)\s+)?(?P<noun>[a-zA-Z][a-z-]+)\b", self.text[start:end]):
             noun = match.group("noun").lower()
             if noun in _NOT_SUBJECT_NOUNS:
                 continue
@@ -317,6 +317,14 @@ class SpeakerAttributor:
             return None
         named = [m for m in self._mentions_in(para.start, quote.start - 1) if m[2] in self.characters]
         return named[0][2] if named else None
+
+    def _following_subject(self, quote: QuoteMatch) -> str | None:
+        """`"Ada!" Dr. Amsel moved her bag`: a character named first thing after the quotation, in its paragraph."""
+        para = self._paragraph_of(quote.end)
+        named = [m for m in self._mentions_in(quote.end + 1, min(para.end, quote.end + 40)) if m[2] in self.characters]
+        if named and re.fullmatch(r"[\s,.!?—-]*(?:(?:Mr|Mrs|Miss|Dr|Ms)\.?\s+)?", self.text[quote.end + 1 : named[0][0]]):
+            return named[0][2]
+        return None
 
     def _alternate(self, talk: _Conversation, previous_speaker, addressees, previous, quote) -> str | None:
         """Turn-taking: whoever the previous quotation addressed, else the speaker before last."""
