@@ -16,7 +16,7 @@ _END = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _PRODUCER = re.compile(
-    r"\A(?:\s*\n)*[ \t]*(?:Produced by|Transcribed (?:from|by)|E-text prepared by|This (?:e|E)[Bb]ook was)"
+    r"(?:[ \t]*\n)*[ \t]*(?:Produced by|Transcribed (?:from|by)|E-text prepared by|This (?:e|E)[Bb]ook was)"
     r"[^\n]*(?:\n[^\n]+)*\n",
 )
 _FIELD = re.compile(r"^(Title|Author):[ \t]*(.+)$", re.MULTILINE)
