@@ -32,7 +32,7 @@ _PARTICLE = r"(?:de|De|du|van|Van|von|Von|la|La|le|di|da|del|St\.)"
 _HONORIFIC_NAME = re.compile(
     rf"\b(?P<title>{_TITLE_ALT})\.?[ \t\n]+(?P<name>{_NAME_TOKEN}(?:[ \t\n]+(?:{_PARTICLE}[ \t\n]+)?{_NAME_TOKEN}){{0,2}})"
 )
-_THE_CHARACTER = re.compile(r"\bthe[ \t\n]+(?P<name>(?:[A-Z][a-z]+[ \t\n]+){0,2}[A-Z][a-z]+)\b")
+_THE_CHARACTER = re.compile(r"\b[Tt]he[ \t\n]+(?P<name>(?:[A-Z][a-z]+[ \t\n]+){0,2}[A-Z][a-z]+)\b")
 _SPEECH_SUBJECT = r"(?:said|cried|asked|replied|answered|exclaimed|shouted|whispered|began|continued|added|remarked|went on|thought)"
 _PARTICLES = {"de", "du", "van", "von", "la", "le", "di", "da", "del", "st."}
 _MIN_MENTIONS = 2
@@ -158,13 +158,18 @@ class CharacterFinder:
             seen[re.sub(r"\s+", " ", match.group("name"))] += 1
         speaking = set()
         for name in seen:
-            if seen[name] < 3 or name.split()[-1].lower() in NOT_NAMES:
+            if seen[name] < 2 or name.split()[-1].lower() in NOT_NAMES:
                 continue
             escaped = re.escape(name).replace(r"\ ", r"\s+")
             pattern = rf"{_SPEECH_SUBJECT}\s+the\s+{escaped}\b|\bthe\s+{escaped}\s+{_SPEECH_SUBJECT}"
             if re.search(pattern, text[start:end]):
                 speaking.add(name)
-        return Counter({f"the {name}": seen[name] for name in speaking})
+        found = Counter({f"the {name}": seen[name] for name in speaking})
+        for name in speaking:
+            head = name.split()[-1]
+            if head != name and seen.get(head):
+                found[f"the {head}"] = seen[head]
+        return found
 
     # -- clustering -----------------------------------------------------------------------------------
 
@@ -198,6 +203,8 @@ class CharacterFinder:
                 if name.is_surname_only():
                     by_key[(name.title, name.tokens[0].lower())] = target
             target.aliases.add(name.surface)
+            if name.first and name.first == target.first and name.tokens[0].lower() == target.first:
+                target.first_raw = target.first  # the formal first name is used: nicknames may join
             if name.title and not target.title:
                 target.title = name.title
             if len(name.tokens) >= 2:
@@ -221,7 +228,7 @@ class CharacterFinder:
             if gender == "male":
                 same = [c for c in same if _gender_of(c) == "male"] or [c for c in same if _gender_of(c) == "unknown"]
             same = [c for c in same if _gender_of(c) != "unknown" or _weight(c, counts) >= 3]
-            if len(same) != 1 or _weight(same[0], counts) < 3:
+            if len(same) != 1 or _weight(same[0], counts) < 2:
                 return None
             target = same[0]
             if gender == "male" and counts.get(target.first_raw.capitalize(), 0) >= max(3, 0.3 * counts.get(name.surface, 0)):

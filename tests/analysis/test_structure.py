@@ -1,0 +1,108 @@
+"""Chapters in their many shapes, scenes from breaks and time shifts, quotations in all their forms."""
+
+from __future__ import annotations
+
+import pytest
+
+from filmsofone.analysis.chapters import ChapterSplitter
+from filmsofone.analysis.quotes import QuoteFinder
+from filmsofone.analysis.scenes import SceneSegmenter
+from filmsofone.analysis.text import paragraphs
+
+BODY = "The wind came off the sea and rattled the shutters of the little house all night long. " * 4
+
+
+def _chapters(text: str):
+    return ChapterSplitter().split(text, 0, len(text))
+
+
+@pytest.mark.parametrize(
+    "headings",
+    [
+        ["CHAPTER I.", "CHAPTER II.", "CHAPTER III."],
+        ["Chapter 1", "Chapter 2", "Chapter 3"],
+        ["Chapter One", "Chapter Two", "Chapter Three"],
+        ["I.", "II.", "III."],
+        ["## Chapter 1", "## Chapter 2", "## Chapter 3"],
+    ],
+)
+def test_chapter_heading_shapes(headings):
+    text = "".join(f"{h}\n\n{BODY}\n\n" for h in headings)
+    chapters = _chapters(text)
+    assert [c.title for c in chapters] == [h.lstrip("# ") for h in headings]
+    assert all(text[c.start : c.end].startswith(h) for c, h in zip(chapters, headings))
+
+
+def test_titled_chapters_book_levels_and_a_table_of_contents():
+    text = (
+        "CONTENTS\n\nCHAPTER I. The Fog\n\nCHAPTER II. The Quay\n\n"
+        f"BOOK ONE\n\nCHAPTER I.\nThe Fog\n\n{BODY}\n\nCHAPTER II.\nThe Quay\n\n{BODY}\n\n"
+        f"BOOK TWO\n\nCHAPTER III.\nThe Storm\n\n{BODY}\n"
+    )
+    chapters = _chapters(text)
+    assert [c.title for c in chapters] == [
+        "BOOK ONE — CHAPTER I. The Fog",
+        "CHAPTER II. The Quay",
+        "BOOK TWO — CHAPTER III. The Storm",
+    ]
+
+
+def test_a_book_without_headings_is_one_chapter():
+    text = f"{BODY}\n\n{BODY}\n"
+    (chapter,) = _chapters(text)
+    assert (chapter.index, chapter.start, chapter.end) == (1, 0, len(text.rstrip()))
+
+
+def test_scenes_split_at_explicit_breaks_and_time_jumps_but_not_into_slivers():
+    long_body = "\n\n".join([BODY] * 4)
+    text = (
+        f"CHAPTER I.\n\n{long_body}\n\n* * *\n\n{long_body}\n\n#\n\nA short coda.\n\n{long_body}\n\n"
+        f"The next morning the fog had gone.\n\n{long_body}\n\nMeanwhile, at sea.\n\n{BODY}\n"
+    )
+    chapters = _chapters(text)
+    scenes = SceneSegmenter().segment(text, chapters)
+    starts = [text[s.start : s.start + 20] for s in scenes]
+    assert [s.id for s in scenes] == ["1.1", "1.2", "1.3", "1.4"]
+    assert starts[1].startswith("The wind") and starts[2].startswith("A short coda")
+    assert starts[3].startswith("The next morning")  # "Meanwhile" would leave a sliver: no cut
+    assert all(a.end <= b.start for a, b in zip(scenes, scenes[1:]))
+
+
+def _quotes(text: str):
+    return [[text[s:e] for s, e in q.spans] for q in QuoteFinder().find(text, paragraphs(text))]
+
+
+def test_interrupted_quotation_is_one_quotation_with_two_spans():
+    text = '"My dear Mr. Bennet," said his lady to him one day, "have you heard that\nNetherfield Park is let at last?"\n'
+    assert _quotes(text) == [["My dear Mr. Bennet,", "have you heard that\nNetherfield Park is let at last?"]]
+
+
+def test_multi_paragraph_speech_is_one_quotation():
+    text = (
+        "“I will tell you how it was,” said Ada. “First the fog came.\n\n"
+        "“Then the lamp went out.\n\n"
+        "“And then the ship struck.”\n\nNobody spoke.\n\n“Is that all?”\n"
+    )
+    quotes = _quotes(text)
+    assert quotes[0] == ["I will tell you how it was,", "First the fog came.", "Then the lamp went out.", "And then the ship struck."]
+    assert quotes[1] == ["Is that all?"]
+
+
+def test_nested_quotation_stays_inside_the_outer_one():
+    text = "“He wrote, ‘Tell Father I am well,’ and nothing more,” said Ada.\n\n“He said \"prentice\" to me,” said Tom.\n"
+    assert _quotes(text) == [["He wrote, ‘Tell Father I am well,’ and nothing more,"], ['He said "prentice" to me,']]
+
+
+def test_british_single_quote_dialogue_with_apostrophes():
+    text = (
+        "‘I don’t know,’ said Alice, ‘it’s the Rabbit’s house.’\n\n"
+        "‘Tisn’t,’ said the Hatter. ‘It’s mine.’\n\n"
+        "‘What a curious feeling!’ said Alice.\n\n‘Is it?’\n\n‘It is.’\n"
+    )
+    assert _quotes(text) == [
+        ["I don’t know,", "it’s the Rabbit’s house."],
+        ["Tisn’t,", "It’s mine."],
+        ["What a curious feeling!"],
+        ["Is it?"],
+        ["It is."],
+    ]
