@@ -148,6 +148,11 @@ def score_novel(novel: Path, show_errors: int = 0, analysis_only: bool = False) 
     found = {g for hits in cluster_gold.values() for g in hits}
     missing = [n for n in wanted if n not in found]
     merged_groups = [sorted(hits) for hits in cluster_gold.values() if len(hits) > 1]
+    strong = {}  # the same, counting only multi-word names ("Mr. Bennet", "Jane Bennet"), not bare surnames
+    for c in analysis["characters"]:
+        names = {norm(c["name"]), *(norm(a) for a in c["aliases"])}
+        strong[c["id"]] = {owner[n] for n in names if n in owner and " " in n}
+    strong_merged = sorted({g for hits in strong.values() if len(hits) > 1 for g in hits})
     merge_detail = [f"{c['name']} {c['aliases']} -> {sorted(cluster_gold[c['id']])}" for c in analysis["characters"] if len(cluster_gold[c["id"]]) > 1]
     merged = sorted({g for group in merged_groups for g in group})
     majors_merged = [g for g in merged_groups if sum(gold[n]["category"] == "major" for n in g) > 1]
@@ -185,6 +190,7 @@ def score_novel(novel: Path, show_errors: int = 0, analysis_only: bool = False) 
         "merged": merged,
         "majors_merged": majors_merged,
         "merge_detail": merge_detail,
+        "strong_merged": strong_merged,
         "quote_recall": found_quotes / max(len(gold_quotes), 1),
         "quotes": len(gold_quotes),
         "predicted_quotes": len(analysis["quotes"]),
@@ -216,9 +222,14 @@ def print_table(results: list[dict]) -> None:
             print(f"    missing: {', '.join(r['missing'])}")
         if r["merged"]:
             print(f"    merged: {', '.join(r['merged'])}" + (f"  MAJORS: {r['majors_merged']}" if r["majors_merged"] else ""))
+        if r["strong_merged"]:
+            print(f"    merged by multi-word names: {', '.join(r['strong_merged'])}")
     overall = _overall(results)
     print("-" * len(header))
     print(_row("OVERALL", overall))
+    print(f"major+intermediate char recall (all novels pooled as a mean of novels): {overall['char_recall']:.3f}; "
+          f"pairs of majors merged: {len(overall['majors_merged'])}; "
+          f"gold characters merged by multi-word names: {sum(len(r['strong_merged']) for r in results)}")
 
 
 def _overall(results: list[dict]) -> dict:
@@ -232,6 +243,7 @@ def _overall(results: list[dict]) -> dict:
     return {
         "char_recall": _weighted_char_recall(results),
         "merged": [m for r in results for m in r["merged"]],
+        "majors_merged": [m for r in results for m in r["majors_merged"]],
         "quote_recall": sum(r["quote_recall"] * r["quotes"] for r in results) / max(quotes, 1),
         "speaker_acc": sum(c for c, _ in by_type.values()) / max(quotes, 1),
         "by_type": {t: tuple(v) for t, v in by_type.items()},
