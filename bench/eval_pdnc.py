@@ -142,7 +142,11 @@ def score_novel(novel: Path, show_errors: int = 0, analysis_only: bool = False) 
     for c in analysis["characters"]:
         names = {norm(c["name"]), *(norm(a) for a in c["aliases"])}
         cluster_gold[c["id"]] = Counter(owner[n] for n in names if n in owner)
-    best_gold = {cid: (hits.most_common(1)[0][0] if hits else None) for cid, hits in cluster_gold.items()}
+    best_gold = {}  # the cluster's own name decides; else its most supported gold character (ties: by name)
+    for c in analysis["characters"]:
+        hits = cluster_gold[c["id"]]
+        own = owner.get(norm(c["name"]))
+        best_gold[c["id"]] = own or (min(hits, key=lambda g: (-hits[g], g)) if hits else None)
 
     wanted = [n for n, info in gold.items() if info["category"] in ("major", "intermediate") and not n.startswith("_")]
     found = {g for hits in cluster_gold.values() for g in hits}

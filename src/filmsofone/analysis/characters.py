@@ -263,7 +263,7 @@ class CharacterFinder:
     def _scan_mentions(text: str, start: int, end: int, clusters: list[CharacterCluster]) -> list[CharacterCluster]:
         owner: dict[str, CharacterCluster] = {}
         for cluster in clusters:
-            for alias in cluster.aliases:
+            for alias in sorted(cluster.aliases):
                 owner.setdefault(alias, cluster)
                 if alias.startswith("the "):
                     owner.setdefault("The " + alias[4:], cluster)
@@ -382,7 +382,7 @@ def _specificity(name: _Name) -> int:
 
 def _display_name(cluster: CharacterCluster, counts: Counter) -> str:
     """A full name when there is one (the most used), else the most used alias."""
-    parsed = {a: parse_name(a) for a in cluster.aliases}
+    parsed = {a: parse_name(a) for a in sorted(cluster.aliases)}
     full = [a for a, p in parsed.items() if p and not p.title and len(p.tokens) >= 2]
     titled = [a for a, p in parsed.items() if p and p.title]
     pool = full or titled or sorted(cluster.aliases)

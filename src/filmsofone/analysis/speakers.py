@@ -155,7 +155,7 @@ class SpeakerAttributor:
                 return partner[0]
             addressed = addressees - {other[0]}
             if addressed:
-                return next(iter(addressed))
+                return min(addressed)
         return same[0] if same else None
 
     def _attribute_one(self, quote, talk, previous_speaker, same_turn, addressees, previous) -> Attribution:
@@ -252,6 +252,9 @@ class SpeakerAttributor:
     def _pronoun(self, tag: _Tag, talk: _Conversation, previous_speaker, addressees, quote) -> str | None:
         """'he'/'she': a participant of that gender who is not the previous speaker, else the nearest one."""
         gender = "male" if tag.who == "he" else "female"
+        local = self._local_antecedent(tag.position, gender, addressees)
+        if local:
+            return local
         recent = self._recent_named(tag.position, gender, addressees)
         participants = [s for s in reversed(talk.speakers) if self._gender(s) == gender and s not in addressees]
         for who in participants:
@@ -294,6 +297,21 @@ class SpeakerAttributor:
             who, n = counter.most_common(1)[0]
             if uses[noun] >= 4 and n >= 3 and n >= 0.45 * uses[noun] and noun not in _GENERIC_PEOPLE:
                 self.descriptor_map[noun] = who
+
+    def _local_antecedent(self, position: int, gender: str, exclude: set[str]) -> str | None:
+        """The first character of this gender named in the narration of the pronoun's own paragraph, or of the
+        paragraph just before it when that one is all narration (the subject the pronoun continues)."""
+        index = max(0, bisect.bisect_right(self.para_starts, position) - 1)
+        candidates = [(self.paragraphs[index].start, position)]
+        if index > 0:
+            previous = self.paragraphs[index - 1]
+            if not self.inside.any_between(previous.start, previous.end):
+                candidates.append((previous.start, previous.end))
+        for start, end in candidates:
+            for _, _, who in self._mentions_in(start, end):
+                if who in self.characters and who not in exclude and self._gender(who) == gender:
+                    return who
+        return None
 
     def _recent_named(self, position: int, gender: str, exclude: set[str]) -> list[str]:
         """Characters of `gender` named in narration before `position` (nearest first, distinct, a few)."""
@@ -404,6 +422,10 @@ class _Inside:
         spans = sorted(span for q in quotes for span in q.spans)
         self.starts = [s for s, _ in spans]
         self.spans = spans
+
+    def any_between(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, start)
+        return i < len(self.starts) and self.starts[i] < end
 
     def contains(self, position: int) -> bool:
         i = bisect.bisect_right(self.starts, position) - 1
