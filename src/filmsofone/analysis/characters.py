@@ -69,6 +69,8 @@ class _Name:
         return _last(self.tokens) if len(self.tokens) >= 2 else None
 
     def is_surname_only(self) -> bool:
+        if self.title in ("Miss", "Master") and self.tokens and canonical_first(self.tokens[0]) in FEMALE_NAMES | MALE_NAMES:
+            return False  # "Miss Lucy", "Master Charles": a first name
         return self.title in SURNAME_TITLES and len(self.tokens) == 1
 
 
@@ -147,6 +149,10 @@ class CharacterFinder:
             if name is not None:
                 counts[_title_form(name)] += 1
         counts.update(self._the_characters(text, start, end))
+        for name, n in _speaking_names(text, start, end).items():
+            counts.setdefault(name, n)
+        for lone in _lone_full_names(counts):
+            del counts[lone]
         counts.update(_full_names_by_pattern(text, start, end, counts))
         return counts
 
@@ -311,9 +317,40 @@ def _weight(cluster: CharacterCluster, counts: Counter) -> int:
 _PLACE_WORDS = frozenset(
     "villa corner wells street hall park house lodge court weald square road lane abbey place manor castle "
     "cottage farm inn hotel church chapel bridge gardens garden hill green common heath wood row terrace "
-    "head point cove bay harbour harbor rock rocks light island cape ness cross gate mouth quay pier".split()
+    "head point cove bay harbour harbor rock rocks light island cape ness cross gate mouth quay pier drive "
+    "avenue crescent gardens walk way".split()
 )
 _RANK_TITLES = frozenset({"Lady", "Lord", "Sir", "Duke", "Duchess", "Earl", "Count", "Countess", "Baron", "Baroness", "King", "Queen", "Prince", "Princess"})
+
+
+_SPEAKING = re.compile(
+    rf"\b{_SPEECH_SUBJECT}[ \t\n]+(?P<after>[A-Z][a-z]+)\b(?![ \t\n]+[A-Z])|(?<=[a-z,;][ \t\n])(?P<before>[A-Z][a-z]+)[ \t\n]+{_SPEECH_SUBJECT}\b"
+)
+
+
+def _speaking_names(text: str, start: int, end: int) -> Counter:
+    """Capitalised words used as the subject of a speech verb ("said Cecil") that never occur in lower case:
+    names the recogniser missed."""
+    found = Counter(m.group("after") or m.group("before") for m in _SPEAKING.finditer(text, start, end))
+    names = Counter()
+    for word, n in found.items():
+        if n < 2 or word.lower() in NOT_NAMES or word in HONORIFICS:
+            continue
+        if re.search(rf"\b{word.lower()}\b", text[start:end]):
+            continue  # a common word (Then, She, Presently)
+        names[word] = n
+    return names
+
+
+def _lone_full_names(counts: Counter) -> list[str]:
+    """Untitled two-word names seen once whose last word is no one's surname ("Lucy Italian"): recogniser noise."""
+    surnames = {p.tokens[-1] for s in counts if (p := parse_name(s)) and (p.title or len(p.tokens) >= 2) and counts[s] >= 2}
+    lone = []
+    for surface, n in counts.items():
+        parsed = parse_name(surface) if not surface.startswith("the ") else None
+        if parsed and n == 1 and not parsed.title and len(parsed.tokens) >= 2 and parsed.tokens[-1] not in surnames:
+            lone.append(surface)
+    return lone
 
 
 def _full_names_by_pattern(text: str, start: int, end: int, counts: Counter) -> Counter:
@@ -349,7 +386,7 @@ def _place_like(text: str, start: int, end: int, counts: Counter, placey: set[st
     for surface in counts:
         if " " in surface or surface.startswith("the "):
             continue
-        hits = [m.start() for m in re.finditer(rf"\b{re.escape(surface)}\b", text[start:end])]
+        hits = [m.start() for m in re.finditer(rf"\b{re.escape(surface)}\b(?!['’]s)", text[start:end])]
         if not hits:
             continue
         local = sum(1 for h in hits if re.search(r"\b(?:at|from|in|into|near|towards|round|through|leave|leaving|left|reach|reached|quit|quitted|visit|visited)\s+$", text[start + max(0, h - 12) : start + h]))
