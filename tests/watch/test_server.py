@@ -186,3 +186,29 @@ def test_a_busy_port_is_a_user_error(ws):
         with pytest.raises(UserError, match=f"cannot listen on 127.0.0.1:{port}") as info:
             serve(ws, "tale", port=port, open_browser=False, announce=lambda url: None)
     assert "--port" in info.value.hint
+
+
+def test_audition_candidates_are_shown_and_served(tmp_path):
+    """`cast audition` candidates appear under their character, served from the cast folder."""
+    from filmsofone.assemble import cut_film
+    from filmsofone.audition import audition
+    from filmsofone.bible import load_bible
+    from filmsofone.workspace import Workspace
+
+    ws = Workspace(tmp_path / "ws").ensure()
+    Book(ws).shoot()
+    cut_film(ws, "tale")
+    name = load_bible(ws, "tale").characters[0].name
+    candidates = audition(ws, "tale", name, n=2)
+    server = open_room(ws, "tale")
+    try:
+        status, _, body = raw_get(server, f"/{server.token}/")
+        assert status == 200 and f"cast pick tale '{name}' N".encode() in body
+        sources = [part.split(b'"')[0].decode() for part in body.split(b'<img src="')[1:]]
+        shown = [s for s in sources if "auditions" in s]
+        assert len(shown) == len(candidates) == 2
+        status, headers, image = raw_get(server, f"/{server.token}/{shown[0]}")
+        assert status == 200 and image[:8] == b"\x89PNG\r\n\x1a\n"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -52,6 +52,7 @@ class CastView:
     aliases: list[str]
     description: str
     face: Path | None
+    auditions: list[Path] = field(default_factory=list)  # candidates to pick from (`cast pick S NAME N`)
 
 
 @dataclass
@@ -131,6 +132,7 @@ def _takes(ws: Workspace, slug: str) -> dict[str, list[TakeView]]:
 
 def _cast(ws: Workspace, slug: str) -> list[CastView]:
     try:
+        from ..audition import list_candidates
         from ..bible import load_bible
 
         bible = load_bible(ws, slug)
@@ -145,7 +147,8 @@ def _cast(ws: Workspace, slug: str) -> list[CastView]:
                 face = candidate
                 break
         parts = [getattr(character, name, "") for name in ("age", "face", "physical", "hair", "build")]
-        cast.append(CastView(character.name, list(character.aliases), "; ".join(p for p in parts if p), face))
+        cast.append(CastView(character.name, list(character.aliases), "; ".join(p for p in parts if p), face,
+                             list_candidates(ws, slug, character.id)))
     return cast
 
 
