@@ -1,5 +1,6 @@
 """The screening room's server without a browser: token, host, confinement, Range."""
 
+import concurrent.futures
 import http.client
 import os
 import subprocess
@@ -199,7 +200,9 @@ def test_audition_candidates_are_shown_and_served(tmp_path):
     Book(ws).shoot()
     cut_film(ws, "tale")
     name = load_bible(ws, "tale").characters[0].name
-    candidates = audition(ws, "tale", name, n=2)
+    # In its own thread: the browser tests of this session keep an event loop running on the main thread.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        candidates = pool.submit(audition, ws, "tale", name, n=2).result()
     server = open_room(ws, "tale")
     try:
         status, _, body = raw_get(server, f"/{server.token}/")
