@@ -9,6 +9,7 @@ joins the only man surnamed X; a bare first name joins the cluster with that fir
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -129,6 +130,10 @@ class CharacterFinder:
         clusters = self._cluster(counts)
         clusters = self._scan_mentions(text, start, end, clusters)
         clusters = [c for c in clusters if len(c.mentions) >= _MIN_MENTIONS]
+        if _add_epithets(text, start, end, clusters):
+            for cluster in clusters:
+                cluster.mentions = []
+            clusters = self._scan_mentions(text, start, end, clusters)
         for cluster in clusters:
             cluster.gender = self._gender(text, cluster)
         clusters.sort(key=lambda c: -len(c.mentions))
@@ -326,6 +331,69 @@ _RANK_TITLES = frozenset({"Lady", "Lord", "Sir", "Duke", "Duchess", "Earl", "Cou
 _SPEAKING = re.compile(
     rf"\b{_SPEECH_SUBJECT}[ \t\n]+(?P<after>[A-Z][a-z]+)\b(?![ \t\n]+[A-Z])|(?<=[a-z,;][ \t\n])(?P<before>[A-Z][a-z]+)[ \t\n]+{_SPEECH_SUBJECT}\b"
 )
+
+
+_EPITHET = re.compile(
+    rf"\b{_SPEECH_SUBJECT}[ \t\n]+the[ \t\n]+(?P<a>[a-z]+)\b(?![-'’])|\b[Tt]he[ \t\n]+(?P<b>[a-z]+)[ \t\n]+{_SPEECH_SUBJECT}\b"
+)
+_NOT_EPITHETS = frozenset(
+    "man woman girl boy gentleman lady child people other others stranger's voice one two first second last "
+    "same latter former whole rest party company crowd young old little poor elder younger great tall short "
+    "fat stout big small good kind worthy dear other new strange pale thin grave".split()
+)
+_EPITHET_FEMALE = frozenset("woman girl lady wife mother sister daughter aunt niece housekeeper maid matron widow mistress landlady nurse".split())
+_EPITHET_MALE = frozenset("man gentleman boy husband father brother son uncle beadle jew master fellow landlord clergyman doctor surgeon magistrate officer constable mariner stranger driver".split())
+
+
+def _add_epithets(text: str, start: int, end: int, clusters: list[CharacterCluster]) -> bool:
+    """Nouns used as a speaker ("said the beadle", "said the mariner", at least three times) become an alias
+    of the character named just before them most of the time ("the beadle" -> Mr. Bumble), or else a
+    character of their own ("the mariner")."""
+    uses: dict[str, list[int]] = {}
+    for match in _EPITHET.finditer(text, start, end):
+        noun = match.group("a") or match.group("b")
+        if noun not in _NOT_EPITHETS and noun not in NOT_NAMES:
+            uses.setdefault(noun, []).append(match.start())
+    mentions = sorted((s, c) for c in clusters for s, _ in c.mentions)
+    starts = [m[0] for m in mentions]
+    changed = False
+    for noun, positions in uses.items():
+        if len(positions) < 3:
+            continue
+        votes: Counter = Counter()
+        for position in positions:
+            i = bisect.bisect_left(starts, position) - 1
+            if i >= 0 and position - starts[i] < 400:
+                votes[id(mentions[i][1])] += 1
+        by_id = {id(c): c for c in clusters}
+        best = votes.most_common(1)
+        alias = f"the {noun}"
+        if best and best[0][1] >= 0.45 * len(positions) and not _alternates(text, positions, by_id[best[0][0]]):
+            by_id[best[0][0]].aliases.add(alias)
+        else:
+            gender = "female" if noun in _EPITHET_FEMALE else "male" if noun in _EPITHET_MALE else "unknown"
+            clusters.append(CharacterCluster(name=alias, aliases={alias}, gender=gender, last=noun))
+        changed = True
+    return changed
+
+
+def _alternates(text: str, positions: list[int], cluster: CharacterCluster) -> bool:
+    """Does the named character speak, by name, in the paragraph next to the epithet's (two people talking)?"""
+    names = "|".join(re.escape(a) for a in sorted(cluster.aliases, key=len, reverse=True) if not a.startswith("the "))
+    if not names:
+        return False
+    tag = re.compile(rf"\b{_SPEECH_SUBJECT}[ \t\n]+(?:{names})\b|\b(?:{names})[ \t\n]+{_SPEECH_SUBJECT}\b")
+    hits = 0
+    for position in positions:
+        before = text.rfind("\n\n", 0, position)
+        before = text.rfind("\n\n", 0, before) if before > 0 else 0
+        after = text.find("\n\n", position)
+        after = text.find("\n\n", after + 2) if after >= 0 else len(text)
+        window = text[max(0, before) : after if after >= 0 else len(text)]
+        own = text[text.rfind("\n\n", 0, position) + 2 : text.find("\n\n", position) if text.find("\n\n", position) >= 0 else len(text)]
+        if tag.search(window) and not tag.search(own):
+            hits += 1
+    return hits >= max(2, 0.3 * len(positions))
 
 
 def _speaking_names(text: str, start: int, end: int) -> Counter:
