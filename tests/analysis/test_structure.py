@@ -106,3 +106,14 @@ def test_british_single_quote_dialogue_with_apostrophes():
         ["Is it?"],
         ["It is."],
     ]
+
+
+def test_em_dash_dialogue():
+    text = (
+        "— Come in, — said Ada, — and shut the door.\n\n"
+        "— Is it cold out there?\n\n"
+        "— Bitter, — said Tom.\n\n"
+        "She poked the fire.\n\n"
+        "— Then sit down.\n"
+    )
+    assert _quotes(text) == [["Come in,", "and shut the door."], ["Is it cold out there?"], ["Bitter,"], ["Then sit down."]]

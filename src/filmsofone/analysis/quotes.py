@@ -65,10 +65,15 @@ class QuoteFinder:
         sample = text[paras[0].start : paras[min(len(paras), 2000) - 1].end] if paras else ""
         doubles = sample.count('"') + sample.count("“")
         singles = len(re.findall(r"(?:^|[\s(—])[‘'](?=\w)", sample))
+        dashes = sum(1 for p in paras[:2000] if text[p.start] in "—―")
+        if dashes > 2 * (doubles + singles) + 3:
+            return "dash"
         return "single" if singles > 2 * doubles + 5 else "double"
 
     def _pieces(self, text: str, para: Paragraph, style: str) -> tuple[list[tuple[int, int]], bool]:
         """Quoted pieces (inner spans) of one paragraph; and whether a quotation is still open at its end."""
+        if style == "dash":
+            return _dash_pieces(text, para), False
         pieces: list[tuple[int, int]] = []
         depth, piece_start = 0, 0
         for pos in range(para.start, para.end):
@@ -118,3 +123,21 @@ def _mark(text: str, pos: int, para: Paragraph, style: str, depth: int) -> str |
     if closer and not opener:
         return "close"
     return "close" if depth > 0 else "open"
+
+
+def _dash_pieces(text: str, para: Paragraph) -> list[tuple[int, int]]:
+    """Em-dash dialogue: a paragraph opening with a dash is speech; a later " — " pair sets off a narration tag
+    (— Come in, — said Ada, — and shut the door.)."""
+    if text[para.start] not in "—―":
+        return []
+    body = text[para.start + 1 : para.end]
+    cuts = [m.start() + para.start + 1 for m in re.finditer(r"\s[—―]\s?", body)]
+    pieces, start = [], para.start + 1
+    for index, cut in enumerate(cuts):
+        if index % 2 == 0:
+            pieces.append((start, cut))
+        else:
+            start = cut + len(re.match(r"\s[—―]\s?", text[cut : cut + 3]).group(0))
+    if len(cuts) % 2 == 0:
+        pieces.append((start, para.end))
+    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b - (len(text[a:b]) - len(text[a:b].rstrip()))) for a, b in pieces if text[a:b].strip()]
