@@ -1,8 +1,11 @@
-"""SceneSegmenter: scenes inside each chapter, from explicit breaks and implicit time shifts.
+"""SceneSegmenter: scenes inside each chapter, from explicit breaks and implicit time and place shifts.
 
 An explicit break is a line of asterisks, a `#`, an ornament, or a run of blank lines. An implicit shift is a
-paragraph that opens with a time jump ("The next morning", "That evening", "Meanwhile"). A scene is never
-smaller than a filmable unit: shifts that would leave a piece shorter than `MIN_SCENE_CHARS` are ignored.
+paragraph that opens with a time jump ("The next morning", "That evening", "Meanwhile"), or a paragraph whose
+first sentence takes the characters to another place ("They went down to the quay.", "When they reached the
+chapel, ...", "In the drawing-room, ...") when that place then dominates the text that follows and was not the
+place of the text before. A scene is never smaller than a filmable unit: shifts that would leave a piece
+shorter than `MIN_SCENE_CHARS` are ignored.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import Chapter
+from .places import GENERIC, PLACE_NOUNS
 
 MIN_SCENE_CHARS = 1200
 _BREAK = re.compile(r"\n[ \t]*(?:[*#~•·⁂❧◆◇✶✻§=_+-][ \t]*){1,12}\n(?=[ \t]*\n)|\n(?:[ \t]*\n){3,}")
@@ -22,6 +26,43 @@ _TIME_SHIFT_OPENERS = re.compile(
     r"On the (?:following|next|morrow)|(?:Later|Late) that|At (?:dawn|daybreak|sunrise|sunset|dusk|noon|midnight)|"
     r"When (?:morning|evening|night) came|It was (?:morning|evening|night|dawn|dusk|noon|midnight))\b",
 )
+_ABSTRACT_PLACES = frozenset(
+    """world earth ground spot country land kingdom province region neighbourhood neighborhood plain hedge
+    rock rocks bank walk passage entry gate gates landing stairs staircase corridor""".split()
+)
+_SCENE_PLACES = sorted(
+    (p for p in PLACE_NOUNS if p not in GENERIC and p not in _ABSTRACT_PLACES and " " not in p), key=len, reverse=True
+)
+
+
+def _place(group: str) -> str:
+    """A common-noun place after a determiner or possessive ("the quay", "Mrs. Bennet's drawing-room")."""
+    nouns = "|".join(re.escape(p).replace(r"\-", r"[\s-]?") for p in _SCENE_PLACES)
+    return rf"(?:the|a|an|his|her|their|our|my|(?:(?:Mr|Mrs|Miss|Dr|Lady|Sir)\.?\s+)?[A-Z][a-z]+(?:'s|’s))\s+(?:[a-z]+\s+)?(?P<{group}>{nouns})(?![\w-])"
+
+
+def _named(group: str) -> str:
+    suffix = r"Park|Hall|House|Lodge|Place|Street|Square|Court|Abbey|Castle|Manor|Road"
+    return rf"(?P<{group}>[A-Z][a-z]{{3,}}(?:\s+(?:{suffix}))?)\b(?!['’]s)"
+
+
+_SUBJECT = r"(?:they|he|she|we|I|the\s+\w+|(?:Mr|Mrs|Miss|Dr)\.?\s+[A-Z][a-z]+|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+_MOTION = (
+    r"(?:went|walked|came|hurried|ran|drove|rode|returned|proceeded|repaired|adjourned|withdrew|retired|"
+    r"made (?:their|his|her|our|my) way|set (?:off|out)|stepped|climbed|crossed|strolled|wandered|sailed|"
+    r"rowed|hastened|led the way)"
+)
+_PLACE_SHIFT = re.compile(
+    rf"(?:When|As soon as|Once|By the time)\s+{_SUBJECT}\s+(?:had\s+)?(?:reached|arrived at|entered|got to|"
+    rf"came to|come to|got into|went into|were in|was in|stood in|stood on)\s+(?:{_place('p1')}|{_named('n1')})"
+    rf"|(?:In|At|On|Inside|Within|Outside|Down on|Up in|Out in)\s+{_place('p2')}\s*,"
+    rf"|[^.!?]{{0,100}}?\b{_MOTION}\s+(?:(?:down|up|back|out|over|across|on|along|off|round|together|slowly|"
+    rf"quickly|home)\s+)*(?:to|into|towards|toward|through|across|along|onto)\s+(?:{_place('p3')}|{_named('n3')})",
+)
+_PLACE_MENTION = re.compile(rf"\b{_place('place')}", re.I)
+_NOT_PLACE_NAMES = frozenset({"then", "there", "this", "that", "when", "heaven", "their", "bed", "dinner", "breakfast"})
+_PARAGRAPH_OPENING = re.compile(r"\n[ \t]*\n[ \t]*(?=[A-Z])")
+PLACE_WINDOW = 3000  # characters after a place shift in which the new place must dominate
 
 
 @dataclass(frozen=True)
@@ -52,8 +93,31 @@ class SceneSegmenter:
         """Offsets where a new scene begins inside the chapter."""
         explicit = [m.end() for m in _BREAK.finditer(text, chapter.start, chapter.end)]
         explicit = [c for c in explicit if chapter.start + 200 < c < chapter.end]
-        implicit = self._time_shifts(text, chapter)
+        implicit = sorted(set(self._time_shifts(text, chapter)) | set(self._place_shifts(text, chapter)))
         return _spaced(sorted(set(explicit)), implicit, chapter)
+
+    @staticmethod
+    def _place_shifts(text: str, chapter: Chapter) -> list[int]:
+        """Paragraph openings that take the characters to a place which then dominates what follows."""
+        shifts = []
+        for match in _PARAGRAPH_OPENING.finditer(text, chapter.start, chapter.end):
+            opening = match.end()
+            sentence_end = re.search(r"[.!?](?:\s|$)|\n[ \t]*\n", text[opening : opening + 400])
+            limit = opening + (sentence_end.end() if sentence_end else 400)
+            shift = _PLACE_SHIFT.match(text, opening, limit)
+            if shift is None:
+                continue
+            found = [shift.group(g) for g in ("p1", "p2", "p3", "n1", "n3") if shift.group(g)]
+            place = _place_key(found[0]) if found else ""
+            if shift.group("n1") or shift.group("n3"):
+                place = place.split()[0]
+            if not place or place in _NOT_PLACE_NAMES:
+                continue
+            after = _place_counts(text, opening, min(chapter.end, opening + PLACE_WINDOW), place)
+            before = _place_counts(text, max(chapter.start, opening - PLACE_WINDOW), opening, place)
+            if _dominant(after) == place and _dominant(before) != place:
+                shifts.append(opening)
+        return shifts
 
     @staticmethod
     def _time_shifts(text: str, chapter: Chapter) -> list[int]:
@@ -64,6 +128,31 @@ class SceneSegmenter:
             if _TIME_SHIFT_OPENERS.match(text, match.end()):
                 shifts.append(match.end())
         return shifts
+
+
+def _place_key(place: str) -> str:
+    return re.sub(r"[\s-]+", " ", place).strip().lower()
+
+
+def _place_counts(text: str, start: int, end: int, named: str) -> dict[str, int]:
+    """Mentions of each common-noun place, and of the named place `named`, in `text[start:end]`."""
+    counts: dict[str, int] = {}
+    for match in _PLACE_MENTION.finditer(text, start, end):
+        key = _place_key(match.group("place"))
+        counts[key] = counts.get(key, 0) + 1
+    if named not in counts:
+        hits = len(re.findall(rf"\b{re.escape(named)}\b", text[start:end], re.I))
+        if hits:
+            counts[named] = hits
+    return counts
+
+
+def _dominant(counts: dict[str, int]) -> str | None:
+    """The place mentioned strictly more than any other (None on a tie or no place)."""
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def _spaced(explicit: list[int], implicit: list[int], chapter: Chapter) -> list[int]:
