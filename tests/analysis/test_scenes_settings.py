@@ -75,3 +75,55 @@ def test_sample_book_keeps_exactly_its_gold_scene_boundaries(sample_book):
     for scene, expected in zip(scenes, gold["scenes"]):
         opening = " ".join(book.text[scene.start : scene.start + 120].split())
         assert " ".join(expected["starts_with"].split()) in opening
+
+
+# -- settings ----------------------------------------------------------------------------------------------
+
+from filmsofone.analysis.settings import SettingFinder, scene_setting  # noqa: E402
+
+
+def _settings(text: str):
+    return SettingFinder().find(text, 0, len(text), [])
+
+
+def test_place_variants_are_one_setting_across_the_book():
+    text = (
+        "They sat in Mrs. Hale's drawing-room after dinner. Later the drawing room was empty. "
+        "All the drawing-rooms of the county were dull. She walked in the garden, and the gardens were wet."
+    )
+    by_name = {c.name: c for c in _settings(text)}
+    drawing = by_name["the drawing-room"]
+    assert len(drawing.mentions) == 3
+    assert {"the drawing-room", "the drawing room"} <= set(drawing.aliases)
+    assert drawing.interior is True
+    assert by_name["the garden"].interior is False
+    assert len(by_name["the garden"].mentions) == 2
+
+
+def test_a_noun_compound_is_its_own_place_and_takes_its_bare_mentions():
+    text = (
+        "He climbed to the lamp room. The lamp room was cold. She waited in the watch room; the watch room was dark. "
+        "They crossed to the harbour office. The harbour office was shut, and the office smelt of tar. "
+        "It was a crowded room, and the crowded room was loud."
+    )
+    by_name = {c.name: c for c in _settings(text)}
+    assert "the lamp room" in by_name and "the watch room" in by_name
+    assert len(by_name["the harbour office"].mentions) == 3  # 'the office' is the harbour office
+    assert "the crowded room" not in by_name  # an adjective, not a place of its own
+
+
+def test_a_scene_setting_is_the_place_that_dominates_it_and_generic_places_come_last():
+    text = (
+        "She looked out over the sea, and the sea was grey, and far off the sea moved. "
+        "She sat in the library by the fire. In the library the clock ticked. The room was warm and the room was quiet."
+    )
+    clusters = _settings(text)
+    setting = scene_setting(clusters, 0, len(text))
+    assert setting.name == "the library" and setting.interior is True
+    only_room = "The room was warm. The room was quiet. She stayed in the room."
+    assert scene_setting(_settings(only_room), 0, len(only_room)).name == "the room"
+
+
+def test_rare_abstract_places_are_not_settings():
+    text = "He fell to the ground. They had nothing in common. It was the best spot in the world."
+    assert _settings(text) == []

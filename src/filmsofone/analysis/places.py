@@ -11,7 +11,8 @@ INTERIOR_PLACES = frozenset(
     flat staircase stairs corridor passage landing nursery vestry barn stable stables mill factory warehouse
     hospital ward castle palace mansion manor abbey parsonage vicarage rectory bar club restaurant cafe café
     dining-hall conservatory greenhouse boudoir closet pantry scullery counting-house shed hut lodge tower
-    furnace mills parlour kitchen-garden hall-way hallway entry lobby gallery garret loft dungeon""".split()
+    furnace mills parlour kitchen-garden hall-way hallway entry lobby gallery garret loft dungeon academy bungalow
+    suite studio station smoking-room billiard-room dormitory asylum building cottage hut""".split()
     + ["drawing room", "sitting room", "dining room", "breakfast room", "public house", "counting house"]
 )
 EXTERIOR_PLACES = frozenset(
@@ -22,12 +23,22 @@ EXTERIOR_PLACES = frozenset(
     cliff cliffs gate gates porch veranda verandah balcony rooftop roof deck boat ship yacht plain desert
     countryside fountain piazza canal hedge wilderness country land camp fort ocean cave tent bay port
     kingdom province region neighbourhood neighborhood world earth ground spot prairie swamp marsh brook
-    stream creek rock rocks glen dale farm farmyard ditch trench road-side roadside wharf island""".split()
+    stream creek rock rocks glen dale farm farmyard ditch trench road-side roadside wharf island marshes marsh
+    hollow""".split()
 )
 PLACE_NOUNS = INTERIOR_PLACES | EXTERIOR_PLACES
 
 # setting words that should not be treated as scene places on their own (too generic)
 GENERIC = frozenset({"room", "house", "town", "city", "place", "door", "window"})
+# generic places that are still settings, but a scene's setting only when it names no more specific place
+WEAK_SETTINGS = frozenset({"room", "rooms", "house", "houses", "town", "city"})
+# place nouns that, after a determiner, are rarely where a scene happens ("fell to the ground", "in common")
+NOT_SETTINGS = frozenset(
+    """world earth ground spot walk common plain rock rocks passage gate gates bank entry landing bar
+    place door window hedge""".split()
+)
+# first names that are also places: a recognised place with one of these names stays a place
+PLACE_FIRST_NAMES = frozenset({"florence", "victoria", "york", "georgia", "virginia", "carolina", "chester", "lincoln", "jordan"})
 
 TIME_WORDS = {
     "dawn": ("dawn", "daybreak", "sunrise", "first light", "cock-crow", "early morning"),

@@ -2,8 +2,11 @@
 interior/exterior and time of day.
 
 Places come from the recogniser (GPE, LOC, FAC) and from common-noun places after a locative preposition
-("in the drawing-room", "into the garden"). Variants are grouped ("drawing room" / "drawing-room"; "Netherfield"
-/ "Netherfield Park"). A scene's setting is the place it mentions most, preferring the first mentions.
+("in the drawing-room", "into the garden", "Mrs. Bennet's drawing-room"). Variants are grouped across the book
+("drawing room" / "drawing-room" / "Mrs. Bennet's drawing-room" / "the drawing-rooms"; "Netherfield" /
+"Netherfield Park"). A scene's setting is the place that dominates it: mentions that put someone there
+("in the library", "reached the quay") count triple, and a generic place ("the room", "the house") is the
+setting only when the scene names no more specific one.
 """
 
 from __future__ import annotations
@@ -13,14 +16,26 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .nlp import Entity
-from .places import EXTERIOR_PLACES, GENERIC, INTERIOR_PLACES, PLACE_NOUNS, TIME_WORDS
+from .names import FEMALE_NAMES, HYPOCORISTICS, MALE_NAMES
+from .places import EXTERIOR_PLACES, INTERIOR_PLACES, NOT_SETTINGS, PLACE_FIRST_NAMES, PLACE_NOUNS, TIME_WORDS, WEAK_SETTINGS
 
 _LOCATIVE = r"(?:in|into|inside|within|at|to|from|through|across|towards?|out of|round|around|reached|entered|left|along|on|upon|near|by|beside|outside|under|over|down|up)"
 _NOUNS = "|".join(sorted((re.escape(p).replace(r"\ ", r"[ \t\n-]").replace(r"\-", r"[ \t\n-]") for p in PLACE_NOUNS), key=len, reverse=True))
+_OWNER = r"(?:(?:Mr|Mrs|Miss|Dr|Lady|Sir|Captain|Colonel)\.?[ \t\n]+)?[A-Z][a-z]+(?:'s|’s)"
 _COMMON_PLACE = re.compile(
-    rf"\b(?:{_LOCATIVE}[ \t\n]+)?(?:the|a|an|his|her|their|our|my|this|that)[ \t\n]+(?:(?:[a-z]+)[ \t\n]+)?(?P<place>{_NOUNS})\b(?![ \t\n]*-)",
+    rf"\b(?P<locative>{_LOCATIVE}[ \t\n]+)?(?:the|a|an|his|her|their|our|my|this|that|(?-i:{_OWNER}))[ \t\n]+"
+    rf"(?:(?P<modifier>[a-z]+)[ \t\n]+)??(?P<place>{_NOUNS})(?P<plural>s)?\b(?![ \t\n]*-)(?![ \t\n]+(?:{_NOUNS})\b)",
     re.I,
 )
+_PRESENCE = re.compile(r"(?:in|into|inside|within|at|reached|entered|entering|reaching)[ \t\n]+$", re.I)
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|within|at|reached|entered)[ \t\n]+(?:the[ \t\n]+)?$", re.I)
+_PERSON_NAMES = MALE_NAMES | FEMALE_NAMES | frozenset(HYPOCORISTICS)
+_ADJECTIVES = frozenset(
+    """big small little large great old new front back next own long dark empty same other whole first last upper
+    lower inner outer best only very such open high low wide narrow little poor fine good bad dear cold warm hot
+    whole own very long short quiet silent crowded""".split()
+)
+_ADJECTIVE_ENDINGS = ("y", "ful", "ous", "ish", "less", "ive", "able", "ible", "al", "ic", "ed", "est", "ly", "ing", "er")
 _TIME_PATTERNS = {k: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in v) + r")\b", re.I) for k, v in TIME_WORDS.items()}
 _SHORT_TEXT = 40_000  # in a text this short, a place mentioned once is kept
 _NAMED_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -34,6 +49,8 @@ class SettingCluster:
     interior: bool | None = None
     mentions: list[tuple[int, int]] = field(default_factory=list)
     id: str = ""
+    weak: bool = False  # a generic place ("the room"): a scene's setting only when nothing more specific is named
+    located: set[int] = field(default_factory=set)  # starts of the mentions that put someone there ("in the hall")
 
 
 class SettingFinder:
@@ -43,39 +60,60 @@ class SettingFinder:
         clusters: dict[str, SettingCluster] = {}
         for entity in places:
             name = _clean(entity.text)
-            if not name or not name[0].isupper():
+            if not name or not name[0].isupper() or _is_person_name(name):
                 continue
-            self._add(clusters, _named_key(name, clusters), name, (entity.start, entity.end), interior=_named_interior(name))
-        for match in _COMMON_PLACE.finditer(text, start, end):
+            located = bool(_LOCATIVE_BEFORE.search(text, max(0, entity.start - 16), entity.start))
+            key = _named_key(name, clusters)
+            self._add(clusters, key, name, (entity.start, entity.end), _named_interior(name), located)
+            clusters[key].weak = entity.label == "GPE"  # a town or country: the setting only when nothing closer is named
+        matches = list(_COMMON_PLACE.finditer(text, start, end))
+        compounds = _compounds(matches)
+        sole = _sole_compounds(compounds)
+        for match in matches:
             place = re.sub(r"[\s-]+", " ", match.group("place").lower())
-            if place in GENERIC:
+            if place in NOT_SETTINGS or place.replace(" ", "-") in NOT_SETTINGS:
                 continue
+            key = _singular(place)
             surface = "the " + re.sub(r"\s+", " ", match.group("place").lower())
-            self._add(clusters, place, surface, match.span("place"), interior=_common_interior(place))
+            modifier = (match.group("modifier") or "").lower()
+            if (modifier, key) in compounds or (not modifier and key in sole):
+                if modifier:
+                    surface = f"the {modifier} {key}"
+                key = f"{modifier or sole[key]} {key}"
+            span = (match.start("place"), match.end())
+            present = bool(match.group("locative")) and bool(_PRESENCE.search(match.group("locative")))
+            self._add(clusters, key, surface, span, _common_interior(place), present)
+            clusters[key].weak = key in WEAK_SETTINGS
         least = 1 if end - start < _SHORT_TEXT else 2
         kept = [c for c in clusters.values() if len(c.mentions) >= least]
         kept.sort(key=lambda c: -len(c.mentions))
         for n, cluster in enumerate(kept, 1):
             cluster.id = f"s{n}"
-            cluster.name = cluster.aliases.most_common(1)[0][0]
+            compound = [a for a, _ in cluster.aliases.most_common() if a.lower().replace("-", " ").endswith(cluster.key)]
+            cluster.name = compound[0] if compound else cluster.aliases.most_common(1)[0][0]
         return kept
 
     @staticmethod
-    def _add(clusters, key: str, surface: str, span, interior) -> None:
+    def _add(clusters, key: str, surface: str, span, interior, located: bool = False) -> None:
         cluster = clusters.get(key)
         if cluster is None:
             cluster = clusters[key] = SettingCluster(name=surface, key=key, interior=interior)
         cluster.aliases[surface] += 1
         cluster.mentions.append(span)
+        if located:
+            cluster.located.add(span[0])
 
 
 def scene_setting(clusters: list[SettingCluster], start: int, end: int) -> SettingCluster | None:
-    """The place a scene mentions most (ties: the one mentioned first)."""
+    """The place that dominates a scene: the most mentions, those that put someone there counting triple,
+    a known interior/exterior a little more, ties to the one mentioned first; generic places ("the room") and
+    towns or countries only when the scene names no closer place."""
     best, best_key = None, None
     for cluster in clusters:
         inside = [s for s, _ in cluster.mentions if start <= s < end]
         if inside:
-            key = (len(inside) + (1 if cluster.interior is not None else 0), -inside[0])
+            weight = len(inside) + 2 * sum(1 for s in inside if s in cluster.located)
+            key = (not cluster.weak, weight + (1 if cluster.interior is not None else 0), -inside[0])
             if best_key is None or key > best_key:
                 best, best_key = cluster, key
     return best
@@ -96,6 +134,41 @@ def _clean(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip(" .,;:!?\"'“”‘’()_")
     name = re.sub(r"^(?:the|The) ", "", name)
     return re.sub(r"(?:'s|’s)$", "", name)
+
+
+def _compounds(matches) -> set[tuple[str, str]]:
+    """(modifier, place) pairs used at least twice whose modifier is a noun, not an adjective: 'the lamp room',
+    'the cliff path' are places of their own, 'the crowded room' is the room."""
+    pairs = Counter(
+        ((m.group("modifier") or "").lower(), _singular(re.sub(r"[\s-]+", " ", m.group("place").lower())))
+        for m in matches
+        if m.group("modifier")
+    )
+    return {
+        (modifier, place)
+        for (modifier, place), n in pairs.items()
+        if n >= 2 and modifier not in _ADJECTIVES and not modifier.endswith(_ADJECTIVE_ENDINGS) and len(modifier) > 2
+    }
+
+
+def _sole_compounds(compounds: set[tuple[str, str]]) -> dict[str, str]:
+    """Place nouns with exactly one compound (harbour office): the bare noun ('the office') is that place."""
+    modifiers: dict[str, list[str]] = {}
+    for modifier, place in compounds:
+        modifiers.setdefault(place, []).append(modifier)
+    return {place: found[0] for place, found in modifiers.items() if len(found) == 1 and place not in WEAK_SETTINGS}
+
+
+def _singular(place: str) -> str:
+    """'rooms' -> 'room', 'gardens' -> 'garden', 'drawing rooms' -> 'drawing room'."""
+    if place.endswith("s") and place[:-1] in PLACE_NOUNS:
+        return place[:-1]
+    return place
+
+
+def _is_person_name(name: str) -> bool:
+    """A lone first name ('Agnes', 'Becky') that the recogniser took for a place."""
+    return " " not in name and name.lower() in _PERSON_NAMES and name.lower() not in PLACE_FIRST_NAMES
 
 
 def _named_key(name: str, clusters) -> str:
