@@ -127,7 +127,7 @@ class CharacterFinder:
         placey = set(_mostly_places(persons, places_seen))
         for place in _place_like(text, start, end, counts, placey) + _plurals(counts):
             counts.pop(place, None)
-        clusters = self._cluster(counts)
+        clusters = _join_professional_titles(self._cluster(counts))
         clusters = self._scan_mentions(text, start, end, clusters)
         clusters = [c for c in clusters if len(c.mentions) >= _MIN_MENTIONS]
         if _add_epithets(text, start, end, clusters):
@@ -325,6 +325,25 @@ _PLACE_WORDS = frozenset(
     "head point cove bay harbour harbor rock rocks light island cape ness cross gate mouth quay pier drive "
     "avenue crescent gardens walk way".split()
 )
+_PROFESSIONAL_TITLES = SURNAME_TITLES - FAMILY_TITLES.keys() - {"Monsieur", "Madame", "Mme", "Mlle", "Herr", "Frau",
+                                                                   "Signor", "Signora", "Señor", "Señora"}
+
+
+def _join_professional_titles(clusters: list[CharacterCluster]) -> list[CharacterCluster]:
+    """'Dr. Amsel' (or Captain, Colonel, ...) joins the one named character with that surname ("Eleanor
+    Amsel"). Family titles (Mr., Mrs., Miss) never do: they tell relatives apart."""
+    kept = []
+    for cluster in clusters:
+        is_titled_surname = cluster.first is None and cluster.title in _PROFESSIONAL_TITLES and cluster.last
+        named = [c for c in clusters if c is not cluster and c.first and c.last == cluster.last] if is_titled_surname else []
+        if len(named) == 1:
+            named[0].aliases |= cluster.aliases
+            named[0].title = named[0].title or cluster.title
+            continue
+        kept.append(cluster)
+    return kept
+
+
 _RANK_TITLES = frozenset({"Lady", "Lord", "Sir", "Duke", "Duchess", "Earl", "Count", "Countess", "Baron", "Baroness", "King", "Queen", "Prince", "Princess"})
 
 

@@ -15,6 +15,7 @@ from ..models import BookAnalysis, BookInfo, BookText, Chapter, Character, Quote
 from . import nlp
 from .chapters import ChapterSplitter
 from .characters import CharacterCluster, CharacterFinder
+from .names import FEMALE_NAMES, HYPOCORISTICS, MALE_NAMES
 from .narrator import NarratorFinder
 from .quotes import QuoteFinder
 from .scenes import SceneSegmenter
@@ -22,33 +23,35 @@ from .settings import SettingFinder, scene_setting, time_of_day
 from .speakers import SpeakerAttributor
 from .text import paragraphs
 
-_ENTITY_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_ENTITY_LABELS = _PLACE_LABELS | {"PERSON", "ORG"}  # the small model often tags a full name ORG
+_FIRST_NAMES = MALE_NAMES | FEMALE_NAMES | HYPOCORISTICS.keys()
 
 
 def analyze(book: BookText, *, slug: str, title: str, progress=None) -> BookAnalysis:
     """Chapters, scenes, characters (with aliases), quotations with speakers, and settings of a book."""
     text = book.text
     start, end = book.story_start, book.story_end if book.story_end is not None else len(text)
-    _report(progress, "finding chapters", 0, 5)
+    _report(progress, "analysis: finding chapters", 0, 5)
     chapters = ChapterSplitter().split(text, start, end, book.chapter_hints)
     story_start, story_end = chapters[0].start, chapters[-1].end
     scene_spans = SceneSegmenter().segment(text, chapters)
     paras = paragraphs(text, story_start, story_end)
     quotes = QuoteFinder().find(text, paras)
-    _report(progress, "reading names", 0, 5)
+    _report(progress, "analysis: reading names", 1, 5)
     entities = list(nlp.entities(text, _narration_with_names(text, paras, quotes), labels=_ENTITY_LABELS, progress=progress))
-    _report(progress, "clustering characters", 3, 5)
+    _report(progress, "analysis: clustering characters", 3, 5)
     quote_spans = [span for q in quotes for span in q.spans]
-    persons = [e for e in entities if e.label == "PERSON"]
-    places = [e for e in entities if e.label != "PERSON"]
+    persons = [e for e in entities if e.label == "PERSON" or looks_like_person(e)]
+    places = [e for e in entities if e.label in _PLACE_LABELS]
     characters = CharacterFinder().find(text, story_start, story_end, persons, quote_spans, places)
     characters = NarratorFinder().find(text, story_start, story_end, characters, quote_spans)
-    _report(progress, "attributing speakers", 4, 5)
+    _report(progress, "analysis: attributing speakers", 4, 5)
     attributions = SpeakerAttributor(text, paras, characters).attribute(quotes)
     names = {a for c in characters for a in c.aliases} | {c.name for c in characters}
     settings = SettingFinder().find(text, story_start, story_end, [e for e in places if e.text not in names], quote_spans)
     scenes = _scenes(text, scene_spans, settings, characters)
-    _report(progress, "done", 5, 5)
+    _report(progress, "analysis: done", 5, 5)
     return BookAnalysis(
         book=BookInfo(slug=slug, title=title, source_sha256=book.source_sha256, chars=len(text)),
         chapters=chapters,
@@ -81,6 +84,13 @@ def _narration_with_names(text: str, paras, quotes) -> list[tuple[int, int]]:
             pieces.append((cursor, para.end))
     pieces += spans
     return sorted((a, b) for a, b in pieces if b - a > 3 and _CAPITALISED_INSIDE.search(text, a, b))
+
+
+def looks_like_person(entity: nlp.Entity) -> bool:
+    """An entity tagged ORG that is a known first name and a surname ("Eleanor Amsel"): a person."""
+    words = entity.text.split()
+    return (entity.label == "ORG" and 2 <= len(words) <= 3 and all(w[:1].isupper() and w.isalpha() for w in words)
+            and words[0].lower() in _FIRST_NAMES)
 
 
 def _report(progress, label: str, done: int, total: int) -> None:

@@ -15,14 +15,19 @@ ProgressCallback = Callable[[str, int, int], None]
 
 @contextmanager
 def progress_bar() -> Iterator[ProgressCallback]:
-    """Yield a callback that drives one bar per label (shown on stderr, hidden when not a terminal)."""
+    """Yield a callback that drives one bar per label (shown on stderr).
+
+    Labels that share a prefix before ': ' ("analysis: reading names") share one bar, whose description
+    follows the latest label.
+    """
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=False) as bars:
         tasks: dict[str, int] = {}
 
         def update(label: str, done: int, total: int) -> None:
-            if label not in tasks:
-                tasks[label] = bars.add_task(label, total=max(total, 1))
-            bars.update(tasks[label], completed=done, total=max(total, 1))
+            key = label.split(": ", 1)[0]
+            if key not in tasks:
+                tasks[key] = bars.add_task(label, total=max(total, 1))
+            bars.update(tasks[key], description=label, completed=done, total=max(total, 1))
 
         yield update
