@@ -74,7 +74,7 @@ class SettingFinder:
             if place in NOT_SETTINGS or place.replace(" ", "-") in NOT_SETTINGS:
                 continue
             key = _singular(place)
-            surface = "the " + re.sub(r"\s+", " ", match.group("place").lower())
+            surface = "the " + re.sub(r"\s+", " ", match.group("place").lower()) + (match.group("plural") or "")
             modifier = (match.group("modifier") or "").lower()
             if (modifier, key) in compounds or (not modifier and key in sole):
                 if modifier:
