@@ -212,14 +212,8 @@ def concat_args(list_file: Path, output: Path, *, subtitles: Path | None = None,
     loudness-normalised.
     """
     args = [*base_args(), "-f", "concat", "-safe", "0", "-i", str(list_file)]
-    inputs = 1
-    sub_index = meta_index = music_index = None
-    if subtitles is not None:
-        args += ["-i", str(subtitles)]
-        sub_index, inputs = inputs, inputs + 1
-    if metadata is not None:
-        args += ["-f", "ffmetadata", "-i", str(metadata)]
-        meta_index, inputs = inputs, inputs + 1
+    sub_index, meta_index, inputs = _subtitle_and_metadata_inputs(args, 1, subtitles, metadata)
+    music_index = None
     if music is not None:
         args += ["-stream_loop", "-1", "-i", str(music)]
         music_index, inputs = inputs, inputs + 1
@@ -239,6 +233,19 @@ def music_bed_filter(music_index: int, volume: float = 0.25, film_audio: str = "
     return (f"[{music_index}:a]aresample={AUDIO_RATE},aformat=channel_layouts=stereo,volume={volume}[bed];"
             f"[{film_audio}][bed]amix=inputs=2:duration=first:normalize=0,loudnorm=I=-16:TP=-1.5:LRA=11,"
             f"aresample={AUDIO_RATE}[mix]")
+
+
+def _subtitle_and_metadata_inputs(args: list[str], inputs: int, subtitles: Path | None,
+                                  metadata: Path | None) -> tuple[int | None, int | None, int]:
+    """Append the subtitle and ffmetadata inputs to `args`; return their input indexes and the new count."""
+    sub_index = meta_index = None
+    if subtitles is not None:
+        args += ["-i", str(subtitles)]
+        sub_index, inputs = inputs, inputs + 1
+    if metadata is not None:
+        args += ["-f", "ffmetadata", "-i", str(metadata)]
+        meta_index, inputs = inputs, inputs + 1
+    return sub_index, meta_index, inputs
 
 
 def _subtitle_and_chapter_args(sub_index: int | None, meta_index: int | None, language: str) -> list[str]:
@@ -270,14 +277,7 @@ def xfade_args(parts: list[Path], durations: list[float], output: Path, *, fps: 
                      f"offset={_seconds(offset)}[{out_v}]")
         graph.append(f"[{audio_label}][sa{index}]acrossfade=d={_seconds(seconds)}[{out_a}]")
         video_label, audio_label = out_v, out_a
-    inputs = len(parts)
-    sub_index = meta_index = None
-    if subtitles is not None:
-        args += ["-i", str(subtitles)]
-        sub_index, inputs = inputs, inputs + 1
-    if metadata is not None:
-        args += ["-f", "ffmetadata", "-i", str(metadata)]
-        meta_index, inputs = inputs, inputs + 1
+    sub_index, meta_index, inputs = _subtitle_and_metadata_inputs(args, len(parts), subtitles, metadata)
     if music is not None:
         args += ["-stream_loop", "-1", "-i", str(music)]
         graph.append(music_bed_filter(inputs, music_volume, film_audio=audio_label))
