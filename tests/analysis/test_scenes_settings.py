@@ -127,3 +127,34 @@ def test_a_scene_setting_is_the_place_that_dominates_it_and_generic_places_come_
 def test_rare_abstract_places_are_not_settings():
     text = "He fell to the ground. They had nothing in common. It was the best spot in the world."
     assert _settings(text) == []
+
+
+# -- line-end hyphenation ----------------------------------------------------------------------------------
+
+from filmsofone.analysis.characters import CharacterCluster, CharacterFinder  # noqa: E402
+from filmsofone.analysis.text import dehyphenated  # noqa: E402
+
+
+def test_dehyphenated_view_maps_back_to_the_original_offsets():
+    text = "So Eliz-\nabeth smiled at Mr. Dar-\r\n  cy, and a well-known face."
+    view = dehyphenated(text, 3)
+    assert view.joined.startswith("Elizabeth smiled at Mr. Darcy,")
+    for word, original in (("Elizabeth", "Eliz-\nabeth"), ("Darcy", "Dar-\r\n  cy"), ("smiled", "smiled")):
+        at = view.joined.index(word)
+        assert text[view.original(at) : view.original(at + len(word), end=True)] == original
+
+
+def test_a_name_split_at_a_line_end_is_found_with_its_span_covering_the_hyphenated_text():
+    text = (
+        "Elizabeth walked to the window. Jane followed her. Then Eliz-\nabeth turned, and Jane laughed.\n\n"
+        "Elizabeth sat down. Mr. Dar-\ncy came in, and Mr. Darcy bowed to Elizabeth.\n"
+    )
+    clusters = [
+        CharacterCluster(name="Elizabeth", aliases={"Elizabeth"}),
+        CharacterCluster(name="Mr. Darcy", aliases={"Mr. Darcy", "Darcy"}),
+    ]
+    CharacterFinder._scan_mentions(text, 0, len(text), clusters)
+    elizabeth, darcy = clusters
+    assert "Eliz-\nabeth" in [text[a:b] for a, b in elizabeth.mentions]
+    assert len(elizabeth.mentions) == 4
+    assert [text[a:b] for a, b in darcy.mentions] == ["Mr. Dar-\ncy", "Mr. Darcy"]

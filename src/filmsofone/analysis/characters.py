@@ -26,6 +26,7 @@ from .names import (
     SURNAME_TITLES,
 )
 from .nlp import Entity
+from .text import dehyphenated
 
 _TITLE_ALT = "|".join(sorted((re.escape(t) for t in HONORIFICS), key=len, reverse=True))
 _NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ]+(?:[-'][A-Z]?[a-zà-ÿ]+)*|O'[A-Z][a-z]+|Mac[A-Z][a-z]+|Mc[A-Z][a-z]+)"
@@ -283,11 +284,12 @@ class CharacterFinder:
         alternatives = sorted(owner, key=len, reverse=True)
         pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+").replace(r"\.", r"\.?") for a in alternatives) + r")(?![\w])")
         lookup = {re.sub(r"\s+", " ", a).replace(".", ""): c for a, c in owner.items()}
-        for match in pattern.finditer(text, start, end):
+        view = dehyphenated(text, start, end)  # "Eliz-\nabeth" is found as Elizabeth, its span the hyphenated text
+        for match in pattern.finditer(view.joined):
             key = re.sub(r"\s+", " ", match.group(0)).replace(".", "")
             cluster = lookup.get(key)
             if cluster is not None:
-                cluster.mentions.append(match.span())
+                cluster.mentions.append((view.original(match.start()), view.original(match.end(), end=True)))
         return clusters
 
     @staticmethod
