@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .characters import CharacterCluster
+from .conversation import FEMALE_NOUNS, MALE_NOUNS, RELATIONAL_NOUNS, descriptor_noun, noun_gender, relative
 from .quotes import QuoteMatch
 from .text import Paragraph
 
@@ -41,25 +42,21 @@ SPEECH_VERBS = (
 _VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
 _PRONOUN = re.compile(r"\b(?:he|she|I)\b")
 _DESCRIPTOR = re.compile(
-    r"\b(?:the|his|her|my|their|our|a|an)\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[A-Za-z-]+)\b(?=[\s,;.!?:]|$)"
+    r"\b(?P<det>the|his|her|my|their|our|a|an)\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[A-Za-z-]+)\b(?=[\s,;.!?:]|$)"
 )
-_TITLE_BETWEEN = re.compile(r"[\s,]*(?:(?:Mr|Mrs|Ms|Miss|Dr|Master|Mister|Madame|Monsieur|Mademoiselle|Sir|Lady|Lord|Captain|Colonel)\.?\s+)?")
+_TITLE_BETWEEN = re.compile(
+    r"[\s,]*(?:(?:poor|little|old|young|dear|good)\s+)?"
+    r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Master|Mister|Madame|Monsieur|Mademoiselle|Sir|Lady|Lord|Captain|Colonel)\.?\s+)?"
+)
+_INVERTED_TAG = re.compile(r"[\s,]*[a-z]+ed\s+(?=[A-Z])")  # '" blubbered Noah': any past-tense verb, then a name
 _SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?;](?=\s)|[\"“]")
 _NOT_SUBJECT_NOUNS = frozenset(
     "way time moment voice tone manner air head hand hands eyes face look smile words word time day night "
     "morning evening door room table window chair fire question answer reply".split()
 )
-FEMALE_NOUNS = frozenset(
-    "woman girl lady wife mother sister daughter aunt niece housekeeper maid matron widow mistress queen "
-    "duchess governess nurse landlady cook dame damsel".split()
-)
-MALE_NOUNS = frozenset(
-    "man gentleman boy husband father brother son uncle nephew beadle jew master king duke lord fellow "
-    "landlord clergyman parson vicar rector doctor surgeon magistrate officer constable sergeant captain "
-    "colonel major inspector butler footman porter waiter".split()
-)
 _GENERIC_PEOPLE = frozenset("man woman girl boy gentleman lady child people other others stranger person".split())
 _CONFIDENT = frozenset({"explicit", "anaphoric", "narration"})
+_GUESSES = frozenset({"none", "weak"})  # kinds that turn-taking over the whole run may revise
 _MAX_TURN_DISTANCE = 8
 _TAG_WINDOW = 140
 _SUBJECT_GAP = 45  # characters between a speech verb and its subject
@@ -77,6 +74,7 @@ class _Tag:
     kind: str  # "name", "pronoun", "narrator", "descriptor"
     who: str | None = None  # a character id (name) or the pronoun
     position: int = 0
+    determiner: str = ""  # "his", "her", "the"... for descriptors
 
 
 @dataclass
@@ -122,7 +120,8 @@ class SpeakerAttributor:
             talk.add(found.speaker)
             talk.last_paragraph = quote.paragraphs[-1]
             previous = quote
-        return self._propagate_turns(quotes, results)
+        results = self._propagate_turns(quotes, results)
+        return [Attribution(r.speaker, "implicit") if r.kind == "continued" else r for r in results]
 
     # -- turn-taking across a run of dialogue ----------------------------------------------------------
 
@@ -133,7 +132,7 @@ class SpeakerAttributor:
             turns = _turn_numbers(quotes, run)
             anchors = [(turns[i], results[i].speaker) for i in run if results[i].kind in _CONFIDENT and results[i].speaker]
             for i in run:
-                if results[i].kind not in ("none", "weak"):
+                if results[i].kind not in _GUESSES:
                     continue
                 guess = self._by_parity(turns[i], anchors, self._addressees(quotes[i]))
                 if guess:
@@ -165,17 +164,22 @@ class SpeakerAttributor:
         if tag is not None and tag.kind == "narrator" and self.narrator:
             return Attribution(self.narrator, "anaphoric")
         if same_turn and previous_speaker and tag is None:
-            return Attribution(previous_speaker, "implicit")
+            return Attribution(previous_speaker, "continued")
         if tag is not None and tag.kind == "descriptor":
             who = self._descriptor(tag, talk, previous_speaker, addressees)
             if who:
                 return Attribution(who, "anaphoric")
         if tag is not None and tag.kind == "pronoun":
-            who = self._pronoun(tag, talk, previous_speaker, addressees, quote)
+            who = self._reply_to(previous, previous_speaker, tag, addressees) or self._pronoun(
+                tag, talk, previous_speaker, addressees, quote
+            )
             if who:
                 return Attribution(who, "anaphoric")
         subject = self._narration_subject(quote)
         if subject and subject not in addressees and tag is None:
+            return Attribution(subject, "narration")
+        subject = self._previous_paragraph_subject(quote) if tag is None else None
+        if subject and subject not in addressees:
             return Attribution(subject, "narration")
         who, kind = self._alternate(talk, previous_speaker, addressees, previous, quote)
         return Attribution(who, kind if who else "none")
@@ -185,10 +189,23 @@ class SpeakerAttributor:
     def _tag(self, quote: QuoteMatch) -> _Tag | None:
         """A speech verb with its subject in the narration interrupting, following or preceding the quotation."""
         for start, end in self._tag_regions(quote):
+            inverted = self._inverted_tag(start, end) if start == quote.end + 1 else None
+            if inverted is not None:
+                return inverted
             for verb in _VERB.finditer(self.text, start, end):
                 tag = self._subject_of(verb, start, end)
                 if tag is not None:
                     return tag
+        return None
+
+    def _inverted_tag(self, start: int, end: int) -> _Tag | None:
+        """'"Poor girl!" exploded Mr. Emerson': a past-tense verb right after the quotation, then a name."""
+        verb = _INVERTED_TAG.match(self.text, start, end)
+        if verb is None or _VERB.search(verb.group(0)):
+            return None  # known speech verbs go through `_subject_of`
+        following = self._mentions_in(verb.end(), min(end, verb.end() + _SUBJECT_GAP))
+        if following and following[0][0] == verb.end() and following[0][2] in self.characters:
+            return self._as_tag(following[0])
         return None
 
     def _tag_regions(self, quote: QuoteMatch) -> list[tuple[int, int]]:
@@ -206,27 +223,56 @@ class SpeakerAttributor:
             before = (_last_sentence_start(self.text, before_start, quote.start - 1), quote.start - 1)
             introduces = re.search(rf"(?:[:,—]|\b(?:{SPEECH_VERBS}))\s*$", self.text[before[0] : before[1]])
             regions.insert(len(quote.spans) - 1 if introduces else len(regions), before)
+        else:
+            regions += self._introducing_paragraph(first_para)
         return regions
+
+    def _introducing_paragraph(self, para: Paragraph) -> list[tuple[int, int]]:
+        """The last sentence of the narration paragraph just before `para` when it introduces speech
+        ("Mr. Bennet coolly observed," / "...she said:"), as a tag region; else nothing."""
+        index = self.para_starts.index(para.start) if para.start in self.para_starts else -1
+        if index <= 0:
+            return []
+        previous = self.paragraphs[index - 1]
+        if self.inside.any_between(previous.start, previous.end):
+            return []
+        if not re.search(r"(?:[:,—]|--)\s*$", self.text[previous.start : previous.end]):
+            return []
+        start = _last_sentence_start(self.text, max(previous.start, previous.end - _TAG_WINDOW), previous.end)
+        return [(start, previous.end)]
 
     def _subject_of(self, verb: re.Match, start: int, end: int) -> _Tag | None:
         """The verb's subject: right after it ("said Ada", "said she") or before it ("Ada said")."""
         after_text = self.text[verb.end() : min(end, verb.end() + _SUBJECT_GAP)]
+        pronoun = re.search(r"\b(he|she)\s+(?:[a-z]+ly\s+)?$", self.text[max(start, verb.start() - 20) : verb.start()])
+        if pronoun:  # '"..." she asked Robert': the name after the verb is the one asked
+            return _Tag("pronoun", pronoun.group(1), verb.start() - len(pronoun.group(0)))
         following = self._mentions_in(verb.end(), min(end, verb.end() + _SUBJECT_GAP))
         if following and _TITLE_BETWEEN.fullmatch(self.text, verb.end(), following[0][0]):
+            possessed = re.match(r"['’]s\s+([a-z]+)", self.text[following[0][1] : following[0][1] + 20])
+            if possessed:  # "said the undertaker's wife"
+                return self._relative_tag(following[0][2], possessed.group(1), verb.end())
             return self._as_tag(following[0])
         descriptor = _DESCRIPTOR.match(after_text.lstrip(" ,\n"))
         if descriptor and descriptor.group("noun").lower() not in _NOT_SUBJECT_NOUNS:
-            return _Tag("descriptor", descriptor.group("noun").lower(), verb.end())
+            return _descriptor_tag(descriptor, verb.end())
         preceding = self._mentions_in(max(start, verb.start() - _SUBJECT_GAP), verb.start())
         if preceding:
             between = self.text[preceding[-1][1] : verb.start()]
-            if not re.search(r"[\"“”;]|\b(?:to|at|with|for|of|from|by|on|and)\s*$", between):
+            if not re.search(r"[\"“”;]|\b(?:to|at|with|for|of|from|by|on)\s*$|\band\s*$", between):
                 return self._as_tag(preceding[-1])
         before_text = self.text[max(start, verb.start() - _SUBJECT_GAP) : verb.start()]
         descriptors = [d for d in _DESCRIPTOR.finditer(before_text) if d.group("noun").lower() not in _NOT_SUBJECT_NOUNS]
         if descriptors and re.fullmatch(r"[\s,]*(?:[a-z]+ly\s*)?", before_text[descriptors[-1].end() :]):
-            return _Tag("descriptor", descriptors[-1].group("noun").lower(), verb.start())
+            return _descriptor_tag(descriptors[-1], verb.start())
         return None
+
+    def _relative_tag(self, possessor: str, noun: str, position: int) -> _Tag | None:
+        """"the undertaker's wife": the possessor's relative when the book has one, else no tag."""
+        if possessor not in self.characters:
+            return None
+        found = relative(noun, self.characters[possessor], list(self.characters.values()))
+        return _Tag("name", found, position) if found else None
 
     def _as_tag(self, mention: tuple[int, int, str]) -> _Tag:
         start, _, who = mention
@@ -234,7 +280,7 @@ class SpeakerAttributor:
             return _Tag("name", who, start)
         if who == "I":
             return _Tag("narrator", "I", start)
-        return _Tag("pronoun", who, start)
+        return _Tag("pronoun", who.lower(), start)
 
     def _mentions_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """Character mentions and subject pronouns in narration `text[start:end]`, in order."""
@@ -248,6 +294,18 @@ class SpeakerAttributor:
         return sorted(m for m in found if not self.inside.contains(m[0]))
 
     # -- resolution ------------------------------------------------------------------------------------
+
+    def _reply_to(self, previous: QuoteMatch | None, previous_speaker, tag: _Tag, addressees) -> str | None:
+        """'"..., Mr. Darcy?" / "Not at all," he replied': the one character of the pronoun's gender whom the
+        previous quotation (in the paragraph just before) addressed."""
+        if previous is None or not previous_speaker or tag.who not in ("he", "she"):
+            return None
+        gender = "male" if tag.who == "he" else "female"
+        para = self.para_starts.index(self._paragraph_of(tag.position).start)
+        if para - previous.paragraphs[-1] != 1:
+            return None
+        addressed = [a for a in self._addressees(previous) - {previous_speaker} - addressees if self._gender(a) == gender]
+        return addressed[0] if len(addressed) == 1 else None
 
     def _pronoun(self, tag: _Tag, talk: _Conversation, previous_speaker, addressees, quote) -> str | None:
         """'he'/'she': a participant of that gender who is not the previous speaker, else the nearest one."""
@@ -268,6 +326,9 @@ class SpeakerAttributor:
 
     def _descriptor(self, tag: _Tag, talk: _Conversation, previous_speaker, addressees) -> str | None:
         """'said the beadle': the book's usual referent of this noun, else a recent character of its gender."""
+        kin = self._kin(tag, talk, previous_speaker, addressees)
+        if kin:
+            return kin
         known = self.descriptor_map.get(tag.who)
         if known and known not in addressees:
             return known
@@ -276,6 +337,23 @@ class SpeakerAttributor:
             return None
         return self._pronoun(_Tag("pronoun", "he" if gender == "male" else "she", tag.position), talk, previous_speaker, addressees, None)
 
+    def _kin(self, tag: _Tag, talk: _Conversation, previous_speaker, addressees) -> str | None:
+        """'cried her mother': the mother of the nearest female in the conversation (previous speaker first,
+        then other participants, then characters recently named)."""
+        if tag.determiner not in ("his", "her"):
+            return None
+        gender = "male" if tag.determiner == "his" else "female"
+        candidates = [previous_speaker] if previous_speaker else []
+        candidates += list(reversed(talk.speakers)) + self._recent_named(tag.position, gender, set())
+        candidates += self._recent_named(tag.position, gender, set(), narration_only=False)
+        clusters = list(self.characters.values())
+        for who in dict.fromkeys(candidates):
+            if who in self.characters and self._gender(who) == gender:
+                found = relative(tag.who, self.characters[who], clusters)
+                if found and found not in addressees:
+                    return found
+        return None
+
     def learn_descriptors(self, start: int, end: int) -> None:
         """Map nouns that stand for a character ("the Jew", "the beadle") to the character most often named
         just before them in the narration."""
@@ -283,7 +361,7 @@ class SpeakerAttributor:
         uses: Counter = Counter()
         for match in re.finditer(r"\b(?:the|[Hh]er|[Hh]is)\s+(?:(?:old|young|little|stout|fat|tall)\s+)?(?P<noun>[a-zA-Z][a-z-]+)\b", self.text[start:end]):
             noun = match.group("noun").lower()
-            if noun in _NOT_SUBJECT_NOUNS:
+            if noun in _NOT_SUBJECT_NOUNS or noun in RELATIONAL_NOUNS:
                 continue
             position = start + match.start()
             if self.inside.contains(position):
@@ -295,6 +373,8 @@ class SpeakerAttributor:
         self.descriptor_map = {}
         for noun, counter in votes.items():
             who, n = counter.most_common(1)[0]
+            if noun_gender(noun) and self._gender(who) in ("male", "female") and self._gender(who) != noun_gender(noun):
+                continue  # "the nurse" never stands for a man
             if uses[noun] >= 4 and n >= 3 and n >= 0.45 * uses[noun] and noun not in _GENERIC_PEOPLE:
                 self.descriptor_map[noun] = who
 
@@ -313,14 +393,16 @@ class SpeakerAttributor:
                     return who
         return None
 
-    def _recent_named(self, position: int, gender: str, exclude: set[str]) -> list[str]:
-        """Characters of `gender` named in narration before `position` (nearest first, distinct, a few)."""
+    def _recent_named(self, position: int, gender: str, exclude: set[str], narration_only: bool = True) -> list[str]:
+        """Characters of `gender` named in narration (or anywhere) before `position` (nearest first, distinct,
+        a few)."""
         found: list[str] = []
         i = bisect.bisect_left(self.mention_starts, position) - 1
         limit = position - 3000
         while i >= 0 and self.mentions[i][0] > limit and len(found) < 4:
             start, _, who = self.mentions[i]
-            if who not in found and who not in exclude and self._gender(who) == gender and not self.inside.contains(start):
+            inside = narration_only and self.inside.contains(start)
+            if who not in found and who not in exclude and self._gender(who) == gender and not inside:
                 found.append(who)
             i -= 1
         return found
@@ -335,6 +417,24 @@ class SpeakerAttributor:
             return None
         named = [m for m in self._mentions_in(para.start, quote.start - 1) if m[2] in self.characters]
         return named[0][2] if named else None
+
+    def _previous_paragraph_subject(self, quote: QuoteMatch) -> str | None:
+        """`Ada looked up.` / `"..."`: the subject of the last sentence of the narration paragraph just before
+        a quotation that opens its paragraph (a character named first thing in that sentence)."""
+        para = self._paragraph_of(quote.start)
+        index = bisect.bisect_right(self.para_starts, para.start) - 1
+        if quote.start - 1 > para.start or index <= 0:
+            return None
+        previous = self.paragraphs[index - 1]
+        if self.inside.any_between(previous.start, previous.end):
+            return None
+        start = _last_sentence_start(self.text, previous.start, previous.end)
+        named = self._mentions_in(start, previous.end)
+        if not named or named[0][2] not in self.characters:
+            return None
+        if not re.fullmatch(r"[\s\W]*(?:(?:Mr|Mrs|Miss|Dr|Ms|Lady|Sir)\.?\s+)?", self.text[start : named[0][0]]):
+            return None
+        return named[0][2]
 
     def _following_subject(self, quote: QuoteMatch) -> str | None:
         """`"Ada!" Dr. Amsel moved her bag`: a character named first thing after the quotation, in its paragraph."""
@@ -370,6 +470,15 @@ class SpeakerAttributor:
 
     def _paragraph_of(self, position: int) -> Paragraph:
         return self.paragraphs[max(0, bisect.bisect_right(self.para_starts, position) - 1)]
+
+
+def _descriptor_tag(match: re.Match, position: int) -> _Tag:
+    """A descriptor tag from a `_DESCRIPTOR` match, naming the person noun of the phrase ("the old
+    gentleman" -> "gentleman") when there is one."""
+    words = re.findall(r"[A-Za-z-]+|[^\sA-Za-z-]", match.string[match.end("det") : match.end("det") + 60])
+    words = words[: next((i for i, w in enumerate(words) if not w[0].isalpha()), len(words))]
+    noun = descriptor_noun(words) or match.group("noun").lower()
+    return _Tag("descriptor", noun, position, match.group("det").lower())
 
 
 def _runs(quotes: list[QuoteMatch]) -> list[list[int]]:
