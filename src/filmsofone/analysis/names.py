@@ -75,7 +75,7 @@ MALE_NAMES = frozenset(
 )
 FEMALE_NAMES = frozenset(
     """ada adela adelaide adele adèle agatha agnes alice amelia amy angela ann anna anne annie arabella augusta
-    barbara beatrice bella bertha betsy betty blanche caroline catherine cecily celia charity charlotte
+    barbara beatrice bella bertha betsy betty blanche bridget caroline catherine cecily celia charity charlotte
     clara clarissa constance cora daisy diana dinah dora dorothea dorothy edith edna eleanor eliza elizabeth
     ellen elsie emily emma esther ethel eugenia eva evelyn fanny flora florence frances georgiana gertrude
     grace hannah harriet helen henrietta hester hetty honor isabel isabella jane janet jemima jenny jessie joan
