@@ -105,3 +105,24 @@ def test_relative_needs_one_clear_candidate():
     assert relative("husband", mother, cast) == "c3"
     assert relative("sister", daughter, cast) is None  # Agnes or Mrs. Penrose: ambiguous
     assert relative("mother", other, cast) is None
+
+
+COUPLE = """CHAPTER I.
+
+Walter Graves met Lucinda Hale at the garden gate in the evening.
+
+"Good evening, Miss Hale," said Walter.
+
+"Good evening," said Lucinda.
+
+"Your uncle is asleep on the porch," said Walter, looking past Mr. Abbot to the road.
+
+"We shall not wake him," he added.
+"""
+
+
+def test_pronoun_goes_to_the_one_of_that_gender_in_a_couple_talking():
+    book = BookText(text=COUPLE, source_sha256=hashlib.sha256(COUPLE.encode()).hexdigest())
+    analysis = analyze(book, slug="couple", title="Couple")
+    quote = next(q for q in analysis.quotes if COUPLE[q.spans[0][0] : q.spans[0][1]].startswith("We shall not"))
+    assert "Walter" in analysis.character(quote.speaker).name  # not Mr. Abbot, named last

@@ -60,7 +60,7 @@ _GUESSES = frozenset({"none", "weak"})  # kinds that turn-taking over the whole 
 _MAX_TURN_DISTANCE = 8
 _TAG_WINDOW = 140
 _SUBJECT_GAP = 45  # characters between a speech verb and its subject
-_NEW_CONVERSATION_PARAGRAPHS = 3  # this many paragraphs without a quotation end a conversation
+_NEW_CONVERSATION_PARAGRAPHS = 2  # this many paragraphs without a quotation end a conversation
 
 
 @dataclass
@@ -313,6 +313,9 @@ class SpeakerAttributor:
         local = self._local_antecedent(tag.position, gender, addressees)
         if local:
             return local
+        pair = [s for s in talk.speakers[-2:] if s not in addressees]
+        if len(pair) == 2 and [self._gender(s) for s in pair].count(gender) == 1:
+            return next(s for s in pair if self._gender(s) == gender)  # the one of that gender in a couple talking
         recent = self._recent_named(tag.position, gender, addressees)
         participants = [s for s in reversed(talk.speakers) if self._gender(s) == gender and s not in addressees]
         for who in participants:
