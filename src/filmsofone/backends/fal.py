@@ -22,9 +22,9 @@ from pydantic import Field, field_validator
 
 from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
                    OutcomeUnknown, Refused, Transient)
-from .http import check_response, json_body, send_create, send_get
-from .replicate import (GENERIC, MODERATION, VideoModel, check_images, data_uri, describe, fetch_output,
-                        output_urls, same_origin)
+from .http import check_response, json_body, same_origin, send_create, send_get, stream_download
+from .replicate import (GENERIC, MODERATION, VideoModel, check_images, data_uri, describe,
+                        output_urls)
 
 IMAGE_LIMIT_MB = 7.0
 _SEEDANCE_RATIOS = ["21:9", "16:9", "4:3", "1:1", "3:4", "9:16"]
@@ -197,7 +197,7 @@ class FalBackend(Backend):
     async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
         if not status.output_urls:
             raise Failed("fal: no output to download")
-        await fetch_output(client, status.output_urls[0], dest, base_url=self.options.base_url)
+        await stream_download(client, status.output_urls[0], dest)  # the key stays with the API's host
 
 
 def _split(job_id: str) -> tuple[str, str, str]:

