@@ -243,7 +243,6 @@ def _overall(results: list[dict]) -> dict:
             by_type[t][0] += c
             by_type[t][1] += n
     quotes = sum(r["quotes"] for r in results)
-    wanted = sum(len(r["missing"]) / max(1 - r["char_recall"], 1e-9) if r["missing"] else 0 for r in results)
     return {
         "char_recall": _weighted_char_recall(results),
         "merged": [m for r in results for m in r["merged"]],

@@ -10,7 +10,6 @@ from PIL import Image
 
 from fakes.hosted_base import cli, generate_cli, use_keys
 from fakes.project import SLUG, make_book
-from filmsofone import store
 from filmsofone.audition import audition, pick
 from filmsofone.bible import load_bible
 

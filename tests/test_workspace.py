@@ -1,4 +1,3 @@
-from pathlib import Path
 
 from filmsofone.workspace import WORKSPACE_ENV, Workspace, slugify
 

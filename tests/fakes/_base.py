@@ -30,7 +30,7 @@ def sample_mp4(duration: float = 2.0, width: int = 320, height: int = 180, fps: 
     dest = _clip_dir() / f"testsrc-{duration:g}-{width}x{height}-{fps}.mp4"
     ffmpeg.run([*ffmpeg.base_args(),
                 "-f", "lavfi", "-i", f"testsrc=size={width}x{height}:rate={fps}:duration={duration:g}",
-                "-f", "lavfi", "-i", f"anullsrc=r=48000:cl=stereo",
+                "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo",
                 "-t", f"{duration:g}", "-map", "0:v:0", "-map", "1:a:0",
                 "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
                 "-c:a", "aac", "-ar", "48000", "-ac", "2", "-movflags", "+faststart", str(dest)])

@@ -36,7 +36,7 @@ from filmsofone.backends.base import (
     JobState,
     JobStatus,
 )
-from filmsofone.backends.http import check_response, json_body, send_create, send_get, stream_download
+from filmsofone.backends.http import json_body, send_create, send_get, stream_download
 
 KEY_ENV = "FAKEHOSTED_API_KEY"
 _clips: dict[float, bytes] = {}

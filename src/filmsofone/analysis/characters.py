@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .names import (
     FAMILY_TITLES,
     FEMALE_NAMES,
-    FEMALE_PRONOUNS,
     HONORIFICS,
     HYPOCORISTICS,
     MALE_NAMES,

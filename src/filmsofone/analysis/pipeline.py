@@ -11,7 +11,7 @@ import bisect
 import re
 from collections import Counter
 
-from ..models import BookAnalysis, BookInfo, BookText, Chapter, Character, Quote, Scene, Setting
+from ..models import BookAnalysis, BookInfo, BookText, Character, Quote, Scene, Setting
 from . import nlp
 from .chapters import ChapterSplitter
 from .characters import CharacterCluster, CharacterFinder

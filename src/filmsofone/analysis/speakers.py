@@ -439,14 +439,6 @@ class SpeakerAttributor:
             return None
         return named[0][2]
 
-    def _following_subject(self, quote: QuoteMatch) -> str | None:
-        """`"Ada!" Dr. Amsel moved her bag`: a character named first thing after the quotation, in its paragraph."""
-        para = self._paragraph_of(quote.end)
-        named = [m for m in self._mentions_in(quote.end + 1, min(para.end, quote.end + 40)) if m[2] in self.characters]
-        if named and re.fullmatch(r"[\s,.!?—-]*(?:(?:Mr|Mrs|Miss|Dr|Ms)\.?\s+)?", self.text[quote.end + 1 : named[0][0]]):
-            return named[0][2]
-        return None
-
     def _alternate(self, talk: _Conversation, previous_speaker, addressees, previous, quote) -> str | None:
         """Turn-taking: whoever the previous quotation addressed, else the speaker before last."""
         if previous is not None and previous_speaker:

@@ -57,11 +57,6 @@ def register(backend: "type[Backend] | str", module: str | None = None) -> None:
     _register_into(_load_entries())(backend, module)
 
 
-def register_plugin(hook_module) -> None:
-    """Run a plugin module's `register_backends` hook (as the entry point would)."""
-    hook_module.register_backends(_register_into(_load_entries()))
-
-
 def reset_registry() -> None:
     """Forget registrations (tests)."""
     global _entries

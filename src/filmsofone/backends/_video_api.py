@@ -230,8 +230,3 @@ async def _write(response: httpx.Response, dest: Path, *, provider: str, secret:
     identity = response.headers.get("content-encoding", "identity") in ("", "identity")
     if expected is not None and identity and written != int(expected):
         raise Transient(f"{provider}: the download was truncated ({written} of {expected} bytes)")
-
-
-def ratio_of(aspect: str) -> float:
-    width, _, height = aspect.partition(":")
-    return float(width) / float(height)

@@ -62,10 +62,6 @@ def backends_() -> None:
     console.print(table)
 
 
-def _yes(flag: bool) -> str:
-    return "yes" if flag else "-"
-
-
 @app.command("generate")
 def generate(
     slug: str = typer.Argument(..., help="The book's slug."),
