@@ -17,6 +17,8 @@ from ..models import Chapter
 from .places import GENERIC, PLACE_NOUNS
 
 MIN_SCENE_CHARS = 1200
+FURNITURE_WORDS = 12  # fewer lower-case words than this: not prose
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
 _BREAK = re.compile(r"\n[ \t]*(?:[*#~•·⁂❧◆◇✶✻§=_+-][ \t]*){1,12}\n(?=[ \t]*\n)|\n(?:[ \t]*\n){3,}")
 _TIME_SHIFT_OPENERS = re.compile(
     r"(?:Meanwhile|In the meantime|Meantime|The next (?:morning|day|evening|night|afternoon)|Next (?:morning|day)|"
@@ -82,7 +84,7 @@ class SceneSegmenter:
         scenes = []
         for chapter in chapters:
             cuts = self._cuts(text, chapter)
-            bounds = [chapter.start, *cuts, chapter.end]
+            bounds = [chapter.start, *cuts, _story_end(text, chapter, cuts)]
             pieces = [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
             for n, (start, end) in enumerate(pieces or [(chapter.start, chapter.end)], 1):
                 start, end = _trim(text, start, end)
@@ -92,9 +94,9 @@ class SceneSegmenter:
     def _cuts(self, text: str, chapter: Chapter) -> list[int]:
         """Offsets where a new scene begins inside the chapter."""
         explicit = [m.end() for m in _BREAK.finditer(text, chapter.start, chapter.end)]
-        explicit = [c for c in explicit if chapter.start + 200 < c < chapter.end]
+        explicit = _filmable(text, sorted({c for c in explicit if chapter.start < c < chapter.end}), chapter)
         implicit = sorted(set(self._time_shifts(text, chapter)) | set(self._place_shifts(text, chapter)))
-        return _spaced(sorted(set(explicit)), implicit, chapter)
+        return _spaced(explicit, implicit, chapter)
 
     @staticmethod
     def _place_shifts(text: str, chapter: Chapter) -> list[int]:
@@ -155,6 +157,49 @@ def _dominant(counts: dict[str, int]) -> str | None:
     return ranked[0][0]
 
 
+def _prose_words(text: str, start: int, end: int) -> int:
+    """Lower-case words in `text[start:end]`: ornaments, captions, title pages and headings have almost none."""
+    return len(_LOWER_WORD.findall(text, start, end))
+
+
+def _is_furniture(text: str, start: int, end: int) -> bool:
+    """A piece with no prose to film: a line of ornaments, an illustration caption, a volume's title page."""
+    return _prose_words(text, start, end) < FURNITURE_WORDS
+
+
+def _filmable(text: str, cuts: list[int], chapter: Chapter) -> list[int]:
+    """Explicit cuts minus those that would leave a piece too small to film. A piece without prose (ornaments,
+    a caption, a title page) joins the piece after it, or the one before at the chapter's end; a short piece
+    of prose joins the one before it (a coda), and so does any piece after an unfinished one ("Yours ever,"
+    then a signature), unless it is the chapter's first piece or reads like a heading (no closing
+    punctuation), which join the piece after."""
+    cuts = list(cuts)
+    while cuts:
+        bounds = [chapter.start, *cuts, chapter.end]
+        pieces = list(zip(bounds, bounds[1:]))
+        sizes = [len(text[a:b].strip()) for a, b in pieces]
+        small = [i for i, (a, b) in enumerate(pieces) if _is_furniture(text, a, b) or sizes[i] < MIN_SCENE_CHARS]
+        if not small:
+            break
+        i = min(small, key=lambda k: (not _is_furniture(text, *pieces[k]), sizes[k]))
+        a, b = pieces[i]
+        ends_sentence = text[a:b].rstrip().endswith((".", "!", "?", '"', "'", "”", "’", ")"))
+        unfinished = i > 0 and text[pieces[i - 1][0] : a].rstrip().endswith((",", ";", ":", "-", "—"))
+        forward = i == 0 or (not unfinished and i < len(pieces) - 1 and (_is_furniture(text, a, b) or not ends_sentence))
+        cuts.pop(i if forward else i - 1)  # cuts[i] ends piece i; cuts[i - 1] starts it
+    return cuts
+
+
+def _story_end(text: str, chapter: Chapter, cuts: list[int]) -> int:
+    """The chapter's end, less trailing pieces without prose after its last explicit break (the next
+    volume's title page, an illustration)."""
+    breaks = [m for m in _BREAK.finditer(text, max([chapter.start, *cuts]), chapter.end)]
+    for match in breaks:
+        if _prose_words(text, match.start(), chapter.end) < FURNITURE_WORDS:
+            return match.start()
+    return chapter.end
+
+
 def _spaced(explicit: list[int], implicit: list[int], chapter: Chapter) -> list[int]:
     """Explicit cuts always; implicit ones only where both sides stay at least a filmable unit long."""
     cuts = list(explicit)
@@ -172,10 +217,16 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    stripped = text[start:end]
-    marker = re.match(r"(?:[*#~•·⁂❧◆◇✶✻§=_+-][ \t]*){1,12}\n", stripped)
-    if marker:
-        start += marker.end()
+    while marker := _MARKER_LINE.match(text, start, end):
+        start = marker.end()
         while start < end and text[start].isspace():
             start += 1
+    while marker := _TRAILING_MARKER.search(text, start, end):
+        end = marker.start()
+        while end > start and text[end - 1].isspace():
+            end -= 1
     return start, end
+
+
+_MARKER_LINE = re.compile(r"(?:[*#~•·⁂❧◆◇✶✻§=_+-][ \t]*){1,12}\n")
+_TRAILING_MARKER = re.compile(r"\n[ \t]*(?:[*#~•·⁂❧◆◇✶✻§=_+-][ \t]*){1,12}$")
