@@ -49,7 +49,7 @@ def analyze(book: BookText, *, slug: str, title: str, progress=None) -> BookAnal
     _report(progress, "analysis: attributing speakers", 4, 5)
     attributions = SpeakerAttributor(text, paras, characters).attribute(quotes)
     names = {a for c in characters for a in c.aliases} | {c.name for c in characters}
-    settings = SettingFinder().find(text, story_start, story_end, [e for e in places if e.text not in names], quote_spans)
+    settings = SettingFinder().find(text, story_start, story_end, [e for e in places if e.text not in names], quote_spans, people=names)
     scenes = _scenes(text, scene_spans, settings, characters)
     _report(progress, "analysis: done", 5, 5)
     return BookAnalysis(

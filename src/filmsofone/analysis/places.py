@@ -12,7 +12,13 @@ INTERIOR_PLACES = frozenset(
     hospital ward castle palace mansion manor abbey parsonage vicarage rectory bar club restaurant cafe café
     dining-hall conservatory greenhouse boudoir closet pantry scullery counting-house shed hut lodge tower
     furnace mills parlour kitchen-garden hall-way hallway entry lobby gallery garret loft dungeon academy bungalow
-    suite studio station smoking-room billiard-room dormitory asylum building cottage hut""".split()
+    suite studio station smoking-room billiard-room dormitory asylum building cottage hut tunnel
+    rabbit-hole coffee-house coffee-room university homestead hovel vestibule villa woodshed edifice
+    farmhouse farm-house ante-room anteroom dressing-room bedchamber sick-room sickroom laboratory observatory
+    convent monastery nunnery temple mosque synagogue crypt vault tomb infirmary almshouse poorhouse
+    workshop forge smithy brewery dairy laundry wash-house tap-room taproom alehouse ale-house boarding-house
+    lodging-house post-office courthouse town-hall guildhall barracks fortress cloister turret garret
+    cabin shanty tenement lighthouse light-house""".split()
     + ["drawing room", "sitting room", "dining room", "breakfast room", "public house", "counting house"]
 )
 EXTERIOR_PLACES = frozenset(
@@ -24,7 +30,10 @@ EXTERIOR_PLACES = frozenset(
     countryside fountain piazza canal hedge wilderness country land camp fort ocean cave tent bay port
     kingdom province region neighbourhood neighborhood world earth ground spot prairie swamp marsh brook
     stream creek rock rocks glen dale farm farmyard ditch trench road-side roadside wharf island marshes marsh
-    hollow""".split()
+    hollow wharves promontory mud-flat veldt boulevard esplanade promenade embankment jetty shipyard glade
+    clearing ravine gorge canyon cove inlet estuary lagoon jungle plateau ridge summit hillside mountainside
+    riverside seaside seashore waterside thicket copse coppice dell pasture cornfield alley arcade ranch
+    plantation vineyard quarry mine mines waterhole zoo""".split()
 )
 PLACE_NOUNS = INTERIOR_PLACES | EXTERIOR_PLACES
 
@@ -46,3 +55,58 @@ TIME_WORDS = {
     "dusk": ("dusk", "sunset", "twilight", "evening", "nightfall", "sundown", "tea-time"),
     "night": ("night", "midnight", "moonlight", "moon", "candle", "candles", "lamp-light", "lamplight", "dark", "darkness", "stars", "supper", "ball"),
 }
+
+# -- named places (proper nouns) ------------------------------------------------------------------------------
+# last word of a proper name that makes it a place, and whether that place is an interior
+NAMED_PLACE_SUFFIXES: dict[str, bool | None] = {
+    **dict.fromkeys(
+        """Inn Hotel Arms Tavern Hall House Castle Abbey Manor Lodge Cottage Church Chapel Cathedral College School
+        Station Tower Priory Grange Rectory Vicarage Parsonage Palace Mansion Theatre Theater Museum Prison Gaol
+        Asylum Hospital Workhouse Mill Mills Farm Villa Chambers Club""".split(), True),
+    **dict.fromkeys(
+        """Street Lane Square Road Row Park Gardens Common Heath Wood Woods Forest Hill Hills Heights Mountains
+        Mountain Valley River Sound Bay Island Islands Lake Bridge Gate Green Fields Moor Downs Cliff Cliffs Point
+        Harbour Harbor Quay Wharf Place Circus Terrace Avenue Crescent Walk Alley Court Sea Ocean Canal Creek
+        Falls Desert Plains Marsh Fen Glen Dale Vale End Cross""".split(), False),
+}
+for _ambiguous in ("Place", "Court", "End", "Cross", "Gate", "Terrace", "Farm", "Mill", "Mills", "Chambers", "Club"):
+    NAMED_PLACE_SUFFIXES[_ambiguous] = None  # a building or an address: interior unknown
+
+# words before "of (the) X" that make X a place ("the town of Meryton", "the landlord of the Anchor")
+PLACE_OF_NOUNS = frozenset(
+    """town city village county port island kingdom country province state shire parish hamlet river banks bank
+    shores shore streets road way coast harbour harbor neighbourhood neighborhood environs outskirts walls gates
+    suburbs heart centre center outskirts north south east west interior capital borough district""".split()
+)
+INN_OF_NOUNS = frozenset("landlord landlady host hostess bar parlour tap-room taproom coffee-room sign door".split())
+# verbs that, before in/at/to/from/into/near/for, say that the name after them is a place
+PLACE_VERBS = frozenset(
+    """lived living live lives born arrived arriving arrive arrives stayed staying stay stays stopping stopped
+    settled resided residing reside dwelt dwelling situated returned returning return returns travelled traveled
+    travelling traveling journeyed sailed sailing went gone going go goes drove driving rode riding removed started
+    starting bound moved quartered stationed posted dined dine dining dinner ball party visit journey journeys
+    trip way road miles mile married educated buried met meet meeting breakfast supper tea stopping lodged
+    lodging lodgings stationed""".split()
+)
+# words before a preposition after which a capitalised name is rarely a place ("looked at X", "a letter from X")
+NOT_PLACE_CONTEXT = frozenset(
+    """look looked looking looks glance glanced glancing smile smiled smiling laugh laughed laughing stare stared
+    staring gaze gazed gazing aim aimed point pointed hint hinted nod nodded frown frowned angry vexed surprised
+    astonished interest interested faith belief pride delight confide confided trust believe believed letter
+    letters note notes message word line lines said say says saying replied answered talked talk spoke speak
+    wrote write written writing given gave give sent send introduced belonged belong due known owing addressed
+    turned listened referred kind attentive civil rude polite bowed curtsied waved cried called belongs appeal
+    appealed applied apply next equal similar compared married related engaged attached devoted according
+    thanks thank owe owed pay paid lent handed read reading news bequeathed left""".split()
+)
+NOT_PLACE_NAMES = frozenset(
+    """I God Heaven Hell Christ Jesus Lord Providence Bible Scripture Parliament Government Church Court
+    Army Navy State Company Sunday Monday Tuesday Wednesday Thursday Friday Saturday January February March April
+    May June July August September October November December Christmas Easter Michaelmas Whitsuntide Lent
+    English French German Italian Spanish Dutch Latin Greek Hebrew Arabic Russian Irish Scotch Scottish Welsh
+    American British Indian Chinese Japanese Yankee Yankees Christian Christians Catholic Protestant Providence
+    Nature Fate Fortune Time Death Love Mrs Mr Miss Sir Madam Madame Monsieur Heavens Oh Ah Yes No Then Now When
+    Here There This That The What Why How Where Deuce Devil Rector Vicar Curate Bishop Archbishop Pope Emperor
+    Empress Czar Tsar Sultan Governor President Chief Squire Abbot Prior Chairman Mayor Sheriff Abbess Senator
+    Almighty Creator Saviour Virgin Madonna Republic Revolution Committee Council Assembly Union""".split()
+)

@@ -17,13 +17,29 @@ from dataclasses import dataclass, field
 
 from .nlp import Entity
 from .names import FEMALE_NAMES, HYPOCORISTICS, MALE_NAMES
-from .places import EXTERIOR_PLACES, INTERIOR_PLACES, NOT_SETTINGS, PLACE_FIRST_NAMES, PLACE_NOUNS, TIME_WORDS, WEAK_SETTINGS
+from .names import HONORIFICS
+from .places import (
+    EXTERIOR_PLACES,
+    INN_OF_NOUNS,
+    INTERIOR_PLACES,
+    NAMED_PLACE_SUFFIXES,
+    NOT_PLACE_CONTEXT,
+    NOT_PLACE_NAMES,
+    NOT_SETTINGS,
+    PLACE_FIRST_NAMES,
+    PLACE_NOUNS,
+    PLACE_OF_NOUNS,
+    PLACE_VERBS,
+    TIME_WORDS,
+    WEAK_SETTINGS,
+)
 
 _LOCATIVE = r"(?:in|into|inside|within|at|to|from|through|across|towards?|out of|round|around|reached|entered|left|along|on|upon|near|by|beside|outside|under|over|down|up)"
 _NOUNS = "|".join(sorted((re.escape(p).replace(r"\ ", r"[ \t\n-]").replace(r"\-", r"[ \t\n-]") for p in PLACE_NOUNS), key=len, reverse=True))
 _OWNER = r"(?:(?:Mr|Mrs|Miss|Dr|Lady|Sir|Captain|Colonel)\.?[ \t\n]+)?[A-Z][a-z]+(?:'s|’s)"
 _COMMON_PLACE = re.compile(
-    rf"\b(?P<locative>{_LOCATIVE}[ \t\n]+)?(?:the|a|an|his|her|their|our|my|this|that|(?-i:{_OWNER}))[ \t\n]+"
+    rf"\b(?P<locative>{_LOCATIVE}[ \t\n]+)?(?:the|a|an|his|her|their|our|my|your|its|this|that|these|those|every|"
+    rf"each|another|some|many|several|(?-i:{_OWNER}))[ \t\n]+(?:(?!(?:the|a|an|of|and|or|in|to)\b)[a-z]+,?[ \t\n]+)??"
     rf"(?:(?P<modifier>[a-z]+)[ \t\n]+)??(?P<place>{_NOUNS})(?P<plural>s)?\b(?![ \t\n]*-)(?![ \t\n]+(?:{_NOUNS})\b)",
     re.I,
 )
@@ -37,6 +53,10 @@ _ADJECTIVES = frozenset(
 )
 _ADJECTIVE_ENDINGS = ("y", "ful", "ous", "ish", "less", "ive", "able", "ible", "al", "ic", "ed", "est", "ly", "ing", "er")
 _TIME_PATTERNS = {k: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in v) + r")\b", re.I) for k, v in TIME_WORDS.items()}
+_HOME = re.compile(
+    r"\b(?:(?P<at>at|reached|reaching)|from|went|go|goes|going|gone|come|came|coming|returned|returning|return|"
+    r"get|got|getting|stay|stayed|staying|left|leave|leaving|his|her|their|my|our|your)[ \t\n]+(?P<home>home)\b(?!-)"
+)
 _SHORT_TEXT = 40_000  # in a text this short, a place mentioned once is kept
 _NAMED_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
@@ -56,16 +76,22 @@ class SettingCluster:
 class SettingFinder:
     """`find(text, start, end, places) -> list[SettingCluster]` (most mentioned first, ids s1, s2, ...)."""
 
-    def find(self, text: str, start: int, end: int, places: list[Entity], quote_spans=()) -> list[SettingCluster]:
+    def find(self, text: str, start: int, end: int, places: list[Entity], quote_spans=(), people=()) -> list[SettingCluster]:
+        """`people`: names of the book's characters, never taken for places."""
         clusters: dict[str, SettingCluster] = {}
+        people = frozenset(people)
+        acting = _acting_names(text, start, end)
         for entity in places:
             name = _clean(entity.text)
             if not name or not name[0].isupper() or _is_person_name(name):
+                continue
+            if " " not in name and name in acting:
                 continue
             located = bool(_LOCATIVE_BEFORE.search(text, max(0, entity.start - 16), entity.start))
             key = _named_key(name, clusters)
             self._add(clusters, key, name, (entity.start, entity.end), _named_interior(name), located)
             clusters[key].weak = entity.label == "GPE"  # a town or country: the setting only when nothing closer is named
+        self._add_named(clusters, text, start, end, people)
         matches = list(_COMMON_PLACE.finditer(text, start, end))
         compounds = _compounds(matches)
         sole = _sole_compounds(compounds)
@@ -84,6 +110,9 @@ class SettingFinder:
             present = bool(match.group("locative")) and bool(_PRESENCE.search(match.group("locative")))
             self._add(clusters, key, surface, span, _common_interior(place), present)
             clusters[key].weak = key in WEAK_SETTINGS
+        for match in _HOME.finditer(text, start, end):
+            self._add(clusters, "home", "home", match.span("home"), True, bool(match.group("at")))
+            clusters["home"].weak = True
         least = 1 if end - start < _SHORT_TEXT else 2
         kept = [c for c in clusters.values() if len(c.mentions) >= least]
         kept.sort(key=lambda c: -len(c.mentions))
@@ -92,6 +121,18 @@ class SettingFinder:
             compound = [a for a, _ in cluster.aliases.most_common() if a.lower().replace("-", " ").endswith(cluster.key)]
             cluster.name = compound[0] if compound else cluster.aliases.most_common(1)[0][0]
         return kept
+
+    def _add_named(self, clusters: dict[str, SettingCluster], text: str, start: int, end: int, people) -> None:
+        """Proper-noun places the recogniser missed, on the evidence of their contexts ("lived at Speyer",
+        "the town of Meryton", "at the Anchor" twice, "the landlord of the Crown", "Fetter Lane")."""
+        for name, found in named_places(text, start, end, people).items():
+            key = _named_key(name.removeprefix("the "), clusters)
+            taken = clusters[key].mentions if key in clusters else []
+            for span, located in found.spans:
+                if not any(a < span[1] and span[0] < b for a, b in taken):
+                    self._add(clusters, key, name.removeprefix("the "), span, found.interior, located)
+            if clusters.get(key) is not None and clusters[key].interior is None:
+                clusters[key].interior = found.interior
 
     @staticmethod
     def _add(clusters, key: str, surface: str, span, interior, located: bool = False) -> None:
@@ -192,3 +233,128 @@ def _common_interior(place: str) -> bool | None:
     if place in EXTERIOR_PLACES or place.replace(" ", "-") in EXTERIOR_PLACES:
         return False
     return None
+
+
+# -- proper-noun places found by their contexts -----------------------------------------------------------------
+
+_CAP_WORD = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*)"
+_NAME = rf"{_CAP_WORD}(?:(?:[ \t]+|[ \t]*\n[ \t]*){_CAP_WORD}){{0,3}}"
+_NAMED_CONTEXT = re.compile(
+    rf"\b(?P<prep>in|at|into|inside|within|outside|near|to|towards|toward|from|through|across|reached|entered|"
+    rf"visited|left|of|for|over|along|beyond|up|down|on|upon|beside)[ \t\n]+(?P<the>the[ \t\n]+)?(?P<name>{_NAME})(?![\w-])(?P<poss>['’]s\b)?"
+)
+_PREVIOUS_WORD = re.compile(r"([A-Za-z-]+)[\s,]*$")
+_THE_ONLY_PREPS = frozenset({"over", "along", "beyond", "up", "down", "on", "upon", "beside"})
+_INTERIOR_PREPS = frozenset({"at", "into", "inside"})
+_HOUSE_VERBS = frozenset("dined dine dining dinner ball party breakfast supper tea lodged lodging lodgings".split())
+_BOUND_VERBS = frozenset("bound started left sailed start starting set".split())
+
+
+@dataclass
+class NamedPlace:
+    score: int = 0
+    interior_votes: int = 0
+    spans: list[tuple[tuple[int, int], bool]] = field(default_factory=list)
+    by_name: bool | None = None  # interior or not by the name's last word ("Inn", "Street")
+
+    @property
+    def interior(self) -> bool | None:
+        if self.by_name is not None:
+            return self.by_name
+        return True if self.interior_votes > 0 else None
+
+
+def named_places(text: str, start: int, end: int, people=frozenset()) -> dict[str, NamedPlace]:
+    """Capitalised names whose contexts say they are places: a place word ending the name ("Fetter Lane",
+    "the Anchor Inn"), "the town of X", "the landlord of the X", a verb of dwelling or travel before the
+    preposition ("lived at X", "sailed from X"), or two plain locative mentions ("in X", "at the X").
+    Characters' names, first names, titles, months, nationalities and the like are never places."""
+    evidence: dict[str, NamedPlace] = {}
+    people = frozenset(people) | {w for alias in people for w in alias.split() if w[:1].isupper() and w.strip(".") not in HONORIFICS}
+    for match in _NAMED_CONTEXT.finditer(text, start, end):
+        name = _place_name(match.group("name"), people)
+        if not name or match.group("poss"):
+            continue
+        the = bool(match.group("the"))
+        prep = match.group("prep")
+        before = _PREVIOUS_WORD.search(text, max(start, match.start() - 40), match.start())
+        previous = before.group(1).lower() if before else ""
+        points = _context_points(name, prep, the, previous)
+        if points == 0:
+            continue
+        surface = f"the {name}" if the else name
+        found = evidence.setdefault(surface, NamedPlace())
+        found.score += points
+        if the and (prep in _INTERIOR_PREPS or (prep == "of" and previous in INN_OF_NOUNS)):
+            found.interior_votes += 1
+        if prep == "at" and previous in _HOUSE_VERBS:
+            found.interior_votes += 1
+    accepted = {}
+    for surface, found in evidence.items():
+        if found.score < 2:
+            continue
+        suffix = NAMED_PLACE_SUFFIXES.get(surface.split()[-1], "none")
+        if suffix != "none" and len(surface.removeprefix("the ").split()) > 1:
+            found.by_name = suffix
+        words = r"[ \t]*\n?[ \t]*".join(re.escape(w) for w in surface.split())
+        pattern = re.compile(rf"(?<![\w-]){words}(?![\w-])")
+        for occurrence in pattern.finditer(text, start, end):
+            located = bool(_LOCATIVE_BEFORE.search(text, max(0, occurrence.start() - 16), occurrence.start()))
+            at = occurrence.start() + (len("the ") if surface.startswith("the ") else 0)
+            found.spans.append(((at, occurrence.end()), located))
+        accepted[surface] = found
+    return accepted
+
+
+def _place_name(name: str, people) -> str:
+    """The name cut before its first word that cannot be part of a place name; '' if nothing is left or it
+    names a person."""
+    words = re.split(r"\s+", name)
+    kept = []
+    for word in words:
+        if word in NOT_PLACE_NAMES or word in HONORIFICS:
+            break
+        kept.append(word)
+    if not kept or (len(kept) == 1 and len(kept[0]) < 3):
+        return ""
+    name = " ".join(kept)
+    has_suffix = len(kept) > 1 and kept[-1] in NAMED_PLACE_SUFFIXES
+    if name in people or (not has_suffix and any(w in people for w in kept)):
+        return ""
+    if len(kept) == 1 and _is_person_name(name):
+        return ""
+    if not has_suffix and all(w.lower() in _PERSON_NAMES for w in kept[:1]) and len(kept) > 1:
+        return ""  # a first name and a surname
+    return name
+
+
+def _context_points(name: str, prep: str, the: bool, previous: str) -> int:
+    """Evidence (0, 1 or 2) that `name` after `previous prep` is a place."""
+    words = name.split()
+    if len(words) > 1 and words[-1] in NAMED_PLACE_SUFFIXES:
+        return 2
+    if prep == "of":
+        return 2 if previous in PLACE_OF_NOUNS or (the and previous in INN_OF_NOUNS) else 0
+    if prep == "for":
+        return 2 if previous in _BOUND_VERBS else 0
+    if previous in NOT_PLACE_CONTEXT:
+        return 0
+    if previous in PLACE_VERBS:
+        return 2
+    if the and prep in ("to", "towards", "toward", "left", "from"):
+        return 0  # "to the Queen", "from the Doctor": titles more often than places
+    if prep in _THE_ONLY_PREPS and not the:
+        return 0  # "on Monday", "up Jane's"... but "over the Arno", "down the Thames"
+    return 1
+
+
+_ACTS_AS_PERSON_VERBS = r"said|replied|cried|asked|answered|exclaimed|whispered|laughed|smiled|nodded"
+_PERSON_CONTEXT = re.compile(
+    rf"\b(?:{_ACTS_AS_PERSON_VERBS}|Mr|Mrs|Miss|Dr|Lady|Sir|Aunt|Uncle)\.?[ \t\n]+(?P<after>[A-Z][a-z]+)\b"
+    rf"|\b(?P<before>[A-Z][a-z]+)[ \t\n]+(?:{_ACTS_AS_PERSON_VERBS})\b"
+)
+
+
+def _acting_names(text: str, start: int, end: int) -> set[str]:
+    """One-word names that speak or bear a title ('said Tibby', 'Mrs. Munster'): people, not places."""
+    return {m.group("after") or m.group("before") for m in _PERSON_CONTEXT.finditer(text, start, end)}

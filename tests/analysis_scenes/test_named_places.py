@@ -1,0 +1,77 @@
+"""Places named only by a proper noun, recognised from their contexts; and places the recogniser misses.
+Small texts written for these tests."""
+
+from __future__ import annotations
+
+from filmsofone.analysis.settings import SettingFinder, named_places, scene_setting
+
+
+def _settings(text: str, people=()):
+    return {c.name: c for c in SettingFinder().find(text, 0, len(text), [], people=people)}
+
+
+def test_an_inn_named_only_by_its_sign_is_an_interior_setting():
+    text = (
+        "The rain drove them at last into the Anchor, where the fire was lit. The landlord of the Anchor "
+        "brought ale. They sat at the Anchor until the lamps were lit, and nobody in the town said a word."
+    )
+    found = _settings(text)
+    anchor = found["Anchor"]
+    assert anchor.interior is True
+    assert len(anchor.mentions) == 3
+
+
+def test_a_country_house_and_streets_and_towns_by_their_evidence():
+    text = (
+        "They dined at Hartfield on Tuesday, and on Friday they dined at Hartfield again. "
+        "Her aunt lived in Gracechurch Street. He had been born at Kellingworth, a village in the north. "
+        "The road to Kellingworth was long."
+    )
+    found = _settings(text)
+    assert found["Hartfield"].interior is True  # dinners are indoors
+    assert found["Gracechurch Street"].interior is False
+    assert "Kellingworth" in found
+
+
+def test_people_titles_months_and_nations_are_not_places():
+    text = (
+        "She looked at Marianne and smiled at Marianne. They spoke in French and in French they laughed. "
+        "In May they went to the Queen, and at the Colonel they threw a glance. A letter from Harriet, "
+        "a letter from Harriet again. He bowed to Mr. Weston at Mr. Weston's door. He met Oakworth at dinner "
+        "and dined with Oakworth."
+    )
+    found = named_places(text, 0, len(text), people={"Oakworth"})
+    assert found == {}
+
+
+def test_one_plain_locative_mention_is_not_enough_but_two_are():
+    once = "He waited in Portwenna for a week."
+    assert named_places(once, 0, len(once)) == {}
+    twice = once + " The boats in Portwenna were idle."
+    assert set(named_places(twice, 0, len(twice))) == {"Portwenna"}
+
+
+def test_a_name_the_recogniser_took_for_a_place_but_who_speaks_is_dropped():
+    from filmsofone.analysis.nlp import Entity
+
+    text = "Tibby came in. \"No,\" said Tibby. They went out to Vevey."
+    places = [
+        Entity(text="Tibby", label="GPE", start=0, end=5),
+        Entity(text="Vevey", label="GPE", start=text.index("Vevey"), end=text.index("Vevey") + 5),
+    ]
+    names = {c.name for c in SettingFinder().find(text, 0, len(text), places)}
+    assert names == {"Vevey"}
+
+
+def test_home_is_a_weak_interior_setting():
+    text = "They stayed at home all day. Later, in the garden, the roses were cut."
+    found = _settings(text)
+    assert found["home"].interior is True and found["home"].weak
+    assert scene_setting(list(found.values()), 0, len(text)).name == "the garden"
+
+
+def test_places_after_other_determiners_and_two_adjectives():
+    text = "Every churchyard was full. They sat on the wide cool veranda. Those dark rabbit-holes frightened her."
+    found = _settings(text)
+    assert {"the churchyard", "the veranda", "the rabbit-holes"} <= set(found)
+    assert found["the veranda"].interior is False
