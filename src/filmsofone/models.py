@@ -40,6 +40,7 @@ class Chapter(_Model):
     title: str
     start: int
     end: int
+    part: str | None = None  # the BOOK/PART/VOLUME heading (or EPUB navigation parent) the chapter is under
 
 
 class Scene(_Model):

@@ -40,11 +40,12 @@ def test_titled_chapters_book_levels_and_a_table_of_contents():
         f"BOOK TWO\n\nCHAPTER III.\nThe Storm\n\n{BODY}\n"
     )
     chapters = _chapters(text)
-    assert [c.title for c in chapters] == [
-        "BOOK ONE — CHAPTER I. The Fog",
-        "CHAPTER II. The Quay",
-        "BOOK TWO — CHAPTER III. The Storm",
+    assert [(c.title, c.part) for c in chapters] == [
+        ("CHAPTER I. The Fog", "BOOK ONE"),
+        ("CHAPTER II. The Quay", "BOOK ONE"),
+        ("CHAPTER III. The Storm", "BOOK TWO"),
     ]
+    assert text[chapters[0].start :].startswith("BOOK ONE\n\nCHAPTER I.")
 
 
 def test_a_book_without_headings_is_one_chapter():

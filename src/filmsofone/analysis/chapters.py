@@ -14,7 +14,7 @@ _NUMBER_WORDS = (
 )
 _NUMBER = rf"(?:[IVXLCDM]+|\d+|(?i:(?:the\s+)?(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))*))"
 _CHAPTER = re.compile(rf"^[ \t]*(?:#{{1,4}}[ \t]*)?(?:CHAPTER|Chapter|CHAP\.|Chap\.)[ \t]+{_NUMBER}\b[^\n]{{0,80}}$", re.I | re.M)
-_LEVEL = re.compile(rf"^[ \t]*(?:#{{1,3}}[ \t]*)?(?:BOOK|PART|VOLUME|Book|Part|Volume)[ \t]+{_NUMBER}\b[^\n]{{0,80}}$", re.M)
+_LEVEL = re.compile(rf"^[ \t]*(?:#{{1,3}}[ \t]*)?(?:BOOK|PART|VOLUME|Book|Part|Volume)[ \t]+{_NUMBER}\b(?P<rest>[^\n]{{0,80}})$", re.M)
 _BARE_NUMBER = re.compile(r"^[ \t]*(?:[IVXLC]+|\d{1,3})\.?[ \t]*$", re.M)
 _MARKDOWN = re.compile(r"^#{1,3}[ \t]+\S[^\n]{0,100}$", re.M)
 _MIN_PROLOGUE = 1500  # text before the first heading longer than this becomes a chapter of its own
@@ -30,34 +30,43 @@ class _Heading:
 
 
 class ChapterSplitter:
-    """`split(text, start, end, hints) -> list[Chapter]` covering the story `text[start:end]`."""
+    """`split(text, start, end, hints) -> list[Chapter]` covering the story `text[start:end]`.
+
+    BOOK/PART/VOLUME headings above chapter headings are not chapters: each chapter carries the heading of
+    the part it is in (`Chapter.part`), so numbering that restarts in each part stays unambiguous. The part
+    heading's lines open the part's first chapter; a long introduction under a part heading (longer than a
+    prologue) becomes a chapter of its own, titled by the part.
+    """
 
     def split(self, text: str, start: int, end: int, hints: list[Chapter] = ()) -> list[Chapter]:
         if hints:
             return [c for c in hints if c.end > start and c.start < end] or [self._whole(text, start, end)]
-        headings = self._headings(text, start, end)
+        headings, parts = self._headings(text, start, end)
         if not headings:
             return [self._whole(text, start, end)]
+        units = _with_parts(text, headings, parts)
         chapters = []
-        if len(text[start : headings[0].start].strip()) >= _MIN_PROLOGUE:
-            chapters.append(Chapter(index=1, title="", start=start, end=_rstrip(text, start, headings[0].start)))
-        for index, heading in enumerate(headings):
-            stop = headings[index + 1].start if index + 1 < len(headings) else end
-            chapters.append(Chapter(index=len(chapters) + 1, title=heading.title, start=heading.start, end=_rstrip(text, heading.start, stop)))
+        if len(text[start : units[0].start].strip()) >= _MIN_PROLOGUE:
+            chapters.append(Chapter(index=1, title="", start=start, end=_rstrip(text, start, units[0].start)))
+        for index, unit in enumerate(units):
+            stop = units[index + 1].start if index + 1 < len(units) else end
+            chapters.append(Chapter(index=len(chapters) + 1, title=unit.title, start=unit.start,
+                                    end=_rstrip(text, unit.start, stop), part=unit.part))
         return chapters
 
-    def _headings(self, text: str, start: int, end: int) -> list[_Heading]:
-        found = self._chapter_headings(text, start, end)
-        parts = [h for h in self._find(_LEVEL, text, start, end, level=0)]
+    def _headings(self, text: str, start: int, end: int) -> tuple[list[_Heading], list[_Heading]]:
+        """(chapter headings, part headings above them); the parts are the chapters when there is no chapter."""
+        parts = [h for h in self._find(_LEVEL, text, start, end, level=0) if _stands_alone(text, h.start, start)
+                 and _heading_rest(_LEVEL.match(text, h.start).group("rest"))]
+        found = self._chapter_headings(text, start, end, {p.start for p in parts})
         if not found:
-            found = parts
-        else:
-            found = _attach_parts(found, parts)
-        return _drop_contents(text, found, end)
+            return _drop_contents(text, parts, end), []
+        return _drop_contents(text, found, end), parts
 
-    def _chapter_headings(self, text: str, start: int, end: int) -> list[_Heading]:
+    def _chapter_headings(self, text: str, start: int, end: int, part_starts: set[int]) -> list[_Heading]:
         for pattern in (_CHAPTER, _BARE_NUMBER, _MARKDOWN):
-            found = [h for h in self._find(pattern, text, start, end, level=1) if _stands_alone(text, h.start, start)]
+            found = [h for h in self._find(pattern, text, start, end, level=1)
+                     if _stands_alone(text, h.start, start) and h.start not in part_starts]
             if len(found) >= (1 if pattern is _CHAPTER else 2):
                 return found
         return []
@@ -84,6 +93,19 @@ def _stands_alone(text: str, pos: int, story_start: int) -> bool:
     return pos <= story_start or text[max(story_start, pos - 2) : pos] == "\n\n" or pos - story_start < 2
 
 
+def _heading_rest(rest: str) -> bool:
+    """What follows "PART II" on its line is a title ("PART II: THE RETURN", "Book One. The Fog"), not prose
+    ("Part I had played in it was small")."""
+    rest = rest.strip()
+    if not rest or rest[0] in ".:—–-":
+        return True
+    words = [w for w in re.findall(r"[A-Za-z]+", rest) if w.lower() not in _SMALL_WORDS]
+    return not words or sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+_SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+
+
 def _subtitle(text: str, pos: int, end: int) -> tuple[str, int] | None:
     """A short title line right under the heading (at most one blank line between), not prose."""
     match = re.compile(r"\n(?:[ \t]*\n)?[ \t]*([^\n]{1,80})[ \t]*(?=\n[ \t]*\n|\Z)").match(text, pos, end)
@@ -97,16 +119,37 @@ def _subtitle(text: str, pos: int, end: int) -> tuple[str, int] | None:
     return line.strip("_* "), match.end()
 
 
-def _attach_parts(chapters: list[_Heading], parts: list[_Heading]) -> list[_Heading]:
-    """BOOK/PART headings name the chapters under them; the chapter begins at the part heading when adjacent."""
-    merged = []
-    for chapter in chapters:
-        above = [p for p in parts if p.start < chapter.start and chapter.start - p.body < 400]
-        if above and not any(above[-1].start < c.start < chapter.start for c in chapters):
-            part = above[-1]
-            chapter = _Heading(part.start, chapter.body, f"{part.title} — {chapter.title}", 1)
-        merged.append(chapter)
-    return merged
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    title: str
+    part: str | None
+
+
+def _with_parts(text: str, chapters: list[_Heading], parts: list[_Heading]) -> list[_Unit]:
+    """Chapters with the part each is in. A part heading between two chapters opens the later one (or, when a
+    long introduction follows it, a chapter of its own); the part lasts until the next part heading."""
+    units: list[_Unit] = []
+    part: str | None = None
+    i = 0
+    for n, chapter in enumerate(chapters):
+        previous = chapters[n - 1].start if n else -1
+        while i < len(parts) and parts[i].start <= previous:
+            i += 1
+        above = []
+        while i < len(parts) and parts[i].start < chapter.start:
+            above.append(parts[i])
+            i += 1
+        start = chapter.start
+        if above:
+            heading = above[-1]
+            part = heading.title
+            start = heading.start
+            if len(text[heading.body : chapter.start].strip()) >= _MIN_PROLOGUE:
+                units.append(_Unit(heading.start, heading.title, part))
+                start = chapter.start
+        units.append(_Unit(start, chapter.title, part))
+    return units
 
 
 def _drop_contents(text: str, headings: list[_Heading], end: int) -> list[_Heading]:

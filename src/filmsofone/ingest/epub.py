@@ -49,13 +49,23 @@ def read_epub(data: bytes, name: str) -> BookText:
     )
 
 
+@dataclass(frozen=True)
+class _NavEntry:
+    """One table-of-contents entry: its label, its target ("path#fragment", or None for a bare label) and the
+    index of the entry it is nested under."""
+
+    label: str
+    target: str | None
+    parent: int | None = None
+
+
 @dataclass
 class _Book:
     text: str = ""
     title: str | None = None
     author: str | None = None
     anchors: dict[str, int] = field(default_factory=dict)  # "path" or "path#id" -> offset
-    nav: list[tuple[str, str]] = field(default_factory=list)  # (label, target)
+    nav: list[_NavEntry] = field(default_factory=list)  # the table of contents, in document order
 
 
 def _read_archive(archive: zipfile.ZipFile) -> _Book:
@@ -102,8 +112,8 @@ def _join(base: str, href: str) -> str:
     return posixpath.normpath(posixpath.join(base, unquote(href))) if base else posixpath.normpath(unquote(href))
 
 
-def _navigation(archive, opf, manifest, base) -> list[tuple[str, str]]:
-    """(label, archive path#fragment) from the EPUB 3 nav document, else the EPUB 2 NCX."""
+def _navigation(archive, opf, manifest, base) -> list[_NavEntry]:
+    """The table of contents from the EPUB 3 nav document, else the EPUB 2 NCX, with its nesting."""
     for item in manifest.values():
         if "nav" in (item.get("properties") or "").split():
             path = _join(base, item.get("href", ""))
@@ -115,45 +125,66 @@ def _navigation(archive, opf, manifest, base) -> list[tuple[str, str]]:
         return []
     path = _join(base, toc.get("href", ""))
     root = ElementTree.fromstring(archive.read(path))
-    links = []
-    for point in (el for el in root.iter() if el.tag.endswith("navPoint")):
-        label = "".join(t for el in point.iter() if el.tag.endswith("text") for t in [el.text or ""][:1])
-        content = next((el for el in point.iter() if el.tag.endswith("content")), None)
-        if content is not None:
-            links.append((_SPACES.sub(" ", label).strip(), _join(posixpath.dirname(path), content.get("src", ""))))
-    return links
+    nav_map = next((el for el in root.iter() if el.tag.endswith("navMap")), root)
+    entries: list[_NavEntry] = []
+    _ncx_points(nav_map, None, posixpath.dirname(path), entries)
+    return entries
+
+
+def _ncx_points(element, parent: int | None, directory: str, entries: list[_NavEntry]) -> None:
+    """The navPoints directly under `element`, then (depth first) their own."""
+    for point in (child for child in element if child.tag.endswith("navPoint")):
+        label_el = next((c for c in point if c.tag.endswith("navLabel")), None)
+        label = "".join(el.text or "" for el in label_el.iter() if el.tag.endswith("text")) if label_el is not None else ""
+        content = next((c for c in point if c.tag.endswith("content")), None)
+        target = _join(directory, content.get("src", "")) if content is not None and content.get("src") else None
+        entries.append(_NavEntry(_SPACES.sub(" ", label).strip(), target, parent))
+        _ncx_points(point, len(entries) - 1, directory, entries)
 
 
 class _NavParser(HTMLParser):
+    """The links (and bare `<span>` labels) of the toc `<nav>`, each with the entry of the enclosing `<li>`."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.in_toc = 0
-        self.links: list[list[str]] = []
-        self._href: str | None = None
+        self.links: list[list] = []  # [label, href or None, parent index]
+        self._open: int | None = None  # the entry whose label is being read
+        self._items: list[int | None] = []  # per open <li>: the entry it holds
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "nav" and ("toc" in (attrs.get("epub:type") or "") or not self.links):
             self.in_toc += 1
-        elif tag == "a" and self.in_toc and attrs.get("href"):
-            self._href = attrs["href"]
-            self.links.append(["", attrs["href"]])
+        elif not self.in_toc:
+            return
+        elif tag == "li":
+            self._items.append(None)
+        elif tag in ("a", "span") and self._items and self._items[-1] is None and (tag == "span" or attrs.get("href")):
+            parent = next((i for i in reversed(self._items[:-1]) if i is not None), None)
+            self.links.append(["", attrs.get("href"), parent])
+            self._open = self._items[-1] = len(self.links) - 1
 
     def handle_endtag(self, tag):
         if tag == "nav" and self.in_toc:
             self.in_toc -= 1
-        elif tag == "a":
-            self._href = None
+        elif tag == "li" and self._items:
+            self._items.pop()
+        elif tag in ("a", "span"):
+            self._open = None
 
     def handle_data(self, data):
-        if self._href is not None and self.links:
-            self.links[-1][0] += data
+        if self._open is not None:
+            self.links[self._open][0] += data
 
 
-def _nav_links(html: str, directory: str) -> list[tuple[str, str]]:
+def _nav_links(html: str, directory: str) -> list[_NavEntry]:
     parser = _NavParser()
     parser.feed(html)
-    return [(_SPACES.sub(" ", label).strip(), _join(directory, href)) for label, href in parser.links]
+    return [
+        _NavEntry(_SPACES.sub(" ", label).strip(), _join(directory, href) if href else None, parent)
+        for label, href, parent in parser.links
+    ]
 
 
 class _TextParser(HTMLParser):
@@ -218,17 +249,53 @@ def _xhtml_to_text(html: str) -> tuple[str, dict[str, int]]:
     return normalise_newlines("".join(parser.parts)), parser.ids
 
 
+_MIN_PART_INTRO = 1500  # text between a part's start and its first chapter longer than this is a chapter
+
+
 def _chapters(book: _Book) -> list[Chapter]:
-    """Chapters from the navigation, in reading order; each ends where the next begins."""
-    starts: list[tuple[int, str]] = []
-    for label, target in book.nav:
-        offset = book.anchors.get(target, book.anchors.get(target.split("#")[0]))
-        if offset is not None and all(offset != s for s, _ in starts):
-            starts.append((offset, label or f"Chapter {len(starts) + 1}"))
-    starts.sort()
+    """Chapters from the navigation's leaf entries, in reading order; each ends where the next begins.
+
+    An entry with entries nested under it is a part (BOOK, PART, VOLUME): its label becomes the `part` of the
+    chapters under it (joined with " — " when parts nest), and its start opens its first chapter, unless a
+    long introduction lies between, which is then a chapter of its own titled by the part."""
+    entries = book.nav
+    offsets = [_offset(book, e.target) for e in entries]
+    has_children = {e.parent for e in entries if e.parent is not None}
+    starts: dict[int, tuple[str, str | None]] = {}  # offset -> (title, part)
+    for i, entry in enumerate(entries):
+        if i in has_children or offsets[i] is None:
+            continue
+        start, part = offsets[i], _part_label(entries, entry.parent)
+        ancestor = entry.parent
+        while ancestor is not None:  # the first chapter of a part begins where the part does
+            first_child = min((offsets[j] for j, e in enumerate(entries) if e.parent == ancestor and offsets[j] is not None), default=None)
+            if offsets[ancestor] is None or first_child != offsets[i] or offsets[ancestor] >= start:
+                break
+            if len(book.text[offsets[ancestor] : start].strip()) >= _MIN_PART_INTRO:
+                starts.setdefault(offsets[ancestor], (entries[ancestor].label, _part_label(entries, ancestor)))
+                break
+            start = offsets[ancestor]
+            ancestor = entries[ancestor].parent
+        starts.setdefault(start, (entry.label or f"Chapter {len(starts) + 1}", part))
+    ordered = sorted(starts.items())
     chapters = []
-    for index, (start, label) in enumerate(starts):
-        end = starts[index + 1][0] if index + 1 < len(starts) else len(book.text.rstrip())
+    for index, (start, (title, part)) in enumerate(ordered):
+        end = ordered[index + 1][0] if index + 1 < len(ordered) else len(book.text.rstrip())
         if end > start:
-            chapters.append(Chapter(index=len(chapters) + 1, title=label, start=start, end=end))
+            chapters.append(Chapter(index=len(chapters) + 1, title=title, start=start, end=end, part=part))
     return chapters
+
+
+def _offset(book: _Book, target: str | None) -> int | None:
+    if target is None:
+        return None
+    return book.anchors.get(target, book.anchors.get(target.split("#")[0]))
+
+
+def _part_label(entries: list[_NavEntry], index: int | None) -> str | None:
+    """The labels of the entry at `index` and the entries above it, outermost first."""
+    labels = []
+    while index is not None:
+        labels.append(entries[index].label)
+        index = entries[index].parent
+    return " — ".join(reversed([label for label in labels if label])) or None

@@ -87,7 +87,7 @@ def load_analysis(db_path: Path) -> BookAnalysis:
         quotes = session.exec(select(QuoteRow).order_by(QuoteRow.ordinal)).all()
         return BookAnalysis(
             book=BookInfo(slug=book.slug, title=book.title, source_sha256=book.source_sha256, chars=book.chars),
-            chapters=[Chapter(index=c.index, title=c.title, start=c.start, end=c.end) for c in chapters],
+            chapters=[Chapter(index=c.index, title=c.title, start=c.start, end=c.end, part=c.part) for c in chapters],
             scenes=[Scene(**s.model_dump(exclude={"ordinal", "intent"})) for s in scenes],
             characters=[Character(**c.model_dump(exclude={"ordinal"})) for c in characters],
             settings=[Setting(**s.model_dump(exclude={"ordinal"})) for s in settings],

@@ -18,7 +18,9 @@ from sqlalchemy import Engine, text
 from ..errors import UserError
 
 # (version, statements). Version 1 is the initial schema created from the metadata.
-MIGRATIONS: list[tuple[int, list[str]]] = []
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (2, ["ALTER TABLE chapters ADD COLUMN part VARCHAR"]),  # Chapter.part: the BOOK/PART heading above it
+]
 
 SCHEMA_VERSION = max([1, *(version for version, _ in MIGRATIONS)])
 

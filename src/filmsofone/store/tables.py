@@ -37,6 +37,7 @@ class ChapterRow(SQLModel, table=True):
     title: str
     start: int
     end: int
+    part: Optional[str] = None
 
 
 class SceneRow(SQLModel, table=True):
