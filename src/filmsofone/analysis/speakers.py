@@ -57,6 +57,8 @@ _NOT_SUBJECT_NOUNS = frozenset(
 _GENERIC_PEOPLE = frozenset("man woman girl boy gentleman lady child people other others stranger person".split())
 _CONFIDENT = frozenset({"explicit", "anaphoric", "narration"})
 _GUESSES = frozenset({"none", "weak"})  # kinds that turn-taking over the whole run may revise
+_REVISABLE = frozenset({"implicit", "weak", "none"})
+_WEIGHT = {"explicit": 3.0, "anaphoric": 2.0, "narration": 2.0, "continued": 1.0, "implicit": 1.0, "weak": 0.5, "none": 0.0}
 _MAX_TURN_DISTANCE = 8
 _TAG_WINDOW = 140
 _SUBJECT_GAP = 45  # characters between a speech verb and its subject
@@ -121,6 +123,7 @@ class SpeakerAttributor:
             talk.last_paragraph = quote.paragraphs[-1]
             previous = quote
         results = self._propagate_turns(quotes, results)
+        results = self._refit_runs(quotes, results)
         return [Attribution(r.speaker, "implicit") if r.kind == "continued" else r for r in results]
 
     # -- turn-taking across a run of dialogue ----------------------------------------------------------
@@ -138,6 +141,48 @@ class SpeakerAttributor:
                 if guess:
                     results[i] = Attribution(guess, "implicit")
         return results
+
+    def _refit_runs(self, quotes: list[QuoteMatch], results: list[Attribution]) -> list[Attribution]:
+        """Revise untagged turns against both neighbours: in A/B talk a turn's speaker is the one two turns
+        before and two turns after, and the one the turn before addressed. Votes are weighted by how the
+        neighbours were found (a name tag counts most), so one early mistake no longer runs down the run."""
+        for run in _runs(quotes):
+            turns = _turn_heads(quotes, run)
+            for _ in range(3):
+                changed = False
+                for k, i in enumerate(turns):
+                    if results[i].kind not in _REVISABLE:
+                        continue
+                    guess = self._turn_vote(quotes, results, turns, k)
+                    if guess and guess != results[i].speaker:
+                        results[i] = Attribution(guess, results[i].kind)
+                        changed = True
+                if not changed:
+                    break
+        return results
+
+    def _turn_vote(self, quotes, results, turns: list[int], k: int) -> str | None:
+        """The speaker of turn `k` by the votes of its neighbours two turns away and of their vocatives."""
+        votes: Counter = Counter()
+        addressees = self._addressees(quotes[turns[k]])
+        previous = results[turns[k - 1]].speaker if k >= 1 else None
+        following = results[turns[k + 1]].speaker if k + 1 < len(turns) else None
+        if k >= 2 and results[turns[k - 2]].speaker not in (None, previous) and _adjacent(quotes, turns[k - 2 : k + 1]):
+            votes[results[turns[k - 2]].speaker] += _WEIGHT[results[turns[k - 2]].kind]
+        if k + 2 < len(turns) and results[turns[k + 2]].speaker not in (None, following) and _adjacent(quotes, turns[k : k + 3]):
+            votes[results[turns[k + 2]].speaker] += _WEIGHT[results[turns[k + 2]].kind] * 0.9
+        if k >= 1:
+            addressed = self._addressees(quotes[turns[k - 1]]) - {previous}
+            if len(addressed) == 1:
+                votes[next(iter(addressed))] += 2
+        if k + 1 < len(turns):
+            addressed = self._addressees(quotes[turns[k + 1]]) - {following}
+            if len(addressed) == 1:
+                votes[next(iter(addressed))] += 1.5
+        for who in list(votes):
+            if who in addressees or who == previous or who == following:
+                del votes[who]
+        return max(votes, key=lambda w: (votes[w], w == results[turns[k]].speaker)) if votes else None
 
     def _by_parity(self, turn: int, anchors: list[tuple[int, str]], addressees: set[str]) -> str | None:
         near = sorted(anchors, key=lambda a: (abs(a[0] - turn), a[0] < turn))
@@ -181,6 +226,8 @@ class SpeakerAttributor:
         subject = self._previous_paragraph_subject(quote) if tag is None else None
         if subject and subject not in addressees:
             return Attribution(subject, "narration")
+        if tag is None and previous_speaker and previous_speaker not in addressees and _after_narration(quote, previous):
+            return Attribution(previous_speaker, "implicit")  # the speaker goes on after a paragraph of narration
         who, kind = self._alternate(talk, previous_speaker, addressees, previous, quote)
         return Attribution(who, kind if who else "none")
 
@@ -338,7 +385,8 @@ class SpeakerAttributor:
         gender = "female" if tag.who in FEMALE_NOUNS else "male" if tag.who in MALE_NOUNS else None
         if gender is None:
             return None
-        return self._pronoun(_Tag("pronoun", "he" if gender == "male" else "she", tag.position), talk, previous_speaker, addressees, None)
+        others = addressees | ({previous_speaker} if previous_speaker else set())  # a new paragraph is a new voice
+        return self._pronoun(_Tag("pronoun", "he" if gender == "male" else "she", tag.position), talk, previous_speaker, others, None)
 
     def _kin(self, tag: _Tag, talk: _Conversation, previous_speaker, addressees) -> str | None:
         """'cried her mother': the mother of the nearest female in the conversation (previous speaker first,
@@ -474,6 +522,21 @@ def _descriptor_tag(match: re.Match, position: int) -> _Tag:
     words = words[: next((i for i, w in enumerate(words) if not w[0].isalpha()), len(words))]
     noun = descriptor_noun(words) or match.group("noun").lower()
     return _Tag("descriptor", noun, position, match.group("det").lower())
+
+
+def _after_narration(quote: QuoteMatch, previous: QuoteMatch | None) -> bool:
+    """Is there a paragraph of narration between the previous quotation and this one?"""
+    return previous is not None and quote.paragraphs[0] - previous.paragraphs[-1] == 2
+
+
+def _adjacent(quotes: list[QuoteMatch], heads: list[int]) -> bool:
+    """Do these turns follow one another with no narration paragraph between?"""
+    return all(quotes[b].paragraphs[0] - quotes[a].paragraphs[-1] == 1 for a, b in zip(heads, heads[1:]))
+
+
+def _turn_heads(quotes: list[QuoteMatch], run: list[int]) -> list[int]:
+    """The first quotation of each turn (a paragraph of dialogue) of a run."""
+    return [i for k, i in enumerate(run) if not k or quotes[i].paragraphs[0] != quotes[run[k - 1]].paragraphs[-1]]
 
 
 def _runs(quotes: list[QuoteMatch]) -> list[list[int]]:
