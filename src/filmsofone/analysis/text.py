@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
+_LINE = re.compile(r"[^\n]*\S[^\n]*")
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Paragr
     if len(found) <= 3 and end - start > 20_000:
         found = [
             Paragraph(m.start(), _rstrip(text, m.start(), m.end()))
-            for m in re.finditer(r"[^\n]*\S[^\n]*", text[:end])
+            for m in _LINE.finditer(text, text.rfind("\n", 0, start) + 1, end)  # no copy of the text
             if m.start() >= start
         ]
     return found
