@@ -19,7 +19,7 @@ from .names import FEMALE_NAMES, HYPOCORISTICS, MALE_NAMES
 from .narrator import NarratorFinder
 from .quotes import QuoteFinder
 from .scenes import SceneSegmenter
-from .settings import SettingFinder, scene_setting, time_of_day
+from .settings import SettingFinder, fill_scene_gaps, scene_setting, time_of_day
 from .speakers import SpeakerAttributor
 from .text import paragraphs
 
@@ -50,7 +50,7 @@ def analyze(book: BookText, *, slug: str, title: str, progress=None) -> BookAnal
     attributions = SpeakerAttributor(text, paras, characters).attribute(quotes)
     names = {a for c in characters for a in c.aliases} | {c.name for c in characters}
     settings = SettingFinder().find(text, story_start, story_end, [e for e in places if e.text not in names], quote_spans, people=names)
-    scenes = _scenes(text, scene_spans, settings, characters)
+    scenes = fill_scene_gaps(text, _scenes(text, scene_spans, settings, characters), settings)
     _report(progress, "analysis: done", 5, 5)
     return BookAnalysis(
         book=BookInfo(slug=slug, title=title, source_sha256=book.source_sha256, chars=len(text)),

@@ -51,9 +51,11 @@ PLACE_FIRST_NAMES = frozenset({"florence", "victoria", "york", "georgia", "virgi
 
 TIME_WORDS = {
     "dawn": ("dawn", "daybreak", "sunrise", "first light", "cock-crow", "early morning"),
-    "day": ("morning", "noon", "midday", "afternoon", "breakfast", "luncheon", "sunshine", "sunlight", "daylight", "dinner"),
-    "dusk": ("dusk", "sunset", "twilight", "evening", "nightfall", "sundown", "tea-time"),
-    "night": ("night", "midnight", "moonlight", "moon", "candle", "candles", "lamp-light", "lamplight", "dark", "darkness", "stars", "supper", "ball"),
+    "day": ("morning", "noon", "midday", "afternoon", "breakfast", "luncheon", "sunshine", "sunlight", "daylight", "dinner",
+            "to-day", "today", "all day", "sun", "sunny", "sunbeams", "shone", "morning call", "morning visit", "forenoon"),
+    "dusk": ("dusk", "sunset", "twilight", "evening", "nightfall", "sundown", "tea-time", "gloaming"),
+    "night": ("night", "midnight", "moonlight", "moon", "candle", "candles", "lamp-light", "lamplight", "dark", "darkness", "stars", "supper", "ball",
+              "to-night", "tonight", "bed-time", "bedtime", "asleep", "lamps", "firelight", "fire-light", "nightgown"),
 }
 
 # -- named places (proper nouns) ------------------------------------------------------------------------------
@@ -69,7 +71,7 @@ NAMED_PLACE_SUFFIXES: dict[str, bool | None] = {
         Harbour Harbor Quay Wharf Place Circus Terrace Avenue Crescent Walk Alley Court Sea Ocean Canal Creek
         Falls Desert Plains Marsh Fen Glen Dale Vale End Cross""".split(), False),
 }
-for _ambiguous in ("Place", "Court", "End", "Cross", "Gate", "Terrace", "Farm", "Mill", "Mills", "Chambers", "Club"):
+for _ambiguous in ("Park", "Place", "Court", "End", "Cross", "Gate", "Terrace", "Farm", "Mill", "Mills", "Chambers", "Club"):
     NAMED_PLACE_SUFFIXES[_ambiguous] = None  # a building or an address: interior unknown
 
 # words before "of (the) X" that make X a place ("the town of Meryton", "the landlord of the Anchor")

@@ -132,6 +132,11 @@ class SceneSegmenter:
         return shifts
 
 
+def opens_with_time_shift(text: str, start: int) -> bool:
+    """Whether the text at `start` opens on a time jump ("The next morning", "Meanwhile")."""
+    return _TIME_SHIFT_OPENERS.match(text, start) is not None
+
+
 def _place_key(place: str) -> str:
     return re.sub(r"[\s-]+", " ", place).strip().lower()
 

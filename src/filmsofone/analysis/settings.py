@@ -40,7 +40,7 @@ _OWNER = r"(?:(?:Mr|Mrs|Miss|Dr|Lady|Sir|Captain|Colonel)\.?[ \t\n]+)?[A-Z][a-z]
 _COMMON_PLACE = re.compile(
     rf"\b(?P<locative>{_LOCATIVE}[ \t\n]+)?(?:the|a|an|his|her|their|our|my|your|its|this|that|these|those|every|"
     rf"each|another|some|many|several|(?-i:{_OWNER}))[ \t\n]+(?:(?!(?:the|a|an|of|and|or|in|to)\b)[a-z]+,?[ \t\n]+)??"
-    rf"(?:(?P<modifier>[a-z]+)[ \t\n]+)??(?P<place>{_NOUNS})(?P<plural>s)?\b(?![ \t\n]*-)(?![ \t\n]+(?:{_NOUNS})\b)",
+    rf"(?:(?!(?:the|a|an|of|and|or|in|to|that|this|his|her|their|my|our|your|its)\b)(?P<modifier>[a-z]+)[ \t\n]+)??(?P<place>{_NOUNS})(?P<plural>s)?\b(?![ \t\n]*-)(?![ \t\n]+(?:{_NOUNS})\b)",
     re.I,
 )
 _PRESENCE = re.compile(r"(?:in|into|inside|within|at|reached|entered|entering|reaching)[ \t\n]+$", re.I)
@@ -131,8 +131,10 @@ class SettingFinder:
             for span, located in found.spans:
                 if not any(a < span[1] and span[0] < b for a, b in taken):
                     self._add(clusters, key, name.removeprefix("the "), span, found.interior, located)
-            if clusters.get(key) is not None and clusters[key].interior is None:
-                clusters[key].interior = found.interior
+            cluster = clusters.get(key)
+            if cluster is not None and cluster.interior is None and (not cluster.weak or found.interior_votes >= 2):
+                cluster.interior = found.interior
+                cluster.weak = cluster.weak and found.interior is None  # dined at twice: a house, not a town
 
     @staticmethod
     def _add(clusters, key: str, surface: str, span, interior, located: bool = False) -> None:
@@ -161,14 +163,70 @@ def scene_setting(clusters: list[SettingCluster], start: int, end: int) -> Setti
 
 
 def time_of_day(text: str, start: int, end: int) -> str:
-    """'day', 'night', 'dawn', 'dusk' or 'unknown' from the scene's time words (the first third counts double)."""
+    """'day', 'night', 'dawn', 'dusk' or 'unknown' from the scene's time words (the first third counts double,
+    the opening sentence ("That evening, ...") three times more)."""
     votes: Counter = Counter()
     head = start + (end - start) // 3
+    opening = _opening_end(text, start, end)
     for kind, pattern in _TIME_PATTERNS.items():
         votes[kind] += len(pattern.findall(text, start, end)) + len(pattern.findall(text, start, head))
+        votes[kind] += 3 * len(pattern.findall(text, start, opening))
     if not votes or votes.most_common(1)[0][1] == 0:
         return "unknown"
     return votes.most_common(1)[0][0]
+
+
+def _opening_end(text: str, start: int, end: int) -> int:
+    """End of the scene's first sentence of prose (after a chapter heading, if any)."""
+    body = _HEADING.match(text, start, end)
+    at = body.end() if body else start
+    stop = _SENTENCE_STOP.search(text, at, min(end, at + 300))
+    return stop.end() if stop else min(end, at + 300)
+
+
+_SENTENCE_STOP = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bMs)[.!?](?=\s)")
+_HEADING = re.compile(
+    r"[ \t]*(?:(?:CHAPTER|Chapter|BOOK|Book|PART|Part)\b[^\n]{0,80}|[IVXLCDM]+\.?)[ \t]*\n(?:[ \t]*\n)*"
+    r"(?:[^\n]{1,80}\n(?:[ \t]*\n)+)?"
+)
+
+
+def scene_interior(clusters: list[SettingCluster], setting: SettingCluster | None, start: int, end: int) -> bool | None:
+    """The setting's interior/exterior, or, for a town or region ("London"), that of the most mentioned place
+    of known kind inside the scene ("the room", "the garden")."""
+    if setting is not None and setting.interior is not None:
+        return setting.interior
+    votes: Counter = Counter()
+    for cluster in clusters:
+        if cluster.interior is not None:
+            inside = [s for s, _ in cluster.mentions if start <= s < end]
+            votes[cluster.interior] += len(inside) + 2 * sum(1 for s in inside if s in cluster.located)
+    ranked = votes.most_common()
+    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def fill_scene_gaps(text: str, scenes: list, clusters: list[SettingCluster]) -> list:
+    """Scenes (models.Scene) with the gaps the text allows filled: interior/exterior from the places named in
+    a scene whose setting is a town or region, and an unknown time of day taken from the scene before in the
+    same chapter when the scene does not open on a time shift of its own (nothing says time has moved)."""
+    from .scenes import opens_with_time_shift
+
+    by_id = {c.id: c for c in clusters}
+    filled = []
+    for n, scene in enumerate(scenes):
+        changes = {}
+        if scene.interior is None:
+            interior = scene_interior(clusters, by_id.get(scene.setting or ""), scene.start, scene.end)
+            if interior is not None:
+                changes["interior"] = interior
+        previous = filled[n - 1] if n else None
+        if (scene.time_of_day == "unknown" and previous is not None and previous.chapter == scene.chapter
+                and previous.time_of_day != "unknown" and not opens_with_time_shift(text, scene.start)):
+            changes["time_of_day"] = previous.time_of_day
+        filled.append(scene.model_copy(update=changes) if changes else scene)
+    return filled
 
 
 def _clean(name: str) -> str:
@@ -220,6 +278,8 @@ def _named_key(name: str, clusters) -> str:
 
 def _named_interior(name: str) -> bool | None:
     last = name.split()[-1].lower()
+    if last == "park" and len(name.split()) > 1:
+        return None  # "Netherfield Park" is a house, "Hyde Park" a park: the contexts decide
     if last in INTERIOR_PLACES:
         return True
     if last in EXTERIOR_PLACES:
@@ -246,7 +306,10 @@ _NAMED_CONTEXT = re.compile(
 _PREVIOUS_WORD = re.compile(r"([A-Za-z-]+)[\s,]*$")
 _THE_ONLY_PREPS = frozenset({"over", "along", "beyond", "up", "down", "on", "upon", "beside"})
 _INTERIOR_PREPS = frozenset({"at", "into", "inside"})
-_HOUSE_VERBS = frozenset("dined dine dining dinner ball party breakfast supper tea lodged lodging lodgings".split())
+_HOUSE_VERBS = frozenset(
+    """dined dine dining dinner ball party breakfast supper tea lodged lodging lodgings room rooms drawing-room
+    library house family ladies gentlemen household servants housekeeper""".split()
+)
 _BOUND_VERBS = frozenset("bound started left sailed start starting set".split())
 
 
