@@ -78,7 +78,8 @@ for _ambiguous in ("Park", "Place", "Court", "End", "Cross", "Gate", "Terrace", 
 PLACE_OF_NOUNS = frozenset(
     """town city village county port island kingdom country province state shire parish hamlet river banks bank
     shores shore streets road way coast harbour harbor neighbourhood neighborhood environs outskirts walls gates
-    suburbs heart centre center outskirts north south east west interior capital borough district""".split()
+    suburbs heart centre center outskirts north south east west interior capital borough district reach reaches
+    mouth waters source valley foot summit slopes edge""".split()
 )
 INN_OF_NOUNS = frozenset("landlord landlady host hostess bar parlour tap-room taproom coffee-room sign door".split())
 # verbs that, before in/at/to/from/into/near/for, say that the name after them is a place

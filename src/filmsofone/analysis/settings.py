@@ -400,8 +400,8 @@ def _context_points(name: str, prep: str, the: bool, previous: str) -> int:
         return 2 if previous in PLACE_OF_NOUNS or (the and previous in INN_OF_NOUNS) else 0
     if prep == "for":
         return 2 if previous in _BOUND_VERBS else 0
-    if previous in NOT_PLACE_CONTEXT:
-        return 0
+    if previous in NOT_PLACE_CONTEXT and prep not in _THE_ONLY_PREPS:
+        return 0  # "looked at X", but "looked over the Arno"
     if previous in PLACE_VERBS:
         return 2
     if the and prep in ("to", "towards", "toward", "left", "from"):
