@@ -75,3 +75,15 @@ def test_places_after_other_determiners_and_two_adjectives():
     found = _settings(text)
     assert {"the churchyard", "the veranda", "the rabbit-holes"} <= set(found)
     assert found["the veranda"].interior is False
+
+
+def test_families_titles_and_abbreviations_from_the_recogniser_are_not_places():
+    from filmsofone.analysis.nlp import Entity
+
+    text = "The Lebruns came to tea, and the Lebruns stayed. Madame Ratignolle smiled. P.S. We sailed to Grand Isle."
+    def entity(surface, label="GPE"):
+        at = text.index(surface)
+        return Entity(text=surface, label=label, start=at, end=at + len(surface))
+    places = [entity("Lebruns"), entity("Madame Ratignolle"), entity("P.S"), entity("Grand Isle", "LOC")]
+    names = {c.name for c in SettingFinder().find(text, 0, len(text), places)}
+    assert names == {"Grand Isle"}

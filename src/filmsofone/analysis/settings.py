@@ -81,11 +81,12 @@ class SettingFinder:
         clusters: dict[str, SettingCluster] = {}
         people = frozenset(people)
         acting = _acting_names(text, start, end)
+        families = _family_plurals(text, places)
         for entity in places:
             name = _clean(entity.text)
-            if not name or not name[0].isupper() or _is_person_name(name):
+            if not name or not name[0].isupper() or _is_person_name(name) or _not_a_place_name(name):
                 continue
-            if " " not in name and name in acting:
+            if " " not in name and (name in acting or name in families):
                 continue
             located = bool(_LOCATIVE_BEFORE.search(text, max(0, entity.start - 16), entity.start))
             key = _named_key(name, clusters)
@@ -227,6 +228,29 @@ def fill_scene_gaps(text: str, scenes: list, clusters: list[SettingCluster]) -> 
             changes["time_of_day"] = previous.time_of_day
         filled.append(scene.model_copy(update=changes) if changes else scene)
     return filled
+
+
+def _not_a_place_name(name: str) -> bool:
+    """Recogniser places that are not: 'Madame la Guillotine' (a title first), 'P.S', 'Esq' (abbreviations)."""
+    words = name.split()
+    if words[0].rstrip(".") in HONORIFICS or (len(words) == 1 and words[0] in NOT_PLACE_NAMES):
+        return True
+    return len(words) == 1 and ("." in name or len(name) < 3 or name.lower() in ("esq", "ps"))
+
+
+def _family_plurals(text: str, places: list[Entity]) -> set[str]:
+    """One-word plural names always after 'the' and never after a locative ('the Lebruns', 'the Huns'):
+    families and peoples, not places ('in the Alps' stays)."""
+    seen: dict[str, list[bool]] = {}
+    for entity in places:
+        name = _clean(entity.text)
+        if " " in name or not re.fullmatch(r"[A-Z][a-z]+[^s]s", name):
+            continue
+        before = text[max(0, entity.start - 24) : entity.start]
+        the = bool(re.search(r"\bthe[ \t\n]+$", before, re.I)) or entity.text.lower().startswith("the ")
+        located = bool(_LOCATIVE_BEFORE.search(text, max(0, entity.start - 16), entity.start))
+        seen.setdefault(name, []).append(the and not located)
+    return {name for name, flags in seen.items() if all(flags)}
 
 
 def _clean(name: str) -> str:
