@@ -16,7 +16,7 @@ def test_an_inn_named_only_by_its_sign_is_an_interior_setting():
         "brought ale. They sat at the Anchor until the lamps were lit, and nobody in the town said a word."
     )
     found = _settings(text)
-    anchor = found["Anchor"]
+    anchor = found["the Anchor"]
     assert anchor.interior is True
     assert len(anchor.mentions) == 3
 

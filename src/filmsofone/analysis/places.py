@@ -52,7 +52,7 @@ PLACE_FIRST_NAMES = frozenset({"florence", "victoria", "york", "georgia", "virgi
 TIME_WORDS = {
     "dawn": ("dawn", "daybreak", "sunrise", "first light", "cock-crow", "early morning"),
     "day": ("morning", "noon", "midday", "afternoon", "breakfast", "luncheon", "sunshine", "sunlight", "daylight", "dinner",
-            "to-day", "today", "all day", "sun", "sunny", "sunbeams", "shone", "morning call", "morning visit", "forenoon"),
+            "to-day", "today", "all day", "sunny", "sunbeams", "morning call", "morning visit", "forenoon"),
     "dusk": ("dusk", "sunset", "twilight", "evening", "nightfall", "sundown", "tea-time", "gloaming"),
     "night": ("night", "midnight", "moonlight", "moon", "candle", "candles", "lamp-light", "lamplight", "dark", "darkness", "stars", "supper", "ball",
               "to-night", "tonight", "bed-time", "bedtime", "asleep", "lamps", "firelight", "fire-light", "nightgown"),

@@ -121,6 +121,9 @@ class SettingFinder:
             cluster.id = f"s{n}"
             compound = [a for a, _ in cluster.aliases.most_common() if a.lower().replace("-", " ").endswith(cluster.key)]
             cluster.name = compound[0] if compound else cluster.aliases.most_common(1)[0][0]
+            if cluster.name[:1].isupper() and _mostly_after_the(text, cluster.mentions):
+                cluster.aliases["the " + cluster.name] += 0
+                cluster.name = "the " + cluster.name  # "the Anchor", "the Thames"
         return kept
 
     def _add_named(self, clusters: dict[str, SettingCluster], text: str, start: int, end: int, people) -> None:
@@ -129,9 +132,12 @@ class SettingFinder:
         for name, found in named_places(text, start, end, people).items():
             key = _named_key(name.removeprefix("the "), clusters)
             taken = clusters[key].mentions if key in clusters else []
+            fresh = key not in clusters
             for span, located in found.spans:
                 if not any(a < span[1] and span[0] < b for a, b in taken):
-                    self._add(clusters, key, name.removeprefix("the "), span, found.interior, located)
+                    self._add(clusters, key, name, span, found.interior, located)  # "the Anchor" keeps its article
+            if fresh and key in clusters:
+                clusters[key].weak = found.interior is None  # a town or region, by all we know
             cluster = clusters.get(key)
             if cluster is not None and cluster.interior is None and (not cluster.weak or found.interior_votes >= 2):
                 cluster.interior = found.interior
@@ -164,14 +170,22 @@ def scene_setting(clusters: list[SettingCluster], start: int, end: int) -> Setti
 
 
 def time_of_day(text: str, start: int, end: int) -> str:
-    """'day', 'night', 'dawn', 'dusk' or 'unknown' from the scene's time words (the first third counts double,
-    the opening sentence ("That evening, ...") three times more)."""
+    """'day', 'night', 'dawn', 'dusk' or 'unknown': the time the opening sentence states ("That evening, ...",
+    "At two in the morning"), else a vote of the scene's time words (the first third counts double)."""
     votes: Counter = Counter()
     head = start + (end - start) // 3
     opening = _opening_end(text, start, end)
+    if _SMALL_HOURS.search(text, start, opening):
+        return "night"
+    stated = {kind for kind, pattern in _TIME_PATTERNS.items() if pattern.search(text, start, opening)}
+    if len(stated) == 1:
+        return stated.pop()  # the opening sentence says when ("At dawn, ...", "That evening ...")
     for kind, pattern in _TIME_PATTERNS.items():
         votes[kind] += len(pattern.findall(text, start, end)) + len(pattern.findall(text, start, head))
         votes[kind] += 3 * len(pattern.findall(text, start, opening))
+    small_hours = sum(weight * len(_SMALL_HOURS.findall(text, start, until)) for until, weight in ((end, 1), (head, 1), (opening, 3)))
+    votes["night"] += 2 * small_hours  # "at two in the morning" is night, not morning
+    votes["day"] -= small_hours
     if not votes or votes.most_common(1)[0][1] == 0:
         return "unknown"
     return votes.most_common(1)[0][0]
@@ -185,6 +199,10 @@ def _opening_end(text: str, start: int, end: int) -> int:
     return stop.end() if stop else min(end, at + 300)
 
 
+_SMALL_HOURS = re.compile(
+    r"\b(?:one|two|three|four|1|2|3|4)(?:[ \t\n]+(?:and[ \t\n]+a[ \t\n]+half|o['’]clock))?[ \t\n]+in[ \t\n]+the[ \t\n]+morning\b"
+    r"|\bsmall[ \t\n]+hours\b", re.I,
+)
 _SENTENCE_STOP = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bMs)[.!?](?=\s)")
 _HEADING = re.compile(
     r"[ \t]*(?:(?:CHAPTER|Chapter|BOOK|Book|PART|Part)\b[^\n]{0,80}|[IVXLCDM]+\.?)[ \t]*\n(?:[ \t]*\n)*"
@@ -228,6 +246,12 @@ def fill_scene_gaps(text: str, scenes: list, clusters: list[SettingCluster]) -> 
             changes["time_of_day"] = previous.time_of_day
         filled.append(scene.model_copy(update=changes) if changes else scene)
     return filled
+
+
+def _mostly_after_the(text: str, mentions: list[tuple[int, int]]) -> bool:
+    """Whether most mentions of a proper-noun place follow 'the' ('the Anchor', 'the Arno')."""
+    after = sum(1 for s, _ in mentions if text[max(0, s - 4) : s].lower() == "the ")
+    return after * 2 > len(mentions)
 
 
 def _not_a_place_name(name: str) -> bool:
