@@ -136,3 +136,20 @@ def test_parts_are_stored_and_an_older_database_gains_the_column(ws, tmp_path: P
     assert migrations.get_version(store.engine_for(db)) == store.SCHEMA_VERSION >= 2
     store.save_analysis(db, analysis, source_path=str(path))
     assert store.load_analysis(db) == analysis
+
+
+def test_nav_labels_keep_inline_markup_and_bare_part_labels():
+    from filmsofone.ingest.epub import _nav_links
+
+    html = (
+        '<nav epub:type="toc"><ol><li><span>Part <i>One</i></span><ol>'
+        '<li><a href="c1.xhtml"><span class="n">1</span> The Beginning</a></li><li><a href="c2.xhtml">Two</a></li>'
+        '</ol></li><li><a href="c3.xhtml">Three</a></li></ol></nav>'
+    )
+    entries = [(e.label, e.target, e.parent) for e in _nav_links(html, "OEBPS")]
+    assert entries == [
+        ("Part One", None, None),
+        ("1 The Beginning", "OEBPS/c1.xhtml", 0),
+        ("Two", "OEBPS/c2.xhtml", 0),
+        ("Three", "OEBPS/c3.xhtml", None),
+    ]

@@ -150,6 +150,7 @@ class _NavParser(HTMLParser):
         self.in_toc = 0
         self.links: list[list] = []  # [label, href or None, parent index]
         self._open: int | None = None  # the entry whose label is being read
+        self._open_tag: list[str] = []  # the tag that opened it, and the same tags nested inside it
         self._items: list[int | None] = []  # per open <li>: the entry it holds
 
     def handle_starttag(self, tag, attrs):
@@ -160,17 +161,24 @@ class _NavParser(HTMLParser):
             return
         elif tag == "li":
             self._items.append(None)
+        elif self._open is not None:
+            if tag == self._open_tag[0]:
+                self._open_tag.append(tag)
         elif tag in ("a", "span") and self._items and self._items[-1] is None and (tag == "span" or attrs.get("href")):
             parent = next((i for i in reversed(self._items[:-1]) if i is not None), None)
             self.links.append(["", attrs.get("href"), parent])
             self._open = self._items[-1] = len(self.links) - 1
+            self._open_tag = [tag]
 
     def handle_endtag(self, tag):
         if tag == "nav" and self.in_toc:
             self.in_toc -= 1
+        elif self._open is not None and tag == self._open_tag[0]:
+            self._open_tag.pop()
+            if not self._open_tag:
+                self._open = None
         elif tag == "li" and self._items:
             self._items.pop()
-        elif tag in ("a", "span"):
             self._open = None
 
     def handle_data(self, data):
