@@ -49,3 +49,13 @@ def test_a_country_house_called_park_is_an_interior_when_people_dine_there(tmp_p
     hartfield = next(s for s in analysis.settings if s.name.startswith("Hartfield"))
     assert hartfield.interior is True
     assert all(scene.interior is True for scene in analysis.scenes)
+
+
+def test_meanwhile_keeps_the_time_of_the_scene_before():
+    text = "x" * 300 + "Meanwhile the others sat and talked." + "y" * 300
+    second = text.index("Meanwhile")
+    scenes = [
+        Scene(id="1.1", chapter=1, start=0, end=second, time_of_day="dusk"),
+        Scene(id="1.2", chapter=1, start=second, end=len(text)),
+    ]
+    assert [s.time_of_day for s in fill_scene_gaps(text, scenes, [])] == ["dusk", "dusk"]

@@ -133,8 +133,11 @@ class SceneSegmenter:
 
 
 def opens_with_time_shift(text: str, start: int) -> bool:
-    """Whether the text at `start` opens on a time jump ("The next morning", "Meanwhile")."""
-    return _TIME_SHIFT_OPENERS.match(text, start) is not None
+    """Whether the text at `start` opens on a time jump ("The next morning"); "Meanwhile" keeps the time."""
+    return _TIME_SHIFT_OPENERS.match(text, start) is not None and _SAME_TIME.match(text, start) is None
+
+
+_SAME_TIME = re.compile(r"(?:Meanwhile|In the meantime|Meantime)\b")
 
 
 def _place_key(place: str) -> str:

@@ -49,9 +49,10 @@ _PERSON_NAMES = MALE_NAMES | FEMALE_NAMES | frozenset(HYPOCORISTICS)
 _ADJECTIVES = frozenset(
     """big small little large great old new front back next own long dark empty same other whole first last upper
     lower inner outer best only very such open high low wide narrow little poor fine good bad dear cold warm hot
-    whole own very long short quiet silent crowded""".split()
+    whole own very long short quiet silent crowded humble grand noble fair sweet neat vast huge tiny ancient
+    modern broad deep shallow steep brown green red white black grey gray blue yellow""".split()
 )
-_ADJECTIVE_ENDINGS = ("y", "ful", "ous", "ish", "less", "ive", "able", "ible", "al", "ic", "ed", "est", "ly", "ing", "er")
+_ADJECTIVE_ENDINGS = ("y", "ful", "ous", "ish", "less", "ive", "able", "ible", "ble", "al", "ic", "ed", "est", "ly", "ing", "er")
 _TIME_PATTERNS = {k: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in v) + r")\b", re.I) for k, v in TIME_WORDS.items()}
 _HOME = re.compile(
     r"\b(?:(?P<at>at|reached|reaching)|from|went|go|goes|going|gone|come|came|coming|returned|returning|return|"
@@ -90,6 +91,8 @@ class SettingFinder:
                 continue
             located = bool(_LOCATIVE_BEFORE.search(text, max(0, entity.start - 16), entity.start))
             key = _named_key(name, clusters)
+            if " " not in name and name.lower() in PLACE_NOUNS:
+                key = _singular(name.lower())  # "the Parsonage" is the parsonage
             self._add(clusters, key, name, (entity.start, entity.end), _named_interior(name), located)
             clusters[key].weak = entity.label == "GPE"  # a town or country: the setting only when nothing closer is named
         self._add_named(clusters, text, start, end, people)
