@@ -73,3 +73,13 @@ def test_every_piece_of_a_chapter_with_many_breaks_is_filmable():
     assert len(scenes) == 3
     assert all(len(body) >= MIN_SCENE_CHARS for body, _ in scenes)
     assert [s.id for _, s in scenes] == ["1.1", "1.2", "1.3"]
+
+
+def test_time_jumps_in_their_other_shapes_start_scenes():
+    for opener in ("Two days afterward he went out.", "One evening the wind rose.", "In the evening they dined.",
+                   "After breakfast the carriage came."):
+        text = f"CHAPTER I.\n\n{LONG}\n\n{opener} {LONG}\n"
+        scenes = _segment(text)
+        assert [body[:12] for body, _ in scenes][1:] == [opener[:12]], opener
+    text = f"CHAPTER I.\n\n{LONG}\n\nIn the evening of his life he was content. {LONG}\n"
+    assert len(_segment(text)) == 1  # "in the evening of his life" is no time jump

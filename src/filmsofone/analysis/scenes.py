@@ -24,7 +24,9 @@ _TIME_SHIFT_OPENERS = re.compile(
     r"(?:Meanwhile|In the meantime|Meantime|The next (?:morning|day|evening|night|afternoon)|Next (?:morning|day)|"
     r"(?:That|This) (?:evening|night|morning|afternoon)|The following (?:morning|day|evening|night|week)|"
     r"(?:Early|Late) (?:the next|that|in the|on the)|(?:A|Two|Three|Four|Five|Six|Several|Some|Many|A few) "
-    r"(?:days?|weeks?|months?|years?|hours?|minutes?) (?:later|after|passed|went by|had passed)|"
+    r"(?:days?|weeks?|months?|years?|hours?|minutes?) (?:later|after|afterwards?|passed|went by|had passed)|"
+    r"In the (?:morning|evening|afternoon|night)\b(?! of)|After (?:breakfast|dinner|supper|luncheon|tea)|"
+    r"One (?:morning|evening|afternoon|night)|Towards? (?:evening|night|morning|noon|dusk)|"
     r"On the (?:following|next|morrow)|(?:Later|Late) that|At (?:dawn|daybreak|sunrise|sunset|dusk|noon|midnight)|"
     r"When (?:morning|evening|night) came|It was (?:morning|evening|night|dawn|dusk|noon|midnight))\b",
 )
