@@ -58,6 +58,11 @@ _HOME = re.compile(
     r"\b(?:(?P<at>at|reached|reaching)|from|went|go|goes|going|gone|come|came|coming|returned|returning|return|"
     r"get|got|getting|stay|stayed|staying|left|leave|leaving|his|her|their|my|our|your)[ \t\n]+(?P<home>home)\b(?!-)"
 )
+_BARE_PLACE = re.compile(
+    r"\b(?P<prep>in|at|to|into|from|through|across|over|along|among|towards?)[ \t\n]+"
+    r"(?P<place>town|church|school|sea|prison|college|chapel|market|hospital|fields|streets|woods|hills|meadows|"
+    r"gardens|mountains|forests|lanes|roads|valleys|plains|moors|marshes)\b(?![ \t\n]*-)",
+)
 _SHORT_TEXT = 40_000  # in a text this short, a place mentioned once is kept
 _NAMED_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
@@ -113,6 +118,11 @@ class SettingFinder:
             span = (match.start("place"), match.end())
             present = bool(match.group("locative")) and bool(_PRESENCE.search(match.group("locative")))
             self._add(clusters, key, surface, span, _common_interior(place), present)
+            clusters[key].weak = key in WEAK_SETTINGS
+        for match in _BARE_PLACE.finditer(text, start, end):
+            place = match.group("place").lower()
+            key = _singular(place) if place.endswith("s") and place not in PLACE_NOUNS else place
+            self._add(clusters, key, "the " + key, match.span("place"), _common_interior(key), match.group("prep").lower() in ("in", "at"))
             clusters[key].weak = key in WEAK_SETTINGS
         for match in _HOME.finditer(text, start, end):
             self._add(clusters, "home", "home", match.span("home"), True, bool(match.group("at")))
@@ -403,20 +413,20 @@ def named_places(text: str, start: int, end: int, people=frozenset()) -> dict[st
             found.interior_votes += 1
         if prep == "at" and previous in _HOUSE_VERBS:
             found.interior_votes += 1
-    accepted = {}
-    for surface, found in evidence.items():
-        if found.score < 2:
-            continue
+    accepted = {surface: found for surface, found in evidence.items() if found.score >= 2}
+    for surface, found in accepted.items():
         suffix = NAMED_PLACE_SUFFIXES.get(surface.split()[-1], "none")
         if suffix != "none" and len(surface.removeprefix("the ").split()) > 1:
             found.by_name = suffix
-        words = r"[ \t]*\n?[ \t]*".join(re.escape(w) for w in surface.split())
-        pattern = re.compile(rf"(?<![\w-]){words}(?![\w-])")
-        for occurrence in pattern.finditer(text, start, end):
-            located = bool(_LOCATIVE_BEFORE.search(text, max(0, occurrence.start() - 16), occurrence.start()))
-            at = occurrence.start() + (len("the ") if surface.startswith("the ") else 0)
-            found.spans.append(((at, occurrence.end()), located))
-        accepted[surface] = found
+    if not accepted:
+        return accepted
+    alternatives = sorted(accepted, key=len, reverse=True)
+    any_surface = "|".join(r"[ \t]*\n?[ \t]*".join(re.escape(w) for w in a.split()) for a in alternatives)
+    for occurrence in re.compile(rf"(?<![\w-])(?:{any_surface})(?![\w-])").finditer(text, start, end):
+        surface = " ".join(occurrence.group().split())
+        located = bool(_LOCATIVE_BEFORE.search(text, max(0, occurrence.start() - 16), occurrence.start()))
+        at = occurrence.start() + (len("the ") if surface.startswith("the ") else 0)
+        accepted[surface].spans.append(((at, occurrence.end()), located))
     return accepted
 
 
