@@ -9,6 +9,8 @@ and overall:
 - mention recall: gold FAC/GPE/LOC mentions overlapped by a predicted setting mention;
 - mention precision: predicted setting mentions that overlap a gold place mention;
 - place recall: distinct gold places (by their last word, lower case) that some setting names.
+
+`--misses` also prints the most frequent missed gold mentions and unmatched predictions (to see why).
 """
 
 from __future__ import annotations
@@ -83,8 +85,10 @@ def score(path: Path, analysis_only: bool) -> dict:
             analysis = import_book(Workspace(Path(tmp) / "ws").ensure(), book_path, slug="doc")
     predicted = predicted_mentions(text, analysis)
     overlap = lambda a, b: a[0] < b[1] and b[0] < a[1]  # noqa: E731
-    found = sum(1 for g in gold if any(overlap(g, p) for p in predicted))
-    correct = sum(1 for p in predicted if any(overlap(g, p) for g in gold))
+    missed = [text[s:e] for s, e, _ in gold if not any(overlap((s, e), p) for p in predicted)]
+    wrong = [text[s:e] for s, e in predicted if not any(overlap(g, (s, e)) for g in gold)]
+    found = len(gold) - len(missed)
+    correct = len(predicted) - len(wrong)
     gold_places = {text[s:e].split()[-1].lower() for s, e, _ in gold}
     named = {w.lower() for st in analysis.settings for n in (st.name, *st.aliases) for w in n.split()[-1:]}
     return {
@@ -98,6 +102,8 @@ def score(path: Path, analysis_only: bool) -> dict:
         "places": len(gold_places),
         "places_found": len(gold_places & named),
         "settings": len(analysis.settings),
+        "missed": missed,
+        "wrong": wrong,
     }
 
 
@@ -105,6 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("entities", type=Path)
     parser.add_argument("--analysis-only", action="store_true", help="read_book + analyze only")
+    parser.add_argument("--misses", type=int, default=0, help="print the N most frequent misses and wrong predictions")
     args = parser.parse_args()
     started = time.perf_counter()
     results = [score(p, args.analysis_only) for p in sorted(args.entities.glob("*.tsv"))]
@@ -120,6 +127,12 @@ def main() -> None:
     print(f"{'OVERALL':60} {gold:5d} {sum(r['found'] for r in results) / max(gold, 1):7.3f} "
           f"{sum(r['correct'] for r in results) / max(predicted, 1):6.3f} {places:7d} "
           f"{sum(r['places_found'] for r in results):6d}")
+    if args.misses:
+        from collections import Counter
+
+        for label, key in (("missed gold mentions", "missed"), ("predictions matching no gold place", "wrong")):
+            counts = Counter(" ".join(m.lower().split()) for r in results for m in r[key])
+            print(f"{label}: " + ", ".join(f"{m!r} {n}" for m, n in counts.most_common(args.misses)))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{len(results)} documents in {time.perf_counter() - started:.1f}s, peak RSS {rss:.0f} MB", file=sys.stderr)
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 INTERIOR_PLACES = frozenset(
-    """drawing-room drawing room sitting-room sitting room parlour parlor library study dining-room dining room
-    breakfast-room breakfast room morning-room hall ballroom ball-room bedroom bed-room chamber kitchen cellar
+    """drawing-room sitting-room parlour parlor library study dining-room
+    breakfast-room morning-room hall ballroom ball-room bedroom bed-room chamber kitchen cellar
     attic garret office shop church chapel cathedral inn tavern public-house pub workhouse prison cell gaol jail
     court courtroom school schoolroom classroom theatre theater opera museum gallery hotel pension lodging
     lodgings carriage coach cab train railway-carriage compartment cabin saloon house cottage room apartment
@@ -63,7 +63,7 @@ TIME_WORDS = {
 NAMED_PLACE_SUFFIXES: dict[str, bool | None] = {
     **dict.fromkeys(
         """Inn Hotel Arms Tavern Hall House Castle Abbey Manor Lodge Cottage Church Chapel Cathedral College School
-        Station Tower Priory Grange Rectory Vicarage Parsonage Palace Mansion Theatre Theater Museum Prison Gaol
+        Station Tower Home Priory Grange Rectory Vicarage Parsonage Palace Mansion Theatre Theater Museum Prison Gaol
         Asylum Hospital Workhouse Mill Mills Farm Villa Chambers Club""".split(), True),
     **dict.fromkeys(
         """Street Lane Square Road Row Park Gardens Common Heath Wood Woods Forest Hill Hills Heights Mountains
