@@ -3,8 +3,8 @@
     .venv/bin/python bench/bench_import.py BOOK [--analysis-only]
     .venv/bin/python bench/bench_import.py --generate-mb 50 [--corpus ../shared/corpus/pdnc] [--no-tagging]
 
-Prints, for the import (`books.import_book` into a temporary workspace): wall time, CPU time (this process and
-its worker processes) and peak RSS; then the same for running the whole English pipeline over the same text
+Prints, for the import (`books.import_book` into a temporary workspace): each stage as it starts (seconds, peak
+RSS so far, on stderr), then wall time, CPU time (this process and its worker processes) and peak RSS; then the same for running the whole English pipeline over the same text
 (`nlp.pipe` over its paragraphs, one process), and the ratio of the two wall times. Each measurement runs in
 a fresh child process so that neither benefits from the other's loaded model or warm caches.
 
@@ -34,12 +34,19 @@ def measure_import(book: Path, analysis_only: bool) -> dict:
     from filmsofone.workspace import Workspace
 
     started = time.perf_counter()
+    stages: list[tuple[str, float, float]] = []  # (label, seconds since start, peak RSS MB so far)
+
+    def progress(label: str, done: int, total: int) -> None:
+        if not stages or stages[-1][0] != label:
+            stages.append((label, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+            print(f"{stages[-1][1]:8.1f} s  {stages[-1][2]:6.0f} MB  {label}", file=sys.stderr, flush=True)
+
     with tempfile.TemporaryDirectory() as tmp:
         if analysis_only:
-            analyze(read_book(book), slug="bench", title="bench")
+            analyze(read_book(book, progress=progress), slug="bench", title="bench", progress=progress)
         else:
-            import_book(Workspace(Path(tmp)).ensure(), book, slug="bench")
-    return _figures(started)
+            import_book(Workspace(Path(tmp)).ensure(), book, slug="bench", progress=progress)
+    return {**_figures(started), "stages": stages}
 
 
 def measure_tagging(book: Path) -> dict:
@@ -75,9 +82,9 @@ def _figures(started: float) -> dict:
 
 def _child(mode: str, book: Path, analysis_only: bool) -> dict:
     command = [sys.executable, __file__, str(book), "--child", mode] + (["--analysis-only"] if analysis_only else [])
-    out = subprocess.run(command, capture_output=True, text=True)
+    out = subprocess.run(command, stdout=subprocess.PIPE, stderr=None if mode == "import" else subprocess.PIPE, text=True)
     if out.returncode:
-        raise SystemExit(out.stderr[-2000:])
+        raise SystemExit((out.stderr or "")[-2000:] or f"the {mode} child failed")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -64,13 +64,13 @@ def entities(
     size = sum(end - start for batch in batches for start, end in batch)
     if processes is None:
         processes = 2 if size >= PARALLEL_FROM_CHARS and _cpu_count() > 1 else 1
+    if progress:
+        progress("reading names", 0, len(batches))
     found = _parallel(text, batches, labels, processes) if processes > 1 and len(batches) > 1 else _serial(text, batches, labels)
     for done, batch_entities in enumerate(found, 1):
         yield from batch_entities
         if progress:
             progress("reading names", done, len(batches))
-    if progress and not batches:
-        progress("reading names", 0, 0)
 
 
 def _batches(spans: Iterable[tuple[int, int]]) -> list[list[tuple[int, int]]]:
