@@ -5,7 +5,9 @@ paragraph that opens with a time jump ("The next morning", "That evening", "Mean
 first sentence takes the characters to another place ("They went down to the quay.", "When they reached the
 chapel, ...", "In the drawing-room, ...") when that place then dominates the text that follows and was not the
 place of the text before. A scene is never smaller than a filmable unit: shifts that would leave a piece
-shorter than `MIN_SCENE_CHARS` are ignored.
+shorter than `MIN_SCENE_CHARS` are ignored, and a piece between explicit breaks that is too small (a heading,
+a run of ornament lines, an illustration caption, a signature) joins a neighbour; a title page after a
+chapter's last break is left out of its last scene.
 """
 
 from __future__ import annotations

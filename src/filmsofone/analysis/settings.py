@@ -1,12 +1,18 @@
 """SettingFinder: the places where scenes happen, grouped across their variants, and each scene's setting,
 interior/exterior and time of day.
 
-Places come from the recogniser (GPE, LOC, FAC) and from common-noun places after a locative preposition
-("in the drawing-room", "into the garden", "Mrs. Bennet's drawing-room"). Variants are grouped across the book
+Places come from the recogniser (GPE, LOC, FAC; less the names that speak, bear a title, or are families),
+from proper nouns whose contexts make them places (`named_places`: "at the Anchor" twice, "the landlord of the
+Crown", "lived at Speyer", "Fetter Lane"; characters' names never), from common-noun places after a determiner
+("in the drawing-room", "every churchyard", "Mrs. Bennet's drawing-room") or bare after a preposition ("at sea",
+"across fields"), and "home" ("at home", a weak interior). Variants are grouped across the book
 ("drawing room" / "drawing-room" / "Mrs. Bennet's drawing-room" / "the drawing-rooms"; "Netherfield" /
 "Netherfield Park"). A scene's setting is the place that dominates it: mentions that put someone there
 ("in the library", "reached the quay") count triple, and a generic place ("the room", "the house") is the
-setting only when the scene names no more specific one.
+setting only when the scene names no more specific one. A house is an interior when people dine, dance or
+sit at it ("dined at Netherfield"). `fill_scene_gaps` then gives a scene set in a town the interior/exterior
+of the places it names, and an unknown time of day the time of the scene before in the same chapter unless
+the scene opens on a time jump.
 """
 
 from __future__ import annotations
@@ -64,7 +70,6 @@ _BARE_PLACE = re.compile(
     r"gardens|mountains|forests|lanes|roads|valleys|plains|moors|marshes)\b(?![ \t\n]*-)",
 )
 _SHORT_TEXT = 40_000  # in a text this short, a place mentioned once is kept
-_NAMED_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 @dataclass
