@@ -87,3 +87,21 @@ def test_families_titles_and_abbreviations_from_the_recogniser_are_not_places():
     places = [entity("Lebruns"), entity("Madame Ratignolle"), entity("P.S"), entity("Grand Isle", "LOC")]
     names = {c.name for c in SettingFinder().find(text, 0, len(text), places)}
     assert names == {"Grand Isle"}
+
+
+def test_named_variants_group_only_when_one_name_extends_the_other():
+    from filmsofone.analysis.nlp import Entity
+
+    text = (
+        "They drove to Netherfield Park. At Netherfield the ball began. He sailed to the West Indies. "
+        "The crowd pressed at the West Gate. He lived at Chertsey and crossed Chertsey Bridge."
+    )
+    def entity(surface, label="FAC"):
+        at = text.index(surface)
+        return Entity(text=surface, label=label, start=at, end=at + len(surface))
+    places = [entity(n) for n in ("Netherfield Park", "Netherfield", "West Indies", "West Gate", "Chertsey", "Chertsey Bridge")]
+    clusters = SettingFinder().find(text, 0, len(text), places)
+    groups = [{n.removeprefix("the ") for n in [c.name, *c.aliases]} for c in clusters]
+    assert {"Netherfield", "Netherfield Park"} in groups
+    assert {"West Indies"} in groups and {"West Gate"} in groups
+    assert {"Chertsey"} in groups and {"Chertsey Bridge"} in groups

@@ -92,6 +92,7 @@ class SettingFinder:
         clusters: dict[str, SettingCluster] = {}
         people = frozenset(people)
         acting = _acting_names(text, start, end)
+        named_keys: set[str] = set()
         families = _family_plurals(text, places)
         for entity in places:
             name = _clean(entity.text)
@@ -100,12 +101,13 @@ class SettingFinder:
             if " " not in name and (name in acting or name in families):
                 continue
             located = bool(_LOCATIVE_BEFORE.search(text, max(0, entity.start - 16), entity.start))
-            key = _named_key(name, clusters)
             if " " not in name and name.lower() in PLACE_NOUNS:
                 key = _singular(name.lower())  # "the Parsonage" is the parsonage
+            else:
+                key = _named_key(name, named_keys)
             self._add(clusters, key, name, (entity.start, entity.end), _named_interior(name), located)
             clusters[key].weak = entity.label == "GPE"  # a town or country: the setting only when nothing closer is named
-        self._add_named(clusters, text, start, end, people)
+        self._add_named(clusters, text, start, end, people, named_keys)
         matches = list(_COMMON_PLACE.finditer(text, start, end))
         compounds = _compounds(matches)
         sole = _sole_compounds(compounds)
@@ -144,16 +146,17 @@ class SettingFinder:
                 cluster.name = "the " + cluster.name  # "the Anchor", "the Thames"
         return kept
 
-    def _add_named(self, clusters: dict[str, SettingCluster], text: str, start: int, end: int, people) -> None:
+    def _add_named(self, clusters: dict[str, SettingCluster], text: str, start: int, end: int, people, named_keys) -> None:
         """Proper-noun places the recogniser missed, on the evidence of their contexts ("lived at Speyer",
         "the town of Meryton", "at the Anchor" twice, "the landlord of the Crown", "Fetter Lane")."""
         for name, found in named_places(text, start, end, people).items():
-            key = _named_key(name.removeprefix("the "), clusters)
+            key = _named_key(name.removeprefix("the "), named_keys)
             taken = clusters[key].mentions if key in clusters else []
             fresh = key not in clusters
+            surface = name if fresh else name.removeprefix("the ")  # "the Anchor" keeps its article if new
             for span, located in found.spans:
                 if not any(a < span[1] and span[0] < b for a, b in taken):
-                    self._add(clusters, key, name, span, found.interior, located)  # "the Anchor" keeps its article
+                    self._add(clusters, key, surface, span, found.interior, located)
             if fresh and key in clusters:
                 clusters[key].weak = found.interior is None  # a town or region, by all we know
             cluster = clusters.get(key)
@@ -336,10 +339,24 @@ def _is_person_name(name: str) -> bool:
     return " " not in name and name.lower() in _PERSON_NAMES and name.lower() not in PLACE_FIRST_NAMES
 
 
-def _named_key(name: str, clusters) -> str:
-    """'Netherfield Park' and 'Netherfield' share a key (the first word) when one extends the other."""
-    first = name.split()[0].lower()
-    return first if len(first) > 3 else name.lower()
+def _named_key(name: str, named_keys: set[str]) -> str:
+    """The key of a proper-noun place: that of a known one it extends or that extends it ('Netherfield' and
+    'Netherfield Park', 'Rosings' and 'Rosings Park'), unless the longer one is a street, a bridge or a
+    building of its own ('Chertsey Bridge', 'Baker Street'); 'the West Gate' and 'the West Indies' stay apart."""
+    words = name.lower().split()
+    for key in sorted(named_keys):
+        other = key.split()
+        short, long = (words, other) if len(words) <= len(other) else (other, words)
+        if long[: len(short)] == short and (len(long) == len(short) or long[-1].title() not in _DISTINCT_SUFFIXES):
+            return key
+    key = " ".join(words)
+    named_keys.add(key)
+    return key
+
+
+_DISTINCT_SUFFIXES = frozenset(
+    "Street Lane Road Square Bridge Station Gate Row Church Chapel Cathedral Hill Hills Wharf Pier Market".split()
+)
 
 
 def _named_interior(name: str) -> bool | None:
