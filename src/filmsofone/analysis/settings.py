@@ -41,7 +41,27 @@ from .places import (
 )
 
 _LOCATIVE = r"(?:in|into|inside|within|at|to|from|through|across|towards?|out of|round|around|reached|entered|left|along|on|upon|near|by|beside|outside|under|over|down|up)"
-_NOUNS = "|".join(sorted((re.escape(p).replace(r"\ ", r"[ \t\n-]").replace(r"\-", r"[ \t\n-]") for p in PLACE_NOUNS), key=len, reverse=True))
+def _trie_pattern(words) -> str:
+    """One regex alternation for `words` as a prefix tree (fast to match; longest match first); a space or a
+    hyphen in a word matches either, or a line break."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word.replace(" ", "-"):
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [(r"[ \t\n-]" if c == "-" else re.escape(c)) + emit(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
+
+
+_NOUNS = _trie_pattern(PLACE_NOUNS)
 _OWNER = r"(?:(?:Mr|Mrs|Miss|Dr|Lady|Sir|Captain|Colonel)\.?[ \t\n]+)?[A-Z][a-z]+(?:'s|’s)"
 _COMMON_PLACE = re.compile(
     rf"\b(?P<locative>{_LOCATIVE}[ \t\n]+)?(?:the|a|an|his|her|their|our|my|your|its|this|that|these|those|every|"
