@@ -49,7 +49,7 @@ def import_book(
     try:
         project.ensure()
         step("storing: text")
-        pending_text.write_text(book.text, encoding="utf-8")
+        _write_text(pending_text, book.text)
         step("storing: analysis")
         store.save_analysis(project.db_path, analysis, source_path=str(path.resolve()))
         pending_text.replace(project.text_path)
@@ -63,6 +63,13 @@ def import_book(
             shutil.rmtree(project.root, ignore_errors=True)
         raise
     return analysis
+
+
+def _write_text(path: Path, text: str, chunk: int = 1 << 20) -> None:
+    """Write `text` as UTF-8 a piece at a time (a long book is never encoded whole in memory)."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for at in range(0, len(text), chunk):
+            out.write(text[at : at + chunk])
 
 
 def _steps(progress: ProgressCallback | None, total: int) -> Callable[[str], None]:

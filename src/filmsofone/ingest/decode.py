@@ -89,7 +89,7 @@ def _control_share(text: str) -> float:
 
 
 def _check_text(text: str, name: str) -> None:
-    if not text.strip():
+    if not text or text.isspace():
         raise BadInput(f"{name} is empty", "give a book with some text in it")
     if _control_share(text) > _MAX_CONTROL_SHARE:
         raise BadInput(f"{name} looks binary, not text", "give a .txt, .md or .epub book")

@@ -95,7 +95,7 @@ def _book_from_text(text: str, sha256: str, *, markdown: bool) -> BookText:
 
 def _first_line_title(text: str, start: int, markdown: bool) -> str | None:
     """A short first line followed by a blank line (or a Markdown `# heading`) is the title."""
-    lines = text[start:].lstrip("\n").split("\n", 2)
+    lines = text[start : start + 4000].lstrip("\n").split("\n", 2)  # the opening only: no copy of a long book
     first = lines[0].strip()
     if markdown and first.startswith("# "):
         return first[2:].strip() or None
