@@ -105,3 +105,14 @@ def test_named_variants_group_only_when_one_name_extends_the_other():
     assert {"Netherfield", "Netherfield Park"} in groups
     assert {"West Indies"} in groups and {"West Gate"} in groups
     assert {"Chertsey"} in groups and {"Chertsey Bridge"} in groups
+
+
+def test_a_passage_walked_along_is_a_place_a_passage_quoted_is_not():
+    assert "the passage" in _settings("He walked along the passage to the door, and down the passage again.")
+    assert _settings("She read a passage in the book, and the passage moved her.") == {}
+
+
+def test_numbers_are_not_compound_modifiers_and_plurals_keep_their_surface():
+    text = "They danced in the seven chambers. The seven chambers were lit."
+    found = _settings(text)
+    assert "the chambers" in found and len(found["the chambers"].mentions) == 2

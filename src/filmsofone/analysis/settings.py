@@ -76,8 +76,11 @@ _ADJECTIVES = frozenset(
     """big small little large great old new front back next own long dark empty same other whole first last upper
     lower inner outer best only very such open high low wide narrow little poor fine good bad dear cold warm hot
     whole own very long short quiet silent crowded humble grand noble fair sweet neat vast huge tiny ancient
-    modern broad deep shallow steep brown green red white black grey gray blue yellow""".split()
+    modern broad deep shallow steep brown green red white black grey gray blue yellow one two three four five
+    six seven eight nine ten twelve twenty hundred few several many""".split()
 )
+_PHYSICAL_IF_ENTERED = frozenset({"passage", "landing"})
+_ENTERING = frozenset({"into", "along", "down", "through", "across", "on", "upon", "up", "at", "reached", "entered"})
 _ADJECTIVE_ENDINGS = ("y", "ful", "ous", "ish", "less", "ive", "able", "ible", "ble", "al", "ic", "ed", "est", "ly", "ing", "er")
 _TIME_PATTERNS = {k: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in v) + r")\b", re.I) for k, v in TIME_WORDS.items()}
 _HOME = re.compile(
@@ -134,13 +137,15 @@ class SettingFinder:
         for match in matches:
             place = re.sub(r"[\s-]+", " ", match.group("place").lower())
             if place in NOT_SETTINGS or place.replace(" ", "-") in NOT_SETTINGS:
-                continue
+                locative = (match.group("locative") or "").split()
+                if place not in _PHYSICAL_IF_ENTERED or not locative or locative[0].lower() not in _ENTERING:
+                    continue  # "a passage in the book", but "along the passage"
             key = _singular(place)
             surface = "the " + re.sub(r"\s+", " ", match.group("place").lower()) + (match.group("plural") or "")
             modifier = (match.group("modifier") or "").lower()
             if (modifier, key) in compounds or (not modifier and key in sole):
                 if modifier:
-                    surface = f"the {modifier} {key}"
+                    surface = f"the {modifier} {key}" + (match.group("plural") or "")
                 key = f"{modifier or sole[key]} {key}"
             span = (match.start("place"), match.end())
             present = bool(match.group("locative")) and bool(_PRESENCE.search(match.group("locative")))
