@@ -116,3 +116,13 @@ def test_numbers_are_not_compound_modifiers_and_plurals_keep_their_surface():
     text = "They danced in the seven chambers. The seven chambers were lit."
     found = _settings(text)
     assert "the chambers" in found and len(found["the chambers"].mentions) == 2
+
+
+def test_inns_by_their_sign_or_name_and_newspapers_are_not_places():
+    text = (
+        "The landlord of the Bull was asleep, so they waited at the Bull. They took rooms at the Swan Inn. "
+        "He read it in the Times, and in the Times again."
+    )
+    found = named_places(text, 0, len(text))
+    assert set(found) == {"the Bull", "the Swan Inn"}
+    assert found["the Bull"].interior is True and found["the Swan Inn"].interior is True

@@ -111,5 +111,6 @@ NOT_PLACE_NAMES = frozenset(
     Nature Fate Fortune Time Death Love Mrs Mr Miss Sir Madam Madame Monsieur Heavens Oh Ah Yes No Then Now When
     Here There This That The What Why How Where Deuce Devil Rector Vicar Curate Bishop Archbishop Pope Emperor
     Empress Czar Tsar Sultan Governor President Chief Squire Abbot Prior Chairman Mayor Sheriff Abbess Senator
-    Almighty Creator Saviour Virgin Madonna Republic Revolution Committee Council Assembly Union""".split()
+    Almighty Creator Saviour Virgin Madonna Republic Revolution Committee Council Assembly Union Times Gazette
+    Chronicle Herald Spectator Review Magazine Journal Telegraph Tribune Courier Mercury""".split()
 )
