@@ -61,7 +61,7 @@ def test_parts_without_chapters_are_the_chapters_and_markdown_levels():
     ]
 
 
-def _epub(path: Path, *, ncx: bool) -> Path:
+def _epub(path: Path, *, ncx: bool, root: bool = False) -> Path:
     """Four spine documents: part one's title page, chapter 1, part two's page with chapter 2, chapter 3."""
     page = '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head><body>{}</body></html>'
     docs = {
@@ -72,6 +72,8 @@ def _epub(path: Path, *, ncx: bool) -> Path:
     }
     nested = [("Part One", "p1.xhtml", [("Chapter 1", "c1.xhtml")]),
               ("Part Two", "p2.xhtml", [("Chapter 2", "p2.xhtml#c2"), ("Chapter 3", "c3.xhtml")])]
+    if root:  # everything under one entry (the book's title): not a part
+        nested = [("Parts: A Novel", "p1.xhtml", nested)]
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("mimetype", "application/epub+zip")
         z.writestr("META-INF/container.xml",
@@ -107,8 +109,8 @@ def _epub(path: Path, *, ncx: bool) -> Path:
 
 
 def test_epub_nested_navigation_gives_chapters_their_part(tmp_path: Path):
-    for ncx in (False, True):
-        book = read_book(_epub(tmp_path / f"parts-{ncx}.epub", ncx=ncx))
+    for ncx, root in ((False, False), (True, False), (False, True), (True, True)):
+        book = read_book(_epub(tmp_path / f"parts-{ncx}-{root}.epub", ncx=ncx, root=root))
         chapters = book.chapter_hints
         assert [(c.index, c.title, c.part) for c in chapters] == [
             (1, "Chapter 1", "Part One"), (2, "Chapter 2", "Part Two"), (3, "Chapter 3", "Part Two"),

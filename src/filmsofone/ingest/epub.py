@@ -266,18 +266,20 @@ def _chapters(book: _Book) -> list[Chapter]:
     An entry with entries nested under it is a part (BOOK, PART, VOLUME): its label becomes the `part` of the
     chapters under it (joined with " — " when parts nest), and its start opens its first chapter, unless a
     long introduction lies between, which is then a chapter of its own titled by the part."""
-    entries = book.nav
+    entries = _without_single_root(book.nav)
     offsets = [_offset(book, e.target) for e in entries]
-    has_children = {e.parent for e in entries if e.parent is not None}
+    first_child: dict[int, int] = {}  # parent index -> the earliest offset among its children
+    for entry, offset in zip(entries, offsets):
+        if entry.parent is not None and offset is not None:
+            first_child[entry.parent] = min(offset, first_child.get(entry.parent, offset))
     starts: dict[int, tuple[str, str | None]] = {}  # offset -> (title, part)
     for i, entry in enumerate(entries):
-        if i in has_children or offsets[i] is None:
+        if i in first_child or offsets[i] is None:
             continue
         start, part = offsets[i], _part_label(entries, entry.parent)
         ancestor = entry.parent
         while ancestor is not None:  # the first chapter of a part begins where the part does
-            first_child = min((offsets[j] for j, e in enumerate(entries) if e.parent == ancestor and offsets[j] is not None), default=None)
-            if offsets[ancestor] is None or first_child != offsets[i] or offsets[ancestor] >= start:
+            if offsets[ancestor] is None or first_child[ancestor] != offsets[i] or offsets[ancestor] >= start:
                 break
             if len(book.text[offsets[ancestor] : start].strip()) >= _MIN_PART_INTRO:
                 starts.setdefault(offsets[ancestor], (entries[ancestor].label, _part_label(entries, ancestor)))
@@ -292,6 +294,14 @@ def _chapters(book: _Book) -> list[Chapter]:
         if end > start:
             chapters.append(Chapter(index=len(chapters) + 1, title=title, start=start, end=end, part=part))
     return chapters
+
+
+def _without_single_root(entries: list[_NavEntry]) -> list[_NavEntry]:
+    """A table of contents nested under one entry (the book's title, "Contents"): that entry is no part."""
+    roots = [i for i, e in enumerate(entries) if e.parent is None]
+    if roots != [0] or len(entries) < 2:
+        return entries
+    return [_NavEntry(e.label, e.target, None if e.parent == 0 else e.parent - 1) for e in entries[1:]]
 
 
 def _offset(book: _Book, target: str | None) -> int | None:
