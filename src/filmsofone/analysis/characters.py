@@ -453,13 +453,13 @@ def _full_names_by_pattern(text: str, start: int, end: int, counts: Counter) -> 
 
 
 def _plurals(counts: Counter) -> list[str]:
-    """'the Emersons', 'Miss Bennets': a family, not a character."""
-    plural = []
-    for surface in counts:
-        last = surface.split()[-1]
-        if last.endswith("s") and any(s.split()[-1] == last[:-1] for s in counts):
-            plural.append(surface)
-    return plural
+    """'the Emersons', 'Miss Bennets': a family, not a character. A surname that ends in s ("Sikes") is
+    not the plural of a rarer name ("Sike")."""
+    by_last: Counter = Counter()
+    for surface, n in counts.items():
+        by_last[surface.split()[-1]] += n
+    return [surface for surface in counts
+            if (last := surface.split()[-1]).endswith("s") and by_last.get(last[:-1], 0) > by_last[last]]
 
 
 def _mostly_places(persons: list[Entity], places_seen: Counter) -> list[str]:
