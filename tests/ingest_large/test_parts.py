@@ -155,3 +155,11 @@ def test_nav_labels_keep_inline_markup_and_bare_part_labels():
         ("Two", "OEBPS/c2.xhtml", 0),
         ("Three", "OEBPS/c3.xhtml", None),
     ]
+
+
+def test_parts_listed_only_in_a_table_of_contents_are_not_attached():
+    contents = "CONTENTS\n\nPART I\n\nCHAPTER I. The Fog\n\nCHAPTER II. The Quay\n\nPART II\n\nCHAPTER III. The Storm\n\n"
+    text = contents + f"CHAPTER I.\n\n{BODY}\n\nCHAPTER II.\n\n{BODY}\n\nCHAPTER III.\n\n{BODY}\n"
+    chapters = _chapters(text)
+    assert [(c.title, c.part) for c in chapters] == [("CHAPTER I.", None), ("CHAPTER II.", None), ("CHAPTER III.", None)]
+    assert text[chapters[0].start :].startswith("CHAPTER I.\n\nThe wind")

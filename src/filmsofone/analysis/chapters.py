@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -41,10 +42,10 @@ class ChapterSplitter:
     def split(self, text: str, start: int, end: int, hints: list[Chapter] = ()) -> list[Chapter]:
         if hints:
             return [c for c in hints if c.end > start and c.start < end] or [self._whole(text, start, end)]
-        headings, parts = self._headings(text, start, end)
+        headings, parts, candidates = self._headings(text, start, end)
         if not headings:
             return [self._whole(text, start, end)]
-        units = _with_parts(text, headings, parts)
+        units = _with_parts(text, headings, parts, candidates)
         chapters = []
         if len(text[start : units[0].start].strip()) >= _MIN_PROLOGUE:
             chapters.append(Chapter(index=1, title="", start=start, end=_rstrip(text, start, units[0].start)))
@@ -54,14 +55,15 @@ class ChapterSplitter:
                                     end=_rstrip(text, unit.start, stop), part=unit.part))
         return chapters
 
-    def _headings(self, text: str, start: int, end: int) -> tuple[list[_Heading], list[_Heading]]:
-        """(chapter headings, part headings above them); the parts are the chapters when there is no chapter."""
+    def _headings(self, text: str, start: int, end: int) -> tuple[list[_Heading], list[_Heading], list[int]]:
+        """(chapter headings, part headings above them, the starts of every chapter heading found, including
+        those of a table of contents); the parts are the chapters when there is no chapter."""
         parts = [h for h in self._find(_LEVEL, text, start, end, level=0) if _stands_alone(text, h.start, start)
                  and _heading_rest(_LEVEL.match(text, h.start).group("rest"))]
         found = self._chapter_headings(text, start, end, {p.start for p in parts})
         if not found:
-            return _drop_contents(text, parts, end), []
-        return _drop_contents(text, found, end), parts
+            return _drop_contents(text, parts, end), [], []
+        return _drop_contents(text, found, end), parts, [h.start for h in found]
 
     def _chapter_headings(self, text: str, start: int, end: int, part_starts: set[int]) -> list[_Heading]:
         for pattern in (_CHAPTER, _BARE_NUMBER, _MARKDOWN):
@@ -126,9 +128,10 @@ class _Unit:
     part: str | None
 
 
-def _with_parts(text: str, chapters: list[_Heading], parts: list[_Heading]) -> list[_Unit]:
+def _with_parts(text: str, chapters: list[_Heading], parts: list[_Heading], candidates: list[int]) -> list[_Unit]:
     """Chapters with the part each is in. A part heading between two chapters opens the later one (or, when a
-    long introduction follows it, a chapter of its own); the part lasts until the next part heading."""
+    long introduction follows it, a chapter of its own); the part lasts until the next part heading. A part
+    heading with a chapter heading of a table of contents between it and the chapter is an entry of the table."""
     units: list[_Unit] = []
     part: str | None = None
     i = 0
@@ -140,6 +143,9 @@ def _with_parts(text: str, chapters: list[_Heading], parts: list[_Heading]) -> l
         while i < len(parts) and parts[i].start < chapter.start:
             above.append(parts[i])
             i += 1
+        lo = bisect.bisect_right(candidates, above[-1].start) if above else 0
+        if above and lo < len(candidates) and candidates[lo] < chapter.start:
+            above = []  # "PART II" of a table of contents, chapter entries listed under it
         start = chapter.start
         if above:
             heading = above[-1]
