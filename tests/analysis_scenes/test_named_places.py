@@ -126,3 +126,13 @@ def test_inns_by_their_sign_or_name_and_newspapers_are_not_places():
     found = named_places(text, 0, len(text))
     assert set(found) == {"the Bull", "the Swan Inn"}
     assert found["the Bull"].interior is True and found["the Swan Inn"].interior is True
+
+
+def test_a_river_named_with_the_is_an_exterior_and_a_town_with_a_house_in_it_is_no_interior():
+    text = (
+        "They rowed down the Wenning and along the Wenning to the banks of the Wenning. "
+        "The house at Ashby was old; the family at Ashby was older. They lived in Ashby all their lives."
+    )
+    found = named_places(text, 0, len(text))
+    assert found["the Wenning"].interior is False
+    assert found["Ashby"].interior is None

@@ -185,7 +185,7 @@ class SettingFinder:
             if fresh and key in clusters:
                 clusters[key].weak = found.interior is None  # a town or region, by all we know
             cluster = clusters.get(key)
-            if cluster is not None and cluster.interior is None and (not cluster.weak or found.interior_votes >= 2):
+            if cluster is not None and cluster.interior is None and (not cluster.weak or found.inside >= 2):
                 cluster.interior = found.interior
                 cluster.weak = cluster.weak and found.interior is None  # dined at twice: a house, not a town
 
@@ -309,8 +309,8 @@ def _not_a_place_name(name: str) -> bool:
 
 
 def _family_plurals(text: str, places: list[Entity]) -> set[str]:
-    """One-word plural names always after 'the' and never after a locative ('the Lebruns', 'the Huns'):
-    families and peoples, not places ('in the Alps' stays)."""
+    """One-word plural names always after 'the' (or in -ans) and never after a locative ('the Lebruns',
+    'the Huns', 'Italians'): families and peoples, not places ('in the Alps' stays)."""
     seen: dict[str, list[bool]] = {}
     for entity in places:
         name = _clean(entity.text)
@@ -318,6 +318,7 @@ def _family_plurals(text: str, places: list[Entity]) -> set[str]:
             continue
         before = text[max(0, entity.start - 24) : entity.start]
         the = bool(re.search(r"\bthe[ \t\n]+$", before, re.I)) or entity.text.lower().startswith("the ")
+        the = the or name.endswith("ans")  # "Italians", "Americans": peoples
         located = bool(_LOCATIVE_BEFORE.search(text, max(0, entity.start - 16), entity.start))
         seen.setdefault(name, []).append(the and not located)
     return {name for name, flags in seen.items() if all(flags)}
@@ -414,17 +415,15 @@ _NAMED_CONTEXT = re.compile(
 _PREVIOUS_WORD = re.compile(r"([A-Za-z-]+)[\s,]*$")
 _THE_ONLY_PREPS = frozenset({"over", "along", "beyond", "up", "down", "on", "upon", "beside"})
 _INTERIOR_PREPS = frozenset({"at", "into", "inside"})
-_HOUSE_VERBS = frozenset(
-    """dined dine dining dinner ball party breakfast supper tea lodged lodging lodgings room rooms drawing-room
-    library house family ladies gentlemen household servants housekeeper""".split()
-)
+_HOUSE_VERBS = frozenset("dined dine dining dinner ball party breakfast supper tea drawing-room library".split())
 _BOUND_VERBS = frozenset("bound started left sailed start starting set".split())
 
 
 @dataclass
 class NamedPlace:
     score: int = 0
-    interior_votes: int = 0
+    inside: int = 0  # contexts of an interior ("into the Anchor", "the landlord of the Crown", "dined at X")
+    outside: int = 0  # contexts of an exterior ("along the Arno", "the banks of the Thames")
     spans: list[tuple[tuple[int, int], bool]] = field(default_factory=list)
     by_name: bool | None = None  # interior or not by the name's last word ("Inn", "Street")
 
@@ -432,7 +431,9 @@ class NamedPlace:
     def interior(self) -> bool | None:
         if self.by_name is not None:
             return self.by_name
-        return True if self.interior_votes > 0 else None
+        if self.inside > self.outside:
+            return True
+        return False if self.outside > self.inside else None
 
 
 def named_places(text: str, start: int, end: int, people=frozenset()) -> dict[str, NamedPlace]:
@@ -457,9 +458,11 @@ def named_places(text: str, start: int, end: int, people=frozenset()) -> dict[st
         found = evidence.setdefault(surface, NamedPlace())
         found.score += points
         if the and (prep in _INTERIOR_PREPS or (prep == "of" and previous in INN_OF_NOUNS)):
-            found.interior_votes += 1
+            found.inside += 1
         if prep == "at" and previous in _HOUSE_VERBS:
-            found.interior_votes += 1
+            found.inside += 1
+        if the and (prep in _THE_ONLY_PREPS or (prep == "of" and previous in PLACE_OF_NOUNS)):
+            found.outside += 1
     accepted = {surface: found for surface, found in evidence.items() if found.score >= 2}
     for surface, found in accepted.items():
         suffix = NAMED_PLACE_SUFFIXES.get(surface.split()[-1], "none")
