@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from .characters import CharacterCluster
 from .conversation import FEMALE_NOUNS, MALE_NOUNS, RELATIONAL_NOUNS, descriptor_noun, noun_gender, relative
 from .quotes import QuoteMatch
+from .speaker_rerank import SpeakerDecoder, load_weights
 from .text import Paragraph
 
 SPEECH_VERBS = (
@@ -105,6 +106,11 @@ class SpeakerAttributor:
         self.mention_starts = [m[0] for m in self.mentions]
 
     def attribute(self, quotes: list[QuoteMatch]) -> list[Attribution]:
+        """Each quotation's speaker: the rules' guesses, then the decoder's choice along each run."""
+        results = self.attribute_by_rules(quotes)
+        return SpeakerDecoder(self, load_weights()).decode(quotes, results)
+
+    def attribute_by_rules(self, quotes: list[QuoteMatch]) -> list[Attribution]:
         self.inside = _Inside(quotes)
         if quotes:
             self.learn_descriptors(self.paragraphs[0].start, self.paragraphs[-1].end)
@@ -123,8 +129,7 @@ class SpeakerAttributor:
             talk.last_paragraph = quote.paragraphs[-1]
             previous = quote
         results = self._propagate_turns(quotes, results)
-        results = self._refit_runs(quotes, results)
-        return [Attribution(r.speaker, "implicit") if r.kind == "continued" else r for r in results]
+        return self._refit_runs(quotes, results)
 
     # -- turn-taking across a run of dialogue ----------------------------------------------------------
 

@@ -1,0 +1,171 @@
+"""Fit the speaker decoder's weights on annotated novels (PDNC) and print leave-one-novel-out figures.
+
+    .venv/bin/python bench/train_speakers.py ../shared/corpus/pdnc [--save] [--ner-cache DIR]
+
+Each novel goes through `read_book` + `analyze`; at the speaker stage the rule-based guesses and the
+decoder's runs of candidates (with their features) are collected. A candidate is right when its cluster maps
+to the gold speaker (alias overlap, as in `eval_pdnc.py`). The weights are fitted by an averaged structured
+perceptron: decode each run, and where the best sequence differs from the best right one, move the weights
+towards the right one. Printed: for each novel held out, the accuracy of the rules and of the decoder trained
+on the other novels (over quotations matched to a gold quotation), and the ceiling (a right candidate exists). `--save` writes the weights fitted on all novels to
+src/filmsofone/analysis/speaker_weights.json. The corpus text never enters the repository; only weights do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+import pickle
+import random
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import eval_pdnc  # noqa: E402
+
+WEIGHTS_PATH = Path(__file__).parents[1] / "src/filmsofone/analysis/speaker_weights.json"
+
+
+def collect(novel: Path, ner_cache: Path | None) -> list[tuple[list, list[set], list[bool]]]:
+    """Per run of dialogue: its positions, the right candidates of each, and whether the rules were right."""
+    from filmsofone.analysis import analyze, nlp, pipeline, speakers
+    from filmsofone.analysis.speaker_rerank import SpeakerDecoder
+    from filmsofone.ingest import read_book
+
+    captured = {}
+    real_attribute, real_entities = speakers.SpeakerAttributor.attribute, nlp.entities
+
+    def attribute(self, quotes):
+        rules = self.attribute_by_rules(quotes)
+        captured["runs"] = SpeakerDecoder(self, None).runs(quotes, rules)
+        captured["rules"] = [r.speaker for r in rules]
+        return rules
+
+    def entities(text, spans, **kw):
+        cached = ner_cache / f"{novel.name}.pkl" if ner_cache else None
+        if cached and cached.exists():
+            return pickle.loads(cached.read_bytes())
+        found = list(real_entities(text, spans, **kw))
+        if cached:
+            cached.write_bytes(pickle.dumps(found))
+        return found
+
+    speakers.SpeakerAttributor.attribute, pipeline.nlp.entities = attribute, entities
+    try:
+        analysis = analyze(read_book(novel / "novel_text.txt"), slug=novel.name.lower(), title=novel.name)
+    finally:
+        speakers.SpeakerAttributor.attribute, pipeline.nlp.entities = real_attribute, real_entities
+    gold, gold_quotes = eval_pdnc.load_gold(novel)
+    owner = eval_pdnc.unique_names(gold)
+    to_gold = _cluster_to_gold(analysis, owner)
+    spans = sorted((s, e, i) for i, q in enumerate(gold_quotes) for s, e in q["spans"])
+    starts = [s[0] for s in spans]
+    wanted = [_gold_speaker(q.spans, spans, starts, gold_quotes, gold, owner) for q in analysis.quotes]
+    runs = []
+    for run in captured["runs"]:
+        right = [{who for who, _ in p.options if wanted[p.index] and to_gold.get(who) == wanted[p.index]} for p in run]
+        matched = [wanted[p.index] is not None for p in run]
+        rules_ok = [to_gold.get(captured["rules"][p.index]) == wanted[p.index] for p in run]
+        runs.append((run, right, matched, rules_ok))
+    return runs
+
+
+def _cluster_to_gold(analysis, owner: dict[str, str]) -> dict[str, str | None]:
+    result = {}
+    for c in analysis.characters:
+        names = {eval_pdnc.norm(c.name), *(eval_pdnc.norm(a) for a in c.aliases)}
+        hits = Counter(owner[n] for n in names if n in owner)
+        result[c.id] = owner.get(eval_pdnc.norm(c.name)) or (min(hits, key=lambda g: (-hits[g], g)) if hits else None)
+    return result
+
+
+def _gold_speaker(quote_spans, spans, starts, gold_quotes, gold, owner) -> str | None:
+    for qs, qe in quote_spans:
+        i = max(0, bisect.bisect_left(starts, qs) - 3)
+        while i < len(spans) and spans[i][0] < qe:
+            if spans[i][1] > qs:
+                return eval_pdnc.gold_character(gold_quotes[spans[i][2]]["speaker"], gold, owner)
+            i += 1
+    return None
+
+
+def fit(runs, epochs: int = 8, seed: int = 0) -> dict[str, float]:
+    """Averaged structured perceptron over the runs."""
+    from filmsofone.analysis.speaker_rerank import best_sequence, sequence_features
+
+    weights: dict[str, float] = {}
+    totals: dict[str, float] = {}
+    order = list(range(len(runs)))
+    rng = random.Random(seed)
+    steps = 0
+    for _ in range(epochs):
+        rng.shuffle(order)
+        for n in order:
+            run, right, _, _ = runs[n]
+            predicted = best_sequence(run, weights)
+            target = best_sequence(run, weights, allowed=[r or None for r in right])
+            steps += 1
+            if predicted != target:
+                delta = sequence_features(run, target)
+                for name, value in sequence_features(run, predicted).items():
+                    delta[name] = delta.get(name, 0.0) - value
+                for name, value in delta.items():
+                    if value:
+                        weights[name] = weights.get(name, 0.0) + value
+                        totals[name] = totals.get(name, 0.0) + value * (len(runs) * epochs - steps + 1)
+    count = len(runs) * epochs
+    return {name: total / count for name, total in totals.items() if abs(total / count) > 1e-6}
+
+
+def accuracy(runs, weights: dict[str, float]) -> tuple[float, float, float]:
+    """(rules, decoded, ceiling) accuracy over the quotations matched to a gold quotation."""
+    from filmsofone.analysis.speaker_rerank import best_sequence
+
+    rules = decoded = ceiling = n = 0
+    for run, right, matched, rules_ok in runs:
+        sequence = best_sequence(run, weights) if weights else [None] * len(run)
+        for who, ok, is_matched, rule_ok in zip(sequence, right, matched, rules_ok):
+            if is_matched:
+                n += 1
+                rules += rule_ok
+                ceiling += bool(ok)
+                decoded += who in ok
+    n = max(n, 1)
+    return rules / n, decoded / n, ceiling / n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--save", action="store_true", help="write the weights fitted on all novels")
+    parser.add_argument("--ner-cache", type=Path, help="keep the recogniser's entities here between runs")
+    parser.add_argument("--epochs", type=int, default=8)
+    args = parser.parse_args()
+    if args.ner_cache:
+        args.ner_cache.mkdir(parents=True, exist_ok=True)
+    novels = sorted(p for p in args.corpus.iterdir() if (p / "novel_text.txt").is_file())
+    data = {novel.name: collect(novel, args.ner_cache) for novel in novels}
+    print(f"{'held out':28} {'quotes':>6} {'rules':>6} {'decoded':>7} {'ceiling':>7}")
+    totals, count = [0.0, 0.0, 0.0], 0
+    for held, runs in data.items():
+        weights = fit([r for name, rs in data.items() if name != held for r in rs], args.epochs)
+        figures = accuracy(runs, weights)
+        n = sum(sum(m) for _, _, m, _ in runs)
+        count += n
+        totals = [t + f * n for t, f in zip(totals, figures)]
+        print(f"{held:28} {n:6d} {figures[0]:6.3f} {figures[1]:7.3f} {figures[2]:7.3f}")
+    print(f"{'ALL (leave-one-novel-out)':28} {count:6d} {totals[0] / count:6.3f} {totals[1] / count:7.3f} {totals[2] / count:7.3f}")
+    if args.save:
+        weights = fit([r for rs in data.values() for r in rs], args.epochs)
+        meta = {"trained_on": sorted(data), "date": date.today().isoformat(),
+                "model": f"averaged structured perceptron, {args.epochs} epochs"}
+        rounded = {name: round(value, 4) for name, value in sorted(weights.items()) if abs(value) >= 1e-4}
+        WEIGHTS_PATH.write_text(json.dumps({"meta": meta, "weights": rounded}, indent=1) + "\n")
+        print(f"weights written to {WEIGHTS_PATH}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,334 @@
+"""SpeakerDecoder: each quotation's speaker chosen jointly along each run of dialogue.
+
+The rule-based `SpeakerAttributor` leaves one guess per quotation and plenty of evidence around it. The
+decoder lists the plausible speakers of each quotation (the guess; the people talking around it; characters
+named in the narration nearby; those the neighbouring turns address) and describes each candidate with a few
+local features ("named just before the quotation", "of the pronoun's gender", "addressed by the turn
+before"...). Along a run of dialogue, transition features score how speakers follow one another (a new
+paragraph is usually a new speaker; in talk between two people the speaker before last speaks again). A
+second-order Viterbi search picks the best sequence of speakers for the whole run at once, so one uncertain
+turn no longer decides all the turns after it.
+
+The weights live in `speaker_weights.json`; `bench/train_speakers.py` fits them on annotated novels with an
+averaged structured perceptron and prints leave-one-novel-out figures. Without weights the rules stand.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+
+from .quotes import QuoteMatch
+
+WEIGHTS_FILE = "speaker_weights.json"
+KINDS = ("explicit", "anaphoric", "narration", "continued", "implicit", "weak", "none")
+_NEAR = 2500  # characters: how far "nearby" reaches
+_STRONG = frozenset({"explicit", "anaphoric", "narration"})
+
+
+@dataclass
+class Turn:
+    """A quotation's neighbourhood: the quotations opening the turns (paragraphs) around it in its run."""
+
+    before: list[tuple[int, bool]]  # earlier turns, nearest first: (quotation index, no narration between)
+    after: list[tuple[int, bool]]  # later turns, the same
+    same_paragraph: int | None  # an earlier quotation in the same paragraph (the same turn)
+
+
+@functools.cache
+def load_weights() -> dict[str, float] | None:
+    """The packaged weights, or None when there are none."""
+    try:
+        text = resources.files("filmsofone.analysis").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        return None
+    return json.loads(text)["weights"]
+
+
+class SpeakerDecoder:
+    """`SpeakerDecoder(attributor, weights).decode(quotes, results) -> results`; `runs(...)` for training."""
+
+    def __init__(self, attributor, weights: dict[str, float] | None):
+        self.a = attributor
+        self.weights = weights or {}
+        top = max((len(c.mentions) for c in attributor.characters.values()), default=1)
+        self.log_top = math.log1p(max(top, 1))
+
+    def decode(self, quotes: list[QuoteMatch], results: list) -> list:
+        if not self.weights:
+            return results
+        chosen = list(results)
+        for run in self.runs(quotes, results):
+            for position, who in zip(run, best_sequence(run, self.weights)):
+                old = results[position.index]
+                if who is not None and who != old.speaker:
+                    chosen[position.index] = type(old)(who, "implicit" if old.kind not in _STRONG else old.kind)
+        return chosen
+
+    def runs(self, quotes: list[QuoteMatch], results: list) -> list[list[Position]]:
+        """The quotations in runs of dialogue, each with its candidates and its link to the one before."""
+        options = self.candidates(quotes, results)
+        runs: list[list[Position]] = []
+        for i, quote in enumerate(quotes):
+            link = _link(quotes[i - 1], quote) if i else "start"
+            position = Position(i, options[i] or [(None, {"nobody": 1.0})], link)
+            if link == "start":
+                runs.append([position])
+            else:
+                runs[-1].append(position)
+        return runs
+
+    # -- candidates and features -----------------------------------------------------------------------
+
+    def candidates(self, quotes: list[QuoteMatch], results: list) -> list[list[tuple[str, dict[str, float]]]]:
+        """For each quotation, its candidate speakers with their features."""
+        turns = _turns(quotes)
+        return [self._options(i, quotes, results, turns[i]) for i in range(len(quotes))]
+
+    def _options(self, i: int, quotes: list[QuoteMatch], results: list, turn: Turn) -> list[tuple[str, dict[str, float]]]:
+        quote, result = quotes[i], results[i]
+        evidence: dict[str, dict[str, float]] = {}
+
+        def add(who: str | None, feature: str, value: float = 1.0) -> None:
+            if who and who in self.a.characters:
+                evidence.setdefault(who, {})[feature] = max(value, evidence.get(who, {}).get(feature, 0.0))
+
+        add(result.speaker, f"guess_{result.kind}")
+        self._neighbours(quotes, results, turn, quote, add)
+        self._participants(i, quotes, results, add)
+        self._narration(quote, add)
+        tag = self.a._tag(quote)
+        if tag is not None and tag.kind == "name":
+            add(tag.who, "tag_name")
+        gender = _tag_gender(tag)
+        if tag is not None and tag.kind == "descriptor":
+            add(self.a.descriptor_map.get(tag.who), "descriptor_known")
+        if gender:
+            add(self.a._local_antecedent(tag.position, gender, set()), "local_antecedent")
+            for rank, who in enumerate(self.a._recent_named(quote.start, gender, set())[:3]):
+                add(who, f"recent_{rank}")
+        own_addressees = self.a._addressees(quote)
+        context = _context(tag, gender, turn)
+        options = []
+        for who, features in evidence.items():
+            features = dict(features)
+            self._describe(who, features, quote, own_addressees, gender, tag)
+            features.update({f"{name}|{context}": value for name, value in list(features.items())})
+            options.append((who, features))
+        return options
+
+    def _neighbours(self, quotes, results, turn: Turn, quote: QuoteMatch, add) -> None:
+        """The people of the turns one and two before and after (as candidates), and whom the turns just
+        before and after address."""
+        for side, neighbours in (("prev", turn.before), ("next", turn.after)):
+            for distance, (j, _) in enumerate(neighbours, 1):
+                add(results[j].speaker, "near_turn")
+                if distance == 1:
+                    addressed = self.a._addressees(quotes[j])
+                    for who in addressed:
+                        add(who, f"{side}1_addressed" + ("_only" if len(addressed) == 1 else ""))
+
+    def _participants(self, i: int, quotes: list[QuoteMatch], results: list, add) -> None:
+        """Who else talks nearby (the distinct speakers of the quotations around, nearest first) and who is
+        named in the text just before."""
+        for side, indices in (("before", range(i - 1, max(-1, i - 12), -1)), ("after", range(i + 1, min(len(quotes), i + 12)))):
+            seen: list[str] = []
+            for j in indices:
+                if abs(quotes[j].start - quotes[i].start) > _NEAR or len(seen) >= 4:
+                    break
+                who = results[j].speaker
+                if who and who not in seen:
+                    seen.append(who)
+                    add(who, f"talks_{side}_{len(seen)}")
+                if results[j].kind == "explicit":
+                    add(who, f"tagged_{side}")
+        named = [m[2] for m in reversed(self.a._mentions_in(max(0, quotes[i].start - _NEAR), quotes[i].start)) if m[2] in self.a.characters]
+        for rank, who in enumerate(dict.fromkeys(named)):
+            add(who, f"named_near_{min(rank, 3)}")
+
+    def _narration(self, quote: QuoteMatch, add) -> None:
+        """Characters named in the narration of the quotation's paragraph and of the paragraphs beside it."""
+        a = self.a
+        para_index = max(0, bisect.bisect_right(a.para_starts, quote.start) - 1)
+        para = a.paragraphs[para_index]
+        before = [m[2] for m in a._mentions_in(para.start, quote.start - 1) if m[2] in a.characters]
+        for rank, who in enumerate(dict.fromkeys(before)):
+            add(who, "named_before_first" if rank == 0 else "named_before")
+        if before:
+            add(before[-1], "named_before_last")
+        last_para = max(0, bisect.bisect_right(a.para_starts, quote.end) - 1)
+        tail = a.paragraphs[last_para]
+        after = [m[2] for m in a._mentions_in(quote.end + 1, min(tail.end, quote.end + 200)) if m[2] in a.characters]
+        if after:
+            add(after[0], "named_after_first")
+        if para_index > 0:
+            previous = a.paragraphs[para_index - 1]
+            if not a.inside.any_between(previous.start, previous.end):
+                named = [m[2] for m in a._mentions_in(previous.start, previous.end) if m[2] in a.characters]
+                for who in named:
+                    add(who, "prev_para_named")
+                if named:
+                    add(named[-1], "prev_para_last")
+                    add(named[0], "prev_para_first")
+        if last_para + 1 < len(a.paragraphs):
+            following = a.paragraphs[last_para + 1]
+            if not a.inside.any_between(following.start, following.end):
+                named = [m[2] for m in a._mentions_in(following.start, following.end) if m[2] in a.characters]
+                if named:
+                    add(named[0], "next_para_first")
+
+    def _describe(self, who: str, features: dict[str, float], quote: QuoteMatch, own_addressees: set[str], gender, tag) -> None:
+        """Features of the candidate itself: gender against the tag, addressed, named inside, prominence."""
+        a = self.a
+        character = a.characters[who]
+        if gender and character.gender in ("male", "female"):
+            features["gender_match" if character.gender == gender else "gender_mismatch"] = 1.0
+        if who in own_addressees:
+            features["addressed_here"] = 1.0
+        if self._named_inside(who, quote):
+            features["named_inside"] = 1.0
+        if character.narrator:
+            features["narrator_i_tag" if tag is not None and tag.kind == "narrator" else "narrator"] = 1.0
+        features["prominence"] = math.log1p(len(character.mentions)) / self.log_top
+
+    def _named_inside(self, who: str, quote: QuoteMatch) -> bool:
+        a = self.a
+        for start, end in quote.spans:
+            i = bisect.bisect_left(a.mention_starts, start)
+            while i < len(a.mentions) and a.mentions[i][0] < end:
+                if a.mentions[i][2] == who:
+                    return True
+                i += 1
+        return False
+
+
+@dataclass
+class Position:
+    """One quotation of a run: its candidates (speaker id, local features) and how it follows the previous
+    quotation ("start" of a run, "same_paragraph", "adjacent" paragraph, or after a narration "gap")."""
+
+    index: int
+    options: list[tuple[str | None, dict[str, float]]]
+    link: str
+
+
+def _link(previous: QuoteMatch, quote: QuoteMatch) -> str:
+    gap = quote.paragraphs[0] - previous.paragraphs[-1]
+    return "same_paragraph" if gap <= 0 else "adjacent" if gap == 1 else "gap" if gap == 2 else "start"
+
+
+def transition(before2: str | None, before1: str | None, who: str | None, link1: str, link2: str | None) -> str:
+    """The name of the transition feature for a speaker following the two before it."""
+    if who is not None and who == before1:
+        return f"same|{link1}"
+    if who is not None and link2 is not None and who == before2:
+        return f"alternate|{link1}|{link2}"
+    return f"new|{link1}" + ("" if link2 is not None else "|second")
+
+
+def local_score(features: dict[str, float], weights: dict[str, float]) -> float:
+    return sum(weights.get(name, 0.0) * value for name, value in features.items())
+
+
+def best_sequence(run: list[Position], weights: dict[str, float], allowed: list[set | None] | None = None,
+                  beam: int = 6) -> list[str | None]:
+    """The highest-scoring speakers for a run (second-order Viterbi over each quotation's best candidates);
+    `allowed` restricts positions to some candidates (training)."""
+    options = []
+    for k, position in enumerate(run):
+        scored = [(local_score(f, weights), who) for who, f in position.options]
+        if allowed and allowed[k]:
+            scored = [x for x in scored if x[1] in allowed[k]] or scored
+        scored.sort(key=lambda x: -x[0])
+        options.append(scored[:beam])
+    # states: (speaker before, speaker now) -> (score, back-pointer state)
+    table = [{(None, who): (score, None) for score, who in options[0]}]
+    for k in range(1, len(run)):
+        link1, link2 = run[k].link, run[k - 1].link if k >= 2 else None
+        row = {}
+        for (before2, before1), (total, _) in table[-1].items():
+            for score, who in options[k]:
+                value = total + score + weights.get(transition(before2, before1, who, link1, link2), 0.0)
+                key = (before1, who)
+                if key not in row or value > row[key][0]:
+                    row[key] = (value, (before2, before1))
+        table.append(row)
+    state = max(table[-1], key=lambda key: table[-1][key][0])
+    sequence = []
+    for k in range(len(run) - 1, -1, -1):
+        sequence.append(state[1])
+        state = table[k][state][1]
+    return sequence[::-1]
+
+
+def sequence_features(run: list[Position], sequence: list[str | None]) -> dict[str, float]:
+    """All the features (local and transition) of a run labelled with `sequence`."""
+    total: dict[str, float] = {}
+    for k, (position, who) in enumerate(zip(run, sequence)):
+        features = next((f for w, f in position.options if w == who), {})
+        for name, value in features.items():
+            total[name] = total.get(name, 0.0) + value
+        if k:
+            name = transition(sequence[k - 2] if k >= 2 else None, sequence[k - 1], who, position.link,
+                              run[k - 1].link if k >= 2 else None)
+            total[name] = total.get(name, 0.0) + 1.0
+    return total
+
+
+def _context(tag, gender: str | None, turn: Turn) -> str:
+    """What kind of evidence the quotation has: its tag, or its place in the talk when it has none."""
+    if tag is not None:
+        return f"tag_{tag.kind}" + ("_gendered" if gender else "")
+    if turn.same_paragraph is not None:
+        return "same_paragraph"
+    if turn.before and turn.before[0][1]:
+        return "in_talk"
+    return "opening"
+
+
+def _tag_gender(tag) -> str | None:
+    if tag is None:
+        return None
+    if tag.kind == "pronoun":
+        return {"he": "male", "she": "female"}.get(tag.who)
+    if tag.kind == "descriptor":
+        from .conversation import noun_gender
+
+        return noun_gender(tag.who)
+    return None
+
+
+def _turns(quotes: list[QuoteMatch]) -> list[Turn]:
+    """Each quotation's neighbouring turns within its run of dialogue (at most one narration paragraph
+    between two turns of a run)."""
+    heads: list[int] = []  # the first quotation of each turn, in order
+    head_of: list[int] = []  # for each quotation, its turn's position in `heads`
+    for i, quote in enumerate(quotes):
+        if not heads or quote.paragraphs[0] != quotes[i - 1].paragraphs[-1]:
+            heads.append(i)
+        head_of.append(len(heads) - 1)
+    turns = []
+    for i in range(len(quotes)):
+        k = head_of[i]
+        same = i - 1 if heads[k] != i else None
+        turns.append(Turn(_walk(quotes, heads, k, -1), _walk(quotes, heads, k, 1), same))
+    return turns
+
+
+def _walk(quotes: list[QuoteMatch], heads: list[int], k: int, step: int) -> list[tuple[int, bool]]:
+    """Up to two turns from turn `k` in direction `step`: (quotation index, no narration between)."""
+    out: list[tuple[int, bool]] = []
+    contiguous, position, last = True, k + step, quotes[heads[k]]
+    while 0 <= position < len(heads) and len(out) < 2:
+        other = quotes[heads[position]]
+        gap = last.paragraphs[0] - other.paragraphs[-1] if step < 0 else other.paragraphs[0] - last.paragraphs[-1]
+        if gap > 2:
+            break
+        contiguous = contiguous and gap == 1
+        out.append((heads[position], contiguous))
+        last, position = other, position + step
+    return out

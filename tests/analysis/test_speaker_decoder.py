@@ -1,0 +1,69 @@
+"""The speaker decoder: a second-order Viterbi over each run of dialogue, with packaged weights."""
+
+from filmsofone.analysis.speaker_rerank import (
+    Position,
+    SpeakerDecoder,
+    best_sequence,
+    load_weights,
+    sequence_features,
+    transition,
+)
+
+# a small hand-made model: name tags are decisive, a new paragraph is a new speaker, A/B talk alternates
+WEIGHTS = {"tag_name": 10.0, "same|adjacent": -3.0, "alternate|adjacent|adjacent": 2.0, "talks_before_1": 0.5}
+
+
+def _run(*options, link="adjacent"):
+    return [Position(k, list(o), "start" if k == 0 else link) for k, o in enumerate(options)]
+
+
+def test_untagged_turns_alternate_between_the_tagged_speakers():
+    both = [("ada", {}), ("ben", {"talks_before_1": 1.0})]
+    run = _run([("ada", {"tag_name": 1.0}), ("ben", {})], [("ben", {"tag_name": 1.0}), ("ada", {})], both, both, both)
+    assert best_sequence(run, WEIGHTS) == ["ada", "ben", "ada", "ben", "ada"]
+
+
+def test_a_later_tag_corrects_the_turns_before_it():
+    """Greedy left-to-right would give turn 2 to whoever spoke before last; the tag on turn 3 says otherwise."""
+    both = [("ada", {}), ("ben", {}), ("cy", {})]
+    run = _run([("ada", {"tag_name": 1.0})], both, both, [("cy", {"tag_name": 1.0}), ("ada", {})], both)
+    sequence = best_sequence(run, WEIGHTS)
+    assert sequence[3] == "cy"
+    assert sequence[2] != "cy" and sequence[4] != "cy"  # nobody speaks twice in a row in adjacent paragraphs
+    assert sequence[4] == sequence[2]  # and the two talking alternate
+
+
+def test_allowed_restricts_positions_for_training():
+    run = _run([("ada", {"tag_name": 1.0}), ("ben", {})], [("ada", {}), ("ben", {})])
+    assert best_sequence(run, WEIGHTS, allowed=[{"ben"}, None]) == ["ben", "ada"]
+
+
+def test_sequence_features_count_local_and_transition_features():
+    run = _run([("ada", {"tag_name": 1.0})], [("ben", {})], [("ada", {})])
+    features = sequence_features(run, ["ada", "ben", "ada"])
+    assert features["tag_name"] == 1.0
+    assert features["new|adjacent|second"] == 1.0
+    assert features["alternate|adjacent|adjacent"] == 1.0
+
+
+def test_transition_names():
+    assert transition(None, "ada", "ada", "gap", None) == "same|gap"
+    assert transition("ada", "ben", "ada", "adjacent", "adjacent") == "alternate|adjacent|adjacent"
+    assert transition("ada", "ben", "cy", "adjacent", "same_paragraph") == "new|adjacent"
+
+
+def test_packaged_weights_are_there_and_say_what_a_reader_expects():
+    weights = load_weights()
+    assert weights, "speaker_weights.json is missing from the package"
+    assert weights["tag_name"] > 0  # a name in the tag is the speaker
+    assert weights["addressed_here"] < 0  # nobody speaks to themselves by name
+    assert weights["gender_mismatch"] < 0  # "she said" is not a man
+    assert weights["same|adjacent"] < weights["alternate|adjacent|adjacent"]  # talk alternates
+
+
+def test_without_weights_the_rules_stand():
+    class Attributor:
+        characters = {}
+
+    results = [object(), object()]
+    assert SpeakerDecoder(Attributor(), None).decode([], results) is results
