@@ -136,3 +136,8 @@ def test_a_river_named_with_the_is_an_exterior_and_a_town_with_a_house_in_it_is_
     found = named_places(text, 0, len(text))
     assert found["the Wenning"].interior is False
     assert found["Ashby"].interior is None
+
+
+def test_thrown_into_a_river_is_no_interior():
+    text = "He threw the box into the Lune. It sank into the Lune and lay on the bottom of the Lune."
+    assert named_places(text, 0, len(text))["the Lune"].interior is False

@@ -416,6 +416,10 @@ _PREVIOUS_WORD = re.compile(r"([A-Za-z-]+)[\s,]*$")
 _THE_ONLY_PREPS = frozenset({"over", "along", "beyond", "up", "down", "on", "upon", "beside"})
 _INTERIOR_PREPS = frozenset({"at", "into", "inside"})
 _HOUSE_VERBS = frozenset("dined dine dining dinner ball party breakfast supper tea drawing-room library".split())
+_INTO_WATER = frozenset(
+    "threw throw thrown throwing fell fall falls falling plunged plunge dived dive jumped jump flung sank sink "
+    "dropped drop poured flowed flows emptied empties waded wade".split()
+)
 _BOUND_VERBS = frozenset("bound started left sailed start starting set".split())
 
 
@@ -457,8 +461,12 @@ def named_places(text: str, start: int, end: int, people=frozenset()) -> dict[st
         surface = f"the {name}" if the else name
         found = evidence.setdefault(surface, NamedPlace())
         found.score += points
-        if the and (prep in _INTERIOR_PREPS or (prep == "of" and previous in INN_OF_NOUNS)):
+        recent = re.findall(r"[a-z]+", text[max(start, match.start() - 40) : match.start()].lower())[-4:]
+        watery = prep == "into" and any(word in _INTO_WATER for word in recent)  # "threw the box into the X"
+        if the and not name.endswith("s") and not watery and (prep in _INTERIOR_PREPS or (prep == "of" and previous in INN_OF_NOUNS)):
             found.inside += 1
+        if watery:
+            found.outside += 1
         if prep == "at" and previous in _HOUSE_VERBS:
             found.inside += 1
         if the and (prep in _THE_ONLY_PREPS or (prep == "of" and previous in PLACE_OF_NOUNS)):
