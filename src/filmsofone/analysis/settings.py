@@ -77,7 +77,9 @@ _ADJECTIVES = frozenset(
     lower inner outer best only very such open high low wide narrow little poor fine good bad dear cold warm hot
     whole own very long short quiet silent crowded humble grand noble fair sweet neat vast huge tiny ancient
     modern broad deep shallow steep brown green red white black grey gray blue yellow one two three four five
-    six seven eight nine ten twelve twenty hundred few several many""".split()
+    six seven eight nine ten twelve twenty hundred few several many main wooden golden sick straight private
+    public foreign western eastern northern southern principal chief central entire various favourite favorite
+    renaissance gothic dim bare lonely gloomy dingy narrow spacious lofty splendid magnificent""".split()
 )
 _PHYSICAL_IF_ENTERED = frozenset({"passage", "landing"})
 _ENTERING = frozenset({"into", "along", "down", "through", "across", "on", "upon", "up", "at", "reached", "entered"})
