@@ -4,7 +4,7 @@ these tests."""
 from __future__ import annotations
 
 from filmsofone.analysis import analyze
-from filmsofone.analysis.settings import SettingFinder, fill_scene_gaps, scene_interior, time_of_day
+from filmsofone.analysis.settings import SettingFinder, fill_scene_gaps, scene_interior, scene_setting, time_of_day
 from filmsofone.ingest import read_book
 from filmsofone.models import Scene
 
@@ -59,3 +59,14 @@ def test_meanwhile_keeps_the_time_of_the_scene_before():
         Scene(id="1.2", chapter=1, start=second, end=len(text)),
     ]
     assert [s.time_of_day for s in fill_scene_gaps(text, scenes, [])] == ["dusk", "dusk"]
+
+
+def test_a_place_only_talked_about_weighs_less_than_the_one_the_narration_names():
+    text = (
+        'She sat in the parlour. "Have you seen the abbey? The abbey is grand, the abbey is near, and the abbey is old," he said. '
+        "The parlour was cold."
+    )
+    quote = (text.index('"') + 1, text.index('," he said'))
+    clusters = SettingFinder().find(text, 0, len(text), [], quote_spans=[quote])
+    assert scene_setting(clusters, 0, len(text)).name == "the parlour"
+    assert scene_setting(SettingFinder().find(text, 0, len(text), []), 0, len(text)).name == "the abbey"

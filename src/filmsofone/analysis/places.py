@@ -40,7 +40,7 @@ PLACE_NOUNS = INTERIOR_PLACES | EXTERIOR_PLACES
 # setting words that should not be treated as scene places on their own (too generic)
 GENERIC = frozenset({"room", "house", "town", "city", "place", "door", "window"})
 # generic places that are still settings, but a scene's setting only when it names no more specific place
-WEAK_SETTINGS = frozenset({"room", "rooms", "house", "houses", "town", "city"})
+WEAK_SETTINGS = frozenset({"room", "rooms", "house", "houses", "town", "city", "country", "neighbourhood", "neighborhood", "land", "region", "province", "kingdom"})
 # place nouns that, after a determiner, are rarely where a scene happens ("fell to the ground", "in common")
 NOT_SETTINGS = frozenset(
     """world earth ground spot walk common plain rock rocks passage gate gates bank entry landing bar

@@ -17,6 +17,7 @@ the scene opens on a time jump.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -107,6 +108,7 @@ class SettingCluster:
     id: str = ""
     weak: bool = False  # a generic place ("the room"): a scene's setting only when nothing more specific is named
     located: set[int] = field(default_factory=set)  # starts of the mentions that put someone there ("in the hall")
+    quoted: set[int] = field(default_factory=set)  # starts of the mentions inside quotations (talked about)
 
 
 class SettingFinder:
@@ -164,6 +166,7 @@ class SettingFinder:
         least = 1 if end - start < _SHORT_TEXT else 2
         kept = [c for c in clusters.values() if len(c.mentions) >= least]
         kept.sort(key=lambda c: -len(c.mentions))
+        _mark_quoted(kept, quote_spans)
         for n, cluster in enumerate(kept, 1):
             cluster.id = f"s{n}"
             compound = [a for a, _ in cluster.aliases.most_common() if a.lower().replace("-", " ").endswith(cluster.key)]
@@ -203,14 +206,16 @@ class SettingFinder:
 
 
 def scene_setting(clusters: list[SettingCluster], start: int, end: int) -> SettingCluster | None:
-    """The place that dominates a scene: the most mentions, those that put someone there counting triple,
-    a known interior/exterior a little more, ties to the one mentioned first; generic places ("the room") and
-    towns or countries only when the scene names no closer place."""
+    """The place that dominates a scene: the most mentions, those of the narration that put someone there
+    counting triple and those inside quotations (places talked about) a third, a known interior/exterior a
+    little more, ties to the one mentioned first; generic places ("the room") and towns or countries only
+    when the scene names no closer place."""
     best, best_key = None, None
     for cluster in clusters:
         inside = [s for s, _ in cluster.mentions if start <= s < end]
         if inside:
-            weight = len(inside) + 2 * sum(1 for s in inside if s in cluster.located)
+            told = [s for s in inside if s not in cluster.quoted]
+            weight = len(told) + (len(inside) - len(told)) / 3 + 2 * sum(1 for s in told if s in cluster.located)
             key = (not cluster.weak, weight + (1 if cluster.interior is not None else 0), -inside[0])
             if best_key is None or key > best_key:
                 best, best_key = cluster, key
@@ -294,6 +299,17 @@ def fill_scene_gaps(text: str, scenes: list, clusters: list[SettingCluster]) -> 
             changes["time_of_day"] = previous.time_of_day
         filled.append(scene.model_copy(update=changes) if changes else scene)
     return filled
+
+
+def _mark_quoted(clusters: list[SettingCluster], quote_spans) -> None:
+    """Record which mentions of each place fall inside a quotation."""
+    spans = sorted(quote_spans)
+    starts = [a for a, _ in spans]
+    for cluster in clusters:
+        for s, _ in cluster.mentions:
+            i = bisect.bisect_right(starts, s) - 1
+            if i >= 0 and spans[i][0] <= s < spans[i][1]:
+                cluster.quoted.add(s)
 
 
 def _mostly_after_the(text: str, mentions: list[tuple[int, int]]) -> bool:
