@@ -63,7 +63,7 @@ def test_meanwhile_keeps_the_time_of_the_scene_before():
 
 def test_a_place_only_talked_about_weighs_less_than_the_one_the_narration_names():
     text = (
-        'She sat in the parlour. "Have you seen the abbey? The abbey is grand, the abbey is near, and the abbey is old," he said. '
+        'She sat in the parlour. "Have you seen the abbey? The abbey is grand, the abbey is near, the abbey is cold, and the abbey is old," he said. '
         "The parlour was cold."
     )
     quote = (text.index('"') + 1, text.index('," he said'))
