@@ -19,6 +19,7 @@ import argparse
 import ast
 import csv
 import json
+import os
 import re
 import resource
 import subprocess
@@ -38,6 +39,9 @@ def main() -> None:
     parser.add_argument("--analysis-only", action="store_true",
                         help="read_book + analyze only (skip storing and the cast bible)")
     parser.add_argument("--errors", type=int, default=0, help="print this many speaker errors per novel")
+    parser.add_argument("--weights-dir", type=Path,
+                        help="score each novel with the speaker weights <dir>/<novel>.json (fitted without it: "
+                             "bench/train_speakers.py --lono-dir), for honest figures on the training novels")
     args = parser.parse_args()
     if args.one:
         print(json.dumps(import_one(args.corpus, args.analysis_only)))
@@ -45,7 +49,7 @@ def main() -> None:
     novels = sorted(p for p in args.corpus.iterdir() if (p / "novel_text.txt").is_file())
     if args.novel:
         novels = [p for p in novels if p.name in args.novel]
-    results = [score_novel(novel, args.errors, args.analysis_only) for novel in novels]
+    results = [score_novel(novel, args.errors, args.analysis_only, args.weights_dir) for novel in novels]
     if args.json:
         print(json.dumps(results, indent=1))
     print_table(results)
@@ -77,9 +81,12 @@ def import_one(novel: Path, analysis_only: bool = False) -> dict:
             "rss_mb": self_rss + child_rss}
 
 
-def run_import(novel: Path, analysis_only: bool) -> dict:
+def run_import(novel: Path, analysis_only: bool, weights_dir: Path | None = None) -> dict:
     command = [sys.executable, __file__, str(novel), "--one"] + (["--analysis-only"] if analysis_only else [])
-    out = subprocess.run(command, capture_output=True, text=True)
+    env = dict(os.environ)
+    if weights_dir is not None:
+        env["FILMSOFONE_SPEAKER_WEIGHTS"] = str((weights_dir / f"{novel.name}.json").resolve())
+    out = subprocess.run(command, capture_output=True, text=True, env=env)
     if out.returncode:
         raise SystemExit(f"import of {novel.name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -131,8 +138,8 @@ def gold_character(speaker: str, gold: dict, owner: dict[str, str]) -> str:
 # --- scoring ------------------------------------------------------------------------------------------
 
 
-def score_novel(novel: Path, show_errors: int = 0, analysis_only: bool = False) -> dict:
-    imported = run_import(novel, analysis_only)
+def score_novel(novel: Path, show_errors: int = 0, analysis_only: bool = False, weights_dir: Path | None = None) -> dict:
+    imported = run_import(novel, analysis_only, weights_dir)
     analysis = imported["analysis"]
     gold, gold_quotes = load_gold(novel)
     owner = unique_names(gold)

@@ -32,7 +32,7 @@ WEIGHTS_PATH = Path(__file__).parents[1] / "src/filmsofone/analysis/speaker_weig
 def collect(novel: Path, ner_cache: Path | None) -> list[tuple[list, list[set], list[bool]]]:
     """Per run of dialogue: its positions, the right candidates of each, and whether the rules were right."""
     from filmsofone.analysis import analyze, nlp, pipeline, speakers
-    from filmsofone.analysis.speaker_rerank import SpeakerDecoder
+    from filmsofone.analysis.speaker_decoder import SpeakerDecoder
     from filmsofone.ingest import read_book
 
     captured = {}
@@ -94,7 +94,7 @@ def _gold_speaker(quote_spans, spans, starts, gold_quotes, gold, owner) -> str |
 
 def fit(runs, epochs: int = 8, seed: int = 0) -> dict[str, float]:
     """Averaged structured perceptron over the runs."""
-    from filmsofone.analysis.speaker_rerank import best_sequence, sequence_features
+    from filmsofone.analysis.speaker_decoder import best_sequence, sequence_features
 
     weights: dict[str, float] = {}
     totals: dict[str, float] = {}
@@ -122,7 +122,7 @@ def fit(runs, epochs: int = 8, seed: int = 0) -> dict[str, float]:
 
 def accuracy(runs, weights: dict[str, float]) -> tuple[float, float, float]:
     """(rules, decoded, ceiling) accuracy over the quotations matched to a gold quotation."""
-    from filmsofone.analysis.speaker_rerank import best_sequence
+    from filmsofone.analysis.speaker_decoder import best_sequence
 
     rules = decoded = ceiling = n = 0
     for run, right, matched, rules_ok in runs:
@@ -142,7 +142,10 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--save", action="store_true", help="write the weights fitted on all novels")
     parser.add_argument("--ner-cache", type=Path, help="keep the recogniser's entities here between runs")
-    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--lono-dir", type=Path,
+                        help="also write, for each novel, weights fitted without it (<dir>/<novel>.json) for "
+                             "eval_pdnc.py --weights-dir")
     args = parser.parse_args()
     if args.ner_cache:
         args.ner_cache.mkdir(parents=True, exist_ok=True)
@@ -152,6 +155,9 @@ def main() -> None:
     totals, count = [0.0, 0.0, 0.0], 0
     for held, runs in data.items():
         weights = fit([r for name, rs in data.items() if name != held for r in rs], args.epochs)
+        if args.lono_dir:
+            args.lono_dir.mkdir(parents=True, exist_ok=True)
+            save(args.lono_dir / f"{held}.json", weights, sorted(set(data) - {held}), args.epochs)
         figures = accuracy(runs, weights)
         n = sum(sum(m) for _, _, m, _ in runs)
         count += n
@@ -159,12 +165,14 @@ def main() -> None:
         print(f"{held:28} {n:6d} {figures[0]:6.3f} {figures[1]:7.3f} {figures[2]:7.3f}")
     print(f"{'ALL (leave-one-novel-out)':28} {count:6d} {totals[0] / count:6.3f} {totals[1] / count:7.3f} {totals[2] / count:7.3f}")
     if args.save:
-        weights = fit([r for rs in data.values() for r in rs], args.epochs)
-        meta = {"trained_on": sorted(data), "date": date.today().isoformat(),
-                "model": f"averaged structured perceptron, {args.epochs} epochs"}
-        rounded = {name: round(value, 4) for name, value in sorted(weights.items()) if abs(value) >= 1e-4}
-        WEIGHTS_PATH.write_text(json.dumps({"meta": meta, "weights": rounded}, indent=1) + "\n")
+        save(WEIGHTS_PATH, fit([r for rs in data.values() for r in rs], args.epochs), sorted(data), args.epochs)
         print(f"weights written to {WEIGHTS_PATH}")
+
+
+def save(path: Path, weights: dict[str, float], novels: list[str], epochs: int) -> None:
+    meta = {"trained_on": novels, "date": date.today().isoformat(), "model": f"averaged structured perceptron, {epochs} epochs"}
+    rounded = {name: round(value, 4) for name, value in sorted(weights.items()) if abs(value) >= 1e-4}
+    path.write_text(json.dumps({"meta": meta, "weights": rounded}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The speaker decoder: a second-order Viterbi over each run of dialogue, with packaged weights."""
 
-from filmsofone.analysis.speaker_rerank import (
+from filmsofone.analysis.speaker_decoder import (
     Position,
     SpeakerDecoder,
     best_sequence,

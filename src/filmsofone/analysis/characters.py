@@ -246,6 +246,8 @@ class CharacterFinder:
                 return None  # the man with this surname goes by his first name: "Mr. X" is someone else (his father)
             if name.title == "Mrs" and len([c for c in clusters if c.last == low and _gender_of(c) == "female"]) != 1:
                 return None
+            if name.title == "Mrs" and counts.get(f"Miss {token}", 0) >= 2:
+                return None  # a Miss and a Mrs. of one surname are two women (Miss Maylie and Mrs. Maylie)
             return target
         first = canonical_first(token)
         by_first = [c for c in clusters if c.first == first and (low == c.first_raw or c.first_raw == c.first)]
@@ -380,6 +382,11 @@ def _add_epithets(text: str, start: int, end: int, clusters: list[CharacterClust
     for noun, positions in uses.items():
         if len(positions) < 3:
             continue
+        titled = _titled_as(text, start, end, noun, clusters)
+        if titled is not None:  # "the doctor" is the one character ever called "Doctor Losberne"
+            titled.aliases.add(f"the {noun}")
+            changed = True
+            continue
         votes: Counter = Counter()
         for position in positions:
             i = bisect.bisect_left(starts, position) - 1
@@ -395,6 +402,23 @@ def _add_epithets(text: str, start: int, end: int, clusters: list[CharacterClust
             clusters.append(CharacterCluster(name=alias, aliases={alias}, gender=gender, last=noun))
         changed = True
     return changed
+
+
+_TITLE_NOUNS = {"doctor": ("Dr", "Doctor"), "captain": ("Captain", "Capt"), "colonel": ("Colonel", "Col"),
+                "major": ("Major",), "inspector": ("Inspector",), "professor": ("Professor", "Prof"),
+                "sergeant": ("Sergeant",), "lieutenant": ("Lieutenant",), "general": ("General",), "judge": ("Judge",)}
+
+
+def _titled_as(text: str, start: int, end: int, noun: str, clusters: list[CharacterCluster]) -> CharacterCluster | None:
+    """The one (non-narrator) character whose surname follows the title this noun names, anywhere in the text
+    ("the doctor" -> the character once called "Doctor Losberne"); None when there is no such single one."""
+    titles = _TITLE_NOUNS.get(noun)
+    if not titles:
+        return None
+    alternatives = "|".join(re.escape(t) for t in titles)
+    found = {m.group(1) for m in re.finditer(rf"\b(?:{alternatives})\.?[ \t\n]+([A-Z][a-z]+)\b", text[start:end])}
+    matches = [c for c in clusters if not c.narrator and c.last and c.last.capitalize() in found]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _alternates(text: str, positions: list[int], cluster: CharacterCluster) -> bool:

@@ -120,6 +120,7 @@ class SettingFinder:
         people = frozenset(people)
         acting = _acting_names(text, start, end)
         named_keys: set[str] = set()
+        gpe_votes: Counter = Counter()
         families = _family_plurals(text, places)
         for entity in places:
             name = _clean(entity.text)
@@ -133,7 +134,8 @@ class SettingFinder:
             else:
                 key = _named_key(name, named_keys)
             self._add(clusters, key, name, (entity.start, entity.end), _named_interior(name), located)
-            clusters[key].weak = entity.label == "GPE"  # a town or country: the setting only when nothing closer is named
+            gpe_votes[key] += 1 if entity.label == "GPE" else -1
+            clusters[key].weak = gpe_votes[key] > 0  # mostly a town or country: the setting only when nothing closer is named
         self._add_named(clusters, text, start, end, people, named_keys)
         matches = list(_COMMON_PLACE.finditer(text, start, end))
         compounds = _compounds(matches)

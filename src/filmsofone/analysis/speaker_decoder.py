@@ -19,12 +19,15 @@ import bisect
 import functools
 import json
 import math
+import os
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from .quotes import QuoteMatch
 
 WEIGHTS_FILE = "speaker_weights.json"
+WEIGHTS_ENV = "FILMSOFONE_SPEAKER_WEIGHTS"
 KINDS = ("explicit", "anaphoric", "narration", "continued", "implicit", "weak", "none")
 _NEAR = 2500  # characters: how far "nearby" reaches
 _STRONG = frozenset({"explicit", "anaphoric", "narration"})
@@ -39,11 +42,19 @@ class Turn:
     same_paragraph: int | None  # an earlier quotation in the same paragraph (the same turn)
 
 
-@functools.cache
 def load_weights() -> dict[str, float] | None:
-    """The packaged weights, or None when there are none."""
+    """The packaged weights (or those of the file named by FILMSOFONE_SPEAKER_WEIGHTS, which evaluations use
+    to score a novel with weights fitted without it), or None when there are none."""
+    return _read_weights(os.environ.get(WEIGHTS_ENV) or None)
+
+
+@functools.cache
+def _read_weights(path: str | None) -> dict[str, float] | None:
     try:
-        text = resources.files("filmsofone.analysis").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
+        if path:
+            text = Path(path).read_text(encoding="utf-8")
+        else:
+            text = resources.files("filmsofone.analysis").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
     except (FileNotFoundError, OSError):
         return None
     return json.loads(text)["weights"]

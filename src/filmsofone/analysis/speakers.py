@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from .characters import CharacterCluster
 from .conversation import FEMALE_NOUNS, MALE_NOUNS, RELATIONAL_NOUNS, descriptor_noun, noun_gender, relative
 from .quotes import QuoteMatch
-from .speaker_rerank import SpeakerDecoder, load_weights
+from .speaker_decoder import SpeakerDecoder, load_weights
 from .text import Paragraph
 
 SPEECH_VERBS = (
