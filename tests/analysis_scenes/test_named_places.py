@@ -141,3 +141,11 @@ def test_a_river_named_with_the_is_an_exterior_and_a_town_with_a_house_in_it_is_
 def test_thrown_into_a_river_is_no_interior():
     text = "He threw the box into the Lune. It sank into the Lune and lay on the bottom of the Lune."
     assert named_places(text, 0, len(text))["the Lune"].interior is False
+
+
+def test_a_name_runs_over_a_line_break_only_into_a_place_word():
+    text = "They sailed up the Nile\nOn a hot day, and down the Nile\nOn the next. They drove to Netherfield\nPark, and lived at Netherfield\nPark."
+    found = named_places(text, 0, len(text))
+    assert set(found) == {"the Nile", "Netherfield Park"}
+    text = "The Italians came. He lived in Italians and dined at Italians."
+    assert named_places(text, 0, len(text)) == {}

@@ -509,15 +509,22 @@ def named_places(text: str, start: int, end: int, people=frozenset()) -> dict[st
 
 
 def _place_name(name: str, people) -> str:
-    """The name cut before its first word that cannot be part of a place name; '' if nothing is left or it
-    names a person."""
-    words = re.split(r"\s+", name)
+    """The name cut before its first word that cannot be part of a place name, or before a line break not
+    followed by a place word ('the Nile\nOn every...' but 'Netherfield\nPark'); '' if nothing is left, it
+    names a person or a people ('Italians')."""
     kept = []
-    for word in words:
-        if word in NOT_PLACE_NAMES or word in HONORIFICS:
+    for line_number, line in enumerate(name.split("\n")):
+        words = line.split()
+        if line_number and (not words or words[0] not in NAMED_PLACE_SUFFIXES):
             break
-        kept.append(word)
-    if not kept or (len(kept) == 1 and len(kept[0]) < 3):
+        for word in words:
+            if word in NOT_PLACE_NAMES or word in HONORIFICS:
+                break
+            kept.append(word)
+        else:
+            continue
+        break
+    if not kept or (len(kept) == 1 and (len(kept[0]) < 3 or kept[0].endswith("ans"))):
         return ""
     name = " ".join(kept)
     has_suffix = len(kept) > 1 and kept[-1] in NAMED_PLACE_SUFFIXES
