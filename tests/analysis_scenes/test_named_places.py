@@ -149,3 +149,16 @@ def test_a_name_runs_over_a_line_break_only_into_a_place_word():
     assert set(found) == {"the Nile", "Netherfield Park"}
     text = "The Italians came. He lived in Italians and dined at Italians."
     assert named_places(text, 0, len(text)) == {}
+
+
+def test_common_words_with_a_capital_and_lost_apostrophes_are_not_recogniser_places():
+    from filmsofone.analysis.nlp import Entity
+
+    text = "The Crab said nothing; a crab is quiet. They sat on Winterbourne s bench. They sailed to Bath, and a bath was drawn."
+    def entity(surface):
+        at = text.index(surface)
+        return Entity(text=surface, label="LOC", start=at, end=at + len(surface))
+    places = [entity("Crab"), entity("Winterbourne s bench"), entity("Bath")]
+    names = {c.name for c in SettingFinder().find(text, 0, len(text), places)}
+    assert "Crab" not in names and "Winterbourne s bench" not in names
+    assert "Bath" in names  # sailed to Bath: a place, though 'bath' is a word too

@@ -122,11 +122,12 @@ class SettingFinder:
         named_keys: set[str] = set()
         gpe_votes: Counter = Counter()
         families = _family_plurals(text, places)
+        common = _capitalised_common_nouns(text, start, end, places)
         for entity in places:
             name = _clean(entity.text)
             if not name or not name[0].isupper() or _is_person_name(name) or _not_a_place_name(name):
                 continue
-            if " " not in name and (name in acting or name in families):
+            if " " not in name and (name in acting or name in families or name in common):
                 continue
             located = bool(_LOCATIVE_BEFORE.search(text, max(0, entity.start - 16), entity.start))
             if " " not in name and name.lower() in PLACE_NOUNS:
@@ -325,7 +326,25 @@ def _not_a_place_name(name: str) -> bool:
     words = name.split()
     if words[0].rstrip(".") in HONORIFICS or (len(words) == 1 and words[0] in NOT_PLACE_NAMES):
         return True
+    if re.search(r"\bs\b", name):
+        return True  # "Daisy s", "Winterbourne s bench": a possessive that lost its apostrophe
     return len(words) == 1 and ("." in name or len(name) < 3 or name.lower() in ("esq", "ps"))
+
+
+def _capitalised_common_nouns(text: str, start: int, end: int, places: list[Entity]) -> set[str]:
+    """One-word recogniser places that are common words written with a capital ('the Crab', 'Tortoise') and
+    never follow a locative preposition: the same word appears in lower case elsewhere in the text."""
+    names = {}
+    for entity in places:
+        name = _clean(entity.text)
+        if name and " " not in name and name[0].isupper():
+            located = bool(_LOCATIVE_BEFORE.search(text, max(0, entity.start - 16), entity.start))
+            names[name] = names.get(name, False) or located
+    lower = {n.lower(): n for n, located in names.items() if not located}
+    if not lower:
+        return set()
+    found = re.findall(rf"\b(?:{'|'.join(map(re.escape, lower))})\b", text[start:end])
+    return {lower[word] for word in found}
 
 
 def _family_plurals(text: str, places: list[Entity]) -> set[str]:
