@@ -18,7 +18,7 @@ INTERIOR_PLACES = frozenset(
     convent monastery nunnery temple mosque synagogue crypt vault tomb infirmary almshouse poorhouse
     workshop forge smithy brewery dairy laundry wash-house tap-room taproom alehouse ale-house boarding-house
     lodging-house post-office courthouse town-hall guildhall barracks fortress cloister turret garret
-    cabin shanty tenement lighthouse light-house""".split()
+    cabin shanty tenement lighthouse light-house depot kennel kennels lavatory outhouse steamer""".split()
     + ["drawing room", "sitting room", "dining room", "breakfast room", "public house", "counting house"]
 )
 EXTERIOR_PLACES = frozenset(
@@ -33,7 +33,7 @@ EXTERIOR_PLACES = frozenset(
     hollow wharves promontory mud-flat veldt boulevard esplanade promenade embankment jetty shipyard glade
     clearing ravine gorge canyon cove inlet estuary lagoon jungle plateau ridge summit hillside mountainside
     riverside seaside seashore waterside thicket copse coppice dell pasture cornfield alley arcade ranch
-    plantation vineyard quarry mine mines waterhole zoo""".split()
+    plantation vineyard quarry mine mines waterhole zoo driveway wagon waggon""".split()
 )
 PLACE_NOUNS = INTERIOR_PLACES | EXTERIOR_PLACES
 
