@@ -72,6 +72,17 @@ _COMMON_PLACE = re.compile(
 )
 _PRESENCE = re.compile(r"(?:in|into|inside|within|at|reached|entered|entering|reaching)[ \t\n]+$", re.I)
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|within|at|reached|entered)[ \t\n]+(?:the[ \t\n]+)?$", re.I)
+_PART_OF_BEFORE = re.compile(
+    rf"\b(?:{'|'.join(sorted((re.escape(p) for p in INTERIOR_PLACES | {'garden', 'gardens', 'yard', 'lawn', 'grounds', 'gates', 'gate', 'terrace', 'park'} if ' ' not in p), key=len, reverse=True))})"
+    r"s?[ \t\n]+(?:of|at)[ \t\n]+(?:the[ \t\n]+)?$",
+    re.I,
+)
+
+
+def _located_named(text: str, at: int) -> bool:
+    """A proper-noun place mention that puts someone there: after a locative ("at Netherfield") or as the
+    whole a room belongs to ("the taproom of the Anchor", "the drawing-room at Netherfield")."""
+    return bool(_LOCATIVE_BEFORE.search(text, max(0, at - 16), at) or _PART_OF_BEFORE.search(text, max(0, at - 40), at))
 _PERSON_NAMES = MALE_NAMES | FEMALE_NAMES | frozenset(HYPOCORISTICS)
 _ADJECTIVES = frozenset(
     """big small little large great old new front back next own long dark empty same other whole first last upper
@@ -129,7 +140,7 @@ class SettingFinder:
                 continue
             if " " not in name and (name in acting or name in families or name in common):
                 continue
-            located = bool(_LOCATIVE_BEFORE.search(text, max(0, entity.start - 16), entity.start))
+            located = _located_named(text, entity.start)
             if " " not in name and name.lower() in PLACE_NOUNS:
                 key = _singular(name.lower())  # "the Parsonage" is the parsonage
             else:
@@ -521,7 +532,7 @@ def named_places(text: str, start: int, end: int, people=frozenset()) -> dict[st
     any_surface = "|".join(r"[ \t]*\n?[ \t]*".join(re.escape(w) for w in a.split()) for a in alternatives)
     for occurrence in re.compile(rf"(?<![\w-])(?:{any_surface})(?![\w-])").finditer(text, start, end):
         surface = " ".join(occurrence.group().split())
-        located = bool(_LOCATIVE_BEFORE.search(text, max(0, occurrence.start() - 16), occurrence.start()))
+        located = _located_named(text, occurrence.start())
         at = occurrence.start() + (len("the ") if surface.startswith("the ") else 0)
         accepted[surface].spans.append(((at, occurrence.end()), located))
     return accepted
