@@ -3,6 +3,7 @@ progress, and the recogniser streams batches (several processes giving the same 
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -87,3 +88,20 @@ def test_entities_stream_in_batches_and_two_processes_find_the_same(monkeypatch)
     assert all(text[e.start : e.end] == e.text for e in one)
     batches = len(nlp._batches(spans))
     assert batches > 1 and [done for _, done, _ in ticks] == list(range(batches + 1)) and ticks[-1][2] == batches
+
+
+def _die(batch):
+    os._exit(9)  # as the out-of-memory killer would end a worker
+
+
+def test_a_recogniser_worker_that_dies_is_a_clear_error_not_a_hang(monkeypatch):
+    from filmsofone.errors import UserError
+
+    monkeypatch.setattr(nlp, "BATCH_CHARS", 500)
+    monkeypatch.setattr(nlp, "_worker_batch", _die)
+    text = PARAGRAPH * 10
+    spans = [(m, m + len(PARAGRAPH)) for m in range(0, len(text), len(PARAGRAPH))]
+    started = time.perf_counter()
+    with pytest.raises(UserError, match="worker process of the name recogniser died"):
+        list(nlp.entities(text, spans, labels=frozenset({"PERSON"}), processes=2))
+    assert time.perf_counter() - started < 30

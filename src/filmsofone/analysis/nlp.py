@@ -108,8 +108,11 @@ _JOB: tuple[str, frozenset[str]] | None = None
 
 
 def _parallel(text: str, batches, labels, processes: int) -> Iterator[list[Entity]]:
-    """Batches shared by forked workers, results in order; one process where fork is unavailable."""
+    """Batches shared by forked workers, results in order; one process where fork is unavailable. A worker that
+    dies (killed for want of memory) stops the import with a clear error instead of a wait that never ends."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     if "fork" not in multiprocessing.get_all_start_methods():
         yield from _serial(text, batches, labels)
@@ -117,10 +120,18 @@ def _parallel(text: str, batches, labels, processes: int) -> Iterator[list[Entit
     global _JOB
     load_model("ner")  # loaded once here; the workers inherit it
     _JOB = (text, labels)
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            yield from pool.imap(_worker_batch, batches)
+        yield from pool.map(_worker_batch, batches)
+    except BrokenProcessPool as exc:
+        from ..errors import UserError
+
+        raise UserError(
+            "a worker process of the name recogniser died (the system may have run out of memory)",
+            "free some memory, or split the book into smaller files",
+        ) from exc
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         _JOB = None
 
 
