@@ -22,26 +22,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .named_places import clean_place_name, is_person_name, located_named, named_places, not_a_place_name, not_places
 from .nlp import Entity
-from .names import FEMALE_NAMES, HYPOCORISTICS, MALE_NAMES
-from .names import HONORIFICS
-from .places import (
-    EXTERIOR_PLACES,
-    INN_OF_NOUNS,
-    INTERIOR_PLACES,
-    NAMED_PLACE_SUFFIXES,
-    NOT_PLACE_CONTEXT,
-    NOT_PLACE_NAMES,
-    NOT_SETTINGS,
-    PLACE_FIRST_NAMES,
-    PLACE_NOUNS,
-    PLACE_OF_NOUNS,
-    PLACE_VERBS,
-    TIME_WORDS,
-    WEAK_SETTINGS,
-)
+from .places import EXTERIOR_PLACES, INTERIOR_PLACES, NOT_SETTINGS, PLACE_NOUNS, TIME_WORDS, WEAK_SETTINGS
 
 _LOCATIVE = r"(?:in|into|inside|within|at|to|from|through|across|towards?|out of|round|around|reached|entered|left|along|on|upon|near|by|beside|outside|under|over|down|up)"
+
+
 def _trie_pattern(words) -> str:
     """One regex alternation for `words` as a prefix tree (fast to match; longest match first); a space or a
     hyphen in a word matches either, or a line break."""
@@ -71,27 +58,14 @@ _COMMON_PLACE = re.compile(
     re.I,
 )
 _PRESENCE = re.compile(r"(?:in|into|inside|within|at|reached|entered|entering|reaching)[ \t\n]+$", re.I)
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|into|inside|within|at|reached|entered)[ \t\n]+(?:the[ \t\n]+)?$", re.I)
-_PART_OF_BEFORE = re.compile(
-    rf"\b(?:{'|'.join(sorted((re.escape(p) for p in INTERIOR_PLACES | {'garden', 'gardens', 'yard', 'lawn', 'grounds', 'gates', 'gate', 'terrace', 'park'} if ' ' not in p), key=len, reverse=True))})"
-    r"s?[ \t\n]+(?:of|at)[ \t\n]+(?:the[ \t\n]+)?$",
-    re.I,
-)
-
-
-def _located_named(text: str, at: int) -> bool:
-    """A proper-noun place mention that puts someone there: after a locative ("at Netherfield") or as the
-    whole a room belongs to ("the taproom of the Anchor", "the drawing-room at Netherfield")."""
-    return bool(_LOCATIVE_BEFORE.search(text, max(0, at - 16), at) or _PART_OF_BEFORE.search(text, max(0, at - 40), at))
-_PERSON_NAMES = MALE_NAMES | FEMALE_NAMES | frozenset(HYPOCORISTICS)
 _ADJECTIVES = frozenset(
     """big small little large great old new front back next own long dark empty same other whole first last upper
-    lower inner outer best only very such open high low wide narrow little poor fine good bad dear cold warm hot
-    whole own very long short quiet silent crowded humble grand noble fair sweet neat vast huge tiny ancient
+    lower inner outer best only very such open high low wide narrow poor fine good bad dear cold warm hot
+    short quiet silent crowded humble grand noble fair sweet neat vast huge tiny ancient
     modern broad deep shallow steep brown green red white black grey gray blue yellow one two three four five
     six seven eight nine ten twelve twenty hundred few several many main wooden golden sick straight private
     public foreign western eastern northern southern principal chief central entire various favourite favorite
-    renaissance gothic dim bare lonely gloomy dingy narrow spacious lofty splendid magnificent""".split()
+    renaissance gothic dim bare lonely gloomy dingy spacious lofty splendid magnificent""".split()
 )
 _PHYSICAL_IF_ENTERED = frozenset({"passage", "landing"})
 _ENTERING = frozenset({"into", "along", "down", "through", "across", "on", "upon", "up", "at", "reached", "entered"})
@@ -126,29 +100,42 @@ class SettingFinder:
     """`find(text, start, end, places) -> list[SettingCluster]` (most mentioned first, ids s1, s2, ...)."""
 
     def find(self, text: str, start: int, end: int, places: list[Entity], quote_spans=(), people=()) -> list[SettingCluster]:
-        """`people`: names of the book's characters, never taken for places."""
+        """`places`: the recogniser's GPE/LOC/FAC entities; `people`: the characters' names, never places."""
         clusters: dict[str, SettingCluster] = {}
-        people = frozenset(people)
-        acting = _acting_names(text, start, end)
         named_keys: set[str] = set()
+        self._add_recognised(clusters, text, start, end, places, named_keys)
+        self._add_named(clusters, text, start, end, frozenset(people), named_keys)
+        self._add_common(clusters, text, start, end)
+        least = 1 if end - start < _SHORT_TEXT else 2
+        kept = sorted((c for c in clusters.values() if len(c.mentions) >= least), key=lambda c: -len(c.mentions))
+        _mark_quoted(kept, quote_spans)
+        for n, cluster in enumerate(kept, 1):
+            cluster.id = f"s{n}"
+            cluster.name = _display_name(text, cluster)
+        return kept
+
+    def _add_recognised(self, clusters, text: str, start: int, end: int, places: list[Entity], named_keys) -> None:
+        """The recogniser's places, less those that are not ('said Tibby', 'the Lebruns'); a name mostly
+        tagged GPE is a weak setting (a town or country)."""
+        rejected = not_places(text, start, end, places)
         gpe_votes: Counter = Counter()
-        families = _family_plurals(text, places)
-        common = _capitalised_common_nouns(text, start, end, places)
         for entity in places:
-            name = _clean(entity.text)
-            if not name or not name[0].isupper() or _is_person_name(name) or _not_a_place_name(name):
+            name = clean_place_name(entity.text)
+            if not name or not name[0].isupper() or is_person_name(name) or not_a_place_name(name):
                 continue
-            if " " not in name and (name in acting or name in families or name in common):
+            if " " not in name and name in rejected:
                 continue
-            located = _located_named(text, entity.start)
             if " " not in name and name.lower() in PLACE_NOUNS:
                 key = _singular(name.lower())  # "the Parsonage" is the parsonage
             else:
                 key = _named_key(name, named_keys)
-            self._add(clusters, key, name, (entity.start, entity.end), _named_interior(name), located)
+            self._add(clusters, key, name, (entity.start, entity.end), _named_interior(name), located_named(text, entity.start))
             gpe_votes[key] += 1 if entity.label == "GPE" else -1
-            clusters[key].weak = gpe_votes[key] > 0  # mostly a town or country: the setting only when nothing closer is named
-        self._add_named(clusters, text, start, end, people, named_keys)
+            clusters[key].weak = gpe_votes[key] > 0
+
+    def _add_common(self, clusters, text: str, start: int, end: int) -> None:
+        """Common-noun places after a determiner (grouped with their noun compounds), bare after a
+        preposition ("at sea"), and home."""
         matches = list(_COMMON_PLACE.finditer(text, start, end))
         compounds = _compounds(matches)
         sole = _sole_compounds(compounds)
@@ -159,36 +146,25 @@ class SettingFinder:
                 if place not in _PHYSICAL_IF_ENTERED or not locative or locative[0].lower() not in _ENTERING:
                     continue  # "a passage in the book", but "along the passage"
             key = _singular(place)
-            surface = "the " + re.sub(r"\s+", " ", match.group("place").lower()) + (match.group("plural") or "")
+            plural = match.group("plural") or ""
+            surface = "the " + re.sub(r"\s+", " ", match.group("place").lower()) + plural
             modifier = (match.group("modifier") or "").lower()
             if (modifier, key) in compounds or (not modifier and key in sole):
                 if modifier:
-                    surface = f"the {modifier} {key}" + (match.group("plural") or "")
+                    surface = f"the {modifier} {key}{plural}"
                 key = f"{modifier or sole[key]} {key}"
-            span = (match.start("place"), match.end())
             present = bool(match.group("locative")) and bool(_PRESENCE.search(match.group("locative")))
-            self._add(clusters, key, surface, span, _common_interior(place), present)
+            self._add(clusters, key, surface, (match.start("place"), match.end()), _common_interior(place), present)
             clusters[key].weak = key in WEAK_SETTINGS
         for match in _BARE_PLACE.finditer(text, start, end):
             place = match.group("place").lower()
             key = _singular(place) if place.endswith("s") and place not in PLACE_NOUNS else place
-            self._add(clusters, key, "the " + key, match.span("place"), _common_interior(key), match.group("prep").lower() in ("in", "at"))
+            at = match.group("prep").lower() in ("in", "at")
+            self._add(clusters, key, "the " + key, match.span("place"), _common_interior(key), at)
             clusters[key].weak = key in WEAK_SETTINGS
         for match in _HOME.finditer(text, start, end):
             self._add(clusters, "home", "home", match.span("home"), True, bool(match.group("at")))
             clusters["home"].weak = True
-        least = 1 if end - start < _SHORT_TEXT else 2
-        kept = [c for c in clusters.values() if len(c.mentions) >= least]
-        kept.sort(key=lambda c: -len(c.mentions))
-        _mark_quoted(kept, quote_spans)
-        for n, cluster in enumerate(kept, 1):
-            cluster.id = f"s{n}"
-            compound = [a for a, _ in cluster.aliases.most_common() if a.lower().replace("-", " ").endswith(cluster.key)]
-            cluster.name = compound[0] if compound else cluster.aliases.most_common(1)[0][0]
-            if cluster.name[:1].isupper() and _mostly_after_the(text, cluster.mentions):
-                cluster.aliases["the " + cluster.name] += 0
-                cluster.name = "the " + cluster.name  # "the Anchor", "the Thames"
-        return kept
 
     def _add_named(self, clusters: dict[str, SettingCluster], text: str, start: int, end: int, people, named_keys) -> None:
         """Proper-noun places the recogniser missed, on the evidence of their contexts ("lived at Speyer",
@@ -326,58 +302,21 @@ def _mark_quoted(clusters: list[SettingCluster], quote_spans) -> None:
                 cluster.quoted.add(s)
 
 
+def _display_name(text: str, cluster: SettingCluster) -> str:
+    """The cluster's name: its longest compound alias ('the harbour office'), else its commonest alias, with
+    'the' before a proper noun mostly written with it ('the Anchor', 'the Thames')."""
+    compound = [a for a, _ in cluster.aliases.most_common() if a.lower().replace("-", " ").endswith(cluster.key)]
+    name = compound[0] if compound else cluster.aliases.most_common(1)[0][0]
+    if name[:1].isupper() and _mostly_after_the(text, cluster.mentions):
+        cluster.aliases["the " + name] += 0
+        return "the " + name
+    return name
+
+
 def _mostly_after_the(text: str, mentions: list[tuple[int, int]]) -> bool:
     """Whether most mentions of a proper-noun place follow 'the' ('the Anchor', 'the Arno')."""
     after = sum(1 for s, _ in mentions if text[max(0, s - 4) : s].lower() == "the ")
     return after * 2 > len(mentions)
-
-
-def _not_a_place_name(name: str) -> bool:
-    """Recogniser places that are not: 'Madame la Guillotine' (a title first), 'P.S', 'Esq' (abbreviations)."""
-    words = name.split()
-    if words[0].rstrip(".") in HONORIFICS or (len(words) == 1 and words[0] in NOT_PLACE_NAMES):
-        return True
-    if re.search(r"\bs\b", name):
-        return True  # "Daisy s", "Winterbourne s bench": a possessive that lost its apostrophe
-    return len(words) == 1 and ("." in name or len(name) < 3 or name.lower() in ("esq", "ps"))
-
-
-def _capitalised_common_nouns(text: str, start: int, end: int, places: list[Entity]) -> set[str]:
-    """One-word recogniser places that are common words written with a capital ('the Crab', 'Tortoise') and
-    never follow a locative preposition: the same word appears in lower case elsewhere in the text."""
-    names = {}
-    for entity in places:
-        name = _clean(entity.text)
-        if name and " " not in name and name[0].isupper():
-            located = bool(_LOCATIVE_BEFORE.search(text, max(0, entity.start - 16), entity.start))
-            names[name] = names.get(name, False) or located
-    lower = {n.lower(): n for n, located in names.items() if not located}
-    if not lower:
-        return set()
-    found = re.findall(rf"\b(?:{'|'.join(map(re.escape, lower))})\b", text[start:end])
-    return {lower[word] for word in found}
-
-
-def _family_plurals(text: str, places: list[Entity]) -> set[str]:
-    """One-word plural names always after 'the' (or in -ans) and never after a locative ('the Lebruns',
-    'the Huns', 'Italians'): families and peoples, not places ('in the Alps' stays)."""
-    seen: dict[str, list[bool]] = {}
-    for entity in places:
-        name = _clean(entity.text)
-        if " " in name or not re.fullmatch(r"[A-Z][a-z]+[^s]s", name):
-            continue
-        before = text[max(0, entity.start - 24) : entity.start]
-        the = bool(re.search(r"\bthe[ \t\n]+$", before, re.I)) or entity.text.lower().startswith("the ")
-        the = the or name.endswith("ans")  # "Italians", "Americans": peoples
-        located = bool(_LOCATIVE_BEFORE.search(text, max(0, entity.start - 16), entity.start))
-        seen.setdefault(name, []).append(the and not located)
-    return {name for name, flags in seen.items() if all(flags)}
-
-
-def _clean(name: str) -> str:
-    name = re.sub(r"\s+", " ", name).strip(" .,;:!?\"'“”‘’()_")
-    name = re.sub(r"^(?:the|The) ", "", name)
-    return re.sub(r"(?:'s|’s)$", "", name)
 
 
 def _compounds(matches) -> set[tuple[str, str]]:
@@ -408,11 +347,6 @@ def _singular(place: str) -> str:
     if place.endswith("s") and place[:-1] in PLACE_NOUNS:
         return place[:-1]
     return place
-
-
-def _is_person_name(name: str) -> bool:
-    """A lone first name ('Agnes', 'Becky') that the recogniser took for a place."""
-    return " " not in name and name.lower() in _PERSON_NAMES and name.lower() not in PLACE_FIRST_NAMES
 
 
 def _named_key(name: str, named_keys: set[str]) -> str:
@@ -454,146 +388,5 @@ def _common_interior(place: str) -> bool | None:
     return None
 
 
-# -- proper-noun places found by their contexts -----------------------------------------------------------------
-
-_CAP_WORD = r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*)"
-_NAME = rf"{_CAP_WORD}(?:(?:[ \t]+|[ \t]*\n[ \t]*){_CAP_WORD}){{0,3}}"
-_NAMED_CONTEXT = re.compile(
-    rf"\b(?P<prep>in|at|into|inside|within|outside|near|to|towards|toward|from|through|across|reached|entered|"
-    rf"visited|left|of|for|over|along|beyond|up|down|on|upon|beside)[ \t\n]+(?P<the>the[ \t\n]+)?(?P<name>{_NAME})(?![\w-])(?P<poss>['’]s\b)?"
-)
-_PREVIOUS_WORD = re.compile(r"([A-Za-z-]+)[\s,]*$")
-_THE_ONLY_PREPS = frozenset({"over", "along", "beyond", "up", "down", "on", "upon", "beside"})
-_INTERIOR_PREPS = frozenset({"at", "into", "inside"})
-_HOUSE_VERBS = frozenset("dined dine dining dinner ball party breakfast supper tea drawing-room library".split())
-_INTO_WATER = frozenset(
-    "threw throw thrown throwing fell fall falls falling plunged plunge dived dive jumped jump flung sank sink "
-    "dropped drop poured flowed flows emptied empties waded wade".split()
-)
-_BOUND_VERBS = frozenset("bound started left sailed start starting set".split())
 
 
-@dataclass
-class NamedPlace:
-    score: int = 0
-    inside: int = 0  # contexts of an interior ("into the Anchor", "the landlord of the Crown", "dined at X")
-    outside: int = 0  # contexts of an exterior ("along the Arno", "the banks of the Thames")
-    spans: list[tuple[tuple[int, int], bool]] = field(default_factory=list)
-    by_name: bool | None = None  # interior or not by the name's last word ("Inn", "Street")
-
-    @property
-    def interior(self) -> bool | None:
-        if self.by_name is not None:
-            return self.by_name
-        if self.inside > self.outside:
-            return True
-        return False if self.outside > self.inside else None
-
-
-def named_places(text: str, start: int, end: int, people=frozenset()) -> dict[str, NamedPlace]:
-    """Capitalised names whose contexts say they are places: a place word ending the name ("Fetter Lane",
-    "the Anchor Inn"), "the town of X", "the landlord of the X", a verb of dwelling or travel before the
-    preposition ("lived at X", "sailed from X"), or two plain locative mentions ("in X", "at the X").
-    Characters' names, first names, titles, months, nationalities and the like are never places."""
-    evidence: dict[str, NamedPlace] = {}
-    people = frozenset(people) | {w for alias in people for w in alias.split() if w[:1].isupper() and w.strip(".") not in HONORIFICS}
-    for match in _NAMED_CONTEXT.finditer(text, start, end):
-        name = _place_name(match.group("name"), people)
-        if not name or match.group("poss"):
-            continue
-        the = bool(match.group("the"))
-        prep = match.group("prep")
-        before = _PREVIOUS_WORD.search(text, max(start, match.start() - 40), match.start())
-        previous = before.group(1).lower() if before else ""
-        points = _context_points(name, prep, the, previous)
-        if points == 0:
-            continue
-        surface = f"the {name}" if the else name
-        found = evidence.setdefault(surface, NamedPlace())
-        found.score += points
-        recent = re.findall(r"[a-z]+", text[max(start, match.start() - 40) : match.start()].lower())[-4:]
-        watery = prep == "into" and any(word in _INTO_WATER for word in recent)  # "threw the box into the X"
-        if the and not name.endswith("s") and not watery and (prep in _INTERIOR_PREPS or (prep == "of" and previous in INN_OF_NOUNS)):
-            found.inside += 1
-        if watery:
-            found.outside += 1
-        if prep == "at" and previous in _HOUSE_VERBS:
-            found.inside += 1
-        if the and (prep in _THE_ONLY_PREPS or (prep == "of" and previous in PLACE_OF_NOUNS)):
-            found.outside += 1
-    accepted = {surface: found for surface, found in evidence.items() if found.score >= 2}
-    for surface, found in accepted.items():
-        suffix = NAMED_PLACE_SUFFIXES.get(surface.split()[-1], "none")
-        if suffix != "none" and len(surface.removeprefix("the ").split()) > 1:
-            found.by_name = suffix
-    if not accepted:
-        return accepted
-    alternatives = sorted(accepted, key=len, reverse=True)
-    any_surface = "|".join(r"[ \t]*\n?[ \t]*".join(re.escape(w) for w in a.split()) for a in alternatives)
-    for occurrence in re.compile(rf"(?<![\w-])(?:{any_surface})(?![\w-])").finditer(text, start, end):
-        surface = " ".join(occurrence.group().split())
-        located = _located_named(text, occurrence.start())
-        at = occurrence.start() + (len("the ") if surface.startswith("the ") else 0)
-        accepted[surface].spans.append(((at, occurrence.end()), located))
-    return accepted
-
-
-def _place_name(name: str, people) -> str:
-    """The name cut before its first word that cannot be part of a place name, or before a line break not
-    followed by a place word ('the Nile\nOn every...' but 'Netherfield\nPark'); '' if nothing is left, it
-    names a person or a people ('Italians')."""
-    kept = []
-    for line_number, line in enumerate(name.split("\n")):
-        words = line.split()
-        if line_number and (not words or words[0] not in NAMED_PLACE_SUFFIXES):
-            break
-        for word in words:
-            if word in NOT_PLACE_NAMES or word in HONORIFICS:
-                break
-            kept.append(word)
-        else:
-            continue
-        break
-    if not kept or (len(kept) == 1 and (len(kept[0]) < 3 or kept[0].endswith("ans"))):
-        return ""
-    name = " ".join(kept)
-    has_suffix = len(kept) > 1 and kept[-1] in NAMED_PLACE_SUFFIXES
-    if name in people or (not has_suffix and any(w in people for w in kept)):
-        return ""
-    if len(kept) == 1 and _is_person_name(name):
-        return ""
-    if not has_suffix and all(w.lower() in _PERSON_NAMES for w in kept[:1]) and len(kept) > 1:
-        return ""  # a first name and a surname
-    return name
-
-
-def _context_points(name: str, prep: str, the: bool, previous: str) -> int:
-    """Evidence (0, 1 or 2) that `name` after `previous prep` is a place."""
-    words = name.split()
-    if len(words) > 1 and words[-1] in NAMED_PLACE_SUFFIXES:
-        return 2
-    if prep == "of":
-        return 2 if previous in PLACE_OF_NOUNS or (the and previous in INN_OF_NOUNS) else 0
-    if prep == "for":
-        return 2 if previous in _BOUND_VERBS else 0
-    if previous in NOT_PLACE_CONTEXT and prep not in _THE_ONLY_PREPS:
-        return 0  # "looked at X", but "looked over the Arno"
-    if previous in PLACE_VERBS:
-        return 2
-    if the and prep in ("to", "towards", "toward", "left", "from"):
-        return 0  # "to the Queen", "from the Doctor": titles more often than places
-    if prep in _THE_ONLY_PREPS and not the:
-        return 0  # "on Monday", "up Jane's"... but "over the Arno", "down the Thames"
-    return 1
-
-
-_ACTS_AS_PERSON_VERBS = r"said|replied|cried|asked|answered|exclaimed|whispered|laughed|smiled|nodded"
-_PERSON_CONTEXT = re.compile(
-    rf"\b(?:{_ACTS_AS_PERSON_VERBS}|Mr|Mrs|Miss|Dr|Lady|Sir|Aunt|Uncle)\.?[ \t\n]+(?P<after>[A-Z][a-z]+)\b"
-    rf"|\b(?P<before>[A-Z][a-z]+)[ \t\n]+(?:{_ACTS_AS_PERSON_VERBS})\b"
-)
-
-
-def _acting_names(text: str, start: int, end: int) -> set[str]:
-    """One-word names that speak or bear a title ('said Tibby', 'Mrs. Munster'): people, not places."""
-    return {m.group("after") or m.group("before") for m in _PERSON_CONTEXT.finditer(text, start, end)}
