@@ -3,7 +3,8 @@ Small texts written for these tests."""
 
 from __future__ import annotations
 
-from filmsofone.analysis.settings import SettingFinder, named_places, scene_setting
+from filmsofone.analysis.named_places import named_places
+from filmsofone.analysis.settings import SettingFinder, scene_setting
 
 
 def _settings(text: str, people=()):
