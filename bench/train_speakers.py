@@ -92,7 +92,16 @@ def _gold_speaker(quote_spans, spans, starts, gold_quotes, gold, owner) -> str |
     return None
 
 
-def fit(runs, epochs: int = 8, seed: int = 0) -> dict[str, float]:
+def fit(runs, epochs: int = 5, seeds: int = 3) -> dict[str, float]:
+    """The mean of averaged structured perceptrons trained on differently shuffled runs (less variance)."""
+    total: dict[str, float] = {}
+    for seed in range(seeds):
+        for name, value in fit_once(runs, epochs, seed).items():
+            total[name] = total.get(name, 0.0) + value / seeds
+    return total
+
+
+def fit_once(runs, epochs: int, seed: int) -> dict[str, float]:
     """Averaged structured perceptron over the runs."""
     from filmsofone.analysis.speaker_decoder import best_sequence, sequence_features
 

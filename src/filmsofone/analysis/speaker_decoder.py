@@ -138,10 +138,9 @@ class SpeakerDecoder:
         for side, neighbours in (("prev", turn.before), ("next", turn.after)):
             for distance, (j, _) in enumerate(neighbours, 1):
                 add(results[j].speaker, "near_turn")
-                if distance == 1:
-                    addressed = self.a._addressees(quotes[j])
-                    for who in addressed:
-                        add(who, f"{side}1_addressed" + ("_only" if len(addressed) == 1 else ""))
+                addressed = self.a._addressees(quotes[j])
+                for who in addressed:
+                    add(who, f"{side}{distance}_addressed" + ("_only" if len(addressed) == 1 else ""))
 
     def _participants(self, i: int, quotes: list[QuoteMatch], results: list, add) -> None:
         """Who else talks nearby (the distinct speakers of the quotations around, nearest first) and who is
@@ -198,6 +197,10 @@ class SpeakerDecoder:
         character = a.characters[who]
         if gender and character.gender in ("male", "female"):
             features["gender_match" if character.gender == gender else "gender_mismatch"] = 1.0
+            if character.gender == gender and features.get("prev1_addressed_only"):
+                features["gender_match_and_addressed"] = 1.0  # '"..., Mr. Darcy?" / "No," he said'
+            if character.gender == gender and features.get("local_antecedent"):
+                features["gender_match_and_local"] = 1.0
         if who in own_addressees:
             features["addressed_here"] = 1.0
         if self._named_inside(who, quote):
