@@ -204,12 +204,18 @@ def scene_setting(clusters: list[SettingCluster], start: int, end: int) -> Setti
     for cluster in clusters:
         inside = [s for s, _ in cluster.mentions if start <= s < end]
         if inside:
-            told = [s for s in inside if s not in cluster.quoted]
-            weight = len(told) + (len(inside) - len(told)) / 3 + 2 * sum(1 for s in told if s in cluster.located)
-            key = (not cluster.weak, weight + (1 if cluster.interior is not None else 0), -inside[0])
+            key = (not cluster.weak, _weight(cluster, start, end) + (1 if cluster.interior is not None else 0), -inside[0])
             if best_key is None or key > best_key:
                 best, best_key = cluster, key
     return best
+
+
+def _weight(cluster: SettingCluster, start: int, end: int) -> float:
+    """How much a scene is at this place: a mention of the narration counts 1, or 3 when it puts someone
+    there ("in the library"); a mention inside a quotation (talked about) counts a third."""
+    inside = [s for s, _ in cluster.mentions if start <= s < end]
+    told = [s for s in inside if s not in cluster.quoted]
+    return len(told) + (len(inside) - len(told)) / 3 + 2 * sum(1 for s in told if s in cluster.located)
 
 
 def time_of_day(text: str, start: int, end: int) -> str:
@@ -261,8 +267,7 @@ def scene_interior(clusters: list[SettingCluster], setting: SettingCluster | Non
     votes: Counter = Counter()
     for cluster in clusters:
         if cluster.interior is not None:
-            inside = [s for s, _ in cluster.mentions if start <= s < end]
-            votes[cluster.interior] += len(inside) + 2 * sum(1 for s in inside if s in cluster.located)
+            votes[cluster.interior] += _weight(cluster, start, end)
     ranked = votes.most_common()
     if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
