@@ -339,6 +339,12 @@ def _join_professional_titles(clusters: list[CharacterCluster]) -> list[Characte
     for cluster in clusters:
         is_titled_surname = cluster.first is None and cluster.title in _PROFESSIONAL_TITLES and cluster.last
         named = [c for c in clusters if c is not cluster and c.first and c.last == cluster.last] if is_titled_surname else []
+        if is_titled_surname and not named:  # "Dr. Kemp" is the "Mr. Kemp" of a book with one Kemp
+            named = [c for c in clusters if c is not cluster and c.last == cluster.last and c.title in (None, "Mr", "Mister")
+                     and _gender_of(c) != "female"]
+            others = [c for c in clusters if c is not cluster and c.last == cluster.last and c not in named
+                      and not (c.first is None and c.title in _PROFESSIONAL_TITLES)]  # "Doctor Kemp" joins too
+            named = [] if others else named
         if len(named) == 1:
             named[0].aliases |= cluster.aliases
             named[0].title = named[0].title or cluster.title
