@@ -82,6 +82,9 @@ class SpeakerDecoder:
 
     def runs(self, quotes: list[QuoteMatch], results: list) -> list[list[Position]]:
         """The quotations in runs of dialogue, each with its candidates and its link to the one before."""
+        tagged = [r.speaker for r in results if r.kind == "explicit" and r.speaker]
+        self.tagged = {who: tagged.count(who) for who in set(tagged)}  # how much each one speaks, by name tags
+        self.tagged_total = max(1, max(self.tagged.values(), default=1))
         options = self.candidates(quotes, results)
         runs: list[list[Position]] = []
         for i, quote in enumerate(quotes):
@@ -208,6 +211,7 @@ class SpeakerDecoder:
         if character.narrator:
             features["narrator_i_tag" if tag is not None and tag.kind == "narrator" else "narrator"] = 1.0
         features["prominence"] = math.log1p(len(character.mentions)) / self.log_top
+        features["speaker_share"] = self.tagged.get(who, 0) / self.tagged_total
 
     def _named_inside(self, who: str, quote: QuoteMatch) -> bool:
         a = self.a
