@@ -129,7 +129,7 @@ class CharacterFinder:
             counts.pop(place, None)
         clusters = _join_professional_titles(self._cluster(counts))
         clusters = self._scan_mentions(text, start, end, clusters)
-        clusters = [c for c in clusters if len(c.mentions) >= _MIN_MENTIONS]
+        clusters = [c for c in clusters if len(c.mentions) >= _MIN_MENTIONS and not _a_thing(text, c)]
         if _add_epithets(text, start, end, clusters):
             for cluster in clusters:
                 cluster.mentions = []
@@ -314,6 +314,19 @@ class CharacterFinder:
             return "unknown"
         (best, score), *rest = votes.most_common()
         return best if not rest or score > 1.5 * rest[0][1] else "unknown"
+
+
+def _a_thing(text: str, cluster: CharacterCluster) -> bool:
+    """A name always written "the X" that never speaks ("on the Curlew", "at the Elbow"): a ship, an inn or
+    a landmark, not a person. "The White Rabbit" speaks ("said the White Rabbit") and stays."""
+    if cluster.name.startswith("the ") or len(cluster.mentions) < 2:
+        return False
+    with_the = sum(bool(re.search(r"\b[Tt]he\s+$", text[max(0, s - 5) : s])) for s, _ in cluster.mentions)
+    if with_the < 0.9 * len(cluster.mentions):
+        return False
+    names = "|".join(re.escape(a) for a in cluster.aliases)
+    speaks = rf"{_SPEECH_SUBJECT}[ \t\n]+the[ \t\n]+(?:{names})\b|\b[Tt]he[ \t\n]+(?:{names})[ \t\n]+{_SPEECH_SUBJECT}\b"
+    return re.search(speaks, text) is None
 
 
 def _weight(cluster: CharacterCluster, counts: Counter) -> int:

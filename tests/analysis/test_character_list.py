@@ -1,0 +1,59 @@
+"""Character-list rules that the speaker figures rest on: things are not people, surnames ending in s are
+not plurals, professional titles join their one bearer, a Miss and a Mrs. of one surname stay two women."""
+
+import hashlib
+
+import pytest
+
+from filmsofone.analysis import analyze
+from filmsofone.models import BookText
+
+STORY = """CHAPTER I.
+
+The Curlew came into the harbour at noon. Tom Sikes stood on the quay with Mrs. Dunmore and Miss Dunmore,
+and Sikes waved his hat to his cousin, old Mr. Sike, who had come to meet the Curlew with him. Mr. Sike nodded. "She is late," said Sikes. "The Curlew is always late."
+
+"Late or not, she is here," said Mrs. Dunmore. Miss Dunmore laughed. "Mother, you are too hard on the Curlew."
+
+"I am never hard," said Mrs. Dunmore. Sikes looked at the Curlew again; aboard the Curlew a boy was singing.
+
+Mr. Lanyon came down the hill. Doctor Lanyon, as the town called him, had been at the Sikes house all night.
+"Good day, Mr. Sikes," said Mr. Lanyon. "Good day, Doctor," said Sikes. The doctor smiled.
+
+"How is the child?" asked Miss Dunmore. "Better," said the doctor. "Much better," said the doctor again.
+"I am glad," said Miss Dunmore. "So am I," said the doctor, and Mr. Lanyon went on to the inn. Sikes and Mr.
+Lanyon were old friends; Sikes said that Lanyon was the best doctor on the coast, and Mrs. Dunmore agreed.
+The White Rabbit ran past. "Oh dear!" said the White Rabbit. The White Rabbit was late too.
+"""
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    book = BookText(text=STORY, source_sha256=hashlib.sha256(STORY.encode()).hexdigest())
+    return analyze(book, slug="s", title="S")
+
+
+def _names(analysis) -> dict[str, set[str]]:
+    return {c.name: {c.name, *c.aliases} for c in analysis.characters}
+
+
+def test_a_ship_always_written_with_the_is_not_a_character(analysis):
+    assert not any("Curlew" in names for names in _names(analysis).values())
+
+
+def test_a_speaking_the_character_stays(analysis):
+    assert any("the White Rabbit" in names or "White Rabbit" in names for names in _names(analysis).values())
+
+
+def test_a_surname_ending_in_s_is_a_person(analysis):
+    assert any("Sikes" in names for names in _names(analysis).values())
+
+
+def test_the_title_noun_joins_its_one_bearer(analysis):
+    lanyon = [names for names in _names(analysis).values() if "Mr. Lanyon" in names]
+    assert lanyon and "the doctor" in lanyon[0] and "Doctor Lanyon" in lanyon[0]
+
+
+def test_a_miss_and_a_mrs_of_one_surname_are_two_women(analysis):
+    groups = _names(analysis).values()
+    assert not any("Mrs. Dunmore" in names and "Miss Dunmore" in names for names in groups)
