@@ -28,7 +28,6 @@ from .quotes import QuoteMatch
 
 WEIGHTS_FILE = "speaker_weights.json"
 WEIGHTS_ENV = "FILMSOFONE_SPEAKER_WEIGHTS"
-KINDS = ("explicit", "anaphoric", "narration", "continued", "implicit", "weak", "none")
 _NEAR = 2500  # characters: how far "nearby" reaches
 _STRONG = frozenset({"explicit", "anaphoric", "narration"})
 
@@ -61,7 +60,9 @@ def _read_weights(path: str | None) -> dict[str, float] | None:
 
 
 class SpeakerDecoder:
-    """`SpeakerDecoder(attributor, weights).decode(quotes, results) -> results`; `runs(...)` for training."""
+    """`SpeakerDecoder(attributor, weights).decode(quotes, results) -> results`; `runs(...)` for training.
+
+    A companion of `SpeakerAttributor`: it reads the attributor's tags, mentions and vocatives."""
 
     def __init__(self, attributor, weights: dict[str, float] | None):
         self.a = attributor
@@ -82,9 +83,6 @@ class SpeakerDecoder:
 
     def runs(self, quotes: list[QuoteMatch], results: list) -> list[list[Position]]:
         """The quotations in runs of dialogue, each with its candidates and its link to the one before."""
-        tagged = [r.speaker for r in results if r.kind == "explicit" and r.speaker]
-        self.tagged = {who: tagged.count(who) for who in set(tagged)}  # how much each one speaks, by name tags
-        self.tagged_total = max(1, max(self.tagged.values(), default=1))
         options = self.candidates(quotes, results)
         runs: list[list[Position]] = []
         for i, quote in enumerate(quotes):
@@ -100,6 +98,9 @@ class SpeakerDecoder:
 
     def candidates(self, quotes: list[QuoteMatch], results: list) -> list[list[tuple[str, dict[str, float]]]]:
         """For each quotation, its candidate speakers with their features."""
+        tagged = [r.speaker for r in results if r.kind == "explicit" and r.speaker]
+        self.tagged = {who: tagged.count(who) for who in set(tagged)}  # how much each one speaks, by name tags
+        self.tagged_total = max(1, max(self.tagged.values(), default=1))
         turns = _turns(quotes)
         return [self._options(i, quotes, results, turns[i]) for i in range(len(quotes))]
 
