@@ -20,6 +20,7 @@ import functools
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -165,35 +166,43 @@ class SpeakerDecoder:
             add(who, f"named_near_{min(rank, 3)}")
 
     def _narration(self, quote: QuoteMatch, add) -> None:
-        """Characters named in the narration of the quotation's paragraph and of the paragraphs beside it."""
+        """Characters named in the narration of the quotation's paragraph and of the paragraphs beside it,
+        with the part each mention plays in its sentence (subject, possessive, other)."""
         a = self.a
         para_index = max(0, bisect.bisect_right(a.para_starts, quote.start) - 1)
         para = a.paragraphs[para_index]
-        before = [m[2] for m in a._mentions_in(para.start, quote.start - 1) if m[2] in a.characters]
-        for rank, who in enumerate(dict.fromkeys(before)):
+        before = self._named(para.start, quote.start - 1)
+        for rank, (who, role) in enumerate(before):
             add(who, "named_before_first" if rank == 0 else "named_before")
+            add(who, f"named_before_{role}")
         if before:
-            add(before[-1], "named_before_last")
+            add(before[-1][0], "named_before_last")
         last_para = max(0, bisect.bisect_right(a.para_starts, quote.end) - 1)
         tail = a.paragraphs[last_para]
-        after = [m[2] for m in a._mentions_in(quote.end + 1, min(tail.end, quote.end + 200)) if m[2] in a.characters]
+        after = self._named(quote.end + 1, min(tail.end, quote.end + 200))
         if after:
-            add(after[0], "named_after_first")
+            add(after[0][0], "named_after_first")
+            add(after[0][0], f"named_after_{after[0][1]}")
         if para_index > 0:
             previous = a.paragraphs[para_index - 1]
             if not a.inside.any_between(previous.start, previous.end):
-                named = [m[2] for m in a._mentions_in(previous.start, previous.end) if m[2] in a.characters]
-                for who in named:
+                named = self._named(previous.start, previous.end)
+                for who, role in named:
                     add(who, "prev_para_named")
+                    add(who, f"prev_para_{role}")
                 if named:
-                    add(named[-1], "prev_para_last")
-                    add(named[0], "prev_para_first")
+                    add(named[-1][0], "prev_para_last")
+                    add(named[0][0], "prev_para_first")
         if last_para + 1 < len(a.paragraphs):
             following = a.paragraphs[last_para + 1]
             if not a.inside.any_between(following.start, following.end):
-                named = [m[2] for m in a._mentions_in(following.start, following.end) if m[2] in a.characters]
+                named = self._named(following.start, following.end)
                 if named:
-                    add(named[0], "next_para_first")
+                    add(named[0][0], "next_para_first")
+
+    def _named(self, start: int, end: int) -> list[tuple[str, str]]:
+        """Characters named in narration `text[start:end]`, in order, each with its role in the sentence."""
+        return [(who, _role(self.a.text, s, e)) for s, e, who in self.a._mentions_in(start, end) if who in self.a.characters]
 
     def _describe(self, who: str, features: dict[str, float], quote: QuoteMatch, own_addressees: set[str], gender, tag) -> None:
         """Features of the candidate itself: gender against the tag, addressed, named inside, prominence."""
@@ -296,6 +305,16 @@ def sequence_features(run: list[Position], sequence: list[str | None]) -> dict[s
                               run[k - 1].link if k >= 2 else None)
             total[name] = total.get(name, 0.0) + 1.0
     return total
+
+
+_CLAUSE_START = re.compile(r"(?:^|[.!?;:—]|\n\n|,|\b(?:and|but|then|when|while|as|so))[\s\"“”]*$")
+
+
+def _role(text: str, start: int, end: int) -> str:
+    """'poss' for "Mr. Beebe's books", 'subj' for a name that opens a clause ("Lucy turned"), else 'other'."""
+    if text[end : end + 2] in ("'s", "’s"):
+        return "poss"
+    return "subj" if _CLAUSE_START.search(text, max(0, start - 12), start) else "other"
 
 
 def _context(tag, gender: str | None, turn: Turn) -> str:
