@@ -265,8 +265,9 @@ class CharacterFinder:
             if by_last:
                 return None if name.title else max(by_last, key=lambda c: sum(counts.get(a, 0) for a in c.aliases))
         elif name.title:
-            by_last = [c for c in clusters if c.last == low and c.first]
-            if len(by_last) == 1:
+            gender = HONORIFICS.get(name.title, "unknown")
+            by_last = [c for c in clusters if c.last == low and c.first and (gender == "unknown" or _gender_of(c) in (gender, "unknown"))]
+            if len(by_last) == 1:  # "Lady Otway" is not Sir Harry Otway
                 return by_last[0]
         return None
 
