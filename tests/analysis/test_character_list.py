@@ -6,6 +6,7 @@ import hashlib
 import pytest
 
 from filmsofone.analysis import analyze
+from filmsofone.analysis.characters import _titled_name
 from filmsofone.models import BookText
 
 STORY = """CHAPTER I.
@@ -57,3 +58,16 @@ def test_the_title_noun_joins_its_one_bearer(analysis):
 def test_a_miss_and_a_mrs_of_one_surname_are_two_women(analysis):
     groups = _names(analysis).values()
     assert not any("Mrs. Dunmore" in names and "Miss Dunmore" in names for names in groups)
+
+
+
+def test_a_name_in_a_title_case_heading_is_read_up_to_where_it_parses():
+    """"Miss Lucy Honeychurch Drive Out in Carriages" (a title-case chapter heading) gives Miss Lucy
+    Honeychurch, the one place that links "Lucy" to "Miss Honeychurch"."""
+    name = _titled_name("Miss", "Lucy Honeychurch Drive Out")
+    assert name is not None and name.surface == "Miss Lucy Honeychurch"
+    assert _titled_name("Mr", "Bennet").surface == "Mr. Bennet"
+
+
+def test_a_third_person_story_has_no_narrator_even_under_chapter_i(analysis):
+    assert not any(c.name == "the narrator" for c in analysis.characters)

@@ -150,7 +150,7 @@ class CharacterFinder:
             if name is not None:
                 counts[name.surface] += 1
         for match in _HONORIFIC_NAME.finditer(text, start, end):
-            name = parse_name(f"{match.group('title')}. {match.group('name')}" if match.group("title") in ("Mr", "Mrs", "Dr", "Ms") else f"{match.group('title')} {match.group('name')}")
+            name = _titled_name(match.group("title"), match.group("name"))
             if name is not None:
                 counts[_title_form(name)] += 1
         counts.update(self._the_characters(text, start, end))
@@ -536,6 +536,18 @@ def _gender_of(cluster: CharacterCluster) -> str:
     if cluster.first in FEMALE_NAMES:
         return "female"
     return "unknown"
+
+
+def _titled_name(title: str, words: str) -> _Name | None:
+    """The longest name after a title that parses: "Miss Lucy Honeychurch Drive Out" (a title-case
+    heading) gives "Miss Lucy Honeychurch"."""
+    tokens = words.split()
+    dot = "." if title in ("Mr", "Mrs", "Dr", "Ms") else ""
+    for n in range(len(tokens), 0, -1):
+        name = parse_name(f"{title}{dot} {' '.join(tokens[:n])}")
+        if name is not None:
+            return name
+    return None
 
 
 def _title_form(name: _Name) -> str:

@@ -12,7 +12,9 @@ import re
 
 from .characters import CharacterCluster
 
-_FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself)\b")
+_HEADING_WORDS = ("CHAPTER", "Chapter", "BOOK", "Book", "PART", "Part", "VOLUME", "Volume")
+_NOT_A_HEADING_NUMBER = "".join(rf"(?<!{word}\s)" for word in _HEADING_WORDS)  # "CHAPTER I." is not "I"
+_FIRST_PERSON = re.compile(rf"{_NOT_A_HEADING_NUMBER}\b(?:I|me|my|myself)\b")
 _MIN_RATE = 0.012  # first-person words per narration word
 
 
