@@ -35,6 +35,10 @@ _HONORIFIC_NAME = re.compile(
 )
 _THE_CHARACTER = re.compile(r"\b[Tt]he[ \t\n]+(?P<name>(?:[A-Z][a-z]+[ \t\n]+){0,2}[A-Z][a-z]+)\b")
 _SPEECH_SUBJECT = r"(?:said|cried|asked|replied|answered|exclaimed|shouted|whispered|began|continued|added|remarked|went on|thought)"
+_CAP_RUN = r"(?P<name>[A-Z][a-z]+\b(?:\s+[A-Z][a-z]+\b){0,2})"
+_SAID_THE = re.compile(rf"{_SPEECH_SUBJECT}\s+the\s+{_CAP_RUN}")
+_THE_SAID = re.compile(rf"\bthe\s+(?=(?:[A-Z][a-z]+\s+){{1,3}}{_SPEECH_SUBJECT})(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}})\s+{_SPEECH_SUBJECT}")
+_CAPITALISED_WORD = re.compile(r"\b[A-Z]\w*\b")
 _PARTICLES = {"de", "du", "van", "von", "la", "le", "di", "da", "del", "st."}
 _MIN_MENTIONS = 2
 
@@ -163,18 +167,19 @@ class CharacterFinder:
 
     @staticmethod
     def _the_characters(text: str, start: int, end: int) -> Counter:
-        """Capitalised "the X" names used as a speaker at least once (the White Rabbit, the Hatter)."""
+        """Capitalised "the X" names used as a speaker at least once (the White Rabbit, the Hatter).
+
+        One pass over the text for each of the two speech forms (not one per name)."""
         seen: Counter = Counter()
         for match in _THE_CHARACTER.finditer(text, start, end):
             seen[re.sub(r"\s+", " ", match.group("name"))] += 1
-        speaking = set()
-        for name in seen:
-            if seen[name] < 2 or name.split()[-1].lower() in NOT_NAMES:
-                continue
-            escaped = re.escape(name).replace(r"\ ", r"\s+")
-            pattern = rf"{_SPEECH_SUBJECT}\s+the\s+{escaped}\b|\bthe\s+{escaped}\s+{_SPEECH_SUBJECT}"
-            if re.search(pattern, text[start:end]):
-                speaking.add(name)
+        tagged: set[str] = set()
+        for match in _SAID_THE.finditer(text, start, end):  # "said the White Rabbit": each leading run of words
+            words = match.group("name").split()
+            tagged.update(" ".join(words[:n]) for n in range(1, len(words) + 1))
+        for match in _THE_SAID.finditer(text, start, end):  # "the White Rabbit said": the whole run
+            tagged.add(" ".join(match.group("name").split()))
+        speaking = {name for name in seen if seen[name] >= 2 and name.split()[-1].lower() not in NOT_NAMES and name in tagged}
         found = Counter({f"the {name}": seen[name] for name in speaking})
         for name in speaking:
             head = name.split()[-1]
@@ -436,7 +441,7 @@ def _titled_as(text: str, start: int, end: int, noun: str, clusters: list[Charac
     if not titles:
         return None
     alternatives = "|".join(re.escape(t) for t in titles)
-    found = {m.group(1) for m in re.finditer(rf"\b(?:{alternatives})\.?[ \t\n]+([A-Z][a-z]+)\b", text[start:end])}
+    found = {m.group(1) for m in re.compile(rf"\b(?:{alternatives})\.?[ \t\n]+([A-Z][a-z]+)\b").finditer(text, start, end)}
     matches = [c for c in clusters if not c.narrator and c.last and c.last.capitalize() in found]
     return matches[0] if len(matches) == 1 else None
 
@@ -464,14 +469,19 @@ def _speaking_names(text: str, start: int, end: int) -> Counter:
     """Capitalised words used as the subject of a speech verb ("said Cecil") that never occur in lower case:
     names the recogniser missed."""
     found = Counter(m.group("after") or m.group("before") for m in _SPEAKING.finditer(text, start, end))
+    candidates = {w: n for w, n in found.items() if n >= 2 and w.lower() not in NOT_NAMES and w not in HONORIFICS}
+    lowered = {w.lower() for w in candidates}
+    in_lower_case = {m.group() for m in _LOWER_WORD.finditer(text, start, end) if m.group() in lowered}
     names = Counter()
-    for word, n in found.items():
-        if n < 2 or word.lower() in NOT_NAMES or word in HONORIFICS:
-            continue
-        if re.search(rf"\b{word.lower()}\b", text[start:end]):
+    for word, n in candidates.items():
+        plain = re.fullmatch(r"[a-z]\w*", word.lower())
+        if word.lower() in in_lower_case if plain else re.search(rf"\b{word.lower()}\b", text[start:end]):
             continue  # a common word (Then, She, Presently)
         names[word] = n
     return names
+
+
+_LOWER_WORD = re.compile(r"\b[a-z]\w*")
 
 
 def _lone_full_names(counts: Counter) -> list[str]:
@@ -513,19 +523,33 @@ def _mostly_places(persons: list[Entity], places_seen: Counter) -> list[str]:
 
 
 def _place_like(text: str, start: int, end: int, counts: Counter, placey: set[str] = frozenset()) -> list[str]:
-    """Untitled one-word names that mostly follow a locative preposition ("at Longbourn", "to Meryton")."""
+    """Untitled one-word names that mostly follow a locative preposition ("at Longbourn", "to Meryton").
+
+    One pass over the capitalised words of the text (a per-name search only for names that are not one word)."""
+    wanted = [s for s in counts if " " not in s and not s.startswith("the ")]
+    simple = {s for s in wanted if re.fullmatch(r"[A-Z]\w*", s)}
+    hits: dict[str, list[int]] = {s: [] for s in wanted}
+    for match in _CAPITALISED_WORD.finditer(text, start, end):
+        word = match.group()
+        if word in simple and not _POSSESSIVE_AFTER.match(text, match.end()):
+            hits[word].append(match.start())
+    for surface in wanted:
+        if surface not in simple:
+            hits[surface] = [start + m.start() for m in re.finditer(rf"\b{re.escape(surface)}\b(?!['’]s)", text[start:end])]
     places = []
-    for surface in counts:
-        if " " in surface or surface.startswith("the "):
+    for surface in wanted:
+        found = hits[surface]
+        if not found:
             continue
-        hits = [m.start() for m in re.finditer(rf"\b{re.escape(surface)}\b(?!['’]s)", text[start:end])]
-        if not hits:
-            continue
-        local = sum(1 for h in hits if re.search(r"\b(?:at|from|in|into|near|towards|round|through|leave|leaving|left|reach|reached|quit|quitted|visit|visited)\s+$", text[start + max(0, h - 12) : start + h]))
+        local = sum(1 for h in found if _LOCATIVE_BEFORE.search(text, max(start, h - 12), h))
         share = 0.1 if surface in placey else 0.25
-        if local >= share * len(hits) and local >= 2:
+        if local >= share * len(found) and local >= 2:
             places.append(surface)
     return places
+
+
+_POSSESSIVE_AFTER = re.compile(r"['’]s")
+_LOCATIVE_BEFORE = re.compile(r"\b(?:at|from|in|into|near|towards|round|through|leave|leaving|left|reach|reached|quit|quitted|visit|visited)\s+$")
 
 
 def _gender_of(cluster: CharacterCluster) -> str:

@@ -52,11 +52,12 @@ def analyze(book: BookText, *, slug: str, title: str, progress=None) -> BookAnal
     settings = SettingFinder().find(text, story_start, story_end, [e for e in places if e.text not in names], quote_spans, people=names)
     scenes = fill_scene_gaps(text, _scenes(text, scene_spans, settings, characters), settings)
     _report(progress, "analysis: done", 5, 5)
+    quotes_by, top = Counter(a.speaker for a in attributions), _top(characters)
     return BookAnalysis(
         book=BookInfo(slug=slug, title=title, source_sha256=book.source_sha256, chars=len(text)),
         chapters=chapters,
         scenes=scenes,
-        characters=[_character(c, quotes_by=Counter(a.speaker for a in attributions), top=_top(characters)) for c in characters],
+        characters=[_character(c, quotes_by=quotes_by, top=top) for c in characters],
         settings=[Setting(id=s.id, name=s.name, aliases=sorted(a for a in s.aliases if a != s.name), interior=s.interior, mentions=len(s.mentions)) for s in settings],
         quotes=_quotes(quotes, attributions, scenes),
     )

@@ -128,12 +128,13 @@ class SceneSegmenter:
     @staticmethod
     def _time_shifts(text: str, chapter: Chapter) -> list[int]:
         shifts = []
-        for match in re.finditer(r"\n[ \t]*\n[ \t]*(?=[A-Z])", text[: chapter.end]):
-            if match.start() < chapter.start:
-                continue
+        for match in _PARAGRAPH_BREAK.finditer(text, chapter.start, chapter.end):  # the chapter only, no copy
             if _TIME_SHIFT_OPENERS.match(text, match.end()):
                 shifts.append(match.end())
         return shifts
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n[ \t]*(?=[A-Z])")
 
 
 def opens_with_time_shift(text: str, start: int) -> bool:

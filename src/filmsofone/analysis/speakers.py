@@ -282,7 +282,8 @@ class SpeakerAttributor:
     def _introducing_paragraph(self, para: Paragraph) -> list[tuple[int, int]]:
         """The last sentence of the narration paragraph just before `para` when it introduces speech
         ("Mr. Bennet coolly observed," / "...she said:"), as a tag region; else nothing."""
-        index = self.para_starts.index(para.start) if para.start in self.para_starts else -1
+        at = bisect.bisect_left(self.para_starts, para.start)  # not list.index: once per quotation
+        index = at if at < len(self.para_starts) and self.para_starts[at] == para.start else -1
         if index <= 0:
             return []
         previous = self.paragraphs[index - 1]
@@ -353,7 +354,7 @@ class SpeakerAttributor:
         if previous is None or not previous_speaker or tag.who not in ("he", "she"):
             return None
         gender = "male" if tag.who == "he" else "female"
-        para = self.para_starts.index(self._paragraph_of(tag.position).start)
+        para = max(0, bisect.bisect_right(self.para_starts, tag.position) - 1)  # the index of _paragraph_of
         if para - previous.paragraphs[-1] != 1:
             return None
         addressed = [a for a in self._addressees(previous) - {previous_speaker} - addressees if self._gender(a) == gender]
