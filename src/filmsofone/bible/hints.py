@@ -244,6 +244,8 @@ def find_place_hints(text: str, settings: Iterable, *, limit: int = MAX_PLACE_HI
             phrase = " ".join(match.group(0).split())
             if all(h.text.casefold() != phrase.casefold() for h in found):
                 found.append(Hint(text=phrase, start=match.start(), end=match.end()))
+            if len(found) > limit:
+                break  # matches come in reading order: the first few are the ones kept
         hints[setting.id] = sorted(found, key=lambda h: h.start)[:limit]
     return hints
 
