@@ -54,6 +54,14 @@ def test_a_book_without_headings_is_one_chapter():
     assert (chapter.index, chapter.start, chapter.end) == (1, 0, len(text.rstrip()))
 
 
+def test_a_prose_line_opening_with_chapter_is_not_a_heading():
+    body = "Some words of story here. " * 20
+    text = (f"Chapter I: The Inn\n\n{body}\n\nChapter two was found, and she glanced at its opening sentences.\n\n"
+            f"{body}\n\nChapter II: The Road\n\n{body}\n")
+    chapters = ChapterSplitter().split(text, 0, len(text))
+    assert [c.title for c in chapters] == ["Chapter I: The Inn", "Chapter II: The Road"]
+
+
 def test_scenes_split_at_explicit_breaks_and_time_jumps_but_not_into_slivers():
     long_body = "\n\n".join([BODY] * 4)
     text = (

@@ -14,7 +14,7 @@ _NUMBER_WORDS = (
     "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|last"
 )
 _NUMBER = rf"(?:[IVXLCDM]+|\d+|(?i:(?:the\s+)?(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))*))"
-_CHAPTER = re.compile(rf"^[ \t]*(?:#{{1,4}}[ \t]*)?(?:CHAPTER|Chapter|CHAP\.|Chap\.)[ \t]+{_NUMBER}\b[^\n]{{0,80}}$", re.I | re.M)
+_CHAPTER = re.compile(rf"^[ \t]*(?:#{{1,4}}[ \t]*)?(?:CHAPTER|Chapter|CHAP\.|Chap\.)[ \t]+{_NUMBER}\b(?P<rest>[^\n]{{0,80}})$", re.I | re.M)
 _LEVEL = re.compile(rf"^[ \t]*(?:#{{1,3}}[ \t]*)?(?:BOOK|PART|VOLUME|Book|Part|Volume)[ \t]+{_NUMBER}\b(?P<rest>[^\n]{{0,80}})$", re.M)
 _BARE_NUMBER = re.compile(r"^[ \t]*(?:[IVXLC]+|\d{1,3})\.?[ \t]*$", re.M)
 _MARKDOWN = re.compile(r"^#{1,3}[ \t]+\S[^\n]{0,100}$", re.M)
@@ -68,7 +68,8 @@ class ChapterSplitter:
     def _chapter_headings(self, text: str, start: int, end: int, part_starts: set[int]) -> list[_Heading]:
         for pattern in (_CHAPTER, _BARE_NUMBER, _MARKDOWN):
             found = [h for h in self._find(pattern, text, start, end, level=1)
-                     if _stands_alone(text, h.start, start) and h.start not in part_starts]
+                     if _stands_alone(text, h.start, start) and h.start not in part_starts
+                     and (pattern is not _CHAPTER or _heading_rest(_CHAPTER.match(text, h.start).group("rest")))]
             if len(found) >= (1 if pattern is _CHAPTER else 2):
                 return found
         return []
@@ -96,8 +97,8 @@ def _stands_alone(text: str, pos: int, story_start: int) -> bool:
 
 
 def _heading_rest(rest: str) -> bool:
-    """What follows "PART II" on its line is a title ("PART II: THE RETURN", "Book One. The Fog"), not prose
-    ("Part I had played in it was small")."""
+    """What follows "PART II" or "Chapter 3" on its line is a title ("PART II: THE RETURN", "Book One. The
+    Fog"), not prose ("Part I had played in it was small", "Chapter two was found, and she glanced")."""
     rest = rest.strip()
     if not rest or rest[0] in ".:—–-":
         return True
