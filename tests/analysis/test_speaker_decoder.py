@@ -67,3 +67,18 @@ def test_without_weights_the_rules_stand():
 
     results = [object(), object()]
     assert SpeakerDecoder(Attributor(), None).decode([], results) is results
+
+
+def test_attribution_reports_progress_on_a_long_dialogue():
+    import hashlib
+
+    from filmsofone.analysis import analyze
+    from filmsofone.models import BookText
+
+    text = "Ada Quill and Ben Hale sat by the fire.\n\n" + '"Yes," said Ada.\n\n"No," said Ben.\n\n' * 300
+    heard = []
+    analysis = analyze(BookText(text=text, source_sha256=hashlib.sha256(text.encode()).hexdigest()), slug="t",
+                       title="T", progress=lambda label, done, total: heard.append((label, done, total)))
+    speaker_updates = [h for h in heard if h[0].startswith("speakers: reading the tags")]
+    assert speaker_updates and speaker_updates[-1][2] == len(analysis.quotes) == 600
+    assert [done for _, done, _ in speaker_updates] == sorted(done for _, done, _ in speaker_updates)

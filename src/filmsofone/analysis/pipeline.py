@@ -47,7 +47,7 @@ def analyze(book: BookText, *, slug: str, title: str, progress=None) -> BookAnal
     characters = CharacterFinder().find(text, story_start, story_end, persons, quote_spans, places)
     characters = NarratorFinder().find(text, story_start, story_end, characters, quote_spans)
     _report(progress, "analysis: attributing speakers", 4, 5)
-    attributions = SpeakerAttributor(text, paras, characters).attribute(quotes)
+    attributions = SpeakerAttributor(text, paras, characters).attribute(quotes, progress)
     names = {a for c in characters for a in c.aliases} | {c.name for c in characters}
     settings = SettingFinder().find(text, story_start, story_end, [e for e in places if e.text not in names], quote_spans, people=names)
     scenes = fill_scene_gaps(text, _scenes(text, scene_spans, settings, characters), settings)

@@ -71,11 +71,14 @@ class SpeakerDecoder:
         top = max((len(c.mentions) for c in attributor.characters.values()), default=1)
         self.log_top = math.log1p(max(top, 1))
 
-    def decode(self, quotes: list[QuoteMatch], results: list) -> list:
+    def decode(self, quotes: list[QuoteMatch], results: list, progress=None) -> list:
         if not self.weights:
             return results
         chosen = list(results)
-        for run in self.runs(quotes, results):
+        runs = self.runs(quotes, results)
+        for n, run in enumerate(runs, 1):
+            if progress is not None and n % 200 == 0:
+                progress("speakers: following the talk", n, len(runs))
             for position, who in zip(run, best_sequence(run, self.weights)):
                 old = results[position.index]
                 if who is not None and who != old.speaker:

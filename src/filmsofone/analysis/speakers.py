@@ -58,6 +58,7 @@ _NOT_SUBJECT_NOUNS = frozenset(
 _GENERIC_PEOPLE = frozenset("man woman girl boy gentleman lady child people other others stranger person".split())
 _CONFIDENT = frozenset({"explicit", "anaphoric", "narration"})
 _GUESSES = frozenset({"none", "weak"})  # kinds that turn-taking over the whole run may revise
+_PROGRESS_EVERY = 500  # quotations
 _REVISABLE = frozenset({"implicit", "weak", "none"})
 _WEIGHT = {"explicit": 3.0, "anaphoric": 2.0, "narration": 2.0, "continued": 1.0, "implicit": 1.0, "weak": 0.5, "none": 0.0}
 _MAX_TURN_DISTANCE = 8
@@ -105,12 +106,13 @@ class SpeakerAttributor:
         self.mentions = sorted((s, e, c.id) for c in characters for s, e in c.mentions)
         self.mention_starts = [m[0] for m in self.mentions]
 
-    def attribute(self, quotes: list[QuoteMatch]) -> list[Attribution]:
-        """Each quotation's speaker: the rules' guesses, then the decoder's choice along each run."""
-        results = self.attribute_by_rules(quotes)
-        return SpeakerDecoder(self, load_weights()).decode(quotes, results)
+    def attribute(self, quotes: list[QuoteMatch], progress=None) -> list[Attribution]:
+        """Each quotation's speaker: the rules' guesses, then the decoder's choice along each run.
+        `progress(label, done, total)` hears about it every few hundred quotations."""
+        results = self.attribute_by_rules(quotes, progress)
+        return SpeakerDecoder(self, load_weights()).decode(quotes, results, progress)
 
-    def attribute_by_rules(self, quotes: list[QuoteMatch]) -> list[Attribution]:
+    def attribute_by_rules(self, quotes: list[QuoteMatch], progress=None) -> list[Attribution]:
         self.inside = _Inside(quotes)
         if quotes:
             self.learn_descriptors(self.paragraphs[0].start, self.paragraphs[-1].end)
@@ -128,6 +130,8 @@ class SpeakerAttributor:
             talk.add(found.speaker)
             talk.last_paragraph = quote.paragraphs[-1]
             previous = quote
+            if progress is not None and len(results) % _PROGRESS_EVERY == 0:
+                progress("speakers: reading the tags", len(results), len(quotes))
         results = self._propagate_turns(quotes, results)
         return self._refit_runs(quotes, results)
 
