@@ -1,6 +1,9 @@
 """Score the book analysis on the Project Dialogism Novel Corpus (PDNC), end to end.
 
-    .venv/bin/python bench/eval_pdnc.py ../shared/corpus/pdnc [--novel NAME ...] [--json]
+    .venv/bin/python bench/eval_pdnc.py ../shared/corpus/pdnc [--novel NAME ...] [--json] [--weights-dir DIR]
+
+The speaker model's packaged weights were fitted on these novels; `--weights-dir` (from
+`bench/train_speakers.py --lono-dir DIR`) scores each novel with weights fitted without it instead.
 
 Each novel is imported through the normal import path (`books.import_book` into a temporary workspace) in its
 own process, so wall time and peak memory are the import's own. Printed per novel and overall:
