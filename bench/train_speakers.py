@@ -40,7 +40,7 @@ def collect(novel: Path, ner_cache: Path | None) -> list[tuple[list, list[set], 
 
     def attribute(self, quotes):
         rules = self.attribute_by_rules(quotes)
-        captured["runs"] = SpeakerDecoder(self, None).runs(quotes, rules)
+        captured["runs"] = list(SpeakerDecoder(self, None).runs(quotes, rules))
         captured["rules"] = [r.speaker for r in rules]
         return rules
 

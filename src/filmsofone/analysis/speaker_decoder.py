@@ -21,6 +21,8 @@ import json
 import math
 import os
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -75,41 +77,40 @@ class SpeakerDecoder:
         if not self.weights:
             return results
         chosen = list(results)
-        runs = self.runs(quotes, results)
-        for n, run in enumerate(runs, 1):
+        total = sum(1 for i in range(len(quotes)) if not i or _link(quotes[i - 1], quotes[i]) == "start")
+        for n, run in enumerate(self.runs(quotes, results), 1):
             if progress is not None and n % 200 == 0:
-                progress("speakers: following the talk", n, len(runs))
+                progress("speakers: following the talk", n, total)
             for position, who in zip(run, best_sequence(run, self.weights)):
                 old = results[position.index]
                 if who is not None and who != old.speaker:
                     chosen[position.index] = type(old)(who, "implicit" if old.kind not in _STRONG else old.kind)
         return chosen
 
-    def runs(self, quotes: list[QuoteMatch], results: list) -> list[list[Position]]:
-        """The quotations in runs of dialogue, each with its candidates and its link to the one before."""
-        options = self.candidates(quotes, results)
-        runs: list[list[Position]] = []
+    def runs(self, quotes: list[QuoteMatch], results: list) -> Iterator[list[Position]]:
+        """The quotations in runs of dialogue, each with its candidates and its link to the one before; one
+        run at a time, so memory holds the candidates of the longest run, not of the book."""
+        self._prepare(quotes, results)
+        run: list[Position] = []
         for i, quote in enumerate(quotes):
             link = _link(quotes[i - 1], quote) if i else "start"
-            position = Position(i, options[i] or [(None, {"nobody": 1.0})], link)
-            if link == "start":
-                runs.append([position])
-            else:
-                runs[-1].append(position)
-        return runs
+            if link == "start" and run:
+                yield run
+                run = []
+            run.append(Position(i, self._options(i, quotes, results) or [(None, {"nobody": 1.0})], link))
+        if run:
+            yield run
 
     # -- candidates and features -----------------------------------------------------------------------
 
-    def candidates(self, quotes: list[QuoteMatch], results: list) -> list[list[tuple[str, dict[str, float]]]]:
-        """For each quotation, its candidate speakers with their features."""
-        tagged = [r.speaker for r in results if r.kind == "explicit" and r.speaker]
-        self.tagged = {who: tagged.count(who) for who in set(tagged)}  # how much each one speaks, by name tags
+    def _prepare(self, quotes: list[QuoteMatch], results: list) -> None:
+        self.tagged = Counter(r.speaker for r in results if r.kind == "explicit" and r.speaker)  # by name tags
         self.tagged_total = max(1, max(self.tagged.values(), default=1))
-        turns = _turns(quotes)
-        return [self._options(i, quotes, results, turns[i]) for i in range(len(quotes))]
+        self.turns = _turns(quotes)
 
-    def _options(self, i: int, quotes: list[QuoteMatch], results: list, turn: Turn) -> list[tuple[str, dict[str, float]]]:
-        quote, result = quotes[i], results[i]
+    def _options(self, i: int, quotes: list[QuoteMatch], results: list) -> list[tuple[str, dict[str, float]]]:
+        """The candidate speakers of quotation `i` with their features."""
+        quote, result, turn = quotes[i], results[i], self.turns[i]
         evidence: dict[str, dict[str, float]] = {}
 
         def add(who: str | None, feature: str, value: float = 1.0) -> None:
