@@ -228,50 +228,78 @@ def find_place_hints(text: str, settings: Iterable, *, limit: int = MAX_PLACE_HI
 
     A place named by a common noun ('the garden') takes phrases ending in that noun ("a pretty little
     garden"); a place with a proper name takes phrases set beside its name ("the little town of Vevey",
-    "Vevey, a quiet lakeside town"). Only the few words around each occurrence of the noun or name are
-    searched, so a long novel takes a moment.
+    "Vevey, a quiet lakeside town"). The text is read once for all settings, and only the few words around
+    each occurrence of a noun or name are searched, so a long novel takes a moment.
     """
-    hints: dict[str, list[Hint]] = {}
-    for setting in settings:
-        found: list[Hint] = []
-        for match in _place_matches(text, setting.name.strip()):
-            raw = [w.strip(",") for w in match.group("mods").split()]
-            words = [w.lower() for w in raw]
-            if any(w in _FUNCTION_WORDS or "--" in w for w in words) or not any(w in PLACE_WORDS for w in words):
-                continue
-            if raw[-1][:1].isupper():
-                continue  # 'the Great Peter Street': another place's proper name
-            phrase = " ".join(match.group(0).split())
-            if all(h.text.casefold() != phrase.casefold() for h in found):
-                found.append(Hint(text=phrase, start=match.start(), end=match.end()))
-            if len(found) > limit:
-                break  # matches come in reading order: the first few are the ones kept
-        hints[setting.id] = sorted(found, key=lambda h: h.start)[:limit]
-    return hints
+    settings = list(settings)
+    found: dict[str, list[Hint]] = {setting.id: [] for setting in settings}
+    for setting_id, match in _place_matches(text, settings):
+        hints = found[setting_id]
+        if len(hints) > limit:
+            continue  # matches come in reading order: the first few are the ones kept
+        hint = _place_hint(match)
+        if hint is not None and all(h.text.casefold() != hint.text.casefold() for h in hints):
+            hints.append(hint)
+    return {setting_id: sorted(hints, key=lambda h: h.start)[:limit] for setting_id, hints in found.items()}
+
+
+def _place_hint(match: re.Match) -> Hint | None:
+    """The descriptive phrase of a match, unless its words are not a description of a place."""
+    raw = [w.strip(",") for w in match.group("mods").split()]
+    words = [w.lower() for w in raw]
+    if any(w in _FUNCTION_WORDS or "--" in w for w in words) or not any(w in PLACE_WORDS for w in words):
+        return None
+    if raw[-1][:1].isupper():
+        return None  # 'the Great Peter Street': another place's proper name
+    return Hint(text=" ".join(match.group(0).split()), start=match.start(), end=match.end())
 
 
 _WINDOW = 90  # characters before (or after) a place's noun or name where its description may stand
 
 
-def _place_matches(text: str, name: str):
-    words = name.split()
-    if not words:
-        return
-    if name[0].islower() or words[0] in ("The", "A", "An"):  # 'the garden': a common noun
-        head = re.escape(words[-1])
-        before = re.compile(rf"\b(?:an?|the)\s+{_MODS}{head}\Z", re.IGNORECASE)
-        for occurrence in re.finditer(rf"\b{head}\b", text, re.IGNORECASE):
-            match = before.search(text, max(0, occurrence.start() - _WINDOW), occurrence.end())
+def _place_matches(text: str, settings: list):
+    """(setting id, descriptive match) in reading order, for every setting, in two passes over the text: one
+    for the common nouns ('the garden'), one for the capitalised words that open a proper name."""
+    by_head: dict[str, list[tuple[str, re.Pattern]]] = {}
+    by_first: dict[str, list[tuple[str, str, re.Pattern, re.Pattern]]] = {}
+    for setting in settings:
+        words = setting.name.strip().split()
+        if not words:
+            continue
+        if setting.name.strip()[0].islower() or words[0] in ("The", "A", "An"):  # 'the garden': a common noun
+            head = words[-1]
+            before = re.compile(rf"\b(?:an?|the)\s+{_MODS}{re.escape(head)}\Z", re.IGNORECASE)
+            by_head.setdefault(head.lower(), []).append((setting.id, before))
+            continue
+        name = setting.name.strip()
+        named = re.escape(name)
+        before = re.compile(rf"\b(?i:an?|the)\s+{_MODS}(?i:{_PLACE_NOUN})\s+(?:of|at|in|called)\s+{named}\Z")
+        after = re.compile(rf"{named},\s+(?i:an?|the)\s+{_MODS}(?i:{_PLACE_NOUN})\b")
+        first = _CAPITALISED.match(name)
+        if first is not None:
+            by_first.setdefault(first.group(0), []).append((setting.id, name, before, after))
+    found: list[tuple[int, int, str, re.Match]] = []
+    if by_head:
+        heads = re.compile(r"\b(?:" + "|".join(re.escape(h) for h in sorted(by_head, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+        for occurrence in heads.finditer(text):
+            for order, (setting_id, before) in enumerate(by_head[occurrence.group(0).lower()]):
+                match = before.search(text, max(0, occurrence.start() - _WINDOW), occurrence.end())
+                if match:
+                    found.append((occurrence.start(), order, setting_id, match))
+    for word in _CAPITALISED.finditer(text) if by_first else ():
+        for order, (setting_id, name, before, after) in enumerate(by_first.get(word.group(0), ())):
+            end = word.start() + len(name)
+            if not text.startswith(name, word.start()) or (end < len(text) and (text[end].isalnum() or text[end] == "_")):
+                continue
+            match = before.search(text, max(0, word.start() - _WINDOW), end)
             if match:
-                yield match
-        return
-    named = re.escape(name)
-    before = re.compile(rf"\b(?i:an?|the)\s+{_MODS}(?i:{_PLACE_NOUN})\s+(?:of|at|in|called)\s+{named}\Z")
-    after = re.compile(rf"{named},\s+(?i:an?|the)\s+{_MODS}(?i:{_PLACE_NOUN})\b")
-    for occurrence in re.finditer(rf"\b{named}\b", text):
-        match = before.search(text, max(0, occurrence.start() - _WINDOW), occurrence.end())
-        if match:
-            yield match
-        match = after.match(text, occurrence.start(), min(len(text), occurrence.end() + _WINDOW))
-        if match:
-            yield match
+                found.append((word.start(), order, setting_id, match))
+            match = after.match(text, word.start(), min(len(text), end + _WINDOW))
+            if match:
+                found.append((word.start(), order, setting_id, match))
+    found.sort(key=lambda f: (f[0], f[1]))
+    for _, _, setting_id, match in found:
+        yield setting_id, match
+
+
+_CAPITALISED = re.compile(r"(?<![\w])[A-Z][\w'\u2019-]*")
