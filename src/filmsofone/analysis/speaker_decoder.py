@@ -74,6 +74,7 @@ class SpeakerDecoder:
         self.log_top = math.log1p(max(top, 1))
 
     def decode(self, quotes: list[QuoteMatch], results: list, progress=None) -> list:
+        """The best speakers run by run (the rules' `results` stand where there are no weights)."""
         if not self.weights:
             return results
         chosen = list(results)
@@ -104,6 +105,7 @@ class SpeakerDecoder:
     # -- candidates and features -----------------------------------------------------------------------
 
     def _prepare(self, quotes: list[QuoteMatch], results: list) -> None:
+        """What every quotation's features need: how much each character speaks, the turns around each."""
         self.tagged = Counter(r.speaker for r in results if r.kind == "explicit" and r.speaker)  # by name tags
         self.tagged_total = max(1, max(self.tagged.values(), default=1))
         self.turns = _turns(quotes)
