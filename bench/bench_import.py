@@ -149,12 +149,6 @@ def main() -> None:
         return
     if args.book is None:
         parser.error("give a BOOK or --generate-mb N")
-    if args.child == "import":
-        print(json.dumps(measure_import(args.book, args.analysis_only)))
-        return
-    if args.child == "tagging":
-        print(json.dumps(measure_tagging(args.book)))
-        return
     report(args, tagging=not args.no_tagging)
 
 
