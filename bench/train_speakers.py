@@ -38,7 +38,7 @@ def collect(novel: Path, ner_cache: Path | None) -> list[tuple[list, list[set], 
     captured = {}
     real_attribute, real_entities = speakers.SpeakerAttributor.attribute, nlp.entities
 
-    def attribute(self, quotes):
+    def attribute(self, quotes, progress=None):
         rules = self.attribute_by_rules(quotes)
         captured["runs"] = list(SpeakerDecoder(self, None).runs(quotes, rules))
         captured["rules"] = [r.speaker for r in rules]
