@@ -13,7 +13,9 @@ One pass over the quotations in reading order, keeping the current conversation 
    the previous quotation addressed.
 
 Names inside a quotation set off as vocatives ("My dear Mr. Bennet, ...") are its addressees: a quotation is
-never attributed to someone it addresses.
+never attributed to someone it addresses. Untagged turns are then revised against both neighbours, and
+finally `SpeakerDecoder` (speaker_decoder.py) chooses each run's speakers jointly from these guesses and
+the evidence around them.
 """
 
 from __future__ import annotations
