@@ -1,13 +1,11 @@
 """Character-list rules that the speaker figures rest on: things are not people, surnames ending in s are
 not plurals, professional titles join their one bearer, a Miss and a Mrs. of one surname stay two women."""
 
-import hashlib
-
 import pytest
 
-from filmsofone.analysis import analyze
 from filmsofone.analysis.characters import _titled_name
-from filmsofone.models import BookText
+
+from .stories import analyze_story
 
 STORY = """CHAPTER I.
 
@@ -30,8 +28,7 @@ The White Rabbit ran past. "Oh dear!" said the White Rabbit. The White Rabbit wa
 
 @pytest.fixture(scope="module")
 def analysis():
-    book = BookText(text=STORY, source_sha256=hashlib.sha256(STORY.encode()).hexdigest())
-    return analyze(book, slug="s", title="S")
+    return analyze_story(STORY, "s")
 
 
 def _names(analysis) -> dict[str, set[str]]:
@@ -71,5 +68,4 @@ def test_a_name_in_a_title_case_heading_is_read_up_to_where_it_parses():
 
 def test_a_third_person_story_has_no_narrator_even_under_chapter_i():
     text = "CHAPTER I.\n\nMabel looked out. \"It will rain,\" said Mabel. Mrs. Dunn laughed at Mabel.\n"
-    book = BookText(text=text, source_sha256=hashlib.sha256(text.encode()).hexdigest())
-    assert not any(c.name == "the narrator" for c in analyze(book, slug="t", title="T").characters)
+    assert not any(c.name == "the narrator" for c in analyze_story(text, "t").characters)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
-from filmsofone.analysis import analyze
-from filmsofone.models import BookText
+from .stories import analyze_story, speaker_of
 
 STORY = """CHAPTER I.
 
@@ -51,8 +48,7 @@ Mr. Bingley and Mr. Darcy and Elizabeth and Jane walked on; Mr. Bennet and Mrs. 
 
 @pytest.fixture(scope="module")
 def story():
-    book = BookText(text=STORY, source_sha256=hashlib.sha256(STORY.encode()).hexdigest())
-    return analyze(book, slug="story", title="Story")
+    return analyze_story(STORY, "story")
 
 
 def _who(analysis, name):
@@ -63,11 +59,7 @@ def _who(analysis, name):
 
 
 def _speaker_of(analysis, words):
-    for quote in analysis.quotes:
-        start, end = quote.spans[0]
-        if STORY[start:end].startswith(words):
-            return analysis.character(quote.speaker).name if quote.speaker else None
-    raise AssertionError(words)
+    return speaker_of(analysis, STORY, words)
 
 
 def test_nicknames_and_titles_join_one_character(story):

@@ -9,6 +9,8 @@ from filmsofone.analysis.speaker_decoder import (
     transition,
 )
 
+from .stories import analyze_story
+
 # a small hand-made model: name tags are decisive, a new paragraph is a new speaker, A/B talk alternates
 WEIGHTS = {"tag_name": 10.0, "same|adjacent": -3.0, "alternate|adjacent|adjacent": 2.0, "talks_before_1": 0.5}
 
@@ -70,15 +72,9 @@ def test_without_weights_the_rules_stand():
 
 
 def test_attribution_reports_progress_on_a_long_dialogue():
-    import hashlib
-
-    from filmsofone.analysis import analyze
-    from filmsofone.models import BookText
-
     text = "Ada Quill and Ben Hale sat by the fire.\n\n" + '"Yes," said Ada.\n\n"No," said Ben.\n\n' * 300
     heard = []
-    analysis = analyze(BookText(text=text, source_sha256=hashlib.sha256(text.encode()).hexdigest()), slug="t",
-                       title="T", progress=lambda label, done, total: heard.append((label, done, total)))
+    analysis = analyze_story(text, "t", progress=lambda label, done, total: heard.append((label, done, total)))
     speaker_updates = [h for h in heard if h[0].startswith("speakers: reading the tags")]
     assert speaker_updates and speaker_updates[-1][2] == len(analysis.quotes) == 600
     assert [done for _, done, _ in speaker_updates] == sorted(done for _, done, _ in speaker_updates)

@@ -3,14 +3,12 @@ person nouns after adjectives ("the old gentleman"), and speech introduced by th
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
-from filmsofone.analysis import analyze
 from filmsofone.analysis.characters import CharacterCluster
 from filmsofone.analysis.conversation import descriptor_noun, noun_gender, relative
-from filmsofone.models import BookText
+
+from .stories import analyze_story, speaker_of
 
 STORY = """CHAPTER I.
 
@@ -50,16 +48,11 @@ Agnes Penrose set down her work and looked across at the Captain.
 
 @pytest.fixture(scope="module")
 def story():
-    book = BookText(text=STORY, source_sha256=hashlib.sha256(STORY.encode()).hexdigest())
-    return analyze(book, slug="rules", title="Rules")
+    return analyze_story(STORY, "rules")
 
 
 def _speaker_of(analysis, words):
-    for quote in analysis.quotes:
-        start, end = quote.spans[0]
-        if STORY[start:end].startswith(words):
-            return analysis.character(quote.speaker).name if quote.speaker else None
-    raise AssertionError(words)
+    return speaker_of(analysis, STORY, words)
 
 
 def test_family_descriptors_resolve_through_the_surname(story):
@@ -122,7 +115,4 @@ Walter Graves met Lucinda Hale at the garden gate in the evening.
 
 
 def test_pronoun_goes_to_the_one_of_that_gender_in_a_couple_talking():
-    book = BookText(text=COUPLE, source_sha256=hashlib.sha256(COUPLE.encode()).hexdigest())
-    analysis = analyze(book, slug="couple", title="Couple")
-    quote = next(q for q in analysis.quotes if COUPLE[q.spans[0][0] : q.spans[0][1]].startswith("We shall not"))
-    assert "Walter" in analysis.character(quote.speaker).name  # not Mr. Abbot, named last
+    assert "Walter" in speaker_of(analyze_story(COUPLE, "couple"), COUPLE, "We shall not")  # not Mr. Abbot, named last
