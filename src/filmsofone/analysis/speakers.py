@@ -58,12 +58,9 @@ _NOT_SUBJECT_NOUNS = frozenset(
     "morning evening door room table window chair fire question answer reply".split()
 )
 _GENERIC_PEOPLE = frozenset("man woman girl boy gentleman lady child people other others stranger person".split())
-_CONFIDENT = frozenset({"explicit", "anaphoric", "narration"})
-_GUESSES = frozenset({"none", "weak"})  # kinds that turn-taking over the whole run may revise
 _PROGRESS_EVERY = 500  # quotations
 _REVISABLE = frozenset({"implicit", "weak", "none"})
 _WEIGHT = {"explicit": 3.0, "anaphoric": 2.0, "narration": 2.0, "continued": 1.0, "implicit": 1.0, "weak": 0.5, "none": 0.0}
-_MAX_TURN_DISTANCE = 8
 _TAG_WINDOW = 140
 _SUBJECT_GAP = 45  # characters between a speech verb and its subject
 _NEW_CONVERSATION_PARAGRAPHS = 2  # this many paragraphs without a quotation end a conversation
@@ -134,24 +131,9 @@ class SpeakerAttributor:
             previous = quote
             if progress is not None and len(results) % _PROGRESS_EVERY == 0:
                 progress("speakers: reading the tags", len(results), len(quotes))
-        results = self._propagate_turns(quotes, results)
         return self._refit_runs(quotes, results)
 
     # -- turn-taking across a run of dialogue ----------------------------------------------------------
-
-    def _propagate_turns(self, quotes: list[QuoteMatch], results: list[Attribution]) -> list[Attribution]:
-        """Untagged quotations in a run of dialogue take their speaker from the nearest tagged one an even
-        number of turns away (A, B, A, B...), or the other participant of the nearest one an odd number away."""
-        for run in _runs(quotes):
-            turns = _turn_numbers(quotes, run)
-            anchors = [(turns[i], results[i].speaker) for i in run if results[i].kind in _CONFIDENT and results[i].speaker]
-            for i in run:
-                if results[i].kind not in _GUESSES:
-                    continue
-                guess = self._by_parity(turns[i], anchors, self._addressees(quotes[i]))
-                if guess:
-                    results[i] = Attribution(guess, "implicit")
-        return results
 
     def _refit_runs(self, quotes: list[QuoteMatch], results: list[Attribution]) -> list[Attribution]:
         """Revise untagged turns against both neighbours: in A/B talk a turn's speaker is the one two turns
@@ -194,24 +176,6 @@ class SpeakerAttributor:
             if who in addressees or who == previous or who == following:
                 del votes[who]
         return max(votes, key=lambda w: (votes[w], w == results[turns[k]].speaker)) if votes else None
-
-    def _by_parity(self, turn: int, anchors: list[tuple[int, str]], addressees: set[str]) -> str | None:
-        near = sorted(anchors, key=lambda a: (abs(a[0] - turn), a[0] < turn))
-        near = [a for a in near if abs(a[0] - turn) <= _MAX_TURN_DISTANCE]
-        if not near:
-            return None
-        same = [who for t, who in near if (t - turn) % 2 == 0 and who not in addressees]
-        other = [who for t, who in near if (t - turn) % 2 == 1]
-        if same and (not other or abs(next(t for t, w in near if w == same[0]) - turn) <= abs(next(t for t, w in near if w == other[0]) - turn) + 1):
-            return same[0]
-        if other:
-            partner = [w for t, w in near if w != other[0] and w not in addressees]
-            if partner:
-                return partner[0]
-            addressed = addressees - {other[0]}
-            if addressed:
-                return min(addressed)
-        return same[0] if same else None
 
     def _attribute_one(self, quote, talk, previous_speaker, same_turn, addressees, previous) -> Attribution:
         tag = self._tag(quote)
@@ -560,16 +524,6 @@ def _runs(quotes: list[QuoteMatch]) -> list[list[int]]:
         else:
             runs.append([i])
     return runs
-
-
-def _turn_numbers(quotes: list[QuoteMatch], run: list[int]) -> dict[int, int]:
-    """A new paragraph of dialogue is a new turn; a quotation in the previous one's paragraph is the same turn."""
-    turns, turn = {}, 0
-    for k, i in enumerate(run):
-        if k and quotes[i].paragraphs[0] != quotes[run[k - 1]].paragraphs[-1]:
-            turn += 1
-        turns[i] = turn
-    return turns
 
 
 def _is_vocative(text: str, start: int, end: int, span_start: int, span_end: int) -> bool:
