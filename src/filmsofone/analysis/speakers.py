@@ -113,6 +113,7 @@ class SpeakerAttributor:
 
     def attribute_by_rules(self, quotes: list[QuoteMatch], progress=None) -> list[Attribution]:
         self.inside = _Inside(quotes)
+        self.tags: dict[tuple[int, int], _Tag | None] = {}
         if quotes:
             self.learn_descriptors(self.paragraphs[0].start, self.paragraphs[-1].end)
         results: list[Attribution] = []
@@ -209,7 +210,14 @@ class SpeakerAttributor:
     # -- tags ------------------------------------------------------------------------------------------
 
     def _tag(self, quote: QuoteMatch) -> _Tag | None:
-        """A speech verb with its subject in the narration interrupting, following or preceding the quotation."""
+        """A speech verb with its subject in the narration interrupting, following or preceding the quotation
+        (found once per quotation: the decoder asks again)."""
+        key = (quote.start, quote.end)
+        if key not in self.tags:
+            self.tags[key] = self._find_tag(quote)
+        return self.tags[key]
+
+    def _find_tag(self, quote: QuoteMatch) -> _Tag | None:
         for start, end in self._tag_regions(quote):
             inverted = self._inverted_tag(start, end) if start == quote.end + 1 else None
             if inverted is not None:
