@@ -138,6 +138,17 @@ def gold_character(speaker: str, gold: dict, owner: dict[str, str]) -> str:
     return owner.get(norm(speaker), speaker)
 
 
+def gold_of_clusters(characters: list[dict], owner: dict[str, str]) -> dict[str, str | None]:
+    """Predicted cluster id -> the gold character it stands for: the one its own name belongs to, else the one
+    most of its aliases belong to (ties: by name), else None."""
+    result = {}
+    for c in characters:
+        names = {norm(c["name"]), *(norm(a) for a in c["aliases"])}
+        hits = Counter(owner[n] for n in names if n in owner)
+        result[c["id"]] = owner.get(norm(c["name"])) or (min(hits, key=lambda g: (-hits[g], g)) if hits else None)
+    return result
+
+
 # --- scoring ------------------------------------------------------------------------------------------
 
 
@@ -152,11 +163,7 @@ def score_novel(novel: Path, show_errors: int = 0, analysis_only: bool = False, 
     for c in analysis["characters"]:
         names = {norm(c["name"]), *(norm(a) for a in c["aliases"])}
         cluster_gold[c["id"]] = Counter(owner[n] for n in names if n in owner)
-    best_gold = {}  # the cluster's own name decides; else its most supported gold character (ties: by name)
-    for c in analysis["characters"]:
-        hits = cluster_gold[c["id"]]
-        own = owner.get(norm(c["name"]))
-        best_gold[c["id"]] = own or (min(hits, key=lambda g: (-hits[g], g)) if hits else None)
+    best_gold = gold_of_clusters(analysis["characters"], owner)
 
     wanted = [n for n, info in gold.items() if info["category"] in ("major", "intermediate") and not n.startswith("_")]
     found = {g for hits in cluster_gold.values() for g in hits}

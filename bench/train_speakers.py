@@ -19,7 +19,6 @@ import json
 import pickle
 import random
 import sys
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -60,7 +59,7 @@ def collect(novel: Path, ner_cache: Path | None) -> list[tuple[list, list[set], 
         speakers.SpeakerAttributor.attribute, pipeline.nlp.entities = real_attribute, real_entities
     gold, gold_quotes = eval_pdnc.load_gold(novel)
     owner = eval_pdnc.unique_names(gold)
-    to_gold = _cluster_to_gold(analysis, owner)
+    to_gold = eval_pdnc.gold_of_clusters([c.model_dump() for c in analysis.characters], owner)
     spans = sorted((s, e, i) for i, q in enumerate(gold_quotes) for s, e in q["spans"])
     starts = [s[0] for s in spans]
     wanted = [_gold_speaker(q.spans, spans, starts, gold_quotes, gold, owner) for q in analysis.quotes]
@@ -71,15 +70,6 @@ def collect(novel: Path, ner_cache: Path | None) -> list[tuple[list, list[set], 
         rules_ok = [to_gold.get(captured["rules"][p.index]) == wanted[p.index] for p in run]
         runs.append((run, right, matched, rules_ok))
     return runs
-
-
-def _cluster_to_gold(analysis, owner: dict[str, str]) -> dict[str, str | None]:
-    result = {}
-    for c in analysis.characters:
-        names = {eval_pdnc.norm(c.name), *(eval_pdnc.norm(a) for a in c.aliases)}
-        hits = Counter(owner[n] for n in names if n in owner)
-        result[c.id] = owner.get(eval_pdnc.norm(c.name)) or (min(hits, key=lambda g: (-hits[g], g)) if hits else None)
-    return result
 
 
 def _gold_speaker(quote_spans, spans, starts, gold_quotes, gold, owner) -> str | None:
