@@ -44,7 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     backends = args.backend or ["animatic", "luma"]
 
-    from filmsofone import books, store
+    from filmsofone import books, project, store
     from filmsofone.plan import plan_book
     from filmsofone.prompts import render_prompts
     from filmsofone.workspace import Workspace
@@ -66,8 +66,8 @@ def main() -> None:
             books.import_book(ws, book, slug=slug)
             source = f"{novel} through the import path"
         prepared = time.perf_counter() - started
-        analysis = books.load_analysis(ws, slug)
-        words = len(books.load_text(ws, slug).split())
+        analysis = project.load_analysis(ws, slug)
+        words = len(project.load_text(ws, slug).split())
 
         started, cpu = time.perf_counter(), time.process_time()
         planned = plan_book(ws, slug)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from filmsofone import books, ffmpeg, store
+from filmsofone import ffmpeg, project, store
 from filmsofone.models import BookAnalysis
 from filmsofone.workspace import Workspace
 
@@ -42,7 +42,7 @@ def test_every_scene_is_planned_and_generated(demo):
     ws, _ = demo
     from filmsofone.generate import chosen_takes
 
-    analysis = books.load_analysis(ws, SAMPLE_SLUG)
+    analysis = project.load_analysis(ws, SAMPLE_SLUG)
     shots = store.load_shots(ws.project(SAMPLE_SLUG).db_path)
     takes = chosen_takes(ws, SAMPLE_SLUG)
     assert {s.scene for s in shots} == {s.id for s in analysis.scenes}
@@ -62,7 +62,7 @@ def test_film_lasts_the_sum_of_its_shots_and_cards(demo):
               for kind in ("shot", "card")}
     assert placed["shot"] == pytest.approx(shot_seconds, abs=1.0)
     assert 0 < placed["card"] < 0.2 * shot_seconds
-    assert set(manifest.scenes) == {s.id for s in books.load_analysis(ws, SAMPLE_SLUG).scenes}
+    assert set(manifest.scenes) == {s.id for s in project.load_analysis(ws, SAMPLE_SLUG).scenes}
     assert ffmpeg.probe(film).duration == pytest.approx(shot_seconds + placed["card"], abs=1.0)
 
 
@@ -81,7 +81,7 @@ def test_show_json_follows_the_schema_and_finds_the_gold_cast(demo):
             continue
         names = {person["name"], *person["aliases"]}
         assert any(len(names & cluster) >= 2 for cluster in found), f"{person['name']} not found with its aliases"
-    text = books.load_text(ws, SAMPLE_SLUG)
+    text = project.load_text(ws, SAMPLE_SLUG)
     for quote in analysis.quotes:
         assert all(0 <= a < b <= len(text) for a, b in quote.spans)
         assert text[quote.spans[0][0] - 1] in "“\"‘'"

@@ -5,6 +5,7 @@ import sqlite3
 import pytest
 
 from filmsofone import books, store
+from filmsofone.project import list_books
 from filmsofone.errors import BadInput, BibleError
 
 BOOK = """The Ferry
@@ -37,7 +38,7 @@ def test_import_writes_project_database_text_and_bible(ws, book):
     assert store.load_analysis(project.db_path) == analysis
     assert ws.bible_path("the-ferry").is_file()
     assert [c.title for c in analysis.chapters] == ["CHAPTER I.", "CHAPTER II."]
-    assert [r.slug for r in books.list_books(ws)] == ["the-ferry"]
+    assert [r.slug for r in list_books(ws)] == ["the-ferry"]
 
 
 def test_reimport_with_a_broken_bible_changes_nothing(ws, book):

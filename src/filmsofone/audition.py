@@ -14,12 +14,11 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Callable
 
 from .errors import BackendError, UserError
 from .workspace import Workspace
+from .models import ProgressCallback
 
-ProgressCallback = Callable[[str, int, int], None]
 DEFAULT_BACKEND = "animatic-portrait"
 PICKS_FILE = "picked.json"
 _MAX_ATTEMPTS = 6
@@ -145,9 +144,10 @@ async def make_image(engine, request, dest: Path) -> None:
 
 
 def _secrets(engine) -> list[str] | None:
+    from .backends import key_env_vars
     from .keys import known_secrets
 
-    return [s for s in {engine.key, *known_secrets()} if s]
+    return [s for s in {engine.key, *known_secrets(key_env_vars())} if s]
 
 
 async def _hosted(engine, request, tmp: Path) -> None:

@@ -1,4 +1,5 @@
-"""Importing books and opening imported ones: the library behind `import`, `books` and `show`."""
+"""Importing a book: read it, analyse it, store the analysis and seed its cast bible (the library behind
+`import`). It sits above the stages it calls; reading an imported book back is `filmsofone.project`."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from pathlib import Path
 from typing import Callable
 
 from . import store
-from .errors import BadInput, BookNotFound
-from .models import BookAnalysis
-from .workspace import Project, Workspace, slugify
-
-ProgressCallback = Callable[[str, int, int], None]
+from .analysis import analyze
+from .bible import load_bible, seed_bible
+from .errors import BadInput
+from .ingest import read_book
+from .models import BookAnalysis, ProgressCallback
+from .workspace import Workspace, slugify
 
 
 def import_book(
@@ -30,10 +32,6 @@ def import_book(
     path = Path(path)
     if not path.exists():
         raise BadInput(f"no such file: {path}", "check the path, or put the book in books/")
-    from .analysis import analyze
-    from .bible import load_bible, seed_bible
-    from .ingest import read_book
-
     slug = slugify(slug or path.name)
     if ws.bible_path(slug).exists():
         load_bible(ws, slug)  # a broken bible stops the import here, before anything is written
@@ -83,32 +81,3 @@ def _steps(progress: ProgressCallback | None, total: int) -> Callable[[str], Non
         done += 1
 
     return step
-
-
-def open_project(ws: Workspace, slug: str) -> Project:
-    """The project of an imported book, or BookNotFound naming the books that exist."""
-    project = ws.project(slug)
-    if not project.db_path.is_file():
-        known = ws.slugs()
-        hint = f"imported books: {', '.join(known)}" if known else "import one with `filmsofone import BOOK`"
-        raise BookNotFound(f"no imported book '{slug}' in {ws.root}", hint)
-    return project
-
-
-def load_analysis(ws: Workspace, slug: str) -> BookAnalysis:
-    return store.load_analysis(open_project(ws, slug).db_path)
-
-
-def load_text(ws: Workspace, slug: str) -> str:
-    """The decoded text the analysis offsets index."""
-    return open_project(ws, slug).text_path.read_text(encoding="utf-8")
-
-
-def list_books(ws: Workspace) -> list[store.BookRow]:
-    books = []
-    for slug in ws.slugs():
-        with store.session_for(ws.project(slug).db_path) as session:
-            row = store.load_book(session)
-        if row is not None:
-            books.append(row)
-    return books

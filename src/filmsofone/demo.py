@@ -6,12 +6,11 @@ import shutil
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 from .workspace import Workspace
+from .models import ProgressCallback
 
 SAMPLE_SLUG = "the-lantern-keepers"
-ProgressCallback = Callable[[str, int, int], None]
 
 
 def sample_book_path() -> Path:

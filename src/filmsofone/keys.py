@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import BackendError, UserError
@@ -97,21 +98,13 @@ def stored_names() -> list[str]:
     return sorted(_read_file())
 
 
-def known_secrets() -> list[str]:
-    """Every key value this process could use (for scrubbing)."""
-    secrets = set()
+def known_secrets(env_vars: Iterable[str] = ()) -> list[str]:
+    """Every key value this process could use (for scrubbing): the key file's, and those of `env_vars` that
+    are set (the registry's `key_env_vars()`: this module knows nothing of the backends)."""
+    secrets = {os.environ[var] for var in env_vars if var and os.environ.get(var)}
     try:
         secrets.update(v for v in _read_file().values() if v)
-    except KeyFileError:
-        pass
-    try:
-        from .backends import _load_entries
-
-        for entry in _load_entries().values():
-            var = getattr(entry, "key_env_var", None)
-            if var and os.environ.get(var):
-                secrets.add(os.environ[var])
-    except Exception:  # scrubbing must never fail
+    except KeyFileError:  # scrubbing must never fail
         pass
     return sorted(secrets, key=len, reverse=True)
 

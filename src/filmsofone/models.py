@@ -11,6 +11,7 @@ Offsets are character offsets into the book's text as decoded (byte-order mark d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +20,8 @@ Gender = Literal["female", "male", "unknown"]
 Role = Literal["major", "intermediate", "minor"]
 TimeOfDay = Literal["day", "night", "dawn", "dusk", "unknown"]
 Span = tuple[int, int]
+# A long operation reports its progress as (label, done, total); labels sharing a prefix before ": " share a bar.
+ProgressCallback = Callable[[str, int, int], None]
 
 
 class _Model(BaseModel):

@@ -18,7 +18,7 @@ def use_style(monkeypatch, **style):
 
     defaults = dict(aspect_ratio="16:9", resolution="1280x720", fps=FPS)
     bible = SimpleNamespace(style=SimpleNamespace(**{**defaults, **style}), characters=[])
-    monkeypatch.setattr(inputs, "load_bible_or_none", lambda ws, slug: bible)
+    monkeypatch.setattr(inputs, "load_bible", lambda ws, slug: bible)
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import pytest
 from filmsofone import bible, store
 from filmsofone.bible.edit import set_fields
 from filmsofone.bible.recast import merge_characters, split_character
-from filmsofone.books import import_book, load_text
+from filmsofone.books import import_book
+from filmsofone.project import load_text
 from filmsofone.workspace import Workspace
 
 pytestmark = pytest.mark.corpus

@@ -18,7 +18,7 @@ def _seeded(ws: Workspace):
     return analysis
 
 
-def _reimport(ws: Workspace, analysis) -> bible.seed.MergeReport:
+def _reimport(ws: Workspace, analysis) -> bible.merge.MergeReport:
     store.save_analysis(ws.project("quills").db_path, analysis, source_path="quills.txt")
     return bible.seed_bible_with_report(ws, "quills", analysis, TEXT)
 

@@ -32,7 +32,7 @@ def test_plan_json_then_shots_table(capsys, sample_ws):
 def test_plan_with_intent_stores_it(capsys, sample_ws):
     code, out, _ = run(capsys, sample_ws, "plan", SLUG, "--scene", "1.1", "--intent", "from dread to relief")
     assert code == 0 and "planned" in out and "from dread to relief" in out
-    from filmsofone.plan.book import load_intents
+    from filmsofone.project import load_intents
 
     assert load_intents(sample_ws.project(SLUG).db_path) == {"1.1": "from dread to relief"}
     code, _, err = run(capsys, sample_ws, "plan", SLUG, "--scene", "1.1", "--intent", "purple")

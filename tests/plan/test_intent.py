@@ -60,7 +60,7 @@ def test_dread_to_relief_opens_tighter_than_it_ends(story):
 def test_intent_survives_storing_the_analysis_again(sample_ws):
     from filmsofone import store
     from filmsofone.plan import set_intent
-    from filmsofone.plan.book import load_intents
+    from filmsofone.project import load_intents
 
     db = sample_ws.project("the-lantern-keepers").db_path
     set_intent(sample_ws, "the-lantern-keepers", "1.2", "from dread to relief")

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 
 from .. import ffmpeg
 from ..errors import FFmpegError, UserError
+from ..models import ProgressCallback
 from ..workspace import Project, Workspace
 from .cards import draw_card
 from .chapters import ChapterMark, scene_chapters, to_chapters_vtt, to_ffmetadata
@@ -32,7 +33,6 @@ from .reel import Reel, Segment, UsableTake, build_reel
 from .subtitles import Cue, dialogue_cues, to_srt, to_vtt
 from .timing import film_seconds, segment_times
 
-ProgressCallback = Callable[[str, int, int], None]
 TRANSITION_SECONDS = 0.5
 
 

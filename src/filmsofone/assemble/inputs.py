@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import books, ffmpeg, store
+from .. import ffmpeg, store
+from ..bible import load_bible
 from ..errors import FFmpegError
+from ..generate import chosen_takes
 from ..models import BookAnalysis, Scene, Shot
+from ..project import load_analysis, load_text, open_project
 from ..workspace import Project, Workspace
 from .format import ClipSignature, signature
 from .reel import select_scenes
@@ -44,36 +47,20 @@ class CutInputs:
 
 def load_inputs(ws: Workspace, slug: str, selection: str | None = None, progress=None) -> CutInputs:
     """Analysis, text, selected scenes and their shots and probed chosen takes, and the style of `slug`."""
-    project = books.open_project(ws, slug)
-    analysis = books.load_analysis(ws, slug)
+    project = open_project(ws, slug)
+    analysis = load_analysis(ws, slug)
     scenes = select_scenes(analysis, selection)
     scene_ids = {s.id for s in scenes}
     try:
-        text = books.load_text(ws, slug)
+        text = load_text(ws, slug)
     except FileNotFoundError:
         text = ""
     shots = [s for s in store.load_shots(project.db_path) if s.scene in scene_ids]
-    bible = load_bible_or_none(ws, slug)
+    bible = load_bible(ws, slug)  # a broken bible is a BibleError the user must fix
     shot_ids = {s.id for s in shots}
-    raw = {k: v for k, v in chosen_takes_or_empty(ws, slug).items() if k in shot_ids}
+    raw = {k: v for k, v in (chosen_takes(ws, slug) or {}).items() if k in shot_ids}
     takes, problems = probe_takes(project, raw, progress)
     return CutInputs(project, analysis, text, scenes, shots, takes, getattr(bible, "style", None), bible, problems)
-
-
-def chosen_takes_or_empty(ws: Workspace, slug: str) -> dict[str, Any]:
-    try:
-        from ..generate import chosen_takes
-    except ImportError:  # generation not installed in this build: every shot is a placeholder
-        return {}
-    return chosen_takes(ws, slug) or {}
-
-
-def load_bible_or_none(ws: Workspace, slug: str) -> Any:
-    try:
-        from ..bible import load_bible
-    except ImportError:
-        return None
-    return load_bible(ws, slug)  # a broken bible is a BibleError the user must fix
 
 
 def _field(take: Any, name: str) -> Any:

@@ -10,10 +10,13 @@ file, and every clip is named after its file, so an editor can relink by name if
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
-from ..books import open_project
+import opentimelineio as otio
+
 from ..errors import UserError
+from ..project import open_project
 from ..workspace import Workspace
 from .cut import CutManifest, load_manifest, manifest_path
 
@@ -39,16 +42,7 @@ def export_timeline(ws: Workspace, slug: str, fmt: str, output: Path | None) -> 
     return target
 
 
-def _otio():
-    try:
-        import opentimelineio as otio
-    except ImportError as exc:  # pragma: no cover - installed with the package
-        raise UserError("OpenTimelineIO is not installed", "pip install opentimelineio") from exc
-    return otio
-
-
 def write(timeline, target: Path, adapter: str) -> None:
-    otio = _otio()
     if adapter not in otio.adapters.available_adapter_names():
         raise UserError(f"OpenTimelineIO has no '{adapter}' adapter here",
                         f"pip install {ADAPTER_PACKAGES.get(adapter, 'opentimelineio-plugins')}")
@@ -63,15 +57,12 @@ def _relative(path: str, base: Path) -> str:
 
 
 def _ascii(text: str) -> str:
-    import unicodedata
-
     text = text.replace("·", "-").replace("—", "-").replace("’", "'")
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def build_timeline(manifest: CutManifest, *, relative_to: Path, with_audio: bool = True, ascii_names: bool = False):
     """An `otio.schema.Timeline` of the cut described by `manifest`."""
-    otio = _otio()
     rate = manifest.format.fps
     timeline = otio.schema.Timeline(name=manifest.title,
                                     global_start_time=otio.opentime.RationalTime(0, rate))

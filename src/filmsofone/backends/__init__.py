@@ -15,6 +15,7 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Callable
 
 from ..errors import BackendError
+from ..keys import require_key
 
 if TYPE_CHECKING:
     from .base import Backend
@@ -69,6 +70,12 @@ def backend_names() -> list[str]:
     return sorted(_load_entries())
 
 
+def key_env_vars() -> list[str]:
+    """The API-key environment variables of the backends registered as classes or already loaded (for
+    `keys.known_secrets`); naming them imports no backend module."""
+    return sorted({var for entry in _load_entries().values() if (var := getattr(entry, "key_env_var", None))})
+
+
 def _resolve(name: str, entry: "type[Backend] | str") -> "type[Backend]":
     if not isinstance(entry, str):
         return entry
@@ -117,7 +124,5 @@ def get_backend(name: str, options: dict | None = None, *, key: str | None = Non
     cls = backend_class(name)
     opts = cls.make_options(options)
     if key is None and cls.needs_key:
-        from ..keys import require_key
-
         key = require_key(cls)
     return cls(opts, key=key)

@@ -14,7 +14,8 @@ from pathlib import Path
 from ..errors import BibleError
 from ..workspace import Workspace
 from .model import CastBible, CharacterLook, Hint, Light, LoRA, ModelHints, Prop, SettingLook, Style, Wardrobe
-from .seed import bible_from_analysis, build_bible, seed_bible, seed_bible_with_report
+from .seed import bible_from_analysis, build_bible
+from .seeding import seed_bible, seed_bible_with_report
 from .text import ShotLook, identity_text, look_text, palette, seed_for, shot_look, style_text
 from .yamlio import read_document, validate_document
 

@@ -20,9 +20,12 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from .. import store
 from ..errors import BadInput, BibleError, UserError
+from ..project import load_analysis, load_text
 from ..workspace import Workspace
 from .model import TIMES_OF_DAY, CastBible
+from .presets import light_presets
 from .seed import base_path, build_bible, read_base, render_document, write_base
 from .text import identity_text, look_text
 from .yamlio import (
@@ -77,8 +80,6 @@ def open_document(ws: Workspace, slug: str, *, validate: bool = True) -> Comment
     """The user's file as a round-trip document; written first from the stored analysis when missing."""
     path = ws.bible_path(slug)
     if not path.exists():
-        from ..books import load_analysis, load_text
-
         fresh = build_bible(slug, load_analysis(ws, slug), load_text(ws, slug))
         write_atomically(path, dump_text(render_document(fresh)))
         write_base(ws, slug, fresh)
@@ -220,8 +221,6 @@ def set_light(ws: Workspace, slug: str, setting: str, times: list[str], changes:
         raise UserError(f"unknown time of day '{unknown[0]}'", f"use one of {', '.join(TIMES_OF_DAY)}")
     light = node.setdefault("light", CommentedMap())
     current = bible.setting(setting).light
-    from .presets import light_presets
-
     presets = light_presets(bible.setting(setting).interior)
     for time in times or list(TIMES_OF_DAY):
         if time not in light:
@@ -363,8 +362,6 @@ def sync_analysis(ws: Workspace, slug: str, bible: CastBible) -> bool:
     base = read_base(ws, slug)
     if not project.db_path.is_file() or base is None:
         return False
-    from .. import store
-
     analysis = store.load_analysis(project.db_path)
     changed = _carry(analysis.characters, bible.characters, base.get("characters") or [],
                      ("name", "aliases", "gender", "role"))
@@ -391,8 +388,6 @@ def _carry(stored: list, looks: list, base: list[dict], fields: tuple[str, ...])
 
 
 def save_analysis_keeping_source(db_path: Path, analysis) -> None:
-    from .. import store
-
     with store.session_for(db_path) as session:
         row = store.load_book(session)
         source = row.source_path if row else ""

@@ -7,6 +7,7 @@ Image paths (`reference_images`) are relative to the workspace, e.g. `casts/<slu
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Literal
 
@@ -224,3 +225,9 @@ def _without_article(name: str) -> str:
 def _chapter_of(scene_id: str) -> int | None:
     head = scene_id.split(".", 1)[0]
     return int(head) if head.isdigit() else None
+
+
+def stable_seed(*parts: str) -> int:
+    """A seed in [0, 2**31) that depends only on `parts`."""
+    digest = hashlib.sha256(":".join(parts).encode("utf-8")).hexdigest()
+    return int(digest[:8], 16) & 0x7FFFFFFF

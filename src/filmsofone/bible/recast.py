@@ -23,7 +23,10 @@ from .. import store
 from ..errors import UserError
 from ..models import BookAnalysis, Character, InFrame, Shot
 from ..workspace import Workspace
+from ..project import load_text, open_project
+from .edit import open_document, save_analysis_keeping_source, save_document
 from .hints import find_hints
+from .seed import character_look, read_base, write_base_data
 from .yamlio import assign, decorate_entry, keep_tail_comment, to_commented, to_plain, write_atomically
 
 _ROLE_RANK = {"minor": 0, "intermediate": 1, "major": 2}
@@ -77,8 +80,6 @@ def resolve_character(analysis: BookAnalysis, key: str) -> Character:
 
 def merge_characters(ws: Workspace, slug: str, keep: str, absorb: str) -> RecastReport:
     """Fold character `absorb` into `keep` (aliases, quotations, scenes, shots, bible)."""
-    from ..books import open_project
-
     project = open_project(ws, slug)
     analysis = store.load_analysis(project.db_path)
     shots = store.load_shots(project.db_path)
@@ -142,8 +143,6 @@ def _dedupe(items: list[str]) -> list[str]:
 def split_character(ws: Workspace, slug: str, name: str, aliases: list[str],
                     new_name: str | None = None) -> RecastReport:
     """Move `aliases` of character `name` to a character of their own; undo a recorded merge exactly."""
-    from ..books import load_text, open_project
-
     if not aliases:
         raise UserError("name at least one alias to split off", "e.g. --alias 'Mr. Quill'")
     project = open_project(ws, slug)
@@ -293,8 +292,6 @@ class _Naming:
 
 
 def _save(db_path: Path, analysis: BookAnalysis, shots: list[Shot], changed_shots: list[str]) -> None:
-    from .edit import save_analysis_keeping_source
-
     save_analysis_keeping_source(db_path, analysis)
     changed = set(changed_shots)
     for scene_id in _dedupe([s.scene for s in shots if s.id in changed]):
@@ -328,8 +325,6 @@ def reapply_recasts(ws: Workspace, slug: str, analysis: BookAnalysis, text: str)
 
 def _bible_merge(ws: Workspace, slug: str, keep_id: str, absorb_id: str) -> dict | None:
     """Fold B's entry into A's in the user's file; return what the undo needs (B's entry, what A gained)."""
-    from .edit import open_document, save_document
-
     if not ws.bible_path(slug).exists():
         return None
     doc = open_document(ws, slug)
@@ -355,8 +350,6 @@ def _bible_merge(ws: Workspace, slug: str, keep_id: str, absorb_id: str) -> dict
 
 def _bible_unmerge(ws: Workspace, slug: str, record: dict) -> None:
     """Put B's entry back and take from A what the merge gave it."""
-    from .edit import open_document, save_document
-
     saved = record.get("bible")
     if not saved or not ws.bible_path(slug).exists():
         return
@@ -373,9 +366,6 @@ def _bible_unmerge(ws: Workspace, slug: str, record: dict) -> None:
 
 def _bible_split(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, report: RecastReport) -> None:
     """Rename the kept entry, add the new character's entry, and remember it as tool-written (the base)."""
-    from .edit import open_document, save_document
-    from .seed import character_look, read_base, write_base_data
-
     if not ws.bible_path(slug).exists():
         return
     doc = open_document(ws, slug)

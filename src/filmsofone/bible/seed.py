@@ -1,8 +1,7 @@
-"""Seeding the bible from the analysis, writing it with comments, and merging on re-import."""
+"""The bible the tool makes from the analysis: its entries, the commented document, the merge base."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -10,19 +9,12 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from ..models import BookAnalysis, Character
+from ..project import load_analysis, load_text
 from ..workspace import Workspace
 from .hints import find_hints, find_place_hints
-from .merge import MergeReport, merge_bible
-from .model import CastBible, CharacterLook, Hint, SettingLook, Style, Wardrobe
+from .model import CastBible, CharacterLook, Hint, SettingLook, Style, Wardrobe, stable_seed
 from .presets import guess_interior, light_presets
-from .yamlio import (
-    decorate_entry,
-    dump_text,
-    read_document,
-    to_commented,
-    validate_document,
-    write_atomically,
-)
+from .yamlio import decorate_entry, to_commented, write_atomically
 
 HEADER = """\
 Cast bible of "{title}" ({slug}): how every character, place and object looks, fixed for the whole film.
@@ -36,12 +28,6 @@ SECTION_COMMENTS = {
     "settings": "Places: interior or exterior and the light at each time of day (kelvin, palette as hex).",
     "props": "Important objects with a locked description, tied to characters or scenes.",
 }
-
-
-def stable_seed(*parts: str) -> int:
-    """A seed in [0, 2**31) that depends only on `parts`."""
-    digest = hashlib.sha256(":".join(parts).encode("utf-8")).hexdigest()
-    return int(digest[:8], 16) & 0x7FFFFFFF
 
 
 def build_bible(slug: str, analysis: BookAnalysis, text: str) -> CastBible:
@@ -127,44 +113,6 @@ def conflicts_path(ws: Workspace, slug: str) -> Path:
     return ws.project(slug).root / "bible.conflicts.txt"
 
 
-def seed_bible(ws: Workspace, slug: str, analysis: BookAnalysis, text: str) -> Path:
-    """Write `casts/<slug>.yaml` from the analysis, or merge it into the user's file; return its path."""
-    seed_bible_with_report(ws, slug, analysis, text)
-    return ws.bible_path(slug)
-
-
-def seed_bible_with_report(ws: Workspace, slug: str, analysis: BookAnalysis, text: str) -> MergeReport:
-    """As `seed_bible`, returning what the merge did (conflicts are also written next to the base).
-
-    The user's recorded character merges and splits (`cast merge`, `cast split`) are applied again to
-    `analysis` first (in place, and in the store), so they survive a re-import.
-    """
-    from .recast import reapply_recasts
-
-    path = ws.bible_path(slug)
-    if reapply_recasts(ws, slug, analysis, text) and ws.project(slug).db_path.is_file():
-        from .edit import save_analysis_keeping_source
-
-        save_analysis_keeping_source(ws.project(slug).db_path, analysis)
-    fresh = build_bible(slug, analysis, text)
-    report = MergeReport()
-    if path.exists():
-        ours = read_document(path)
-        validate_document(ours, path)  # never merge into a broken file: the user is told where it breaks
-        report = merge_bible(read_base(ws, slug), ours, fresh.model_dump(mode="json"))
-        merged = validate_document(ours, path)
-        write_atomically(path, dump_text(ours))
-    else:
-        merged = fresh
-        write_atomically(path, dump_text(render_document(fresh)))
-    write_base(ws, slug, fresh)
-    _write_conflicts(ws, slug, report)
-    from .edit import sync_analysis  # edit builds on this module
-
-    sync_analysis(ws, slug, merged)
-    return report
-
-
 def write_base(ws: Workspace, slug: str, fresh: CastBible) -> None:
     """Remember what the tool wrote (as JSON, quick to read): the base of the next three-way merge."""
     write_base_data(ws, slug, fresh.model_dump(mode="json"))
@@ -184,16 +132,6 @@ def read_base(ws: Workspace, slug: str) -> dict | None:
         return None
 
 
-def _write_conflicts(ws: Workspace, slug: str, report: MergeReport) -> None:
-    path = conflicts_path(ws, slug)
-    if report.conflicts:
-        write_atomically(path, "\n".join(report.conflicts) + "\n")
-    elif path.exists():
-        path.unlink()
-
-
 def bible_from_analysis(ws: Workspace, slug: str) -> CastBible:
     """The bible seeded from the stored analysis (when the file is missing)."""
-    from ..books import load_analysis, load_text
-
     return build_bible(slug, load_analysis(ws, slug), load_text(ws, slug))

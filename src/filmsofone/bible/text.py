@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 
 from ..models import Shot
-from .model import CastBible, Light, _chapter_of
+from .model import CastBible, Light, _chapter_of, stable_seed
 from .presets import light_presets
-from .seed import stable_seed
 
 _GENDER_NOUN = {"female": "woman", "male": "man"}
 _PERSON_NOUN = re.compile(r"\b(man|woman|girl|boy|lady|gentleman|fellow|child|person|creature)\b", re.IGNORECASE)

@@ -7,36 +7,15 @@ Every command is a thin wrapper over a library function. A `UserError` prints on
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape
 
 from ..errors import UserError
+from .app import app
 from .context import err_console, state
 
-app = typer.Typer(
-    name="filmsofone",
-    help="Personal cinema from the books you love: import a book, edit its cast bible, "
-    "generate one scene at a time, watch your private film.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-@app.callback()
-def _global_options(
-    workspace: Optional[Path] = typer.Option(
-        None, "--workspace", "-w", envvar="FILMSOFONE_WORKSPACE",
-        help="Workspace folder (books/, casts/, projects/). Default: the current directory.",
-    ),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show details and tracebacks."),
-) -> None:
-    state.workspace_arg = workspace
-    state.verbose = verbose
-
+__all__ = ["app", "main"]
 
 def _register_commands() -> None:
     from . import books, cast, demo, export, generate, plan, watch  # noqa: F401  (each registers on `app`)

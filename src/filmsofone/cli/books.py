@@ -9,8 +9,9 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from .. import books as library
-from . import app
+from ..books import import_book
+from ..project import list_books, load_analysis
+from .app import app
 from .context import console, workspace
 from .progress import progress_bar
 
@@ -24,7 +25,7 @@ def import_(
     """Import a book: read it, analyse it, write its cast bible."""
     ws = workspace()
     with progress_bar() as progress:
-        analysis = library.import_book(ws, book, slug=slug, title=title, progress=progress)
+        analysis = import_book(ws, book, slug=slug, title=title, progress=progress)
     info = analysis.book
     console.print(
         f"imported [bold]{info.title}[/] as [bold]{info.slug}[/]: {len(analysis.chapters)} chapters, "
@@ -36,7 +37,7 @@ def import_(
 @app.command("books")
 def books_() -> None:
     """List the imported books."""
-    rows = library.list_books(workspace())
+    rows = list_books(workspace())
     if not rows:
         console.print("no books yet: `filmsofone import BOOK`")
         return
@@ -52,7 +53,7 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print the analysis document as JSON."),
 ) -> None:
     """Show the analysis of a book: chapters, scenes, characters, settings, quotations."""
-    analysis = library.load_analysis(workspace(), slug)
+    analysis = load_analysis(workspace(), slug)
     if as_json:
         typer.echo(json.dumps(analysis.model_dump(mode="json"), ensure_ascii=False, indent=1))
         return

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from . import app
+from .app import app
 from .context import console, err_console, workspace
 
 cast_app = typer.Typer(help="The cast bible: faces, wardrobe, props and light, fixed for the whole film.",

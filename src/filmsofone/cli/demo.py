@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from .. import demo as library
-from . import app
+from .app import app
 from .context import console
 from .progress import progress_bar
 

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from ..errors import UserError
-from . import app
+from .app import app
 from .context import console, workspace
 
 SHOTLIST_FORMATS = ("fountain", "csv", "json")

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from ..errors import UserError
-from . import app
+from .app import app
 from .context import console, workspace
 from .progress import progress_bar
 

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from typer.core import TyperGroup
 
-from . import app
+from .app import app
 from .context import console, workspace
 from .progress import progress_bar
 
@@ -69,13 +69,13 @@ def shots_table(
 
 
 def _print_table(slug: str, scene: str) -> None:
-    from .. import books, store
-    from ..plan.book import check_scene, load_intents
+    from .. import store
+    from ..project import check_scene, load_analysis, load_intents, open_project
 
     ws = workspace()
-    analysis = books.load_analysis(ws, slug)
+    analysis = load_analysis(ws, slug)
     check_scene(analysis, scene)
-    db = books.open_project(ws, slug).db_path
+    db = open_project(ws, slug).db_path
     names = {c.id: c.name for c in analysis.characters}
     intent = load_intents(db).get(scene)
     from ..plan.intent import parse_intent
@@ -166,14 +166,14 @@ def prompts(
     as_json: bool = typer.Option(False, "--json", help="Print the prompts as JSON."),
 ) -> None:
     """The prompts of a scene's shots, as the backend will get them (plans the scene when needed)."""
-    from .. import books, store
+    from .. import store
     from ..plan import plan_book
-    from ..plan.book import check_scene
+    from ..project import check_scene, load_analysis, open_project
     from ..prompts import render_prompts
 
     ws = workspace()
-    check_scene(books.load_analysis(ws, slug), scene)
-    shots = store.load_shots(books.open_project(ws, slug).db_path, scene) or plan_book(ws, slug, scene)[scene]
+    check_scene(load_analysis(ws, slug), scene)
+    shots = store.load_shots(open_project(ws, slug).db_path, scene) or plan_book(ws, slug, scene)[scene]
     rendered = render_prompts(ws, slug, shots, backend=backend)
     if as_json:
         typer.echo(json.dumps([p.model_dump(mode="json") for p in rendered], ensure_ascii=False, indent=1))

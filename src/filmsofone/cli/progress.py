@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Callable
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..models import ProgressCallback
 from .context import err_console
-
-ProgressCallback = Callable[[str, int, int], None]
-
 
 @contextmanager
 def progress_bar() -> Iterator[ProgressCallback]:

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from . import app
+from .app import app
 from .context import console, workspace
 from .progress import progress_bar
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Callable
 
-from .. import store
-from ..books import load_text, open_project
+from .. import ffmpeg, store
+from ..backends import backend_class, get_backend
+from ..bible import load_bible
 from ..errors import UserError
-from ..models import Shot
+from ..models import ProgressCallback, Shot
+from ..plan import plan_book
+from ..project import load_text, open_project
 from ..workspace import Workspace
 from .engine import Engine, RunFlags
 from .jobs import JobStore
 from .report import GenerationReport, PlannedShot
-from .requests import load_style_bible, plan_requests
+from .requests import plan_requests
 from .takes import Take, _takes_by_shot
-
-ProgressCallback = Callable[[str, int, int], None]
 
 
 def generate_scenes(ws: Workspace, slug: str, scene_ids: list[str] | None, *, backend: str = "animatic",
@@ -31,13 +31,11 @@ def generate_scenes(ws: Workspace, slug: str, scene_ids: list[str] | None, *, ba
     Shots whose clip is cached (same prompt, options, inputs and backend) are not made again; `shot_ids`
     re-renders those shots as new takes (`force` defaults to True then). Returns what happened per shot.
     """
-    from ..backends import get_backend
-
     project = open_project(ws, slug).ensure()
     analysis = store.load_analysis(project.db_path)
     shots = _select_shots(ws, slug, project.db_path, analysis, scene_ids, shot_ids)
     engine_backend = get_backend(backend, options) if not dry_run else _dry_backend(backend, options)
-    bible = load_style_bible(ws, slug)
+    bible = load_bible(ws, slug)
     planned = plan_requests(ws, slug, shots, engine_backend, analysis=analysis, text=load_text(ws, slug),
                             bible=bible)
     flags = RunFlags(force=bool(shot_ids) if force is None else force, dry_run=dry_run, budget=budget,
@@ -77,8 +75,6 @@ def _run_coroutine(coroutine) -> None:
 
 def _dry_backend(name: str, options: dict | None):
     """A backend instance for estimating: no key is needed to count seconds and dollars."""
-    from ..backends import backend_class
-
     cls = backend_class(name)
     return cls(cls.make_options(options), key=None)
 
@@ -107,18 +103,11 @@ def _select_shots(ws, slug, db_path: Path, analysis, scene_ids, shot_ids) -> lis
 
 
 def _plan_scene(ws, slug, scene_id) -> list[Shot]:
-    try:
-        from ..plan import plan_book
-    except ImportError:
-        raise UserError(f"scene {scene_id} has no shots", f"run `filmsofone plan {slug} --scene {scene_id}`") \
-            from None
     return plan_book(ws, slug, scene_id).get(scene_id, [])
 
 
 def add_take(ws: Workspace, slug: str, shot_id: str, file: Path) -> Take:
     """Attach a video file to `shot_id` as a new take (re-encoded to the clip format; the cut's pick)."""
-    from ..backends import get_backend
-
     project = open_project(ws, slug).ensure()
     by_id = {s.id: s for s in store.load_shots(project.db_path)}
     if shot_id not in by_id:
@@ -134,8 +123,6 @@ def add_take(ws: Workspace, slug: str, shot_id: str, file: Path) -> Take:
     tmp = folder / f".{shot_id}-j{job.id}.part.mp4"
     try:
         backend.attach(tmp)
-        from .. import ffmpeg
-
         duration = round(ffmpeg.probe(tmp).duration, 3)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)

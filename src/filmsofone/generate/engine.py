@@ -18,9 +18,9 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .. import ffmpeg
+from ..backends import key_env_vars
 from ..backends.base import (
     Backend,
     BackendFailure,
@@ -36,14 +36,13 @@ from ..backends.base import (
 from ..backends.http import backoff_delay
 from ..errors import UserError
 from ..keys import ScrubFilter, known_secrets, scrub
+from ..models import ProgressCallback
 from ..store.tables import JobRow
 from .jobs import ACTIVE, JobStore
 from .report import GenerationReport
 from .requests import Planned
 
 log = logging.getLogger(__name__)
-ProgressCallback = Callable[[str, int, int], None]
-
 MAX_STEP_RETRIES = 8  # consecutive transient failures of one step before giving up for this run
 DOWNLOAD_ATTEMPTS = 4
 REFRESH_ATTEMPTS = 2  # re-polls for a fresh URL after an expired one
@@ -75,7 +74,7 @@ class Engine:
     cached_keys: set[tuple[str, str]] | None = None  # (shot, key) with a good take, read once per run
 
     def __post_init__(self):
-        self._secrets = [s for s in {self.backend.key, *known_secrets()} if s]
+        self._secrets = [s for s in {self.backend.key, *known_secrets(key_env_vars())} if s]
         self._spent = 0.0
         self._budget_lock = asyncio.Lock()
 

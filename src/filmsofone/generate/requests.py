@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..backends.base import Backend, GenerationRequest
 from ..models import Shot, ShotPrompt
+from ..prompts import render_prompts
 from ..workspace import Workspace
 
 ENGINE_OPTIONS = {"price_per_second", "price_per_clip", "concurrency", "poll_interval", "timeout"}
@@ -32,19 +33,7 @@ class Planned:
 
 
 def render_shot_prompts(ws: Workspace, slug: str, shots: list[Shot], backend: Backend) -> list[ShotPrompt]:
-    try:
-        from ..prompts import render_prompts
-    except ImportError:  # the prompts stage is not installed: the action line is the prompt
-        return [ShotPrompt(shot_id=s.id, prompt=s.action or s.id, duration=s.duration) for s in shots]
     return render_prompts(ws, slug, shots, backend=backend.name, capabilities=backend.capabilities)
-
-
-def load_style_bible(ws: Workspace, slug: str):
-    try:
-        from ..bible import load_bible
-    except ImportError:
-        return None
-    return load_bible(ws, slug)
 
 
 def plan_requests(ws: Workspace, slug: str, shots: list[Shot], backend: Backend, *, analysis, text: str,

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlmodel import select
 
 from .. import store
-from ..books import open_project
+from ..project import open_project
 from ..errors import UserError
 from ..store.tables import TakeRow
 from ..workspace import Workspace

@@ -7,18 +7,14 @@ Every edit marks the shot `edited`, so re-planning keeps it. Values are written 
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from pydantic import ValidationError
 
-from .. import books, store
+from .. import store
 from ..errors import UserError
 from ..models import BookAnalysis, Shot
+from ..project import check_scene, load_analysis, load_removed, open_project, save_removed
 from ..workspace import Workspace
-from .book import check_scene
 
-REMOVED_FILE = "removed-shots.json"
 EDITABLE = ("size", "angle", "movement", "lens", "duration", "characters", "setting", "time_of_day", "light",
             "action", "dialogue", "props", "source_span", "notes", "locked")
 _LISTS = ("dialogue", "props")
@@ -28,7 +24,7 @@ _FALSE = {"false", "no", "0", "off"}
 
 def find_shot(ws: Workspace, slug: str, shot_id: str) -> tuple[Shot, list[Shot]]:
     """The shot and its scene's whole list, or a UserError naming nearby ids."""
-    db = books.open_project(ws, slug).db_path
+    db = open_project(ws, slug).db_path
     scene_id = shot_id.rsplit("-", 1)[0]
     shots = store.load_shots(db, scene_id)
     for shot in shots:
@@ -112,23 +108,23 @@ def _apply(shot: Shot, values: dict) -> Shot:
 
 def _save(ws: Workspace, slug: str, scene_id: str, shots: list[Shot]) -> list[Shot]:
     ordered = [s.model_copy(update={"order": n}) for n, s in enumerate(shots, 1)]
-    store.save_shots(books.open_project(ws, slug).db_path, scene_id, ordered)
+    store.save_shots(open_project(ws, slug).db_path, scene_id, ordered)
     return ordered
 
 
 def set_shot(ws: Workspace, slug: str, shot_id: str, assignments: list[str]) -> Shot:
     """Change fields of a shot; it becomes `edited` (setting only `locked` does not count as an edit)."""
     shot, shots = find_shot(ws, slug, shot_id)
-    changed = _apply(shot, parse_assignments(assignments, books.load_analysis(ws, slug)))
+    changed = _apply(shot, parse_assignments(assignments, load_analysis(ws, slug)))
     _save(ws, slug, shot.scene, [changed if s.id == shot_id else s for s in shots])
     return changed
 
 
 def add_shot(ws: Workspace, slug: str, scene_id: str, assignments: list[str], *, after: str | None = None) -> Shot:
     """A new hand-made shot in a scene, after `after` (else at the end)."""
-    analysis = books.load_analysis(ws, slug)
+    analysis = load_analysis(ws, slug)
     check_scene(analysis, scene_id)
-    shots = store.load_shots(books.open_project(ws, slug).db_path, scene_id)
+    shots = store.load_shots(open_project(ws, slug).db_path, scene_id)
     numbers = [int(s.id.rsplit("-", 1)[1]) for s in shots if s.id.rsplit("-", 1)[-1].isdigit()]
     scene = analysis.scene(scene_id)
     base = Shot(id=f"{scene_id}-{max(numbers + [0]) + 1:03d}", scene=scene_id, order=0, setting=scene.setting,
@@ -151,29 +147,8 @@ def remove_shot(ws: Workspace, slug: str, shot_id: str) -> Shot:
     if shot.source_span is not None:
         removed = load_removed(ws, slug)
         removed.setdefault(shot.scene, []).append(shot)
-        _write_removed(ws, slug, removed)
+        save_removed(ws, slug, removed)
     return shot
-
-
-def _removed_path(ws: Workspace, slug: str) -> Path:
-    return books.open_project(ws, slug).root / REMOVED_FILE
-
-
-def load_removed(ws: Workspace, slug: str) -> dict[str, list[Shot]]:
-    """The shots the user removed, by scene (kept in the project folder, next to the database)."""
-    path = _removed_path(ws, slug)
-    if not path.is_file():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {scene: [Shot.model_validate(s) for s in shots] for scene, shots in data.items()}
-
-
-def _write_removed(ws: Workspace, slug: str, removed: dict[str, list[Shot]]) -> None:
-    path = _removed_path(ws, slug)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({scene: [s.model_dump(mode="json") for s in shots] for scene, shots in removed.items()},
-                              ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
 
 
 def move_shot(ws: Workspace, slug: str, shot_id: str, *, to: int | None = None, after: str | None = None,

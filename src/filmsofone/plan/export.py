@@ -14,9 +14,10 @@ import re
 import sys
 from pathlib import Path
 
-from .. import books, store
+from .. import store
 from ..errors import UserError
 from ..models import BookAnalysis, Quote, Scene, Shot
+from ..project import load_intents, load_text, open_project
 from ..workspace import Workspace
 from .beats import split_speech_tag, tidy
 
@@ -213,11 +214,9 @@ def shotlist_json(analysis: BookAnalysis, shots_by_scene: dict[str, list[Shot]],
 
 def export_shotlist(ws: Workspace, slug: str, fmt: str, output: Path | None) -> Path | None:
     """Write the screenplay or shot list to `output` (stdout when None; returns the path written)."""
-    from .book import load_intents
-
     if fmt not in FORMATS:
         raise UserError(f"unknown shot list format '{fmt}'", f"use one of {', '.join(FORMATS)}")
-    project = books.open_project(ws, slug)
+    project = open_project(ws, slug)
     analysis = store.load_analysis(project.db_path)
     shots_by_scene: dict[str, list[Shot]] = {}
     for shot in store.load_shots(project.db_path):
@@ -226,9 +225,9 @@ def export_shotlist(ws: Workspace, slug: str, fmt: str, output: Path | None) -> 
         raise UserError(f"{slug} has no shots yet", f"plan it first: `filmsofone plan {slug}`")
     intents = load_intents(project.db_path)
     if fmt == "fountain":
-        content = fountain(analysis, books.load_text(ws, slug), shots_by_scene, intents)
+        content = fountain(analysis, load_text(ws, slug), shots_by_scene, intents)
     elif fmt == "csv":
-        content = shotlist_csv(analysis, books.load_text(ws, slug), shots_by_scene)
+        content = shotlist_csv(analysis, load_text(ws, slug), shots_by_scene)
     else:
         content = shotlist_json(analysis, shots_by_scene, intents)
     if output is None:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from ..backends import backend_class
+from ..bible import identity_text, load_bible, look_text, seed_for
+from ..bible import style_text as bible_style_text
 from ..models import BookAnalysis, Shot, ShotPrompt
+from ..plan.beats import split_speech_tag
+from ..plan.book import backend_capabilities
+from ..plan.intent import mood_at
+from ..project import load_analysis, load_intents, load_text, open_project
 from ..workspace import Workspace
 from .budget import fit
 from .env import make_env, render, template_for
@@ -25,16 +32,12 @@ def style_text(bible) -> str:
     """The film's look in the cast bible's words ('' without a bible)."""
     if bible is None:
         return ""
-    from ..bible import style_text as bible_style_text
-
     return bible_style_text(bible)
 
 
 def _identity(bible, analysis: BookAnalysis, character_id: str, shot: Shot) -> str:
     text = ""
     if bible is not None:
-        from ..bible import identity_text
-
         text = identity_text(bible, character_id, scene_id=shot.scene)
     if not text:
         try:
@@ -46,8 +49,6 @@ def _identity(bible, analysis: BookAnalysis, character_id: str, shot: Shot) -> s
 
 def _look(bible, analysis: BookAnalysis, shot: Shot) -> str:
     if bible is not None and shot.setting:
-        from ..bible import look_text
-
         text = look_text(bible, shot.setting, shot.time_of_day)
         if text:
             return text
@@ -72,8 +73,6 @@ class _Book:
 
     def mood(self, shot: Shot) -> str:
         """The scene intent's mood at the shot's place in the scene ('' without an intent)."""
-        from ..plan.intent import mood_at
-
         scene = self.scenes.get(shot.scene)
         intent = self.intents.get(shot.scene)
         if scene is None or not intent:
@@ -98,8 +97,6 @@ def _dialogue(book: _Book, shot: Shot) -> str:
 
 def _action(book: _Book, shot: Shot) -> str:
     """The shot's action; on a line of dialogue, the speech tag ('said Ada, turning') becomes 'Ada speaks, turning'."""
-    from ..plan.beats import split_speech_tag
-
     action = " ".join(shot.action.split())
     if not shot.dialogue or not action[:1].islower():
         return action
@@ -177,16 +174,9 @@ def _references(bible, shot: Shot, limit: int) -> list[str]:
 
 
 def _backend_family(backend: str, capabilities=None) -> tuple[str, object]:
-    from ..plan.book import backend_capabilities
-
     caps = capabilities or backend_capabilities(backend)
-    try:
-        from ..backends import backend_class
-
-        kind = getattr(backend_class(backend), "family", None) or backend_class(backend).kind
-    except ImportError:
-        kind = "video"
-    return kind, caps
+    cls = backend_class(backend)
+    return getattr(cls, "family", None) or cls.kind, caps
 
 
 def render_prompts(ws: Workspace, slug: str, shots: list[Shot], backend: str = "animatic", *,
@@ -196,27 +186,22 @@ def render_prompts(ws: Workspace, slug: str, shots: list[Shot], backend: str = "
     `capabilities` are those of the configured backend instance (a model option narrows them); by default
     the backend class's declaration.
     """
-    from .. import books
-    from ..plan.book import load_bible_or_none, load_intents
-
-    analysis = books.load_analysis(ws, slug)
-    text = books.load_text(ws, slug)
-    bible = load_bible_or_none(ws, slug)
+    analysis = load_analysis(ws, slug)
+    text = load_text(ws, slug)
+    bible = load_bible(ws, slug)
     family, caps = _backend_family(backend, capabilities)
     template = template_for(make_env(ws), backend, family)
     style = getattr(bible, "style", None)
     aspect = getattr(style, "aspect_ratio", "16:9")
     if aspect not in caps.aspect_ratios:
         aspect = caps.aspect_ratios[0]
-    book = _Book(analysis, text, load_intents(books.open_project(ws, slug).db_path))
+    book = _Book(analysis, text, load_intents(open_project(ws, slug).db_path))
     prompts = []
     for shot in shots:
         context = shot_context(shot, analysis, bible, text, book=book)
         prompt = fit(lambda ctx: render(template, ctx), context, caps.prompt_limit, shot_id=shot.id)
         seed = None
         if caps.seed and bible is not None:
-            from ..bible import seed_for
-
             seed = seed_for(bible, shot.id)
         prompts.append(ShotPrompt(
             shot_id=shot.id, prompt=prompt,

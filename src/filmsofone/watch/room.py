@@ -9,8 +9,15 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import books, ffmpeg, store
+from .. import ffmpeg, store
+from ..assemble.chapters import scene_title
+from ..assemble.cut import load_manifest, manifest_path
+from ..assemble.subtitles import quote_text
+from ..audition import list_candidates
+from ..bible import load_bible
 from ..errors import UserError
+from ..generate import list_takes
+from ..project import load_analysis, open_project
 from ..workspace import Project, Workspace
 
 
@@ -79,11 +86,8 @@ class Room:
 
 def gather(ws: Workspace, slug: str) -> Room:
     """Everything the page shows, from the store, the takes, the cut's manifest and the cast bible."""
-    from ..assemble.chapters import scene_title
-    from ..assemble.subtitles import quote_text
-
-    project = books.open_project(ws, slug)
-    analysis = books.load_analysis(ws, slug)
+    project = open_project(ws, slug)
+    analysis = load_analysis(ws, slug)
     text = project.text_path.read_text(encoding="utf-8") if project.text_path.is_file() else ""
     manifest = _manifest(project.film_path)
     starts: dict[str, float] = {}
@@ -111,8 +115,6 @@ def _exists(path: Path) -> Path | None:
 
 
 def _manifest(film: Path):
-    from ..assemble.cut import load_manifest, manifest_path
-
     if not manifest_path(film).is_file():
         return None
     try:
@@ -122,21 +124,14 @@ def _manifest(film: Path):
 
 
 def _takes(ws: Workspace, slug: str) -> dict[str, list[TakeView]]:
-    try:
-        from ..generate import list_takes
-    except ImportError:
-        return {}
     return {shot_id: [TakeView(t.number, t.backend, Path(t.path), float(t.duration), bool(t.current)) for t in takes]
             for shot_id, takes in list_takes(ws, slug).items()}
 
 
 def _cast(ws: Workspace, slug: str) -> list[CastView]:
     try:
-        from ..audition import list_candidates
-        from ..bible import load_bible
-
         bible = load_bible(ws, slug)
-    except (ImportError, UserError):
+    except UserError:
         return []
     cast = []
     for character in getattr(bible, "characters", []):
