@@ -13,7 +13,9 @@ import pytest
 from fakes._base import drive
 from fakes.comfyui import FakeComfyUI
 from filmsofone import ffmpeg
-from filmsofone.backends.base import (Failed, GenerationRequest, JobState, OutputExpired, Throttled, Transient)
+from filmsofone.backends.base import (Failed, GenerationRequest, JobState, OutcomeUnknown, OutputExpired, Throttled,
+                                      Transient)
+from filmsofone.backends.transport import Contract, Step, Transport
 from filmsofone.backends.comfyui import (ComfyUIBackend, fill, load_workflow, parse_lora, placeholders,
                                          safe_output_name, ws_messages)
 from filmsofone.errors import BackendError
@@ -104,8 +106,8 @@ def test_a_resend_finds_the_queued_prompt_instead_of_queueing_again(fake, tmp_pa
     backend = backend_for(fake)
 
     async def go():
-        async with httpx.AsyncClient(timeout=0.5) as client:
-            with pytest.raises(Transient):
+        async with Transport(Contract("comfyui", timeout=0.5)) as client:
+            with pytest.raises(OutcomeUnknown):
                 await backend.submit(client, request())  # queued, but the answer never came in time
             again = await backend.submit(client, request())  # the engine resends (idempotent_create)
             return again
@@ -409,7 +411,7 @@ def test_a_prompt_deleted_from_the_queue_is_detected_as_lost(fake, tmp_path):
             await backend.submit(client, request(shot_id="1.1-001"))
             waiting = await backend.submit(client, request(shot_id="1.1-002"))
             assert (await backend.status(client, waiting)).state == JobState.QUEUED
-            await client.post(f"{fake.url}/queue", json={"delete": [waiting.split("@")[0]]})
+            await client.send(Step.UPLOAD, "POST", f"{fake.url}/queue", json={"delete": [waiting.split("@")[0]]})
             return await backend.status(client, waiting)
 
     status = asyncio.run(go())

@@ -133,7 +133,7 @@ def test_a_submit_timeout_is_outcome_unknown(fake):
     backend = backend_for(fake)
 
     async def go():
-        async with httpx.AsyncClient(base_url=fake.url, headers=backend.auth_headers(), timeout=0.5) as client:
+        async with backend.client(timeout=0.5) as client:
             await backend.submit(client, request())
 
     with pytest.raises(OutcomeUnknown):

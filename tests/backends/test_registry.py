@@ -100,3 +100,26 @@ def test_cli_lists_backends_with_key_status(with_plugin, monkeypatch, capsys, tm
     assert exit_info.value.code == 0
     assert "animatic" in out and "echo" in out and "set (env:ECHO_API_KEY)" in out and "k-777777" not in out
     assert "$0.5/clip" in out
+
+
+def test_backends_are_listed_and_looked_up_by_kind(with_plugin):
+    class Narrator(Backend):
+        name = "narrator-test"
+        kind = "speech"
+
+    backends.register(Narrator)
+    backends.register("lazy-score", "fakes.lazy_plugin:LazyEcho", kind="music")
+    assert "narrator-test" in backends.backend_names("speech")
+    assert "narrator-test" not in backends.backend_names("video")
+    assert {"animatic", "clips"} <= set(backends.backend_names("video"))
+    assert "runway-image" in backends.backend_names("image") and "runway" not in backends.backend_names("image")
+    assert backends.backend_kind("narrator-test") == "speech"
+    assert [cls.name for cls in backends.list_backends("speech")] == ["narrator-test"]
+    assert backends.get_backend("narrator-test", kind="speech").kind == "speech"
+    with pytest.raises(BackendError, match="unknown video backend 'narrator-test'") as info:
+        backends.get_backend("narrator-test", kind="video")
+    assert "animatic" in info.value.hint
+    with pytest.raises(BackendError, match="makes video, but 'lazy-score' was registered as music"):
+        backends.backend_class("lazy-score")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        backends.register("odd", "fakes.lazy_plugin", kind="smell")

@@ -13,7 +13,8 @@ from fakes.replicate import FakeReplicate
 from filmsofone import ffmpeg
 from filmsofone.backends.base import (Failed, GenerationRequest, JobState, OutcomeUnknown, OutputExpired,
                                       Throttled, Transient)
-from filmsofone.backends.replicate import ReplicateBackend, log_progress, nearest_resolution, output_urls
+from filmsofone.backends.inputs import nearest_resolution, output_urls
+from filmsofone.backends.replicate import ReplicateBackend, log_progress
 from filmsofone.errors import BackendError
 
 
@@ -122,7 +123,7 @@ def test_a_create_timeout_is_outcome_unknown(fake):
     backend = backend_for(fake)
 
     async def go():
-        async with httpx.AsyncClient(base_url=fake.url, headers=backend.auth_headers(), timeout=0.5) as client:
+        async with backend.client(timeout=0.5) as client:
             await backend.submit(client, request())
 
     with pytest.raises(OutcomeUnknown):

@@ -2,8 +2,11 @@
 
 Every module named in the entry-point group `filmsofone.backends` defines `register_backends(register)`;
 filmsofone's own backends come through `filmsofone.backends.builtin` exactly like a plugin's. `register`
-takes a Backend class, or a name and a module path (imported only when that backend is used or listed),
-so discovering backends never imports their heavy dependencies.
+takes a Backend class, or a name, a module path and a kind (the module is imported only when that backend
+is used or listed), so discovering backends never imports their heavy dependencies.
+
+Every backend has a kind (`Backend.kind`: video, image, speech, music or chat); `backend_names`,
+`list_backends`, `backend_class` and `get_backend` take `kind=` to list or look up one kind only.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import importlib
 import logging
 import threading
 from importlib.metadata import entry_points
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from ..errors import BackendError
@@ -23,18 +27,29 @@ if TYPE_CHECKING:
 ENTRY_POINT_GROUP = "filmsofone.backends"
 log = logging.getLogger(__name__)
 
+KINDS = ("video", "image", "speech", "music", "chat")
+
 _lock = threading.RLock()
-_entries: dict[str, "type[Backend] | str"] | None = None
+_entries: "dict[str, _Entry] | None" = None
+
+
+@dataclass
+class _Entry:
+    kind: str
+    target: "type[Backend] | str"  # the class, or "package.module[:Class]" until first used
 
 
 def _register_into(entries: dict) -> Callable:
-    def register(backend: "type[Backend] | str", module: str | None = None) -> None:
+    def register(backend: "type[Backend] | str", module: str | None = None, *, kind: str = "video") -> None:
         if isinstance(backend, str):
             if not module:
                 raise ValueError("register(name, 'package.module') needs the module path")
-            entries[backend] = module
+            entry = _Entry(kind, module)
         else:
-            entries[backend.name] = backend
+            entry = _Entry(backend.kind, backend)
+        if entry.kind not in KINDS:
+            raise ValueError(f"backend kind must be one of {', '.join(KINDS)}, not {entry.kind!r}")
+        entries[backend if isinstance(backend, str) else backend.name] = entry
     return register
 
 
@@ -53,9 +68,9 @@ def _load_entries() -> dict:
         return _entries
 
 
-def register(backend: "type[Backend] | str", module: str | None = None) -> None:
+def register(backend: "type[Backend] | str", module: str | None = None, *, kind: str = "video") -> None:
     """Register a backend at run time (tests and scripts; plugins use the entry point)."""
-    _register_into(_load_entries())(backend, module)
+    _register_into(_load_entries())(backend, module, kind=kind)
 
 
 def reset_registry() -> None:
@@ -65,23 +80,37 @@ def reset_registry() -> None:
         _entries = None
 
 
-def backend_names() -> list[str]:
-    """Registered names, without importing any backend module."""
-    return sorted(_load_entries())
+def backend_names(kind: str | None = None) -> list[str]:
+    """Registered names (of one kind, if given), without importing any backend module."""
+    return sorted(name for name, entry in _load_entries().items() if kind is None or entry.kind == kind)
 
 
 def key_env_vars() -> list[str]:
     """The API-key environment variables of the backends registered as classes or already loaded (for
     `keys.known_secrets`); naming them imports no backend module."""
-    return sorted({var for entry in _load_entries().values() if (var := getattr(entry, "key_env_var", None))})
+    return sorted({var for entry in _load_entries().values() if (var := getattr(entry.target, "key_env_var", None))})
 
 
-def _resolve(name: str, entry: "type[Backend] | str") -> "type[Backend]":
-    if not isinstance(entry, str):
-        return entry
+def backend_kind(name: str) -> str:
+    """The kind a backend was registered with (BackendError when unknown)."""
+    return _entry(name).kind
+
+
+def _entry(name: str, kind: str | None = None) -> _Entry:
+    entries = _load_entries()
+    if name not in entries or (kind is not None and entries[name].kind != kind):
+        known = ", ".join(backend_names(kind))
+        what = f"{kind} backend" if kind else "backend"
+        raise BackendError(f"unknown {what} '{name}'", f"known {what}s: {known}")
+    return entries[name]
+
+
+def _resolve(name: str, entry: _Entry) -> "type[Backend]":
+    if not isinstance(entry.target, str):
+        return entry.target
     from .base import Backend
 
-    module_path, _, attr = entry.partition(":")
+    module_path, _, attr = entry.target.partition(":")
     module = importlib.import_module(module_path)
     if attr:
         cls = getattr(module, attr)
@@ -91,27 +120,29 @@ def _resolve(name: str, entry: "type[Backend] | str") -> "type[Backend]":
         if not matches:
             raise ImportError(f"{module_path} defines no backend named '{name}'")
         cls = matches[0]
+    if cls.kind != entry.kind:
+        raise ImportError(f"{module_path} makes {cls.kind}, but '{name}' was registered as {entry.kind}")
     with _lock:
-        _load_entries()[name] = cls
+        entry.target = cls
     return cls
 
 
-def backend_class(name: str) -> "type[Backend]":
-    """The class of the backend called `name`, or BackendError listing the known ones."""
-    entries = _load_entries()
-    if name not in entries:
-        raise BackendError(f"unknown backend '{name}'", f"known backends: {', '.join(sorted(entries))}")
+def backend_class(name: str, kind: str | None = None) -> "type[Backend]":
+    """The class of the backend called `name` (of `kind`, if given), or BackendError listing the known ones."""
+    entry = _entry(name, kind)
     try:
-        return _resolve(name, entries[name])
+        return _resolve(name, entry)
     except ImportError as exc:
         raise BackendError(f"backend '{name}' cannot be loaded: {exc}", "reinstall the package providing it") \
             from None
 
 
-def list_backends() -> list["type[Backend]"]:
-    """Every backend class that loads (one that fails to import is skipped with a warning)."""
+def list_backends(kind: str | None = None) -> list["type[Backend]"]:
+    """Every backend class (of `kind`, if given) that loads; one that fails to import is skipped with a warning."""
     classes = []
     for name, entry in sorted(_load_entries().items()):
+        if kind is not None and entry.kind != kind:
+            continue
         try:
             classes.append(_resolve(name, entry))
         except ImportError as exc:
@@ -119,9 +150,11 @@ def list_backends() -> list["type[Backend]"]:
     return classes
 
 
-def get_backend(name: str, options: dict | None = None, *, key: str | None = None) -> "Backend":
-    """An instance of backend `name` with validated `options` and its key (from env or the key file)."""
-    cls = backend_class(name)
+def get_backend(name: str, options: dict | None = None, *, key: str | None = None,
+                kind: str | None = None) -> "Backend":
+    """An instance of backend `name` (of `kind`, if given) with validated `options` and its key (from env or
+    the key file)."""
+    cls = backend_class(name, kind)
     opts = cls.make_options(options)
     if key is None and cls.needs_key:
         key = require_key(cls)

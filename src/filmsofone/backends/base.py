@@ -2,7 +2,7 @@
 
 A backend is a class with class-level declarations (name, kind, capabilities, key, options, price) and
 either one local step (`render`) or the remote steps every hosted service shares (create -> poll ->
-download, `../shared/design/backends.md` section 9). The engine (`filmsofone.generate`) drives those steps,
+download, docs/providers.md). The engine (`filmsofone.generate`) drives those steps,
 records each in the database before the next, and maps the exceptions below onto its job states.
 
 Final shape (stable; adapters rely on these names):
@@ -33,27 +33,46 @@ Every option model also takes the engine-level overrides `price_per_second`, `pr
 output (a decodable video of about the requested length, fully decoded when `verify_decode`) before
 renaming it into place.
 
-Steps raise the `BackendFailure` subclasses below (helpers in `backends.http` map HTTP answers onto
-them); anything else is treated as `Failed`. `client` is `self.client()`: an httpx.AsyncClient with
+Steps raise the `BackendFailure` subclasses of `backends.transport` (its table `ANSWERS` maps HTTP answers
+onto them); anything else is treated as `Failed`. `client` is `self.client()`: a `Transport` with
 `base_url=self.options.base_url` (when the options have one) and `auth_headers()`.
 
 Registration: a module named in the entry-point group `filmsofone.backends` defines
 `register_backends(register)` and calls `register(MyBackend)` (or, to stay lazy,
-`register("mine", "package.module")`: the module is imported only when the backend is used or listed,
-and its Backend subclass whose `name` matches is taken). Module import must stay light: import heavy
+`register("mine", "package.module", kind="speech")`: the module is imported only when the backend is used
+or listed, and its Backend subclass whose `name` matches is taken). `kind` (video, image, speech, music,
+chat) is what a backend makes; `backend_names(kind=...)`, `list_backends(kind=...)` and
+`get_backend(name, kind=...)` look backends up by kind. Module import must stay light: import heavy
 libraries inside the steps.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from enum import Enum
 from pathlib import Path
 from typing import ClassVar, Literal
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import BackendError
+from .transport import (  # noqa: F401  (the failures are part of the backend protocol)
+    BackendFailure,
+    Contract,
+    Failed,
+    GaveUp,
+    OutcomeUnknown,
+    OutputExpired,
+    Refused,
+    RetryPolicy,
+    Throttled,
+    Transient,
+    Transport,
+    Unreachable,
+)
+
+Kind = Literal["video", "image", "speech", "music", "chat"]
+KINDS: tuple[str, ...] = ("video", "image", "speech", "music", "chat")
 
 
 class BackendOptions(BaseModel):
@@ -123,46 +142,12 @@ class JobStatus(BaseModel):
     poll_after: float | None = None  # seconds, from Retry-After or a provider hint
 
 
-# --- failures the engine tells apart --------------------------------------------------------------
-
-
-class BackendFailure(Exception):
-    """A step failed; subclasses tell the engine what to do next. Messages never carry a key."""
-
-
-class Throttled(BackendFailure):
-    """429 or the provider's 'too many jobs': wait `retry_after` seconds and try the same step again."""
-
-    def __init__(self, message: str, retry_after: float | None = None):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class Transient(BackendFailure):
-    """5xx, connection reset, timeout on a GET: safe to retry the same step with backoff."""
-
-
-class OutcomeUnknown(BackendFailure):
-    """A create was sent and no answer came back: a paid job may exist; do not resubmit blindly."""
-
-
-class Refused(BackendFailure):
-    """Moderation refusal: never retried; the shot is marked with the provider's reason."""
-
-
-class Failed(BackendFailure):
-    """The provider says the job failed (or its answer is malformed): a terminal error for this take."""
-
-
-class OutputExpired(BackendFailure):
-    """The output URL no longer serves the file (403/404/410 on download)."""
-
-
 class Backend:
     """Base class of every backend. Subclasses set the class variables and implement their steps."""
 
     name: ClassVar[str]
-    kind: ClassVar[Literal["video", "image"]] = "video"
+    kind: ClassVar[Kind] = "video"  # what it makes; the registry lists and looks up backends by kind
+    contract: ClassVar[Contract | None] = None  # its provider's HTTP differences (hosted backends)
     description: ClassVar[str] = ""
     capabilities: ClassVar[Capabilities] = Capabilities()
     needs_key: ClassVar[bool] = False
@@ -226,13 +211,36 @@ class Backend:
         return (per_second or 0.0) * duration + (per_clip or 0.0)
 
     def auth_headers(self) -> dict[str, str]:
+        """The headers that carry the key (sent only to the API's own origin); never log them."""
         return {"Authorization": f"Bearer {self._key}"} if self._key else {}
 
-    def client(self) -> httpx.AsyncClient:
-        """The HTTP client the engine passes to the hosted steps."""
-        base_url = getattr(self.options, "base_url", None) or ""
-        return httpx.AsyncClient(base_url=base_url, headers=self.auth_headers(),
-                                 timeout=httpx.Timeout(30.0, connect=10.0), follow_redirects=True)
+    def default_headers(self) -> dict[str, str]:
+        """Headers without secrets sent with every request (an API version, a user agent)."""
+        return {}
+
+    def base_url(self) -> str:
+        return getattr(self.options, "base_url", None) or ""
+
+    def client(self, *, timeout: float | None = None) -> Transport:
+        """The transport the engine passes to the hosted steps (and closes after the run).
+
+        `timeout` overrides the contract's read timeout (tests of a hanging provider)."""
+        if self.contract is None:  # an adapter not yet moved onto the transport (removed when all are)
+            import httpx
+
+            return httpx.AsyncClient(base_url=self.base_url(), headers={**self.default_headers(),
+                                     **self.auth_headers()}, timeout=httpx.Timeout(30.0, connect=10.0),
+                                     follow_redirects=True)
+        contract = self.contract or Contract(self.name)
+        if timeout is not None:
+            contract = dataclasses.replace(contract, timeout=timeout)
+        return Transport(contract, self.base_url(), headers=self.default_headers(),
+                         key_headers=self.auth_headers, secrets=(self._key,) if self._key else ())
+
+    def retry_policy(self, attempts: int = 6) -> RetryPolicy:
+        """How the engine retries one step of this backend."""
+        return RetryPolicy(attempts=attempts, base=self.retry_base, cap=self.retry_cap,
+                           resend_unknown=self.idempotent_create)
 
     # -- checks, before anything is sent --
 
@@ -270,14 +278,14 @@ class Backend:
 
     # -- hosted backends --
 
-    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+    async def submit(self, client: Transport, request: GenerationRequest) -> str:
         """Create the job; return the provider's job id (recorded before anything else happens)."""
         raise NotImplementedError
 
-    async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
+    async def status(self, client: Transport, job_id: str) -> JobStatus:
         """One poll, mapped onto JobStatus."""
         raise NotImplementedError
 
-    async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
+    async def download(self, client: Transport, status: JobStatus, dest: Path) -> None:
         """Stream the output to `dest` (a temporary path; the engine verifies and renames it)."""
         raise NotImplementedError

@@ -5,18 +5,18 @@ Hosted adapters are registered lazily by module path: listing them imports only 
 
 from __future__ import annotations
 
-_LAZY = {
-    "comfyui": "filmsofone.backends.comfyui",
-    "replicate": "filmsofone.backends.replicate",
-    "fal": "filmsofone.backends.fal",
-    "runway": "filmsofone.backends.runway",
-    "luma": "filmsofone.backends.luma",
-    "kling": "filmsofone.backends.kling",
-    "minimax": "filmsofone.backends.minimax",
-    "veo": "filmsofone.backends.veo",
-    "openai-videos": "filmsofone.backends.openai_videos",
-    "runway-image": "filmsofone.backends.runway",
-    "animatic-portrait": "filmsofone.backends.portrait",
+_LAZY = {  # name: (module, kind)
+    "comfyui": ("filmsofone.backends.comfyui", "video"),
+    "replicate": ("filmsofone.backends.replicate", "video"),
+    "fal": ("filmsofone.backends.fal", "video"),
+    "runway": ("filmsofone.backends.runway", "video"),
+    "luma": ("filmsofone.backends.luma", "video"),
+    "kling": ("filmsofone.backends.kling", "video"),
+    "minimax": ("filmsofone.backends.minimax", "video"),
+    "veo": ("filmsofone.backends.veo", "video"),
+    "openai-videos": ("filmsofone.backends.openai_videos", "video"),
+    "runway-image": ("filmsofone.backends.runway", "image"),
+    "animatic-portrait": ("filmsofone.backends.portrait", "image"),
 }
 
 
@@ -28,6 +28,6 @@ def register_backends(register) -> None:
 
     register(AnimaticBackend)
     register(ClipsBackend)
-    for name, module in _LAZY.items():
+    for name, (module, kind) in _LAZY.items():
         if importlib.util.find_spec(module) is not None:  # adapters land one by one
-            register(name, module)
+            register(name, module, kind=kind)

@@ -1,6 +1,6 @@
 """ComfyUI: the user's own GPU (or a LAN box) running their API-format workflow, one prompt per shot.
 
-Contract: `../shared/design/backends.md` section 1. A workflow is the JSON ComfyUI's "Save (API)" writes,
+Contract: docs/providers.md, "ComfyUI". A workflow is the JSON ComfyUI's "Save (API)" writes,
 with placeholders such as "{{prompt}}" in input values; a value that is exactly one placeholder gets the
 typed value (int seed, frames, width...), otherwise the text is interpolated. Placeholders:
 
@@ -15,31 +15,33 @@ The prompt and negative prompt also travel in `extra_data.extra_pnginfo`, which 
 MP4's metadata. Every shot gets a prompt_id derived from the engine's idempotency key: before queueing,
 the adapter asks each server's /history and /queue for that id, so a resend never queues a shot twice.
 Several `url`s spread shots across servers (the least busy first). Progress comes from the /ws socket
-(a small built-in client; it is only an accelerator), the truth from /history; a prompt in neither
+(through websocket-client; it is only an accelerator), the truth from /history; a prompt in neither
 /history nor /queue is lost (deleted, or the server restarted) and fails instead of being polled forever.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import hashlib
 import json
-import os
 import re
+import threading
 import uuid
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import httpx
+import websocket
 from pydantic import Field, field_validator
 
 from ..errors import BackendError
 from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
                    OutputExpired, Throttled, Transient)
-from .http import check_response, json_body, send_get, stream_download
+from .transport import Contract, Step, Transport
+
+CONTRACT = Contract("comfyui", message_fields=("error", "message", "details", "type"))
 
 BUNDLED = {"weightless": "comfyui_weightless_t2v.json", "weightless-i2v": "comfyui_weightless_i2v.json",
            "ltxv-t2v": "comfyui_ltxv_t2v.json", "ltxv-t2v-lora": "comfyui_ltxv_t2v_lora.json"}
@@ -165,6 +167,7 @@ class ComfyUIBackend(Backend):
                                 resolutions=["any"], prompt_limit=20000, seed=True, negative_prompt=True,
                                 reference_images=1, first_frame=True, last_frame=True)
     Options = ComfyUIOptions
+    contract = CONTRACT
     idempotent_create = True  # the prompt_id is ours: a resend finds the queued prompt first
     cache_exempt_options = Backend.cache_exempt_options | {"websocket"}  # where and how, not what
     default_concurrency = 2
@@ -234,7 +237,7 @@ class ComfyUIBackend(Backend):
         key = request.idempotency_key or hashlib.sha256(request.model_dump_json().encode()).hexdigest()
         return f"filmsofone-{uuid.uuid5(uuid.NAMESPACE_URL, 'filmsofone:' + key)}"
 
-    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+    async def submit(self, client: Transport, request: GenerationRequest) -> str:
         self.check(request)
         prompt_id = self.prompt_id(request)
         for server in self.options.url:  # a resend: the prompt may already be queued or done somewhere
@@ -249,22 +252,19 @@ class ComfyUIBackend(Backend):
                 "seed": request.seed}
         body = {"prompt": graph, "client_id": self.client_id, "prompt_id": prompt_id,
                 "extra_data": {"extra_pnginfo": {"filmsofone": info}}}
-        try:
-            response = await client.post(f"{server}/prompt", json=body)
-        except httpx.TransportError as exc:  # safe to resend: the next submit finds the prompt first
-            raise Transient(f"comfyui: {type(exc).__name__} queueing on {server}") from None
+        # a create, but a resend is safe (idempotent_create): the next submit finds the prompt id first
+        response = await client.send(Step.CREATE, "POST", f"{server}/prompt", json=body, read_codes={400})
         if response.status_code == 400:
             raise Failed(f"comfyui rejected the workflow: {_validation_message(response)}")
-        check_response(response, step="get")  # 5xx: Transient, safe because a resend looks the id up first
         self._assigned[server] = self._assigned.get(server, 0) + 1
         return f"{prompt_id}@{server}"
 
-    async def _known(self, client: httpx.AsyncClient, server: str, prompt_id: str) -> bool:
+    async def _known(self, client: Transport, server: str, prompt_id: str) -> bool:
         if await self._history(client, server, prompt_id):
             return True
         return _queue_position(await self._get_json(client, f"{server}/queue"), prompt_id) is not None
 
-    async def _pick_server(self, client: httpx.AsyncClient) -> str:
+    async def _pick_server(self, client: Transport) -> str:
         if len(self.options.url) == 1:
             return self.options.url[0]
         loads = []
@@ -279,7 +279,7 @@ class ComfyUIBackend(Backend):
             raise Transient(f"comfyui: none of {', '.join(self.options.url)} answers")
         return min(loads)[2]
 
-    async def _graph_for(self, client: httpx.AsyncClient, server: str, request: GenerationRequest,
+    async def _graph_for(self, client: Transport, server: str, request: GenerationRequest,
                          prompt_id: str) -> dict:
         width, height = _size(request.resolution)
         step = self.options.frame_step
@@ -302,24 +302,20 @@ class ComfyUIBackend(Backend):
                 values[name] = await self._upload(client, server, Path(path), f"{prompt_id}-{name}")
         return fill(self.workflow, values)
 
-    async def _upload(self, client: httpx.AsyncClient, server: str, path: Path, stem: str) -> str:
+    async def _upload(self, client: Transport, server: str, path: Path, stem: str) -> str:
         if not path.is_file():
             raise BackendError(f"comfyui: image not found: {path}", "check the shot's reference images")
         name = f"{stem}{path.suffix.lower() or '.png'}"
         files = {"image": (name, path.read_bytes(), "application/octet-stream")}
-        try:
-            response = await client.post(f"{server}/upload/image", files=files,
-                                         data={"type": "input", "overwrite": "true"})
-        except httpx.TransportError as exc:
-            raise Transient(f"comfyui: {type(exc).__name__} uploading {path.name}") from None
-        data = json_body(check_response(response, step="get"), step="upload")
-        if not isinstance(data, dict) or not data.get("name"):
+        data = await client.json(Step.UPLOAD, "POST", f"{server}/upload/image", files=files,
+                                 data={"type": "input", "overwrite": "true"})
+        if not data.get("name"):
             raise Transient("comfyui: the upload answer has no file name")
         return f"{data['subfolder']}/{data['name']}" if data.get("subfolder") else str(data["name"])
 
     # -- status --
 
-    async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
+    async def status(self, client: Transport, job_id: str) -> JobStatus:
         prompt_id, server = _split_job(job_id)
         if self.options.websocket:
             self._listen(server)
@@ -336,27 +332,24 @@ class ComfyUIBackend(Backend):
                                  f"history nor the queue of {server} (deleted, or the server restarted)")
         return _history_status(entry, server)
 
-    async def _history(self, client: httpx.AsyncClient, server: str, prompt_id: str) -> dict | None:
+    async def _history(self, client: Transport, server: str, prompt_id: str) -> dict | None:
         data = await self._get_json(client, f"{server}/history/{prompt_id}")
         if not isinstance(data, dict):
             raise Transient("comfyui: malformed /history answer")
         return data.get(prompt_id) or None
 
-    async def _get_json(self, client: httpx.AsyncClient, url: str) -> Any:
+    async def _get_json(self, client: Transport, url: str) -> Any:
         try:
-            return json_body(await send_get(client, url), step="get")
+            return await client.json(Step.READ, "GET", url)
         except (Transient, Throttled, Failed) as exc:
             raise _tagged(exc, f"comfyui {_origin(url)}") from None
 
     # -- download --
 
-    async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
+    async def download(self, client: Transport, status: JobStatus, dest: Path) -> None:
         if not status.output_urls:
             raise Failed("comfyui: the job produced no video output")
-        try:
-            await stream_download(client, status.output_urls[0], dest)
-        except (Failed, OutputExpired, Transient, Throttled) as exc:
-            raise _tagged(exc, "comfyui") from None
+        await client.download(status.output_urls[0], dest)
 
     # -- the /ws accelerator --
 
@@ -375,7 +368,7 @@ class ComfyUIBackend(Backend):
             try:
                 async for message in ws_messages(f"{server}/ws?clientId={self.client_id}"):
                     self._on_message(message)
-            except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError):
+            except (OSError, websocket.WebSocketException, ValueError):
                 pass
             await asyncio.sleep(min(30.0, 0.5 * 2 ** attempt))
 
@@ -493,79 +486,52 @@ def _execution_error(status: dict) -> str:
     return "the prompt failed"
 
 
-# --- a minimal WebSocket client (RFC 6455, text frames only; ComfyUI's binary previews are skipped) ----
-
-_WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+# --- the /ws socket, through websocket-client (run in a thread; messages handed to the event loop) --------
 
 
 async def ws_messages(url: str):
-    """Yield the JSON messages of a ws:// (or http:// given) URL until the server closes the socket."""
-    parts = urlsplit(url)
-    secure = parts.scheme in ("https", "wss")
-    host, port = parts.hostname or "127.0.0.1", parts.port or (443 if secure else 80)
-    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port, ssl=secure or None), 10)
+    """Yield the JSON text messages of ComfyUI's /ws (an http(s):// or ws(s):// URL) until the socket closes.
+
+    Binary messages (previews) are skipped. Closing the generator closes the socket.
+    """
+    loop = asyncio.get_running_loop()
+    inbox: asyncio.Queue = asyncio.Queue()
+    connection = await asyncio.to_thread(websocket.create_connection, re.sub(r"^http", "ws", url), timeout=10)
+    connection.settimeout(0.5)
+    stop = threading.Event()
+    threading.Thread(target=_pump, args=(connection, stop, loop, inbox), daemon=True).start()
     try:
-        key = base64.b64encode(os.urandom(16)).decode()
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        writer.write((f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nUpgrade: websocket\r\n"
-                      f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                     .encode())
-        await writer.drain()
-        head = (await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)).decode("latin-1")
-        accept = base64.b64encode(hashlib.sha1((key + _WS_GUID).encode()).digest()).decode()
-        if " 101 " not in head.split("\r\n", 1)[0] or accept not in head:
-            raise ValueError("the server did not accept the WebSocket upgrade")
-        fragments: list[bytes] = []
-        kind = 0
         while True:
-            final, opcode, payload = await _ws_frame(reader)
-            if opcode == 8:
+            opcode, data = await inbox.get()
+            if opcode is None:
                 return
-            if opcode == 9:
-                writer.write(_ws_client_frame(10, payload))
-                await writer.drain()
-                continue
-            if opcode in (1, 2):
-                kind, fragments = opcode, [payload]
-            elif opcode == 0:
-                fragments.append(payload)
-            if final and kind:
-                if kind == 1:  # text; binary messages are previews
-                    with contextlib.suppress(ValueError):
-                        message = json.loads(b"".join(fragments))
-                        if isinstance(message, dict):
-                            yield message
-                kind, fragments = 0, []
+            if opcode == websocket.ABNF.OPCODE_TEXT:
+                with contextlib.suppress(ValueError):
+                    message = json.loads(data)
+                    if isinstance(message, dict):
+                        yield message
     finally:
-        writer.close()
+        stop.set()
         with contextlib.suppress(Exception):
-            await writer.wait_closed()
+            connection.shutdown()
 
 
-async def _ws_frame(reader: asyncio.StreamReader) -> tuple[bool, int, bytes]:
-    """One frame: (final, opcode, payload), unmasked."""
-    first, second = await reader.readexactly(2)
-    length = second & 0x7F
-    if length == 126:
-        length = int.from_bytes(await reader.readexactly(2), "big")
-    elif length == 127:
-        length = int.from_bytes(await reader.readexactly(8), "big")
-    mask = await reader.readexactly(4) if second & 0x80 else None
-    payload = await reader.readexactly(length)
-    if mask:
-        payload = bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
-    return bool(first & 0x80), first & 0x0F, payload
+def _pump(connection, stop: threading.Event, loop: asyncio.AbstractEventLoop, inbox: asyncio.Queue) -> None:
+    """Read frames until `stop` or the server closes; (None, None) marks the end."""
+    def hand(item) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is listening any more
+            loop.call_soon_threadsafe(inbox.put_nowait, item)
 
-
-def _ws_client_frame(opcode: int, payload: bytes) -> bytes:
-    """A masked frame (clients must mask)."""
-    mask = os.urandom(4)
-    head = bytes([0x80 | opcode])
-    length = len(payload)
-    if length < 126:
-        head += bytes([0x80 | length])
-    elif length < 65536:
-        head += bytes([0x80 | 126]) + length.to_bytes(2, "big")
-    else:
-        head += bytes([0x80 | 127]) + length.to_bytes(8, "big")
-    return head + mask + bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
+    try:
+        while not stop.is_set():
+            try:
+                opcode, data = connection.recv_data()
+            except websocket.WebSocketTimeoutException:
+                continue
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                break
+            hand((opcode, data))
+    except (OSError, websocket.WebSocketException):
+        pass
+    finally:
+        hand((None, None))

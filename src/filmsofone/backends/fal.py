@@ -1,4 +1,4 @@
-"""fal.ai: hosted video models through the queue API (`../shared/design/backends.md` section 5).
+"""fal.ai: hosted video models through the queue API (docs/providers.md, "fal").
 
 Also the way to Pika (no first-party API), Kling, Seedance and Stable Video Diffusion: pick one with
 `--option model=...`. submit `POST {base}/{model}` -> `request_id` plus the status and response URLs (used
@@ -14,6 +14,7 @@ override with `--option price_per_second=...` or `price_per_clip=...`.
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -21,12 +22,12 @@ import httpx
 from pydantic import Field, field_validator
 
 from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
-                   OutcomeUnknown, Refused, Transient)
-from .http import check_response, json_body, same_origin, send_create, send_get, stream_download
-from .replicate import (GENERIC, MODERATION, VideoModel, check_images, data_uri, describe,
-                        output_urls)
+                   Transient)
+from .inputs import GENERIC, VideoModel, check_images, data_uri, describe, output_urls
+from .transport import Contract, Step, Transport, is_moderation, pick, same_origin
 
 IMAGE_LIMIT_MB = 7.0
+CONTRACT = Contract("fal", message_fields=("detail", "error", "message"))
 _SEEDANCE_RATIOS = ["21:9", "16:9", "4:3", "1:1", "3:4", "9:16"]
 _SEEDANCE_SECONDS = [float(d) for d in range(2, 13)]
 _PIKA_RATIOS = ["16:9", "9:16", "1:1", "4:5", "5:4", "3:2", "2:3"]
@@ -109,6 +110,7 @@ class FalBackend(Backend):
     needs_key = True
     key_env_var = "FAL_KEY"
     Options = FalOptions
+    contract = CONTRACT
     idempotent_create = False
     cache_exempt_options = Backend.cache_exempt_options | {"priority", "start_timeout"}
     price_per_second = MODELS[DEFAULT_MODEL].price_per_second
@@ -130,24 +132,18 @@ class FalBackend(Backend):
         super().check(request)
         check_images(request, self.model, "fal", IMAGE_LIMIT_MB)
 
-    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+    async def submit(self, client: Transport, request: GenerationRequest) -> str:
         self.check(request)
-        body = {**describe(self.model, request, data_uri), **self.options.extra_input}
+        body = {**describe(self.model, request, partial(data_uri, provider="fal", limit_mb=IMAGE_LIMIT_MB)),
+                **self.options.extra_input}
         headers = {}
         if self.options.priority:
             headers["X-Fal-Queue-Priority"] = self.options.priority
         if self.options.start_timeout:
             headers["X-Fal-Request-Timeout"] = str(self.options.start_timeout)
-        try:
-            response = await send_create(client, "POST", f"/{self.options.model}", json=body, headers=headers)
-        except Failed as exc:
-            if MODERATION.search(str(exc)):
-                raise Refused(f"fal: {exc}") from None
-            raise
-        data = json_body(response, step="create")
-        ids = [data.get(k) if isinstance(data, dict) else None for k in ("request_id", "status_url", "response_url")]
-        if not all(isinstance(v, str) and v for v in ids):
-            raise OutcomeUnknown("fal: the submit answer lacks request_id/status_url/response_url; a job may exist")
+        data = await client.json(Step.CREATE, "POST", f"/{self.options.model}", json=body, headers=headers)
+        ids = [str(pick(data, name, contract=CONTRACT, step=Step.CREATE))
+               for name in ("request_id", "status_url", "response_url")]
         job_id = _SEPARATOR.join(ids)
         self._urls(job_id)  # the key goes only to the queue's own host
         return job_id
@@ -159,12 +155,10 @@ class FalBackend(Backend):
             raise Failed("fal: the queue answered with URLs on another host; refusing to send the key there")
         return status_url, response_url
 
-    async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
+    async def status(self, client: Transport, job_id: str) -> JobStatus:
         status_url, response_url = self._urls(job_id)
-        data = json_body(await send_get(client, status_url, params={"logs": "1"}), step="get")
-        if not isinstance(data, dict) or "status" not in data:
-            raise Transient("fal: malformed status (no status field)")
-        state = data["status"]
+        data = await client.json(Step.READ, "GET", status_url, params={"logs": "1"})
+        state = pick(data, "status", contract=CONTRACT)
         if state == "IN_QUEUE":
             return JobStatus(state=JobState.QUEUED)
         if state == "IN_PROGRESS":
@@ -173,31 +167,30 @@ class FalBackend(Backend):
             raise Transient(f"fal: unknown status {state!r}")
         if data.get("error"):
             message = f"fal: {data.get('error_type') or 'error'}: {data['error']}"[:500]
-            refused = MODERATION.search(f"{data.get('error_type')} {data['error']}")
+            refused = is_moderation(f"{data.get('error_type')} {data['error']}", CONTRACT)
             return JobStatus(state=JobState.REFUSED if refused else JobState.FAILED, error=message)
         return await self._result(client, response_url)
 
-    async def _result(self, client: httpx.AsyncClient, response_url: str) -> JobStatus:
-        try:
-            response = await client.get(response_url)
-        except httpx.TransportError as exc:
-            raise Transient(f"fal: result: {type(exc).__name__}") from None
-        if response.status_code == 422 or (400 <= response.status_code < 500 and response.status_code != 429):
+    async def _result(self, client: Transport, response_url: str) -> JobStatus:
+        """The run's result; a 4xx here is the model's own failure (a 422 content filter: a refusal)."""
+        response = await client.send(Step.READ, "GET", response_url, read_codes=_MODEL_ERRORS)
+        if response.status_code in _MODEL_ERRORS:
             message = f"fal: {_detail(response)}"[:500]
-            if MODERATION.search(message):
-                return JobStatus(state=JobState.REFUSED, error=message)
-            return JobStatus(state=JobState.FAILED, error=message)
-        check_response(response, step="get")
-        data = json_body(response, step="get")
-        urls = output_urls(data.get("video") or data.get("videos") or data) if isinstance(data, dict) else []
+            refused = is_moderation(message, CONTRACT)
+            return JobStatus(state=JobState.REFUSED if refused else JobState.FAILED, error=message)
+        data = client.decode(Step.READ, response)
+        urls = output_urls(data.get("video") or data.get("videos") or data)
         if not urls:
             return JobStatus(state=JobState.FAILED, error="fal: the result holds no video URL")
         return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=urls)
 
-    async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
+    async def download(self, client: Transport, status: JobStatus, dest: Path) -> None:
         if not status.output_urls:
             raise Failed("fal: no output to download")
-        await stream_download(client, status.output_urls[0], dest)  # the key stays with the API's host
+        await client.download(status.output_urls[0], dest)  # the key stays with the API's host
+
+
+_MODEL_ERRORS = frozenset(code for code in range(400, 500) if code != 429)
 
 
 def _split(job_id: str) -> tuple[str, str, str]:

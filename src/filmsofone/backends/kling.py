@@ -1,6 +1,6 @@
-"""Kling's official API (`../shared/design/backends.md` section 8a).
+"""Kling's official API (docs/providers.md, "Kling").
 
-Auth: a JWT (HS256) minted here for every request from the access key (`iss`) and signed with the secret
+Auth: a JWT (HS256, through PyJWT) minted for every request from the access key (`iss`) and signed with the secret
 key, valid 30 minutes: `Authorization: Bearer <jwt>`. Create `POST /v1/videos/{text2video|image2video|
 multi-image2video}` (images as raw base64, no `data:` prefix), poll `GET` the same path + `/{task_id}`
 (`submitted`, `processing`, `succeed`, `failed`), download `data.task_result.videos[0].url`.
@@ -11,21 +11,18 @@ throttling, 1301 is a content-security refusal, 1000-1004 are auth, 1100-1102 th
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import os
 import time
+import warnings
+from functools import partial
 from pathlib import Path
 from typing import ClassVar, Literal
 
-import httpx
 
 from ..errors import BackendError
-from . import _video_api as api
-from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
-                   Refused, Throttled)
+from .base import Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus
+from .inputs import raw_base64
+from .transport import Contract, Envelope, Step, Transport, is_moderation, malformed, pick
 
 PROVIDER = "kling"
 ACCESS_KEY_VAR = "KLING_ACCESS_KEY"
@@ -33,22 +30,24 @@ SECRET_KEY_VAR = "KLING_SECRET_KEY"
 IMAGE_LIMIT_MB = 10.0
 TOKEN_SECONDS = 1800
 MULTI_IMAGE_MODELS = ("kling-v1-6",)  # the models multi-image2video (reference images) takes
-_REFUSAL_WORDS = ("risk", "sensitive", "content security", "moderation")
-
-
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+CONTRACT = Contract(
+    PROVIDER, key_hint=f"check {ACCESS_KEY_VAR} and {SECRET_KEY_VAR}",
+    envelope=Envelope(code=("code",), message=("message",), throttled=frozenset({1302, 1303}),
+                      refused=frozenset({1301}), bad_key=frozenset(range(1000, 1005)),
+                      hints=((frozenset(range(1100, 1103)),
+                              "the account cannot run more jobs (balance or resource pack)"),)))
 
 
 def make_jwt(access_key: str, secret_key: str, now: float | None = None, ttl: int = TOKEN_SECONDS) -> str:
     """The token Kling expects: {"iss": AK, "exp": now+ttl, "nbf": now-5}, HS256 with the secret key."""
+    import jwt  # only when a token is made: listing backends stays light
+    from jwt.warnings import InsecureKeyLengthWarning
+
     now = int(now if now is not None else time.time())
-    header = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
-    payload = _b64url(json.dumps({"iss": access_key, "exp": now + ttl, "nbf": now - 5},
-                                 separators=(",", ":")).encode())
-    signing_input = f"{header}.{payload}".encode()
-    signature = hmac.new(secret_key.encode(), signing_input, hashlib.sha256).digest()
-    return f"{header}.{payload}.{_b64url(signature)}"
+    with warnings.catch_warnings():  # the secret's length is Kling's choice, not the user's
+        warnings.simplefilter("ignore", InsecureKeyLengthWarning)
+        return jwt.encode({"iss": access_key, "exp": now + ttl, "nbf": now - 5}, secret_key, algorithm="HS256",
+                          headers={"typ": "JWT"})
 
 
 def find_access_key() -> str | None:
@@ -86,6 +85,7 @@ class KlingBackend(Backend):
     needs_key = True
     key_env_var = SECRET_KEY_VAR
     Options = KlingOptions
+    contract = CONTRACT
     price_per_second = 0.056  # [unverified] std list price
     poll_interval = 8.0
     default_concurrency = 2
@@ -126,7 +126,7 @@ class KlingBackend(Backend):
             body["cfg_scale"] = self.options.cfg_scale
         if request.idempotency_key:
             body["external_task_id"] = request.idempotency_key
-        encode = lambda path: api.raw_base64(path, provider=PROVIDER, limit_mb=IMAGE_LIMIT_MB)  # noqa: E731
+        encode = partial(raw_base64, provider=PROVIDER, limit_mb=IMAGE_LIMIT_MB)
         if request.references:
             body["image_list"] = [{"image": encode(path)} for path in request.references]
             return "multi-image2video", body
@@ -138,98 +138,39 @@ class KlingBackend(Backend):
             return "image2video", body
         return "text2video", body
 
-    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+    async def submit(self, client: Transport, request: GenerationRequest) -> str:
         self.check(request)
         kind, body = self.endpoint_and_body(request)
-        response = await api.send(client, "POST", f"/v1/videos/{kind}", provider=PROVIDER, create=True,
-                                  json=body, headers=self.auth_headers())
-        _raise_for_kling(response, create=True, secret=self.key)
-        data = api.json_of(response, provider=PROVIDER, create=True)
-        _raise_for_code(data, response)
-        task_id = api.field(data, "data", "task_id", provider=PROVIDER, create=True)
+        data = await client.json(Step.CREATE, "POST", f"/v1/videos/{kind}", json=body)
+        task_id = pick(data, "data", "task_id", contract=CONTRACT, step=Step.CREATE)
         return f"{kind}:{task_id}"
 
-    async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
+    async def status(self, client: Transport, job_id: str) -> JobStatus:
         kind, _, task_id = job_id.partition(":")
         if not task_id:
             raise Failed(f"{PROVIDER}: malformed job id {job_id!r}")
-        response = await api.send(client, "GET", f"/v1/videos/{kind}/{task_id}", provider=PROVIDER,
-                                  headers=self.auth_headers())
-        _raise_for_kling(response, secret=self.key)
-        data = api.json_of(response, provider=PROVIDER)
-        _raise_for_code(data, response)
-        return task_status(api.field(data, "data", provider=PROVIDER))
+        data = await client.json(Step.READ, "GET", f"/v1/videos/{kind}/{task_id}")
+        return task_status(pick(data, "data", contract=CONTRACT))
 
-    async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
+    async def download(self, client: Transport, status: JobStatus, dest: Path) -> None:
         if not status.output_urls:
             raise Failed(f"{PROVIDER}: the task has no video")
-        await api.download_to(client, status.output_urls[0], dest, provider=PROVIDER, secret=self.key)
-
-
-def _error_code(response: httpx.Response) -> tuple[int | None, str]:
-    try:
-        data = response.json()
-    except ValueError:
-        return None, ""
-    if not isinstance(data, dict):
-        return None, ""
-    try:
-        code = int(data.get("code"))
-    except (TypeError, ValueError):
-        code = None
-    return code, str(data.get("message") or "")
-
-
-def _raise_for_kling(response: httpx.Response, *, create: bool = False, secret: str | None = None) -> None:
-    """Kling's codes first (they say more than the HTTP status), then the generic mapping."""
-    if response.status_code < 400:
-        return
-    code, message = _error_code(response)
-    _raise_code(code, message, response)
-    api.raise_for_http(response, provider=PROVIDER, create=create, secret=secret)
-
-
-def _raise_for_code(data: dict, response: httpx.Response) -> None:
-    """A 200 whose envelope carries a non-zero code."""
-    code = data.get("code")
-    if code in (0, None, "0"):
-        return
-    try:
-        code = int(code)
-    except (TypeError, ValueError):
-        raise Failed(f"{PROVIDER}: malformed response (code {code!r})") from None
-    message = str(data.get("message") or "no message")
-    _raise_code(code, message, response)
-    raise Failed(f"{PROVIDER}: {message} (code {code})")
-
-
-def _raise_code(code: int | None, message: str, response: httpx.Response) -> None:
-    if code is None:
-        return
-    text = f"{PROVIDER}: {message or 'error'} (code {code})"
-    if code in (1302, 1303):
-        raise Throttled(text, api.retry_after(response))
-    if code == 1301:
-        raise Refused(text)
-    if 1000 <= code <= 1004:
-        raise Failed(f"{text}; check {ACCESS_KEY_VAR} and {SECRET_KEY_VAR}")
-    if 1100 <= code <= 1102:
-        raise Failed(f"{text}; the account cannot run more jobs (balance or resource pack)")
+        await client.download(status.output_urls[0], dest)
 
 
 def task_status(data: dict) -> JobStatus:
-    state = api.field(data, "task_status", provider=PROVIDER)
+    state = pick(data, "task_status", contract=CONTRACT)
     if state == "submitted":
         return JobStatus(state=JobState.QUEUED)
     if state == "processing":
         return JobStatus(state=JobState.RUNNING)
     if state == "succeed":
-        url = api.field(data, "task_result", "videos", 0, "url", provider=PROVIDER)
+        url = pick(data, "task_result", "videos", 0, "url", contract=CONTRACT)
         if not isinstance(url, str):
-            raise Failed(f"{PROVIDER}: malformed response (video url is not a string)")
+            raise malformed(Step.READ, CONTRACT, "the video url is not a string")
         return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=[url])
     if state == "failed":
         reason = str(data.get("task_status_msg") or "the task failed")
-        refused = any(word in reason.lower() for word in _REFUSAL_WORDS)
+        refused = is_moderation(reason, CONTRACT)
         return JobStatus(state=JobState.REFUSED if refused else JobState.FAILED, error=f"{PROVIDER}: {reason}")
-    raise Failed(f"{PROVIDER}: malformed response (unknown task_status {state!r})")
+    raise malformed(Step.READ, CONTRACT, f"unknown task_status {state!r}")

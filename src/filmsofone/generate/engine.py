@@ -25,15 +25,15 @@ from ..backends.base import (
     Backend,
     BackendFailure,
     Failed,
+    GaveUp,
     JobState,
     JobStatus,
     OutcomeUnknown,
     OutputExpired,
     Refused,
-    Throttled,
     Transient,
 )
-from ..backends.http import backoff_delay
+from ..backends.transport import RetryPolicy, Wait, with_retries
 from ..errors import UserError
 from ..keys import ScrubFilter, known_secrets, scrub
 from ..models import ProgressCallback
@@ -203,58 +203,44 @@ class Engine:
     async def _submit(self, job: JobRow, request, client) -> _Outcome | None:
         if job.status != "submitting":
             self.jobs.update(job, status="submitting")  # the intent, before anything is sent
-        for attempt in range(MAX_STEP_RETRIES):
-            try:
-                remote_id = await self.backend.submit(client, request)
-            except Throttled as exc:
-                await asyncio.sleep(exc.retry_after if exc.retry_after is not None else self._backoff(attempt))
-                continue
-            except Transient:  # surely not accepted (connection refused, 429-like load shedding)
-                await asyncio.sleep(self._backoff(attempt))
-                continue
-            except OutcomeUnknown as exc:
-                if self.backend.idempotent_create:
-                    await asyncio.sleep(self._backoff(attempt))
-                    continue
-                self.jobs.update(job, status="unknown", error=self._clean(str(exc)))
-                return _Outcome("unknown", self._clean(str(exc)))
-            if not remote_id:
-                raise Failed("the provider answered the create without a job id")
-            self.jobs.update(job, status="submitted", remote_id=str(remote_id))
-            return None
-        self.jobs.update(job, status="failed", error="the provider kept refusing new jobs (throttled)")
-        return _Outcome("failed", "the provider kept refusing new jobs (throttled); run again later")
+        try:
+            remote_id = await with_retries(lambda: self.backend.submit(client, request),
+                                           policy=self.backend.retry_policy(MAX_STEP_RETRIES),
+                                           what=f"shot {request.shot_id}", on_wait=self._show_wait)
+        except OutcomeUnknown as exc:
+            self.jobs.update(job, status="unknown", error=self._clean(str(exc)))
+            return _Outcome("unknown", self._clean(str(exc)))
+        except GaveUp as exc:  # nothing was accepted: the last failure says why (refused, DNS, throttled...)
+            error = self._clean(f"not submitted: {exc.last} (gave up after {exc.attempts} tries)")
+            self.jobs.update(job, status="failed", error=error)
+            return _Outcome("failed", f"{error}; run again later")
+        if not remote_id:
+            raise Failed("the provider answered the create without a job id")
+        self.jobs.update(job, status="submitted", remote_id=str(remote_id))
+        return None
 
     async def _poll(self, job: JobRow, client, shot_id: str) -> JobStatus | None:
         """Poll until the job ends; None when this run gives up waiting (the job stays resumable)."""
         deadline = time.monotonic() + self.backend.timeout()
-        failures = 0
         while True:
             try:
-                status = await self.backend.status(client, job.remote_id)
-                failures = 0
-            except Throttled as exc:
-                failures += 1
-                delay = exc.retry_after if exc.retry_after is not None else self._backoff(failures)
-                status = None
-            except Transient as exc:
-                failures += 1
-                if failures >= MAX_STEP_RETRIES:
-                    self.jobs.update(job, error=self._clean(f"polling keeps failing: {exc}"))
-                    return None
-                delay, status = self._backoff(failures), None
-            if status is not None:
-                if status.state == JobState.SUCCEEDED:
-                    return status
-                if status.state == JobState.REFUSED:
-                    raise Refused(status.error or "refused by the provider's content policy")
-                if status.state == JobState.FAILED:
-                    raise Failed(status.error or "the provider reports the job failed")
-                if job.status != "running" or (status.progress is not None and status.progress != job.progress):
-                    self.jobs.update(job, status="running", progress=status.progress)
-                if status.progress is not None:
-                    self._tick(f"shot {shot_id}", int(status.progress * 100), 100)
-                delay = status.poll_after if status.poll_after is not None else self.backend.interval()
+                status = await with_retries(lambda: self.backend.status(client, job.remote_id),
+                                            policy=self.backend.retry_policy(MAX_STEP_RETRIES),
+                                            what=f"shot {shot_id}", on_wait=self._show_wait)
+            except GaveUp as exc:
+                self.jobs.update(job, error=self._clean(f"polling keeps failing: {exc.last}"))
+                return None
+            if status.state == JobState.SUCCEEDED:
+                return status
+            if status.state == JobState.REFUSED:
+                raise Refused(status.error or "refused by the provider's content policy")
+            if status.state == JobState.FAILED:
+                raise Failed(status.error or "the provider reports the job failed")
+            if job.status != "running" or (status.progress is not None and status.progress != job.progress):
+                self.jobs.update(job, status="running", progress=status.progress)
+            if status.progress is not None:
+                self._tick(f"shot {shot_id}", int(status.progress * 100), 100)
+            delay = status.poll_after if status.poll_after is not None else self.backend.interval()
             if time.monotonic() + delay > deadline:
                 self.jobs.update(job, error="timed out waiting for the provider; run again to resume")
                 return None
@@ -263,31 +249,36 @@ class Engine:
     async def _collect(self, item: Planned, job: JobRow, client, status: JobStatus) -> _Outcome:
         self.jobs.update(job, status="downloading")
         final, tmp = self._paths(item, job)
-        refreshes = 0
-        last_error = ""
-        for attempt in range(DOWNLOAD_ATTEMPTS + REFRESH_ATTEMPTS):
+        policy = RetryPolicy(attempts=DOWNLOAD_ATTEMPTS, base=self.backend.retry_base, cap=5.0)
+        for _refresh in range(REFRESH_ATTEMPTS + 1):
             try:
-                await self.backend.download(client, status, tmp)
-                duration = await self._verify(tmp, item.request.duration, decode=self.backend.verify_decode)
+                duration = await with_retries(lambda: self._fetch(item, client, status, tmp), policy=policy,
+                                              what=f"shot {item.shot.id}", on_wait=self._show_wait)
+            except GaveUp as exc:
+                raise Failed(f"the output could not be downloaded intact: {exc.last}") from None
             except OutputExpired as exc:
-                tmp.unlink(missing_ok=True)
-                refreshes += 1
-                if refreshes > REFRESH_ATTEMPTS:
-                    raise
-                last_error = str(exc)
+                if _refresh == REFRESH_ATTEMPTS:
+                    raise Failed(f"the output could not be downloaded intact: {exc}") from None
                 status = await self._poll(job, client, item.shot.id)  # a fresh URL
                 if status is None:
                     return _Outcome("pending", "the output expired and the provider did not answer; run again")
                 continue
-            except (Transient, Throttled, UserError) as exc:
-                tmp.unlink(missing_ok=True)
-                last_error = str(exc)
-                await asyncio.sleep(self._backoff(attempt, cap=5.0))
-                continue
             os.replace(tmp, final)
             self.jobs.finish(job, scene=item.shot.scene, path=final, duration=duration)
             return _Outcome("made")
-        raise Failed(f"the output could not be downloaded intact: {last_error}")
+        raise AssertionError("unreachable")
+
+    async def _fetch(self, item: Planned, client, status: JobStatus, tmp: Path) -> float:
+        """Download the output and verify it; a bad file is Transient (downloaded again)."""
+        try:
+            await self.backend.download(client, status, tmp)
+            return await self._verify(tmp, item.request.duration, decode=self.backend.verify_decode)
+        except UserError as exc:
+            tmp.unlink(missing_ok=True)
+            raise Transient(str(exc)) from None
+        except BackendFailure:
+            tmp.unlink(missing_ok=True)
+            raise
 
     # -- helpers --
 
@@ -317,8 +308,9 @@ class Engine:
             raise Transient(f"the output lasts {info.duration:.2f} s, not {expected:.2f} s")
         return round(info.duration, 3)
 
-    def _backoff(self, attempt: int, cap: float | None = None) -> float:
-        return backoff_delay(attempt, base=self.backend.retry_base, cap=cap or self.backend.retry_cap)
+    def _show_wait(self, wait: Wait) -> None:
+        """A retry's reason and wait, on screen at once (the progress line of its shot)."""
+        self._tick(self._clean(str(wait)), 0, 1)
 
     def _clean(self, text: str) -> str:
         return scrub(text, self._secrets) or ""

@@ -1,0 +1,119 @@
+"""How a shot becomes a hosted model's input, shared by the adapters (no HTTP here: that is the transport).
+
+- `VideoModel` declares what one hosted model takes and what its inputs are called; `describe` builds
+  its input from a `GenerationRequest`; `GENERIC` serves any model the adapter does not know.
+- Images: `check_images` (exist, small enough, a first frame when needed: before anything is sent),
+  `image_bytes`, `data_uri`, `raw_base64`.
+- `output_urls`: every URL in a model's output (a string, a list, or an object of them).
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import BackendError
+from .base import Capabilities, GenerationRequest
+
+
+@dataclass(frozen=True)
+class VideoModel:
+    """What one hosted model takes, and what its inputs are called."""
+
+    caps: Capabilities
+    names: dict[str, str]  # our field -> the model's input name (prompt, negative_prompt, seed, duration, ...)
+    price_per_second: float | None = None
+    price_per_clip: float | None = None
+    duration_type: type = int
+    resolutions: dict[int, str] = field(default_factory=dict)  # frame height -> the model's resolution value
+    needs_first_frame: bool = False
+    fixed: dict = field(default_factory=dict)  # inputs always sent
+    frames: int | None = None  # a model that always makes this many frames: the length is set through its fps
+    ratio_follows_image: bool = False  # the model ignores the ratio when given a first frame: do not send it
+
+
+GENERIC = VideoModel(
+    Capabilities(min_duration=1, max_duration=20, aspect_ratios=["16:9", "9:16", "1:1", "4:3", "3:4", "21:9"],
+                 resolutions=["any"], prompt_limit=2000),
+    {"prompt": "prompt", "duration": "duration", "aspect_ratio": "aspect_ratio"})
+
+
+def describe(model: VideoModel, request: GenerationRequest, image) -> dict:
+    """The model's input for one request; `image(path)` encodes an image the way the service takes it."""
+    names, data = model.names, dict(model.fixed)
+    if "prompt" in names:
+        data[names["prompt"]] = request.prompt
+    if request.negative_prompt and "negative_prompt" in names:
+        data[names["negative_prompt"]] = request.negative_prompt
+    if request.seed is not None and "seed" in names:
+        data[names["seed"]] = request.seed
+    if model.frames and "fps" in names:
+        data[names["fps"]] = max(1, round(model.frames / request.duration))
+    if "duration" in names:
+        seconds = int(round(request.duration)) if float(request.duration).is_integer() else request.duration
+        data[names["duration"]] = model.duration_type(seconds)
+    if "aspect_ratio" in names and not (request.first_frame and model.ratio_follows_image):
+        data[names["aspect_ratio"]] = request.aspect_ratio
+    if "resolution" in names and model.resolutions:
+        data[names["resolution"]] = nearest_resolution(model.resolutions, request.resolution)
+    for ours in ("first_frame", "last_frame"):
+        path = getattr(request, ours)
+        if path is not None:
+            data[names[ours]] = image(path)
+    if request.references:
+        data[names["references"]] = [image(path) for path in request.references]
+    return data
+
+
+def nearest_resolution(table: dict[int, str], resolution: str) -> str:
+    """The model's resolution value whose frame height is nearest the requested one (ties: the larger)."""
+    match = re.fullmatch(r"\s*(\d+)\s*x\s*(\d+)\s*", resolution or "")
+    height = min(int(match.group(1)), int(match.group(2))) if match else 720
+    return table[min(table, key=lambda h: (abs(h - height), -h))]
+
+
+def check_images(request: GenerationRequest, model: VideoModel, provider: str, limit_mb: float) -> None:
+    """Images exist, are small enough, and a model that needs a first frame gets one (before sending)."""
+    if model.needs_first_frame and request.first_frame is None:
+        raise BackendError(f"{provider} model needs a first frame for shot {request.shot_id}",
+                           "give the shot a first frame, or pick a text-to-video model")
+    for path in [*request.references, request.first_frame, request.last_frame]:
+        if path is not None:
+            image_bytes(path, provider=provider, limit_mb=limit_mb)
+
+
+def image_bytes(path: Path, *, provider: str, limit_mb: float) -> tuple[bytes, str]:
+    """The bytes and MIME type of an image to send; BackendError before sending when missing or too big."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackendError(f"{provider}: image not found: {path}", "check the shot's images")
+    if path.stat().st_size > limit_mb * 1024 * 1024:
+        raise BackendError(f"{provider}: {path.name} is {path.stat().st_size / 1e6:.1f} MB "
+                           f"(over {limit_mb:g} MB)", "use a smaller image")
+    return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "image/png"
+
+
+def data_uri(path: Path, *, provider: str = "the provider", limit_mb: float = 20.0) -> str:
+    data, mime = image_bytes(path, provider=provider, limit_mb=limit_mb)
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def raw_base64(path: Path, *, provider: str, limit_mb: float) -> str:
+    data, _ = image_bytes(path, provider=provider, limit_mb=limit_mb)
+    return base64.b64encode(data).decode()
+
+
+def output_urls(output) -> list[str]:
+    """Every URL in a model's output (a string, a list, or an object of them)."""
+    if isinstance(output, str):
+        return [output] if output.startswith(("http://", "https://")) else []
+    if isinstance(output, list):
+        return [url for item in output for url in output_urls(item)]
+    if isinstance(output, dict):
+        preferred = [output[k] for k in ("video", "url", "output") if k in output]
+        rest = [v for k, v in output.items() if k not in ("video", "url", "output")]
+        return [url for item in [*preferred, *rest] for url in output_urls(item)]
+    return []
