@@ -221,6 +221,7 @@ def score_novel(novel: Path, show_errors: int = 0, analysis_only: bool = False, 
         "cpu": imported["cpu"],
         "rss_mb": imported["rss_mb"],
         "words": len((novel / "novel_text.txt").read_text(encoding="utf-8").split()),
+        "characters": [{k: c[k] for k in ("id", "name", "aliases")} for c in analysis["characters"]],
     }
     for line in merge_detail if show_errors else ():
         print(f"  [{novel.name}] merged: {line}", file=sys.stderr)

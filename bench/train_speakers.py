@@ -1,6 +1,10 @@
-"""Fit the speaker decoder's weights on annotated novels (PDNC) and print leave-one-novel-out figures.
+"""Fit the speaker decoder's weights on annotated novels (PDNC, LitBank) and print leave-one-book-out figures.
 
-    .venv/bin/python bench/train_speakers.py ../shared/corpus/pdnc [--save] [--ner-cache DIR]
+    .venv/bin/python bench/train_speakers.py ../shared/corpus/pdnc [--litbank ../shared/corpus/litbank]
+        [--save] [--ner-cache DIR] [--lono-dir DIR]
+
+With `--litbank`, the LitBank documents that have quotations (rebuilt as prose by `litbank_docs`) are books
+of their own: trained on, and each held out in turn like a novel.
 
 Each novel goes through `read_book` + `analyze`; at the speaker stage the rule-based guesses and the
 decoder's runs of candidates (with their features) are collected. A candidate is right when its cluster maps
@@ -19,17 +23,20 @@ import json
 import pickle
 import random
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import eval_pdnc  # noqa: E402
+import eval_books
+import eval_pdnc
+import litbank_docs
 
 WEIGHTS_PATH = Path(__file__).parents[1] / "src/filmsofone/analysis/speaker_weights.json"
 
 
-def collect(novel: Path, ner_cache: Path | None) -> list[tuple[list, list[set], list[bool]]]:
-    """Per run of dialogue: its positions, the right candidates of each, and whether the rules were right."""
+def capture(book_path: Path, name: str, ner_cache: Path | None):
+    """The analysis of a book, with the speaker stage's rule guesses and the decoder's runs captured."""
     from filmsofone.analysis import analyze, nlp, pipeline, speakers
     from filmsofone.analysis.speaker_decoder import SpeakerDecoder
     from filmsofone.ingest import read_book
@@ -44,7 +51,7 @@ def collect(novel: Path, ner_cache: Path | None) -> list[tuple[list, list[set], 
         return rules
 
     def entities(text, spans, **kw):
-        cached = ner_cache / f"{novel.name}.pkl" if ner_cache else None
+        cached = ner_cache / f"{name}.pkl" if ner_cache else None
         if cached and cached.exists():
             return pickle.loads(cached.read_bytes())
         found = list(real_entities(text, spans, **kw))
@@ -54,22 +61,46 @@ def collect(novel: Path, ner_cache: Path | None) -> list[tuple[list, list[set], 
 
     speakers.SpeakerAttributor.attribute, pipeline.nlp.entities = attribute, entities
     try:
-        analysis = analyze(read_book(novel / "novel_text.txt"), slug=novel.name.lower(), title=novel.name)
+        analysis = analyze(read_book(book_path), slug=name.lower(), title=name)
     finally:
         speakers.SpeakerAttributor.attribute, pipeline.nlp.entities = real_attribute, real_entities
+    return analysis, captured["runs"], captured["rules"]
+
+
+def labelled_runs(captured_runs, rules, wanted: list[str | None], to_gold: dict) -> list[tuple]:
+    """Per run of dialogue: its positions, the right candidates of each, which quotations have gold, and
+    whether the rules were right. `wanted[i]` is the gold speaker of predicted quotation i (None: no gold)."""
+    runs = []
+    for run in captured_runs:
+        right = [{who for who, _ in p.options if wanted[p.index] and to_gold.get(who) == wanted[p.index]} for p in run]
+        matched = [wanted[p.index] is not None for p in run]
+        rules_ok = [to_gold.get(rules[p.index]) == wanted[p.index] for p in run]
+        runs.append((run, right, matched, rules_ok))
+    return runs
+
+
+def collect(novel: Path, ner_cache: Path | None) -> list[tuple[list, list[set], list[bool]]]:
+    """Per run of dialogue of a PDNC novel: its positions, the right candidates of each, and whether the
+    rules were right."""
+    analysis, captured_runs, rules = capture(novel / "novel_text.txt", novel.name, ner_cache)
     gold, gold_quotes = eval_pdnc.load_gold(novel)
     owner = eval_pdnc.unique_names(gold)
     to_gold = eval_pdnc.gold_of_clusters([c.model_dump() for c in analysis.characters], owner)
     spans = sorted((s, e, i) for i, q in enumerate(gold_quotes) for s, e in q["spans"])
     starts = [s[0] for s in spans]
     wanted = [_gold_speaker(q.spans, spans, starts, gold_quotes, gold, owner) for q in analysis.quotes]
-    runs = []
-    for run in captured["runs"]:
-        right = [{who for who, _ in p.options if wanted[p.index] and to_gold.get(who) == wanted[p.index]} for p in run]
-        matched = [wanted[p.index] is not None for p in run]
-        rules_ok = [to_gold.get(captured["rules"][p.index]) == wanted[p.index] for p in run]
-        runs.append((run, right, matched, rules_ok))
-    return runs
+    return labelled_runs(captured_runs, rules, wanted, to_gold)
+
+
+def collect_litbank(doc, ner_cache: Path | None) -> list[tuple]:
+    """The same for a LitBank document (`litbank_docs.Document`): gold speakers are coref entities."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{doc.name}.txt"
+        path.write_text(doc.text, encoding="utf-8")
+        analysis, captured_runs, rules = capture(path, doc.name, ner_cache)
+    to_gold = eval_books.litbank_to_gold(doc, [c.model_dump() for c in analysis.characters])[0]
+    wanted = [eval_books.gold_speaker_of(doc, q.spans) for q in analysis.quotes]
+    return labelled_runs(captured_runs, rules, wanted, to_gold)
 
 
 def _gold_speaker(quote_spans, spans, starts, gold_quotes, gold, owner) -> str | None:
@@ -138,7 +169,9 @@ def accuracy(runs, weights: dict[str, float]) -> tuple[float, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("corpus", type=Path)
+    parser.add_argument("corpus", type=Path, help="the PDNC folder (one folder per novel)")
+    parser.add_argument("--litbank", type=Path, help="also train on LitBank's documents (the folder holding coref/ "
+                        "and quotations/; only those with a quotation layer), each one held out in turn")
     parser.add_argument("--save", action="store_true", help="write the weights fitted on all novels")
     parser.add_argument("--ner-cache", type=Path, help="keep the recogniser's entities here between runs")
     parser.add_argument("--epochs", type=int, default=5)
@@ -150,6 +183,10 @@ def main() -> None:
         args.ner_cache.mkdir(parents=True, exist_ok=True)
     novels = sorted(p for p in args.corpus.iterdir() if (p / "novel_text.txt").is_file())
     data = {novel.name: collect(novel, args.ner_cache) for novel in novels}
+    if args.litbank:
+        for doc in litbank_docs.documents(args.litbank):
+            if doc.quotes:
+                data[doc.name] = collect_litbank(doc, args.ner_cache)
     print(f"{'held out':28} {'quotes':>6} {'rules':>6} {'decoded':>7} {'ceiling':>7}")
     totals, count = [0.0, 0.0, 0.0], 0
     for held, runs in data.items():
@@ -161,7 +198,7 @@ def main() -> None:
         n = sum(sum(m) for _, _, m, _ in runs)
         count += n
         totals = [t + f * n for t, f in zip(totals, figures)]
-        print(f"{held:28} {n:6d} {figures[0]:6.3f} {figures[1]:7.3f} {figures[2]:7.3f}")
+        print(f"{held[:28]:28} {n:6d} {figures[0]:6.3f} {figures[1]:7.3f} {figures[2]:7.3f}")
     print(f"{'ALL (leave-one-novel-out)':28} {count:6d} {totals[0] / count:6.3f} {totals[1] / count:7.3f} {totals[2] / count:7.3f}")
     if args.save:
         save(WEIGHTS_PATH, fit([r for rs in data.values() for r in rs], args.epochs), sorted(data), args.epochs)

@@ -1,24 +1,47 @@
 """NarratorFinder: a first-person narrator becomes a character (named when the book names them).
 
-A book is told in the first person when "I", "me", "my" are frequent in its narration (outside quotations).
-The narrator's name is the character addressed in dialogue far more often than named in narration (others
-call Watson by name; he calls himself "I"); when there is none, the character is "the narrator".
+A book is told in the first person when "I", "me", "my" are frequent in its narration (outside quotations)
+and spread through it (not gathered in one stretch), so letters or a diary quoted in a
+third-person book do not make it first-person. The narrator takes the name the book gives them:
+- a name the narration gives itself ("my name is Pip", "I called myself Pip", "call me Ishmael"), a diary's
+  heading ("Jonathan Harker's Journal") or a letter's signature ("Yours ever, Sallie");
+- a name the narrator's own lines give ('"I am Mr. Lockwood," said I');
+- the name others address the narrator by, in the lines next to one of the narrator's ("said I") and not
+  used for the same person in the narration ("my dear Watson");
+- the character named in quotations far more often than in the narration (others call Watson by name; he
+  calls himself "I").
+Without a name the character is "the narrator".
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 
 from .characters import CharacterCluster
 
-_HEADING_WORDS = ("CHAPTER", "Chapter", "BOOK", "Book", "PART", "Part", "VOLUME", "Volume")
+_HEADING_WORDS = ("CHAPTER", "Chapter", "BOOK", "Book", "PART", "Part", "VOLUME", "Volume", "LETTER", "Letter")
 _NOT_A_HEADING_NUMBER = "".join(rf"(?<!{word}\s)" for word in _HEADING_WORDS)  # "CHAPTER I." is not "I"
 _FIRST_PERSON = re.compile(rf"{_NOT_A_HEADING_NUMBER}\b(?:I|me|my|myself)\b")
 _MIN_RATE = 0.012  # first-person words per narration word
-
-
+_MIN_SPREAD = 0.25  # the share of the narration the middle 80% of first-person words must cover
 _WORD = re.compile(r"\S+")
+_NAME = r"(?P<name>(?:(?:Mr|Mrs|Miss|Dr|Ms)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z]+)?)"
+_SELF_NAMING = re.compile(
+    rf"\b(?:[Mm]y name (?:is|was)|I (?:am|was) called|called myself|[Cc]all me|I am|I'm|I, )\s+{_NAME}(?![a-z])"
+)
+_CAPS_NAME = r"(?P<name>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)"
+_DIARY = re.compile(rf"\b{_CAPS_NAME}['’]s\s+(?:JOURNAL|DIARY|Journal|Diary)\b")  # "JONATHAN HARKER'S JOURNAL"
+_SIGNATURE = re.compile(  # a letter's signature ("Yours ever, SALLIE.")
+    rf"\b(?:[Yy]ours|[Aa]ffectionately|[Ss]incerely|[Ff]aithfully)(?:\s+[a-z]+){{0,3}}[,.]?\s+{_CAPS_NAME}\b"
+)
+_I_TAG = re.compile(r"[\s,;—–-]*(?:said|cried|asked|replied|answered|exclaimed|returned|continued|added|"
+                    r"remarked|whispered|shouted|observed|remonstrated|went on)\s+I\b|[\s,;—–-]*I\s+(?:said|cried|"
+                    r"asked|replied|answered|exclaimed|returned|continued|added|remarked|whispered|shouted|"
+                    r"observed|went on)\b")
+_I_TAG_BEFORE = re.compile(r"\bI\s+(?:said|cried|asked|replied|answered|exclaimed|returned|added|went on)[,:]?\s*[“\"‘']?\s*$")
+_VOCATIVE = re.compile(rf"(?:^|[,!?.]\s+|\b(?:dear|my)\s+){_NAME}\s*[,!?.]|,\s*{_NAME.replace('?P<name>', '?P<end>')}\s*[!?.,]?\s*$")
 
 
 class NarratorFinder:
@@ -26,25 +49,91 @@ class NarratorFinder:
 
     def find(self, text: str, start: int, end: int, characters: list[CharacterCluster], quote_spans) -> list[CharacterCluster]:
         narration = _narration(text, start, end, quote_spans)
-        words = max(sum(1 for _ in _WORD.finditer(narration)), 1)  # counted, not listed: a long book has millions
-        if sum(1 for _ in _FIRST_PERSON.finditer(narration)) / words < _MIN_RATE:
+        if not is_first_person(narration):
             return characters
-        spans = sorted(quote_spans)
+        votes = self._names(text, narration, characters, sorted(quote_spans))
+        owner = {alias.lower(): c for c in characters for alias in c.aliases if alias != "the narrator"}
+        lower_words = {m.group() for m in re.finditer(r"\b[a-z]+\b", text[start:end])}
+        for name, n in votes.most_common():
+            if any(w in lower_words for w in name.split()):
+                continue  # a common word ("I am Seven", "Yours as ever, Entirely frivolous")
+            if n < 2:
+                break
+            words = name.split()
+            cluster = owner.get(name) or (owner.get(words[0]) if len(words) > 1 else None)
+            if cluster is not None:
+                cluster.narrator = True
+                cluster.aliases.add("I")
+                return characters
+            if n >= 3 and name in votes.strong:  # named only by themselves: a character of their own
+                display = " ".join(_unshouted(w) for w in votes.originals[name].split())
+                narrator = CharacterCluster(name=display, aliases={display, "I"}, narrator=True, id=f"c{len(characters) + 1}")
+                return [*characters, narrator]
+        narrator = CharacterCluster(name="the narrator", aliases={"the narrator"}, narrator=True, id=f"c{len(characters) + 1}")
+        return [*characters, narrator]
+
+    def _names(self, text: str, narration: str, characters: list[CharacterCluster], spans) -> _Votes:
+        """Votes for the narrator's name (lower case), from the evidence the module docstring lists."""
+        votes = _Votes()
+        vote = votes.add
+        for match in [*_SELF_NAMING.finditer(narration), *_DIARY.finditer(narration), *_SIGNATURE.finditer(narration)]:
+            vote(match.group("name"), 3, strong=not match.group(0).startswith(("I am", "I'm")))
         starts = [s for s, _ in spans]
-        best, best_ratio = None, 0.0
+        for k, (s, e) in enumerate(spans):
+            if not (_I_TAG.match(text, e + 1, min(len(text), e + 40)) or _I_TAG_BEFORE.search(text, max(0, s - 30), s)):
+                continue
+            for match in _SELF_NAMING.finditer(text, s, e):  # '"I am Mr. Lockwood," said I'
+                vote(match.group("name"), 3)
+            if re.fullmatch(rf"\s*{_NAME}[.!]?\s*", text[s:e]) and k and spans[k - 1][1] > s - 40:  # '"Yes," I said, "Jonathan Harker."'
+                vote(text[s:e].strip(" .!"), 3, strong=True)
+            for other in spans[max(0, k - 2) : k] + spans[k + 1 : k + 3]:  # the lines around it address the narrator
+                for match in _VOCATIVE.finditer(text, *other):
+                    vote(match.group("name") or match.group("end"), 1)
         for cluster in characters:
             in_quotes = sum(1 for s, _ in cluster.mentions if _inside(starts, spans, s))
             outside = len(cluster.mentions) - in_quotes
-            ratio = in_quotes / (outside + 1)
-            if in_quotes >= 5 and ratio > best_ratio:
-                best, best_ratio = cluster, ratio
-        if best is not None and best_ratio >= 3:
-            best.narrator = True
-            best.aliases.add("I")
-            return characters
-        narrator = CharacterCluster(name="the narrator", aliases={"the narrator"}, narrator=True, id=f"c{len(characters) + 1}")
-        narrator.mentions = [m.span() for m in re.finditer(r"\bI\b", narration)][:0]
-        return [*characters, narrator]
+            named = [a.lower() for a in cluster.aliases if a.lower() in votes]
+            if in_quotes >= 5 and in_quotes / (outside + 1) >= 3:
+                vote(cluster.name, 2)
+            elif named and outside > in_quotes + 2 and not any(votes[a] >= 3 for a in named):
+                for alias in named:  # named in the narration as someone else ("Holmes said")
+                    del votes[alias]
+        return votes
+
+
+def _unshouted(word: str) -> str:
+    """A name written in capitals as a name is written: "SALLIE" -> "Sallie", "McBRIDE" -> "McBride"."""
+    if len(word) > 3 and word[2:].isupper():
+        return word[:2] + word[2:].capitalize() if word[:2] == "Mc" else word.capitalize()
+    return word
+
+
+class _Votes(Counter):
+    """Votes for the narrator's name (lower case), with each name as written and which names the book gives
+    the narrator outright (enough to make a character of a name no one else uses)."""
+
+    def __init__(self):
+        super().__init__()
+        self.originals: dict[str, str] = {}
+        self.strong: set[str] = set()
+
+    def add(self, name: str, weight: int, strong: bool = False) -> None:
+        key = " ".join(name.lower().split())
+        self[key] += weight
+        self.originals.setdefault(key, " ".join(name.split()))
+        if strong:
+            self.strong.add(key)
+
+
+def is_first_person(narration: str) -> bool:
+    """Is this narration told by an "I": first-person words frequent overall, and spread through it (the
+    middle 80% of them cover a quarter of the narration at least, where a quoted letter is one short stretch)?"""
+    words = sum(1 for _ in _WORD.finditer(narration))  # counted, not listed: a long book has millions
+    hits = [m.start() for m in _FIRST_PERSON.finditer(narration)]
+    if not words or len(hits) / words < _MIN_RATE:
+        return False
+    low, high = hits[len(hits) // 10], hits[(len(hits) * 9) // 10 - (1 if len(hits) % 10 == 0 else 0)]
+    return (high - low) >= _MIN_SPREAD * len(narration)
 
 
 def _narration(text: str, start: int, end: int, quote_spans) -> str:
