@@ -89,7 +89,7 @@ def run_import(novel: Path, analysis_only: bool, weights_dir: Path | None = None
     env = dict(os.environ)
     if weights_dir is not None:
         env["FILMSOFONE_SPEAKER_WEIGHTS"] = str((weights_dir / f"{novel.name}.json").resolve())
-    out = subprocess.run(command, capture_output=True, text=True, env=env)
+    out = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if out.returncode:
         raise SystemExit(f"import of {novel.name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])

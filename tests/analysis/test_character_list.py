@@ -69,3 +69,44 @@ def test_a_name_in_a_title_case_heading_is_read_up_to_where_it_parses():
 def test_a_third_person_story_has_no_narrator_even_under_chapter_i():
     text = "CHAPTER I.\n\nMabel looked out. \"It will rain,\" said Mabel. Mrs. Dunn laughed at Mabel.\n"
     assert not any(c.name == "the narrator" for c in analyze_story(text, "t").characters)
+
+
+FAMILY = """CHAPTER I.
+
+Newland Archer came home late. Archer hung up his coat and went into the library, where his mother, Mrs.
+Archer, sat with his sister Janey Archer. "You are late, Newland," said Mrs. Archer. Archer smiled. "The
+opera," said Archer. Janey laughed. Archer sat down by the fire; Archer was tired.
+
+Henry van der Luyden called the next day with his wife, Mrs. Henry van der Luyden. Mr. van der Luyden was a
+tall grave man, and Mrs. Henry van der Luyden was small and pale. "We are so glad," said Mrs. Henry van der
+Luyden. "Very glad," said Henry van der Luyden. Archer bowed to Mr. van der Luyden and to his wife.
+Sallie McBride came in behind them. "Good evening," said Sallie McBride. Miss McBride sat by Janey. Archer
+looked at Miss McBride, and Henry van der Luyden looked at Archer. "Well, Archer," said Mr. van der Luyden.
+"""
+
+
+@pytest.fixture(scope="module")
+def family():
+    return _names(analyze_story(FAMILY, "family"))
+
+
+def _group_of(names: dict[str, set[str]], alias: str) -> set[str]:
+    found = [group for group in names.values() if alias in group]
+    assert found, f"{alias} is no one's name: {names}"
+    return found[0]
+
+
+def test_a_protagonist_called_by_bare_surname_is_the_man_with_the_full_name(family):
+    archer = _group_of(family, "Archer")
+    assert "Newland Archer" in archer and "Mrs. Archer" not in archer and "Janey Archer" not in archer
+
+
+def test_a_wife_under_her_husbands_full_name_is_not_the_husband(family):
+    husband = _group_of(family, "Henry van der Luyden")
+    assert "Mrs. Henry van der Luyden" not in husband
+    assert "van der Luyden" in husband or "Mr. van der Luyden" in husband
+
+
+def test_surname_particles_and_mc_names_are_read_whole(family):
+    assert not any(name.endswith((" van", " der", " Mc")) for group in family.values() for name in group)
+    assert "Sallie McBride" in _group_of(family, "Miss McBride")

@@ -55,4 +55,4 @@ def test_first_person_needs_the_first_person_spread_through_the_narration():
     third = "She walked to the river and he followed her there. " * 60
     letter = "I think of you and my heart is yours, I say. " * 6
     assert not is_first_person(third + letter)
-    assert is_first_person(("I walked to the river and my dog followed me there. " * 60))
+    assert is_first_person("I walked to the river and my dog followed me there. " * 60)

@@ -28,10 +28,14 @@ from .nlp import Entity
 from .text import dehyphenated
 
 _TITLE_ALT = "|".join(sorted((re.escape(t) for t in HONORIFICS), key=len, reverse=True))
-_NAME_TOKEN = r"(?:[A-Z][a-zà-ÿ]+(?:[-'][A-Z]?[a-zà-ÿ]+)*|O'[A-Z][a-z]+|Mac[A-Z][a-z]+|Mc[A-Z][a-z]+)"
-_PARTICLE = r"(?:de|De|du|van|Van|von|Von|la|La|le|di|da|del|St\.)"
+# Mac/Mc/O' names first ("McBride" is one token, not "Mc"); then an ordinary capitalised word ("Jean-Marie")
+_NAME_TOKEN = r"(?:Ma?c[A-Z][a-zà-ÿ]+|O['’][A-Z][a-zà-ÿ]+|[A-Z][a-zà-ÿ]+(?:[-'][A-Z]?[a-zà-ÿ]+)*)(?![A-Za-z])"
+# surname particles ("van der Luyden", "de Winter", "du Maurier", "von Bülow"), one or two in a row
+_PARTICLES = {"de", "du", "des", "van", "von", "der", "den", "ten", "ter", "la", "le", "di", "da", "del", "della", "st."}
+_PARTICLE = r"(?:" + "|".join(sorted({re.escape(p) for p in _PARTICLES} | {re.escape(p.capitalize()) for p in _PARTICLES}, key=len, reverse=True)) + r")"
+_PARTICLE_RUN = rf"(?:{_PARTICLE}[ \t\n]+){{1,2}}"
 _HONORIFIC_NAME = re.compile(
-    rf"\b(?P<title>{_TITLE_ALT})\.?[ \t\n]+(?P<name>{_NAME_TOKEN}(?:[ \t\n]+(?:{_PARTICLE}[ \t\n]+)?{_NAME_TOKEN}){{0,2}})"
+    rf"\b(?P<title>{_TITLE_ALT})\.?[ \t\n]+(?P<name>(?:{_PARTICLE_RUN})?{_NAME_TOKEN}(?:[ \t\n]+(?:{_PARTICLE_RUN})?{_NAME_TOKEN}){{0,2}})"
 )
 _THE_CHARACTER = re.compile(r"\b[Tt]he[ \t\n]+(?P<name>(?:[A-Z][a-z]+[ \t\n]+){0,2}[A-Z][a-z]+)\b")
 _SPEECH_SUBJECT = r"(?:said|cried|asked|replied|answered|exclaimed|shouted|whispered|began|continued|added|remarked|went on|thought)"
@@ -39,7 +43,6 @@ _CAP_RUN = r"(?P<name>[A-Z][a-z]+\b(?:\s+[A-Z][a-z]+\b){0,2})"
 _SAID_THE = re.compile(rf"{_SPEECH_SUBJECT}\s+the\s+{_CAP_RUN}")
 _THE_SAID = re.compile(rf"\bthe\s+(?=(?:[A-Z][a-z]+\s+){{1,3}}{_SPEECH_SUBJECT})(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}})\s+{_SPEECH_SUBJECT}")
 _CAPITALISED_WORD = re.compile(r"\b[A-Z]\w*\b")
-_PARTICLES = {"de", "du", "van", "von", "la", "le", "di", "da", "del", "st."}
 _MIN_MENTIONS = 2
 
 
@@ -57,6 +60,7 @@ class CharacterCluster:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     narrator: bool = False
     id: str = ""
+    by_husband: bool = False  # "Mrs. John Dashwood": her first name is her husband's
 
 
 @dataclass
@@ -74,9 +78,22 @@ class _Name:
         return _last(self.tokens) if len(self.tokens) >= 2 else None
 
     def is_surname_only(self) -> bool:
+        if self.tokens and self.tokens[0].lower() in _PARTICLES:
+            return True  # "van der Luyden", "Mr. de Winter": a surname with its particles
         if self.title in ("Miss", "Master") and self.tokens and canonical_first(self.tokens[0]) in FEMALE_NAMES | MALE_NAMES:
             return False  # "Miss Lucy", "Master Charles": a first name
         return self.title in SURNAME_TITLES and len(self.tokens) == 1
+
+    @property
+    def surname(self) -> str | None:
+        """The surname of a surname-only name ("van der luyden"), lower case."""
+        return " ".join(self.tokens).lower() if self.is_surname_only() else None
+
+    @property
+    def is_wife_by_husbands_name(self) -> bool:
+        """"Mrs. Lovell Mingott", "Mrs. John Dashwood": a married woman under her husband's first name (a
+        woman's own first name after "Mrs." is rare), not the man "Lovell Mingott"."""
+        return self.title == "Mrs" and len(self.tokens) >= 2 and not self.is_surname_only() and self.first not in FEMALE_NAMES
 
 
 def canonical_first(token: str) -> str:
@@ -85,6 +102,8 @@ def canonical_first(token: str) -> str:
 
 
 def _last(tokens: list[str]) -> str:
+    if tokens[0].lower() in _PARTICLES:
+        return " ".join(tokens).lower()
     for i, token in enumerate(tokens[1:], 1):
         if token.lower() in _PARTICLES:
             return " ".join(tokens[i:]).lower()
@@ -100,7 +119,10 @@ def clean_surface(surface: str) -> str:
 def parse_name(surface: str) -> _Name | None:
     """Title and name tokens of a surface form; None when it does not look like a person's name."""
     tokens = clean_surface(surface).split()
-    if not tokens or len([t for t in tokens if t.lower() not in _PARTICLES]) > 4:
+    while len(tokens) > 1 and tokens[-1].lower() in _PARTICLES:  # "Henry van" (a name cut before its surname)
+        tokens.pop()
+    surface = " ".join(tokens)
+    if not tokens or len([t for t in tokens if t.lower() not in _PARTICLES]) > 4 or all(t.lower() in _PARTICLES for t in tokens):
         return None
     title = None
     head = tokens[0].rstrip(".")
@@ -113,6 +135,8 @@ def parse_name(surface: str) -> _Name | None:
     if any(t.rstrip(".") in HONORIFICS for t in tokens):
         return None
     if len(tokens) > 1 and tokens[-1].lower() in _PLACE_WORDS:
+        return None
+    if all(t.lower() in _PARTICLES for t in tokens):
         return None
     if title is None and len([t for t in tokens if t.lower() not in _PARTICLES]) > 3:
         return None
@@ -213,18 +237,19 @@ class CharacterFinder:
                     name,
                     first=name.first,
                     first_raw=name.tokens[0].lower() if name.first else None,
-                    last=name.last if len(name.tokens) >= 2 else (name.tokens[0].lower() if name.is_surname_only() else None),
+                    last=name.surname or (name.last if len(name.tokens) >= 2 else None),
                     title=name.title,
+                    by_husband=name.is_wife_by_husbands_name,
                 )
                 if name.is_surname_only():
-                    by_key[(name.title, name.tokens[0].lower())] = target
+                    by_key[(name.title, name.surname)] = target
             target.aliases.add(name.surface)
             if name.first and name.first == target.first and name.tokens[0].lower() == target.first:
                 target.first_raw = target.first  # the formal first name is used: nicknames may join
             if name.title and not target.title:
                 target.title = name.title
-            if len(name.tokens) >= 2:
-                by_key.setdefault(("full", name.first, name.last), target)
+            if len(name.tokens) >= 2 and not name.is_surname_only():
+                by_key.setdefault(_full_key(name), target)
         for cluster in clusters:
             cluster.name = _display_name(cluster, counts)
         return clusters
@@ -232,49 +257,63 @@ class CharacterFinder:
     def _place(self, name: _Name, clusters, by_key, counts) -> CharacterCluster | None:
         """The existing cluster this name belongs to, or None for a new character."""
         tokens = name.tokens
-        if len(tokens) >= 2:
-            return by_key.get(("full", name.first, name.last))
+        if len(tokens) >= 2 and not name.is_surname_only():
+            return by_key.get(_full_key(name))
         token = tokens[0]
-        low = token.lower()
-        if name.title in SURNAME_TITLES:
-            gender = HONORIFICS.get(name.title, "unknown")
-            if (name.title, low) in by_key:
-                return by_key[(name.title, low)]
-            same = [c for c in clusters if c.last == low and (gender == "unknown" or _gender_of(c) in (gender, "unknown")) and c.first]
-            if gender == "male":
-                same = [c for c in same if _gender_of(c) == "male"] or [c for c in same if _gender_of(c) == "unknown"]
-            same = [c for c in same if _gender_of(c) != "unknown" or _weight(c, counts) >= 3]
-            if len(same) != 1 or _weight(same[0], counts) < 2:
-                return None
-            target = same[0]
-            if gender == "male" and counts.get(target.first_raw.capitalize(), 0) >= max(3, 0.3 * counts.get(name.surface, 0)):
-                return None  # the man with this surname goes by his first name: "Mr. X" is someone else (his father)
-            if name.title == "Mrs" and len([c for c in clusters if c.last == low and _gender_of(c) == "female"]) != 1:
-                return None
-            if name.title == "Mrs" and counts.get(f"Miss {token}", 0) >= 2:
-                return None  # a Miss and a Mrs. of one surname are two women (Miss Maylie and Mrs. Maylie)
-            return target
+        low = name.surname or token.lower()
+        if name.title in SURNAME_TITLES or name.is_surname_only():
+            return self._place_surname(name, low, clusters, by_key, counts)
         first = canonical_first(token)
-        by_first = [c for c in clusters if c.first == first and (low == c.first_raw or c.first_raw == c.first)]
+        by_first = [c for c in clusters if c.first == first and not c.by_husband and (low == c.first_raw or c.first_raw == c.first)]
         if first != low:  # a nickname: nobles are not called by nicknames (Kitty is not Lady Catherine)
-            by_first = [c for c in by_first if not (c.title in _RANK_TITLES)]
+            by_first = [c for c in by_first if not (c.title in RANK_TITLES)]
         if by_first:
             return max(by_first, key=lambda c: sum(counts.get(a, 0) for a in c.aliases))
         if name.title is None:
-            mister = by_key.get(("Mr", low))
-            if mister is not None:
-                return mister
-            by_last = [c for c in clusters if c.last == low]
-            if len(by_last) == 1:
-                return by_last[0]
-            if by_last:
-                return None if name.title else max(by_last, key=lambda c: sum(counts.get(a, 0) for a in c.aliases))
-        elif name.title:
-            gender = HONORIFICS.get(name.title, "unknown")
-            by_last = [c for c in clusters if c.last == low and c.first and (gender == "unknown" or _gender_of(c) in (gender, "unknown"))]
-            if len(by_last) == 1:  # "Lady Otway" is not Sir Harry Otway
-                return by_last[0]
-        return None
+            return self._place_bare_surname(low, clusters, by_key, counts)
+        gender = HONORIFICS.get(name.title, "unknown")
+        by_last = [c for c in clusters if _surname_is(c.last, low) and c.first and not c.by_husband
+                   and (gender == "unknown" or _gender_of(c) in (gender, "unknown"))]
+        return by_last[0] if len(by_last) == 1 else None  # "Lady Otway" is not Sir Harry Otway
+
+    @staticmethod
+    def _place_surname(name: _Name, low: str, clusters, by_key, counts) -> CharacterCluster | None:
+        """"Mr. X", "Mrs. X", "Dr. X", "Mr. van der X": the one person of the title's gender with that surname."""
+        title = name.title
+        gender = HONORIFICS.get(title, "unknown") if title else "unknown"
+        if (title, low) in by_key:
+            return by_key[(title, low)]
+        same = [c for c in clusters if _surname_is(c.last, low) and c.first and not c.by_husband
+                and (gender == "unknown" or _gender_of(c) in (gender, "unknown"))]
+        if gender == "male":
+            same = [c for c in same if _gender_of(c) == "male"] or [c for c in same if _gender_of(c) == "unknown"]
+        same = [c for c in same if _gender_of(c) != "unknown" or _weight(c, counts) >= 3]
+        if len(same) != 1 or _weight(same[0], counts) < 2:
+            return None
+        target = same[0]
+        if gender == "male" and counts.get(target.first_raw.capitalize(), 0) >= max(3, 0.3 * counts.get(name.surface, 0)):
+            return None  # the man with this surname goes by his first name: "Mr. X" is someone else (his father)
+        if title == "Mrs" and len([c for c in clusters if _surname_is(c.last, low) and _gender_of(c) == "female"]) != 1:
+            return None
+        if title == "Mrs" and counts.get(f"Miss {' '.join(name.tokens)}", 0) >= 2:
+            return None  # a Miss and a Mrs. of one surname are two women (Miss Maylie and Mrs. Maylie)
+        return target
+
+    @staticmethod
+    def _place_bare_surname(low: str, clusters, by_key, counts) -> CharacterCluster | None:
+        """A bare capitalised word that is no one's first name: a "the X" character's name ("Rabbit" for "the
+        Rabbit"), else a surname. A bare surname names a man: the most named man with a first name and that
+        surname (the protagonist called "Archer" is Newland Archer, not his mother or sister), else "Mr. X"."""
+        if ("the", low) in by_key:
+            return by_key[("the", low)]
+        same = [c for c in clusters if _surname_is(c.last, low)]
+        men = [c for c in same if c.first and not c.by_husband and _gender_of(c) != "female"]
+        if men:
+            return max(men, key=lambda c: _weight(c, counts))
+        mister = by_key.get(("Mr", low))
+        if mister is not None:
+            return mister
+        return max(same, key=lambda c: sum(counts.get(a, 0) for a in c.aliases)) if same else None
 
     # -- mentions and gender --------------------------------------------------------------------------
 
@@ -306,12 +345,12 @@ class CharacterFinder:
             parsed = parse_name(alias)
             if parsed and parsed.title:
                 votes[HONORIFICS.get(parsed.title, "unknown")] += 10
-        if cluster.first in MALE_NAMES:
+        if cluster.first in MALE_NAMES and not cluster.by_husband:
             votes["male"] += 10
         if cluster.first in FEMALE_NAMES:
             votes["female"] += 10
         for start, end in cluster.mentions[:400]:
-            following = re.match(r"[^.!?\"“”]{0,80}?\b(he|him|his|she|her|hers)\b", text[end : end + 90], re.I)
+            following = re.match(r"[^.!?\"“”]{0,80}?\b(he|him|his|she|her|hers)\b", text[end : end + 90], re.IGNORECASE)
             if following:
                 pronoun = following.group(1).lower()
                 votes["male" if pronoun in MALE_PRONOUNS else "female"] += 0.5
@@ -335,6 +374,16 @@ def _a_thing(text: str, cluster: CharacterCluster) -> bool:
     return re.search(speaks, text) is None
 
 
+def _full_key(name: _Name) -> tuple:
+    """The key a first name and surname file a character under; a wife under her husband's name has her own."""
+    return ("wife" if name.is_wife_by_husbands_name else "full", name.first, name.last)
+
+
+def _surname_is(last: str | None, surname: str) -> bool:
+    """Is `surname` this surname, or its last word ("Luyden" of "van der Luyden")?"""
+    return bool(last) and (last == surname or last.split()[-1] == surname)
+
+
 def _weight(cluster: CharacterCluster, counts: Counter) -> int:
     """How often a cluster's names (and its bare first name) were seen as candidates."""
     bare = counts.get(cluster.first_raw.capitalize(), 0) if cluster.first_raw else 0
@@ -342,10 +391,7 @@ def _weight(cluster: CharacterCluster, counts: Counter) -> int:
 
 
 _PLACE_WORDS = frozenset(
-    "villa corner wells street hall park house lodge court weald square road lane abbey place manor castle "
-    "cottage farm inn hotel church chapel bridge gardens garden hill green common heath wood row terrace "
-    "head point cove bay harbour harbor rock rocks light island cape ness cross gate mouth quay pier drive "
-    "avenue crescent gardens walk way".split()
+    ["villa", "corner", "wells", "street", "hall", "park", "house", "lodge", "court", "weald", "square", "road", "lane", "abbey", "place", "manor", "castle", "cottage", "farm", "inn", "hotel", "church", "chapel", "bridge", "gardens", "garden", "hill", "green", "common", "heath", "wood", "row", "terrace", "head", "point", "cove", "bay", "harbour", "harbor", "rock", "rocks", "light", "island", "cape", "ness", "cross", "gate", "mouth", "quay", "pier", "drive", "avenue", "crescent", "gardens", "walk", "way"]
 )
 _PROFESSIONAL_TITLES = SURNAME_TITLES - FAMILY_TITLES.keys() - {"Monsieur", "Madame", "Mme", "Mlle", "Herr", "Frau",
                                                                    "Signor", "Signora", "Señor", "Señora"}
@@ -372,7 +418,7 @@ def _join_professional_titles(clusters: list[CharacterCluster]) -> list[Characte
     return kept
 
 
-_RANK_TITLES = frozenset({"Lady", "Lord", "Sir", "Duke", "Duchess", "Earl", "Count", "Countess", "Baron", "Baroness", "King", "Queen", "Prince", "Princess"})
+RANK_TITLES = frozenset({"Lady", "Lord", "Sir", "Duke", "Duchess", "Earl", "Count", "Countess", "Baron", "Baroness", "King", "Queen", "Prince", "Princess"})
 
 
 _SPEAKING = re.compile(
@@ -384,12 +430,10 @@ _EPITHET = re.compile(
     rf"\b{_SPEECH_SUBJECT}[ \t\n]+the[ \t\n]+(?P<a>[a-z]+)\b(?![-'’])|\b[Tt]he[ \t\n]+(?P<b>[a-z]+)[ \t\n]+{_SPEECH_SUBJECT}\b"
 )
 _NOT_EPITHETS = frozenset(
-    "man woman girl boy gentleman lady child people other others stranger's voice one two first second last "
-    "same latter former whole rest party company crowd young old little poor elder younger great tall short "
-    "fat stout big small good kind worthy dear other new strange pale thin grave".split()
+    ["man", "woman", "girl", "boy", "gentleman", "lady", "child", "people", "other", "others", "stranger's", "voice", "one", "two", "first", "second", "last", "same", "latter", "former", "whole", "rest", "party", "company", "crowd", "young", "old", "little", "poor", "elder", "younger", "great", "tall", "short", "fat", "stout", "big", "small", "good", "kind", "worthy", "dear", "other", "new", "strange", "pale", "thin", "grave"]
 )
-_EPITHET_FEMALE = frozenset("woman girl lady wife mother sister daughter aunt niece housekeeper maid matron widow mistress landlady nurse".split())
-_EPITHET_MALE = frozenset("man gentleman boy husband father brother son uncle beadle jew master fellow landlord clergyman doctor surgeon magistrate officer constable mariner stranger driver".split())
+_EPITHET_FEMALE = frozenset(["woman", "girl", "lady", "wife", "mother", "sister", "daughter", "aunt", "niece", "housekeeper", "maid", "matron", "widow", "mistress", "landlady", "nurse"])
+_EPITHET_MALE = frozenset(["man", "gentleman", "boy", "husband", "father", "brother", "son", "uncle", "beadle", "jew", "master", "fellow", "landlord", "clergyman", "doctor", "surgeon", "magistrate", "officer", "constable", "mariner", "stranger", "driver"])
 
 
 def _add_epithets(text: str, start: int, end: int, clusters: list[CharacterCluster]) -> bool:
@@ -497,7 +541,7 @@ def _lone_full_names(counts: Counter) -> list[str]:
 
 def _full_names_by_pattern(text: str, start: int, end: int, counts: Counter) -> Counter:
     """'Edna Pontellier' where Edna is a known first name and Pontellier a known surname ("Mrs. Pontellier")."""
-    surnames = {n.tokens[0] for s in counts if (n := parse_name(s)) and n.is_surname_only()}
+    surnames = {" ".join(n.tokens) for s in counts if (n := parse_name(s)) and n.is_surname_only()}
     firsts = {s for s in counts if " " not in s and s not in surnames and not s.startswith("the")}
     if not surnames or not firsts:
         return Counter()

@@ -46,7 +46,7 @@ HYPOCORISTICS: dict[str, str] = {
     "walt": "walter", "wat": "walter", "larry": "lawrence", "len": "leonard", "phil": "philip", "pip": "philip",
     "polly": "mary", "molly": "mary", "mamie": "mary", "minnie": "mary", "mae": "mary", "peggy": "margaret",
     "meg": "margaret", "maggie": "margaret", "madge": "margaret", "daisy": "margaret", "marge": "margaret",
-    "annie": "anne", "nan": "anne", "nancy": "anne", "nanny": "anne", "sally": "sarah", "sadie": "sarah",
+    "annie": "anne", "nan": "anne", "nancy": "anne", "nanny": "anne", "sally": "sarah", "sallie": "sarah", "sadie": "sarah",
     "patty": "martha", "mattie": "martha", "patsy": "martha", "nell": "eleanor", "nelly": "eleanor",
     "nellie": "eleanor", "ellie": "eleanor", "lucy": "lucia", "sukey": "susan", "sue": "susan", "susie": "susan",
     "susy": "susan", "jo": "josephine", "fanny": "frances", "frankie": "frances", "franky": "francis",
