@@ -1,3 +1,10 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 
 from filmsofone import ffmpeg
@@ -49,3 +56,90 @@ def test_binary_override(monkeypatch):
         assert ffmpeg.ffmpeg_binary() == "/opt/ffmpeg/bin/ffmpeg"
     finally:
         ffmpeg.ffmpeg_binary.cache_clear()
+
+
+def test_a_missing_binary_is_one_clear_error_for_every_call(tmp_path, monkeypatch):
+    ffmpeg.ffmpeg_binary.cache_clear()
+    monkeypatch.setenv(ffmpeg.FFMPEG_ENV, str(tmp_path / "no-ffmpeg"))
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"not really")
+    calls = [lambda: ffmpeg.run([*ffmpeg.base_args(), "-version"]), lambda: ffmpeg.probe(clip),
+             lambda: ffmpeg.verify_media(clip), lambda: ffmpeg.probe_many([clip]),
+             lambda: ffmpeg.run_with_progress([*ffmpeg.base_args(), "-i", str(clip), "out.mp4"], 1.0, print)]
+    try:
+        for call in calls:
+            with pytest.raises(FFmpegError) as info:
+                call()
+            assert info.value.message == f"no working ffmpeg at {tmp_path / 'no-ffmpeg'}"
+            assert ffmpeg.FFMPEG_ENV in info.value.hint
+    finally:
+        ffmpeg.ffmpeg_binary.cache_clear()
+
+
+def test_every_ffmpeg_process_starts_in_the_one_runner():
+    """No other module runs ffmpeg or finds its binary; inside ffmpeg.py one Popen and no subprocess.run."""
+    src = Path(ffmpeg.__file__).parent
+    for path in src.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path.name == "ffmpeg.py" and path.parent == src:
+            assert text.count("subprocess.Popen(") == 1 and "subprocess.run(" not in text
+        else:
+            assert "ffmpeg_binary" not in text and "imageio_ffmpeg" not in text, path
+
+
+def test_ffmpeg_dies_with_its_parent(tmp_path):
+    """A process that started ffmpeg is SIGKILLed: ffmpeg goes too (PR_SET_PDEATHSIG), no orphan encodes on."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from filmsofone import ffmpeg\n"
+         "p = ffmpeg._start(['-nostdin', '-nostats', '-loglevel', 'quiet', '-re', '-f', 'lavfi', '-i', 'anullsrc',"
+         " '-f', 'null', '-'])  # silent: a closed pipe would not stop it\n"
+         "print(p.pid, flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(Path(ffmpeg.__file__).parents[1])})
+    pid = int(child.stdout.readline())
+    try:
+        assert _alive(pid)
+        child.kill()
+        child.wait()
+        deadline = time.monotonic() + 10
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(pid)
+    finally:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)  # never leave the test's own ffmpeg behind
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has exited; only its reaping is left
+
+
+def test_normalise_makes_the_house_format_from_a_silent_clip(tmp_path):
+    source, part, take = tmp_path / "in.mp4", tmp_path / "part.mp4", tmp_path / "take.mp4"
+    ffmpeg.run([*ffmpeg.base_args(), "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25:duration=1",
+                "-c:v", "libx264", "-pix_fmt", "yuv420p", str(source)])
+    ffmpeg.run(ffmpeg.normalise_args(source, part, width=128, height=72, fps=24, frames=12, has_audio=False))
+    info, frames = ffmpeg.probe_with_frames(part)
+    assert (info.width, info.height, info.fps, frames) == (128, 72, 24.0, 12)
+    assert info.audio and "48000 Hz" in info.audio[0] and "stereo" in info.audio[0]
+    ffmpeg.run(ffmpeg.normalise_args(source, take, width=128, height=72, fps=24, has_audio=False))
+    info = ffmpeg.probe(take)
+    assert info.duration == pytest.approx(1.0, abs=0.1) and info.audio and ffmpeg.decode_errors(take) == ""
+
+
+def test_still_motion_clip_args_compile_the_graph():
+    args = ffmpeg.still_motion_clip_args(Path("f.png"), Path("o.mp4"), duration=1, fps=10, width=64, height=36,
+                                         motion="push_in", amount=0.5)
+    assert args == [
+        "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", "f.png", "-f", "lavfi", "-i",
+        "anullsrc=r=48000:cl=stereo", "-filter_complex",
+        "[0:v]format=yuv420p[s0];[s0]loop=loop=10:size=1:start=0[s1];[s1]setpts=N/10/TB[s2];"
+        "[s2]scale=eval=frame:flags=fast_bilinear:h=2*trunc(18*(1+0.5000*min(t/1.0000\\,1))):"
+        "w=2*trunc(32*(1+0.5000*min(t/1.0000\\,1)))[s3];[s3]crop=64:36:x=(iw-ow)/2:y=(ih-oh)/2[s4];"
+        "[s4]setsar=1[s5];[s5]format=yuv420p[s6]",
+        "-map", "[s6]", "-map", "1:a", "-f", "mp4", "-ac", "2", "-ar", "48000", "-b:a", "48k", "-c:a", "aac",
+        "-c:v", "libx264", "-frames:v", "10", "-movflags", "+faststart", "-pix_fmt", "yuv420p",
+        "-preset", "ultrafast", "-r", "10", "-t", "1.0000", "-tune", "stillimage", "o.mp4"]

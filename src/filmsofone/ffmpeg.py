@@ -1,7 +1,9 @@
 """The ONLY module that builds and runs ffmpeg commands.
 
-Builders are pure functions returning argument lists (test them by comparing lists); `run` executes one
-list (never through a shell) and turns a failure into an `FFmpegError` carrying the useful lines of
+Builders are pure functions returning argument lists (test them by comparing lists); filter graphs are
+built with ffmpeg-python's graph API (`ffmpeg_python.input(...).filter(...)`) and compiled to argument
+lists with `get_args()`. `run` is the one runner: every ffmpeg process starts there (never through a
+shell), dies with its parent, and a failure becomes an `FFmpegError` carrying the useful lines of
 ffmpeg's stderr. `probe` reads a file's streams and duration with `ffmpeg -i` (the imageio-ffmpeg wheel
 ships no ffprobe).
 
@@ -11,17 +13,26 @@ PATH.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import ffmpeg as ffmpeg_python
+import imageio_ffmpeg
+
 from .errors import FFmpegError
 
 FFMPEG_ENV = "FILMSOFONE_FFMPEG"
+_PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal a process gets when its parent dies (Linux)
 
 
 @lru_cache(maxsize=1)
@@ -31,14 +42,17 @@ def ffmpeg_binary() -> str:
     if override:
         return override
     try:
-        import imageio_ffmpeg
-
         return imageio_ffmpeg.get_ffmpeg_exe()
-    except Exception:  # the wheel is missing or has no binary for this platform
+    except Exception:  # the wheel has no binary for this platform
         found = shutil.which("ffmpeg")
         if found:
             return found
-    raise FFmpegError("no ffmpeg found", f"install imageio-ffmpeg or set {FFMPEG_ENV}=/path/to/ffmpeg")
+    raise _no_ffmpeg("in the imageio-ffmpeg wheel or on PATH")
+
+
+def _no_ffmpeg(where: str) -> FFmpegError:
+    """The one error for a missing or unusable ffmpeg binary."""
+    return FFmpegError(f"no working ffmpeg {where}", f"install imageio-ffmpeg, or set {FFMPEG_ENV}=/path/to/ffmpeg")
 
 
 def base_args() -> list[str]:
@@ -46,18 +60,66 @@ def base_args() -> list[str]:
     return ["-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
 
 
-def run(args: list[str], *, timeout: float | None = None) -> subprocess.CompletedProcess:
-    """Run ffmpeg with `args` (without the binary); raise FFmpegError with its stderr on failure."""
-    command = [ffmpeg_binary(), *args]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-    except FileNotFoundError as exc:
-        raise FFmpegError(f"ffmpeg not found at {command[0]}", f"set {FFMPEG_ENV} to a working ffmpeg") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise FFmpegError(f"ffmpeg took longer than {timeout:.0f} s", "try a shorter clip or a faster machine") from exc
-    if done.returncode != 0:
-        raise FFmpegError(f"ffmpeg failed: {_useful_stderr(done.stderr)}")
+def compiled(output) -> list[str]:
+    """The argument list of an ffmpeg-python output node, after `base_args()`."""
+    return [*base_args(), *output.get_args()]
+
+
+def run(args: list[str], *, timeout: float | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """Run ffmpeg with `args` (without the binary) and wait; raise FFmpegError with its stderr when it fails
+    (`check=False` returns the failed process: probes read what ffmpeg printed either way)."""
+    with _start(args) as process:
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise FFmpegError(f"ffmpeg took longer than {timeout:.0f} s",
+                              "try a shorter clip or a faster machine") from None
+        except BaseException:  # interrupted: never leave ffmpeg running
+            process.kill()
+            process.wait()
+            raise
+    done = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    if check and done.returncode != 0:
+        raise FFmpegError(f"ffmpeg failed: {_useful_stderr(err)}")
     return done
+
+
+def _start(args: list[str]) -> subprocess.Popen:
+    """Start ffmpeg (stdout and stderr piped, text) so that it dies with this process."""
+    binary = ffmpeg_binary()
+    try:
+        return subprocess.Popen([binary, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, preexec_fn=_die_with_parent())
+    except OSError:  # missing, not executable, not a program
+        raise _no_ffmpeg(f"at {binary}") from None
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A pre-exec hook asking the kernel to SIGKILL the child when this process dies (Linux), else None."""
+    prctl = _prctl()
+    if prctl is None:
+        return None
+    parent = os.getpid()
+
+    def set_death_signal() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the signal was set
+            os._exit(1)
+
+    return set_death_signal
+
+
+@lru_cache(maxsize=1)
+def _prctl():
+    """libc's prctl, resolved once in the parent (the pre-exec hook must not load libraries)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
 
 
 def _useful_stderr(stderr: str, lines: int = 3) -> str:
@@ -96,7 +158,7 @@ def probe(path: Path) -> MediaInfo:
     """Streams, duration and chapters of a media file."""
     if not Path(path).is_file():
         raise FFmpegError(f"no such media file: {path}")
-    done = subprocess.run([ffmpeg_binary(), *probe_args(path)], capture_output=True, text=True)
+    done = run(probe_args(path), check=False)
     return parse_probe(done.stderr, path)
 
 
@@ -127,7 +189,7 @@ def decode_check_args(path: Path) -> list[str]:
 
 def decode_errors(path: Path) -> str:
     """ffmpeg's error output when fully decoding `path` ('' when it decodes cleanly)."""
-    done = subprocess.run([ffmpeg_binary(), *decode_check_args(path)], capture_output=True, text=True)
+    done = run(decode_check_args(path), check=False)
     return done.stderr.strip() if done.returncode == 0 else (done.stderr.strip() or "decode failed")
 
 
@@ -139,15 +201,27 @@ AUDIO_RATE = 48000
 AUDIO_CHANNELS = 2
 
 
+def house_video_options(fps: int, preset: str = "veryfast") -> dict[str, str]:
+    """Video encoder options of the house clip format (option name without the dash -> value)."""
+    return {"c:v": "libx264", "preset": preset, "crf": "20", "pix_fmt": "yuv420p", "r": str(fps),
+            "video_track_timescale": str(fps * 512)}
+
+
+def house_audio_options() -> dict[str, str]:
+    """Audio encoder options of the house clip format."""
+    return {"c:a": "aac", "b:a": "128k", "ar": str(AUDIO_RATE), "ac": str(AUDIO_CHANNELS)}
+
+
 def house_video_args(fps: int, preset: str = "veryfast") -> list[str]:
-    """Video encoder options of the house clip format."""
-    return ["-c:v", "libx264", "-preset", preset, "-crf", "20", "-pix_fmt", "yuv420p",
-            "-r", str(fps), "-video_track_timescale", str(fps * 512)]
+    return _as_args(house_video_options(fps, preset))
 
 
 def house_audio_args() -> list[str]:
-    """Audio encoder options of the house clip format."""
-    return ["-c:a", "aac", "-b:a", "128k", "-ar", str(AUDIO_RATE), "-ac", str(AUDIO_CHANNELS)]
+    return _as_args(house_audio_options())
+
+
+def _as_args(options: dict[str, str]) -> list[str]:
+    return [part for name, value in options.items() for part in (f"-{name}", value)]
 
 
 def _seconds(value: float) -> str:
@@ -167,31 +241,48 @@ def card_clip_args(image: Path, output: Path, *, frames: int, fps: int, preset: 
             *house_audio_args(), "-t", duration, "-movflags", "+faststart", str(output)]
 
 
-def fit_filter(width: int, height: int, fps: int, fit: str = "letterbox") -> str:
-    """Video filter that brings any clip to `width`x`height` at `fps` (letterbox pads, crop fills)."""
+def fit_video(stream, width: int, height: int, fps: int, fit: str = "letterbox"):
+    """`stream` brought to `width`x`height` at `fps`, yuv420p (letterbox pads with black, crop fills)."""
     if fit == "crop":
-        sized = f"scale={width}:{height}:force_original_aspect_ratio=increase,crop={width}:{height}"
+        stream = stream.filter("scale", width, height, force_original_aspect_ratio="increase")
+        stream = stream.filter("crop", width, height)
     else:
-        sized = (f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
-                 f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2:color=black")
-    return f"{sized},setsar=1,fps={fps},format=yuv420p"
+        stream = stream.filter("scale", width, height, force_original_aspect_ratio="decrease")
+        stream = stream.filter("pad", width, height, "(ow-iw)/2", "(oh-ih)/2", color="black")
+    return stream.filter("setsar", 1).filter("fps", fps).filter("format", "yuv420p")
 
 
-def normalise_args(source: Path, output: Path, *, width: int, height: int, fps: int, frames: int,
+def fit_audio(stream, duration: str | None = None):
+    """`stream` as 48 kHz stereo float; padded with silence or cut to `duration` seconds when given."""
+    stream = stream.filter("aresample", AUDIO_RATE).filter("aformat", sample_fmts="fltp", channel_layouts="stereo")
+    if duration is not None:
+        stream = stream.filter("apad", whole_dur=duration).filter("atrim", 0, duration)
+    return stream
+
+
+def silence(duration: str | None = None):
+    """An input of stereo silence at the house rate (endless unless `duration` seconds are given)."""
+    options = {"f": "lavfi"} if duration is None else {"f": "lavfi", "t": duration}
+    return ffmpeg_python.input(f"anullsrc=r={AUDIO_RATE}:cl=stereo", **options)["a"]
+
+
+def normalise_args(source: Path, output: Path, *, width: int, height: int, fps: int, frames: int | None = None,
                    fit: str = "letterbox", has_audio: bool = True) -> list[str]:
-    """Re-encode one clip into the house format, exactly `frames` frames long, audio padded or cut to match."""
-    duration = _seconds(frames / fps)
-    audio_filter = (f"aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
-                    f"apad=whole_dur={duration},atrim=0:{duration}")
-    args = [*base_args(), "-i", str(source)]
-    if has_audio:
-        audio_map = ["-map", "0:a:0", "-af", audio_filter]
-    else:
-        args += ["-f", "lavfi", "-t", duration, "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo"]
-        audio_map = ["-map", "1:a:0"]
-    return [*args, "-map", "0:v:0", *audio_map, "-vf", fit_filter(width, height, fps, fit),
-            "-frames:v", str(frames), *house_video_args(fps), *house_audio_args(), "-t", duration,
-            "-movflags", "+faststart", str(output)]
+    """Re-encode one clip into the house format (the cut's parts, user clips attached as takes).
+
+    With `frames`, exactly that many frames, the audio padded or cut to match; without, the clip's own
+    length. A clip without sound gets silence.
+    """
+    duration = None if frames is None else _seconds(frames / fps)
+    clip = ffmpeg_python.input(str(source))
+    video = fit_video(clip["v:0"], width, height, fps, fit)
+    audio = fit_audio(clip["a:0"], duration) if has_audio else silence(duration)
+    options = {**house_video_options(fps), **house_audio_options(), "movflags": "+faststart"}
+    if frames is not None:
+        options |= {"frames:v": str(frames), "t": duration}
+    elif not has_audio:
+        options["shortest"] = None  # the silence is endless: stop with the picture
+    return compiled(ffmpeg_python.output(video, audio, str(output), **options))
 
 
 def concat_list(entries: list[tuple[Path, float]]) -> str:
@@ -301,22 +392,22 @@ def with_progress(args: list[str]) -> list[str]:
 
 def run_with_progress(args: list[str], seconds: float, report) -> None:
     """Run ffmpeg like `run`, calling `report(done_seconds, total_seconds)` as it writes the output."""
-    import threading
-
-    command = [ffmpeg_binary(), *with_progress(args)]
-    try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except FileNotFoundError as exc:
-        raise FFmpegError(f"ffmpeg not found at {command[0]}", f"set {FFMPEG_ENV} to a working ffmpeg") from exc
     errors: list[str] = []
-    reader = threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True)
-    reader.start()
     total = max(1, round(seconds))
-    for line in process.stdout:
-        if line.startswith("out_time_us=") and line.strip()[12:].isdigit():
-            report(min(total, int(line.strip()[12:]) // 1_000_000), total)
-    process.wait()
-    reader.join()
+    with _start(with_progress(args)) as process:
+        reader = threading.Thread(target=lambda: errors.extend(process.stderr), daemon=True)
+        reader.start()
+        try:
+            for line in process.stdout:
+                if line.startswith("out_time_us=") and line.strip()[12:].isdigit():
+                    report(min(total, int(line.strip()[12:]) // 1_000_000), total)
+            process.wait()
+        except BaseException:  # interrupted: never leave ffmpeg running
+            process.kill()
+            process.wait()
+            raise
+        finally:
+            reader.join()
     if process.returncode != 0:
         raise FFmpegError(f"ffmpeg failed: {_useful_stderr(''.join(errors))}")
     report(total, total)
@@ -330,7 +421,7 @@ def video_frames_args(path: Path) -> list[str]:
 
 def video_frames(path: Path) -> int:
     """Frames in the first video stream of `path` (0 when it has none or cannot be read)."""
-    done = subprocess.run([ffmpeg_binary(), *video_frames_args(path)], capture_output=True, text=True)
+    done = run(video_frames_args(path), check=False)
     counts = re.findall(r"^frame=(\d+)", done.stdout, re.M)
     return int(counts[-1]) if done.returncode == 0 and counts else 0
 
@@ -365,7 +456,7 @@ def probe_many(paths: list[Path]) -> list[tuple[MediaInfo, int] | FFmpegError]:
     """(MediaInfo, frames) per file, one ffmpeg run for all; a file that breaks the run is probed alone."""
     if not paths:
         return []
-    done = subprocess.run([ffmpeg_binary(), *probe_many_args(paths)], capture_output=True, text=True)
+    done = run(probe_many_args(paths), check=False)
     if done.returncode == 0:
         try:
             return list(parse_probe_many(done.stderr, len(paths)))
@@ -390,7 +481,7 @@ def probe_with_frames(path: Path) -> tuple[MediaInfo, int]:
     """What `probe` says about `path`, and the frame count of its first video stream (one ffmpeg run)."""
     if not Path(path).is_file():
         raise FFmpegError(f"no such media file: {path}")
-    done = subprocess.run([ffmpeg_binary(), *probe_frames_args(path)], capture_output=True, text=True)
+    done = run(probe_frames_args(path), check=False)
     info = parse_probe(done.stderr, path)
     counts = re.findall(r"^frame=(\d+)", done.stdout, re.M)
     return info, int(counts[-1]) if done.returncode == 0 and counts and info.video else 0
@@ -399,27 +490,22 @@ def probe_with_frames(path: Path) -> tuple[MediaInfo, int]:
 # --- clips for generation (animatic frames, user clips) ------------------------------------------
 
 
-def _motion_filter(motion: str, duration: float, width: int, height: int, amount: float) -> str:
-    """Crop/scale expressions moving a `width`x`height` window over a larger still frame."""
-    d = max(duration, 0.01)
-    t = f"min(t/{d:.4f},1)"
-    centre = "x=(iw-ow)/2:y=(ih-oh)/2"
-    if motion == "pan_right":
-        return f"crop={width}:{height}:x='(iw-ow)*{t}':y='(ih-oh)/2'"
-    if motion == "pan_left":
-        return f"crop={width}:{height}:x='(iw-ow)*(1-{t})':y='(ih-oh)/2'"
-    if motion == "tilt_up":
-        return f"crop={width}:{height}:x='(iw-ow)/2':y='(ih-oh)*(1-{t})'"
-    if motion == "tilt_down":
-        return f"crop={width}:{height}:x='(iw-ow)/2':y='(ih-oh)*{t}'"
-    if motion == "drift":  # a static shot: the slightest sideways breath (a crop is the cheapest move)
-        return f"crop={width}:{height}:x='(iw-ow)*(0.4+0.2*{t})':y='(ih-oh)/2'"
-    if motion == "pull_out":
-        zoom = f"(1+{amount:.4f}*(1-{t}))"
-    else:  # push_in
-        zoom = f"(1+{amount:.4f}*{t})"
-    return (f"scale=w='2*trunc({width // 2}*{zoom})':h='2*trunc({height // 2}*{zoom})':eval=frame:flags=fast_bilinear,"
-            f"crop={width}:{height}:{centre}")
+def camera_move(stream, motion: str, duration: float, width: int, height: int, amount: float):
+    """A `width`x`height` window moving over a larger still frame (crop, or scale then crop to zoom)."""
+    t = f"min(t/{max(duration, 0.01):.4f},1)"
+    window = {
+        "pan_right": (f"(iw-ow)*{t}", "(ih-oh)/2"),
+        "pan_left": (f"(iw-ow)*(1-{t})", "(ih-oh)/2"),
+        "tilt_up": ("(iw-ow)/2", f"(ih-oh)*(1-{t})"),
+        "tilt_down": ("(iw-ow)/2", f"(ih-oh)*{t}"),
+        "drift": (f"(iw-ow)*(0.4+0.2*{t})", "(ih-oh)/2"),  # a static shot: the slightest sideways breath
+    }.get(motion)
+    if window is not None:
+        return stream.filter("crop", width, height, x=window[0], y=window[1])
+    zoom = f"(1+{amount:.4f}*(1-{t}))" if motion == "pull_out" else f"(1+{amount:.4f}*{t})"  # else push_in
+    stream = stream.filter("scale", w=f"2*trunc({width // 2}*{zoom})", h=f"2*trunc({height // 2}*{zoom})",
+                           eval="frame", flags="fast_bilinear")
+    return stream.filter("crop", width, height, x="(iw-ow)/2", y="(ih-oh)/2")
 
 
 def still_motion_clip_args(frame: Path, dest: Path, *, duration: float, fps: int = 24, width: int = 640,
@@ -432,27 +518,14 @@ def still_motion_clip_args(frame: Path, dest: Path, *, duration: float, fps: int
     H.264 ultrafast yuv420p at `width`x`height` and `fps`, silent AAC 48 kHz stereo, +faststart.
     """
     frames = max(1, round(duration * fps))
-    video = (f"[0:v]format=yuv420p,loop=loop={frames}:size=1:start=0,setpts=N/{fps}/TB,"
-             f"{_motion_filter(motion, frames / fps, width, height, amount)},setsar=1,format=yuv420p[v]")
-    return [*base_args(), "-i", str(frame), "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo",
-            "-filter_complex", video, "-map", "[v]", "-map", "1:a",
-            "-frames:v", str(frames), "-t", f"{frames / fps:.4f}", "-r", str(fps),
-            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "stillimage", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-b:a", "48k", "-ar", "48000", "-ac", "2",
-            "-movflags", "+faststart", "-f", "mp4", str(dest)]
-
-
-def normalize_clip_args(source: Path, dest: Path, *, width: int, height: int, fps: int,
-                        has_audio: bool) -> list[str]:
-    """Re-encode any video to the clip format every backend produces (letterboxed to `width`x`height`)."""
-    video = (f"scale={width}:{height}:force_original_aspect_ratio=decrease,"
-             f"pad={width}:{height}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={fps},format=yuv420p")
-    audio_in = [] if has_audio else ["-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo"]
-    audio_map = ["-map", "0:a:0"] if has_audio else ["-map", "1:a", "-shortest"]
-    return [*base_args(), "-i", str(source), *audio_in, "-map", "0:v:0", *audio_map, "-vf", video,
-            "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-b:a", "128k", "-ar", "48000", "-ac", "2",
-            "-movflags", "+faststart", "-f", "mp4", str(dest)]
+    still = ffmpeg_python.input(str(frame))["v"].filter("format", "yuv420p")
+    looped = still.filter("loop", loop=frames, size=1, start=0).filter("setpts", f"N/{fps}/TB")
+    video = camera_move(looped, motion, frames / fps, width, height, amount)
+    video = video.filter("setsar", 1).filter("format", "yuv420p")
+    options = {"frames:v": str(frames), "t": f"{frames / fps:.4f}", "r": str(fps), "c:v": "libx264",
+               "preset": "ultrafast", "tune": "stillimage", "pix_fmt": "yuv420p", "c:a": "aac", "b:a": "48k",
+               "ar": str(AUDIO_RATE), "ac": str(AUDIO_CHANNELS), "movflags": "+faststart", "format": "mp4"}
+    return compiled(ffmpeg_python.output(video, silence(), str(dest), **options))
 
 
 def verify_args(path: Path) -> list[str]:
@@ -464,7 +537,7 @@ def verify_media(path: Path) -> tuple[MediaInfo, str]:
     """One pass: what the file holds and the errors (if any) from decoding all of it ('' when clean)."""
     if not Path(path).is_file():
         raise FFmpegError(f"no such media file: {path}")
-    done = subprocess.run([ffmpeg_binary(), *verify_args(path)], capture_output=True, text=True)
+    done = run(verify_args(path), check=False)
     info = parse_probe(done.stderr, path)
     errors = [line for line in done.stderr.splitlines() if line.startswith(("[error]", "[fatal]", "[panic]"))
               or "] [error]" in line or "] [fatal]" in line]

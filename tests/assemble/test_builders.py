@@ -19,26 +19,38 @@ def test_card_clip_args():
     assert ffmpeg.house_video_args(24, "ultrafast")[:4] == ["-c:v", "libx264", "-preset", "ultrafast"]
 
 
-def test_fit_filters():
-    assert ffmpeg.fit_filter(640, 360, 24) == (
-        "scale=640:360:force_original_aspect_ratio=decrease,pad=640:360:(ow-iw)/2:(oh-ih)/2:color=black,"
-        "setsar=1,fps=24,format=yuv420p")
-    assert ffmpeg.fit_filter(640, 360, 24, "crop") == (
-        "scale=640:360:force_original_aspect_ratio=increase,crop=640:360,setsar=1,fps=24,format=yuv420p")
+FIT = ("[0:v:0]scale=640:360:force_original_aspect_ratio=decrease[s0];[s0]pad=640:360:(ow-iw)/2:(oh-ih)/2:color=black[s1];"
+       "[s1]setsar=1[s2];[s2]fps=24[s3];[s3]format=yuv420p[s4]")
+HOUSE = ["-ac", "2", "-ar", "48000", "-b:a", "128k", "-c:a", "aac", "-c:v", "libx264", "-crf", "20"]
 
 
 def test_normalise_args_without_audio_adds_silence():
     args = ffmpeg.normalise_args(Path("in.mov"), Path("out.mp4"), width=640, height=360, fps=24, frames=36,
                                  has_audio=False)
     assert args == [*HEAD, "-i", "in.mov", "-f", "lavfi", "-t", "1.5", "-i", "anullsrc=r=48000:cl=stereo",
-                    "-map", "0:v:0", "-map", "1:a:0", "-vf", ffmpeg.fit_filter(640, 360, 24), "-frames:v", "36",
-                    *VIDEO, *AUDIO, "-t", "1.5", "-movflags", "+faststart", "out.mp4"]
+                    "-filter_complex", FIT, "-map", "[s4]", "-map", "1:a", *HOUSE, "-frames:v", "36",
+                    "-movflags", "+faststart", "-pix_fmt", "yuv420p", "-preset", "veryfast", "-r", "24",
+                    "-t", "1.5", "-video_track_timescale", "12288", "out.mp4"]
 
 
 def test_normalise_args_with_audio_pads_and_trims_it():
     args = ffmpeg.normalise_args(Path("in.mov"), Path("out.mp4"), width=640, height=360, fps=24, frames=24)
-    assert args[args.index("-af") + 1] == (
-        "aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,apad=whole_dur=1,atrim=0:1")
+    assert args[args.index("-filter_complex") + 1] == FIT + (
+        ";[0:a:0]aresample=48000[s5];[s5]aformat=channel_layouts=stereo:sample_fmts=fltp[s6];"
+        "[s6]apad=whole_dur=1[s7];[s7]atrim=0:1[s8]")
+    assert args[args.index("-map"):args.index("-map") + 4] == ["-map", "[s4]", "-map", "[s8]"]
+
+
+def test_normalise_args_crop_and_own_length():
+    """Without `frames` the clip keeps its length (a user's clip attached as a take); silence stops with it."""
+    args = ffmpeg.normalise_args(Path("in.mov"), Path("out.mp4"), width=640, height=360, fps=24, fit="crop",
+                                 has_audio=False)
+    assert args[args.index("-filter_complex") + 1] == (
+        "[0:v:0]scale=640:360:force_original_aspect_ratio=increase[s0];[s0]crop=640:360[s1];"
+        "[s1]setsar=1[s2];[s2]fps=24[s3];[s3]format=yuv420p[s4]")
+    assert "-shortest" in args and "-t" not in args and "-frames:v" not in args
+    assert args[args.index("-i") + 1:args.index("-i") + 7] == ["in.mov", "-f", "lavfi", "-i",
+                                                              "anullsrc=r=48000:cl=stereo", "-filter_complex"]
 
 
 def test_concat_list_quotes_and_cuts_each_part():

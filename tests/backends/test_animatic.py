@@ -56,7 +56,7 @@ def test_clip_command_is_h264_yuv420p_aac_faststart_of_exact_frames(tmp_path):
         i = args.index(pair[0])
         assert args[i + 1] == pair[1]
     graph = args[args.index("-filter_complex") + 1]
-    assert "crop=640:360" in graph and "(1-min(t/2.5000,1))" in graph
+    assert "crop=640:360" in graph and "(1-min(t/2.5000\\,1))" in graph  # the comma escaped in the graph
 
 
 def test_the_shots_light_warms_or_cools_the_frame():

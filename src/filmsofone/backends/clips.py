@@ -60,6 +60,6 @@ class ClipsBackend(Backend):
             raise BadInput(f"{source} is not a video ffmpeg can read", "export it as MP4 or MOV") from None
         if not info.video:
             raise BadInput(f"{source} has no video stream", "attach a video file")
-        ffmpeg.run(ffmpeg.normalize_clip_args(source, dest, width=opts.width, height=opts.height, fps=opts.fps,
-                                              has_audio=bool(info.audio)))
+        ffmpeg.run(ffmpeg.normalise_args(source, dest, width=opts.width, height=opts.height, fps=opts.fps,
+                                          has_audio=bool(info.audio)))
         return info.duration
