@@ -14,16 +14,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .names import (
+from ..lexicon import (
+    ABBREVIATED_TITLES,
     FAMILY_TITLES,
-    FEMALE_NAMES,
     HONORIFICS,
-    HYPOCORISTICS,
-    MALE_NAMES,
-    MALE_PRONOUNS,
-    NOT_NAMES,
+    NAMING_SPEECH_VERBS,
+    RANK_TITLES,
     SURNAME_TITLES,
+    TITLE_NOUNS,
+    alternation,
 )
+from .names import FEMALE_NAMES, HYPOCORISTICS, MALE_NAMES, MALE_PRONOUNS, NOT_NAMES
 from .nlp import Entity
 from .text import dehyphenated
 
@@ -38,7 +39,7 @@ _HONORIFIC_NAME = re.compile(
     rf"\b(?P<title>{_TITLE_ALT})\.?[ \t\n]+(?P<name>(?:{_PARTICLE_RUN})?{_NAME_TOKEN}(?:[ \t\n]+(?:{_PARTICLE_RUN})?{_NAME_TOKEN}){{0,2}})"
 )
 _THE_CHARACTER = re.compile(r"\b[Tt]he[ \t\n]+(?P<name>(?:[A-Z][a-z]+[ \t\n]+){0,2}[A-Z][a-z]+)\b")
-_SPEECH_SUBJECT = r"(?:said|cried|asked|replied|answered|exclaimed|shouted|whispered|began|continued|added|remarked|went on|thought)"
+_SPEECH_SUBJECT = rf"(?:{alternation(NAMING_SPEECH_VERBS)})"
 _CAP_RUN = r"(?P<name>[A-Z][a-z]+\b(?:\s+[A-Z][a-z]+\b){0,2})"
 _SAID_THE = re.compile(rf"{_SPEECH_SUBJECT}\s+the\s+{_CAP_RUN}")
 _THE_SAID = re.compile(rf"\bthe\s+(?=(?:[A-Z][a-z]+\s+){{1,3}}{_SPEECH_SUBJECT})(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}})\s+{_SPEECH_SUBJECT}")
@@ -418,9 +419,6 @@ def _join_professional_titles(clusters: list[CharacterCluster]) -> list[Characte
     return kept
 
 
-RANK_TITLES = frozenset({"Lady", "Lord", "Sir", "Duke", "Duchess", "Earl", "Count", "Countess", "Baron", "Baroness", "King", "Queen", "Prince", "Princess"})
-
-
 _SPEAKING = re.compile(
     rf"\b{_SPEECH_SUBJECT}[ \t\n]+(?P<after>[A-Z][a-z]+)\b(?![ \t\n]+[A-Z])|(?<=[a-z,;][ \t\n])(?P<before>[A-Z][a-z]+)[ \t\n]+{_SPEECH_SUBJECT}\b"
 )
@@ -473,15 +471,10 @@ def _add_epithets(text: str, start: int, end: int, clusters: list[CharacterClust
     return changed
 
 
-_TITLE_NOUNS = {"doctor": ("Dr", "Doctor"), "captain": ("Captain", "Capt"), "colonel": ("Colonel", "Col"),
-                "major": ("Major",), "inspector": ("Inspector",), "professor": ("Professor", "Prof"),
-                "sergeant": ("Sergeant",), "lieutenant": ("Lieutenant",), "general": ("General",), "judge": ("Judge",)}
-
-
 def _titled_as(text: str, start: int, end: int, noun: str, clusters: list[CharacterCluster]) -> CharacterCluster | None:
     """The one (non-narrator) character whose surname follows the title this noun names, anywhere in the text
     ("the doctor" -> the character once called "Doctor Losberne"); None when there is no such single one."""
-    titles = _TITLE_NOUNS.get(noun)
+    titles = TITLE_NOUNS.get(noun)
     if not titles:
         return None
     alternatives = "|".join(re.escape(t) for t in titles)
@@ -610,7 +603,7 @@ def _titled_name(title: str, words: str) -> _Name | None:
     """The longest name after a title that parses: "Miss Lucy Honeychurch Drive Out" (a title-case
     heading) gives "Miss Lucy Honeychurch"."""
     tokens = words.split()
-    dot = "." if title in ("Mr", "Mrs", "Dr", "Ms") else ""
+    dot = "." if title in ABBREVIATED_TITLES else ""
     for n in range(len(tokens), 0, -1):
         name = parse_name(f"{title}{dot} {' '.join(tokens[:n])}")
         if name is not None:
@@ -619,7 +612,7 @@ def _titled_name(title: str, words: str) -> _Name | None:
 
 
 def _title_form(name: _Name) -> str:
-    title = f"{name.title}." if name.title in ("Mr", "Mrs", "Dr", "Ms") else name.title
+    title = f"{name.title}." if name.title in ABBREVIATED_TITLES else name.title
     return f"{title} {' '.join(name.tokens)}"
 
 

@@ -6,6 +6,7 @@ conversation: a character who shares that person's surname and has the mother's 
 
 from __future__ import annotations
 
+from ..lexicon import KIN
 from .characters import CharacterCluster
 
 FEMALE_NOUNS = frozenset(
@@ -18,19 +19,6 @@ MALE_NOUNS = frozenset(
     "colonel major inspector butler footman porter waiter".split()
 )
 PERSON_NOUNS = FEMALE_NOUNS | MALE_NOUNS | frozenset("child stranger person youth companion friend".split())
-
-# kin noun -> (gender, titles the relative usually bears)
-KIN = {
-    "mother": ("female", ("Mrs",)),
-    "wife": ("female", ("Mrs", "Lady")),
-    "father": ("male", ("Mr", "Sir")),
-    "husband": ("male", ("Mr", "Sir")),
-    "brother": ("male", ()),
-    "sister": ("female", ()),
-    "son": ("male", ()),
-    "daughter": ("female", ()),
-}
-
 
 # nouns that name someone only relative to another person ("her cousin"): never one fixed character
 RELATIONAL_NOUNS = frozenset(KIN) | frozenset("cousin aunt uncle niece nephew friend companion".split())

@@ -14,7 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .names import FEMALE_NAMES, HONORIFICS, HYPOCORISTICS, MALE_NAMES
+from ..lexicon import (
+    COMMON_TITLES,
+    GESTURE_VERBS,
+    HONORIFICS,
+    NAMING_SPEECH_VERBS,
+    alternation,
+)
+from .names import FEMALE_NAMES, HYPOCORISTICS, MALE_NAMES
 from .nlp import Entity
 from .places import (
     INN_OF_NOUNS,
@@ -246,11 +253,11 @@ def _context_points(name: str, prep: str, the: bool, previous: str) -> int:
     return 1
 
 
-_ACTS_AS_PERSON_VERBS = r"said|replied|cried|asked|answered|exclaimed|whispered|laughed|smiled|nodded"
+_ACTS_AS_PERSON_VERBS = alternation(NAMING_SPEECH_VERBS + GESTURE_VERBS)
 
 
 _PERSON_CONTEXT = re.compile(
-    rf"\b(?:{_ACTS_AS_PERSON_VERBS}|Mr|Mrs|Miss|Dr|Lady|Sir|Aunt|Uncle)\.?[ \t\n]+(?P<after>[A-Z][a-z]+)\b"
+    rf"\b(?:{_ACTS_AS_PERSON_VERBS}|{alternation(COMMON_TITLES + ('Aunt', 'Uncle'))})\.?[ \t\n]+(?P<after>[A-Z][a-z]+)\b"
     rf"|\b(?P<before>[A-Z][a-z]+)[ \t\n]+(?:{_ACTS_AS_PERSON_VERBS})\b"
 )
 

@@ -1,30 +1,7 @@
-"""Small data tables about names: honorifics, hypocoristics (nicknames), gendered first names, pronouns."""
+"""Small data tables about names: hypocoristics (nicknames), gendered first names, pronouns (honorifics and titles
+are in `filmsofone.lexicon`)."""
 
 from __future__ import annotations
-
-# honorific -> gender ("male" / "female" / "unknown"); keys without the trailing period
-HONORIFICS: dict[str, str] = {
-    "Mr": "male", "Mister": "male", "Sir": "male", "Lord": "male", "Master": "male", "Monsieur": "male",
-    "Herr": "male", "Signor": "male", "Señor": "male", "Don": "male", "Father": "male", "Brother": "male",
-    "Uncle": "male", "King": "male", "Prince": "male", "Duke": "male", "Earl": "male", "Count": "male",
-    "Baron": "male", "Mrs": "female", "Miss": "female", "Ms": "female", "Lady": "female", "Madam": "female",
-    "Madame": "female", "Mme": "female", "Mlle": "female", "Mademoiselle": "female", "Mistress": "female",
-    "Dame": "female", "Frau": "female", "Fräulein": "female", "Signora": "female", "Señora": "female",
-    "Aunt": "female", "Sister": "female", "Mother": "female", "Queen": "female", "Princess": "female",
-    "Duchess": "female", "Countess": "female", "Baroness": "female",
-    "Dr": "unknown", "Doctor": "unknown", "Professor": "unknown", "Prof": "unknown", "Colonel": "male",
-    "Col": "male", "Captain": "male", "Capt": "male", "Major": "male", "General": "male", "Lieutenant": "male",
-    "Sergeant": "male", "Inspector": "male", "Reverend": "male", "Rev": "male", "Judge": "unknown",
-}
-# honorifics after which a bare surname names a married woman / unmarried woman / man
-FAMILY_TITLES = {"Mr": "male", "Mrs": "female", "Miss": "female", "Ms": "female", "Mister": "male"}
-
-# honorifics followed by a surname rather than a first name (Colonel Forster, Dr. Watson, Mrs. Bennet)
-SURNAME_TITLES = frozenset(
-    {"Mr", "Mrs", "Miss", "Ms", "Mister", "Monsieur", "Madame", "Mme", "Mlle", "Herr", "Frau", "Signor", "Signora",
-     "Dr", "Doctor", "Professor", "Prof", "Colonel", "Col", "Captain", "Capt", "Major", "General", "Lieutenant",
-     "Sergeant", "Inspector", "Reverend", "Rev", "Judge", "Señor", "Señora"}
-)
 
 # nickname -> formal first name (lower case)
 HYPOCORISTICS: dict[str, str] = {

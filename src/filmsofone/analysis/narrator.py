@@ -19,6 +19,7 @@ import bisect
 import re
 from collections import Counter
 
+from ..lexicon import ABBREVIATED_TITLES, SPEECH_VERBS, alternation
 from .characters import CharacterCluster
 
 _HEADING_WORDS = ("CHAPTER", "Chapter", "BOOK", "Book", "PART", "Part", "VOLUME", "Volume", "LETTER", "Letter")
@@ -27,7 +28,7 @@ _FIRST_PERSON = re.compile(rf"{_NOT_A_HEADING_NUMBER}\b(?:I|me|my|myself)\b")
 _MIN_RATE = 0.012  # first-person words per narration word
 _MIN_SPREAD = 0.25  # the share of the narration the middle 80% of first-person words must cover
 _WORD = re.compile(r"\S+")
-_NAME = r"(?P<name>(?:(?:Mr|Mrs|Miss|Dr|Ms)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z]+)?)"
+_NAME = rf"(?P<name>(?:(?:{alternation((*ABBREVIATED_TITLES, 'Miss'))})\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z]+)?)"
 _SELF_NAMING = re.compile(
     rf"\b(?:[Mm]y name (?:is|was)|I (?:am|was) called|called myself|[Cc]all me|I am|I'm|I, )\s+{_NAME}(?![a-z])"
 )
@@ -36,11 +37,9 @@ _DIARY = re.compile(rf"\b{_CAPS_NAME}['’]s\s+(?:JOURNAL|DIARY|Journal|Diary)\b
 _SIGNATURE = re.compile(  # a letter's signature ("Yours ever, SALLIE.")
     rf"\b(?:[Yy]ours|[Aa]ffectionately|[Ss]incerely|[Ff]aithfully)(?:\s+[a-z]+){{0,3}}[,.]?\s+{_CAPS_NAME}\b"
 )
-_I_TAG = re.compile(r"[\s,;—–-]*(?:said|cried|asked|replied|answered|exclaimed|returned|continued|added|"
-                    r"remarked|whispered|shouted|observed|remonstrated|went on)\s+I\b|[\s,;—–-]*I\s+(?:said|cried|"
-                    r"asked|replied|answered|exclaimed|returned|continued|added|remarked|whispered|shouted|"
-                    r"observed|went on)\b")
-_I_TAG_BEFORE = re.compile(r"\bI\s+(?:said|cried|asked|replied|answered|exclaimed|returned|added|went on)[,:]?\s*[“\"‘']?\s*$")
+_SPEECH_VERBS = alternation(SPEECH_VERBS)
+_I_TAG = re.compile(rf"[\s,;—–-]*(?:{_SPEECH_VERBS})\s+I\b|[\s,;—–-]*I\s+(?:{_SPEECH_VERBS})\b")
+_I_TAG_BEFORE = re.compile(rf"\bI\s+(?:{_SPEECH_VERBS})[,:]?\s*[“\"‘']?\s*$")
 _VOCATIVE = re.compile(rf"(?:^|[,!?.]\s+|\b(?:dear|my)\s+){_NAME}\s*[,!?.]|,\s*{_NAME.replace('?P<name>', '?P<end>')}\s*[!?.,]?\s*$")
 
 

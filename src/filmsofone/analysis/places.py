@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..lexicon import HONORIFICS, NAMING_SPEECH_VERBS
+
 INTERIOR_PLACES = frozenset(
     """drawing-room sitting-room parlour parlor library study dining-room
     breakfast-room morning-room hall ballroom ball-room bedroom bed-room chamber kitchen cellar
@@ -96,21 +98,21 @@ NOT_PLACE_CONTEXT = frozenset(
     """look looked looking looks glance glanced glancing smile smiled smiling laugh laughed laughing stare stared
     staring gaze gazed gazing aim aimed point pointed hint hinted nod nodded frown frowned angry vexed surprised
     astonished interest interested faith belief pride delight confide confided trust believe believed letter
-    letters note notes message word line lines said say says saying replied answered talked talk spoke speak
+    letters note notes message word line lines say says saying talked talk spoke speak
     wrote write written writing given gave give sent send introduced belonged belong due known owing addressed
     turned listened referred kind attentive civil rude polite bowed curtsied waved cried called belongs appeal
     appealed applied apply next equal similar compared married related engaged attached devoted according
     thanks thank owe owed pay paid lent handed read reading news bequeathed left""".split()
-)
+) | frozenset(NAMING_SPEECH_VERBS)
 NOT_PLACE_NAMES = frozenset(
     """I God Heaven Hell Christ Jesus Lord Providence Bible Scripture Parliament Government Church Court
     Army Navy State Company Sunday Monday Tuesday Wednesday Thursday Friday Saturday January February March April
     May June July August September October November December Christmas Easter Michaelmas Whitsuntide Lent
     English French German Italian Spanish Dutch Latin Greek Hebrew Arabic Russian Irish Scotch Scottish Welsh
     American British Indian Chinese Japanese Yankee Yankees Christian Christians Catholic Protestant Providence
-    Nature Fate Fortune Time Death Love Mrs Mr Miss Sir Madam Madame Monsieur Heavens Oh Ah Yes No Then Now When
+    Nature Fate Fortune Time Death Love Heavens Oh Ah Yes No Then Now When
     Here There This That The What Why How Where Deuce Devil Rector Vicar Curate Bishop Archbishop Pope Emperor
     Empress Czar Tsar Sultan Governor President Chief Squire Abbot Prior Chairman Mayor Sheriff Abbess Senator
     Almighty Creator Saviour Virgin Madonna Republic Revolution Committee Council Assembly Union Times Gazette
     Chronicle Herald Spectator Review Magazine Journal Telegraph Tribune Courier Mercury""".split()
-)
+) | frozenset(HONORIFICS)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..lexicon import COMMON_TITLES, alternation
 from ..models import Chapter
 from .places import GENERIC, PLACE_NOUNS
 
@@ -40,11 +41,13 @@ _SCENE_PLACES = sorted(
     (p for p in PLACE_NOUNS if p not in GENERIC and p not in _ABSTRACT_PLACES and " " not in p), key=len, reverse=True
 )
 
+_TITLES = alternation(COMMON_TITLES)
+
 
 def _place(group: str) -> str:
     """A common-noun place after a determiner or possessive ("the quay", "Mrs. Bennet's drawing-room")."""
     nouns = "|".join(re.escape(p).replace(r"\-", r"[\s-]?") for p in _SCENE_PLACES)
-    return rf"(?:the|a|an|his|her|their|our|my|(?:(?:Mr|Mrs|Miss|Dr|Lady|Sir)\.?\s+)?[A-Z][a-z]+(?:'s|’s))\s+(?:[a-z]+\s+)?(?P<{group}>{nouns})(?![\w-])"
+    return rf"(?:the|a|an|his|her|their|our|my|(?:(?:{_TITLES})\.?\s+)?[A-Z][a-z]+(?:'s|’s))\s+(?:[a-z]+\s+)?(?P<{group}>{nouns})(?![\w-])"
 
 
 def _named(group: str) -> str:
@@ -52,7 +55,7 @@ def _named(group: str) -> str:
     return rf"(?P<{group}>[A-Z][a-z]{{3,}}(?:\s+(?:{suffix}))?)\b(?!['’]s)"
 
 
-_SUBJECT = r"(?:they|he|she|we|I|the\s+\w+|(?:Mr|Mrs|Miss|Dr)\.?\s+[A-Z][a-z]+|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+_SUBJECT = rf"(?:they|he|she|we|I|the\s+\w+|(?:{_TITLES})\.?\s+[A-Z][a-z]+|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
 _MOTION = (
     r"(?:went|walked|came|hurried|ran|drove|rode|returned|proceeded|repaired|adjourned|withdrew|retired|"
     r"made (?:their|his|her|our|my) way|set (?:off|out)|stepped|climbed|crossed|strolled|wandered|sailed|"

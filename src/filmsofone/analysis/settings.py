@@ -22,9 +22,24 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .named_places import clean_place_name, is_person_name, located_named, named_places, not_a_place_name, not_places
+from ..lexicon import HONORIFICS, alternation, not_sentence_end
+from .named_places import (
+    clean_place_name,
+    is_person_name,
+    located_named,
+    named_places,
+    not_a_place_name,
+    not_places,
+)
 from .nlp import Entity
-from .places import EXTERIOR_PLACES, INTERIOR_PLACES, NOT_SETTINGS, PLACE_NOUNS, TIME_WORDS, WEAK_SETTINGS
+from .places import (
+    EXTERIOR_PLACES,
+    INTERIOR_PLACES,
+    NOT_SETTINGS,
+    PLACE_NOUNS,
+    TIME_WORDS,
+    WEAK_SETTINGS,
+)
 
 _LOCATIVE = r"(?:in|into|inside|within|at|to|from|through|across|towards?|out of|round|around|reached|entered|left|along|on|upon|near|by|beside|outside|under|over|down|up)"
 
@@ -50,7 +65,7 @@ def _trie_pattern(words) -> str:
 
 
 _NOUNS = _trie_pattern(PLACE_NOUNS)
-_OWNER = r"(?:(?:Mr|Mrs|Miss|Dr|Lady|Sir|Captain|Colonel)\.?[ \t\n]+)?[A-Z][a-z]+(?:'s|’s)"
+_OWNER = rf"(?:(?:{alternation(HONORIFICS)})\.?[ \t\n]+)?[A-Z][a-z]+(?:'s|’s)"
 _COMMON_PLACE = re.compile(
     rf"\b(?P<locative>{_LOCATIVE}[ \t\n]+)?(?:the|a|an|his|her|their|our|my|your|its|this|that|these|those|every|"
     rf"each|another|some|many|several|(?-i:{_OWNER}))[ \t\n]+(?:(?!(?:the|a|an|of|and|or|in|to)\b)[a-z]+,?[ \t\n]+)??"
@@ -252,7 +267,7 @@ _SMALL_HOURS = re.compile(
     r"\b(?:one|two|three|four|1|2|3|4)(?:[ \t\n]+(?:and[ \t\n]+a[ \t\n]+half|o['’]clock))?[ \t\n]+in[ \t\n]+the[ \t\n]+morning\b"
     r"|\bsmall[ \t\n]+hours\b", re.I,
 )
-_SENTENCE_STOP = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bMs)[.!?](?=\s)")
+_SENTENCE_STOP = re.compile(rf"{not_sentence_end()}[.!?](?=\s)")
 _HEADING = re.compile(
     r"[ \t]*(?:(?:CHAPTER|Chapter|BOOK|Book|PART|Part)\b[^\n]{0,80}|[IVXLCDM]+\.?)[ \t]*\n(?:[ \t]*\n)*"
     r"(?:[^\n]{1,80}\n(?:[ \t]*\n)+)?"

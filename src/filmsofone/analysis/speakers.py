@@ -25,34 +25,26 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from ..lexicon import COMMON_TITLES, HONORIFICS, SPEECH_VERBS, alternation, not_sentence_end
 from .characters import CharacterCluster
 from .conversation import FEMALE_NOUNS, MALE_NOUNS, RELATIONAL_NOUNS, descriptor_noun, noun_gender, relative
 from .quotes import QuoteMatch
 from .speaker_decoder import SpeakerDecoder, load_weights
 from .text import Paragraph
 
-SPEECH_VERBS = (
-    "said|says|say|saying|cried|cries|asked|asks|replied|replies|answered|answers|returned|exclaimed|observed|"
-    "added|continued|began|remarked|shouted|whispered|muttered|murmured|repeated|rejoined|retorted|interrupted|"
-    "inquired|enquired|called|screamed|sighed|laughed|resumed|responded|protested|declared|suggested|urged|"
-    "pursued|thought|went on|growled|groaned|sobbed|stammered|explained|insisted|demanded|roared|bawled|yelled|"
-    "snapped|sneered|gasped|panted|faltered|ventured|echoed|concluded|agreed|admitted|persisted|spoke|told|"
-    "warned|begged|pleaded|commanded|ordered|croaked|chuckled|giggled|grumbled|hissed|moaned|mumbled|reasoned|"
-    "reflected|reminded|reported|shrieked|smiled|sniffed|squeaked|stormed|wailed|whimpered|wondered|joined in|"
-    "put in|broke in|burst out|struck in|interposed|observed|assented|objected|cried out|called out|thundered|"
-    "drawled|lisped|gasped|whined|sang|read|wrote|assured|exclaimed|proceeded|rejoined|hazarded|faltered"
-)
-_VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b")
+_SPEECH_VERBS = alternation(SPEECH_VERBS)
+_VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
 _PRONOUN = re.compile(r"\b(?:he|she|I)\b")
 _DESCRIPTOR = re.compile(
     r"\b(?P<det>the|his|her|my|their|our|a|an)\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[A-Za-z-]+)\b(?=[\s,;.!?:]|$)"
 )
 _TITLE_BETWEEN = re.compile(
     r"[\s,]*(?:(?:poor|little|old|young|dear|good)\s+)?"
-    r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Master|Mister|Madame|Monsieur|Mademoiselle|Sir|Lady|Lord|Captain|Colonel)\.?\s+)?"
+    rf"(?:(?:{alternation(HONORIFICS)})\.?\s+)?"
 )
+_TITLE_ONLY = re.compile(rf"[\s\W]*(?:(?:{alternation(COMMON_TITLES)})\.?\s+)?")  # "Mrs. " before a name
 _INVERTED_TAG = re.compile(r"[\s,]*[a-z]+ed\s+(?=[A-Z])")  # '" blubbered Noah': any past-tense verb, then a name
-_SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?;](?=\s)|[\"“]")
+_SENTENCE_END = re.compile(rf"{not_sentence_end()}[.!?;](?=\s)|[\"“]")
 _NOT_SUBJECT_NOUNS = frozenset(
     "way time moment voice tone manner air head hand hands eyes face look smile words word time day night "
     "morning evening door room table window chair fire question answer reply".split()
@@ -251,7 +243,7 @@ class SpeakerAttributor:
         if quote.start - 1 > first_para.start:
             before_start = max(first_para.start, quote.start - 1 - _TAG_WINDOW)
             before = (_last_sentence_start(self.text, before_start, quote.start - 1), quote.start - 1)
-            introduces = re.search(rf"(?:[:,—]|\b(?:{SPEECH_VERBS}))\s*$", self.text[before[0] : before[1]])
+            introduces = re.search(rf"(?:[:,—]|\b(?:{_SPEECH_VERBS}))\s*$", self.text[before[0] : before[1]])
             regions.insert(len(quote.spans) - 1 if introduces else len(regions), before)
         else:
             regions += self._introducing_paragraph(first_para)
@@ -467,7 +459,7 @@ class SpeakerAttributor:
         named = self._mentions_in(start, previous.end)
         if not named or named[0][2] not in self.characters:
             return None
-        if not re.fullmatch(r"[\s\W]*(?:(?:Mr|Mrs|Miss|Dr|Ms|Lady|Sir)\.?\s+)?", self.text[start : named[0][0]]):
+        if not _TITLE_ONLY.fullmatch(self.text, start, named[0][0]):
             return None
         return named[0][2]
 

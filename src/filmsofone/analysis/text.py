@@ -3,41 +3,55 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
 _PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_LINES_TO_TELL = 20_000  # characters of text before a book without blank lines is told from one long paragraph
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A run of non-blank lines: `text[start:end]`."""
+    """A paragraph, without the white space around it: `text[start:end]`."""
 
     start: int
     end: int
 
 
 def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Paragraph]:
-    """The paragraphs (blank-line separated) of `text[start:end]`, with absolute offsets, trailing space trimmed.
+    """The paragraphs of `text[start:end]` with absolute offsets, white space around each trimmed.
 
-    A text without blank lines (one paragraph per line) is split at each line instead.
+    Paragraphs are runs of lines between blank lines; in a book that has (almost) no blank lines, where each line
+    is a paragraph, each line. The choice is made once for the whole book (`lines_are_paragraphs`), so a
+    scene's paragraphs are the ones the analysis of the whole book saw.
     """
     end = len(text) if end is None else end
-    found = [Paragraph(m.start(), _rstrip(text, m.start(), m.end())) for m in _PARAGRAPH.finditer(text, start, end)]
-    if len(found) <= 3 and end - start > 20_000:
-        found = [
-            Paragraph(m.start(), _rstrip(text, m.start(), m.end()))
-            for m in _LINE.finditer(text, text.rfind("\n", 0, start) + 1, end)  # no copy of the text
-            if m.start() >= start
-        ]
-    return found
+    if lines_are_paragraphs(text):
+        matches = (m for m in _LINE.finditer(text, text.rfind("\n", 0, start) + 1, end) if m.start() >= start)
+    else:
+        matches = _PARAGRAPH.finditer(text, start, end)
+    return [Paragraph(*_strip(text, m.start(), m.end())) for m in matches]
 
 
-def _rstrip(text: str, start: int, end: int) -> int:
+@functools.lru_cache(maxsize=4)
+def lines_are_paragraphs(text: str) -> bool:
+    """Does this book mark its paragraphs by line breaks alone? True for a long text (over 20,000 characters)
+    in which fewer than one line in fifty is followed by a blank line (a Gutenberg header's few blank lines
+    do not make a book of blank-line paragraphs)."""
+    if len(text) <= _LINES_TO_TELL:
+        return False
+    return len(_BLANK_LINE.findall(text)) * 50 < text.count("\n") + 1
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return end
+    return start, end
 
 
 _LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])-[ \t]*\r?\n[ \t]*(?=[a-z])")

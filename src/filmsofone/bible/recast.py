@@ -21,6 +21,7 @@ from ruamel.yaml.comments import CommentedSeq
 
 from .. import store
 from ..errors import UserError
+from ..lexicon import SPEECH_VERBS, alternation
 from ..models import BookAnalysis, Character, InFrame, Shot
 from ..workspace import Workspace
 from ..project import load_text, open_project
@@ -32,8 +33,7 @@ from .yamlio import assign, decorate_entry, keep_tail_comment, to_commented, to_
 _ROLE_RANK = {"minor": 0, "intermediate": 1, "major": 2}
 CONTEXT_CHARS = 200  # how far around a quotation a split looks for the speaker's name
 TAG_CHARS = 40  # how far from a quotation a speech tag ("said Ada") may be
-_VERBS = r"(?:said|says|asked|cried|replied|answered|exclaimed|whispered|called|shouted|added|continued|returned|" \
-         r"murmured|observed|remarked|repeated|went on|began|declared|insisted|laughed|sighed)"
+_VERBS = rf"(?:{alternation(SPEECH_VERBS)})"
 _SPEECH_VERB = re.compile(rf"(?:\b{_VERBS}\s*$)|(?:^\s*,?\s*{_VERBS}\b)", re.IGNORECASE)
 
 

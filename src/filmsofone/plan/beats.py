@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..analysis.text import paragraphs
+from ..lexicon import LOUD_SPEECH_VERBS, QUIET_SPEECH_VERBS, SPEECH_VERBS, alternation
 from ..models import BookAnalysis, Quote, Scene
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019][A-Za-z]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z])")
 _HEADING = re.compile(r"^(chapter|book|part|volume|act)\b|^[IVXLC]+\.?$|^\d+\.?$", re.I)
@@ -34,27 +35,11 @@ embrace embraces embraced embracing despair grief agony anguish pale blush blush
 gasped gasping dead death dying blood murder murdered hate hatred shock shocked astonished astonishment aghast
 heart love loved loves passion passionate howl howls howled howling stunned dread panic frantic frantically
 """.split())
-STRONG_TAG = re.compile(
-    r"\b(cried|shouted|screamed|exclaimed|roared|shrieked|yelled|hissed|snapped|sobbed|thundered|bellowed|"
-    r"gasped|stammered|burst out|broke out|retorted|protested)\b",
-    re.I,
-)
-WHISPER_TAG = re.compile(r"\b(whisper(?:ed|ing)?|murmur(?:ed|ing)?|mutter(?:ed|ing)?|breathed)\b", re.I)
-SPEECH_TAG = re.compile(
-    r"^\W*(?:(?:said|asked|replied|answered|cried|added|continued|went on|returned|observed|remarked|"
-    r"exclaimed|whispered|murmured|called|shouted|repeated|rejoined|resumed|began|inquired)\s+[\w. ]{1,30}?|"
-    r"[\w. ]{1,30}?\s+(?:said|asked|replied|answered|cried|added|continued|went on|returned|observed|remarked|"
-    r"exclaimed|whispered|murmured|called|shouted|repeated|rejoined|resumed|began|inquired))\W*$",
-    re.I,
-)
-
-
-_TAG_HEAD = re.compile(
-    r"^(?=[a-z])[^,;.!?]{0,60}?\b(said|says|asked|replied|answered|cried|added|continued|returned|observed|remarked|"
-    r"exclaimed|whispered|murmured|called|shouted|repeated|rejoined|resumed|began|inquired|went on|laughed|"
-    r"sighed|muttered|declared|explained|insisted|suggested|interrupted)\b[^,;.!?]*[,;]\s*(.*)$",
-    re.S,
-)
+STRONG_TAG = re.compile(rf"\b(?:{alternation(LOUD_SPEECH_VERBS)})\b", re.I)
+WHISPER_TAG = re.compile(rf"\b(?:{alternation(QUIET_SPEECH_VERBS)})\b", re.I)
+_VERBS = alternation(SPEECH_VERBS)
+SPEECH_TAG = re.compile(rf"^\W*(?:(?:{_VERBS})\s+[\w. ]{{1,30}}?|[\w. ]{{1,30}}?\s+(?:{_VERBS}))\W*$", re.I)
+_TAG_HEAD = re.compile(rf"^(?=[a-z])[^,;.!?]{{0,60}}?\b({_VERBS})\b[^,;.!?]*[,;]\s*(.*)$", re.S)
 
 
 def split_speech_tag(action: str) -> tuple[str, str]:
@@ -157,25 +142,6 @@ class NameMatcher:
         return found
 
 
-def paragraphs(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Absolute (start, end) of each non-empty paragraph of text[start:end], whitespace trimmed."""
-    spans = []
-    cursor = start
-    chunk = text[start:end]
-    for match in _PARAGRAPH_BREAK.finditer(chunk):
-        spans.append((cursor, start + match.start()))
-        cursor = start + match.end()
-    spans.append((cursor, end))
-    trimmed = []
-    for a, b in spans:
-        piece = text[a:b]
-        lead = len(piece) - len(piece.lstrip())
-        trail = len(piece) - len(piece.rstrip())
-        if b - trail > a + lead:
-            trimmed.append((a + lead, b - trail))
-    return trimmed
-
-
 def _is_furniture(piece: str, chapter_title: str | None) -> bool:
     """Headings and scene-break markers: no letters, a chapter title, or a short all-capitals line."""
     flat = tidy(piece)
@@ -203,7 +169,8 @@ def cut_beats(analysis: BookAnalysis, scene: Scene, text: str) -> list[Beat]:
     present = list(scene.characters)
     matcher = NameMatcher(analysis, present)
     quotes = scene_quotes(analysis, scene)
-    spans = [p for p in paragraphs(text, scene.start, scene.end) if not _is_furniture(text[p[0]:p[1]], chapter_title)]
+    spans = [(p.start, p.end) for p in paragraphs(text, scene.start, scene.end)
+             if not _is_furniture(text[p.start:p.end], chapter_title)]
     if not spans:
         spans = [(scene.start, max(scene.end, scene.start))]
     by_paragraph: dict[int, list[Quote]] = {i: [] for i in range(len(spans))}

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import store
 from ..errors import UserError
+from ..lexicon import PARENTHETICALS
 from ..models import BookAnalysis, Quote, Scene, Shot
 from ..project import load_intents, load_text, open_project
 from ..workspace import Workspace
@@ -25,14 +26,8 @@ CSV_COLUMNS = ("scene", "shot", "location", "description", "size", "angle", "mov
                "cast", "props", "notes")
 FORMATS = ("fountain", "csv", "json")
 _PLACEHOLDER = re.compile(r"^(.+ speaks( to .+)?|A voice speaks)\.$")
-_TAG_WORDS = {
-    "whisper": "whispering", "murmur": "softly", "mutter": "muttering", "breath": "under the breath",
-    "shout": "shouting", "scream": "screaming", "shriek": "shrieking", "yell": "shouting", "roar": "roaring",
-    "bellow": "bellowing", "sob": "sobbing", "stammer": "stammering", "gasp": "gasping", "hiss": "hissing",
-    "laugh": "laughing", "snap": "sharply", "sigh": "sighing", "growl": "growling", "cried": "crying out",
-}
 _PART = re.compile(r"\(part (\d+)/(\d+)\)")
-_TAG_RE = re.compile(r"\b(" + "|".join(_TAG_WORDS) + r")\w*", re.I)
+_TAG_RE = re.compile(r"\b(" + "|".join(PARENTHETICALS) + r")\w*", re.I)
 
 
 # --- pieces ---------------------------------------------------------------------------------------
@@ -65,7 +60,7 @@ def _parenthetical(text: str, quote: Quote) -> str | None:
     before = text[max(0, start - 60):start].split("\n\n")[-1]
     before = re.split(r"[\"\u201c\u201d]", before[:-1])[-1] if before else ""
     match = _TAG_RE.search(after) or _TAG_RE.search(before)
-    return f"({_TAG_WORDS[match.group(1).lower()]})" if match else None
+    return f"({PARENTHETICALS[match.group(1).lower()]})" if match else None
 
 
 def _safe(line: str) -> str:
