@@ -21,7 +21,6 @@ from .models import ProgressCallback
 
 DEFAULT_BACKEND = "animatic-portrait"
 PICKS_FILE = "picked.json"
-_MAX_ATTEMPTS = 6
 _ASPECTS = {"characters": ("3:4", "1:1", "9:16"), "settings": ("16:9", "4:3", "1:1"), "props": ("1:1", "4:3")}
 
 
@@ -151,42 +150,25 @@ def _secrets(engine) -> list[str] | None:
 
 
 async def _hosted(engine, request, tmp: Path) -> None:
-    from .backends.base import Failed, JobState, Refused
+    """The generate engine's create -> poll -> download path, for one image (no database here)."""
+    from .backends.base import Failed, OutcomeUnknown
+    from .backends.transport import GaveUp
+    from .generate import remote
+
+    async def check(path: Path) -> None:
+        await asyncio.to_thread(_check_image, path)
 
     async with engine.client() as client:
-        job_id = await _retry(lambda: engine.submit(client, request))
-        deadline = asyncio.get_running_loop().time() + engine.timeout()
-        while True:
-            status = await _retry(lambda: engine.status(client, job_id))
-            if status.state is JobState.SUCCEEDED:
-                break
-            if status.state is JobState.REFUSED:
-                raise Refused(status.error or "refused by the provider's content policy")
-            if status.state is JobState.FAILED:
-                raise Failed(status.error or "the provider reports the job failed")
-            delay = status.poll_after if status.poll_after is not None else engine.interval()
-            if asyncio.get_running_loop().time() + delay > deadline:
-                raise Failed(f"no image after {engine.timeout():.0f} s")
-            await asyncio.sleep(delay)
-        await _retry(lambda: engine.download(client, status, tmp))
-
-
-async def _retry(step):
-    """Run `step`, waiting out throttles and transient failures (an unknown create outcome is not retried)."""
-    from .backends.base import Throttled, Transient
-    from .backends.http import backoff_delay
-
-    for attempt in range(_MAX_ATTEMPTS):
         try:
-            return await step()
-        except Throttled as exc:
-            if attempt == _MAX_ATTEMPTS - 1:
-                raise
-            await asyncio.sleep(exc.retry_after if exc.retry_after is not None else backoff_delay(attempt))
-        except Transient:
-            if attempt == _MAX_ATTEMPTS - 1:
-                raise
-            await asyncio.sleep(backoff_delay(attempt, base=0.5, cap=10.0))
+            job_id = await remote.submit(engine, client, request)
+            what = f"shot {request.shot_id}"
+            status = await remote.poll(engine, client, job_id, what=what)
+            await remote.fetch(engine, client, status, tmp, what=what, check=check,
+                               refresh=lambda: remote.poll(engine, client, job_id, what=what))
+        except OutcomeUnknown as exc:
+            raise Failed(f"{exc} (not sent again: an audition never pays twice)") from None
+        except (GaveUp, remote.TimedOut) as exc:
+            raise Failed(str(exc)) from None
 
 
 def _check_image(path: Path) -> None:

@@ -80,8 +80,8 @@ def test_throttled_task_state_is_queued_then_completes(fake, tmp_path):
 
 def test_server_errors(fake, tmp_path):
     rw = backend(fake)
-    fake.fault("create", "unavailable")  # 503 load shedding: the create was not accepted
-    with pytest.raises(Transient):
+    fake.fault("create", "unavailable")  # 503 load shedding: the create was not accepted (retried as throttled)
+    with pytest.raises(Throttled):
         run(drive(rw, request(), tmp_path / "t.mp4"))
     fake.fault("create", "server_error")  # 500 on a create: a job may exist
     with pytest.raises(OutcomeUnknown):
@@ -113,10 +113,10 @@ def test_expired_output_url(fake, tmp_path):
 
 def test_malformed_responses(fake, tmp_path):
     fake.fault("status", "malformed")
-    with pytest.raises(Failed, match="malformed"):
+    with pytest.raises(Transient, match="malformed"):
         run(drive(backend(fake), request(), tmp_path / "t.mp4"))
     fake.outcome = "no_output"
-    with pytest.raises(Failed, match="malformed"):
+    with pytest.raises(Transient, match="malformed"):
         run(drive(backend(fake), request(), tmp_path / "t.mp4"))
     fake.outcome = "success"
     fake.fault("create", "malformed")
@@ -126,7 +126,7 @@ def test_malformed_responses(fake, tmp_path):
 
 def test_create_timeout_is_an_unknown_outcome(fake, tmp_path):
     async def go():
-        async with httpx.AsyncClient(base_url=fake.url, timeout=0.5) as client:
+        async with backend(fake).client(timeout=0.5) as client:
             await drive(backend(fake), request(), tmp_path / "t.mp4", client=client)
 
     fake.fault("create", "hang")

@@ -12,6 +12,7 @@ from fakes.veo import KEY, FakeVeo
 from filmsofone import ffmpeg
 from filmsofone.backends.base import (Failed, GenerationRequest, JobState, OutcomeUnknown, OutputExpired,
                                       Throttled, Transient)
+from filmsofone.backends.transport import Transport
 from filmsofone.backends.veo import VeoBackend
 from filmsofone.errors import BackendError
 
@@ -77,7 +78,7 @@ def test_resource_exhausted_is_throttled(fake, tmp_path):
 
 @pytest.mark.parametrize("api", ["gemini", "vertex"])
 @pytest.mark.parametrize("stage, kind, error", [
-    ("create", "unavailable", Transient), ("create", "server_error", OutcomeUnknown),
+    ("create", "unavailable", OutcomeUnknown), ("create", "server_error", OutcomeUnknown),
     ("status", "server_error", Transient)])
 def test_server_errors(fake, tmp_path, api, stage, kind, error):
     fake.fault(stage, kind)
@@ -106,16 +107,16 @@ def test_expired_output_uri(fake, tmp_path):
 
 def test_malformed_responses(fake, tmp_path):
     fake.fault("status", "malformed")
-    with pytest.raises(Failed, match="malformed"):
+    with pytest.raises(Transient, match="malformed"):
         run(drive(backend(fake), request(), tmp_path / "t.mp4"))
     fake.outcome = "no_output"
-    with pytest.raises(Failed, match="malformed"):
+    with pytest.raises(Transient, match="malformed"):
         run(drive(backend(fake), request(), tmp_path / "t.mp4"))
 
 
 def test_create_timeout_is_an_unknown_outcome(fake, tmp_path):
     async def go():
-        async with httpx.AsyncClient(timeout=0.5) as client:
+        async with backend(fake).client(timeout=0.5) as client:
             await drive(backend(fake), request(), tmp_path / "t.mp4", client=client)
 
     fake.fault("create", "hang")
@@ -150,7 +151,8 @@ def test_download_never_sends_the_key_to_another_origin(tmp_path):
     status = type("S", (), {"output_urls": ["https://api.example/v1beta/files/1:download?alt=media"]})()
 
     async def go():
-        async with httpx.AsyncClient(transport=httpx.MockTransport(handler), headers=veo.auth_headers()) as client:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        async with Transport(veo.contract, veo.base_url(), key_headers=veo.auth_headers(), http=http) as client:
             await veo.download(client, status, tmp_path / "v.mp4")
 
     run(go())

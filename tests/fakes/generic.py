@@ -1,6 +1,6 @@
 """A generic hosted video service on 127.0.0.1 and the backend that talks to it (for engine tests).
 
-The service keeps the common contract of hosted providers (`../shared/design/backends.md` section 9):
+The service keeps the common contract of hosted providers (docs/providers.md, "The common shape"):
 `POST /v1/jobs` creates a job (`{"id"}`, 201), `GET /v1/jobs/{id}` polls it (`queued`, `running`,
 `succeeded` with an output URL, `failed`, `refused` with a reason), `GET /files/{token}/{name}` serves a
 real MP4 of the requested duration. Jobs take `job_seconds` from creation. It counts every create per
@@ -36,7 +36,7 @@ from filmsofone.backends.base import (
     JobState,
     JobStatus,
 )
-from filmsofone.backends.http import json_body, send_create, send_get, stream_download
+from filmsofone.backends.transport import Contract, Step, Transport, malformed, pick
 
 KEY_ENV = "FAKEHOSTED_API_KEY"
 _clips: dict[float, bytes] = {}
@@ -239,7 +239,7 @@ class FakeHostedOptions(BackendOptions):
 
 
 class FakeHostedBackend(Backend):
-    """The adapter for FakeHostedService, written only with the shared helpers of `backends.http`."""
+    """The adapter for FakeHostedService, written only with the transport."""
 
     name: ClassVar[str] = "fakehosted"
     description: ClassVar[str] = "a generic hosted service for tests"
@@ -254,33 +254,27 @@ class FakeHostedBackend(Backend):
     retry_cap: ClassVar[float] = 0.5
     default_concurrency: ClassVar[int] = 4
 
-    def client(self):
-        import httpx
+    contract: ClassVar[Contract] = Contract("fakehosted")
 
-        return httpx.AsyncClient(base_url=self.options.base_url, headers=self.auth_headers(),
-                                 timeout=httpx.Timeout(self.options.http_timeout))
+    def client(self, *, timeout: float | None = None) -> Transport:
+        return super().client(timeout=timeout or self.options.http_timeout)
 
-    async def submit(self, client, request: GenerationRequest) -> str:
-        response = await send_create(client, "POST", "/v1/jobs",
-                                     json={"prompt": request.prompt, "duration": request.duration,
-                                           "seed": request.seed})
-        body = json_body(response, step="create")
-        if not isinstance(body, dict) or not body.get("id"):
-            raise Failed("create: no job id in the answer")
-        return body["id"]
+    async def submit(self, client: Transport, request: GenerationRequest) -> str:
+        body = await client.json(Step.CREATE, "POST", "/v1/jobs", json={
+            "prompt": request.prompt, "duration": request.duration, "seed": request.seed})
+        return pick(body, "id", contract=self.contract, step=Step.CREATE)
 
-    async def status(self, client, job_id: str) -> JobStatus:
-        body = json_body(await send_get(client, f"/v1/jobs/{job_id}"))
-        if not isinstance(body, dict) or "status" not in body:
-            raise Failed("poll: unexpected answer")
+    async def status(self, client: Transport, job_id: str) -> JobStatus:
+        body = await client.json(Step.READ, "GET", f"/v1/jobs/{job_id}")
+        status = pick(body, "status", contract=self.contract)
         state = {"queued": JobState.QUEUED, "running": JobState.RUNNING, "succeeded": JobState.SUCCEEDED,
-                 "failed": JobState.FAILED, "refused": JobState.REFUSED}.get(body["status"])
+                 "failed": JobState.FAILED, "refused": JobState.REFUSED}.get(status)
         if state is None:
-            raise Failed(f"poll: unknown status {body['status']!r}")
+            raise malformed(Step.READ, self.contract, f"unknown status {status!r}")
         return JobStatus(state=state, progress=body.get("progress"), error=body.get("error"),
                          output_urls=[body["output"]] if body.get("output") else [])
 
-    async def download(self, client, status: JobStatus, dest: Path) -> None:
+    async def download(self, client: Transport, status: JobStatus, dest: Path) -> None:
         if not status.output_urls:
             raise Failed("the job succeeded without an output")
-        await stream_download(client, status.output_urls[0], dest)
+        await client.download(status.output_urls[0], dest)

@@ -218,6 +218,10 @@ class Backend:
         """Headers without secrets sent with every request (an API version, a user agent)."""
         return {}
 
+    def key_origins(self) -> tuple[str, ...]:
+        """Hosts besides `base_url` that the provider documents as wanting the key (rare; a storage host)."""
+        return ()
+
     def base_url(self) -> str:
         return getattr(self.options, "base_url", None) or ""
 
@@ -235,7 +239,8 @@ class Backend:
         if timeout is not None:
             contract = dataclasses.replace(contract, timeout=timeout)
         return Transport(contract, self.base_url(), headers=self.default_headers(),
-                         key_headers=self.auth_headers, secrets=(self._key,) if self._key else ())
+                         key_headers=self.auth_headers, key_origins=self.key_origins(),
+                         secrets=(self._key,) if self._key else ())
 
     def retry_policy(self, attempts: int = 6) -> RetryPolicy:
         """How the engine retries one step of this backend."""

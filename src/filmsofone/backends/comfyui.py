@@ -38,7 +38,7 @@ from pydantic import Field, field_validator
 
 from ..errors import BackendError
 from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
-                   OutputExpired, Throttled, Transient)
+                   Throttled, Transient)
 from .transport import Contract, Step, Transport
 
 CONTRACT = Contract("comfyui", message_fields=("error", "message", "details", "type"))

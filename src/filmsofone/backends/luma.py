@@ -1,4 +1,4 @@
-"""Luma (`../shared/design/backends.md` section 3): the current Agents API and the legacy Dream Machine API.
+"""Luma (docs/providers.md, "Luma"): the current Agents API and the legacy Dream Machine API.
 
 Option `api` selects: "agents" (default; `POST {base}/generations` -> 201, poll `GET /generations/{id}`,
 states queued/processing/completed/failed, `output[].url` valid 1 h, `failure_code`) or "dream-machine"
@@ -13,17 +13,16 @@ import base64
 from pathlib import Path
 from typing import ClassVar, Literal
 
-import httpx
-
 from ..errors import BackendError
-from . import _video_api as api
 from .base import Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus
+from .inputs import image_bytes
+from .transport import Contract, Step, Transport, is_moderation, malformed, pick
 
 PROVIDER = "luma"
 BASE_URLS = {"agents": "https://agents.lumalabs.ai/v1", "dream-machine": "https://api.lumalabs.ai/dream-machine/v1"}
 MODELS = {"agents": ("ray-3.2",), "dream-machine": ("ray-2", "ray-flash-2")}
 IMAGE_LIMIT_MB = 10.0
-_MODERATION_WORDS = ("moderat", "content policy", "safety", "inappropriate")
+CONTRACT = Contract(PROVIDER, message_fields=("detail", "error", "message", "failure_reason"))
 
 AGENTS_CAPS = Capabilities(
     durations=[5.0, 10.0], min_duration=5.0, max_duration=10.0,
@@ -61,6 +60,7 @@ class LumaBackend(Backend):
     needs_key = True
     key_env_var = "LUMA_API_KEY"
     Options = LumaOptions
+    contract = CONTRACT
     price_per_second = 0.09  # [unverified] ray-2 720p list price
     poll_interval = 6.0
     default_concurrency = 4
@@ -86,7 +86,7 @@ class LumaBackend(Backend):
         video: dict = {"duration": duration, "resolution": resolution, "loop": self.options.loop}
         for field, path in (("start_frame", request.first_frame), ("end_frame", request.last_frame)):
             if path is not None:
-                data, mime = api.image_bytes(path, provider=PROVIDER, limit_mb=IMAGE_LIMIT_MB)
+                data, mime = image_bytes(path, provider=PROVIDER, limit_mb=IMAGE_LIMIT_MB)
                 video[field] = {"data": base64.b64encode(data).decode(), "media_type": mime}
         return {"type": "video", "model": self.model, "prompt": request.prompt,
                 "aspect_ratio": request.aspect_ratio, "video": video}
@@ -94,29 +94,23 @@ class LumaBackend(Backend):
     def _url(self, path: str) -> str:
         return f"{self.options.base_url.rstrip('/')}{path}"
 
-    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+    async def submit(self, client: Transport, request: GenerationRequest) -> str:
         self.check(request)
-        response = await api.send(client, "POST", self._url("/generations"), provider=PROVIDER, create=True,
-                                  json=self.body(request), headers=self.auth_headers())
-        api.raise_for_http(response, provider=PROVIDER, create=True, secret=self.key)
-        data = api.json_of(response, provider=PROVIDER, create=True)
-        return str(api.field(data, "id", provider=PROVIDER, create=True))
+        data = await client.json(Step.CREATE, "POST", self._url("/generations"), json=self.body(request))
+        return str(pick(data, "id", contract=CONTRACT, step=Step.CREATE))
 
-    async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
-        response = await api.send(client, "GET", self._url(f"/generations/{job_id}"), provider=PROVIDER,
-                                  headers=self.auth_headers())
-        api.raise_for_http(response, provider=PROVIDER, secret=self.key)
-        data = api.json_of(response, provider=PROVIDER)
+    async def status(self, client: Transport, job_id: str) -> JobStatus:
+        data = await client.json(Step.READ, "GET", self._url(f"/generations/{job_id}"))
         return agents_status(data) if self.api == "agents" else dream_machine_status(data)
 
-    async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
+    async def download(self, client: Transport, status: JobStatus, dest: Path) -> None:
         if not status.output_urls:
             raise Failed(f"{PROVIDER}: the generation has no video")
-        await api.download_to(client, status.output_urls[0], dest, provider=PROVIDER, secret=self.key)
+        await client.download(status.output_urls[0], dest)
 
 
 def agents_status(data: dict) -> JobStatus:
-    state = api.field(data, "state", provider=PROVIDER)
+    state = pick(data, "state", contract=CONTRACT)
     if state == "queued":
         return JobStatus(state=JobState.QUEUED)
     if state == "processing":
@@ -128,18 +122,18 @@ def agents_status(data: dict) -> JobStatus:
         videos = [item["url"] for item in outputs if isinstance(item, dict) and item.get("url")
                   and item.get("type", "video") == "video"] if urls else []
         if not urls:
-            raise Failed(f"{PROVIDER}: malformed response (completed generation without output URLs)")
+            raise malformed(Step.READ, CONTRACT, "completed generation without output URLs")
         return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=videos or urls)
     if state == "failed":
         code = str(data.get("failure_code") or "")
         reason = str(data.get("failure_reason") or "generation failed")
         error = f"{PROVIDER}: {reason}" + (f" [{code}]" if code else "")
-        return JobStatus(state=JobState.REFUSED if code == "content_moderated" else JobState.FAILED, error=error)
-    raise Failed(f"{PROVIDER}: malformed response (unknown state {state!r})")
+        return JobStatus(state=JobState.REFUSED if is_moderation(code, CONTRACT) else JobState.FAILED, error=error)
+    raise malformed(Step.READ, CONTRACT, f"unknown state {state!r}")
 
 
 def dream_machine_status(data: dict) -> JobStatus:
-    state = api.field(data, "state", provider=PROVIDER)
+    state = pick(data, "state", contract=CONTRACT)
     if state == "queued":
         return JobStatus(state=JobState.QUEUED)
     if state == "dreaming":
@@ -147,10 +141,10 @@ def dream_machine_status(data: dict) -> JobStatus:
     if state == "completed":
         video = (data.get("assets") or {}).get("video") if isinstance(data.get("assets"), dict) else None
         if not isinstance(video, str) or not video:
-            raise Failed(f"{PROVIDER}: malformed response (completed generation without assets.video)")
+            raise malformed(Step.READ, CONTRACT, "completed generation without assets.video")
         return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=[video])
     if state == "failed":
         reason = str(data.get("failure_reason") or "generation failed")
-        refused = any(word in reason.lower() for word in _MODERATION_WORDS)
+        refused = is_moderation(reason, CONTRACT)
         return JobStatus(state=JobState.REFUSED if refused else JobState.FAILED, error=f"{PROVIDER}: {reason}")
-    raise Failed(f"{PROVIDER}: malformed response (unknown state {state!r})")
+    raise malformed(Step.READ, CONTRACT, f"unknown state {state!r}")

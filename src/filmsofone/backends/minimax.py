@@ -1,4 +1,4 @@
-"""MiniMax Hailuo (`../shared/design/backends.md` section 8b).
+"""MiniMax Hailuo (docs/providers.md, "MiniMax").
 
 Create `POST /v1/video_generation` -> `{"task_id", "base_resp"}`; poll `GET /v1/query/video_generation?
 task_id=` (Queueing, Preparing, Processing, Success, Fail) -> `file_id`; then the file-retrieve step
@@ -12,15 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-import httpx
-
 from ..errors import BackendError
-from . import _video_api as api
-from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
-                   OutcomeUnknown, Refused, Throttled, Transient)
+from .base import Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus
+from .inputs import data_uri
+from .transport import Contract, Envelope, Step, Transport, malformed, pick
 
 PROVIDER = "minimax"
 IMAGE_LIMIT_MB = 20.0
+CONTRACT = Contract(PROVIDER, key_hint="check MINIMAX_API_KEY", envelope=Envelope(
+    code=("base_resp", "status_code"), message=("base_resp", "status_msg"), throttled=frozenset({1002}),
+    refused=frozenset({1026, 1027}), bad_key=frozenset({1004, 2049}), server_error=frozenset({1000, 1001, 1013})))
 
 
 class _Model:
@@ -63,6 +64,7 @@ class MinimaxBackend(Backend):
     needs_key = True
     key_env_var = "MINIMAX_API_KEY"
     Options = MinimaxOptions
+    contract = CONTRACT
     price_per_clip = 0.28  # [unverified] Hailuo 768P 6 s list price
     poll_interval = 8.0
     default_concurrency = 2
@@ -97,31 +99,20 @@ class MinimaxBackend(Backend):
         if not self.model.subject:
             body["resolution"] = self._resolution(request)
         if request.first_frame is not None:
-            body["first_frame_image"] = api.data_uri(request.first_frame, provider=PROVIDER, limit_mb=IMAGE_LIMIT_MB)
+            body["first_frame_image"] = data_uri(request.first_frame, provider=PROVIDER, limit_mb=IMAGE_LIMIT_MB)
         if request.references:
             body["subject_reference"] = [{"type": "character", "image": [
-                api.data_uri(request.references[0], provider=PROVIDER, limit_mb=IMAGE_LIMIT_MB)]}]
+                data_uri(request.references[0], provider=PROVIDER, limit_mb=IMAGE_LIMIT_MB)]}]
         return body
 
-    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+    async def submit(self, client: Transport, request: GenerationRequest) -> str:
         self.check(request)
-        response = await api.send(client, "POST", "/v1/video_generation", provider=PROVIDER, create=True,
-                                  json=self.body(request), headers=self.auth_headers())
-        api.raise_for_http(response, provider=PROVIDER, create=True, secret=self.key)
-        data = api.json_of(response, provider=PROVIDER, create=True)
-        raise_for_base_resp(data, create=True)
-        return str(api.field(data, "task_id", provider=PROVIDER, create=True))
+        data = await client.json(Step.CREATE, "POST", "/v1/video_generation", json=self.body(request))
+        return str(pick(data, "task_id", contract=CONTRACT, step=Step.CREATE))
 
-    async def _get(self, client: httpx.AsyncClient, path: str, params: dict) -> dict:
-        response = await api.send(client, "GET", path, provider=PROVIDER, params=params, headers=self.auth_headers())
-        api.raise_for_http(response, provider=PROVIDER, secret=self.key)
-        data = api.json_of(response, provider=PROVIDER)
-        raise_for_base_resp(data)
-        return data
-
-    async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
-        data = await self._get(client, "/v1/query/video_generation", {"task_id": job_id})
-        state = api.field(data, "status", provider=PROVIDER)
+    async def status(self, client: Transport, job_id: str) -> JobStatus:
+        data = await client.json(Step.READ, "GET", "/v1/query/video_generation", params={"task_id": job_id})
+        state = pick(data, "status", contract=CONTRACT)
         if state in ("Queueing", "Preparing"):
             return JobStatus(state=JobState.QUEUED)
         if state == "Processing":
@@ -130,42 +121,15 @@ class MinimaxBackend(Backend):
             message = str((data.get("base_resp") or {}).get("status_msg") or "the generation failed")
             return JobStatus(state=JobState.FAILED, error=f"{PROVIDER}: {message}")
         if state != "Success":
-            raise Failed(f"{PROVIDER}: malformed response (unknown status {state!r})")
-        file_id = api.field(data, "file_id", provider=PROVIDER)
-        retrieved = await self._get(client, "/v1/files/retrieve", {"file_id": file_id})
-        url = api.field(retrieved, "file", "download_url", provider=PROVIDER)
+            raise malformed(Step.READ, CONTRACT, f"unknown status {state!r}")
+        file_id = pick(data, "file_id", contract=CONTRACT)
+        retrieved = await client.json(Step.READ, "GET", "/v1/files/retrieve", params={"file_id": file_id})
+        url = pick(retrieved, "file", "download_url", contract=CONTRACT)
         backup = (retrieved.get("file") or {}).get("backup_download_url")
         return JobStatus(state=JobState.SUCCEEDED, progress=1.0,
                          output_urls=[url] + ([backup] if isinstance(backup, str) and backup else []))
 
-    async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
+    async def download(self, client: Transport, status: JobStatus, dest: Path) -> None:
         if not status.output_urls:
             raise Failed(f"{PROVIDER}: the task has no file")
-        await api.download_to(client, status.output_urls[0], dest, provider=PROVIDER, secret=self.key)
-
-
-def raise_for_base_resp(data: dict, *, create: bool = False) -> None:
-    """MiniMax reports errors inside HTTP 200 bodies."""
-    base = data.get("base_resp")
-    if base is None:
-        return
-    if not isinstance(base, dict):
-        raise Failed(f"{PROVIDER}: malformed response (base_resp)")
-    try:
-        code = int(base.get("status_code", 0))
-    except (TypeError, ValueError):
-        raise Failed(f"{PROVIDER}: malformed response (status_code {base.get('status_code')!r})") from None
-    if code == 0:
-        return
-    text = f"{PROVIDER}: {base.get('status_msg') or 'error'} (status_code {code})"
-    if code == 1002:
-        raise Throttled(text)
-    if code in (1026, 1027):
-        raise Refused(text)
-    if code in (1004, 2049):
-        raise Failed(f"{text}; check MINIMAX_API_KEY")
-    if code in (1000, 1001, 1013):
-        if create:
-            raise OutcomeUnknown(f"{text}; a job may exist on the service")
-        raise Transient(text)
-    raise Failed(text)
+        await client.download(status.output_urls[0], dest)

@@ -1,4 +1,4 @@
-"""The OpenAI `/v1/videos` contract (Sora 2), for compatible endpoints (`../shared/design/backends.md` section 6).
+"""The OpenAI `/v1/videos` contract (Sora 2), for compatible endpoints (docs/providers.md, "OpenAI videos").
 
 OpenAI's own video service shut down on 2026-09-24, so `base_url` is meant to point at a compatible server.
 Create `POST {base}/videos` as multipart/form-data (`prompt`, `model`, `seconds` as a string, `size`,
@@ -14,12 +14,13 @@ from typing import ClassVar
 
 import httpx
 
-from . import _video_api as api
-from .base import Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus, Refused
+from .base import Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus
+from .inputs import image_bytes
+from .transport import Contract, Step, Transport, is_moderation, malformed, pick
 
 PROVIDER = "openai-videos"
 SIZES = {"16:9": ["1280x720", "1792x1024", "1920x1080"], "9:16": ["720x1280", "1024x1792", "1080x1920"]}
-_REFUSAL_WORDS = ("moderation", "content_policy", "safety", "policy_violation")
+CONTRACT = Contract(PROVIDER, key_on_downloads=True)  # the content endpoint is the API's own, with the key
 
 
 class OpenAIVideosOptions(BackendOptions):
@@ -38,6 +39,7 @@ class OpenAIVideosBackend(Backend):
     needs_key = True
     key_env_var = "OPENAI_API_KEY"
     Options = OpenAIVideosOptions
+    contract = CONTRACT
     price_per_second = 0.10  # sora-2 list price when the service was open
     poll_interval = 5.0
     default_concurrency = 2
@@ -51,31 +53,25 @@ class OpenAIVideosBackend(Backend):
         sizes = SIZES[request.aspect_ratio]
         return request.resolution if request.resolution in sizes else sizes[0]
 
-    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+    async def submit(self, client: Transport, request: GenerationRequest) -> str:
         self.check(request)
         fields = {"prompt": request.prompt, "model": self.options.model, "seconds": str(int(request.duration)),
                   "size": self.size(request)}
         files = None
         if request.first_frame is not None:
-            data, mime = api.image_bytes(request.first_frame, provider=PROVIDER, limit_mb=20.0)
+            data, mime = image_bytes(request.first_frame, provider=PROVIDER, limit_mb=20.0)
             files = {"input_reference": (Path(request.first_frame).name, data, mime)}
         else:  # multipart even without a file, as the contract requires
             files = {name: (None, value) for name, value in fields.items()}
             fields = None
-        response = await api.send(client, "POST", self._url("/videos"), provider=PROVIDER, create=True,
-                                  data=fields, files=files, headers=self.auth_headers())
-        _raise_refusal(response)
-        api.raise_for_http(response, provider=PROVIDER, create=True, secret=self.key)
-        data = api.json_of(response, provider=PROVIDER, create=True)
-        return str(api.field(data, "id", provider=PROVIDER, create=True))
+        data = await client.json(Step.CREATE, "POST", self._url("/videos"), data=fields, files=files)
+        return str(pick(data, "id", contract=CONTRACT, step=Step.CREATE))
 
-    async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
-        response = await api.send(client, "GET", self._url(f"/videos/{job_id}"), provider=PROVIDER,
-                                  headers=self.auth_headers())
-        api.raise_for_http(response, provider=PROVIDER, secret=self.key)
-        data = api.json_of(response, provider=PROVIDER)
+    async def status(self, client: Transport, job_id: str) -> JobStatus:
+        response = await client.send(Step.READ, "GET", self._url(f"/videos/{job_id}"))
+        data = client.decode(Step.READ, response)
         poll_after = _poll_after(response)
-        state = api.field(data, "status", provider=PROVIDER)
+        state = pick(data, "status", contract=CONTRACT)
         progress = data.get("progress")
         fraction = float(progress) / 100 if isinstance(progress, (int, float)) else None
         if state == "queued":
@@ -89,15 +85,14 @@ class OpenAIVideosBackend(Backend):
             error = data.get("error") if isinstance(data.get("error"), dict) else {}
             code = str(error.get("code") or "")
             message = f"{PROVIDER}: {error.get('message') or 'the video failed'}" + (f" [{code}]" if code else "")
-            refused = any(word in code.lower() for word in _REFUSAL_WORDS)
+            refused = is_moderation(code, CONTRACT)
             return JobStatus(state=JobState.REFUSED if refused else JobState.FAILED, error=message)
-        raise Failed(f"{PROVIDER}: malformed response (unknown status {state!r})")
+        raise malformed(Step.READ, CONTRACT, f"unknown status {state!r}")
 
-    async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
+    async def download(self, client: Transport, status: JobStatus, dest: Path) -> None:
         if not status.output_urls:
             raise Failed(f"{PROVIDER}: the video has no content")
-        await api.download_to(client, status.output_urls[0], dest, provider=PROVIDER, keep_auth=True,
-                              secret=self.key, headers={**self.auth_headers(), "Accept": "application/binary"})
+        await client.download(status.output_urls[0], dest, headers={"Accept": "application/binary"})
 
 
 def _poll_after(response: httpx.Response) -> float | None:
@@ -106,16 +101,3 @@ def _poll_after(response: httpx.Response) -> float | None:
         return max(0.0, float(value) / 1000) if value else None
     except ValueError:
         return None
-
-
-def _raise_refusal(response: httpx.Response) -> None:
-    """A create refused by moderation (400 with a moderation error code) is a refusal, not a bad request."""
-    if response.status_code != 400:
-        return
-    try:
-        error = response.json().get("error") or {}
-    except (ValueError, AttributeError):
-        return
-    code = str(error.get("code") or "") if isinstance(error, dict) else ""
-    if any(word in code.lower() for word in _REFUSAL_WORDS):
-        raise Refused(f"{PROVIDER}: {error.get('message') or 'refused by moderation'} [{code}]")

@@ -1,4 +1,4 @@
-"""Runway's developer API (`../shared/design/backends.md` section 2): text-to-video, image-to-video and
+"""Runway's developer API (docs/providers.md, "Runway"): text-to-video, image-to-video and
 text-to-image, including the third-party models Runway brokers (Veo 3.1, Kling, Seedance, ...).
 
 Create `POST /v1/text_to_video`, `/v1/image_to_video` or `/v1/text_to_image` (camelCase JSON, header
@@ -11,14 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-import httpx
-
 from ..errors import BackendError
-from . import _video_api as api
-from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
-                   Transient)
+from .base import Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus
+from .inputs import data_uri, image_bytes
+from .transport import Contract, Step, Transport, is_moderation, malformed, pick
 
 PROVIDER = "runway"
+# Runway documents 502/503 on a create as load shedding (the task was not accepted): retried as throttled
+CONTRACT = Contract(PROVIDER, shed_on_create=frozenset({502, 503}), message_fields=("error", "message", "failure", "detail"))
 DATA_URI_LIMIT_MB = 5.0  # larger images go through the ephemeral upload flow
 UPLOAD_LIMIT_MB = 200.0
 
@@ -81,67 +81,52 @@ class _RunwayCommon(Backend):
 
     needs_key = True
     key_env_var = "RUNWAYML_API_SECRET"
+    contract = CONTRACT
     poll_interval = 5.0
     default_concurrency = 2
 
-    def auth_headers(self) -> dict[str, str]:
-        headers = {"X-Runway-Version": self.options.api_version}
-        if self.key:
-            headers["Authorization"] = f"Bearer {self.key}"
-        return headers
+    def default_headers(self) -> dict[str, str]:
+        return {"X-Runway-Version": self.options.api_version}
 
-    async def image_uri(self, client: httpx.AsyncClient, path: Path) -> str:
+    async def image_uri(self, client: Transport, path: Path) -> str:
         """A data URI for images up to 5 MB; above that, an ephemeral upload (`POST /v1/uploads`, then the
         presigned multipart POST) whose `runwayUri` is used instead."""
-        data, mime = api.image_bytes(path, provider=PROVIDER, limit_mb=UPLOAD_LIMIT_MB)
+        data, mime = image_bytes(path, provider=PROVIDER, limit_mb=UPLOAD_LIMIT_MB)
         if len(data) <= DATA_URI_LIMIT_MB * 1024 * 1024:
-            return api.data_uri(path, provider=PROVIDER, limit_mb=DATA_URI_LIMIT_MB)
-        response = await api.send(client, "POST", "/v1/uploads", provider=PROVIDER,
-                                  json={"filename": Path(path).name, "type": "ephemeral"}, headers=self.auth_headers())
-        api.raise_for_http(response, provider=PROVIDER, secret=self.key)
-        ticket = api.json_of(response, provider=PROVIDER)
-        upload_url = api.field(ticket, "uploadUrl", provider=PROVIDER)
-        runway_uri = api.field(ticket, "runwayUri", provider=PROVIDER)
+            return data_uri(path, provider=PROVIDER, limit_mb=DATA_URI_LIMIT_MB)
+        ticket = await client.json(Step.UPLOAD, "POST", "/v1/uploads",
+                                   json={"filename": Path(path).name, "type": "ephemeral"})
+        upload_url = pick(ticket, "uploadUrl", contract=CONTRACT)
+        runway_uri = pick(ticket, "runwayUri", contract=CONTRACT)
         fields = ticket.get("fields") if isinstance(ticket.get("fields"), dict) else {}
-        request = client.build_request("POST", upload_url, data=fields, files={"file": (Path(path).name, data, mime)})
-        for name in ("authorization", "x-runway-version"):  # a presigned storage URL: no key
-            request.headers.pop(name, None)
-        try:
-            stored = await client.send(request)
-        except httpx.TransportError as exc:
-            raise Transient(f"{PROVIDER}: image upload failed ({type(exc).__name__})") from None
-        api.raise_for_http(stored, provider=PROVIDER, secret=self.key)
+        # a presigned storage URL on another host: the transport sends it no key
+        await client.send(Step.UPLOAD, "POST", upload_url, with_key=False, data=fields,
+                          files={"file": (Path(path).name, data, mime)})
         return str(runway_uri)
 
     def _moderation(self) -> dict:
         threshold = self.options.public_figure_threshold
         return {"contentModeration": {"publicFigureThreshold": threshold}} if threshold else {}
 
-    async def _create(self, client: httpx.AsyncClient, path: str, body: dict) -> str:
-        response = await api.send(client, "POST", path, provider=PROVIDER, create=True, json=body,
-                                  headers=self.auth_headers())
-        api.raise_for_http(response, provider=PROVIDER, create=True, secret=self.key)
-        data = api.json_of(response, provider=PROVIDER, create=True)
-        return str(api.field(data, "id", provider=PROVIDER, create=True))
+    async def _create(self, client: Transport, path: str, body: dict) -> str:
+        data = await client.json(Step.CREATE, "POST", path, json=body)
+        return str(pick(data, "id", contract=CONTRACT, step=Step.CREATE))
 
-    async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
-        response = await api.send(client, "GET", f"/v1/tasks/{job_id}", provider=PROVIDER,
-                                  headers=self.auth_headers())
-        api.raise_for_http(response, provider=PROVIDER, secret=self.key)
-        return task_status(api.json_of(response, provider=PROVIDER), self.interval())
+    async def status(self, client: Transport, job_id: str) -> JobStatus:
+        return task_status(await client.json(Step.READ, "GET", f"/v1/tasks/{job_id}"), self.interval())
 
-    async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
+    async def download(self, client: Transport, status: JobStatus, dest: Path) -> None:
         if not status.output_urls:
             raise Failed(f"{PROVIDER}: the task has no output")
-        await api.download_to(client, status.output_urls[0], dest, provider=PROVIDER, secret=self.key)
+        await client.download(status.output_urls[0], dest)
 
-    async def cancel(self, client: httpx.AsyncClient, job_id: str) -> None:
-        await api.send(client, "DELETE", f"/v1/tasks/{job_id}", provider=PROVIDER, headers=self.auth_headers())
+    async def cancel(self, client: Transport, job_id: str) -> None:
+        await client.send(Step.UPLOAD, "DELETE", f"/v1/tasks/{job_id}")
 
 
 def task_status(data: dict, interval: float) -> JobStatus:
     """Map a Runway task onto JobStatus."""
-    state = api.field(data, "status", provider=PROVIDER)
+    state = pick(data, "status", contract=CONTRACT)
     if state in ("PENDING", "THROTTLED"):
         # THROTTLED: accepted, queued behind the account's concurrency limit; just keep polling
         return JobStatus(state=JobState.QUEUED, poll_after=interval * (2 if state == "THROTTLED" else 1))
@@ -151,15 +136,15 @@ def task_status(data: dict, interval: float) -> JobStatus:
     if state == "SUCCEEDED":
         output = data.get("output")
         if not isinstance(output, list) or not output or not all(isinstance(u, str) for u in output):
-            raise Failed(f"{PROVIDER}: malformed response (SUCCEEDED task without output URLs)")
+            raise malformed(Step.READ, CONTRACT, "SUCCEEDED task without output URLs")
         return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=output)
     if state in ("FAILED", "CANCELLED"):
         code = str(data.get("failureCode") or "")
         reason = str(data.get("failure") or state.lower())
         error = f"{reason} [{code}]" if code else reason
-        refused = code.startswith("SAFETY") or code == "INPUT_PREPROCESSING.SAFETY.TEXT"
+        refused = is_moderation(code, CONTRACT)
         return JobStatus(state=JobState.REFUSED if refused else JobState.FAILED, error=f"{PROVIDER}: {error}")
-    raise Failed(f"{PROVIDER}: malformed response (unknown task status {state!r})")
+    raise malformed(Step.READ, CONTRACT, f"unknown task status {state!r}")
 
 
 class RunwayBackend(_RunwayCommon):
@@ -191,7 +176,7 @@ class RunwayBackend(_RunwayCommon):
                                f"and shot {request.shot_id} has no first frame",
                                f"use {' or '.join(self.model.text_ratios)} for text-to-video")
 
-    async def body(self, client: httpx.AsyncClient, request: GenerationRequest) -> tuple[str, dict]:
+    async def body(self, client: Transport, request: GenerationRequest) -> tuple[str, dict]:
         """The endpoint and JSON body for `request` (after `check`)."""
         ratios = self.model.ratios
         if self.model.hd_ratios and request.resolution.replace("x", ":") in self.model.hd_ratios.values():
@@ -211,7 +196,7 @@ class RunwayBackend(_RunwayCommon):
         body["promptImage"] = images[0]["uri"] if len(images) == 1 else images
         return "/v1/image_to_video", body
 
-    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+    async def submit(self, client: Transport, request: GenerationRequest) -> str:
         self.check(request)
         path, body = await self.body(client, request)
         return await self._create(client, path, body)
@@ -239,7 +224,7 @@ class RunwayImageBackend(_RunwayCommon):
             raise BackendError(f"{PROVIDER}: gen4_image_turbo needs at least one reference image",
                                "use model gen4_image, or give a reference")
 
-    async def body(self, client: httpx.AsyncClient, request: GenerationRequest) -> dict:
+    async def body(self, client: Transport, request: GenerationRequest) -> dict:
         body: dict = {"model": self.options.model, "promptText": request.prompt,
                       "ratio": _IMAGE_RATIOS[request.aspect_ratio], **self._moderation()}
         if request.seed is not None:
@@ -249,6 +234,6 @@ class RunwayImageBackend(_RunwayCommon):
                                        for i, path in enumerate(request.references)]
         return body
 
-    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+    async def submit(self, client: Transport, request: GenerationRequest) -> str:
         self.check(request)
         return await self._create(client, "/v1/text_to_image", await self.body(client, request))

@@ -32,6 +32,8 @@ from typing import Any, Awaitable, Callable, TypeVar
 
 import httpx
 
+from ..keys import scrub
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -380,18 +382,20 @@ def malformed(step: Step, contract: Contract, what: str) -> BackendFailure:
 class Transport:
     """Sends a backend's requests; `Backend.client()` builds one per run and the engine closes it.
 
-    `headers` go with every request; `key_headers` (the key; a dict, or a function making one per request,
-    for tokens that expire) only to `base_url`'s origin.
+    `headers` (an API version...) go only to `base_url`'s origin (everywhere without a base_url);
+    `key_headers` (the key; a dict, or a function making one per request, for tokens that expire) go only
+    to `base_url`'s origin and the `key_origins` the provider documents (a storage host that wants the key).
     """
 
     SETTLE_AFTER = 3  # consecutive connect failures after which the host is taken as down for this run
 
     def __init__(self, contract: Contract, base_url: str = "", *, headers: dict[str, str] | None = None,
                  key_headers: dict[str, str] | Callable[[], dict[str, str]] | None = None,
-                 secrets: tuple[str, ...] = (),
+                 secrets: tuple[str, ...] = (), key_origins: tuple[str, ...] = (),
                  http: httpx.AsyncClient | None = None):
         self.contract, self.base_url = contract, base_url or ""
         self.headers, self._key_headers = dict(headers or {}), key_headers or {}
+        self.key_origins = tuple(origin for origin in (self.base_url, *key_origins) if origin)
         self.secrets = tuple(s for s in secrets if s)
         timeout = httpx.Timeout(contract.timeout, connect=contract.connect_timeout)
         self.http = http or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
@@ -417,12 +421,14 @@ class Transport:
         return httpx.URL(self.base_url).join(url) if self.base_url else httpx.URL(url)
 
     def _headers_for(self, url: httpx.URL, extra: dict | None, *, with_key: bool) -> dict[str, str]:
-        headers = dict(self.headers)
+        """The API's own headers and key go only to its origin; another host gets only `extra`."""
         home = bool(self.base_url) and same_origin(url, self.base_url)
-        if with_key and home:
+        headers = dict(self.headers) if home or not self.base_url else {}
+        keyed = any(same_origin(url, origin) for origin in self.key_origins)
+        if with_key and keyed:
             headers.update(self._key_headers() if callable(self._key_headers) else self._key_headers)
         headers.update(extra or {})
-        if not home:  # the key never leaves the API's own origin, whoever added it
+        if not keyed:  # the key never leaves the API's own origin(s), whoever added it
             for name in list(headers):
                 if name.lower() in self.contract.key_headers:
                     headers.pop(name)
@@ -560,11 +566,8 @@ def _args_of(failure: BackendFailure, secrets: tuple[str, ...]) -> tuple:
 
 
 def redact(text: str, *secrets: str | None) -> str:
-    """`text` with every secret (4 characters or more) replaced by ***."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
+    """`text` with every secret (and each half of a composite one) replaced by the house marker."""
+    return scrub(text, [s for s in secrets if s]) or ""
 
 
 # --- retries --------------------------------------------------------------------------------------

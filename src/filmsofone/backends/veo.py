@@ -1,4 +1,4 @@
-"""Google Veo through the long-running `predictLongRunning` operation (`../shared/design/backends.md` section 7).
+"""Google Veo through the long-running `predictLongRunning` operation (docs/providers.md, "Veo").
 
 Option `api` selects the dialect:
 
@@ -20,16 +20,17 @@ from pathlib import Path
 from typing import ClassVar, Literal
 from urllib.parse import quote
 
-import httpx
-
 from ..errors import BackendError
-from . import _video_api as api
 from .base import Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus
+from .inputs import image_bytes
+from .transport import Contract, Step, Transport, malformed, pick
 
 PROVIDER = "veo"
 INLINE = "veo-inline:"  # output "URL" of a video returned inside the operation (Vertex without storage)
 IMAGE_LIMIT_MB = 20.0
 GEMINI_BASE = "https://generativelanguage.googleapis.com/v1beta"
+# file URIs and gs:// objects are fetched with the key: same origin, or the storage host (key_origins)
+CONTRACT = Contract(PROVIDER, key_headers=("authorization", "x-goog-api-key"), key_on_downloads=True)
 
 
 def _capabilities(api_name: str) -> Capabilities:
@@ -61,6 +62,7 @@ class VeoBackend(Backend):
     needs_key = True
     key_env_var = "GEMINI_API_KEY"  # with api=vertex: an OAuth access token
     Options = VeoOptions
+    contract = CONTRACT
     price_per_second = 0.40  # [unverified] Veo 3.1 with audio list price
     poll_interval = 10.0
     default_concurrency = 2
@@ -74,6 +76,9 @@ class VeoBackend(Backend):
             base = GEMINI_BASE if opts.api == "gemini" else f"https://{opts.location}-aiplatform.googleapis.com/v1"
             self.options = opts.model_copy(update={"base_url": base})
         self.capabilities = _capabilities(opts.api)
+
+    def key_origins(self) -> tuple[str, ...]:
+        return (self.options.storage_url,) if self.options.api == "vertex" else ()
 
     def auth_headers(self) -> dict[str, str]:
         if not self.key:
@@ -96,7 +101,7 @@ class VeoBackend(Backend):
     # -- the request --
 
     def _image(self, path: Path) -> dict:
-        data, mime = api.image_bytes(path, provider=PROVIDER, limit_mb=IMAGE_LIMIT_MB)
+        data, mime = image_bytes(path, provider=PROVIDER, limit_mb=IMAGE_LIMIT_MB)
         encoded = base64.b64encode(data).decode()
         return {"bytesBase64Encoded": encoded, "mimeType": mime}
 
@@ -125,28 +130,23 @@ class VeoBackend(Backend):
 
     # -- the steps --
 
-    async def submit(self, client: httpx.AsyncClient, request: GenerationRequest) -> str:
+    async def submit(self, client: Transport, request: GenerationRequest) -> str:
         self.check(request)
-        response = await api.send(client, "POST", f"{self._model_path()}:predictLongRunning", provider=PROVIDER,
-                                  create=True, json=self.body(request), headers=self.auth_headers())
-        api.raise_for_http(response, provider=PROVIDER, create=True, secret=self.key)
-        data = api.json_of(response, provider=PROVIDER, create=True)
-        return str(api.field(data, "name", provider=PROVIDER, create=True))
+        data = await client.json(Step.CREATE, "POST", f"{self._model_path()}:predictLongRunning",
+                                 json=self.body(request))
+        return str(pick(data, "name", contract=CONTRACT, step=Step.CREATE))
 
-    async def _operation(self, client: httpx.AsyncClient, name: str) -> dict:
+    async def _operation(self, client: Transport, name: str) -> dict:
         if self.options.api == "gemini":
-            response = await api.send(client, "GET", f"{self._base()}/{name}", provider=PROVIDER,
-                                      headers=self.auth_headers())
-        else:
-            response = await api.send(client, "POST", f"{self._model_path()}:fetchPredictOperation",
-                                      provider=PROVIDER, json={"operationName": name}, headers=self.auth_headers())
-        api.raise_for_http(response, provider=PROVIDER, secret=self.key)
-        return api.json_of(response, provider=PROVIDER)
+            return await client.json(Step.READ, "GET", f"{self._base()}/{name}")
+        # Vertex reads an operation with a POST that starts nothing: as safe to repeat as a GET
+        return await client.json(Step.READ, "POST", f"{self._model_path()}:fetchPredictOperation",
+                                 json={"operationName": name})
 
-    async def status(self, client: httpx.AsyncClient, job_id: str) -> JobStatus:
+    async def status(self, client: Transport, job_id: str) -> JobStatus:
         return operation_status(await self._operation(client, job_id), job_id, self.options.storage_url)
 
-    async def download(self, client: httpx.AsyncClient, status: JobStatus, dest: Path) -> None:
+    async def download(self, client: Transport, status: JobStatus, dest: Path) -> None:
         if not status.output_urls:
             raise Failed(f"{PROVIDER}: the operation has no video")
         url = status.output_urls[0]
@@ -156,15 +156,14 @@ class VeoBackend(Backend):
             encoded = videos[int(index)].get("bytesBase64Encoded") or videos[int(index)].get("encodedVideo") \
                 if len(videos) > int(index) else None
             if not encoded:
-                raise Failed(f"{PROVIDER}: malformed response (the operation lost its video bytes)")
+                raise malformed(Step.READ, CONTRACT, "the operation lost its video bytes")
             try:
                 Path(dest).write_bytes(base64.b64decode(encoded, validate=True))
             except ValueError:
-                raise Failed(f"{PROVIDER}: malformed response (video bytes are not base64)") from None
+                raise malformed(Step.READ, CONTRACT, "video bytes are not base64") from None
             return
-        # Gemini file URIs and GCS objects need the key (or token); the client strips it on a foreign redirect
-        await api.download_to(client, url, dest, provider=PROVIDER, keep_auth=True, secret=self.key,
-                              headers=self.auth_headers())
+        # Gemini file URIs and GCS objects need the key (or token); a redirect elsewhere goes without it
+        await client.download(url, dest)
 
 
 def operation_status(data: dict, name: str, storage_url: str) -> JobStatus:
@@ -180,14 +179,14 @@ def operation_status(data: dict, name: str, storage_url: str) -> JobStatus:
                          error=f"{PROVIDER}: {error.get('message') or 'the operation failed'} (code {error.get('code')})")
     response = data.get("response")
     if not isinstance(response, dict):
-        raise Failed(f"{PROVIDER}: malformed response (done operation without response)")
+        raise malformed(Step.READ, CONTRACT, "done operation without response")
     body = response.get("generateVideoResponse", response)
     videos = _videos(data)
     if not videos:
         if body.get("raiMediaFilteredCount"):
             reasons = "; ".join(map(str, body.get("raiMediaFilteredReasons") or [])) or "filtered by safety"
             return JobStatus(state=JobState.REFUSED, error=f"{PROVIDER}: {reasons}")
-        raise Failed(f"{PROVIDER}: malformed response (done operation without videos)")
+        raise malformed(Step.READ, CONTRACT, "done operation without videos")
     video = videos[0]
     if video.get("uri"):
         return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=[video["uri"]])
@@ -197,7 +196,7 @@ def operation_status(data: dict, name: str, storage_url: str) -> JobStatus:
         return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=[url])
     if video.get("bytesBase64Encoded") or video.get("encodedVideo"):  # inline: fetched again at download
         return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=[f"{INLINE}{name}#0"])
-    raise Failed(f"{PROVIDER}: malformed response (a video without uri or bytes)")
+    raise malformed(Step.READ, CONTRACT, "a video without uri or bytes")
 
 
 def _videos(data: dict) -> list[dict]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ..errors import UserError
@@ -110,7 +111,7 @@ def _print_report(report) -> None:
                                 ("still running (run again to resume)", report.pending, "yellow"),
                                 ("over budget", report.over_budget, "yellow")):
         for shot_id, reason in items.items():
-            console.print(f"[{style}]{title}[/] {shot_id}: {reason}", highlight=False)
+            console.print(f"[{style}]{title}[/] {escape(shot_id)}: {escape(reason)}", highlight=False)
 
 
 @app.command("takes", context_settings={"allow_extra_args": False})

@@ -14,7 +14,6 @@ import asyncio
 import logging
 import os
 import re
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,26 +25,23 @@ from ..backends.base import (
     BackendFailure,
     Failed,
     GaveUp,
-    JobState,
     JobStatus,
     OutcomeUnknown,
     OutputExpired,
     Refused,
     Transient,
 )
-from ..backends.transport import RetryPolicy, Wait, with_retries
+from ..backends.transport import Wait
 from ..errors import UserError
 from ..keys import ScrubFilter, known_secrets, scrub
 from ..models import ProgressCallback
 from ..store.tables import JobRow
+from . import remote
 from .jobs import ACTIVE, JobStore
 from .report import GenerationReport
 from .requests import Planned
 
 log = logging.getLogger(__name__)
-MAX_STEP_RETRIES = 8  # consecutive transient failures of one step before giving up for this run
-DOWNLOAD_ATTEMPTS = 4
-REFRESH_ATTEMPTS = 2  # re-polls for a fresh URL after an expired one
 
 
 @dataclass
@@ -204,9 +200,7 @@ class Engine:
         if job.status != "submitting":
             self.jobs.update(job, status="submitting")  # the intent, before anything is sent
         try:
-            remote_id = await with_retries(lambda: self.backend.submit(client, request),
-                                           policy=self.backend.retry_policy(MAX_STEP_RETRIES),
-                                           what=f"shot {request.shot_id}", on_wait=self._show_wait)
+            remote_id = await remote.submit(self.backend, client, request, on_wait=self._show_wait)
         except OutcomeUnknown as exc:
             self.jobs.update(job, status="unknown", error=self._clean(str(exc)))
             return _Outcome("unknown", self._clean(str(exc)))
@@ -214,71 +208,44 @@ class Engine:
             error = self._clean(f"not submitted: {exc.last} (gave up after {exc.attempts} tries)")
             self.jobs.update(job, status="failed", error=error)
             return _Outcome("failed", f"{error}; run again later")
-        if not remote_id:
-            raise Failed("the provider answered the create without a job id")
-        self.jobs.update(job, status="submitted", remote_id=str(remote_id))
+        self.jobs.update(job, status="submitted", remote_id=remote_id)
         return None
 
     async def _poll(self, job: JobRow, client, shot_id: str) -> JobStatus | None:
         """Poll until the job ends; None when this run gives up waiting (the job stays resumable)."""
-        deadline = time.monotonic() + self.backend.timeout()
-        while True:
-            try:
-                status = await with_retries(lambda: self.backend.status(client, job.remote_id),
-                                            policy=self.backend.retry_policy(MAX_STEP_RETRIES),
-                                            what=f"shot {shot_id}", on_wait=self._show_wait)
-            except GaveUp as exc:
-                self.jobs.update(job, error=self._clean(f"polling keeps failing: {exc.last}"))
-                return None
-            if status.state == JobState.SUCCEEDED:
-                return status
-            if status.state == JobState.REFUSED:
-                raise Refused(status.error or "refused by the provider's content policy")
-            if status.state == JobState.FAILED:
-                raise Failed(status.error or "the provider reports the job failed")
+        def seen(status: JobStatus) -> None:
             if job.status != "running" or (status.progress is not None and status.progress != job.progress):
                 self.jobs.update(job, status="running", progress=status.progress)
             if status.progress is not None:
                 self._tick(f"shot {shot_id}", int(status.progress * 100), 100)
-            delay = status.poll_after if status.poll_after is not None else self.backend.interval()
-            if time.monotonic() + delay > deadline:
-                self.jobs.update(job, error="timed out waiting for the provider; run again to resume")
-                return None
-            await asyncio.sleep(delay)
+
+        try:
+            return await remote.poll(self.backend, client, job.remote_id, what=f"shot {shot_id}",
+                                     on_wait=self._show_wait, on_status=seen)
+        except GaveUp as exc:
+            self.jobs.update(job, error=self._clean(f"polling keeps failing: {exc.last}"))
+        except remote.TimedOut:
+            self.jobs.update(job, error="timed out waiting for the provider; run again to resume")
+        return None
 
     async def _collect(self, item: Planned, job: JobRow, client, status: JobStatus) -> _Outcome:
         self.jobs.update(job, status="downloading")
         final, tmp = self._paths(item, job)
-        policy = RetryPolicy(attempts=DOWNLOAD_ATTEMPTS, base=self.backend.retry_base, cap=5.0)
-        for _refresh in range(REFRESH_ATTEMPTS + 1):
-            try:
-                duration = await with_retries(lambda: self._fetch(item, client, status, tmp), policy=policy,
-                                              what=f"shot {item.shot.id}", on_wait=self._show_wait)
-            except GaveUp as exc:
-                raise Failed(f"the output could not be downloaded intact: {exc.last}") from None
-            except OutputExpired as exc:
-                if _refresh == REFRESH_ATTEMPTS:
-                    raise Failed(f"the output could not be downloaded intact: {exc}") from None
-                status = await self._poll(job, client, item.shot.id)  # a fresh URL
-                if status is None:
-                    return _Outcome("pending", "the output expired and the provider did not answer; run again")
-                continue
-            os.replace(tmp, final)
-            self.jobs.finish(job, scene=item.shot.scene, path=final, duration=duration)
-            return _Outcome("made")
-        raise AssertionError("unreachable")
 
-    async def _fetch(self, item: Planned, client, status: JobStatus, tmp: Path) -> float:
-        """Download the output and verify it; a bad file is Transient (downloaded again)."""
-        try:
-            await self.backend.download(client, status, tmp)
-            return await self._verify(tmp, item.request.duration, decode=self.backend.verify_decode)
-        except UserError as exc:
-            tmp.unlink(missing_ok=True)
-            raise Transient(str(exc)) from None
-        except BackendFailure:
-            tmp.unlink(missing_ok=True)
-            raise
+        async def check(path: Path) -> float:
+            try:
+                return await self._verify(path, item.request.duration, decode=self.backend.verify_decode)
+            except UserError as exc:
+                raise Transient(str(exc)) from None
+
+        duration = await remote.fetch(self.backend, client, status, tmp, what=f"shot {item.shot.id}", check=check,
+                                      refresh=lambda: self._poll(job, client, item.shot.id),
+                                      on_wait=self._show_wait)
+        if duration is None:
+            return _Outcome("pending", "the output expired and the provider did not answer; run again")
+        os.replace(tmp, final)
+        self.jobs.finish(job, scene=item.shot.scene, path=final, duration=duration)
+        return _Outcome("made")
 
     # -- helpers --
 
