@@ -24,6 +24,7 @@ def run_demo(root: Path | None = None, *, progress: ProgressCallback | None = No
     from .books import import_book
     from .generate import generate_scenes
     from .plan import plan_book
+    from .sound import voice_book
 
     ws = Workspace(Path(root).resolve() if root else Path(tempfile.mkdtemp(prefix="filmsofone-demo-"))).ensure()
     book = ws.books_dir / sample_book_path().name
@@ -31,5 +32,6 @@ def run_demo(root: Path | None = None, *, progress: ProgressCallback | None = No
         shutil.copyfile(sample_book_path(), book)
     analysis = import_book(ws, book, slug=SAMPLE_SLUG, progress=progress)
     plan_book(ws, SAMPLE_SLUG, progress=progress)
+    voice_book(ws, SAMPLE_SLUG, progress=progress)  # the speaking shots last as long as their lines
     generate_scenes(ws, SAMPLE_SLUG, [scene.id for scene in analysis.scenes], backend="animatic", progress=progress)
     return cut_film(ws, SAMPLE_SLUG, progress=progress)

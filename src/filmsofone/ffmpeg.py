@@ -544,3 +544,138 @@ def verify_media(path: Path) -> tuple[MediaInfo, str]:
     if done.returncode != 0 and not errors:
         errors = [_useful_stderr(done.stderr)]
     return info, "\n".join(errors)
+
+
+# --- sound: decoding, the mix, loudness, speech detection (filmsofone.sound, filmsofone.assemble) ------
+# Audio graphs are built with ffmpeg-python's graph API and compiled to argument lists (tests compare them).
+# The mix: music and ambience ducked under the dialogue (sidechaincompress keyed by the dialogue), added to
+# the dialogue and the clips' own sound; the master: a gain to -16 LUFS integrated, then a limiter run at
+# four times the sample rate so inter-sample (true) peaks stay under -1 dBTP.
+
+LOUDNESS_TARGET = -16.0  # LUFS, integrated
+TRUE_PEAK_LIMIT = -1.0  # dBTP
+_LIMITER_CEILING = -2.0  # dBFS at 4x oversampling: margin for the AAC encoder
+_EBUR128_I_RE = re.compile(r"Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+|-inf) LUFS")
+_EBUR128_TP_RE = re.compile(r"True peak:\s*\n\s*Peak:\s*(-?[\d.]+|-inf) dBFS")
+_SILENCE_RE = re.compile(r"silence_(start|end): (-?[\d.]+)")
+
+
+def _graph():
+    import ffmpeg as ffmpeg_python  # ffmpeg-python, the graph builder (this module is filmsofone.ffmpeg)
+
+    return ffmpeg_python
+
+
+def decode_audio_args(source: Path, output: Path, *, rate: int = AUDIO_RATE) -> list[str]:
+    """Any audio (or a video's sound) as 16-bit stereo WAV at `rate`."""
+    graph = _graph()
+    stream = graph.input(str(source)).audio.filter("aresample", rate).filter(
+        "aformat", sample_fmts="s16", channel_layouts="stereo")
+    return [*base_args(), *graph.output(stream, str(output), acodec="pcm_s16le", vn=None).compile(cmd=[])]
+
+
+def mix_args(film: Path, stems: dict[str, Path], output: Path, *, duck_threshold: float = 0.02,
+             duck_ratio: float = 8.0) -> list[str]:
+    """The film's own sound (input 0) plus the stems, music and ambience ducked under dialogue, as float WAV.
+
+    `stems` holds 'dialogue' and any of 'music', 'ambience' (16-bit stereo WAVs as long as the film).
+    """
+    graph = _graph()
+    native = graph.input(str(film)).audio.filter("aresample", AUDIO_RATE).filter(
+        "aformat", sample_fmts="fltp", channel_layouts="stereo")
+    dialogue = graph.input(str(stems["dialogue"])).audio
+    beds = [graph.input(str(stems[name])).audio for name in ("music", "ambience") if name in stems]
+    if not beds:
+        mixed = graph.filter([native, dialogue], "amix", inputs=2, duration="first", normalize=0)
+    else:
+        split = dialogue.filter_multi_output("asplit", 2)
+        key, voice = split[0], split[1]
+        bed = beds[0] if len(beds) == 1 else graph.filter(beds, "amix", inputs=len(beds), duration="first",
+                                                           normalize=0)
+        ducked = graph.filter([bed, key], "sidechaincompress", threshold=duck_threshold, ratio=duck_ratio,
+                              attack=15, release=400, makeup=1)
+        mixed = graph.filter([native, voice, ducked], "amix", inputs=3, duration="first", normalize=0)
+    return [*base_args(), *graph.output(mixed, str(output), acodec="pcm_f32le", ar=AUDIO_RATE, ac=2).compile(cmd=[])]
+
+
+def loudness_args(path: Path) -> list[str]:
+    """Measure integrated loudness and true peak (EBU R128) of a file's sound; the summary is on stderr."""
+    graph = _graph()
+    stream = graph.input(str(path)).audio.filter("ebur128", peak="true")
+    return ["-hide_banner", "-nostdin", "-nostats", *graph.output(stream, "-", format="null").compile(cmd=[])]
+
+
+@dataclass
+class Loudness:
+    integrated: float  # LUFS
+    true_peak: float  # dBTP
+
+
+def parse_loudness(stderr: str) -> Loudness:
+    """The summary `ebur128` prints at the end (pure)."""
+    found_i, found_tp = _EBUR128_I_RE.findall(stderr), _EBUR128_TP_RE.findall(stderr)
+    if not found_i or not found_tp:
+        raise FFmpegError(f"no loudness summary in ffmpeg's output: {_useful_stderr(stderr)}")
+    value = lambda text: float("-inf") if text == "-inf" else float(text)  # noqa: E731
+    return Loudness(value(found_i[-1]), value(found_tp[-1]))
+
+
+def measure_loudness(path: Path) -> Loudness:
+    return parse_loudness(run(loudness_args(path)).stderr)
+
+
+def master_gain(measured: Loudness, target: float = LOUDNESS_TARGET) -> float:
+    """dB to bring `measured` to `target` (0 for silence)."""
+    return 0.0 if measured.integrated == float("-inf") else target - measured.integrated
+
+
+def master_args(film: Path, mix: Path, output: Path, *, gain_db: float, metadata: Path | None = None) -> list[str]:
+    """The film with its sound replaced by `mix` brought to the target loudness under the true-peak limit.
+
+    Video and subtitles are copied; chapters and metadata come from the ffmetadata file `metadata` (an
+    MP4's own chapter track does not survive a remux intact); the sound is encoded once (AAC).
+    """
+    graph = _graph()
+    source = graph.input(str(film))
+    ceiling = 10 ** (_LIMITER_CEILING / 20)
+    sound = (graph.input(str(mix)).audio.filter("volume", f"{gain_db:.2f}dB")
+             .filter("aresample", 4 * AUDIO_RATE)
+             .filter("alimiter", limit=f"{ceiling:.4f}", level="disabled", attack=5, release=60, asc=1)
+             .filter("aresample", AUDIO_RATE))
+    outputs = [source["v:0"], sound]
+    args = graph.output(*outputs, str(output), vcodec="copy", acodec="aac", ar=AUDIO_RATE, ac=2,
+                        **{"b:a": "160k", "movflags": "+faststart"}).compile(cmd=[])
+    at = args.index("-map")
+    inputs, rest = args[:at], args[at:]
+    if metadata is not None:
+        inputs += ["-f", "ffmetadata", "-i", str(metadata)]
+    extra = ["-map", "0:s?", "-c:s", "copy"]
+    extra += ["-map_metadata", "2", "-map_chapters", "2"] if metadata is not None else ["-map_chapters", "-1"]
+    at = rest.index("-vcodec") if "-vcodec" in rest else len(rest) - 1
+    return [*base_args(), *inputs, *rest[:at], *extra, *rest[at:]]
+
+
+def silences_args(path: Path, *, noise_db: float = -45.0, seconds: float = 0.05) -> list[str]:
+    """Find the silences of a file's sound (silencedetect; the report is on stderr)."""
+    graph = _graph()
+    stream = graph.input(str(path)).audio.filter("silencedetect", noise=f"{noise_db}dB", d=seconds)
+    return ["-hide_banner", "-nostdin", "-nostats", *graph.output(stream, "-", format="null").compile(cmd=[])]
+
+
+def parse_silences(stderr: str, duration: float) -> list[tuple[float, float]]:
+    """(start, end) of each silence silencedetect reported (an open one ends at `duration`) (pure)."""
+    found: list[tuple[float, float]] = []
+    start: float | None = None
+    for kind, value in _SILENCE_RE.findall(stderr):
+        if kind == "start":
+            start = max(0.0, float(value))
+        elif start is not None:
+            found.append((start, float(value)))
+            start = None
+    if start is not None:
+        found.append((start, duration))
+    return found
+
+
+def silences(path: Path, duration: float, **options) -> list[tuple[float, float]]:
+    return parse_silences(run(silences_args(path, **options)).stderr, duration)

@@ -83,6 +83,13 @@ class Book:
             self.add_take(shot.id, path, shot.duration)
         return self.takes
 
+    def voice(self) -> None:
+        """Speak the lines and re-time the speaking shots (as the demo does before generating)."""
+        from filmsofone.sound import voice_book
+
+        voice_book(self.ws, self.slug)
+        self.shots = store.load_shots(self.project.db_path)
+
     def add_take(self, shot_id: str, path: Path, duration: float) -> None:
         """Record `path` as the newest take of `shot_id` in the store (as generation does)."""
         from filmsofone.store.tables import TakeRow

@@ -9,6 +9,7 @@ from filmsofone import ffmpeg
 from filmsofone.assemble import cut_film
 from filmsofone.assemble.cut import cut, load_manifest
 from filmsofone.assemble.reel import CHAPTER_SECONDS, TITLE_SECONDS
+from filmsofone.assemble.sound import SILENT
 
 FPS = 24
 
@@ -29,7 +30,7 @@ def book(ws, monkeypatch):
 
 def test_whole_cut_duration_streams_chapters_subtitles(book, ws):
     takes = book.shoot()
-    result = cut(book.ws, "tale")
+    result = cut(book.ws, "tale", sound=SILENT)  # the picture, subtitles and chapters (sound: test_sound.py)
     film, made = result.film_path, result.manifest
     info = ffmpeg.probe(film)
     assert len(info.video) == 1 and len(info.audio) == 1 and len(info.subtitles) == 1
@@ -71,7 +72,7 @@ def test_srt_and_vtt_beside_the_film(book):
     book.shoot()
     film = cut_film(book.ws, "tale")
     srt, vtt = film.with_suffix(".srt").read_text(), film.with_suffix(".vtt").read_text()
-    assert srt.startswith("1\n00:00:06,040 --> ")
+    assert srt.startswith("1\n00:00:06,300 --> ")  # the speaking shot starts at 6.0; the line LEAD later
     assert vtt.startswith("WEBVTT") and "<v Ada Quill>Mind the lantern" in vtt
     assert film.with_suffix(".chapters.vtt").read_text().count(" --> ") == 3
     assert load_manifest(film).duration == pytest.approx(13.0)
@@ -119,11 +120,13 @@ def test_crop_fit_fills_the_frame(book, monkeypatch):
 
 
 def test_transitions_cross_fade_scenes(book):
+    book.voice()
     book.shoot()
     result = cut(book.ws, "tale", transitions=True)
     made = result.manifest
     assert made.transitions == 0.5 and not made.fast_path
-    assert ffmpeg.probe(result.film_path).duration == pytest.approx(13.0 - 2 * 0.5, abs=2 / FPS)
+    seconds = sum(s.duration for s in book.shots) + 3.0 + 2 * 2.0
+    assert ffmpeg.probe(result.film_path).duration == pytest.approx(seconds - 2 * 0.5, abs=2 / FPS)
     assert len(chapters(result.film_path)) == 3
     assert ffmpeg.decode_errors(result.film_path) == ""
     for cue in made.cues:
@@ -134,7 +137,7 @@ def test_transitions_cross_fade_scenes(book):
 def test_music_bed_is_mixed_and_normalised(book, tmp_path):
     book.shoot()
     music = make_clip(tmp_path / "music.mp4", 3.0, tone=True)
-    silent = cut_film(book.ws, "tale", output=tmp_path / "silent.mp4")
+    silent = cut_film(book.ws, "tale", output=tmp_path / "silent.mp4", sound=SILENT)
     scored = cut(book.ws, "tale", music=music, output=tmp_path / "scored.mp4")
     assert audio_rms(silent) == 0.0
     assert audio_rms(scored.film_path) > 0.01

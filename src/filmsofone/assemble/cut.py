@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from .. import ffmpeg
 from ..errors import FFmpegError, UserError
 from ..models import ProgressCallback
+from ..sound.stems import Stems
 from ..workspace import Project, Workspace
 from .cards import draw_card
 from .chapters import ChapterMark, scene_chapters, to_chapters_vtt, to_ffmetadata
@@ -30,7 +31,8 @@ from .format import FilmFormat, film_format
 from .inputs import CutInputs, load_inputs
 from .mp4fix import drop_dangling_chapter_refs
 from .reel import Reel, Segment, UsableTake, build_reel
-from .subtitles import Cue, dialogue_cues, to_srt, to_vtt
+from .sound import SoundOptions, make_stems, master
+from .subtitles import Cue, dialogue_cues, speech_cues, to_srt, to_vtt
 from .timing import film_seconds, segment_times
 
 TRANSITION_SECONDS = 0.5
@@ -60,6 +62,9 @@ class CutManifest(BaseModel):
     normalised: int = 0  # takes re-encoded to the film's format
     transitions: float = 0.0
     music: str | None = None
+    stems: dict[str, str] = Field(default_factory=dict)  # dialogue, music, ambience WAVs beside the film
+    loudness: float | None = None  # LUFS integrated, as mastered
+    true_peak: float | None = None  # dBTP
     scenes: list[str]
     chapters: list[ChapterMark]
     cues: list[Cue]
@@ -95,10 +100,12 @@ def cut_film(
     progress: ProgressCallback | None = None,
     transitions: bool | float = False,
     music: Path | None = None,
+    sound: SoundOptions | None = None,
 ) -> Path:
     """Cut book `slug` (or the `scenes` selection) into one MP4; return its path."""
     return cut(ws, slug, scenes=scenes, output=output, progress=progress, transitions=transitions,
-               music=music).film_path
+               music=music, sound=sound).film_path
+
 
 
 @dataclass
@@ -114,9 +121,14 @@ class CutResult:
 
 def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | None = None,
         progress: ProgressCallback | None = None, transitions: bool | float = False,
-        music: Path | None = None) -> CutResult:
-    """Like `cut_film`, returning the manifest too."""
+        music: Path | None = None, sound: SoundOptions | None = None) -> CutResult:
+    """Like `cut_film`, returning the manifest too.
+
+    `music`: an audio file scored under the whole film instead of the generated score (the bible's
+    per-scene choices still win); `sound`: which of dialogue, music and ambience to lay (all by default).
+    """
     report = progress or (lambda label, done, total: None)
+    sound = sound or SoundOptions()
     if music is not None and not Path(music).is_file():
         raise UserError(f"no such music file: {music}", "give an audio file to --music, or leave it out")
     inputs = load_inputs(ws, slug, scenes, report)
@@ -133,7 +145,8 @@ def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | N
     film.parent.mkdir(parents=True, exist_ok=True)
     work = inputs.project.cache_dir / "cut"
     parts = make_parts(reel, work, report)
-    manifest = _assemble(inputs, reel, parts, film, fade, music, report)
+    stems = make_stems(ws, inputs, reel, film, fade, music, sound, report) if sound.any else None
+    manifest = _assemble(inputs, reel, parts, film, fade, music, stems, sound, report)
     manifest_path(film).write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
     return CutResult(manifest)
 
@@ -221,9 +234,10 @@ def _normalised(segment: Segment, fmt: FilmFormat, folder: Path) -> Path:
 
 
 def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade: float, music: Path | None,
-              report: ProgressCallback) -> CutManifest:
+              stems: Stems | None, sound: SoundOptions, report: ProgressCallback) -> CutManifest:
     analysis = inputs.analysis
-    cues = dialogue_cues(reel, analysis, inputs.text, transition=fade)
+    cues = speech_cues(stems.lines) if stems is not None and sound.dialogue else \
+        dialogue_cues(reel, analysis, inputs.text, transition=fade)
     marks = scene_chapters(reel, analysis, transition=fade)
     srt, vtt, chapters_vtt = film.with_suffix(".srt"), film.with_suffix(".vtt"), film.with_suffix(".chapters.vtt")
     srt.write_text(to_srt(cues), encoding="utf-8")
@@ -235,10 +249,15 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
         metadata.write_text(to_ffmetadata(marks, reel.title), encoding="utf-8")
         subtitles = srt if cues else None
         partial = work / "film.mp4"
+        bed = None if stems is not None else music  # with stems, the music is in the music stem
         if fade > 0:
-            _join_with_transitions(reel, parts, partial, work, fade, subtitles, metadata, music, report)
+            _join_with_transitions(reel, parts, partial, work, fade, subtitles, metadata, bed, report)
         else:
-            _join(reel, parts, partial, work, subtitles, metadata, music, report)
+            _join(reel, parts, partial, work, subtitles, metadata, bed, report)
+        level = None
+        if stems is not None:
+            joined, partial = partial, work / "mastered.mp4"
+            level = master(joined, stems.paths, partial, work, sound, report, metadata)
         drop_dangling_chapter_refs(partial)
         os.replace(partial, film) if _same_device(partial, film) else shutil.move(str(partial), film)
     times = segment_times(reel, fade)
@@ -250,7 +269,8 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
         chapters_vtt=str(chapters_vtt), format=reel.format, duration=film_seconds(reel, fade),
         fast_path=normalised == 0 and fade == 0, normalised=normalised, transitions=fade,
         music=str(music) if music else None, scenes=reel.scenes, chapters=marks, cues=cues, segments=placed,
-        problems=inputs.problems,
+        problems=inputs.problems, stems={k: str(v) for k, v in stems.paths.items()} if stems else {},
+        loudness=level.integrated if level else None, true_peak=level.true_peak if level else None,
     )
 
 

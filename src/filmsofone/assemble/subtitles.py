@@ -9,6 +9,7 @@ import textwrap
 from pydantic import BaseModel
 
 from ..models import BookAnalysis
+from ..sound.stems import SpokenLine
 from .reel import Reel
 from .timing import segment_times
 
@@ -92,6 +93,22 @@ def _timed(shown: list[tuple[str, str]], start: float, end: float, shot_id: str,
         cues.append(Cue(start=cursor, end=cursor + length, text=chunk, speaker=speakers.get(qid),
                         shot_id=shot_id, quote_id=qid))
         cursor += length
+    return cues
+
+
+def speech_cues(lines: list[SpokenLine]) -> list[Cue]:
+    """Cues timed to the speech: each line shown while it is spoken (a long line as several two-line cues,
+    its time shared by length)."""
+    cues: list[Cue] = []
+    for line in lines:
+        chunks = _chunks(textwrap.wrap(line.text, LINE_CHARS)) or [line.text]
+        weights = [max(len(chunk), 10) for chunk in chunks]
+        cursor, total = line.start, sum(weights)
+        for chunk, weight in zip(chunks, weights):
+            length = (line.end - line.start) * weight / total
+            cues.append(Cue(start=cursor, end=cursor + length, text=chunk, speaker=line.speaker,
+                            shot_id=line.shot_id, quote_id=line.quote_id or "vo"))
+            cursor += length
     return cues
 
 

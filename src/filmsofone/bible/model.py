@@ -53,6 +53,32 @@ class Wardrobe(_Model):
         return self.default
 
 
+class Voice(_Model):
+    """How a character (or the narrator) sounds: an engine, its voice id, pitch and rate.
+
+    `description` is for engines that take one (instructions, a voice design prompt); `reference` is a
+    clip (workspace-relative) for engines that clone. A plain string in an older bible is read as the
+    description, with the engine's default voice.
+    """
+
+    engine: str = "espeak"
+    voice: str = ""  # the engine's voice id: "en-gb-x-rp+f3" (espeak), "alloy" (OpenAI), a voice id (ElevenLabs)
+    pitch: int = Field(50, ge=0, le=100)
+    rate: int = Field(165, ge=60, le=450)  # words per minute
+    description: str = ""
+    reference: str = ""
+
+    def key(self) -> tuple[str, str, int]:
+        """What makes two voices the same voice: engine, voice id and pitch."""
+        return (self.engine, self.voice.casefold(), self.pitch)
+
+
+def _voice_from_text(value):
+    if isinstance(value, str):
+        return {"description": value} if value.strip() else {}
+    return value
+
+
 class CharacterLook(_Model):
     """One character, fixed once for the whole film."""
 
@@ -68,12 +94,17 @@ class CharacterLook(_Model):
     build: str = ""
     wardrobe: Wardrobe = Field(default_factory=Wardrobe)
     props: list[str] = Field(default_factory=list)  # Prop ids (signature objects)
-    voice: str = ""
+    voice: Voice = Field(default_factory=Voice)
     reference_images: list[str] = Field(default_factory=list)
     seed: int = 0
     locked: bool = False
     notes: str = ""
     hints: list[Hint] = Field(default_factory=list)
+
+    @field_validator("voice", mode="before")
+    @classmethod
+    def _voice_text(cls, value):
+        return _voice_from_text(value)
 
 
 class Light(_Model):
@@ -108,6 +139,7 @@ class SettingLook(_Model):
     light: dict[LightTime, Light] = Field(default_factory=dict)
     references: list[str] = Field(default_factory=list)  # paintings, films, photographs, as text
     reference_images: list[str] = Field(default_factory=list)
+    ambience: str = ""  # a sound file (workspace-relative) looped under the place's scenes; empty: synthesised
     locked: bool = False
     notes: str = ""
     hints: list[Hint] = Field(default_factory=list)  # read-only: how the book describes the place
@@ -174,6 +206,21 @@ class Style(_Model):
         return value
 
 
+class MusicChoice(_Model):
+    """The score: generated from each scene's intent unless a file is named for the film or a scene.
+
+    Paths are workspace-relative audio files; a scene's file wins over the film's; `none` for a scene
+    leaves it without music.
+    """
+
+    film: str = ""
+    scenes: dict[str, str] = Field(default_factory=dict)
+    volume: float = Field(1.0, ge=0.0, le=4.0)
+
+    def for_scene(self, scene_id: str) -> str:
+        return self.scenes.get(scene_id, self.film)
+
+
 class CastBible(_Model):
     """The whole bible of one book."""
 
@@ -184,6 +231,8 @@ class CastBible(_Model):
     characters: list[CharacterLook] = Field(default_factory=list)
     settings: list[SettingLook] = Field(default_factory=list)
     props: list[Prop] = Field(default_factory=list)
+    narrator: Voice = Field(default_factory=Voice)  # voiceover
+    music: MusicChoice = Field(default_factory=MusicChoice)
 
     def character(self, key: str) -> CharacterLook:
         """By id, name or alias (case-insensitive)."""

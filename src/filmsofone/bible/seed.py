@@ -12,8 +12,9 @@ from ..models import BookAnalysis, Character
 from ..project import load_analysis, load_text
 from ..workspace import Workspace
 from .hints import find_hints, find_place_hints
-from .model import CastBible, CharacterLook, Hint, SettingLook, Style, Wardrobe, stable_seed
+from .model import CastBible, CharacterLook, Hint, SettingLook, Style, Voice, Wardrobe, stable_seed
 from .presets import guess_interior, light_presets
+from .voices import NARRATOR, cast_voices
 from .yamlio import decorate_entry, to_commented, write_atomically
 
 HEADER = """\
@@ -24,7 +25,9 @@ Image paths are relative to the workspace (files under casts/{slug}/). Check wit
 """
 SECTION_COMMENTS = {
     "style": "The look of the whole film: format, film stock, grade, lenses, negative prompt, model hints.",
-    "characters": "People: face, hair, build, wardrobe (default, per chapter, per scene), props, voice, seed.",
+    "characters": "People: face, hair, build, wardrobe (default, per chapter, per scene), props, voice, seed.\n"
+                  "voice: engine (espeak offline), voice id, pitch 0-100, rate in words per minute; "
+                  "`filmsofone cast voice S NAME --audition` to hear candidates.",
     "settings": "Places: interior or exterior and the light at each time of day (kelvin, palette as hex).",
     "props": "Important objects with a locked description, tied to characters or scenes.",
 }
@@ -33,7 +36,8 @@ SECTION_COMMENTS = {
 def build_bible(slug: str, analysis: BookAnalysis, text: str) -> CastBible:
     """The bible the tool would write for this analysis (no user edits)."""
     hints = find_hints(text, analysis.characters)
-    characters = [character_look(slug, c, hints.get(c.id, [])) for c in analysis.characters]
+    voices = cast_voices(analysis, hints)
+    characters = [character_look(slug, c, hints.get(c.id, []), voices.get(c.id)) for c in analysis.characters]
     places = find_place_hints(text, analysis.settings)
     settings = []
     for setting in analysis.settings:
@@ -44,7 +48,8 @@ def build_bible(slug: str, analysis: BookAnalysis, text: str) -> CastBible:
                                     interior=interior, description=found[0].text if found else "",
                                     light=light_presets(interior), hints=found))
     style = Style(seed=stable_seed(slug, "style"))
-    return CastBible(book=slug, title=analysis.book.title, style=style, characters=characters, settings=settings)
+    return CastBible(book=slug, title=analysis.book.title, style=style, characters=characters, settings=settings,
+                     narrator=NARRATOR)
 
 
 def _scenes_say_interior(analysis: BookAnalysis, setting_id: str) -> bool | None:
@@ -54,7 +59,7 @@ def _scenes_say_interior(analysis: BookAnalysis, setting_id: str) -> bool | None
     return None if inside == outside else inside > outside
 
 
-def character_look(slug: str, character: Character, hints: list[Hint]) -> CharacterLook:
+def character_look(slug: str, character: Character, hints: list[Hint], voice: Voice | None = None) -> CharacterLook:
     """A character's entry as the tool seeds it."""
     return CharacterLook(
         id=character.id, name=character.name, aliases=list(character.aliases), role=character.role,
@@ -64,6 +69,7 @@ def character_look(slug: str, character: Character, hints: list[Hint]) -> Charac
         face=_first(hints, ("face", "eyes", "eye", "complexion", "features", "cheeks", "nose", "brow", "beard",
                             "whiskers", "moustache", "mustache")),
         wardrobe=Wardrobe(default=_first(hints, CLOTHES, article=True)), seed=stable_seed(slug, character.id), hints=hints,
+        voice=voice or Voice(),
     )
 
 

@@ -170,3 +170,22 @@ def move_shot(ws: Workspace, slug: str, shot_id: str, *, to: int | None = None, 
         index += 1 if after else 0
     moved = shot.model_copy(update={"edited": True})
     return _save(ws, slug, shot.scene, [*rest[:index], moved, *rest[index:]])
+
+
+def set_durations(ws: Workspace, slug: str, durations: dict[str, float]) -> list[Shot]:
+    """Set the duration of shots (e.g. from the length of their speech); they are not marked `edited`,
+    and locked shots keep theirs. Returns the shots changed."""
+    db = books.open_project(ws, slug).db_path
+    by_scene: dict[str, dict[str, float]] = {}
+    for shot_id, seconds in durations.items():
+        by_scene.setdefault(shot_id.rsplit("-", 1)[0], {})[shot_id] = seconds
+    changed: list[Shot] = []
+    for scene_id, wanted in by_scene.items():
+        shots = store.load_shots(db, scene_id)
+        updated = [s.model_copy(update={"duration": round(wanted[s.id], 3)})
+                   if s.id in wanted and not s.locked and abs(s.duration - wanted[s.id]) > 1e-3 else s for s in shots]
+        fresh = [new for new, old in zip(updated, shots) if new is not old]
+        if fresh:
+            store.save_shots(db, scene_id, updated)
+            changed += fresh
+    return changed

@@ -1,0 +1,76 @@
+"""The cut's sound: stems laid on the reel's timeline (`filmsofone.sound`), mixed and mastered (EBU R128).
+
+The dialogue, music and ambience stems are written beside the film; the mix ducks music and ambience
+under the dialogue and adds the clips' own sound; the master brings the mix to -16 LUFS integrated with
+true peaks at most -1 dBTP, replacing the joined film's sound (the picture is copied).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .. import ffmpeg
+from ..bible import CastBible, load_bible
+from ..plan.book import load_intents
+from ..sound.stems import StemOptions, Stems, TimelineItem, render_stems
+from ..workspace import Workspace
+from .inputs import CutInputs
+from .reel import Reel
+from .timing import film_seconds, segment_times
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass
+class SoundOptions:
+    """What the cut's sound holds besides the clips' own: spoken lines, the score, the ambience."""
+
+    dialogue: bool = True
+    music: bool = True
+    ambience: bool = True
+
+    @property
+    def any(self) -> bool:
+        return self.dialogue or self.music or self.ambience
+
+
+SILENT = SoundOptions(dialogue=False, music=False, ambience=False)
+NATIVE_AUDIO_BACKENDS: set[str] = set()  # video backends whose clips carry their own speech (see native.py)
+
+
+def timeline(reel: Reel, fade: float) -> list[TimelineItem]:
+    return [TimelineItem(scene=s.scene, shot_id=s.shot_id, start=a, end=b)
+            for s, (a, b) in zip(reel.segments, segment_times(reel, fade))]
+
+
+def make_stems(ws: Workspace, inputs: CutInputs, reel: Reel, film: Path, fade: float, music: Path | None,
+               sound: SoundOptions, report: ProgressCallback) -> Stems:
+    """Write the stems of this cut beside `film`."""
+    bible = inputs.bible if isinstance(inputs.bible, CastBible) else load_bible(ws, inputs.analysis.book.slug)
+    if music is not None and not bible.music.film:
+        bible = bible.model_copy(deep=True)
+        bible.music.film = str(Path(music).resolve())
+    native = {shot_id for shot_id, take in inputs.takes.items() if getattr(take, "native_audio", False)}
+    options = StemOptions(music=sound.music, ambience=sound.ambience, native_audio=native)
+    shots = inputs.shots if sound.dialogue else []
+    return render_stems(ws, inputs.analysis.book.slug,
+                        inputs.analysis, inputs.text, bible, shots, timeline(reel, fade), film_seconds(reel, fade),
+                        film, intents=load_intents(inputs.project.db_path), options=options, progress=report)
+
+
+def master(joined: Path, stems: dict[str, Path], output: Path, work: Path, sound: SoundOptions,
+           report: ProgressCallback, metadata: Path | None = None) -> ffmpeg.Loudness:
+    """Mix the stems under the joined film's own sound and master it; return the loudness as measured."""
+    used = {"dialogue": stems["dialogue"]}
+    used.update({name: stems[name] for name in ("music", "ambience") if getattr(sound, name)})
+    mix = work / "mix.wav"
+    report("sound: mixing", 0, 3)
+    ffmpeg.run(ffmpeg.mix_args(joined, used, mix))
+    report("sound: mixing", 1, 3)
+    gain = ffmpeg.master_gain(ffmpeg.measure_loudness(mix))
+    report("sound: mixing", 2, 3)
+    ffmpeg.run(ffmpeg.master_args(joined, mix, output, gain_db=gain, metadata=metadata))
+    report("sound: mixing", 3, 3)
+    return ffmpeg.measure_loudness(output)

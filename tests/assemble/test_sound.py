@@ -1,0 +1,95 @@
+"""The cut's sound: dialogue in each speaker's voice, a score, ambience, stems and the EBU R128 master."""
+
+import wave
+
+import numpy as np
+import pytest
+from cutkit import Book, audio_rms, make_clip
+
+from filmsofone import ffmpeg
+from filmsofone.assemble.cut import cut
+from filmsofone.assemble.sound import SoundOptions
+from filmsofone.bible.edit import set_fields
+from filmsofone.errors import UserError
+
+
+@pytest.fixture
+def voiced(ws):
+    book = Book(ws)
+    book.voice()
+    book.shoot()
+    return book
+
+
+def speech_seconds(stem, start, end, silences):
+    covered = sum(max(0.0, min(end, b) - max(start, a)) for a, b in silences)
+    return (end - start) - covered
+
+
+def stem_rms(path, start=0.0, end=None):
+    with wave.open(str(path), "rb") as source:
+        rate = source.getframerate()
+        pcm = np.frombuffer(source.readframes(source.getnframes()), dtype="<i2").reshape(-1, 2) / 32768.0
+    piece = pcm[int(start * rate): None if end is None else int(end * rate)]
+    return float(np.sqrt((piece ** 2).mean())) if piece.size else 0.0
+
+
+def test_lines_are_spoken_where_their_cues_are_and_silent_shots_stay_silent(voiced):
+    made = cut(voiced.ws, "tale").manifest
+    dialogue = made.stems["dialogue"]
+    silences = ffmpeg.silences(dialogue, made.duration)
+    assert len(made.cues) >= 4
+    assert all(speech_seconds(dialogue, c.start, c.end, silences) > 0.3 * (c.end - c.start) for c in made.cues)
+    for placed in made.segments:
+        if not placed.segment.dialogue:
+            assert speech_seconds(dialogue, placed.start + 0.05, placed.end - 0.05, silences) < 0.02
+    assert {c.speaker for c in made.cues} == {"Ada Quill"}
+
+
+def test_stems_beside_the_film_and_the_master_meets_ebu_r128(voiced):
+    made = cut(voiced.ws, "tale").manifest
+    film = voiced.project.film_path
+    assert made.stems == {name: str(film.with_name(f"tale.{name}.wav")) for name in ("dialogue", "music", "ambience")}
+    for path in made.stems.values():
+        assert ffmpeg.probe(path).duration == pytest.approx(made.duration, abs=0.05)
+        assert stem_rms(path) > 0.001
+    level = ffmpeg.measure_loudness(film)
+    assert level.integrated == pytest.approx(-16.0, abs=1.0)
+    assert level.true_peak <= -1.0
+    assert made.loudness == level.integrated
+
+
+def test_no_music_and_no_ambience_leave_those_stems_silent(voiced):
+    made = cut(voiced.ws, "tale", sound=SoundOptions(music=False, ambience=False)).manifest
+    assert stem_rms(made.stems["music"]) == 0.0 and stem_rms(made.stems["ambience"]) == 0.0
+    assert stem_rms(made.stems["dialogue"]) > 0.01
+
+
+def test_music_follows_the_scene_and_a_users_file_replaces_it(voiced, tmp_path):
+    make_clip(voiced.ws.root / "tone.mp4", 2.0, tone=True)
+    set_fields(voiced.ws, "tale", "Ada Quill", ["notes=x"])  # the bible exists and is valid
+    from filmsofone.bible.edit import open_document, save_document
+
+    doc = open_document(voiced.ws, "tale")
+    doc["music"]["scenes"] = {"2.1": "tone.mp4"}
+    save_document(voiced.ws, "tale", doc)
+    made = cut(voiced.ws, "tale").manifest
+    opener = next(s.start for s in made.segments if s.segment.scene == "2.1")
+    with wave.open(made.stems["music"], "rb") as source:
+        rate = source.getframerate()
+        pcm = np.frombuffer(source.readframes(source.getnframes()), dtype="<i2").reshape(-1, 2)[:, 0] / 32768.0
+    late = pcm[int((opener + 2.0) * rate): int((opener + 3.0) * rate)]
+    spectrum = np.abs(np.fft.rfft(late))
+    assert np.argmax(spectrum) * rate / len(late) == pytest.approx(440, abs=3)  # the user's tone
+    assert audio_rms(voiced.project.film_path) > 0.01
+
+
+def test_a_music_file_that_is_not_audio_is_one_clear_error(voiced):
+    (voiced.ws.root / "notes.mp3").write_text("not music")
+    from filmsofone.bible.edit import open_document, save_document
+
+    doc = open_document(voiced.ws, "tale")
+    doc["music"]["film"] = "notes.mp3"
+    save_document(voiced.ws, "tale", doc)
+    with pytest.raises(UserError, match="music file notes.mp3 is not audio"):
+        cut(voiced.ws, "tale")
