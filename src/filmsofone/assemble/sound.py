@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .. import ffmpeg
 from ..bible import CastBible, load_bible
-from ..plan.book import load_intents
+from ..models import ProgressCallback
+from ..project import load_intents
 from ..sound.stems import StemOptions, Stems, TimelineItem, render_stems
 from ..workspace import Workspace
 from .inputs import CutInputs
 from .reel import Reel
 from .timing import film_seconds, segment_times
-
-ProgressCallback = Callable[[str, int, int], None]
 
 
 @dataclass

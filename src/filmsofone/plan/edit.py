@@ -175,7 +175,7 @@ def move_shot(ws: Workspace, slug: str, shot_id: str, *, to: int | None = None, 
 def set_durations(ws: Workspace, slug: str, durations: dict[str, float]) -> list[Shot]:
     """Set the duration of shots (e.g. from the length of their speech); they are not marked `edited`,
     and locked shots keep theirs. Returns the shots changed."""
-    db = books.open_project(ws, slug).db_path
+    db = open_project(ws, slug).db_path
     by_scene: dict[str, dict[str, float]] = {}
     for shot_id, seconds in durations.items():
         by_scene.setdefault(shot_id.rsplit("-", 1)[0], {})[shot_id] = seconds

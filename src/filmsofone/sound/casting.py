@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import books
 from ..backends.speech_base import SpeechRequest, speech_class
 from ..bible import load_bible
 from ..bible.edit import find_entry, open_document, save_document, set_fields
@@ -18,6 +17,7 @@ from ..bible.model import CastBible, CharacterLook, Voice
 from ..bible.voices import age_band, candidates
 from ..errors import UserError
 from ..models import Character
+from ..project import load_analysis, load_text
 from ..workspace import Workspace
 from .lines import quote_words
 from .speech import voice_params
@@ -45,8 +45,8 @@ def sample_line(ws: Workspace, slug: str, character: CharacterLook | None) -> st
     """One of the character's own lines (a mid-length one), or a stock line when they never speak."""
     if character is None:
         return NARRATION_LINE
-    analysis = books.load_analysis(ws, slug)
-    text = books.load_text(ws, slug)
+    analysis = load_analysis(ws, slug)
+    text = load_text(ws, slug)
     quotes = {q.id: q for q in analysis.quotes}
     said = [quote_words(quotes, text, q.id) for q in analysis.quotes if q.speaker == character.id]
     fitting = [s for s in said if 40 <= len(s) <= 200] or [s for s in said if s]

@@ -14,10 +14,10 @@ from ..backends.speech_base import SpeechBackend, SpeechRequest, VoiceParams, sp
 from ..bible.model import CastBible, Voice
 from ..bible.voices import ENGINE, candidates
 from ..errors import UserError
+from ..models import ProgressCallback
 from ..workspace import Workspace
 from .lines import Line
 
-ProgressCallback = Callable[[str, int, int], None]
 UNATTRIBUTED = ("en+f4", "en+m6", "en-us+f2", "en-us+m2")  # voices for lines whose speaker is unknown
 
 

@@ -21,7 +21,7 @@ from .. import ffmpeg
 from ..backends.speech_base import SpeechBackend
 from ..bible.model import CastBible
 from ..errors import FFmpegError, UserError
-from ..models import BookAnalysis, Shot
+from ..models import BookAnalysis, ProgressCallback, Shot
 from ..plan.beats import cut_beats
 from ..plan.intent import TensionCurve, tension_curve
 from ..workspace import Workspace
@@ -32,7 +32,6 @@ from .speech import Spoken
 from .timing import Placed, place
 from .voicing import speak_shots, timed_lines
 
-ProgressCallback = Callable[[str, int, int], None]
 BLOCK_SECONDS = 10.0
 STEMS = ("dialogue", "music", "ambience")
 

@@ -11,17 +11,16 @@ import math
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .. import books, store
+from .. import store
 from ..backends.speech_base import SpeechBackend
 from ..bible import load_bible
-from ..models import BookAnalysis, Shot
+from ..models import BookAnalysis, ProgressCallback, Shot
 from ..plan.edit import set_durations
+from ..project import load_analysis, load_text, open_project
 from ..workspace import Workspace
 from .lines import Line, shot_lines
 from .speech import Spoken, line_voices, speak_lines
 from .timing import Timed, retime
-
-ProgressCallback = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -61,9 +60,9 @@ def voice_book(ws: Workspace, slug: str, scenes: list[str] | None = None, *,
                progress: ProgressCallback | None = None,
                make_engine: Callable[[str], SpeechBackend] | None = None) -> VoicingReport:
     """Speak the lines of every planned shot (of `scenes`) and re-time the speaking shots."""
-    project = books.open_project(ws, slug)
-    analysis = books.load_analysis(ws, slug)
-    text = books.load_text(ws, slug)
+    project = open_project(ws, slug)
+    analysis = load_analysis(ws, slug)
+    text = load_text(ws, slug)
     wanted = set(scenes) if scenes else None
     shots = [s for s in store.load_shots(project.db_path) if wanted is None or s.scene in wanted]
     lines, spoken = speak_shots(ws, slug, analysis, text, shots, progress=progress, make_engine=make_engine)
