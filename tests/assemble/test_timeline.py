@@ -43,7 +43,12 @@ def test_otio_has_one_clip_per_shot_in_order_with_markers_and_subtitles(cut_book
         assert (path.parent / clip.media_reference.target_url).is_file()
     subtitles = timeline.metadata["filmsofone"]["subtitles"]
     assert subtitles[0]["text"].startswith("Mind the lantern") and subtitles[0]["shot_id"] == "1.1-002"
-    assert len(timeline.audio_tracks()) == 1
+    tracks = timeline.audio_tracks()
+    assert [t.name for t in tracks] == ["A1", "A2 dialogue", "A3 music", "A4 ambience"]
+    for track, stem in zip(tracks[1:], ("dialogue", "music", "ambience")):
+        (clip,) = list(track.find_clips())
+        assert (path.parent / clip.media_reference.target_url).resolve() == Path(cut_book.manifest.stems[stem])
+        assert clip.source_range.duration.to_seconds() == pytest.approx(cut_book.manifest.duration, abs=1 / 24)
 
 
 def test_edl_written_and_read_back_by_the_cmx_adapter(cut_book, ws, tmp_path):
@@ -63,6 +68,9 @@ def test_fcp_xml_written_and_read_back_by_its_adapter(cut_book, ws):
     clips = list(timeline.video_tracks()[0].find_clips())
     assert [c.name for c in clips if c.name[0].isdigit()] == [s.id for s in cut_book.shots]
     assert clips[3].media_reference.target_url.endswith("clips/1.1-002.mp4")
+    stems = [c.media_reference.target_url for t in timeline.audio_tracks() for c in t.find_clips()
+             if c.name.startswith("tale.")]
+    assert sorted(Path(u).name for u in stems) == ["tale.ambience.wav", "tale.dialogue.wav", "tale.music.wav"]
 
 
 def test_export_needs_a_cut_and_a_known_format(ws, monkeypatch):

@@ -74,3 +74,13 @@ def test_import_casts_voices_and_the_users_choice_survives_reimport(ws):
     seed_bible(ws, "quills", analysis, TEXT)  # re-import
     tom = load_bible(ws, "quills").character("Tom Quill").voice
     assert (tom.voice, tom.pitch) == ("en-us+m8", 30)
+
+
+def test_clashes_are_reported():
+    from filmsofone.bible.voices import voice_clashes
+
+    analysis = make_analysis()
+    same = Voice(voice="en+f3", pitch=50)
+    assert voice_clashes(analysis, {"c1": same, "c2": same, "c3": Voice(voice="en+m3")}) == [
+        "scene 1.1: Ada Quill and Tom Quill share ('espeak', 'en+f3', 50)"]
+    assert voice_clashes(analysis, cast_voices(analysis)) == []

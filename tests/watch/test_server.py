@@ -215,3 +215,12 @@ def test_audition_candidates_are_shown_and_served(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_each_major_characters_voice_can_be_heard(room):
+    """The cast list plays one of the character's lines in their voice (a WAV served from the project)."""
+    status, _, body = raw_get(room, f"/{room.token}/")
+    sources = [part.split(b'"')[0].decode() for part in body.split(b'<audio class="voice" controls preload="none" src="')[1:]]
+    assert len(sources) == 1 and "auditions/voices/samples/c1-" in sources[0]
+    status, headers, sound = raw_get(room, f"/{room.token}/{sources[0]}")
+    assert status == 200 and sound[:4] == b"RIFF" and sound[8:12] == b"WAVE" and len(sound) > 20000

@@ -2,7 +2,8 @@
 and FCP XML (Premiere, Resolve, Kdenlive import one of the three).
 
 The timeline is built from the cut's manifest (`<film>.cut.json`): one clip per segment (the title and
-chapter cards, each shot's take or its placeholder card) on a video track and an audio track, a marker
+chapter cards, each shot's take or its placeholder card) on a video track and an audio track (the clips'
+own sound), the dialogue, music and ambience stems on three more audio tracks (not in the EDL), a marker
 at the start of each scene, the dialogue cues as metadata. Media paths are relative to the exported
 file, and every clip is named after its file, so an editor can relink by name if the files move.
 """
@@ -100,7 +101,22 @@ def build_timeline(manifest: CutManifest, *, relative_to: Path, with_audio: bool
     if with_audio:
         _fill(otio, audio, audio_clips, openers[1:], half)
         timeline.tracks.append(audio)
+        for number, (name, path) in enumerate(manifest.stems.items(), 2):
+            timeline.tracks.append(_stem_track(otio, f"A{number} {name}", path, manifest, relative_to))
     return timeline
+
+
+def _stem_track(otio, name: str, path: str, manifest: CutManifest, base: Path):
+    """One audio track holding a whole stem (dialogue, music or ambience) from the film's start."""
+    rate = manifest.format.fps
+    source = otio.opentime.TimeRange(otio.opentime.RationalTime(0, rate),
+                                     otio.opentime.RationalTime(round(manifest.duration * rate), rate))
+    track = otio.schema.Track(name=name, kind=otio.schema.TrackKind.Audio)
+    track.append(otio.schema.Clip(
+        name=Path(path).name, source_range=source,
+        media_reference=otio.schema.ExternalReference(target_url=_relative(path, base), available_range=source),
+        metadata={"filmsofone": {"kind": "stem", "stem": name.split(" ", 1)[1], "file": Path(path).name}}))
+    return track
 
 
 def _fill(otio, track, clips: list, joins: list[int], half: int) -> None:

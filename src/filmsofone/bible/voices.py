@@ -120,3 +120,29 @@ def _shared_voice(char_id: str, options: list[Voice], taken: dict[tuple, list[st
 
     fine = [v for v in options if not clashes(v)]
     return min(fine or options, key=lambda v: len(taken[v.key()]))
+
+
+def voice_clashes(analysis: BookAnalysis, voices: dict[str, Voice], narrator: Voice = NARRATOR) -> list[str]:
+    """Where casting fails its promise: two major characters with one voice, or two characters (or a
+    character and the narrator) with one voice speaking in the same scene. Empty when all is well."""
+    names = {c.id: c.name for c in analysis.characters}
+    problems: list[str] = []
+    majors: dict[tuple, str] = {}
+    for character in analysis.characters:
+        if character.role == "major" and character.id in voices:
+            key = voices[character.id].key()
+            if key in majors:
+                problems.append(f"major characters {majors[key]} and {character.name} share {key}")
+            majors.setdefault(key, character.name)
+    speakers: dict[str, set[str]] = defaultdict(set)
+    for quote in analysis.quotes:
+        if quote.speaker in voices and quote.scene:
+            speakers[quote.scene].add(quote.speaker)
+    for scene, ids in sorted(speakers.items()):
+        heard: dict[tuple, str] = {narrator.key(): "the narrator"}
+        for char_id in sorted(ids):
+            key = voices[char_id].key()
+            if key in heard:
+                problems.append(f"scene {scene}: {heard[key]} and {names.get(char_id, char_id)} share {key}")
+            heard.setdefault(key, names.get(char_id, char_id))
+    return problems

@@ -60,14 +60,22 @@ def _speak(ws: Workspace, voice: Voice, line: str, dest: Path) -> Path:
 
 
 def speak_sample(ws: Workspace, slug: str, name: str) -> tuple[Voice, Path]:
-    """Their current voice saying one of their lines (for the screening room and `cast voice`)."""
+    """Their current voice saying one of their lines (for `cast voice` and the screening room)."""
     bible = load_bible(ws, slug)
     character = _character(bible, name)
     voice = character.voice if character is not None else bible.narrator
     if not voice.voice:
         raise UserError(f"{name} has no voice yet", f"audition some: filmsofone cast voice {slug} '{name}' --audition")
+    return voice, voice_sample(ws, slug, character, voice)
+
+
+def voice_sample(ws: Workspace, slug: str, character: CharacterLook | None, voice: Voice) -> Path:
+    """One of the character's lines in `voice`, made once (the file name follows the voice and the line)."""
+    line = sample_line(ws, slug, character)
+    request = SpeechRequest(text=line, voice=voice_params(voice, ws))
     ident = character.id if character is not None else "narrator"
-    return voice, _speak(ws, voice, sample_line(ws, slug, character), _folder(ws, slug) / f"{ident}-current.wav")
+    path = _folder(ws, slug) / "samples" / f"{ident}-{request.cache_key()[:12]}.wav"
+    return path if path.is_file() else _speak(ws, voice, line, path)
 
 
 def audition_voices(ws: Workspace, slug: str, name: str, n: int = 4) -> list[tuple[Voice, Path]]:

@@ -18,6 +18,7 @@ from ..bible import load_bible
 from ..errors import UserError
 from ..generate import list_takes
 from ..project import load_analysis, open_project
+from ..sound.casting import voice_sample
 from ..workspace import Project, Workspace
 
 
@@ -60,6 +61,7 @@ class CastView:
     description: str
     face: Path | None
     auditions: list[Path] = field(default_factory=list)  # candidates to pick from (`cast pick S NAME N`)
+    voice: Path | None = None  # one of their lines in their voice (`cast voice S NAME`)
 
 
 @dataclass
@@ -143,8 +145,18 @@ def _cast(ws: Workspace, slug: str) -> list[CastView]:
                 break
         parts = [getattr(character, name, "") for name in ("age", "face", "physical", "hair", "build")]
         cast.append(CastView(character.name, list(character.aliases), "; ".join(p for p in parts if p), face,
-                             list_candidates(ws, slug, character.id)))
+                             list_candidates(ws, slug, character.id), _voice(ws, slug, character)))
     return cast
+
+
+def _voice(ws: Workspace, slug: str, character) -> Path | None:
+    """A sample of the character's voice for the cast list (made once per voice); None when it has none."""
+    if not character.voice.voice or character.role == "minor":
+        return None
+    try:
+        return voice_sample(ws, slug, character, character.voice)
+    except UserError:
+        return None
 
 
 def thumbnail(room: Room, shot: ShotView) -> Path | None:
