@@ -583,7 +583,8 @@ def mix_args(film: Path, stems: dict[str, Path], output: Path, *, duck_threshold
     graph = _graph()
     native = graph.input(str(film)).audio.filter("aresample", AUDIO_RATE).filter(
         "aformat", sample_fmts="fltp", channel_layouts="stereo")
-    dialogue = graph.input(str(stems["dialogue"])).audio
+    dialogue = graph.input(str(stems["dialogue"])).audio.filter(  # evens the voices: less for the limiter
+        "acompressor", threshold=0.125, ratio=3, attack=5, release=120, makeup=1)
     beds = [graph.input(str(stems[name])).audio for name in ("music", "ambience") if name in stems]
     if not beds:
         mixed = graph.filter([native, dialogue], "amix", inputs=2, duration="first", normalize=0)

@@ -5,12 +5,14 @@ import wave
 import numpy as np
 import pytest
 from cutkit import Book, audio_rms, make_clip
+from sqlmodel import select
 
-from filmsofone import ffmpeg
+from filmsofone import ffmpeg, store
 from filmsofone.assemble.cut import cut
 from filmsofone.assemble.sound import SoundOptions
 from filmsofone.bible.edit import set_fields
 from filmsofone.errors import UserError
+from filmsofone.store.tables import TakeRow
 
 
 @pytest.fixture
@@ -93,3 +95,25 @@ def test_a_music_file_that_is_not_audio_is_one_clear_error(voiced):
     save_document(voiced.ws, "tale", doc)
     with pytest.raises(UserError, match="music file notes.mp3 is not audio"):
         cut(voiced.ws, "tale")
+
+
+def test_a_clip_with_its_own_speech_is_kept_and_not_spoken_over(ws):
+    book = Book(ws)
+    book.voice()
+    speaking = next(s.id for s in book.shots if s.dialogue and s.scene == "1.1")
+    book.shoot()
+    native = make_clip(book.project.clips_dir / "veo.mp4", next(s.duration for s in book.shots if s.id == speaking),
+                       tone=True)
+    book.add_take(speaking, native, 1.0)
+    with store.session_for(book.project.db_path) as session:  # as if Veo 3 made it, with generateAudio
+        row = session.exec(select(TakeRow).where(TakeRow.shot_id == speaking).order_by(TakeRow.id.desc())).first()
+        row.backend = "veo"
+        session.add(row)
+        session.commit()
+    made = cut(ws, "tale").manifest
+    window = next((p.start, p.end) for p in made.segments if p.segment.shot_id == speaking)
+    silences = ffmpeg.silences(made.stems["dialogue"], made.duration)
+    assert speech_seconds(made.stems["dialogue"], window[0] + 0.05, window[1] - 0.05, silences) < 0.02
+    assert any(c.shot_id == speaking and window[0] <= c.start < c.end <= window[1] for c in made.cues)
+    assert any(c.shot_id != speaking for c in made.cues)  # the other lines are still spoken
+    assert audio_rms(ws.project("tale").film_path) > 0.01

@@ -236,8 +236,10 @@ def _normalised(segment: Segment, fmt: FilmFormat, folder: Path) -> Path:
 def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade: float, music: Path | None,
               stems: Stems | None, sound: SoundOptions, report: ProgressCallback) -> CutManifest:
     analysis = inputs.analysis
-    cues = speech_cues(stems.lines) if stems is not None and sound.dialogue else \
-        dialogue_cues(reel, analysis, inputs.text, transition=fade)
+    cues = dialogue_cues(reel, analysis, inputs.text, transition=fade)
+    if stems is not None and sound.dialogue:  # timed to the speech; clips with their own sound keep theirs
+        cues = sorted(speech_cues(stems.lines) + [c for c in cues if c.shot_id in stems.native],
+                      key=lambda c: c.start)
     marks = scene_chapters(reel, analysis, transition=fade)
     srt, vtt, chapters_vtt = film.with_suffix(".srt"), film.with_suffix(".vtt"), film.with_suffix(".chapters.vtt")
     srt.write_text(to_srt(cues), encoding="utf-8")

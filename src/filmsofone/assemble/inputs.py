@@ -30,6 +30,7 @@ class ProbedTake:
     duration: float
     frames: int
     signature: ClipSignature
+    backend: str = ""  # the generator that made it (native sound: sound.native)
 
 
 @dataclass
@@ -78,6 +79,7 @@ def probe_takes(project: Project, raw: dict[str, Any], progress=None) -> tuple[d
     cache_file = project.cache_dir / "cut" / "probe.json"
     cache = _read_json(cache_file)
     jobs: dict[str, tuple[Path, float]] = {}
+    makers = {shot_id: str(_field(take, "backend") or "") for shot_id, take in raw.items()}
     for shot_id, take in raw.items():
         path = Path(str(_field(take, "path") or ""))
         if not path.is_absolute():
@@ -110,7 +112,7 @@ def probe_takes(project: Project, raw: dict[str, Any], progress=None) -> tuple[d
         if isinstance(result, str):
             problems.append(f"{shot_id}: {result}")
         else:
-            takes[shot_id] = ProbedTake(path, duration, result[0], result[1])
+            takes[shot_id] = ProbedTake(path, duration, result[0], result[1], makers[shot_id])
     cache_file.parent.mkdir(parents=True, exist_ok=True)
     _write_json(cache_file, cache)
     return takes, problems

@@ -14,6 +14,7 @@ from .. import ffmpeg
 from ..bible import CastBible, load_bible
 from ..models import ProgressCallback
 from ..project import load_intents
+from ..sound.native import native_audio_shots
 from ..sound.stems import StemOptions, Stems, TimelineItem, render_stems
 from ..workspace import Workspace
 from .inputs import CutInputs
@@ -34,8 +35,8 @@ class SoundOptions:
         return self.dialogue or self.music or self.ambience
 
 
+LOUDNESS_TOLERANCE = 0.4  # LU: a master further from the target is made again with the difference
 SILENT = SoundOptions(dialogue=False, music=False, ambience=False)
-NATIVE_AUDIO_BACKENDS: set[str] = set()  # video backends whose clips carry their own speech (see native.py)
 
 
 def timeline(reel: Reel, fade: float) -> list[TimelineItem]:
@@ -50,7 +51,9 @@ def make_stems(ws: Workspace, inputs: CutInputs, reel: Reel, film: Path, fade: f
     if music is not None and not bible.music.film:
         bible = bible.model_copy(deep=True)
         bible.music.film = str(Path(music).resolve())
-    native = {shot_id for shot_id, take in inputs.takes.items() if getattr(take, "native_audio", False)}
+    native = native_audio_shots({shot_id: (take.backend, take.path, bool(take.signature.audio_codec))
+                                 for shot_id, take in inputs.takes.items()},
+                                inputs.project.cache_dir / "cut" / "loudness.json")
     options = StemOptions(music=sound.music, ambience=sound.ambience, native_audio=native)
     shots = inputs.shots if sound.dialogue else []
     return render_stems(ws, inputs.analysis.book.slug,
@@ -70,5 +73,10 @@ def master(joined: Path, stems: dict[str, Path], output: Path, work: Path, sound
     gain = ffmpeg.master_gain(ffmpeg.measure_loudness(mix))
     report("sound: mixing", 2, 3)
     ffmpeg.run(ffmpeg.master_args(joined, mix, output, gain_db=gain, metadata=metadata))
+    level = ffmpeg.measure_loudness(output)
+    miss = ffmpeg.master_gain(level)
+    if abs(miss) > LOUDNESS_TOLERANCE:  # the limiter took more than expected: once more, a little louder
+        ffmpeg.run(ffmpeg.master_args(joined, mix, output, gain_db=gain + miss, metadata=metadata))
+        level = ffmpeg.measure_loudness(output)
     report("sound: mixing", 3, 3)
-    return ffmpeg.measure_loudness(output)
+    return level

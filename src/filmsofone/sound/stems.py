@@ -62,6 +62,7 @@ class Stems:
     paths: dict[str, Path]
     lines: list[SpokenLine] = field(default_factory=list)
     seconds: float = 0.0
+    native: set[str] = field(default_factory=set)  # shots whose clips speak for themselves
 
 
 @dataclass
@@ -96,7 +97,7 @@ def render_stems(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, bi
     ambience = _ambience_source(ws, bible, analysis, text, spans, cache) if options.ambience else None
     paths = stem_paths(film)
     write_stems(paths, {"dialogue": dialogue, "music": music, "ambience": ambience}, seconds, progress)
-    return Stems(paths=paths, lines=heard, seconds=seconds)
+    return Stems(paths=paths, lines=heard, seconds=seconds, native=set(options.native_audio))
 
 
 def _heard(placed: Placed, spoken: Spoken, names: dict[str, str]) -> SpokenLine:
