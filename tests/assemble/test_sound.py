@@ -117,3 +117,26 @@ def test_a_clip_with_its_own_speech_is_kept_and_not_spoken_over(ws):
     assert any(c.shot_id == speaking and window[0] <= c.start < c.end <= window[1] for c in made.cues)
     assert any(c.shot_id != speaking for c in made.cues)  # the other lines are still spoken
     assert audio_rms(ws.project("tale").film_path) > 0.01
+
+
+def test_a_hosted_composer_scores_each_scene_once_after_its_price_is_accepted(voiced, monkeypatch):
+    from fakes.speech import ELEVEN_KEY, FakeElevenLabs
+
+    from filmsofone.bible.edit import open_document, save_document
+
+    monkeypatch.setenv("ELEVENLABS_API_KEY", ELEVEN_KEY)
+    with FakeElevenLabs() as fake:
+        doc = open_document(voiced.ws, "tale")
+        doc["music"]["engine"] = "elevenlabs-music"
+        doc["music"]["options"] = {"base_url": fake.url}
+        save_document(voiced.ws, "tale", doc)
+        with pytest.raises(UserError, match=r"composing 3 scene\(s\) with elevenlabs-music costs about \$"):
+            cut(voiced.ws, "tale")
+        assert fake.creates == []
+        made = cut(voiced.ws, "tale", sound=SoundOptions(allow_paid=True)).manifest
+        assert len(fake.creates) == 3
+        prompts = [r.json()["prompt"] for r in fake.creates]
+        assert all(p.startswith("Instrumental film score") and "pulse" in p for p in prompts)
+        assert stem_rms(made.stems["music"]) > 0.01
+        cut(voiced.ws, "tale")  # composed pieces are kept: nothing is paid twice
+        assert len(fake.creates) == 3

@@ -48,5 +48,5 @@ def test_unknown_voices_are_the_users_mistake():
             check_voice_id(voice)
         assert isinstance(caught.value, UserError)
     check_voice_id("en-gb-scotland+Andrea")
-    with pytest.raises(BackendError, match="unknown speech engine"):
+    with pytest.raises(BackendError, match="unknown speech backend"):
         speech_class("nonesuch")

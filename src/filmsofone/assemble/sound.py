@@ -29,6 +29,7 @@ class SoundOptions:
     dialogue: bool = True
     music: bool = True
     ambience: bool = True
+    allow_paid: bool = False  # hosted voices or music may be paid for (refused with the price otherwise)
 
     @property
     def any(self) -> bool:
@@ -54,7 +55,8 @@ def make_stems(ws: Workspace, inputs: CutInputs, reel: Reel, film: Path, fade: f
     native = native_audio_shots({shot_id: (take.backend, take.path, bool(take.signature.audio_codec))
                                  for shot_id, take in inputs.takes.items()},
                                 inputs.project.cache_dir / "cut" / "loudness.json")
-    options = StemOptions(music=sound.music, ambience=sound.ambience, native_audio=native)
+    options = StemOptions(music=sound.music, ambience=sound.ambience, native_audio=native,
+                          allow_paid=sound.allow_paid)
     shots = inputs.shots if sound.dialogue else []
     return render_stems(ws, inputs.analysis.book.slug,
                         inputs.analysis, inputs.text, bible, shots, timeline(reel, fade), film_seconds(reel, fade),

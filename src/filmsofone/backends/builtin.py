@@ -17,6 +17,10 @@ _LAZY = {  # name: (module, kind)
     "openai-videos": ("filmsofone.backends.openai_videos", "video"),
     "runway-image": ("filmsofone.backends.runway", "image"),
     "animatic-portrait": ("filmsofone.backends.portrait", "image"),
+    "espeak": ("filmsofone.backends.speech_espeak", "speech"),
+    "openai-speech": ("filmsofone.backends.speech_openai", "speech"),
+    "elevenlabs": ("filmsofone.backends.speech_elevenlabs", "speech"),
+    "elevenlabs-music": ("filmsofone.backends.music_elevenlabs", "music"),
 }
 
 

@@ -1,9 +1,9 @@
 """What a speech backend is asked and answers: one line of text in one voice, written as a WAV file.
 
-A speech backend is a class with `name`, `kind = "speech"`, `local`, `needs_key`, `key_env_var`, and
-`synthesize(request, dest) -> SpeechResult`. The offline default is `espeak` (libespeak-ng from the
-`espeakng-loader` wheel); hosted engines (an OpenAI-compatible `/v1/audio/speech`, ElevenLabs) implement
-the same method over HTTP. The sound stage caches every line by `request.cache_key()`, so a line is never
+A speech backend is a `Backend` of kind "speech" (registered like the video backends, looked up with
+`backend_class(name, kind="speech")`) with `synthesize(request, dest) -> SpeechResult`. The offline
+default is `espeak` (libespeak-ng from the `espeakng-loader` wheel); hosted engines (an OpenAI-compatible
+`/v1/audio/speech`, ElevenLabs) implement the same method over HTTP. The sound stage caches every line by `request.cache_key()`, so a line is never
 synthesised (or paid for) twice.
 """
 
@@ -17,7 +17,9 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import BackendError
+from .. import ffmpeg
+from . import backend_class, get_backend
+from .base import Backend
 
 
 class VoiceParams(BaseModel):
@@ -30,6 +32,7 @@ class VoiceParams(BaseModel):
     rate: int = Field(165, ge=60, le=450)  # words per minute
     description: str = ""  # for engines that take instructions
     reference: str = ""  # a clip for engines that clone (absolute path)
+    options: dict[str, str | int | float | bool] = Field(default_factory=dict)  # base_url, model, ... per engine
 
 
 class SpeechRequest(BaseModel):
@@ -48,15 +51,19 @@ class SpeechResult(BaseModel):
     sample_rate: int
 
 
-class SpeechBackend:
-    """Base class of speech engines."""
+class SpeechBackend(Backend):
+    """Base class of speech engines: `synthesize` one line to a WAV file (engines that speak a whole
+    exchange at once also have `synthesize_exchange` and set `speaks_exchanges`)."""
 
-    name: ClassVar[str] = ""
     kind: ClassVar[str] = "speech"
-    description: ClassVar[str] = ""
     local: ClassVar[bool] = True
-    needs_key: ClassVar[bool] = False
-    key_env_var: ClassVar[str] = ""
+    verify_output: ClassVar[bool] = False
+    speaks_exchanges: ClassVar[bool] = False
+    price_per_character: ClassVar[float] = 0.0  # USD; hosted engines bill characters
+
+    def price(self, text: str) -> float:
+        """Estimated USD for speaking `text` (0 for a local engine)."""
+        return 0.0 if self.local else len(text) * self.price_per_character
 
     def synthesize(self, request: SpeechRequest, dest: Path) -> SpeechResult:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -78,31 +85,37 @@ def write_wav(dest: Path, pcm: bytes, sample_rate: int, channels: int = 1) -> fl
     return len(pcm) / 2 / channels / sample_rate
 
 
+def save_audio(data: bytes, dest: Path) -> SpeechResult:
+    """Any audio file an engine answered (WAV, MP3, ...) decoded to 48 kHz WAV at `dest`."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    encoded = dest.with_name(f".{dest.name}.download")
+    partial = dest.with_name(f".{dest.name}.partial.wav")
+    try:
+        encoded.write_bytes(data)
+        ffmpeg.run(ffmpeg.decode_audio_args(encoded, partial))
+        partial.replace(dest)
+    finally:
+        encoded.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
+    return SpeechResult(path=str(dest), seconds=wav_seconds(dest), sample_rate=ffmpeg.AUDIO_RATE)
+
+
 def wav_seconds(path: Path) -> float:
     """Length of a WAV file in seconds."""
     with wave.open(str(path), "rb") as source:
         return source.getnframes() / source.getframerate()
 
 
-_SPEECH: dict[str, str] = {
-    "espeak": "filmsofone.backends.speech_espeak:EspeakSpeech",
-    "openai-speech": "filmsofone.backends.speech_openai:OpenAISpeech",
-    "elevenlabs": "filmsofone.backends.speech_elevenlabs:ElevenLabsSpeech",
-}
-
-
-def speech_names() -> list[str]:
-    return sorted(_SPEECH)
-
-
 def speech_class(name: str) -> type[SpeechBackend]:
     """The speech engine called `name`, or BackendError listing the known ones."""
-    import importlib
+    return backend_class(name, kind="speech")
 
-    if name not in _SPEECH:
-        raise BackendError(f"unknown speech engine '{name}'", f"known engines: {', '.join(speech_names())}")
-    module, _, attr = _SPEECH[name].partition(":")
-    try:
-        return getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError) as exc:
-        raise BackendError(f"speech engine '{name}' cannot be loaded: {exc}", "reinstall filmsofone") from None
+
+def make_speech(name: str, options: dict | None = None, *, key: str | None = None) -> SpeechBackend:
+    """An engine with its options (unknown ones dropped: a voice's options may name per-line settings) and
+    its key (from the environment or the key file; none for a server whose options say needs_key: false)."""
+    cls = speech_class(name)
+    known = {k: v for k, v in (options or {}).items() if k in cls.Options.model_fields}
+    if known.get("needs_key") is False and key is None:
+        key = ""
+    return get_backend(name, known, key=key, kind="speech")

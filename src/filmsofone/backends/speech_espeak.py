@@ -99,9 +99,6 @@ class EspeakSpeech(SpeechBackend):
     description = "offline speech (libespeak-ng from the espeakng-loader wheel): 100+ voice variants, no key"
     local = True
 
-    def __init__(self, options: dict | None = None, *, key: str | None = None) -> None:
-        self.options = options or {}
-
     def check_voice(self, voice: VoiceParams) -> None:
         check_voice_id(voice.voice)
 

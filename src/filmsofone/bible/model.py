@@ -67,6 +67,7 @@ class Voice(_Model):
     rate: int = Field(165, ge=60, le=450)  # words per minute
     description: str = ""
     reference: str = ""
+    options: dict[str, str | int | float | bool] = Field(default_factory=dict)  # the engine's: base_url, model
 
     def key(self) -> tuple[str, str, int]:
         """What makes two voices the same voice: engine, voice id and pitch."""
@@ -216,6 +217,8 @@ class MusicChoice(_Model):
     film: str = ""
     scenes: dict[str, str] = Field(default_factory=dict)
     volume: float = Field(1.0, ge=0.0, le=4.0)
+    engine: str = ""  # "" the offline score; a hosted music backend ("elevenlabs-music") composes each scene
+    options: dict[str, str | int | float | bool] = Field(default_factory=dict)  # the engine's (base_url, model)
 
     def for_scene(self, scene_id: str) -> str:
         return self.scenes.get(scene_id, self.film)

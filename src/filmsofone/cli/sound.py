@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from . import app
+from .app import app
 from .cast import cast_app
 from .context import console, workspace
 from .progress import progress_bar
@@ -16,12 +16,14 @@ from .progress import progress_bar
 def voice(
     slug: str = typer.Argument(..., help="The book's slug."),
     scene: Optional[list[str]] = typer.Option(None, "--scene", help="Only these scenes (repeatable)."),
+    yes: bool = typer.Option(False, "--yes", help="Pay for lines a hosted voice engine bills (the price is "
+                             "shown first, by a run without --yes)."),
 ) -> None:
     """Speak every planned line in its speaker's voice and fit the speaking shots to their speech."""
     from ..sound import voice_book
 
     with progress_bar() as progress:
-        report = voice_book(workspace(), slug, scene or None, progress=progress)
+        report = voice_book(workspace(), slug, scene or None, progress=progress, allow_paid=yes)
     console.print(f"{report.lines} line(s), {report.seconds:.1f} s of speech in {report.voices} voice(s); "
                   f"{len(report.retimed)} shot(s) re-timed to their speech", highlight=False)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..backends.speech_base import SpeechRequest, speech_class
+from ..backends.speech_base import SpeechRequest, make_speech
 from ..bible import load_bible
 from ..bible.edit import find_entry, open_document, save_document, set_fields
 from ..bible.model import CastBible, CharacterLook, Voice
@@ -54,7 +54,7 @@ def sample_line(ws: Workspace, slug: str, character: CharacterLook | None) -> st
 
 
 def _speak(ws: Workspace, voice: Voice, line: str, dest: Path) -> Path:
-    engine = speech_class(voice.engine)()
+    engine = make_speech(voice.engine, dict(voice.options))
     engine.synthesize(SpeechRequest(text=line, voice=voice_params(voice, ws)), dest)
     return dest
 
@@ -119,7 +119,7 @@ def pick_voice(ws: Workspace, slug: str, name: str, number: int) -> Voice:
         raise UserError(f"the audition of {name} has candidates 1-{len(options)}, not {number}",
                         "pick one of the numbers `cast voice --audition` printed")
     voice = options[number - 1]
-    speech_class(voice.engine)().check_voice(voice_params(voice, ws))
+    make_speech(voice.engine, dict(voice.options)).check_voice(voice_params(voice, ws))
     if character is not None:
         set_fields(ws, slug, character.id, [f"voice.{k}={v}" for k, v in _fields(voice).items()])
     else:

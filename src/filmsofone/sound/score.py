@@ -117,6 +117,22 @@ def _bar(t: float, seconds: float, tones: list[float], tension: float) -> list[N
     return notes
 
 
+def mood_word(tension: float) -> str:
+    for limit, word in ((0.2, "calm"), (0.4, "tender"), (0.6, "uneasy"), (0.8, "tense")):
+        if tension < limit:
+            return word
+    return "urgent, full of dread"
+
+
+def music_prompt(music: SceneMusic) -> str:
+    """What a hosted composer is asked for a scene: its arc of tension in words, tempo and pulse."""
+    start, middle, end = (music.curve.at(p) for p in (0.0, 0.5, 1.0))
+    arc = " then ".join(dict.fromkeys(mood_word(t) for t in (start, middle, end)))
+    return (f"Instrumental film score for one scene, {arc}; built around a steady low pulse at about "
+            f"{tempo(start):.0f} to {tempo(max(start, middle, end)):.0f} bpm; "
+            f"{'major' if middle < 0.45 else 'minor'} harmony; no vocals, leaves room for dialogue.")
+
+
 def render_note(note: Note, offset: int, count: int) -> np.ndarray:
     """Samples [offset, offset+count) of a note (mono)."""
     index = np.arange(offset, offset + count, dtype=np.float32)

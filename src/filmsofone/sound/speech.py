@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from ..backends.speech_base import SpeechBackend, SpeechRequest, VoiceParams, speech_class, wav_seconds
+from ..backends.speech_base import SpeechBackend, SpeechRequest, VoiceParams, make_speech, wav_seconds
 from ..bible.model import CastBible, Voice
 from ..bible.voices import ENGINE, candidates
 from ..errors import UserError
@@ -18,6 +17,8 @@ from ..models import ProgressCallback
 from ..workspace import Workspace
 from .lines import Line
 
+EXCHANGE_VOICES = 10
+EXCHANGE_CHARACTERS = 2000
 UNATTRIBUTED = ("en+f4", "en+m6", "en-us+f2", "en-us+m2")  # voices for lines whose speaker is unknown
 
 
@@ -34,7 +35,7 @@ class Spoken:
 def voice_params(voice: Voice, ws: Workspace) -> VoiceParams:
     reference = str((ws.root / voice.reference).resolve()) if voice.reference else ""
     return VoiceParams(engine=voice.engine, voice=voice.voice, pitch=voice.pitch, rate=voice.rate,
-                       description=voice.description, reference=reference)
+                       description=voice.description, reference=reference, options=dict(voice.options))
 
 
 def line_voices(bible: CastBible, lines: list[Line]) -> dict[str, Voice]:
@@ -70,35 +71,75 @@ def _fallback(used: set[tuple], gender: str, base: Voice | None = None) -> Voice
     return chosen
 
 
-def engine_for(name: str, engines: dict[str, SpeechBackend],
-               make: Callable[[str], SpeechBackend] | None) -> SpeechBackend:
-    if name not in engines:
-        engines[name] = make(name) if make else speech_class(name)()
-    return engines[name]
+class Engines:
+    """The speech engines of one run, made once per engine and options (keys asked for once)."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple, SpeechBackend] = {}
+
+    def get(self, voice: Voice) -> SpeechBackend:
+        key = (voice.engine, tuple(sorted(voice.options.items())))
+        if key not in self._made:
+            self._made[key] = make_speech(voice.engine, dict(voice.options))
+        return self._made[key]
 
 
 def speak_lines(ws: Workspace, cache: Path, lines: list[Line], voices: dict[str, Voice], *,
-                progress: ProgressCallback | None = None,
-                make_engine: Callable[[str], SpeechBackend] | None = None) -> dict[str, Spoken]:
-    """Line key -> the spoken line (cached WAV); engines are made once each by `make_engine` (or by name)."""
+                progress: ProgressCallback | None = None, engines: Engines | None = None,
+                allow_paid: bool = False) -> dict[str, Spoken]:
+    """Line key -> the spoken line (a cached WAV). Lines of an engine that speaks whole exchanges
+    (ElevenLabs' text to dialogue) go to it a scene's run of uncached lines at a time. Lines a hosted engine
+    would bill are refused (with the price) unless `allow_paid`."""
     cache.mkdir(parents=True, exist_ok=True)
-    engines: dict[str, SpeechBackend] = {}
+    engines = engines or Engines()
+    requests = {line.key: SpeechRequest(text=line.text, voice=voice_params(voices[line.key], ws)) for line in lines}
+    path = {key: cache / f"{request.cache_key()}.wav" for key, request in requests.items()}
+    if not allow_paid:
+        _refuse_unpriced(lines, voices, path, engines)
     spoken: dict[str, Spoken] = {}
-    for done, line in enumerate(lines, 1):
-        voice = voices[line.key]
-        request = SpeechRequest(text=line.text, voice=voice_params(voice, ws))
-        path = cache / f"{request.cache_key()}.wav"
-        if not path.is_file():
-            engine_for(voice.engine, engines, make_engine).synthesize(request, path)
-        spoken[line.key] = Spoken(line, path, wav_seconds(path), voice)
+    for done, group in enumerate(_groups(lines, voices, path, engines), 1):
+        engine = engines.get(voices[group[0].key])
+        if len(group) > 1:
+            engine.synthesize_exchange([requests[line.key] for line in group], [path[line.key] for line in group])
+        elif not path[group[0].key].is_file():
+            engine.synthesize(requests[group[0].key], path[group[0].key])
+        for line in group:
+            spoken[line.key] = Spoken(line, path[line.key], wav_seconds(path[line.key]), voices[line.key])
         if progress:
-            progress("speaking lines", done, len(lines))
+            progress("speaking lines", len(spoken), len(lines))
     return spoken
 
 
-def check_voice(voice: Voice, make_engine: Callable[[str], SpeechBackend] | None = None) -> None:
-    """UserError (exit 2) when the engine or its voice id is unknown."""
-    if not voice.voice and voice.engine == ENGINE:
-        raise UserError("the voice has no voice id", "set one, e.g. voice.voice=en-gb-x-rp+f3")
-    engine = make_engine(voice.engine) if make_engine else speech_class(voice.engine)()
-    engine.check_voice(VoiceParams(engine=voice.engine, voice=voice.voice, pitch=voice.pitch, rate=voice.rate))
+def _refuse_unpriced(lines: list[Line], voices: dict[str, Voice], path: dict[str, Path], engines: Engines) -> None:
+    """UserError naming the price when uncached lines would go to a hosted (billed) engine."""
+    owed: dict[str, list[float]] = {}
+    for line in lines:
+        engine = engines.get(voices[line.key])
+        if not engine.local and not path[line.key].is_file():
+            owed.setdefault(engine.name, []).append(engine.price(line.text))
+    if owed:
+        bill = "; ".join(f"{len(p)} line(s) by {name}, about ${sum(p):.2f}" for name, p in owed.items())
+        raise UserError(f"speaking these lines costs money: {bill}",
+                        "run `filmsofone voice SLUG --yes` to pay for them (they are kept; never paid twice)")
+
+
+def _groups(lines: list[Line], voices: dict[str, Voice], path: dict[str, Path], engines: Engines) -> list[list[Line]]:
+    """Lines one by one, except runs of uncached lines of one scene for an exchange-speaking engine
+    (at most EXCHANGE_VOICES voices and EXCHANGE_CHARACTERS characters a run)."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        voice = voices[line.key]
+        previous = groups[-1] if groups else None
+        if (previous and not path[line.key].is_file() and not path[previous[0].key].is_file()
+                and previous[0].scene == line.scene and _same_engine(voices[previous[0].key], voice)
+                and engines.get(voice).speaks_exchanges
+                and len({voices[x.key].voice for x in previous} | {voice.voice}) <= EXCHANGE_VOICES
+                and sum(len(x.text) for x in previous) + len(line.text) <= EXCHANGE_CHARACTERS):
+            previous.append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def _same_engine(a: Voice, b: Voice) -> bool:
+    return a.engine == b.engine and a.options == b.options

@@ -12,13 +12,12 @@ import wave
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 from pydantic import BaseModel
 
 from .. import ffmpeg
-from ..backends.speech_base import SpeechBackend
+from ..backends import get_backend
 from ..bible.model import CastBible
 from ..errors import FFmpegError, UserError
 from ..models import BookAnalysis, ProgressCallback, Shot
@@ -27,8 +26,8 @@ from ..plan.intent import TensionCurve, tension_curve
 from ..workspace import Workspace
 from .ambience import AmbienceSource, AmbienceSpan, layers_for
 from .audio import RATE, read_wav
-from .score import CROSSFADE, SceneMusic, ScoreSource
-from .speech import Spoken
+from .score import CROSSFADE, SceneMusic, ScoreSource, music_prompt
+from .speech import Engines, Spoken
 from .timing import Placed, place
 from .voicing import speak_shots, timed_lines
 
@@ -70,7 +69,8 @@ class StemOptions:
     music: bool = True
     ambience: bool = True
     native_audio: set[str] = field(default_factory=set)  # shot ids whose clip speaks for itself
-    make_engine: Callable[[str], SpeechBackend] | None = None
+    allow_paid: bool = False  # hosted music may be composed (its price is refused with the bill otherwise)
+    engines: Engines | None = None
 
 
 def stem_paths(film: Path) -> dict[str, Path]:
@@ -85,15 +85,16 @@ def render_stems(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, bi
     options = options or StemOptions()
     in_cut = {item.shot_id for item in timeline if item.shot_id}
     ordered = [s for s in shots if s.id in in_cut]
-    lines, spoken = speak_shots(ws, slug, analysis, text, ordered, progress=progress,
-                                make_engine=options.make_engine, skip_shots=options.native_audio)
+    lines, spoken = speak_shots(ws, slug, analysis, text, ordered, progress=progress, engines=options.engines,
+                                skip_shots=options.native_audio, allow_paid=options.allow_paid)
     placed = place([(i.shot_id, i.start, i.end) for i in timeline], timed_lines(lines, spoken))
     names = {c.id: c.name for c in analysis.characters}
     heard = [_heard(p, spoken[p.key], names) for p in placed]
     spans = scene_spans(timeline)
     dialogue = DialogueSource([(p.start, spoken[p.key].path) for p in placed])
     cache = ws.project(slug).cache_dir / "audio"
-    music = _music_source(ws, bible, analysis, text, spans, intents or {}, cache) if options.music else None
+    music = _music_source(ws, bible, analysis, text, spans, intents or {}, cache, options.allow_paid) \
+        if options.music else None
     ambience = _ambience_source(ws, bible, analysis, text, spans, cache) if options.ambience else None
     paths = stem_paths(film)
     write_stems(paths, {"dialogue": dialogue, "music": music, "ambience": ambience}, seconds, progress)
@@ -192,7 +193,8 @@ class _Mixed:
 
 
 def _music_source(ws: Workspace, bible: CastBible, analysis: BookAnalysis, text: str,
-                  spans: dict[str, tuple[float, float]], intents: dict[str, str], cache: Path):
+                  spans: dict[str, tuple[float, float]], intents: dict[str, str], cache: Path,
+                  allow_paid: bool = False):
     generated, from_files, loops = [], [], {}
     for scene_id, (start, end) in spans.items():
         chosen = bible.music.for_scene(scene_id)
@@ -205,6 +207,12 @@ def _music_source(ws: Workspace, bible: CastBible, analysis: BookAnalysis, text:
         else:
             generated.append(SceneMusic(scene_id, start, end, scene_curve(analysis, text, scene_id,
                                                                           intents.get(scene_id))))
+    if generated and bible.music.engine:
+        composed = compose_scenes(bible.music.engine, dict(bible.music.options), generated, cache, allow_paid)
+        for scene in generated:
+            loops.setdefault(str(composed[scene.scene]), read_stereo(composed[scene.scene]) * bible.music.volume)
+            from_files.append(AmbienceSpan(scene.start, scene.end, file_loop=str(composed[scene.scene])))
+        generated = []
     parts = [ScoreSource(generated)] if generated else []
     if from_files:
         parts.append(AmbienceSource(from_files, loops, fade=CROSSFADE))
@@ -229,6 +237,26 @@ def _ambience_source(ws: Workspace, bible: CastBible, analysis: BookAnalysis, te
         found.append(AmbienceSpan(start, end, layers_for(place_text, text[scene.start:scene.end], interior,
                                                          scene.time_of_day)))
     return AmbienceSource(found, loops)
+
+
+def compose_scenes(engine: str, options: dict, scenes: list[SceneMusic], cache: Path,
+                   allow_paid: bool) -> dict[str, Path]:
+    """Each scene's piece from a hosted composer (cached by prompt and length); refused with the price
+    when a piece is not made yet and paying was not allowed."""
+    composer = get_backend(engine, options, kind="music")
+    wanted = {}
+    for scene in scenes:
+        prompt, seconds = music_prompt(scene), round(scene.end - scene.start + CROSSFADE, 1)
+        key = hashlib.sha256(f"{engine}|{prompt}|{seconds}".encode()).hexdigest()[:20]
+        wanted[scene.scene] = (prompt, seconds, cache / "music" / f"{key}.wav")
+    missing = [(p, s, path) for p, s, path in wanted.values() if not path.is_file()]
+    if missing and not allow_paid:
+        price = sum(composer.cost(min(s, 300.0)) for _, s, _ in missing)
+        raise UserError(f"composing {len(missing)} scene(s) with {engine} costs about ${price:.2f}",
+                        "cut again with --yes to pay for them (they are kept; never paid twice), or --no-music")
+    for prompt, seconds, path in missing:
+        composer.compose(prompt, seconds, path)
+    return {scene: path for scene, (_, _, path) in wanted.items()}
 
 
 def decode_user_audio(ws: Workspace, name: str, what: str, cache: Path) -> Path:

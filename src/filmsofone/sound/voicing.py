@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .. import store
-from ..backends.speech_base import SpeechBackend
 from ..bible import load_bible
 from ..models import BookAnalysis, ProgressCallback, Shot
 from ..plan.edit import set_durations
 from ..project import load_analysis, load_text, open_project
 from ..workspace import Workspace
 from .lines import Line, shot_lines
-from .speech import Spoken, line_voices, speak_lines
+from .speech import Engines, Spoken, line_voices, speak_lines
 from .timing import Timed, retime
 
 
@@ -37,8 +35,8 @@ def speech_cache(ws: Workspace, slug: str):
 
 def speak_shots(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, shots: list[Shot], *,
                 progress: ProgressCallback | None = None,
-                make_engine: Callable[[str], SpeechBackend] | None = None,
-                skip_shots: set[str] = frozenset()) -> tuple[dict[str, list[Line]], dict[str, Spoken]]:
+                engines: Engines | None = None, skip_shots: set[str] = frozenset(),
+                allow_paid: bool = False) -> tuple[dict[str, list[Line]], dict[str, Spoken]]:
     """The lines of `shots` (film order) and each one spoken in its voice (cached).
 
     `skip_shots`: shots whose clip speaks for itself (native audio): their lines are not synthesised.
@@ -46,7 +44,8 @@ def speak_shots(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, sho
     lines = {k: v for k, v in shot_lines(analysis, text, shots).items() if k not in skip_shots}
     flat = [line for said in lines.values() for line in said]
     voices = line_voices(load_bible(ws, slug), flat)
-    spoken = speak_lines(ws, speech_cache(ws, slug), flat, voices, progress=progress, make_engine=make_engine)
+    spoken = speak_lines(ws, speech_cache(ws, slug), flat, voices, progress=progress, engines=engines,
+                         allow_paid=allow_paid)
     return lines, spoken
 
 
@@ -58,14 +57,15 @@ def timed_lines(lines: dict[str, list[Line]], spoken: dict[str, Spoken]) -> dict
 
 def voice_book(ws: Workspace, slug: str, scenes: list[str] | None = None, *,
                progress: ProgressCallback | None = None,
-               make_engine: Callable[[str], SpeechBackend] | None = None) -> VoicingReport:
+               engines: Engines | None = None, allow_paid: bool = False) -> VoicingReport:
     """Speak the lines of every planned shot (of `scenes`) and re-time the speaking shots."""
     project = open_project(ws, slug)
     analysis = load_analysis(ws, slug)
     text = load_text(ws, slug)
     wanted = set(scenes) if scenes else None
     shots = [s for s in store.load_shots(project.db_path) if wanted is None or s.scene in wanted]
-    lines, spoken = speak_shots(ws, slug, analysis, text, shots, progress=progress, make_engine=make_engine)
+    lines, spoken = speak_shots(ws, slug, analysis, text, shots, progress=progress, engines=engines,
+                                allow_paid=allow_paid)
     timed = timed_lines(lines, spoken)
     durations: dict[str, float] = {}
     by_scene: dict[str, list[Shot]] = {}
