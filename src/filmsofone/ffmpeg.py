@@ -560,18 +560,11 @@ _EBUR128_TP_RE = re.compile(r"True peak:\s*\n\s*Peak:\s*(-?[\d.]+|-inf) dBFS")
 _SILENCE_RE = re.compile(r"silence_(start|end): (-?[\d.]+)")
 
 
-def _graph():
-    import ffmpeg as ffmpeg_python  # ffmpeg-python, the graph builder (this module is filmsofone.ffmpeg)
-
-    return ffmpeg_python
-
-
 def decode_audio_args(source: Path, output: Path, *, rate: int = AUDIO_RATE) -> list[str]:
     """Any audio (or a video's sound) as 16-bit stereo WAV at `rate`."""
-    graph = _graph()
-    stream = graph.input(str(source)).audio.filter("aresample", rate).filter(
+    stream = ffmpeg_python.input(str(source)).audio.filter("aresample", rate).filter(
         "aformat", sample_fmts="s16", channel_layouts="stereo")
-    return [*base_args(), *graph.output(stream, str(output), acodec="pcm_s16le", vn=None).compile(cmd=[])]
+    return compiled(ffmpeg_python.output(stream, str(output), acodec="pcm_s16le", vn=None))
 
 
 def mix_args(film: Path, stems: dict[str, Path], output: Path, *, duck_threshold: float = 0.02,
@@ -580,30 +573,28 @@ def mix_args(film: Path, stems: dict[str, Path], output: Path, *, duck_threshold
 
     `stems` holds 'dialogue' and any of 'music', 'ambience' (16-bit stereo WAVs as long as the film).
     """
-    graph = _graph()
-    native = graph.input(str(film)).audio.filter("aresample", AUDIO_RATE).filter(
+    native = ffmpeg_python.input(str(film)).audio.filter("aresample", AUDIO_RATE).filter(
         "aformat", sample_fmts="fltp", channel_layouts="stereo")
-    dialogue = graph.input(str(stems["dialogue"])).audio.filter(  # evens the voices: less for the limiter
+    dialogue = ffmpeg_python.input(str(stems["dialogue"])).audio.filter(  # evens the voices: less for the limiter
         "acompressor", threshold=0.125, ratio=3, attack=5, release=120, makeup=1)
-    beds = [graph.input(str(stems[name])).audio for name in ("music", "ambience") if name in stems]
+    beds = [ffmpeg_python.input(str(stems[name])).audio for name in ("music", "ambience") if name in stems]
     if not beds:
-        mixed = graph.filter([native, dialogue], "amix", inputs=2, duration="first", normalize=0)
+        mixed = ffmpeg_python.filter([native, dialogue], "amix", inputs=2, duration="first", normalize=0)
     else:
         split = dialogue.filter_multi_output("asplit", 2)
         key, voice = split[0], split[1]
-        bed = beds[0] if len(beds) == 1 else graph.filter(beds, "amix", inputs=len(beds), duration="first",
+        bed = beds[0] if len(beds) == 1 else ffmpeg_python.filter(beds, "amix", inputs=len(beds), duration="first",
                                                            normalize=0)
-        ducked = graph.filter([bed, key], "sidechaincompress", threshold=duck_threshold, ratio=duck_ratio,
+        ducked = ffmpeg_python.filter([bed, key], "sidechaincompress", threshold=duck_threshold, ratio=duck_ratio,
                               attack=15, release=400, makeup=1)
-        mixed = graph.filter([native, voice, ducked], "amix", inputs=3, duration="first", normalize=0)
-    return [*base_args(), *graph.output(mixed, str(output), acodec="pcm_f32le", ar=AUDIO_RATE, ac=2).compile(cmd=[])]
+        mixed = ffmpeg_python.filter([native, voice, ducked], "amix", inputs=3, duration="first", normalize=0)
+    return compiled(ffmpeg_python.output(mixed, str(output), acodec="pcm_f32le", ar=AUDIO_RATE, ac=2))
 
 
 def loudness_args(path: Path) -> list[str]:
     """Measure integrated loudness and true peak (EBU R128) of a file's sound; the summary is on stderr."""
-    graph = _graph()
-    stream = graph.input(str(path)).audio.filter("ebur128", peak="true")
-    return ["-hide_banner", "-nostdin", "-nostats", *graph.output(stream, "-", format="null").compile(cmd=[])]
+    stream = ffmpeg_python.input(str(path)).audio.filter("ebur128", peak="true")
+    return ["-hide_banner", "-nostdin", "-nostats", *ffmpeg_python.output(stream, "-", format="null").get_args()]
 
 
 @dataclass
@@ -636,16 +627,15 @@ def master_args(film: Path, mix: Path, output: Path, *, gain_db: float, metadata
     Video and subtitles are copied; chapters and metadata come from the ffmetadata file `metadata` (an
     MP4's own chapter track does not survive a remux intact); the sound is encoded once (AAC).
     """
-    graph = _graph()
-    source = graph.input(str(film))
+    source = ffmpeg_python.input(str(film))
     ceiling = 10 ** (_LIMITER_CEILING / 20)
-    sound = (graph.input(str(mix)).audio.filter("volume", f"{gain_db:.2f}dB")
+    sound = (ffmpeg_python.input(str(mix)).audio.filter("volume", f"{gain_db:.2f}dB")
              .filter("aresample", 4 * AUDIO_RATE)
              .filter("alimiter", limit=f"{ceiling:.4f}", level="disabled", attack=5, release=60, asc=1)
              .filter("aresample", AUDIO_RATE))
     outputs = [source["v:0"], sound]
-    args = graph.output(*outputs, str(output), vcodec="copy", acodec="aac", ar=AUDIO_RATE, ac=2,
-                        **{"b:a": "160k", "movflags": "+faststart"}).compile(cmd=[])
+    args = ffmpeg_python.output(*outputs, str(output), vcodec="copy", acodec="aac", ar=AUDIO_RATE, ac=2,
+                                **{"b:a": "160k", "movflags": "+faststart"}).get_args()
     at = args.index("-map")
     inputs, rest = args[:at], args[at:]
     if metadata is not None:
@@ -658,9 +648,8 @@ def master_args(film: Path, mix: Path, output: Path, *, gain_db: float, metadata
 
 def silences_args(path: Path, *, noise_db: float = -45.0, seconds: float = 0.05) -> list[str]:
     """Find the silences of a file's sound (silencedetect; the report is on stderr)."""
-    graph = _graph()
-    stream = graph.input(str(path)).audio.filter("silencedetect", noise=f"{noise_db}dB", d=seconds)
-    return ["-hide_banner", "-nostdin", "-nostats", *graph.output(stream, "-", format="null").compile(cmd=[])]
+    stream = ffmpeg_python.input(str(path)).audio.filter("silencedetect", noise=f"{noise_db}dB", d=seconds)
+    return ["-hide_banner", "-nostdin", "-nostats", *ffmpeg_python.output(stream, "-", format="null").get_args()]
 
 
 def parse_silences(stderr: str, duration: float) -> list[tuple[float, float]]:
