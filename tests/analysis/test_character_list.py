@@ -101,6 +101,10 @@ def test_a_protagonist_called_by_bare_surname_is_the_man_with_the_full_name(fami
     assert "Newland Archer" in archer and "Mrs. Archer" not in archer and "Janey Archer" not in archer
 
 
+def test_two_names_in_one_sentence_are_two_people(family):
+    assert "Mrs. Archer" not in _group_of(family, "Janey Archer")
+
+
 def test_a_wife_under_her_husbands_full_name_is_not_the_husband(family):
     husband = _group_of(family, "Henry van der Luyden")
     assert "Mrs. Henry van der Luyden" not in husband
@@ -110,3 +114,11 @@ def test_a_wife_under_her_husbands_full_name_is_not_the_husband(family):
 def test_surname_particles_and_mc_names_are_read_whole(family):
     assert not any(name.endswith((" van", " der", " Mc")) for group in family.values() for name in group)
     assert "Sallie McBride" in _group_of(family, "Miss McBride")
+
+
+def test_an_animal_called_by_a_capitalised_common_noun_is_a_character():
+    text = ("CHAPTER I.\n\nThe spring came to the river bank. \"Hullo!\" said Mole. \"Hullo yourself,\" said Ratty. "
+            "Mole sat down; Ratty rowed. \"Is it far?\" asked Mole. \"Not far,\" said Ratty, and Mole looked at "
+            "the water, where a little mole of the fields was swimming. Ratty laughed at Mole.\n")
+    names = _names(analyze_story(text, "bank"))
+    assert any("Mole" in group for group in names.values()) and any("Ratty" in group for group in names.values())

@@ -156,6 +156,7 @@ class CharacterFinder:
         placey = set(_mostly_places(persons, places_seen))
         for place in _place_like(text, start, end, counts, placey) + _plurals(counts):
             counts.pop(place, None)
+        self._together = _co_occurring(text, start, end, counts)
         clusters = _join_professional_titles(self._cluster(counts))
         clusters = self._scan_mentions(text, start, end, clusters)
         clusters = [c for c in clusters if len(c.mentions) >= _MIN_MENTIONS and not _a_thing(text, c)]
@@ -277,8 +278,7 @@ class CharacterFinder:
                    and (gender == "unknown" or _gender_of(c) in (gender, "unknown"))]
         return by_last[0] if len(by_last) == 1 else None  # "Lady Otway" is not Sir Harry Otway
 
-    @staticmethod
-    def _place_surname(name: _Name, low: str, clusters, by_key, counts) -> CharacterCluster | None:
+    def _place_surname(self, name: _Name, low: str, clusters, by_key, counts) -> CharacterCluster | None:
         """"Mr. X", "Mrs. X", "Dr. X", "Mr. van der X": the one person of the title's gender with that surname."""
         title = name.title
         gender = HONORIFICS.get(title, "unknown") if title else "unknown"
@@ -298,7 +298,16 @@ class CharacterFinder:
             return None
         if title == "Mrs" and counts.get(f"Miss {' '.join(name.tokens)}", 0) >= 2:
             return None  # a Miss and a Mrs. of one surname are two women (Miss Maylie and Mrs. Maylie)
+        if self._seen_together(name.surface, target, counts):
+            return None  # "his mother, Mrs. Archer, sat with his sister Janey Archer": two people
         return target
+
+    def _seen_together(self, surface: str, cluster: CharacterCluster, counts: Counter) -> bool:
+        """Is this name used in one sentence with one of the cluster's names, more than by chance (in one
+        sentence in fifty of its uses), so not the same person?"""
+        together = getattr(self, "_together", Counter())
+        seen = sum(together.get(frozenset((surface, alias)), 0) for alias in cluster.aliases if alias != surface)
+        return seen >= max(1, 0.02 * counts.get(surface, 0))
 
     @staticmethod
     def _place_bare_surname(low: str, clusters, by_key, counts) -> CharacterCluster | None:
@@ -373,6 +382,33 @@ def _a_thing(text: str, cluster: CharacterCluster) -> bool:
     names = "|".join(re.escape(a) for a in cluster.aliases)
     speaks = rf"{_SPEECH_SUBJECT}[ \t\n]+the[ \t\n]+(?:{names})\b|\b[Tt]he[ \t\n]+(?:{names})[ \t\n]+{_SPEECH_SUBJECT}\b"
     return re.search(speaks, text) is None
+
+
+_SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?][\"'”’)]*\s+(?=[\"'“‘(]*[A-Z])|\n\s*\n")
+
+
+def _co_occurring(text: str, start: int, end: int, counts: Counter) -> Counter:
+    """How many sentences use each pair of candidate names (apart, not one inside the other), by one pass over
+    the text: a person is seldom named twice in a sentence under two different names, two relatives often are."""
+    names = [s for s in counts if not s.startswith("the ")]
+    if not names:
+        return Counter()
+    alternatives = sorted(names, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+").replace(r"\.", r"\.?") for a in alternatives) + r")(?!\w)")
+    lookup = {re.sub(r"\s+", " ", a).replace(".", ""): a for a in names}
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, start, end)]
+    together: Counter = Counter()
+    current, sentence = -1, set()
+    for match in pattern.finditer(text, start, end):
+        index = bisect.bisect_right(ends, match.start())
+        if index != current:
+            current, sentence = index, set()
+        name = lookup.get(re.sub(r"\s+", " ", match.group(0)).replace(".", ""))
+        if name is None or name in sentence:
+            continue
+        together.update(frozenset((name, other)) for other in sentence)
+        sentence.add(name)
+    return together
 
 
 def _full_key(name: _Name) -> tuple:
@@ -503,21 +539,25 @@ def _alternates(text: str, positions: list[int], cluster: CharacterCluster) -> b
 
 
 def _speaking_names(text: str, start: int, end: int) -> Counter:
-    """Capitalised words used as the subject of a speech verb ("said Cecil") that never occur in lower case:
-    names the recogniser missed."""
+    """Capitalised words used as the subject of a speech verb ("said Cecil", "said Mole") and written with a
+    capital inside sentences far more often than in lower case: names the recogniser missed, including
+    animals' and nicknames ("Mole" is a name where "the mole" is rare; "Then" and "She" are words)."""
     found = Counter(m.group("after") or m.group("before") for m in _SPEAKING.finditer(text, start, end))
     candidates = {w: n for w, n in found.items() if n >= 2 and w.lower() not in NOT_NAMES and w not in HONORIFICS}
     lowered = {w.lower() for w in candidates}
-    in_lower_case = {m.group() for m in _LOWER_WORD.finditer(text, start, end) if m.group() in lowered}
+    in_lower_case = Counter(m.group() for m in _LOWER_WORD.finditer(text, start, end) if m.group() in lowered)
+    inside = Counter(m.group(1) for m in _CAPITALISED_INSIDE.finditer(text, start, end) if m.group(1) in candidates)
     names = Counter()
     for word, n in candidates.items():
         plain = re.fullmatch(r"[a-z]\w*", word.lower())
-        if word.lower() in in_lower_case if plain else re.search(rf"\b{word.lower()}\b", text[start:end]):
+        lower_uses = in_lower_case[word.lower()] if plain else len(re.findall(rf"\b{re.escape(word.lower())}\b", text[start:end]))
+        if lower_uses and lower_uses * 3 > inside[word]:
             continue  # a common word (Then, She, Presently)
         names[word] = n
     return names
 
 
+_CAPITALISED_INSIDE = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)\b")
 _LOWER_WORD = re.compile(r"\b[a-z]\w*")
 
 
