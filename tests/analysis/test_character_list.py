@@ -122,3 +122,20 @@ def test_an_animal_called_by_a_capitalised_common_noun_is_a_character():
             "the water, where a little mole of the fields was swimming. Ratty laughed at Mole.\n")
     names = _names(analyze_story(text, "bank"))
     assert any("Mole" in group for group in names.values()) and any("Ratty" in group for group in names.values())
+
+
+def test_miss_and_a_first_name_and_the_bare_first_name_join_the_full_name():
+    text = ("CHAPTER I.\n\nMiss Amelia Sedley sat by the window. Amelia was crying. \"Do not cry,\" said Miss Amelia's "
+            "friend Becky Sharp. \"I cannot help it,\" said Amelia. Miss Sharp laughed. Amelia Sedley smiled at last, "
+            "and Becky Sharp kissed her.\n")
+    names = _names(analyze_story(text, "fair"))
+    amelia = [group for group in names.values() if "Amelia Sedley" in group or "Miss Amelia Sedley" in group]
+    assert amelia and "Amelia" in amelia[0] and "Miss Amelia" in amelia[0]
+
+
+def test_miss_and_the_surname_is_the_eldest_sister_when_another_is_miss_and_her_first_name():
+    text = ("CHAPTER I.\n\nMiss Pinkerton ruled the school. Her sister, Jemima Pinkerton, kept the accounts. "
+            "\"Miss Jemima,\" said Miss Pinkerton, \"bring the book.\" Miss Jemima brought it. Miss Pinkerton "
+            "frowned. \"Thank you, sister,\" said Miss Pinkerton. Miss Jemima went out.\n")
+    names = _names(analyze_story(text, "school"))
+    assert "Miss Pinkerton" not in _group_of(names, "Miss Jemima")

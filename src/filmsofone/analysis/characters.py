@@ -254,6 +254,7 @@ class CharacterFinder:
                 by_key.setdefault(_full_key(name), target)
         for cluster in clusters:
             cluster.name = _display_name(cluster, counts)
+        _add_first_names(clusters)
         return clusters
 
     def _place(self, name: _Name, clusters, by_key, counts) -> CharacterCluster | None:
@@ -263,7 +264,7 @@ class CharacterFinder:
             return by_key.get(_full_key(name))
         token = tokens[0]
         low = name.surname or token.lower()
-        if name.title in SURNAME_TITLES or name.is_surname_only():
+        if name.is_surname_only():  # "Mr. X", "Dr. X" (but "Miss Jemima", "Master Charles" are first names)
             return self._place_surname(name, low, clusters, by_key, counts)
         first = canonical_first(token)
         by_first = [c for c in clusters if c.first == first and not c.by_husband and (low == c.first_raw or c.first_raw == c.first)]
@@ -298,6 +299,9 @@ class CharacterFinder:
             return None
         if title == "Mrs" and counts.get(f"Miss {' '.join(name.tokens)}", 0) >= 2:
             return None  # a Miss and a Mrs. of one surname are two women (Miss Maylie and Mrs. Maylie)
+        younger = counts.get(f"Miss {target.first_raw.capitalize()}", 0) if target.first_raw else 0
+        if title == "Miss" and younger >= max(2, 0.1 * counts.get(name.surface, 0)):
+            return None  # "Miss Jemima" is a younger sister: "Miss Pinkerton" is the eldest, someone else
         if self._seen_together(name.surface, target, counts):
             return None  # "his mother, Mrs. Archer, sat with his sister Janey Archer": two people
         return target
@@ -409,6 +413,20 @@ def _co_occurring(text: str, start: int, end: int, counts: Counter) -> Counter:
         together.update(frozenset((name, other)) for other in sentence)
         sentence.add(name)
     return together
+
+
+def _add_first_names(clusters: list[CharacterCluster]) -> None:
+    """A known first name ("Amelia" of "Amelia Sedley") becomes an alias of the one character who bears it, so
+    that the bare name is found in the text even when the recogniser never tagged it alone."""
+    bearers: Counter = Counter(c.first for c in clusters if c.first)
+    for cluster in clusters:
+        raw = cluster.first_raw
+        if (raw and bearers[cluster.first] == 1 and not cluster.by_husband and cluster.last
+                and (raw in _FIRST_NAMES or cluster.first in _FIRST_NAMES)):
+            cluster.aliases.add(raw.capitalize())
+
+
+_FIRST_NAMES = MALE_NAMES | FEMALE_NAMES | frozenset(HYPOCORISTICS)
 
 
 def _full_key(name: _Name) -> tuple:
