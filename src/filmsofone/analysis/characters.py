@@ -267,7 +267,10 @@ class CharacterFinder:
         if name.is_surname_only():  # "Mr. X", "Dr. X" (but "Miss Jemima", "Master Charles" are first names)
             return self._place_surname(name, low, clusters, by_key, counts)
         first = canonical_first(token)
-        by_first = [c for c in clusters if c.first == first and not c.by_husband and (low == c.first_raw or c.first_raw == c.first)]
+        # the same first name, the formal name of the cluster's nickname ("Philip" for "Pip"), or a nickname of
+        # a cluster that uses the formal name ("Lizzy" for "Elizabeth")
+        by_first = [c for c in clusters if c.first == first and not c.by_husband
+                    and (low in (c.first_raw, c.first) or c.first_raw == c.first)]
         if first != low:  # a nickname: nobles are not called by nicknames (Kitty is not Lady Catherine)
             by_first = [c for c in by_first if not (c.title in RANK_TITLES)]
         if by_first:
