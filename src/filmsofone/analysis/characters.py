@@ -157,6 +157,7 @@ class CharacterFinder:
         for place in _place_like(text, start, end, counts, placey) + _plurals(counts):
             counts.pop(place, None)
         self._together = _co_occurring(text, start, end, counts)
+        self._bare_in_narration = _bare_in_narration(text, start, end, counts, quote_spans)
         clusters = _join_professional_titles(self._cluster(counts))
         clusters = self._scan_mentions(text, start, end, clusters)
         clusters = [c for c in clusters if len(c.mentions) >= _MIN_MENTIONS and not _a_thing(text, c)]
@@ -254,7 +255,7 @@ class CharacterFinder:
                 by_key.setdefault(_full_key(name), target)
         for cluster in clusters:
             cluster.name = _display_name(cluster, counts)
-        _add_first_names(clusters)
+        _add_first_names(clusters, getattr(self, "_bare_in_narration", set()))
         return clusters
 
     def _place(self, name: _Name, clusters, by_key, counts) -> CharacterCluster | None:
@@ -418,15 +419,33 @@ def _co_occurring(text: str, start: int, end: int, counts: Counter) -> Counter:
     return together
 
 
-def _add_first_names(clusters: list[CharacterCluster]) -> None:
-    """A known first name ("Amelia" of "Amelia Sedley") becomes an alias of the one character who bears it, so
-    that the bare name is found in the text even when the recogniser never tagged it alone."""
+def _add_first_names(clusters: list[CharacterCluster], bare: set[str]) -> None:
+    """A known first name ("Amelia" of "Amelia Sedley") becomes an alias of the one character who bears it,
+    when the narration uses it alone (`bare`), so that the bare name is found even when the recogniser never
+    tagged it alone."""
     bearers: Counter = Counter(c.first for c in clusters if c.first)
     for cluster in clusters:
         raw = cluster.first_raw
-        if (raw and bearers[cluster.first] == 1 and not cluster.by_husband and cluster.last
+        if (raw and bearers[cluster.first] == 1 and not cluster.by_husband and cluster.last and raw in bare
                 and (raw in _FIRST_NAMES or cluster.first in _FIRST_NAMES)):
             cluster.aliases.add(raw.capitalize())
+
+
+def _bare_in_narration(text: str, start: int, end: int, counts: Counter, quote_spans) -> set[str]:
+    """The first names of candidate full names ("Amelia" of "Amelia Sedley") that the narration (outside the
+    quotations) uses alone, not followed by another capitalised word; lower case."""
+    firsts = {p.tokens[0] for s in counts if (p := parse_name(s)) and not p.title and len(p.tokens) >= 2 and not p.is_surname_only()}
+    if not firsts:
+        return set()
+    spans = sorted(quote_spans)
+    starts = [s for s, _ in spans]
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(firsts))) + r")\b(?![ \t\n]+[A-Z])")
+    found = set()
+    for match in pattern.finditer(text, start, end):
+        i = bisect.bisect_right(starts, match.start()) - 1
+        if i < 0 or match.start() >= spans[i][1]:
+            found.add(match.group(1).lower())
+    return found
 
 
 _FIRST_NAMES = MALE_NAMES | FEMALE_NAMES | frozenset(HYPOCORISTICS)
