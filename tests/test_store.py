@@ -1,3 +1,4 @@
+import json
 import sqlite3
 
 import pytest
@@ -66,3 +67,31 @@ def test_migrations_run_in_order_and_refuse_newer(tmp_path, monkeypatch):
     migrations.set_version(engine, 9)
     with pytest.raises(Exception, match="newer than this filmsofone"):
         migrations.migrate(engine, created=False)
+
+
+def test_migration_gives_stored_shots_their_kind_and_part(tmp_path):
+    """Shots stored before `kind` existed get it (and `part`) from the note the planner wrote, once."""
+    db = tmp_path / "filmsofone.db"
+    store.save_analysis(db, _analysis(), source_path="b.txt")
+    notes = {"1.1-001": "single: OTS over Ada (part 2/3)", "1.1-002": "two-shot (part 1/12)",
+             "1.1-003": "establishing", "1.1-004": ""}
+    store.save_shots(db, "1.1", [Shot(id=i, scene="1.1", order=n, notes=note)
+                                 for n, (i, note) in enumerate(notes.items(), 1)])
+    store.forget_engine(db)
+    with sqlite3.connect(db) as conn:  # as a version-2 database holds them: no kind, no part
+        for shot_id, (data,) in ((i, conn.execute("select data from shots where id = ?", (i,)).fetchone())
+                                 for i in notes):
+            old = {k: v for k, v in json.loads(data).items() if k not in ("kind", "part")}
+            conn.execute("update shots set data = ? where id = ?", (json.dumps(old), shot_id))
+        conn.execute("pragma user_version = 2")
+    shots = {s.id: (s.kind, s.part, s.notes) for s in store.load_shots(db, "1.1")}
+    assert shots == {"1.1-001": ("single", (2, 3), notes["1.1-001"]), "1.1-002": ("two-shot", (1, 12), notes["1.1-002"]),
+                     "1.1-003": ("establishing", None, "establishing"), "1.1-004": ("", None, "")}
+    assert all(Shot.model_validate({k: v for k, v in s.model_dump().items() if k not in ("kind", "part")}).kind
+               == s.kind for s in store.load_shots(db, "1.1") if s.notes)  # the JSON-file reading agrees
+    assert store.get_version(store.engine_for(db)) == store.SCHEMA_VERSION
+    with sqlite3.connect(db) as conn:  # written into the rows by the migration, not only read so
+        stored = {i: json.loads(d) for i, d in conn.execute("select id, data from shots")}
+    assert {i: (d["kind"], d["part"]) for i, d in stored.items()} == {
+        "1.1-001": ("single", [2, 3]), "1.1-002": ("two-shot", [1, 12]), "1.1-003": ("establishing", None),
+        "1.1-004": ("", None)}

@@ -11,10 +11,11 @@ Offsets are character offsets into the book's text as decoded (byte-order mark d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Gender = Literal["female", "male", "unknown"]
 Role = Literal["major", "intermediate", "minor"]
@@ -143,9 +144,33 @@ class Shot(_Model):
     dialogue: list[str] = Field(default_factory=list)  # Quote ids
     props: list[str] = Field(default_factory=list)
     source_span: Span | None = None
+    # The planner's kind of shot (establishing, action, insert, single, two-shot, master, reaction, cutaway;
+    # other stages may add theirs, e.g. voiceover) and, for one beat cut into several shots, (n, m): the n-th
+    # of m. Re-planning and the exports read these, never `notes`, which is the user's to edit.
+    kind: str = ""
+    part: tuple[int, int] | None = None
     notes: str = ""
     locked: bool = False
     edited: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_of_a_shot_stored_before_it_had_one(cls, data: Any) -> Any:
+        """A shot saved before `kind` existed (a removed-shots file) gets it from the planner's note."""
+        if isinstance(data, dict) and "kind" not in data and data.get("notes"):
+            data = {**data, **legacy_kind(str(data["notes"]))}
+        return data
+
+
+_LEGACY_PART = re.compile(r"\s*\(part (\d+)/(\d+)\)")
+
+
+def legacy_kind(notes: str) -> dict:
+    """{'kind', 'part'} as the planner wrote them into the note of a shot stored before the fields existed
+    ('single: OTS over Ada (part 1/2)' -> kind 'single', part (1, 2)); the store's migration does the same."""
+    part = _LEGACY_PART.search(notes)
+    label = _LEGACY_PART.sub("", notes)
+    return {"kind": label.split(":", 1)[0].strip(), "part": (int(part[1]), int(part[2])) if part else None}
 
 
 class ShotPrompt(_Model):

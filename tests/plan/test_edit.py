@@ -122,3 +122,33 @@ def test_ids_stay_with_their_shots_across_replanning(sample_ws):
             assert shot.id == by_source[key]
         elif key not in by_source:
             assert shot.id not in {s.id for s in shots}  # a new shot never takes an old shot's id
+
+
+def test_editing_a_note_does_not_change_which_shot_is_kept(sample_ws):
+    """The kind is a field of its own: a user's note on a kept establishing shot (empty source span) does not
+    let the planner add a second establishing shot, nor does a note on a removed one bring it back."""
+    shots = plan_book(sample_ws, SLUG, "1.1")["1.1"]
+    opening = next(s for s in shots if s.kind == "establishing")
+    assert opening.source_span[0] == opening.source_span[1] and opening.notes.startswith("establishing")
+    noted = set_shot(sample_ws, SLUG, opening.id, ["notes=mood: fog over the water"])
+    assert noted.edited and noted.kind == "establishing"
+    again = plan_book(sample_ws, SLUG, "1.1")["1.1"]
+    assert len(again) == len(shots)
+    assert [s for s in again if s.source_span == opening.source_span and s.kind == "establishing"] == [
+        noted.model_copy(update={"order": opening.order})]
+    remove_shot(sample_ws, SLUG, noted.id)
+    assert len(plan_book(sample_ws, SLUG, "1.1")["1.1"]) == len(shots) - 1
+
+
+def test_split_takes_carry_their_part(story):
+    """A beat longer than a clip is cut into shots numbered in `part`; the note only says so for the reader."""
+    from filmsofone.models import legacy_kind
+
+    analysis, text = story
+    split = [s for s in plan_scene(analysis, "1.2", text, max_clip=2.0) if s.part]
+    assert split and all(1 <= s.part[0] <= s.part[1] and s.notes.endswith(f"(part {s.part[0]}/{s.part[1]})")
+                         for s in split)
+    assert {s.kind for s in split} <= {"establishing", "action", "insert", "single", "two-shot", "master", "cutaway"}
+    firsts = [s for s in split if s.part[0] == 1]
+    assert firsts and all(s.kind == legacy_kind(s.notes)["kind"] for s in split)
+    assert legacy_kind("cutaway: listening to Ada (part 2/3)") == {"kind": "cutaway", "part": (2, 3)}

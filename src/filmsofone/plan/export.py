@@ -26,7 +26,6 @@ CSV_COLUMNS = ("scene", "shot", "location", "description", "size", "angle", "mov
                "cast", "props", "notes")
 FORMATS = ("fountain", "csv", "json")
 _PLACEHOLDER = re.compile(r"^(.+ speaks( to .+)?|A voice speaks)\.$")
-_PART = re.compile(r"\(part (\d+)/(\d+)\)")
 _TAG_RE = re.compile(r"\b(" + "|".join(PARENTHETICALS) + r")\w*", re.I)
 
 
@@ -136,8 +135,7 @@ def _write_action(out: list[str], shot: Shot, last: dict) -> str:
     if action == last.get("raw"):
         return ""  # the same narration over the next part of a split take
     last["raw"] = action
-    part = _PART.search(shot.notes)
-    continued = bool(part and int(part.group(1)) > 1 and last["at"] >= 0)
+    continued = bool(shot.part and shot.part[0] > 1 and last["at"] >= 0)
     if shot.dialogue and not continued:
         action, direction = split_speech_tag(action)
     if action and not _PLACEHOLDER.match(action) and action != last["action"]:

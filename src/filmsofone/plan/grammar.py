@@ -77,7 +77,8 @@ class _Context:
 
     def add(self, beat: Beat | None, *, size: str, characters: list[str], duration: float, action: str,
             kind: str, movement: str = "static", angle: str = "eye level", dialogue: list[str] = (),
-            span: tuple[int, int] | None = None) -> None:
+            span: tuple[int, int] | None = None, part: tuple[int, int] | None = None) -> None:
+        """Draft a shot; `kind` is 'single' or 'single: close-up' (the kind, then what the note adds)."""
         frame = self.frame(characters)
         self.drafts.append(dict(
             size=size, angle=angle, movement=movement, lens=lens_for(size, self.bible),
@@ -85,7 +86,8 @@ class _Context:
             setting=self.setting, time_of_day=self.time_of_day, light=self.light(),
             action=action, dialogue=list(dialogue), props=self.props(action, [f.character for f in frame]),
             source_span=span if span is not None else ((beat.start, beat.end) if beat else None),
-            notes=kind,
+            kind=kind.split(":", 1)[0].strip(), part=part,
+            notes=f"{kind} (part {part[0]}/{part[1]})" if part else kind,
         ))
         if frame:
             self.last_frame = [f.character for f in frame]
@@ -339,7 +341,7 @@ def _add_split(ctx: _Context, beat: Beat, size: str, people: list[str], total: f
         hi = beat.start + length * (number + 1) // len(chunks)
         part_size = size if number % 2 == 0 else (closer(size) if size not in ("CU", "ECU") else "MCU")
         ctx.add(beat, size=part_size, characters=people, duration=total / len(chunks), action=chunk or text,
-                kind=f"{kind} (part {number + 1}/{len(chunks)})", movement=movement, dialogue=dialogue,
+                kind=kind, part=(number + 1, len(chunks)), movement=movement, dialogue=dialogue,
                 angle=angle, span=(lo, hi))
 
 
@@ -451,14 +453,14 @@ def _add_line(ctx: _Context, beat: Beat, size: str, people: list[str], total: fl
     length = beat.end - beat.start
     for number, text in enumerate(texts):
         span = (beat.start + length * number // parts, beat.start + length * (number + 1) // parts)
-        label = f"(part {number + 1}/{parts})"
+        part = (number + 1, parts)
         if number % 2 == 1 and listener and beat.speaker:
             name = ctx.names.get(beat.speaker, beat.speaker)
             ctx.add(beat, size="MCU", characters=[listener], duration=total / parts, action=text,
-                    kind=f"cutaway: listening to {name} {label}", dialogue=ids, span=span)
+                    kind=f"cutaway: listening to {name}", part=part, dialogue=ids, span=span)
         else:
             ctx.add(beat, size=size if number == 0 else closer(size) if size in ("MS", "MCU") else size,
-                    characters=people, duration=total / parts, action=text, kind=f"{kind} {label}",
+                    characters=people, duration=total / parts, action=text, kind=kind, part=part,
                     movement=movement if number == 0 else "slow push in", dialogue=ids, span=span, angle=angle)
 
 

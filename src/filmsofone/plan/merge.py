@@ -17,7 +17,7 @@ def _overlaps(a: Shot, b: Shot) -> bool:
         return False
     (a0, a1), (b0, b1) = a.source_span, b.source_span
     if a0 == a1 or b0 == b1:
-        return a0 == b0 and a1 == b1 and a.notes.split(":")[0] == b.notes.split(":")[0]
+        return a0 == b0 and a1 == b1 and a.kind == b.kind
     shared = min(a1, b1) - max(a0, b0)
     return shared > 0 and shared >= 0.5 * (a1 - a0)
 
@@ -38,7 +38,7 @@ def same_source(a: Shot, b: Shot) -> bool:
     if a.source_span is None or a.source_span != b.source_span or a.dialogue != b.dialogue:
         return False
     (start, end) = a.source_span
-    return start != end or a.notes.split(":")[0] == b.notes.split(":")[0]
+    return start != end or a.kind == b.kind
 
 
 def merge_previous(fresh: list[Shot], previous: list[Shot], removed: list[Shot] = ()) -> list[Shot]:

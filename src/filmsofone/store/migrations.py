@@ -17,9 +17,21 @@ from sqlalchemy import Engine, text
 
 from ..errors import UserError
 
+# Shot.kind and Shot.part, for shots stored when the planner wrote them only into the note ("single: OTS
+# over Ada (part 2/3)" -> kind "single", part [2, 3]); models.legacy_kind reads old JSON files the same way.
+_NOTE = "coalesce(json_extract(data, '$.notes'), '')"
+_AFTER_PART = f"substr({_NOTE}, instr({_NOTE}, '(part ') + 6)"  # "2/3)..."
+_SHOT_KIND = (f"CASE WHEN instr({_NOTE}, ':') > 0 THEN trim(substr({_NOTE}, 1, instr({_NOTE}, ':') - 1)) "
+              f"WHEN instr({_NOTE}, ' (part ') > 0 THEN trim(substr({_NOTE}, 1, instr({_NOTE}, ' (part ') - 1)) "
+              f"ELSE trim({_NOTE}) END")
+_SHOT_PART = (f"CASE WHEN instr({_NOTE}, '(part ') > 0 THEN json_array(CAST({_AFTER_PART} AS INTEGER), "
+              f"CAST(substr({_AFTER_PART}, instr({_AFTER_PART}, '/') + 1) AS INTEGER)) ELSE json('null') END")
+
 # (version, statements). Version 1 is the initial schema created from the metadata.
 MIGRATIONS: list[tuple[int, list[str]]] = [
     (2, ["ALTER TABLE chapters ADD COLUMN part VARCHAR"]),  # Chapter.part: the BOOK/PART heading above it
+    (3, [f"UPDATE shots SET data = json_set(data, '$.kind', {_SHOT_KIND}, '$.part', {_SHOT_PART}) "
+         "WHERE json_type(data, '$.kind') IS NULL"]),
 ]
 
 SCHEMA_VERSION = max([1, *(version for version, _ in MIGRATIONS)])
