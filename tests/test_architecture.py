@@ -1,4 +1,5 @@
-"""The shape of the package: no import cycles among its modules, imports inside functions included.
+"""The shape of the package: no import cycles among its modules (imports inside functions included), the
+layers of pyproject's import-linter contract, and the ruff rules: what `.ci/run` checks, seen locally.
 
 grimp (import-linter's graph builder) reads every import statement of every module, at module level or
 inside a function, so an import moved into a function to dodge a cycle is still an edge here.
@@ -6,9 +7,16 @@ inside a function, so an import moved into a function to dodge a cycle is still 
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import grimp
 
 PACKAGE = "filmsofone"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -76,3 +84,36 @@ def test_no_import_cycles_among_the_package_modules():
     graph, edges = import_edges()
     groups = strongly_connected(edges)
     assert not groups, "import cycles:\n" + "\n\n".join(describe(graph, g) for g in groups)
+
+
+def _tool(name: str) -> str:
+    """The console script installed beside this Python (the test extra installs both tools)."""
+    found = Path(sys.executable).with_name(name)
+    return str(found) if found.exists() else shutil.which(name) or name
+
+
+def test_import_linter_contracts_are_kept():
+    """The layers, backends-only-on-the-core and acyclic-siblings contracts of pyproject's [tool.importlinter]."""
+    done = subprocess.run([_tool("lint-imports"), "--no-cache"], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "BROKEN" not in done.stdout and "Contracts: 3 kept, 0 broken." in done.stdout
+
+
+def test_ruff_rules_pass():
+    """pyproject's [tool.ruff] rule set over the whole repository (fix most with `ruff check --fix .`)."""
+    done = subprocess.run([_tool("ruff"), "check", "--no-cache", "--output-format", "concise", "."], cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+
+
+def test_the_layers_contract_catches_an_upward_import_inside_a_function(tmp_path):
+    """A copy of the package with `store` importing `plan` inside a function breaks the layers contract."""
+    copy = tmp_path / "src"
+    shutil.copytree(REPO / "src" / PACKAGE, copy / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
+    with (copy / PACKAGE / "store" / "db.py").open("a", encoding="utf-8") as module:
+        module.write("\n\ndef _sneaky():\n    from ..plan import plan_book\n\n    return plan_book\n")
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    done = subprocess.run([_tool("lint-imports"), "--no-cache"], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(copy)})
+    assert done.returncode != 0 and "filmsofone.store.db -> filmsofone.plan" in done.stdout, done.stdout[-3000:]
