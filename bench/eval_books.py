@@ -180,7 +180,10 @@ def _pairs(mentions: list[tuple[str, str | None]]) -> tuple[tuple[int, int], tup
         if pred is not None:
             same_pred[pred] += 1
             both[(gold, pred)] += 1
-    pairs = lambda counts: sum(n * (n - 1) // 2 for n in counts.values())
+
+    def pairs(counts) -> int:
+        return sum(n * (n - 1) // 2 for n in counts.values())
+
     return (pairs(both), pairs(same_pred)), (pairs(both), pairs(same_gold))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 
-import httpx
 import pytest
 
 from fakes.hosted_base import drive, run, tiny_png

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from fakes.hosted_base import drive, run, tiny_png
 from fakes.luma import KEY, FakeLuma
 from filmsofone import ffmpeg
-from filmsofone.backends.base import (Failed, GenerationRequest, JobState, OutcomeUnknown, OutputExpired,
+from filmsofone.backends.base import (GenerationRequest, JobState, OutcomeUnknown, OutputExpired,
                                       Throttled, Transient)
 from filmsofone.backends.luma import LumaBackend
 from filmsofone.errors import BackendError

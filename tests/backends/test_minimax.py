@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from fakes.hosted_base import drive, run, tiny_png

@@ -10,7 +10,7 @@ import pytest
 from fakes.hosted_base import drive, run, tiny_png
 from fakes.veo import KEY, FakeVeo
 from filmsofone import ffmpeg
-from filmsofone.backends.base import (Failed, GenerationRequest, JobState, OutcomeUnknown, OutputExpired,
+from filmsofone.backends.base import (GenerationRequest, JobState, OutcomeUnknown, OutputExpired,
                                       Throttled, Transient)
 from filmsofone.backends.transport import Transport
 from filmsofone.backends.veo import VeoBackend

@@ -10,7 +10,7 @@ import asyncio
 import json
 import tempfile
 import threading
-from functools import lru_cache
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -18,12 +18,12 @@ from urllib.parse import parse_qs, urlsplit
 from filmsofone import ffmpeg
 
 
-@lru_cache(maxsize=None)
+@cache
 def _clip_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="filmsofone-fake-clips-"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def sample_mp4(duration: float = 2.0, width: int = 320, height: int = 180, fps: int = 24) -> bytes:
     """A real H.264/AAC MP4 of a test pattern, made once per parameter set per session."""
     width, height = width - width % 2, height - height % 2

@@ -273,7 +273,7 @@ class CharacterFinder:
         by_first = [c for c in clusters if c.first == first and not c.by_husband
                     and (low in (c.first_raw, c.first) or c.first_raw == c.first)]
         if first != low:  # a nickname: nobles are not called by nicknames (Kitty is not Lady Catherine)
-            by_first = [c for c in by_first if not (c.title in RANK_TITLES)]
+            by_first = [c for c in by_first if c.title not in RANK_TITLES]
         if by_first:
             return max(by_first, key=lambda c: sum(counts.get(a, 0) for a in c.aliases))
         if name.title is None:
@@ -367,7 +367,7 @@ class CharacterFinder:
             votes["male"] += 10
         if cluster.first in FEMALE_NAMES:
             votes["female"] += 10
-        for start, end in cluster.mentions[:400]:
+        for _start, end in cluster.mentions[:400]:
             following = re.match(r"[^.!?\"“”]{0,80}?\b(he|him|his|she|her|hers)\b", text[end : end + 90], re.IGNORECASE)
             if following:
                 pronoun = following.group(1).lower()

@@ -32,7 +32,7 @@ HYPOCORISTICS: dict[str, str] = {
     "totty": "charlotte", "carrie": "caroline", "connie": "constance", "emmy": "emily", "em": "emma",
     "hattie": "harriet", "jessie": "jessica", "letty": "letitia", "maud": "matilda",
     "tilly": "matilda", "milly": "millicent", "rosie": "rose", "tess": "theresa", "tessa": "theresa",
-    "winnie": "winifred", "addie": "ada", "georgy": "georgiana", 
+    "winnie": "winifred", "addie": "ada", "georgy": "georgiana",
     "di": "diana", "belle": "isabella", "bella": "isabella", "ibby": "isabella", "lydie": "lydia",
     "jenn": "jennifer", "nettie": "antoinette", "gerty": "gertrude", "trudy": "gertrude", "edie": "edith",
     "chris": "christopher", "ollie": "oliver", "noll": "oliver",

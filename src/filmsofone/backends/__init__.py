@@ -16,7 +16,8 @@ import logging
 import threading
 from importlib.metadata import entry_points
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from ..errors import BackendError
 from ..keys import require_key

@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Awaitable, Callable, TypeVar
+from typing import TypeVar
+from collections.abc import Awaitable, Callable
 
 from ..backends.base import Backend, Failed, JobState, JobStatus, OutputExpired, Refused
 from ..backends.transport import GaveUp, RetryPolicy, WaitCallback, with_retries

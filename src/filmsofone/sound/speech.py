@@ -97,7 +97,7 @@ def speak_lines(ws: Workspace, cache: Path, lines: list[Line], voices: dict[str,
     if not allow_paid:
         _refuse_unpriced(lines, voices, path, engines)
     spoken: dict[str, Spoken] = {}
-    for done, group in enumerate(_groups(lines, voices, path, engines), 1):
+    for group in _groups(lines, voices, path, engines):
         engine = engines.get(voices[group[0].key])
         if len(group) > 1:
             engine.synthesize_exchange([requests[line.key] for line in group], [path[line.key] for line in group])

@@ -6,7 +6,7 @@ Changing a table means adding a migration in `filmsofone.store.migrations` (see 
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any, Optional
 
 from sqlalchemy import JSON, Column
@@ -14,7 +14,7 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _json(default: Any = None) -> Any:

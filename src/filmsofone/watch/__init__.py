@@ -8,7 +8,7 @@ server for tests and embedding.
 from __future__ import annotations
 
 import webbrowser
-from typing import Callable
+from collections.abc import Callable
 
 from ..workspace import Workspace
 
