@@ -295,12 +295,14 @@ def concat_list(entries: list[tuple[Path, float]]) -> str:
 
 
 def concat_args(list_file: Path, output: Path, *, subtitles: Path | None = None, metadata: Path | None = None,
-                music: Path | None = None, music_volume: float = 0.25, language: str = "eng") -> list[str]:
+                music: Path | None = None, music_volume: float = 0.25, language: str = "eng",
+                audio: Path | None = None) -> list[str]:
     """Join the parts in `list_file` by stream copy into one MP4 with soft subtitles, chapters and music.
 
     Video is never re-encoded. Audio is decoded and encoded once (cheap): copied AAC would keep each
     part's encoder-delay samples and drift ~21 ms per join; with a music bed the mix is also
-    loudness-normalised.
+    loudness-normalised. `audio`: the film's finished sound (a WAV as long as the film, e.g. the sound
+    stage's master), encoded once instead of the parts' own audio.
     """
     args = [*base_args(), "-f", "concat", "-safe", "0", "-i", str(list_file)]
     sub_index, meta_index, inputs = _subtitle_and_metadata_inputs(args, 1, subtitles, metadata)
@@ -308,8 +310,12 @@ def concat_args(list_file: Path, output: Path, *, subtitles: Path | None = None,
     if music is not None:
         args += ["-stream_loop", "-1", "-i", str(music)]
         music_index, inputs = inputs, inputs + 1
+    if audio is not None:
+        args += ["-i", str(audio)]
     args += ["-map", "0:v:0"]
-    if music_index is None:
+    if audio is not None:
+        args += ["-map", f"{inputs}:a:0", *house_audio_args()]
+    elif music_index is None:
         args += ["-map", "0:a:0", *house_audio_args()]
     else:
         args += ["-filter_complex", music_bed_filter(music_index, music_volume), "-map", "[mix]",
@@ -549,12 +555,13 @@ def verify_media(path: Path) -> tuple[MediaInfo, str]:
 # --- sound: decoding, the mix, loudness, speech detection (filmsofone.sound, filmsofone.assemble) ------
 # Audio graphs are built with ffmpeg-python's graph API and compiled to argument lists (tests compare them).
 # The mix: music and ambience ducked under the dialogue (sidechaincompress keyed by the dialogue), added to
-# the dialogue and the clips' own sound; the master: a gain to -16 LUFS integrated, then a limiter run at
-# four times the sample rate so inter-sample (true) peaks stay under -1 dBTP.
+# the dialogue and the clips' own sound; the master: a gain to -16 LUFS integrated, then a limiter whose
+# ceiling leaves room for inter-sample peaks and the AAC encoder (true peak at most -1 dBTP). The finished
+# sound is a WAV the join encodes once (`concat_args(audio=...)`), or `remux_args` puts under a picture.
 
 LOUDNESS_TARGET = -16.0  # LUFS, integrated
 TRUE_PEAK_LIMIT = -1.0  # dBTP
-_LIMITER_CEILING = -2.0  # dBFS at 4x oversampling: margin for the AAC encoder
+_LIMITER_CEILING = -2.0  # dBFS (sample peak): margin for inter-sample peaks and the AAC encoder
 _EBUR128_I_RE = re.compile(r"Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+|-inf) LUFS")
 _EBUR128_TP_RE = re.compile(r"True peak:\s*\n\s*Peak:\s*(-?[\d.]+|-inf) dBFS")
 _SILENCE_RE = re.compile(r"silence_(start|end): (-?[\d.]+)")
@@ -568,12 +575,14 @@ def decode_audio_args(source: Path, output: Path, *, rate: int = AUDIO_RATE) -> 
 
 
 def mix_args(film: Path, stems: dict[str, Path], output: Path, *, duck_threshold: float = 0.02,
-             duck_ratio: float = 8.0) -> list[str]:
-    """The film's own sound (input 0) plus the stems, music and ambience ducked under dialogue, as float WAV.
+             duck_ratio: float = 8.0, concat: bool = False) -> list[str]:
+    """The film's own sound (input 0: a film, or with `concat` the cut's ffconcat list of parts) plus the
+    stems, music and ambience ducked under dialogue, as float WAV.
 
     `stems` holds 'dialogue' and any of 'music', 'ambience' (16-bit stereo WAVs as long as the film).
     """
-    native = ffmpeg_python.input(str(film)).audio.filter("aresample", AUDIO_RATE).filter(
+    source = ffmpeg_python.input(str(film), f="concat", safe=0) if concat else ffmpeg_python.input(str(film))
+    native = source.audio.filter("aresample", AUDIO_RATE).filter(
         "aformat", sample_fmts="fltp", channel_layouts="stereo")
     dialogue = ffmpeg_python.input(str(stems["dialogue"])).audio.filter(  # evens the voices: less for the limiter
         "acompressor", threshold=0.125, ratio=3, attack=5, release=120, makeup=1)
@@ -591,9 +600,9 @@ def mix_args(film: Path, stems: dict[str, Path], output: Path, *, duck_threshold
     return compiled(ffmpeg_python.output(mixed, str(output), acodec="pcm_f32le", ar=AUDIO_RATE, ac=2))
 
 
-def loudness_args(path: Path) -> list[str]:
-    """Measure integrated loudness and true peak (EBU R128) of a file's sound; the summary is on stderr."""
-    stream = ffmpeg_python.input(str(path)).audio.filter("ebur128", peak="true")
+def loudness_args(path: Path, *, true_peak: bool = True) -> list[str]:
+    """Measure integrated loudness (and the true peak) of a file's sound (EBU R128); the summary is on stderr."""
+    stream = ffmpeg_python.input(str(path)).audio.filter("ebur128", peak="true" if true_peak else "none")
     return ["-hide_banner", "-nostdin", "-nostats", *ffmpeg_python.output(stream, "-", format="null").get_args()]
 
 
@@ -606,14 +615,14 @@ class Loudness:
 def parse_loudness(stderr: str) -> Loudness:
     """The summary `ebur128` prints at the end (pure)."""
     found_i, found_tp = _EBUR128_I_RE.findall(stderr), _EBUR128_TP_RE.findall(stderr)
-    if not found_i or not found_tp:
+    if not found_i:
         raise FFmpegError(f"no loudness summary in ffmpeg's output: {_useful_stderr(stderr)}")
     value = lambda text: float("-inf") if text == "-inf" else float(text)  # noqa: E731
-    return Loudness(value(found_i[-1]), value(found_tp[-1]))
+    return Loudness(value(found_i[-1]), value(found_tp[-1]) if found_tp else float("nan"))
 
 
-def measure_loudness(path: Path) -> Loudness:
-    return parse_loudness(run(loudness_args(path)).stderr)
+def measure_loudness(path: Path, *, true_peak: bool = True) -> Loudness:
+    return parse_loudness(run(loudness_args(path, true_peak=true_peak)).stderr)
 
 
 def master_gain(measured: Loudness, target: float = LOUDNESS_TARGET) -> float:
@@ -621,28 +630,28 @@ def master_gain(measured: Loudness, target: float = LOUDNESS_TARGET) -> float:
     return 0.0 if measured.integrated == float("-inf") else target - measured.integrated
 
 
-def master_args(film: Path, mix: Path, output: Path, *, gain_db: float, metadata: Path | None = None) -> list[str]:
-    """The film with its sound replaced by `mix` brought to the target loudness under the true-peak limit.
-
-    Video and subtitles are copied; chapters and metadata come from the ffmetadata file `metadata` (an
-    MP4's own chapter track does not survive a remux intact); the sound is encoded once (AAC).
-    """
-    source = ffmpeg_python.input(str(film))
+def limit_args(mix: Path, output: Path, *, gain_db: float) -> list[str]:
+    """The mix brought to the target loudness (`gain_db`) under the limiter's ceiling, as 16-bit WAV."""
     ceiling = 10 ** (_LIMITER_CEILING / 20)
     sound = (ffmpeg_python.input(str(mix)).audio.filter("volume", f"{gain_db:.2f}dB")
-             .filter("aresample", 4 * AUDIO_RATE)
-             .filter("alimiter", limit=f"{ceiling:.4f}", level="disabled", attack=5, release=60, asc=1)
-             .filter("aresample", AUDIO_RATE))
-    outputs = [source["v:0"], sound]
-    args = ffmpeg_python.output(*outputs, str(output), vcodec="copy", acodec="aac", ar=AUDIO_RATE, ac=2,
-                                **{"b:a": "160k", "movflags": "+faststart"}).get_args()
+             .filter("alimiter", limit=f"{ceiling:.4f}", level="disabled", attack=5, release=60, asc=1))
+    return compiled(ffmpeg_python.output(sound, str(output), acodec="pcm_s16le", ar=AUDIO_RATE, ac=2))
+
+
+def remux_args(film: Path, audio: Path, output: Path, *, metadata: Path | None = None) -> list[str]:
+    """`film`'s picture and subtitles (copied) with `audio` as its sound (encoded once); chapters and
+    metadata from the ffmetadata file `metadata` (an MP4's own chapter track does not survive a remux)."""
+    source = ffmpeg_python.input(str(film))
+    sound = ffmpeg_python.input(str(audio)).audio
+    args = ffmpeg_python.output(source["v:0"], sound, str(output), vcodec="copy", acodec="aac", ar=AUDIO_RATE,
+                                ac=2, **{"b:a": "128k", "movflags": "+faststart"}).get_args()
     at = args.index("-map")
     inputs, rest = args[:at], args[at:]
     if metadata is not None:
         inputs += ["-f", "ffmetadata", "-i", str(metadata)]
     extra = ["-map", "0:s?", "-c:s", "copy"]
     extra += ["-map_metadata", "2", "-map_chapters", "2"] if metadata is not None else ["-map_chapters", "-1"]
-    at = rest.index("-vcodec") if "-vcodec" in rest else len(rest) - 1
+    at = rest.index("-vcodec")
     return [*base_args(), *inputs, *rest[:at], *extra, *rest[at:]]
 
 

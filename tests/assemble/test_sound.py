@@ -58,7 +58,7 @@ def test_stems_beside_the_film_and_the_master_meets_ebu_r128(voiced):
     level = ffmpeg.measure_loudness(film)
     assert level.integrated == pytest.approx(-16.0, abs=1.0)
     assert level.true_peak <= -1.0
-    assert made.loudness == level.integrated
+    assert made.loudness == pytest.approx(level.integrated, abs=0.3)  # measured before the AAC encode
 
 
 def test_no_music_and_no_ambience_leave_those_stems_silent(voiced):

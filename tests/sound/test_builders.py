@@ -24,14 +24,22 @@ def test_the_mix_ducks_music_and_ambience_under_the_dialogue():
     assert "sidechaincompress" not in alone[alone.index("-filter_complex") + 1]
 
 
-def test_the_master_copies_the_picture_and_limits_true_peaks_at_four_times_the_rate():
-    args = ffmpeg.master_args(Path("f.mp4"), Path("mix.wav"), Path("o.mp4"), gain_db=-2.5, metadata=Path("ch.txt"))
-    graph = args[args.index("-filter_complex") + 1]
-    assert graph.startswith("[1:a]volume=-2.50dB[s0];[s0]aresample=192000[s1];[s1]alimiter=")
-    assert "level=disabled" in graph and graph.endswith("aresample=48000[s3]")
-    assert args[-1] == "o.mp4" and ["-vcodec", "copy"] == args[-3:-1]
-    assert ["-map_metadata", "2", "-map_chapters", "2"] == args[args.index("-map_metadata"):][:4]
-    assert args[args.index("ch.txt") - 3:args.index("ch.txt") + 1] == ["-f", "ffmetadata", "-i", "ch.txt"]
+def test_the_master_limits_and_the_join_or_a_remux_encodes_it_once():
+    args = ffmpeg.limit_args(Path("mix.wav"), Path("master.wav"), gain_db=-2.5)
+    assert args == [*HEAD, "-i", "mix.wav", "-filter_complex",
+                    "[0:a]volume=-2.50dB[s0];[s0]alimiter=asc=1:attack=5:level=disabled:limit=0.7943:release=60[s1]",
+                    "-map", "[s1]", "-ac", "2", "-acodec", "pcm_s16le", "-ar", "48000", "master.wav"]
+    join = ffmpeg.concat_args(Path("parts.ffconcat"), Path("f.mp4"), subtitles=Path("s.srt"), metadata=Path("c.txt"),
+                              audio=Path("master.wav"))
+    assert join[join.index("master.wav") - 1] == "-i" and ["-map", "3:a:0"] == join[join.index("3:a:0") - 1:][:2]
+    assert join.count("-c:v") == 1 and join[join.index("-c:v") + 1] == "copy"
+    remux = ffmpeg.remux_args(Path("f.mp4"), Path("master.wav"), Path("o.mp4"), metadata=Path("ch.txt"))
+    assert remux[-3:] == ["-vcodec", "copy", "o.mp4"] and "-filter_complex" not in remux
+    assert ["-map_metadata", "2", "-map_chapters", "2"] == remux[remux.index("-map_metadata"):][:4]
+    assert remux[remux.index("ch.txt") - 3:remux.index("ch.txt") + 1] == ["-f", "ffmetadata", "-i", "ch.txt"]
+    mixed = ffmpeg.mix_args(Path("parts.ffconcat"), {"dialogue": Path("d.wav")}, Path("mix.wav"), concat=True)
+    assert mixed[mixed.index("parts.ffconcat") - 5:mixed.index("parts.ffconcat")] == ["-f", "concat", "-safe", "0",
+                                                                                          "-i"]
 
 
 def test_loudness_and_silences_are_read_from_what_ffmpeg_prints():

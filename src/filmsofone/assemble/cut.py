@@ -252,14 +252,18 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
         subtitles = srt if cues else None
         partial = work / "film.mp4"
         bed = None if stems is not None else music  # with stems, the music is in the music stem
+        level = None
         if fade > 0:
             _join_with_transitions(reel, parts, partial, work, fade, subtitles, metadata, bed, report)
+            if stems is not None:  # the cross-faded film's own sound, mixed and mastered, under its picture
+                audio, level = master(partial, stems.paths, work, sound, report)
+                joined, partial = partial, work / "mastered.mp4"
+                ffmpeg.run(ffmpeg.remux_args(joined, audio, partial, metadata=metadata))
         else:
-            _join(reel, parts, partial, work, subtitles, metadata, bed, report)
-        level = None
-        if stems is not None:
-            joined, partial = partial, work / "mastered.mp4"
-            level = master(joined, stems.paths, partial, work, sound, report, metadata)
+            listing = _listing(reel, parts, work)
+            if stems is not None:  # the parts' own sound, mixed and mastered, encoded once by the join
+                audio, level = master(listing, stems.paths, work, sound, report, concat=True)
+            _join(reel, listing, partial, subtitles, metadata, bed, report, audio=audio if stems else None)
         drop_dangling_chapter_refs(partial)
         os.replace(partial, film) if _same_device(partial, film) else shutil.move(str(partial), film)
     times = segment_times(reel, fade)
@@ -283,16 +287,22 @@ def _same_device(a: Path, b: Path) -> bool:
         return False
 
 
-def _join(reel: Reel, parts: list[Path], output: Path, work: Path, subtitles: Path | None, metadata: Path,
-          music: Path | None, report: ProgressCallback) -> None:
+def _listing(reel: Reel, parts: list[Path], work: Path) -> Path:
+    """The concat demuxer's list of the parts, each cut at its length."""
     fps = reel.format.fps
     listing = work / "parts.ffconcat"
     listing.write_text(ffmpeg.concat_list([(p.resolve(), s.frames / fps) for p, s in zip(parts, reel.segments)]),
                        encoding="utf-8")
+    return listing
+
+
+def _join(reel: Reel, listing: Path, output: Path, subtitles: Path | None, metadata: Path,
+          music: Path | None, report: ProgressCallback, *, audio: Path | None = None) -> None:
+    fps = reel.format.fps
     progress = _seconds_progress(report, "cut: joining")
     try:
         ffmpeg.run_with_progress(ffmpeg.concat_args(listing, output, subtitles=subtitles, metadata=metadata,
-                                                    music=music), reel.frames / fps, progress)
+                                                    music=music, audio=audio), reel.frames / fps, progress)
     except FFmpegError as exc:
         hint = "check the music file plays" if music else "check free disk space, then run the cut again"
         raise FFmpegError(f"joining the film failed: {exc.message}", hint) from exc

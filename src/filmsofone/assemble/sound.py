@@ -63,22 +63,24 @@ def make_stems(ws: Workspace, inputs: CutInputs, reel: Reel, film: Path, fade: f
                         film, intents=load_intents(inputs.project.db_path), options=options, progress=report)
 
 
-def master(joined: Path, stems: dict[str, Path], output: Path, work: Path, sound: SoundOptions,
-           report: ProgressCallback, metadata: Path | None = None) -> ffmpeg.Loudness:
-    """Mix the stems under the joined film's own sound and master it; return the loudness as measured."""
+def master(native: Path, stems: dict[str, Path], work: Path, sound: SoundOptions, report: ProgressCallback, *,
+           concat: bool = False) -> tuple[Path, ffmpeg.Loudness]:
+    """Mix the stems under the film's own sound (`native`: a film, or with `concat` the parts' list) and
+    master it to -16 LUFS under the limiter; return the finished WAV and its loudness as measured."""
     used = {"dialogue": stems["dialogue"]}
     used.update({name: stems[name] for name in ("music", "ambience") if getattr(sound, name)})
-    mix = work / "mix.wav"
+    mix, finished = work / "mix.wav", work / "master.wav"
     report("sound: mixing", 0, 3)
-    ffmpeg.run(ffmpeg.mix_args(joined, used, mix))
+    ffmpeg.run(ffmpeg.mix_args(native, used, mix, concat=concat))
     report("sound: mixing", 1, 3)
-    gain = ffmpeg.master_gain(ffmpeg.measure_loudness(mix))
+    gain = ffmpeg.master_gain(ffmpeg.measure_loudness(mix, true_peak=False))
+    ffmpeg.run(ffmpeg.limit_args(mix, finished, gain_db=gain))
     report("sound: mixing", 2, 3)
-    ffmpeg.run(ffmpeg.master_args(joined, mix, output, gain_db=gain, metadata=metadata))
-    level = ffmpeg.measure_loudness(output)
+    level = ffmpeg.measure_loudness(finished)
     miss = ffmpeg.master_gain(level)
     if abs(miss) > LOUDNESS_TOLERANCE:  # the limiter took more than expected: once more, a little louder
-        ffmpeg.run(ffmpeg.master_args(joined, mix, output, gain_db=gain + miss, metadata=metadata))
-        level = ffmpeg.measure_loudness(output)
+        ffmpeg.run(ffmpeg.limit_args(mix, finished, gain_db=gain + miss))
+        level = ffmpeg.measure_loudness(finished)
+    mix.unlink(missing_ok=True)
     report("sound: mixing", 3, 3)
-    return level
+    return finished, level

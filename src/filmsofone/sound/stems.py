@@ -89,7 +89,7 @@ def render_stems(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, bi
                                 skip_shots=options.native_audio, allow_paid=options.allow_paid)
     placed = place([(i.shot_id, i.start, i.end) for i in timeline], timed_lines(lines, spoken))
     names = {c.id: c.name for c in analysis.characters}
-    heard = [_heard(p, spoken[p.key], names) for p in placed]
+    heard = [_heard(p, spoken[p.key], names, seconds) for p in placed if p.start < seconds - 0.05]
     spans = scene_spans(timeline)
     dialogue = DialogueSource([(p.start, spoken[p.key].path) for p in placed])
     cache = ws.project(slug).cache_dir / "audio"
@@ -101,11 +101,12 @@ def render_stems(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, bi
     return Stems(paths=paths, lines=heard, seconds=seconds, native=set(options.native_audio))
 
 
-def _heard(placed: Placed, spoken: Spoken, names: dict[str, str]) -> SpokenLine:
+def _heard(placed: Placed, spoken: Spoken, names: dict[str, str], film_end: float) -> SpokenLine:
+    """The line as the cut has it (a line running past the end of the film is cut there, like its sound)."""
     line = spoken.line
     return SpokenLine(shot_id=placed.shot_id, quote_id=line.quote_id,
                       speaker="Narrator" if line.voiceover else names.get(line.speaker or ""), text=line.text,
-                      start=placed.start, end=placed.end, voice=":".join(map(str, spoken.voice.key())))
+                      start=placed.start, end=min(placed.end, film_end), voice=":".join(map(str, spoken.voice.key())))
 
 
 def scene_spans(timeline: list[TimelineItem]) -> dict[str, tuple[float, float]]:
