@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from filmsofone.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = (REPO.parent / "shared" / "corpus").resolve()
+CORPUS = Path(os.environ.get("FILMSOFONE_CORPUS") or REPO.parent / "shared" / "corpus").resolve()
 SAMPLE_SLUG = "the-lantern-keepers"
 
 
@@ -39,3 +40,32 @@ def sample_book() -> Path:
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def _imported_sample(tmp_path_factory, sample_book):
+    """The sample novella imported once through the real import path (copied per test)."""
+    import shutil
+
+    from filmsofone import store
+    from filmsofone.books import import_book
+    from filmsofone.workspace import Workspace
+
+    ws = Workspace(tmp_path_factory.mktemp("sample") / "ws").ensure()
+    book = ws.books_dir / sample_book.name
+    shutil.copyfile(sample_book, book)
+    import_book(ws, book, slug=SAMPLE_SLUG)
+    store.forget_engine(ws.project(SAMPLE_SLUG).db_path)
+    return ws.root
+
+
+@pytest.fixture
+def sample_ws(_imported_sample, tmp_path):
+    """A fresh workspace holding the imported sample."""
+    import shutil
+
+    from filmsofone.workspace import Workspace
+
+    root = tmp_path / "sample-ws"
+    shutil.copytree(_imported_sample, root)
+    return Workspace(root)

@@ -38,14 +38,16 @@ def test_demo_prints_the_path_of_a_playable_film(demo):
     assert ffmpeg.decode_errors(film) == ""
 
 
-def test_every_scene_is_planned_and_generated(demo):
+def test_every_kept_scene_is_planned_and_generated(demo):
     ws, _ = demo
+    from filmsofone.adapt import adapt
     from filmsofone.generate import chosen_takes
 
-    analysis = project.load_analysis(ws, SAMPLE_SLUG)
+    kept = adapt(ws, SAMPLE_SLUG).kept_ids()
     shots = store.load_shots(ws.project(SAMPLE_SLUG).db_path)
     takes = chosen_takes(ws, SAMPLE_SLUG)
-    assert {s.scene for s in shots} == {s.id for s in analysis.scenes}
+    assert {s.scene for s in shots} == set(kept)
+    assert 0 < len(kept) < len(project.load_analysis(ws, SAMPLE_SLUG).scenes)
     assert set(takes) == {s.id for s in shots}
     for shot in shots:
         assert takes[shot.id].duration == pytest.approx(shot.duration, abs=0.1)
@@ -62,8 +64,22 @@ def test_film_lasts_the_sum_of_its_shots_and_cards(demo):
               for kind in ("shot", "card")}
     assert placed["shot"] == pytest.approx(shot_seconds, abs=1.0)
     assert 0 < placed["card"] < 0.2 * shot_seconds
-    assert set(manifest.scenes) == {s.id for s in project.load_analysis(ws, SAMPLE_SLUG).scenes}
+    assert set(manifest.scenes) == {s.scene for s in shots}
     assert ffmpeg.probe(film).duration == pytest.approx(shot_seconds + placed["card"], abs=1.0)
+
+
+def test_film_follows_the_default_running_time(demo):
+    ws, film = demo
+    from filmsofone.adapt import adapt, default_target_seconds
+    from filmsofone.adapt.runtime import word_count
+
+    target = adapt(ws, SAMPLE_SLUG).target_seconds
+    text = project.load_text(ws, SAMPLE_SLUG)
+    assert 10 * 60 <= target <= 20 * 60  # a 10,000-word novella: 10 to 20 minutes, not 50
+    assert target == pytest.approx(default_target_seconds(word_count(text[project.load_analysis(ws, SAMPLE_SLUG).scenes[0].start:])), abs=1)
+    shot_seconds = sum(s.duration for s in store.load_shots(ws.project(SAMPLE_SLUG).db_path))
+    assert abs(shot_seconds - target) <= 0.1 * target
+    assert ffmpeg.probe(film).duration <= 1.2 * target
 
 
 def test_show_json_follows_the_schema_and_finds_the_gold_cast(demo):

@@ -1,4 +1,5 @@
-"""`filmsofone demo`: the bundled sample book, imported, planned, generated offline and cut into a film."""
+"""`filmsofone demo`: the bundled sample book, imported, adapted to its default running time, planned,
+generated offline and cut into a film."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ def sample_book_path() -> Path:
 
 
 def run_demo(root: Path | None = None, *, progress: ProgressCallback | None = None) -> Path:
-    """Make the whole sample film in workspace `root` (a new temporary folder when None); return its path."""
+    """Make the sample film (its adaptation at the default running time) in workspace `root` (a new
+    temporary folder when None); return its path."""
+    from .adapt import adapt
     from .assemble import cut_film
     from .books import import_book
     from .generate import generate_scenes
@@ -30,8 +33,9 @@ def run_demo(root: Path | None = None, *, progress: ProgressCallback | None = No
     book = ws.books_dir / sample_book_path().name
     if not book.exists():
         shutil.copyfile(sample_book_path(), book)
-    analysis = import_book(ws, book, slug=SAMPLE_SLUG, progress=progress)
+    import_book(ws, book, slug=SAMPLE_SLUG, progress=progress)
+    adaptation = adapt(ws, SAMPLE_SLUG, progress=progress)
     plan_book(ws, SAMPLE_SLUG, progress=progress)
     voice_book(ws, SAMPLE_SLUG, progress=progress)  # the speaking shots last as long as their lines
-    generate_scenes(ws, SAMPLE_SLUG, [scene.id for scene in analysis.scenes], backend="animatic", progress=progress)
+    generate_scenes(ws, SAMPLE_SLUG, adaptation.kept_ids(), backend="animatic", progress=progress)
     return cut_film(ws, SAMPLE_SLUG, progress=progress)

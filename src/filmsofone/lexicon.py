@@ -124,3 +124,112 @@ def alternation(words: Iterable[str]) -> str:
 def not_sentence_end() -> str:
     """Look-behinds that keep an abbreviation's full stop ("Mr.") from ending a sentence."""
     return "".join(rf"(?<!\b{re.escape(a)})" for a in ABBREVIATIONS)
+
+
+# --- the adaptation: what a camera can show ----------------------------------------------------------------
+
+# speech verbs that also name something else ("she laughed", "he returned to the house", "a house called ...",
+# "she began to walk"): a narration sentence holding one is a speech tag only next to a quotation
+AMBIGUOUS_SPEECH_VERBS = frozenset({
+    "returned", "observed", "added", "continued", "began", "called", "cried", "repeated", "resumed", "sighed",
+    "laughed", "smiled", "screamed", "gasped", "sobbed", "roared", "thundered", "bellowed", "yelled", "shrieked",
+    "urged", "pursued", "thought", "growled", "groaned", "panted", "echoed", "concluded", "agreed", "admitted",
+    "persisted", "spoke", "told", "warned", "begged", "ordered", "chuckled", "giggled", "moaned", "reflected",
+    "reminded", "reported", "sniffed", "stormed", "wailed", "whimpered", "wondered", "sang", "read", "wrote",
+    "proceeded", "breathed", "went on", "joined in", "put in", "broke in", "burst out", "struck in", "broke out",
+    "cried out", "called out", "assured", "ventured", "commanded", "croaked", "squeaked", "whined", "cries",
+    "snapped", "hissed",
+})
+# the speech verbs that make a speech tag wherever they occur ("said he", "replied Elizabeth")
+TAG_VERBS = frozenset(v for v in SPEECH_VERBS if v not in AMBIGUOUS_SPEECH_VERBS)
+
+# words that state what a character thinks, feels, knows or remembers: INTERIOR_VERBS and their other
+# forms, and the adjectives and nouns of inner life. The adaptation drops narration holding one, and
+# `bench/adapt_check.py` counts the action lines that still do.
+INTERIOR_STATE_WORDS = frozenset(INTERIOR_VERBS) | frozenset("""
+thinks think thinking feel feels feeling know knows knowing known wonder wonders wondering hope hopes hoping
+remember remembers remembering recollected recollect recall believe believes suppose supposes fancy fancies
+wish wishes wishing realise realize understand understands imagine imagines doubt doubts consider considers
+reflect reflects reflection resolved decided dread fears regret forget guessed guess suspect expected expect
+expects intended intend preferred prefer desired desire desires conscious consciousness aware persuaded
+convinced perceived perceive mind minded meditated pondered judged assumed presumed trusted conviction
+anxious anxiety ashamed jealous envious curious vexed mortified grateful gratitude pleased displeased
+delighted disappointed satisfied uneasy happiness unhappy
+""".split())
+
+# past-tense verbs of what can be seen (bodies moving, objects handled), each with its present tense
+# (third person singular, and plural), for rewriting narration as screen action
+_VISIBLE = """
+walked walks walk|ran runs run|went goes go|came comes come|entered enters enter|crossed crosses cross|
+sat sits sit|stood stands stand|rose rises rise|turned turns turn|looked looks look|glanced glances glance|
+smiled smiles smile|nodded nods nod|bowed bows bow|shook shakes shake|took takes take|gave gives give|
+handed hands hand|put puts put|placed places place|held holds hold|opened opens open|closed closes close|
+shut shuts shut|threw throws throw|caught catches catch|picked picks pick|pulled pulls pull|pushed pushes push|
+lifted lifts lift|dropped drops drop|fell falls fall|climbed climbs climb|rode rides ride|drove drives drive|
+arrived arrives arrive|knocked knocks knock|rang rings ring|wrote writes write|danced dances dance|
+kissed kisses kiss|embraced embraces embrace|wept weeps weep|ate eats eat|drank drinks drink|pours pours pour|
+poured pours pour|lit lights light|struck strikes strike|hurried hurries hurry|rushed rushes rush|
+followed follows follow|led leads lead|stepped steps step|leaned leans lean|knelt kneels kneel|waved waves wave|
+pointed points point|seized seizes seize|grasped grasps grasp|snatched snatches snatch|tore tears tear|
+burst bursts burst|flung flings fling|hid hides hide|showed shows show|appeared appears appear|
+disappeared disappears disappear|passed passes pass|reached reaches reach|raised raises raise|
+lowered lowers lower|folded folds fold|trembled trembles tremble|shivered shivers shiver|blushed blushes blush|
+frowned frowns frown|stared stares stare|gazed gazes gaze|watched watches watch|sprang springs spring|
+jumped jumps jump|leapt leaps leap|leaped leaps leap|hastened hastens hasten|strolled strolls stroll|
+paced paces pace|wandered wanders wander|galloped gallops gallop|rowed rows row|sailed sails sail|
+dressed dresses dress|played plays play|sang sings sing|slept sleeps sleep|woke wakes wake|lay lies lie|
+sank sinks sink|shuddered shudders shudder|left leaves leave|moved moves move|carried carries carry|
+brought brings bring|fetched fetches fetch|set sets set|laid lays lay|touched touches touch|grabbed grabs grab|
+clutched clutches clutch|stopped stops stop|waited waits wait|hung hangs hang|burned burns burn|
+flickered flickers flicker|blew blows blow|broke breaks break|stumbled stumbles stumble|ducked ducks duck|
+crept creeps creep|fled flees flee|chased chases chase|fought fights fight|hit hits hit|slapped slaps slap|
+kicked kicks kick|shot shoots shoot|fired fires fire|escaped escapes escape|returned returns return|
+descended descends descend|ascended ascends ascend|mounted mounts mount|dismounted dismounts dismount|
+swam swims swim|wiped wipes wipe|rubbed rubs rub|stroked strokes stroke|clasped clasps clasp|
+shrugged shrugs shrug|winked winks wink|grinned grins grin|tapped taps tap|scratched scratches scratch|
+peered peers peer|spread spreads spread|filled fills fill|emptied empties empty|counted counts count|
+unlocked unlocks unlock|locked locks lock|slammed slams slam|wrapped wraps wrap|tied ties tie|cut cuts cut|
+dug digs dig|swept sweeps sweep|washed washes wash|knit knits knit|sewed sews sew|signed signs sign|
+sealed seals seal|tossed tosses toss|gathered gathers gather|scattered scatters scatter|glided glides glide|
+dashed dashes dash|staggered staggers stagger|limped limps limp|marched marches march|tramped tramps tramp|
+scrambled scrambles scramble|approached approaches approach|joined joins join|bent bends bend|lay lies lie|
+laughed laughs laugh|sighed sighs sigh|vanished vanishes vanish|kept keeps keep|began begins begin|
+wore wears wear|sent sends send|met meets meet|found finds find|saw sees see|heard hears hear|
+looked looks look|beckoned beckons beckon|hugged hugs hug|patted pats pat|squeezed squeezes squeeze|
+nudged nudges nudge|brushed brushes brush|swung swings swing|spun spins spin|twisted twists twist|
+flew flies fly|floated floats float|drifted drifts drift|sprinted sprints sprint|tumbled tumbles tumble|
+slipped slips slip|slid slides slide|crawled crawls crawl|peeped peeps peep|bit bites bite|chewed chews chew|
+cooked cooks cook|baked bakes bake|served serves serve|cleaned cleans clean|mended mends mend|
+collapsed collapses collapse|fainted faints faint|died dies die|kneeled kneels kneel|lit lights light
+"""
+VISIBLE_ACTION_VERBS: dict[str, tuple[str, str]] = {
+    past: (third, base)
+    for past, third, base in (entry.split() for entry in _VISIBLE.replace("\n", "").split("|") if entry.strip())
+}
+
+VISIBLE_ACTION_VERBS: dict[str, tuple[str, str]] = {
+    past: (third, base)
+    for past, third, base in (entry.split() for entry in _VISIBLE.replace("\n", "").split("|") if entry.strip())
+}
+BE_HAVE_PRESENT = {"was": ("is", "are"), "were": ("is", "are"), "had": ("has", "have")}
+
+_WORD = re.compile(r"[A-Za-z]+")
+_MULTIWORD = {v for v in SPEECH_VERBS if " " in v}
+_MULTIWORD_RE = re.compile(r"\b(?:" + alternation(_MULTIWORD) + r")\b", re.I)
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
+
+
+def has_speech_verb(text: str, *, ambiguous: bool = False) -> bool:
+    """The text holds a word of TAG_VERBS (with `ambiguous`, any of SPEECH_VERBS, 'went on' included)."""
+    words = _words(text)
+    if words & TAG_VERBS:
+        return True
+    return ambiguous and bool(words & AMBIGUOUS_SPEECH_VERBS or _MULTIWORD_RE.search(text))
+
+
+def states_interior(sentence: str) -> bool:
+    """The sentence holds a word of INTERIOR_STATE_WORDS."""
+    return bool(_words(sentence) & INTERIOR_STATE_WORDS)

@@ -96,35 +96,6 @@ SAMPLE = "the-lantern-keepers"
 
 
 @pytest.fixture(scope="session")
-def _imported_sample(tmp_path_factory, sample_book):
-    """The sample novella imported once through the real import path (copied per test)."""
-    import shutil
-
-    from filmsofone import store
-    from filmsofone.books import import_book
-    from filmsofone.workspace import Workspace
-
-    ws = Workspace(tmp_path_factory.mktemp("sample") / "ws").ensure()
-    book = ws.books_dir / sample_book.name
-    shutil.copyfile(sample_book, book)
-    import_book(ws, book, slug=SAMPLE)
-    store.forget_engine(ws.project(SAMPLE).db_path)
-    return ws.root
-
-
-@pytest.fixture
-def sample_ws(_imported_sample, tmp_path):
-    """A fresh workspace holding the imported sample."""
-    import shutil
-
-    from filmsofone.workspace import Workspace
-
-    root = tmp_path / "sample-ws"
-    shutil.copytree(_imported_sample, root)
-    return Workspace(root)
-
-
-@pytest.fixture(scope="session")
 def _planned_sample(_imported_sample, tmp_path_factory):
     """The imported sample with every scene planned once."""
     import shutil

@@ -5,13 +5,27 @@ from __future__ import annotations
 import pytest
 
 from filmsofone import store
+from filmsofone.adapt import adapt, set_runtime
 from filmsofone.plan import plan_book
 from filmsofone.prompts import render_prompts
 
 SLUG = "the-lantern-keepers"
 
 
-def test_plan_book_stores_every_scene_and_every_quotation(sample_ws):
+def test_plan_book_shoots_the_adaptation_and_cut_scenes_have_no_shots(sample_ws):
+    adaptation = adapt(sample_ws, SLUG)
+    planned = plan_book(sample_ws, SLUG)
+    for scene in adaptation.scenes:
+        shots = planned[scene.id]
+        assert bool(shots) == scene.kept
+        assert {q for s in shots for q in s.dialogue} == {b.quote for b in scene.beats if b.kind == "dialogue"}
+        assert sum(s.duration for s in shots) == pytest.approx(scene.seconds, rel=0.05, abs=1.0)
+    total = sum(s.duration for shots in planned.values() for s in shots)
+    assert abs(total - adaptation.target_seconds) <= 0.1 * adaptation.target_seconds
+
+
+def test_plan_book_at_full_length_stores_every_scene_and_every_quotation(sample_ws):
+    set_runtime(sample_ws, SLUG, "10h")
     calls = []
     planned = plan_book(sample_ws, SLUG, progress=lambda label, done, total: calls.append((done, total)))
     analysis = store.load_analysis(sample_ws.project(SLUG).db_path)

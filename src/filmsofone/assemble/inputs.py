@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import ffmpeg, store
+from ..adapt import adapt
 from ..bible import load_bible
-from ..errors import FFmpegError
+from ..errors import FFmpegError, UserError
 from ..generate import chosen_takes
 from ..models import BookAnalysis, Scene, Shot
 from ..project import load_analysis, load_text, open_project
@@ -50,7 +51,11 @@ def load_inputs(ws: Workspace, slug: str, selection: str | None = None, progress
     """Analysis, text, selected scenes and their shots and probed chosen takes, and the style of `slug`."""
     project = open_project(ws, slug)
     analysis = load_analysis(ws, slug)
-    scenes = select_scenes(analysis, selection)
+    cut_away = {s.id for s in adapt(ws, slug, analysis=analysis).scenes if not s.kept}
+    scenes = [s for s in select_scenes(analysis, selection) if s.id not in cut_away]
+    if not scenes:
+        raise UserError(f"the adaptation of '{slug}' cuts every scene selected",
+                        f"keep one with `filmsofone adapt {slug} --scene ID --keep`")
     scene_ids = {s.id for s in scenes}
     try:
         text = load_text(ws, slug)

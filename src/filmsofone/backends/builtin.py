@@ -21,6 +21,7 @@ _LAZY = {  # name: (module, kind)
     "openai-speech": ("filmsofone.backends.speech_openai", "speech"),
     "elevenlabs": ("filmsofone.backends.speech_elevenlabs", "speech"),
     "elevenlabs-music": ("filmsofone.backends.music_elevenlabs", "music"),
+    "openai-chat": ("filmsofone.backends.chat_openai", "chat"),
 }
 
 

@@ -54,7 +54,10 @@ def plan(
         return
     total = sum(len(s) for s in planned.values())
     seconds = sum(shot.duration for shots in planned.values() for shot in shots)
-    console.print(f"planned {total} shots in {len(planned)} scene(s), {seconds / 60:.1f} min of film")
+    shot_scenes = sum(1 for shots in planned.values() if shots)
+    cut = len(planned) - shot_scenes
+    console.print(f"planned {total} shots in {shot_scenes} scene(s), {seconds / 60:.1f} min of film"
+                  + (f" ({cut} scene(s) cut by the adaptation: `filmsofone adapt {slug} --report`)" if cut else ""))
     if scene is not None:
         _print_table(slug, scene)
 

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from .. import ffmpeg, store
+from ..adapt import adapt
 from ..backends import backend_class, get_backend
 from ..bible import load_bible
 from ..errors import UserError
@@ -26,7 +27,7 @@ def generate_scenes(ws: Workspace, slug: str, scene_ids: list[str] | None, *, ba
                     shot_ids: list[str] | None = None, options: dict | None = None, dry_run: bool = False,
                     budget: float | None = None, resubmit_unknown: bool = False, force: bool | None = None,
                     ) -> GenerationReport:
-    """Make every shot of `scene_ids` (None: every scene), or just `shot_ids`, on `backend`.
+    """Make every shot of `scene_ids` (None: every scene the adaptation keeps), or just `shot_ids`, on `backend`.
 
     Shots whose clip is cached (same prompt, options, inputs and backend) are not made again; `shot_ids`
     re-renders those shots as new takes (`force` defaults to True then). Returns what happened per shot.
@@ -89,7 +90,7 @@ def _select_shots(ws, slug, db_path: Path, analysis, scene_ids, shot_ids) -> lis
             raise UserError(f"no shot {', '.join(missing)} in '{slug}'",
                             f"see the shot ids with `filmsofone plan {slug}`")
         return [by_id[i] for i in shot_ids]
-    wanted = known if not scene_ids else list(scene_ids)
+    wanted = list(scene_ids) if scene_ids else adapt(ws, slug, analysis=analysis).kept_ids()
     unknown = [s for s in wanted if s not in known]
     if unknown:
         raise UserError(f"no scene {', '.join(unknown)} in '{slug}'", f"scenes: {', '.join(known[:30])}")
@@ -98,6 +99,9 @@ def _select_shots(ws, slug, db_path: Path, analysis, scene_ids, shot_ids) -> lis
         scene_shots = store.load_shots(db_path, scene_id)
         if not scene_shots:
             scene_shots = _plan_scene(ws, slug, scene_id)
+        if not scene_shots and scene_ids:
+            raise UserError(f"scene {scene_id} is cut by the adaptation of '{slug}'",
+                            f"keep it with `filmsofone adapt {slug} --scene {scene_id} --keep`")
         shots.extend(scene_shots)
     return shots
 

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..adapt import AdaptedScene, beat_seconds
+from ..adapt.source import paragraph_of, scene_quotes
 from ..analysis.text import paragraphs
 from ..lexicon import LOUD_SPEECH_VERBS, QUIET_SPEECH_VERBS, SPEECH_VERBS, alternation
 from ..models import BookAnalysis, Quote, Scene
@@ -83,6 +85,8 @@ class Beat:
     speaker: str | None = None  # a Character id present in the scene, when known
     named: list[str] = field(default_factory=list)  # Character ids of the scene named in the paragraph
     pronoun: bool = False  # refers to someone by pronoun
+    seconds: float | None = None  # screen time the adaptation gave the beat (None: from the text's length)
+    voiceover: bool = False  # the narrator's words over the picture
 
     @cached_property
     def tokens(self) -> list[str]:
@@ -154,15 +158,6 @@ def _is_furniture(piece: str, chapter_title: str | None) -> bool:
     return False
 
 
-def scene_quotes(analysis: BookAnalysis, scene: Scene) -> list[Quote]:
-    """The quotations of the scene in text order: those tagged with it, and untagged ones inside its span."""
-    chosen = [
-        q for q in analysis.quotes
-        if q.spans and (q.scene == scene.id or (q.scene is None and scene.start <= q.spans[0][0] < scene.end))
-    ]
-    return sorted(chosen, key=lambda q: q.spans[0][0])
-
-
 def cut_beats(analysis: BookAnalysis, scene: Scene, text: str) -> list[Beat]:
     """The scene's beats in text order; every quotation of the scene lands in exactly one beat."""
     chapter_title = next((c.title for c in analysis.chapters if c.index == scene.chapter), None)
@@ -175,7 +170,7 @@ def cut_beats(analysis: BookAnalysis, scene: Scene, text: str) -> list[Beat]:
         spans = [(scene.start, max(scene.end, scene.start))]
     by_paragraph: dict[int, list[Quote]] = {i: [] for i in range(len(spans))}
     for quote in quotes:
-        by_paragraph[_paragraph_of(spans, quote.spans[0][0])].append(quote)
+        by_paragraph[paragraph_of(spans, quote.spans[0][0])].append(quote)
 
     beats: list[Beat] = []
     for index, (a, b) in enumerate(spans):
@@ -186,17 +181,6 @@ def cut_beats(analysis: BookAnalysis, scene: Scene, text: str) -> list[Beat]:
             continue
         beats.extend(_dialogue_beats(text, a, b, paragraph_quotes, matcher, set(present)))
     return beats
-
-
-def _paragraph_of(spans: list[tuple[int, int]], offset: int) -> int:
-    """The paragraph holding `offset`, else the last one starting before it (else the first)."""
-    best = 0
-    for index, (a, b) in enumerate(spans):
-        if a <= offset < b:
-            return index
-        if a <= offset:
-            best = index
-    return best
 
 
 def _dialogue_beats(text, a, b, quotes, matcher: NameMatcher, present: set[str]) -> list[Beat]:
@@ -236,3 +220,25 @@ def _outside(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> str:
 def is_speech_tag(narration: str) -> bool:
     """Narration that is only a speech tag ('said Ada', 'she asked')."""
     return not narration.strip(" ,.;:-\u2014") or bool(SPEECH_TAG.match(narration))
+
+
+def beats_from_adaptation(analysis: BookAnalysis, scene: Scene, adapted: AdaptedScene) -> list[Beat]:
+    """The adapted scene's beats as the planner's: action lines, lines of dialogue, voice-over, each with
+    the screen time the adaptation gave it."""
+    present = set(scene.characters)
+    matcher = NameMatcher(analysis, list(scene.characters))
+    quotes = {q.id: q for q in analysis.quotes}
+    beats = []
+    for item in adapted.beats:
+        start, end = item.source
+        seconds = beat_seconds(item.kind, item.text)
+        if item.kind == "dialogue":
+            quote = quotes.get(item.quote or "")
+            speaker = item.speaker if item.speaker in present else None
+            beats.append(Beat("dialogue", start, end, "", quotes=[quote] if quote else [], spoken=item.text,
+                              speaker=speaker, seconds=seconds))
+        else:
+            beats.append(Beat("action", start, end, item.text, named=matcher.find(item.text),
+                              pronoun=bool(_PRONOUN.search(item.text)), seconds=seconds,
+                              voiceover=item.kind == "voiceover"))
+    return beats

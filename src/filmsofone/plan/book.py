@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import store
+from ..adapt import adapt
 from ..backends import backend_class
 from ..backends.base import Capabilities
 from ..bible import load_bible
@@ -43,12 +44,14 @@ def set_intent(ws: Workspace, slug: str, scene_id: str, intent: str | None) -> N
 
 def plan_book(ws: Workspace, slug: str, scene_id: str | None = None, progress: ProgressCallback | None = None,
               *, backend: str | None = None) -> dict[str, list[Shot]]:
-    """Plan every scene (or one), keep locked and edited shots, store the shot lists; return them by scene."""
+    """Plan every scene (or one) from the book's adaptation, keep locked and edited shots, store the shot
+    lists; return them by scene (a scene the adaptation cuts has no shots)."""
     project = open_project(ws, slug)
     analysis = store.load_analysis(project.db_path)
     text = load_text(ws, slug)
     if scene_id is not None:
         check_scene(analysis, scene_id)
+    adaptation = adapt(ws, slug, analysis=analysis, text=text, progress=progress)
     bible = load_bible(ws, slug)
     intents = load_intents(project.db_path)
     max_clip = backend_max_clip(backend)
@@ -60,8 +63,10 @@ def plan_book(ws: Workspace, slug: str, scene_id: str | None = None, progress: P
     planned: dict[str, list[Shot]] = {}
     for done, sid in enumerate(scene_ids):
         previous = previous_by_scene.get(sid, [])
-        shots = plan_scene(analysis, sid, text, bible=bible, max_clip=max_clip, previous=previous,
-                           intent=intents.get(sid), removed=removed.get(sid, []))
+        adapted = adaptation.scene(sid)
+        shots = [] if not adapted.kept else plan_scene(
+            analysis, sid, text, bible=bible, max_clip=max_clip, previous=previous, intent=intents.get(sid),
+            removed=removed.get(sid, []), adapted=adapted)
         store.save_shots(project.db_path, sid, shots)
         planned[sid] = shots
         if progress:

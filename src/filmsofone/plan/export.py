@@ -1,8 +1,9 @@
 """Exports of the shot list: a Fountain screenplay, a CSV shot list (StudioBinder's columns), JSON.
 
-Fountain (https://fountain.io): a title page; one scene heading `INT. PLACE - NIGHT` per scene; action;
-character cues in capitals with `(CONT'D)` and `(O.S.)` extensions; parentheticals from the speech tag
-(`whispered` -> `(whispering)`); one dialogue block per quotation; transitions between scenes and chapters.
+Fountain (https://fountain.io), written from the adaptation: a title page; one scene heading
+`INT. PLACE - NIGHT` per kept scene naming its place; action lines; character cues in capitals with `(CONT'D)`;
+short manner parentheticals from the speech tag (`whispered` -> `(whispering)`); `NARRATOR (V.O.)` for
+voice-over; transitions between scenes and chapters. The CSV and JSON exports list the planned shots.
 """
 
 from __future__ import annotations
@@ -15,27 +16,33 @@ import sys
 from pathlib import Path
 
 from .. import store
+from ..adapt import AdaptedScene, Adaptation, adapt
 from ..errors import UserError
 from ..lexicon import PARENTHETICALS
 from ..models import BookAnalysis, Quote, Scene, Shot
 from ..project import load_intents, load_text, open_project
 from ..workspace import Workspace
-from .beats import split_speech_tag, tidy
+from .beats import tidy
 
 CSV_COLUMNS = ("scene", "shot", "location", "description", "size", "angle", "movement", "lens", "duration",
                "cast", "props", "notes")
 FORMATS = ("fountain", "csv", "json")
-_PLACEHOLDER = re.compile(r"^(.+ speaks( to .+)?|A voice speaks)\.$")
 _TAG_RE = re.compile(r"\b(" + "|".join(PARENTHETICALS) + r")\w*", re.I)
 
 
 # --- pieces ---------------------------------------------------------------------------------------
 
 
-def heading(analysis: BookAnalysis, scene: Scene, *, with_time: bool = True) -> str:
-    """'INT. THE LIGHTHOUSE - NIGHT' (INT./EXT. when unknown; no time when unknown)."""
-    prefix = {True: "INT.", False: "EXT.", None: "INT./EXT."}[scene.interior]
-    place = analysis.setting(scene.setting).name if scene.setting else f"chapter {scene.chapter} scene"
+def heading(analysis: BookAnalysis, scene: Scene, *, with_time: bool = True, place: str | None = None) -> str:
+    """'INT. THE LIGHTHOUSE - NIGHT' (INT./EXT. when unknown; no time when unknown). `place` (the place the
+    adaptation found for a scene with no setting) is named when given."""
+    interior = scene.interior
+    if place is None and scene.setting:
+        place = analysis.setting(scene.setting).name
+    elif place is not None and interior is None:
+        interior = next((s.interior for s in analysis.settings if s.name == place), None)
+    prefix = {True: "INT.", False: "EXT.", None: "INT./EXT."}[interior]
+    place = place or f"chapter {scene.chapter} scene"
     place = re.sub(r"[^\w' ,&-]+", " ", place).strip().upper() or "SOMEWHERE"
     time = "" if scene.time_of_day == "unknown" or not with_time else f" - {scene.time_of_day.upper()}"
     return f"{prefix} {' '.join(place.split())}{time}"
@@ -86,9 +93,9 @@ def _cue(name: str, extension: str = "") -> str:
 # --- the formats ----------------------------------------------------------------------------------
 
 
-def fountain(analysis: BookAnalysis, text: str, shots_by_scene: dict[str, list[Shot]],
-             intents: dict[str, str] | None = None) -> str:
-    """The screenplay of the planned scenes, in book order."""
+def fountain(analysis: BookAnalysis, text: str, adaptation: Adaptation, intents: dict[str, str] | None = None) -> str:
+    """The screenplay of the adaptation's kept scenes, in book order: headings naming each scene's place,
+    action lines, character cues with the author's lines, (V.O.) for the narrator, transitions."""
     intents = intents or {}
     quotes = {q.id: q for q in analysis.quotes}
     names = {c.id: c.name for c in analysis.characters}
@@ -98,67 +105,47 @@ def fountain(analysis: BookAnalysis, text: str, shots_by_scene: dict[str, list[S
            "Author: filmsofone",
            f"Source: Based on the novel {title}",
            "", "FADE IN:", ""]
-    scenes = [s for s in analysis.scenes if shots_by_scene.get(s.id)]
-    for number, scene in enumerate(scenes):
+    kept = [(analysis.scene(s.id), s) for s in adaptation.scenes if s.kept and s.beats]
+    for number, (scene, adapted) in enumerate(kept):
         if number > 0:
-            out += ["DISSOLVE TO:" if scene.chapter != scenes[number - 1].chapter else "CUT TO:", ""]
-        out += [heading(analysis, scene), ""]
+            out += ["DISSOLVE TO:" if scene.chapter != kept[number - 1][0].chapter else "CUT TO:", ""]
+        out += [heading(analysis, scene, place=adapted.place), ""]
         if intents.get(scene.id):
             out += [f"[[intent: {_safe(intents[scene.id]).replace(']', ')')}]]", ""]
-        out += _scene_body(shots_by_scene[scene.id], quotes, names, text)
+        out += _scene_body(adapted, quotes, names, text)
     out += [">FADE OUT.", ""]
     return "\n".join(out)
 
 
-def _scene_body(shots: list[Shot], quotes: dict[str, Quote], names: dict[str, str], text: str) -> list[str]:
-    """Action paragraphs and dialogue blocks of one scene; each quotation written once, where first shot."""
+def _scene_body(adapted: AdaptedScene, quotes: dict[str, Quote], names: dict[str, str], text: str) -> list[str]:
+    """Action paragraphs and dialogue blocks; a speaker's consecutive lines make one block, a speaker
+    resuming after an action line is (CONT'D)."""
     out: list[str] = []
-    spoken: set[str] = set()
-    last = {"action": "", "speaker": None, "at": -1}
-    for shot in shots:
-        direction = _write_action(out, shot, last)
-        in_frame = {f.character for f in shot.characters if f.position != "offscreen"}
-        for quote_id in shot.dialogue:
-            quote = quotes.get(quote_id)
-            if quote is None or quote_id in spoken:
-                continue
-            spoken.add(quote_id)
-            out += _dialogue_block(quote, names, text, in_frame, last["speaker"], direction) + [""]
-            last["speaker"], direction = (quote.speaker if quote.speaker in names else None), ""
+    last_speaker: str | None = None
+    block_open = False
+    for beat in adapted.beats:
+        if beat.kind == "action":
+            out += [_action(beat.text), ""]
+            block_open = False
+            continue
+        if beat.kind == "voiceover":
+            out += ["NARRATOR (V.O.)", _safe(beat.text), ""]
+            last_speaker, block_open = None, False
+            continue
+        speaker = beat.speaker if beat.speaker in names else None
+        line = _safe(_spoken_line(beat.text)) or "..."
+        if block_open and speaker is not None and speaker == last_speaker:
+            out[-2] = f"{out[-2]} {line}"
+            continue
+        extension = "(CONT'D)" if speaker is not None and speaker == last_speaker else ""
+        block = [_cue(names[speaker] if speaker else "VOICE", extension)]
+        quote = quotes.get(beat.quote or "")
+        parenthetical = _parenthetical(text, quote) if quote else None
+        if parenthetical:
+            block.append(parenthetical)
+        out += block + [line, ""]
+        last_speaker, block_open = speaker, True
     return out
-
-
-def _write_action(out: list[str], shot: Shot, last: dict) -> str:
-    """Append the shot's action (continuing the paragraph a split take began); return a direction for
-    its first line of dialogue, taken from the speech tag ('said Ada, setting down the plate')."""
-    action, direction = tidy(shot.action), ""
-    if action == last.get("raw"):
-        return ""  # the same narration over the next part of a split take
-    last["raw"] = action
-    continued = bool(shot.part and shot.part[0] > 1 and last["at"] >= 0)
-    if shot.dialogue and not continued:
-        action, direction = split_speech_tag(action)
-    if action and not _PLACEHOLDER.match(action) and action != last["action"]:
-        if continued:
-            out[last["at"]] = f"{out[last['at']]} {_safe(action)}"
-        else:
-            out += [_action(action), ""]
-            last["at"] = len(out) - 2
-        last["action"], last["speaker"] = action, None
-    return direction
-
-
-def _dialogue_block(quote: Quote, names: dict[str, str], text: str, in_frame: set[str], last_speaker: str | None,
-                    direction: str) -> list[str]:
-    speaker = quote.speaker if quote.speaker in names else None
-    extension = "(CONT'D)" if speaker and speaker == last_speaker else \
-        ("(O.S.)" if speaker and in_frame and speaker not in in_frame else "")
-    block = [_cue(names[speaker] if speaker else "VOICE", extension)]
-    parenthetical = f"({_safe(direction)})" if direction else _parenthetical(text, quote)
-    if parenthetical:
-        block.append(parenthetical)
-    block.append(_safe(_spoken_line(quote_text(text, quote))) or "...")
-    return block
 
 
 def shotlist_rows(analysis: BookAnalysis, text: str, shots_by_scene: dict[str, list[Shot]]) -> list[dict]:
@@ -211,14 +198,15 @@ def export_shotlist(ws: Workspace, slug: str, fmt: str, output: Path | None) -> 
         raise UserError(f"unknown shot list format '{fmt}'", f"use one of {', '.join(FORMATS)}")
     project = open_project(ws, slug)
     analysis = store.load_analysis(project.db_path)
+    intents = load_intents(project.db_path)
     shots_by_scene: dict[str, list[Shot]] = {}
     for shot in store.load_shots(project.db_path):
         shots_by_scene.setdefault(shot.scene, []).append(shot)
-    if not shots_by_scene:
-        raise UserError(f"{slug} has no shots yet", f"plan it first: `filmsofone plan {slug}`")
-    intents = load_intents(project.db_path)
     if fmt == "fountain":
-        content = fountain(analysis, load_text(ws, slug), shots_by_scene, intents)
+        text = load_text(ws, slug)
+        content = fountain(analysis, text, adapt(ws, slug, analysis=analysis, text=text), intents)
+    elif not shots_by_scene:
+        raise UserError(f"{slug} has no shots yet", f"plan it first: `filmsofone plan {slug}`")
     elif fmt == "csv":
         content = shotlist_csv(analysis, load_text(ws, slug), shots_by_scene)
     else:

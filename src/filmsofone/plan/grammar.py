@@ -17,13 +17,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..adapt import AdaptedScene
+from ..adapt.runtime import ESTABLISHING_SECONDS, SPEECH_WPS
 from ..models import BookAnalysis, InFrame, Scene, Shot
-from .beats import Beat, cut_beats, is_speech_tag, sentences, words
+from .beats import Beat, beats_from_adaptation, cut_beats, is_speech_tag, sentences, words
 from .intent import TensionCurve, closeness_steps, closer, pace_factor, tension_curve
 
-SPEECH_WPS = 2.5  # words per second of natural speech
 READING_WPS = 4.0  # words per second of attentive reading
-ESTABLISHING_SECONDS = 3.5
 REACTION_SECONDS = 2.0
 MIN_SHOT = 1.5
 DEFAULT_MAX_CLIP = 10.0
@@ -118,9 +118,11 @@ def lens_for(size: str, bible=None) -> str:
 
 
 def plan_scene(analysis: BookAnalysis, scene_id: str, text: str, *, bible=None, max_clip: float | None = None,
-               previous=(), intent: str | None = None, removed=()) -> list[Shot]:
+               previous=(), intent: str | None = None, removed=(), adapted: AdaptedScene | None = None) -> list[Shot]:
     """The shot list of one scene (pure: reads only its arguments).
 
+    `adapted` is the scene as the adaptation wrote it: the shots are cut from its beats and last as long as
+    it runs (`filmsofone plan` always passes it; without it, the scene's paragraphs are shot whole).
     `previous` is the scene's stored shot list: its locked and edited shots are kept as they are, in place;
     shots made from the same words as one in `removed` (shots the user deleted) are left out.
     `intent` ("from dread to relief") shapes pace and closeness through a tension curve.
@@ -129,16 +131,34 @@ def plan_scene(analysis: BookAnalysis, scene_id: str, text: str, *, bible=None, 
 
     scene = analysis.scene(scene_id)
     max_clip = max(MIN_SHOT, max_clip or DEFAULT_MAX_CLIP)
-    beats = _merge_short_actions(cut_beats(analysis, scene, text), max_clip)
+    if adapted is not None:
+        beats = beats_from_adaptation(analysis, scene, adapted)
+    else:
+        beats = _merge_short_actions(cut_beats(analysis, scene, text), max_clip)
     ctx = _Context(analysis, scene, bible, max_clip, tension_curve(intent, [b.emotion for b in beats]),
                    sides=screen_sides(scene, beats), names={c.id: c.name for c in analysis.characters},
                    time_of_day=scene.time_of_day, setting=scene.setting, interior=scene.interior)
     ctx.peak = scene_peak(ctx.curve, len(beats))
-    if needs_establishing(analysis, scene):
+    if adapted is not None or needs_establishing(analysis, scene):
         _establishing(ctx)
     _cover(ctx, beats)
+    if adapted is not None:
+        fit_durations(ctx.drafts, adapted.seconds, max_clip)
     fresh = [Shot(id=f"{scene.id}-{i:03d}", scene=scene.id, order=i, **d) for i, d in enumerate(ctx.drafts, 1)]
     return merge_previous(fresh, list(previous), list(removed))
+
+
+def fit_durations(drafts: list[dict], seconds: float, max_clip: float) -> None:
+    """Scale the shots so the scene runs as long as the adaptation says (each within MIN_SHOT..max_clip)."""
+    for _ in range(3):
+        total = sum(d["duration"] for d in drafts)
+        if not drafts or seconds <= 0 or abs(total - seconds) < 0.05:
+            return
+        free = [d for d in drafts if MIN_SHOT < d["duration"] < max_clip] or drafts
+        fixed = total - sum(d["duration"] for d in free)
+        factor = max(0.0, seconds - fixed) / max(sum(d["duration"] for d in free), 1e-6)
+        for d in free:
+            d["duration"] = round(max(MIN_SHOT, min(max_clip, d["duration"] * factor)), 2)
 
 
 # --- structure ------------------------------------------------------------------------------------
@@ -321,7 +341,9 @@ def _action(ctx: _Context, beat: Beat, position: float) -> None:
         movement, kind = "static", "action"
         if len(people) <= 2:
             size = closer(size, closeness_steps(tension))
-    reading = beat.words / READING_WPS * pace_factor(tension)
+    if beat.voiceover:
+        size, movement, kind = ("WS" if people else "EWS"), "slow pan", "voiceover"
+    reading = beat.seconds if beat.seconds is not None else beat.words / READING_WPS * pace_factor(tension)
     total = max(MIN_SHOT, min(reading, ACTION_CAP_CLIPS * ctx.max_clip))
     _add_split(ctx, beat, size, people, total, beat.narration, kind, movement)
 
@@ -408,7 +430,7 @@ def _line(ctx: _Context, beat: Beat, tension: float, listener: str | None, openi
     speech = words(beat.spoken) / SPEECH_WPS + (0.3 + 0.4 * (1.0 - tension))
     narration_time = 0.0 if is_speech_tag(beat.narration) or words(beat.narration) <= 12 else \
         words(beat.narration) / READING_WPS * 0.5
-    total = speech + narration_time * pace_factor(tension)
+    total = speech + narration_time * pace_factor(tension) if beat.seconds is None else beat.seconds
     ids = [q.id for q in beat.quotes]
     speaker = beat.speaker
     who = ctx.names.get(speaker, "someone") if speaker else "someone"

@@ -1,0 +1,147 @@
+"""The adaptation kept in the project: `projects/<slug>/adaptation.json` (the adapted scenes, with the key of
+what they were made from) and `projects/<slug>/adaptation-choices.json` (the user's running time and
+per-scene keep/drop/weight, which survive re-adaptation and re-import). Both are written to a temporary
+file first and renamed over the old one, so a crash leaves the previous version whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .. import store
+from ..errors import UserError
+from ..models import BookAnalysis, ProgressCallback
+from ..project import check_scene, load_analysis, load_text, open_project
+from ..backends import get_backend
+from ..workspace import Project, Workspace
+from .llm import adapt_with_model
+from .model import Adaptation, Choices, SceneChoice
+from .offline import NAME as OFFLINE, adapt_book
+from .runtime import parse_runtime
+
+ADAPTATION_FILE = "adaptation.json"
+CHOICES_FILE = "adaptation-choices.json"
+VERSION = 1  # bump when the offline adapter changes what it writes
+
+
+def _path(ws: Workspace, slug: str, name: str) -> Path:
+    return open_project(ws, slug).root / name
+
+
+def _write_json(path: Path, document: dict) -> None:
+    pending = path.with_name(path.name + ".tmp")
+    with pending.open("w", encoding="utf-8") as handle:
+        json.dump(document, handle, ensure_ascii=False, indent=1)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(pending, path)
+
+
+def load_choices(ws: Workspace, slug: str) -> Choices:
+    path = _path(ws, slug, CHOICES_FILE)
+    if not path.is_file():
+        return Choices()
+    try:
+        return Choices.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise UserError(f"the adaptation choices of {slug} cannot be read ({path})",
+                        "fix or delete the file; `filmsofone adapt S --runtime ...` writes it again") from exc
+
+
+def save_choices(ws: Workspace, slug: str, choices: Choices) -> None:
+    _write_json(_path(ws, slug, CHOICES_FILE), choices.model_dump(mode="json"))
+
+
+def set_runtime(ws: Workspace, slug: str, runtime: str | None) -> Choices:
+    """Set the book's running time ('2h', '90m', '5400s'); 'default' or '' returns to the default rule."""
+    choices = load_choices(ws, slug)
+    default = runtime is None or runtime.strip().lower() in ("", "default", "auto")
+    choices.runtime_seconds = None if default else parse_runtime(runtime)
+    save_choices(ws, slug, choices)
+    return choices
+
+
+def set_scene_choice(ws: Workspace, slug: str, scene_id: str, *, keep: bool = False, drop: bool = False,
+                     weight: float | None = None, clear: bool = False) -> SceneChoice:
+    """Pin a scene (keep it whole), drop it, weight it (more or less time), or clear what was set."""
+    check_scene(load_analysis(ws, slug), scene_id)
+    if keep and drop:
+        raise UserError("a scene cannot be both kept and dropped", "give one of --keep or --drop")
+    if weight is not None and not (0 < weight <= 10):
+        raise UserError(f"the weight must be above 0 and at most 10 (got {weight:g})",
+                        "e.g. --weight 1.5 for more time, 0.5 for less")
+    choices = load_choices(ws, slug)
+    choice = SceneChoice() if clear else choices.of(scene_id).model_copy()
+    if keep or drop:
+        choice.pin, choice.drop = keep, drop
+    if weight is not None:
+        choice.weight = weight
+    if choice == SceneChoice():
+        choices.scenes.pop(scene_id, None)
+    else:
+        choices.scenes[scene_id] = choice
+    save_choices(ws, slug, choices)
+    return choice
+
+
+def adaptation_key(analysis: BookAnalysis, text_sha: str, choices: Choices) -> str:
+    """What an adaptation was made from: the analysis, the text, the choices and the adapter's version."""
+    digest = hashlib.sha256()
+    for part in (analysis.model_dump_json(), text_sha, choices.model_dump_json(), str(VERSION)):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def load_saved(ws: Workspace, slug: str) -> tuple[str, Adaptation] | None:
+    """The stored adaptation and its key, when there is one that can be read."""
+    path = _path(ws, slug, ADAPTATION_FILE)
+    if not path.is_file():
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return document["key"], Adaptation.model_validate(document["adaptation"])
+    except (ValueError, KeyError, TypeError):
+        return None  # an unreadable file is made again
+
+
+def adapt(ws: Workspace, slug: str, *, progress: ProgressCallback | None = None, force: bool = False,
+          analysis: BookAnalysis | None = None, text: str | None = None, on_estimate=None) -> Adaptation:
+    """The book's adaptation under the user's choices: the stored one when still current, else made anew
+    (by the chosen adapter) and stored. `on_estimate` sees a chat adapter's token and price estimate
+    before anything is sent (see `llm.adapt_with_model`)."""
+    project = open_project(ws, slug)
+    analysis = analysis or store.load_analysis(project.db_path)
+    text = text if text is not None else load_text(ws, slug)
+    choices = load_choices(ws, slug)
+    key = adaptation_key(analysis, hashlib.sha256(text.encode("utf-8")).hexdigest(), choices)
+    saved = load_saved(ws, slug)
+    if saved is not None and saved[0] == key and not force:
+        return saved[1]
+    adaptation = _run_adapter(project, analysis, text, choices, progress, on_estimate)
+    _write_json(project.root / ADAPTATION_FILE, {"key": key, "adaptation": adaptation.model_dump(mode="json")})
+    return adaptation
+
+
+def set_adapter(ws: Workspace, slug: str, adapter: str, options: dict | None = None) -> Choices:
+    """Adapt with `adapter` ('offline', or a chat backend such as 'openai-chat') and its options (added to
+    those already set when the adapter stays the same)."""
+    choices = load_choices(ws, slug)
+    merged = {**(choices.adapter_options if adapter == choices.adapter else {}), **(options or {})}
+    if adapter != OFFLINE:
+        get_backend(adapter, merged, kind="chat")  # an unknown name or a bad option is refused here
+    choices.adapter, choices.adapter_options = adapter, merged
+    save_choices(ws, slug, choices)
+    return choices
+
+
+def _run_adapter(project: Project, analysis: BookAnalysis, text: str, choices: Choices,
+                 progress: ProgressCallback | None, on_estimate) -> Adaptation:
+    if choices.adapter == OFFLINE:
+        return adapt_book(analysis, text, choices, progress=progress)
+    backend = get_backend(choices.adapter, choices.adapter_options, kind="chat")
+    return adapt_with_model(analysis, text, choices, backend, project.cache_dir / "adapt-chat",
+                            progress=progress, on_estimate=on_estimate)

@@ -1,0 +1,178 @@
+"""A scene's material as candidate beats: every filmable action sentence, every quotation as a line of
+dialogue (its interrupted pieces joined by a space), each with its span in the book and a score."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..analysis.text import paragraphs
+from ..models import BookAnalysis, Quote, Scene
+from .filmable import action_line, split_sentences, tidy
+from .runtime import beat_seconds, word_count
+
+TRIM_WORDS = 40  # a long speech is cut, at a sentence end, to about this many words when the scene is compressed
+ACTION_SCORE = 2.0  # a filmable action line (a moving one 0.5 more); a line of dialogue scores its speaker's role
+ROLE_SCORE = {"major": 3.0, "intermediate": 2.0, "minor": 1.0}
+_QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb "
+_HEADING = re.compile(r"^(chapter|book|part|volume|act|stave)\b|^[IVXLC]+\.?$|^\d+\.?$", re.I)
+_LINE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z])")
+
+
+@dataclass
+class Candidate:
+    """A beat the adapter may keep."""
+
+    kind: str  # action | dialogue | voiceover
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None
+    quote: str | None = None
+    score: float = 0.0
+    short: str = ""  # dialogue: the line trimmed at a sentence end (same as text when short)
+    short_end: int = 0
+    _full: float = field(default=-1.0, repr=False)
+    _trimmed: float = field(default=-1.0, repr=False)
+
+    def seconds(self, trimmed: bool = False) -> float:
+        """Screen time (of the trimmed line when `trimmed`); computed once."""
+        if self._full < 0:
+            self._full = beat_seconds(self.kind, self.text)
+            self._trimmed = beat_seconds(self.kind, self.short) if self.short and self.short != self.text else self._full
+        return self._trimmed if trimmed else self._full
+
+
+@dataclass
+class SceneMaterial:
+    scene: Scene
+    candidates: list[Candidate] = field(default_factory=list)
+    opening: str = ""  # the scene's first narration sentence (a voice-over when nothing else can carry it)
+    opening_span: tuple[int, int] = (0, 0)
+
+
+def scene_quotes(analysis: BookAnalysis, scene: Scene) -> list[Quote]:
+    """The scene's quotations in text order: tagged with it, or untagged inside its span."""
+    chosen = [q for q in analysis.quotes if q.spans and (
+        q.scene == scene.id or (q.scene is None and scene.start <= q.spans[0][0] < scene.end))]
+    return sorted(chosen, key=lambda q: q.spans[0][0])
+
+
+def dialogue_line(text: str, quote: Quote) -> str:
+    """The quotation's words as written, its pieces joined by a space (whitespace runs made one space)."""
+    pieces = [tidy(text[a:b]).strip(_QUOTE_MARKS.replace("'", "").replace("\u2019", "")) for a, b in quote.spans]
+    return " ".join(p for p in pieces if p)
+
+
+def trim_line(line: str, limit: int = TRIM_WORDS) -> str:
+    """The line cut after the last sentence that keeps it within `limit` words (at least one sentence)."""
+    if word_count(line) <= limit:
+        return line
+    kept = ""
+    for match in _LINE_END.finditer(line):
+        head = line[:match.start()].rstrip()
+        if word_count(head) > limit:
+            break
+        kept = head
+    return kept or line
+
+
+@dataclass
+class Piece:
+    """A narration sentence or a quotation of the scene, in text order."""
+
+    start: int
+    end: int
+    quote: Quote | None = None
+    beside_dialogue: bool = False  # a narration sentence in a paragraph that holds a quotation
+
+
+def scene_pieces(analysis: BookAnalysis, scene: Scene, text: str) -> list[Piece]:
+    """The scene's narration sentences and quotations in text order (headings and scene breaks left out)."""
+    quotes = scene_quotes(analysis, scene)
+    spans = [(p.start, p.end) for p in paragraphs(text, scene.start, scene.end) if not _furniture(text[p.start:p.end])]
+    by_paragraph: dict[int, list[Quote]] = {}
+    for quote in quotes:
+        by_paragraph.setdefault(paragraph_of(spans, quote.spans[0][0]), []).append(quote)
+    pieces: list[Piece] = []
+    for index, (a, b) in enumerate(spans):
+        inside = by_paragraph.get(index, [])
+        cursor = a
+        for quote in inside:
+            for s, e in quote.spans:
+                pieces += [Piece(x, y, beside_dialogue=True) for x, y in split_sentences(text, cursor, min(max(s, cursor), b))]
+                cursor = max(cursor, e)
+            pieces.append(Piece(quote.spans[0][0], quote.spans[-1][1], quote=quote))
+        pieces += [Piece(x, y, beside_dialogue=bool(inside)) for x, y in split_sentences(text, cursor, max(b, cursor))]
+    return pieces
+
+
+def read_scene(analysis: BookAnalysis, scene: Scene, text: str, roles: dict[str, str]) -> SceneMaterial:
+    """The scene's candidate beats in text order."""
+    material = SceneMaterial(scene)
+    for piece in scene_pieces(analysis, scene, text):
+        if piece.quote is not None:
+            line = dialogue_line(text, piece.quote)
+            if line:
+                material.candidates.append(_dialogue(text, piece.quote, line, roles))
+            continue
+        sentence = text[piece.start:piece.end]
+        if not material.opening and not piece.beside_dialogue and sentence[:1].isupper() and word_count(sentence) >= 6:
+            material.opening, material.opening_span = tidy(sentence), (piece.start, piece.end)
+        line = action_line(sentence, piece.beside_dialogue)
+        if line:
+            score = ACTION_SCORE + (0.5 if _moves(line) else 0.0)
+            material.candidates.append(Candidate("action", line, piece.start, piece.end, score=score))
+    _mark_ends(material.candidates)
+    return material
+
+
+def _dialogue(text: str, quote: Quote, line: str, roles: dict[str, str]) -> Candidate:
+    start, end = quote.spans[0][0], quote.spans[-1][1]
+    short = trim_line(line)
+    short_end = end if short == line else _end_of_prefix(text, quote, short)
+    score = ROLE_SCORE.get(roles.get(quote.speaker or "", ""), 0.3)
+    score += 0.5 if re.search(r"[!?]", line) else 0.0
+    score += 0.3 if word_count(line) <= 15 else 0.0
+    return Candidate("dialogue", line, start, end, speaker=quote.speaker, quote=quote.id, score=score,
+                     short=short, short_end=short_end)
+
+
+def _end_of_prefix(text: str, quote: Quote, prefix: str) -> int:
+    """Where in the book the trimmed line ends (its last words found in the quotation's pieces)."""
+    tail = prefix.split()[-1]
+    for a, b in reversed(quote.spans):
+        at = text.rfind(tail, a, b)
+        if at >= 0 and tidy(text[quote.spans[0][0]:at + len(tail)]).endswith(tail):
+            return at + len(tail)
+    return quote.spans[-1][1]
+
+
+def _moves(line: str) -> bool:
+    return bool(re.search(r"\b(walks?|runs?|goes|go|comes?|enters?|crosses|cross|hurries|hurry|rushes|rush|"
+                          r"climbs?|rides?|drives?|arrives?|leaves|leave|follows?|flees|flee|rises|rise)\b", line))
+
+
+def _mark_ends(candidates: list[Candidate]) -> None:
+    """The scene's first and last beats carry its opening image and its turn."""
+    if candidates:
+        candidates[0].score += 2.0
+        candidates[-1].score += 1.5
+
+
+def _furniture(piece: str) -> bool:
+    if len(piece) > 200:
+        return False
+    flat = tidy(piece)
+    return not re.search(r"[a-z]", flat) or (len(flat) <= 60 and bool(_HEADING.match(flat)))
+
+
+def paragraph_of(spans: list[tuple[int, int]], offset: int) -> int:
+    """The paragraph holding `offset`, else the last one starting before it (else the first)."""
+    best = 0
+    for index, (a, b) in enumerate(spans):
+        if a <= offset < b:
+            return index
+        if a <= offset:
+            best = index
+    return best

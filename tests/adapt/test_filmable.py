@@ -1,0 +1,58 @@
+"""Narration made filmable: visible actions kept (short, present tense); thoughts, tags and back-story dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from filmsofone.adapt.filmable import action_line, present_tense, split_sentences
+from filmsofone.lexicon import states_interior
+
+
+@pytest.mark.parametrize("sentence, line", [
+    ("She rose and went to the window, where the rain fell on the glass.", "She rises and goes to the window."),
+    ("Tom crossed the room and pressed his hand against the cracked pane.",
+     "Tom crosses the room and presses his hand against the cracked pane."),
+    ("They stopped and stared at the door.", "They stop and stare at the door."),
+    ("I was standing by the door when he entered.", "I am standing by the door when he enters."),
+    ("Mr. Darcy walked into the room; he had never felt so low.", "Mr. Darcy walks into the room."),
+    ("Ada climbed the stairs with the lamp held high.", "Ada climbs the stairs with the lamp held high."),
+])
+def test_visible_actions_become_short_present_tense_lines(sentence, line):
+    assert action_line(sentence) == line
+
+
+@pytest.mark.parametrize("sentence", [
+    "Elizabeth felt that she had been wrong about him from the first.",  # interior state
+    "She wondered whether he would ever come back to the house.",
+    "Years before, her father had walked the same road every morning.",  # back-story
+    "He had gone to London in the spring.",
+    "He did not move from the window.",  # nothing happens
+    "She would walk there every day if she could.",
+    "said he, taking up his hat and walking to the door.",  # residue of a speech tag
+    "\u201cCome in,\u201d said she, and opened the door.",
+    "It is a truth universally acknowledged that a single man must be in want of a wife.",  # commentary
+])
+def test_what_no_camera_can_show_is_dropped(sentence):
+    assert action_line(sentence) is None
+
+
+def test_speech_verbs_next_to_a_quotation_drop_the_sentence():
+    assert action_line("She laughed and turned to the window.") == "She laughs and turns to the window."
+    assert action_line("She laughed and turned to the window.", beside_dialogue=True) is None
+
+
+def test_long_sentences_are_cut_at_a_comma():
+    line = action_line("The carriage rolled, and Ada ran down the long wet road past the church, the school, "
+                       "the mill, the bridge and the last of the cottages, crying out for her brother to wait.")
+    assert line is not None and len(line.split()) <= 24 and line.endswith(".")
+
+
+def test_abbreviations_do_not_end_sentences():
+    text = "Mr. Darcy walked in. She rose! Then J. Smith left."
+    assert [text[a:b] for a, b in split_sentences(text, 0, len(text))] == [
+        "Mr. Darcy walked in.", "She rose!", "Then J. Smith left."]
+
+
+def test_present_tense_keeps_words_it_does_not_know():
+    assert present_tense("She had a basket on her arm and walked quickly") == "She has a basket on her arm and walks quickly"
+    assert states_interior("He remembered the day") and not states_interior("He walked the dog")
