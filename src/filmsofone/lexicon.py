@@ -154,7 +154,8 @@ reflect reflects reflection resolved decided dread fears regret forget guessed g
 expects intended intend preferred prefer desired desire desires conscious consciousness aware persuaded
 convinced perceived perceive mind minded meditated pondered judged assumed presumed trusted conviction
 anxious anxiety ashamed jealous envious curious vexed mortified grateful gratitude pleased displeased
-delighted disappointed satisfied uneasy happiness unhappy
+delighted disappointed satisfied uneasy happiness unhappy thoughts idea ideas recollection recollections memory
+memories opinion opinions feelings
 """.split())
 
 # past-tense verbs of what can be seen (bodies moving, objects handled), each with its present tense

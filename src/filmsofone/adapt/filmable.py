@@ -38,6 +38,9 @@ _TRAILING = re.compile(
     r"till|unless|that|and yet|but|so that|in order|without)\b", re.I)
 _PRONOUN_SINGULAR = frozenset("he she it".split())
 _PRONOUN_PLURAL = frozenset("they we you".split())
+_SUBORDINATORS = frozenset("as when while whilst till until though although because if unless since after before "
+                           "once whenever wherever".split())
+_QUESTION_WORDS = frozenset("how what why whether who whom which that".split())
 _PLURAL_NOUNS = frozenset("men women people children others gentlemen ladies folk".split())
 _COUNTING = frozenset("the two three four five six several many some these those their our his her my".split())
 _ADVERB_SKIP = frozenset("then all both slowly quickly now again also once suddenly at last soon still".split())
@@ -102,10 +105,23 @@ def filmable_clause(sentence: str, beside_dialogue: bool = False) -> str | None:
     if is_residue(flat) or has_speech_tag(flat, beside_dialogue):
         return None
     for clause in _CLAUSE_BREAK.split(flat):
-        if states_interior(clause) or _BACK_STORY.search(clause) or visible_verb(clause) is None:
+        clause = _main_clause(clause)
+        if clause is None or states_interior(clause) or _BACK_STORY.search(clause) or visible_verb(clause) is None:
             continue
         return clause
     return None
+
+
+def _main_clause(clause: str) -> str | None:
+    """The clause without a leading subordinate part ('As they walked on, she ...' -> 'she ...'); None when
+    the clause is itself subordinate or a question ('Till the latter walks away', 'How he looked ...')."""
+    first = clause.split(maxsplit=1)[0].lower().strip(",") if clause.split() else ""
+    if first in _QUESTION_WORDS:
+        return None
+    if first not in _SUBORDINATORS:
+        return clause
+    head, comma, rest = clause.partition(", ")
+    return rest if comma and rest[:1].isalpha() and len(rest.split()) >= 3 else None
 
 
 def action_line(sentence: str, beside_dialogue: bool = False) -> str | None:
