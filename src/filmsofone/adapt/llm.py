@@ -29,7 +29,7 @@ from ..lexicon import has_speech_verb, states_interior
 from ..models import BookAnalysis, ProgressCallback
 from .checks import is_verbatim
 from .filmable import is_residue, tidy
-from .model import AdaptedBeat, AdaptedScene, Adaptation, Choices
+from .model import AdaptedBeat, Adaptation, Choices
 from .offline import adapt_book, scene_seconds
 from .runtime import SPEECH_WPS
 from .source import Piece, dialogue_line, scene_pieces
@@ -235,7 +235,7 @@ async def _ask_scene(client, backend, ask: SceneAsk, text: str, policy: RetryPol
     problems: list[str] = []
     for _ in range(2):  # asked again once
         try:
-            answer = await with_retries(lambda: backend.complete(client, messages), policy=policy,
+            answer = await with_retries(lambda sent=messages: backend.complete(client, sent), policy=policy,
                                         what=f"scene {ask.scene_id}",
                                         on_wait=(lambda wait: progress(str(wait), 0, 1)) if progress else None)
         except BackendFailure as exc:
