@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from collections.abc import Callable
@@ -13,7 +14,11 @@ from .bible import load_bible, seed_bible
 from .errors import BadInput
 from .ingest import read_book
 from .models import BookAnalysis, ProgressCallback
-from .workspace import Workspace, slugify
+from .store.debris import clean_debris
+from .store.faults import checkpoint
+from .store.files import temp_name
+from .store.lock import project_lock
+from .workspace import Project, Workspace, check_slug, require_file, slugify
 
 
 def import_book(
@@ -29,20 +34,28 @@ def import_book(
     Nothing is written until the analysis has succeeded and an existing cast bible has been found valid;
     a failure while storing leaves no new project, and a re-import that fails keeps the previous one.
     """
-    path = Path(path)
-    if not path.exists():
-        raise BadInput(f"no such file: {path}", "check the path, or put the book in books/")
-    slug = slugify(slug or path.name)
+    path = require_file(Path(path))
+    slug = check_slug(slug) if slug is not None else slugify(path.name)
+    ws.ensure()
+    project = ws.project(slug)
+    with project_lock(project, "import"):
+        clean_debris(project)
+        return _import_locked(ws, project, path, title, progress)
+
+
+def _import_locked(ws: Workspace, project: Project, path: Path, title: str | None,
+                   progress: ProgressCallback | None) -> BookAnalysis:
+    slug = project.slug
     if ws.bible_path(slug).exists():
         load_bible(ws, slug)  # a broken bible stops the import here, before anything is written
     book = read_book(path, progress=progress)
+    previous = store.imported_book(project.db_path)
+    _refuse_another_book(previous, path, book.source_sha256, slug)
     title = title or book.title or path.stem.replace("-", " ").replace("_", " ").title()
     analysis = analyze(book, slug=slug, title=title, progress=progress)
 
-    ws.ensure()
-    project = ws.project(slug)
-    is_new = not project.root.exists()
-    pending_text = project.text_path.with_suffix(".txt.tmp")
+    is_new = previous is None  # no project, or one whose first import was killed before it stored the book
+    pending_text = temp_name(project.text_path)
     step = _steps(progress, 3)
     try:
         project.ensure()
@@ -50,7 +63,9 @@ def import_book(
         _write_text(pending_text, book.text)
         step("storing: analysis")
         store.save_analysis(project.db_path, analysis, source_path=str(path.resolve()))
+        checkpoint("analysis-stored")
         pending_text.replace(project.text_path)
+        checkpoint("text-stored")
         step("storing: cast bible")
         seed_bible(ws, slug, analysis, book.text)
         step("storing: done")
@@ -63,11 +78,21 @@ def import_book(
     return analysis
 
 
+def _refuse_another_book(previous: store.BookRow | None, path: Path, sha256: str, slug: str) -> None:
+    """BadInput when `slug` already holds a different book (another file with other text)."""
+    if previous is None or previous.source_sha256 == sha256 or previous.source_path == str(path.resolve()):
+        return
+    raise BadInput(f"'{slug}' is already the slug of another book ({previous.source_path})",
+                   f"import this one under its own name: filmsofone import {path} --slug NEW-NAME")
+
+
 def _write_text(path: Path, text: str, chunk: int = 1 << 20) -> None:
     """Write `text` as UTF-8 a piece at a time (a long book is never encoded whole in memory)."""
     with path.open("w", encoding="utf-8", newline="") as out:
         for at in range(0, len(text), chunk):
             out.write(text[at : at + chunk])
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def _steps(progress: ProgressCallback | None, total: int) -> Callable[[str], None]:

@@ -11,14 +11,18 @@ The default workspace is the current directory; `--workspace DIR` or `FILMSOFONE
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import BadInput
+
 WORKSPACE_ENV = "FILMSOFONE_WORKSPACE"
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
+_VALID_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def slugify(name: str) -> str:
@@ -27,6 +31,28 @@ def slugify(name: str) -> str:
     ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
     slug = _SLUG_RE.sub("-", ascii_stem.lower()).strip("-")
     return slug or "book"
+
+
+def check_slug(slug: str) -> str:
+    """A slug given by the user, as given; BadInput when it is not one (nothing is silently renamed)."""
+    if not _VALID_SLUG.fullmatch(slug):
+        raise BadInput(f"'{slug}' is not a valid slug", f"use lowercase letters, digits and dashes, "
+                       f"e.g. --slug {slugify(slug.replace('.', '-'))}")
+    return slug
+
+
+def require_file(path: Path, hint: str = "check the path, or put the book in books/") -> Path:
+    """`path`, or BadInput saying why it cannot be opened: missing, a broken link or a symlink loop."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise BadInput(f"{path} is a symlink loop (it links back to itself)", "point the link at a file") from None
+        if os.path.islink(path):
+            raise BadInput(f"{path} is a broken symlink (to {os.readlink(path)})", "point the link at a file") \
+                from None
+        raise BadInput(f"no such file: {path}", hint) from None
+    return path
 
 
 @dataclass(frozen=True)
@@ -56,6 +82,11 @@ class Project:
     def text_path(self) -> Path:
         """The book's decoded text, exactly as the analysis offsets index it."""
         return self.root / "book.txt"
+
+    @property
+    def lock_path(self) -> Path:
+        """The file whose lock says one process writes this project (beside the folder: see store/lock.py)."""
+        return self.root.parent / f".{self.slug}.lock"
 
     @property
     def film_path(self) -> Path:

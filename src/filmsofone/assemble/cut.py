@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable
@@ -24,6 +25,10 @@ from .. import ffmpeg
 from ..errors import FFmpegError, UserError
 from ..models import ProgressCallback
 from ..sound.stems import Stems
+from ..store.debris import clean_debris
+from ..store.faults import checkpoint
+from ..store.files import write_atomic
+from ..store.lock import project_lock
 from ..workspace import Project, Workspace
 from .cards import draw_card
 from .chapters import ChapterMark, scene_chapters, to_chapters_vtt, to_ffmetadata
@@ -131,6 +136,15 @@ def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | N
     sound = sound or SoundOptions()
     if music is not None and not Path(music).is_file():
         raise UserError(f"no such music file: {music}", "give an audio file to --music, or leave it out")
+    project = ws.project(slug)
+    with project_lock(project, "cut") if project.db_path.is_file() else nullcontext():
+        if project.root.is_dir():
+            clean_debris(project)
+        return _cut(ws, slug, scenes, output, report, transitions, music, sound)
+
+
+def _cut(ws: Workspace, slug: str, scenes: str | None, output: Path | None, report: ProgressCallback,
+         transitions: bool | float, music: Path | None, sound: SoundOptions) -> CutResult:
     inputs = load_inputs(ws, slug, scenes, report)
     chosen, shots = inputs.scenes, inputs.shots
     if not shots:
@@ -147,7 +161,7 @@ def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | N
     parts = make_parts(reel, work, report)
     stems = make_stems(ws, inputs, reel, film, fade, music, sound, report) if sound.any else None
     manifest = _assemble(inputs, reel, parts, film, fade, music, stems, sound, report)
-    manifest_path(film).write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
+    write_atomic(manifest_path(film), manifest.model_dump_json(indent=1))
     return CutResult(manifest)
 
 
@@ -206,6 +220,7 @@ def _card(segment: Segment, fmt: FilmFormat, folder: Path) -> Path:
         image = draw_card(Path(tmp) / "card.png", fmt, segment.kind, segment.title, segment.subtitle)
         partial = Path(tmp) / "card.mp4"
         ffmpeg.run(ffmpeg.card_clip_args(image, partial, frames=segment.frames, fps=fmt.fps, preset=fmt.card_preset))
+        checkpoint("cut-card-made")
         partial.replace(clip)
     return clip
 
@@ -242,9 +257,9 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
                       key=lambda c: c.start)
     marks = scene_chapters(reel, analysis, transition=fade)
     srt, vtt, chapters_vtt = film.with_suffix(".srt"), film.with_suffix(".vtt"), film.with_suffix(".chapters.vtt")
-    srt.write_text(to_srt(cues), encoding="utf-8")
-    vtt.write_text(to_vtt(cues), encoding="utf-8")
-    chapters_vtt.write_text(to_chapters_vtt(marks), encoding="utf-8")
+    write_atomic(srt, to_srt(cues))
+    write_atomic(vtt, to_vtt(cues))
+    write_atomic(chapters_vtt, to_chapters_vtt(marks))
     with tempfile.TemporaryDirectory(dir=film.parent, prefix=".cut-") as tmp:
         work = Path(tmp)
         metadata = work / "chapters.txt"
@@ -265,6 +280,7 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
                 audio, level = master(listing, stems.paths, work, sound, report, concat=True)
             _join(reel, listing, partial, subtitles, metadata, bed, report, audio=audio if stems else None)
         drop_dangling_chapter_refs(partial)
+        checkpoint("film-joined")
         os.replace(partial, film) if _same_device(partial, film) else shutil.move(str(partial), film)
     times = segment_times(reel, fade)
     placed = [PlacedSegment(segment=s, start=a, end=b, part=str(p))

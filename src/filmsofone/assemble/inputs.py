@@ -7,7 +7,6 @@ A take whose file is missing or unreadable is left out (the cut shows a placehol
 from __future__ import annotations
 
 import json
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from ..errors import FFmpegError, UserError
 from ..generate import chosen_takes
 from ..models import BookAnalysis, Scene, Shot
 from ..project import load_analysis, load_text, open_project
+from ..store.files import write_atomic
 from ..workspace import Project, Workspace
 from .format import ClipSignature, signature
 from .reel import select_scenes
@@ -148,6 +148,4 @@ def _read_json(path: Path) -> dict:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, json.dumps(data))

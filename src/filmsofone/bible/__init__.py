@@ -14,10 +14,11 @@ from pathlib import Path
 from ..errors import BibleError
 from ..workspace import Workspace
 from .model import CastBible, CharacterLook, Hint, Light, LoRA, ModelHints, Prop, SettingLook, Style, Wardrobe
+from .paths import validate_in_workspace
 from .seed import bible_from_analysis, build_bible
 from .seeding import seed_bible, seed_bible_with_report
 from .text import ShotLook, identity_text, look_text, palette, seed_for, shot_look, style_text
-from .yamlio import read_document, validate_document
+from .yamlio import read_document
 
 __all__ = [
     "BibleError",
@@ -53,11 +54,11 @@ def load_bible(ws: Workspace, slug: str) -> CastBible:
     path: Path = ws.bible_path(slug)
     if not path.exists():
         return bible_from_analysis(ws, slug)
-    name, digest = str(path.resolve()), hashlib.sha256(path.read_bytes()).hexdigest()
+    name, digest = f"{ws.root.resolve()}|{path.resolve()}", hashlib.sha256(path.read_bytes()).hexdigest()
     with _cache_lock:
-        cached = _cache.get(name)
+        cached = _cache.get(name)  # (the same file in another workspace is checked against that one)
     if cached is None or cached[0] != digest:
-        cached = (digest, validate_document(read_document(path), path))
+        cached = (digest, validate_in_workspace(read_document(path), path, ws.root))
         with _cache_lock:
             _cache[name] = cached
     return cached[1].model_copy(deep=True)

@@ -25,6 +25,7 @@ from ..errors import BadInput, BibleError, UserError
 from ..project import load_analysis, load_text
 from ..workspace import Workspace
 from .model import TIMES_OF_DAY, CastBible
+from .paths import MAX_IMAGE_BYTES, image_kind, validate_in_workspace
 from .presets import light_presets
 from .seed import base_path, build_bible, read_base, render_document, write_base
 from .text import identity_text, look_text
@@ -85,14 +86,14 @@ def open_document(ws: Workspace, slug: str, *, validate: bool = True) -> Comment
         write_base(ws, slug, fresh)
     doc = read_document(path)
     if validate:
-        validate_document(doc, path)
+        validate_in_workspace(doc, path, ws.root)
     return doc
 
 
 def save_document(ws: Workspace, slug: str, doc: CommentedMap) -> CastBible:
     """Validate the changed document and write it; the file stays as it was when invalid."""
     path = ws.bible_path(slug)
-    bible = validate_document(doc, path)
+    bible = validate_in_workspace(doc, path, ws.root)
     write_atomically(path, dump_text(doc))
     sync_analysis(ws, slug, bible)
     return bible
@@ -109,7 +110,7 @@ def _entry_node(doc: CommentedMap, bible: CastBible, key: str) -> tuple[str, Com
 def _current(ws: Workspace, slug: str) -> tuple[CommentedMap, CastBible]:
     path = ws.bible_path(slug)
     doc = open_document(ws, slug, validate=False)
-    return doc, validate_document(doc, path)
+    return doc, validate_in_workspace(doc, path, ws.root)
 
 
 # --- set, lock, light ------------------------------------------------------------------------------
@@ -291,6 +292,10 @@ def check_image(image: Path) -> str:
 
     if not image.is_file():
         raise BadInput(f"no such image: {image}", "check the path")
+    if image.stat().st_size > MAX_IMAGE_BYTES:
+        raise BadInput(f"{image} is larger than {MAX_IMAGE_BYTES >> 20} MB", "use a smaller picture")
+    if image_kind(image) is None:
+        raise BadInput(f"{image} is not an image (PNG, JPEG, GIF or WebP)", "use a PNG, JPEG or WebP file")
     try:
         with Image.open(image) as picture:
             fmt = picture.format or ""
@@ -330,13 +335,13 @@ def edit_bible(ws: Workspace, slug: str, *, editor: Callable[[Path], None] = run
         open_document(ws, slug)  # written from the stored analysis; a broken file is opened as it is
     working = working_copy_path(ws, slug)
     working.parent.mkdir(parents=True, exist_ok=True)
-    if not working.exists() or working.stat().st_mtime < path.stat().st_mtime:
-        shutil.copyfile(path, working)
+    if not working.exists():  # else: the text of an edit that was refused, resumed (never overwritten)
+        write_atomically(working, path.read_text(encoding="utf-8"))
     while True:
         editor(working)
         text = working.read_text(encoding="utf-8")
         try:
-            bible = validate_document(parse_text(text, working), working)
+            bible = validate_in_workspace(parse_text(text, working), working, ws.root)
         except BibleError as exc:
             if reopen(exc):
                 continue

@@ -20,9 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruamel.yaml.comments import CommentedMap
 
 from ..errors import BadInput
+from ..store.files import temp_name, write_atomic
 from ..workspace import Workspace
 from .model import Style, _without_article
-from .yamlio import assign, dump_text, keep_tail_comment, parse_text, to_commented, to_plain
+from .paths import MAX_IMAGE_BYTES, check_listed, image_kind_of
+from .yamlio import assign, dump_text, keep_tail_comment, locate, parse_text, read_document, to_commented, to_plain
 
 PACK_VERSION = 1
 PACK_FILE = "pack.yaml"
@@ -63,7 +65,8 @@ def export_pack(ws: Workspace, slug: str, output: Path) -> Path:
     def pack_images(paths: list[str]) -> list[str]:
         names = []
         for relative in paths:
-            source = (ws.root / relative) if not Path(relative).is_absolute() else Path(relative)
+            check_listed(ws.root, [relative], ws.bible_path(slug), read_document, must_exist=False)
+            source = ws.root / relative
             if not source.is_file():
                 continue
             name, n = f"{IMAGES_DIR}/{source.name}", 1
@@ -90,12 +93,15 @@ def export_pack(ws: Workspace, slug: str, output: Path) -> Path:
     )
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(PACK_FILE, dump_text(to_commented(pack.model_dump(mode="json"))))
-        for name, source in sorted(images.items()):
-            archive.write(source, name)
-    tmp.replace(output)
+    tmp = temp_name(output)
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(PACK_FILE, dump_text(to_commented(pack.model_dump(mode="json"))))
+            for name, source in sorted(images.items()):
+                archive.write(source, name)
+        tmp.replace(output)
+    finally:
+        tmp.unlink(missing_ok=True)
     return output
 
 
@@ -116,11 +122,50 @@ def _scrub(value: Any, root: Path) -> Any:
 # --- import ----------------------------------------------------------------------------------------
 
 
+MAX_PACK_BYTES = 256 << 20
+MAX_PACK_MEMBERS = 2000
+MAX_PACK_YAML_BYTES = 8 << 20
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, limit: int, where: str) -> bytes:
+    """The member's bytes, refused (while reading) beyond `limit`."""
+    pieces, size = [], 0
+    with archive.open(name) as handle:
+        while chunk := handle.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                raise BadInput(f"{where}!{name} unpacks to more than {limit >> 20} MB", "use a smaller pack")
+            pieces.append(chunk)
+    return b"".join(pieces)
+
+
+def _check_pack_images(doc: Any, archive: zipfile.ZipFile, where: str) -> None:
+    """Every image a look lists is a file of the pack's own images/ folder, an image, and not too large."""
+    names = set(archive.namelist())
+    for section in ("characters", "settings", "props"):
+        for index, look in enumerate(doc.get(section) or []):
+            for position, name in enumerate(look.get("reference_images") or [] if hasattr(look, "get") else []):
+                name = str(name)
+                problem = None
+                if not name.startswith(f"{IMAGES_DIR}/") or name not in names:
+                    problem = f"is not a file of the pack's {IMAGES_DIR}/ folder"
+                else:
+                    data = _read_member(archive, name, MAX_IMAGE_BYTES, where)
+                    if image_kind_of(data[:16]) is None:
+                        problem = "is not an image (PNG, JPEG, GIF or WebP)"
+                if problem:
+                    line, column = locate(doc, (section, index, "reference_images", position))
+                    raise BadInput(f"{where}!{PACK_FILE}:{line}:{column}: {section}[{index}].reference_images"
+                                   f"[{position}]: '{name}' {problem}", "use a pack made by `filmsofone cast export`")
+
+
 def read_pack(path: Path) -> tuple[StylePack, zipfile.ZipFile]:
-    """The validated pack and its open archive; BadInput when it is not a style pack."""
+    """The validated pack and its open archive; BadInput when it is not a style pack (or a dangerous one)."""
     path = Path(path)
     if not path.is_file():
         raise BadInput(f"no such style pack: {path}", "check the path of the .zip")
+    if path.stat().st_size > MAX_PACK_BYTES:
+        raise BadInput(f"{path} is larger than a style pack may be ({MAX_PACK_BYTES >> 20} MB)", "check the file")
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
@@ -129,10 +174,14 @@ def read_pack(path: Path) -> tuple[StylePack, zipfile.ZipFile]:
         for name in archive.namelist():
             if name.startswith("/") or ".." in PurePosixPath(name).parts:
                 raise BadInput(f"{path} holds an unsafe path '{name}'", "use a pack made by `filmsofone cast export`")
+        if len(archive.infolist()) > MAX_PACK_MEMBERS:
+            raise BadInput(f"{path} holds more than {MAX_PACK_MEMBERS} files", "use a pack made by `filmsofone cast export`")
         if PACK_FILE not in archive.namelist():
             raise BadInput(f"{path} has no {PACK_FILE}", "make one with `filmsofone cast export`")
-        doc = parse_text(archive.read(PACK_FILE).decode("utf-8"), f"{path}!{PACK_FILE}")
+        text = _read_member(archive, PACK_FILE, MAX_PACK_YAML_BYTES, str(path)).decode("utf-8", errors="replace")
+        doc = parse_text(text, f"{path}!{PACK_FILE}")
         pack = StylePack.model_validate(to_plain(doc))
+        _check_pack_images(doc, archive, str(path))
     except ValidationError as exc:
         archive.close()
         first = exc.errors()[0]
@@ -191,11 +240,11 @@ def _copy_image(ws: Workspace, slug: str, archive: zipfile.ZipFile, name: str, r
         return None
     target = ws.bible_assets_dir(slug) / PurePosixPath(name).name
     target.parent.mkdir(parents=True, exist_ok=True)
-    data = archive.read(name)
+    data = _read_member(archive, name, MAX_IMAGE_BYTES, "style pack")
     if target.exists() and target.read_bytes() != data:
         target = target.with_name(f"{target.stem}-{hashlib.sha256(data).hexdigest()[:10]}{target.suffix}")
     if not target.exists():
-        target.write_bytes(data)
+        write_atomic(target, data)
     relative = target.relative_to(ws.root).as_posix()
     report.images.append(relative)
     return relative

@@ -8,21 +8,70 @@ line numbers); `validate_document` turns it into a `CastBible`. Both raise `Bibl
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, SequenceNode
 
 from ..errors import BibleError
+from ..store.files import write_atomic
 from .model import CastBible
+
+MAX_ALIAS_NODES = 10_000  # nodes that aliases may add to a document beyond its own (a bible needs none)
+MAX_YAML_BYTES = 64 << 20
+
+
+class _AliasBomb(Exception):
+    def __init__(self, node, what: str):
+        super().__init__(what)
+        self.node, self.what = node, what
+
+
+class _BoundedComposer(Composer):
+    """Composes as usual, then refuses a document whose aliases would expand it beyond MAX_ALIAS_NODES
+    (the "billion laughs": nine levels of nine aliases make 387 million nodes from 90 lines)."""
+
+    def compose_document(self):
+        node = super().compose_document()
+        if node is not None and self.anchors:
+            _check_expansion(node)
+        return node
+
+
+def _check_expansion(root) -> None:
+    sizes: dict[int, int] = {}
+    unique = [0]
+
+    def size(node, path: set[int]) -> int:
+        key = id(node)
+        if key in path:
+            raise _AliasBomb(node, "an alias refers to the node that holds it")
+        if key in sizes:
+            return sizes[key]
+        unique[0] += 1
+        children = node.value if isinstance(node, SequenceNode) else \
+            [part for pair in node.value for part in pair] if isinstance(node, MappingNode) else []
+        path.add(key)
+        total = 1
+        for child in children:
+            total += size(child, path)
+            if total - unique[0] > MAX_ALIAS_NODES:
+                raise _AliasBomb(child, f"its aliases expand it by more than {MAX_ALIAS_NODES:,} nodes")
+        path.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root, set())
 
 
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Composer = _BoundedComposer
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 110
     yaml.preserve_quotes = True
@@ -40,6 +89,10 @@ def parse_text(text: str, path: Path | str) -> CommentedMap:
         raise BibleError(f"{path}:{line}:{column}: YAML syntax error: {problem}", _syntax_hint(problem)) from exc
     except YAMLError as exc:
         raise BibleError(f"{path}:1:1: YAML error: {exc}", "check the file's indentation and quoting") from exc
+    except _AliasBomb as exc:
+        mark = exc.node.start_mark
+        raise BibleError(f"{path}:{mark.line + 1}:{mark.column + 1}: refused: {exc.what}",
+                         "write the values out instead of repeating them with aliases (*name)") from None
     if not isinstance(data, CommentedMap):
         raise BibleError(f"{path}:1:1: the cast bible must be a mapping (book:, style:, characters:, ...)",
                          "restore the top-level keys; `filmsofone import` rewrites a fresh bible")
@@ -143,14 +196,15 @@ def dump_text(doc: Any) -> str:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, text)
 
 
 def read_document(path: Path) -> CommentedMap:
     """The file as a round-trip document, comments attached to what they introduce."""
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise BibleError(f"{path}:1:1: the file is {size >> 20} MB, more than a bible ({MAX_YAML_BYTES >> 20} MB)",
+                         "check it is the right file")
     return hoist_comments(parse_text(path.read_text(encoding="utf-8"), path))
 
 

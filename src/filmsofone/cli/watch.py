@@ -53,7 +53,7 @@ def cut(
 def watch(
     slug: str = typer.Argument(..., help="The book's slug."),
     no_browser: bool = typer.Option(False, "--no-browser", help="Print the address instead of opening a browser."),
-    port: int = typer.Option(0, "--port", help="Port on 127.0.0.1 (default: any free port)."),
+    port: int = typer.Option(0, "--port", min=0, max=65535, help="Port on 127.0.0.1 (default: any free port)."),
 ) -> None:
     """Open the screening room: the film, its scenes and shots, the cast (local only, until Ctrl-C)."""
     from ..watch import serve

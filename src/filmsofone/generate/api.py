@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from .. import ffmpeg, store
@@ -14,9 +15,11 @@ from ..errors import UserError
 from ..models import ProgressCallback, Shot
 from ..plan import plan_book
 from ..project import load_text, open_project
+from ..store.debris import clean_debris
+from ..store.lock import project_lock
 from ..workspace import Workspace
 from .engine import Engine, RunFlags
-from .jobs import JobStore
+from .jobs import JobStore, clip_paths
 from .report import GenerationReport, PlannedShot
 from .requests import plan_requests
 from .takes import Take, _takes_by_shot
@@ -33,19 +36,27 @@ def generate_scenes(ws: Workspace, slug: str, scene_ids: list[str] | None, *, ba
     re-renders those shots as new takes (`force` defaults to True then). Returns what happened per shot.
     """
     project = open_project(ws, slug).ensure()
-    analysis = store.load_analysis(project.db_path)
-    shots = _select_shots(ws, slug, project.db_path, analysis, scene_ids, shot_ids)
-    engine_backend = get_backend(backend, options) if not dry_run else _dry_backend(backend, options)
-    bible = load_bible(ws, slug)
-    planned = plan_requests(ws, slug, shots, engine_backend, analysis=analysis, text=load_text(ws, slug),
-                            bible=bible)
-    flags = RunFlags(force=bool(shot_ids) if force is None else force, dry_run=dry_run, budget=budget,
-                     resubmit_unknown=resubmit_unknown, concurrency=concurrency)
-    jobs = JobStore(project.db_path, project.root)
-    if not dry_run:
-        jobs.remove_stale_parts(project.clips_dir)
+    with nullcontext() if dry_run else project_lock(project, "generate"):
+        analysis = store.load_analysis(project.db_path)
+        shots = _select_shots(ws, slug, project.db_path, analysis, scene_ids, shot_ids)
+        engine_backend = get_backend(backend, options) if not dry_run else _dry_backend(backend, options)
+        bible = load_bible(ws, slug)
+        planned = plan_requests(ws, slug, shots, engine_backend, analysis=analysis, text=load_text(ws, slug),
+                                bible=bible)
+        flags = RunFlags(force=bool(shot_ids) if force is None else force, dry_run=dry_run, budget=budget,
+                         resubmit_unknown=resubmit_unknown, concurrency=concurrency)
+        jobs = JobStore(project.db_path, project.root)
+        if not dry_run:
+            clean_debris(project)
+            jobs.recover(project.clips_dir)
+        return _run(engine_backend, jobs, project, planned, shots, flags, backend, progress)
+
+
+def _run(engine_backend, jobs: JobStore, project, planned, shots, flags: RunFlags, backend: str,
+         progress: ProgressCallback | None) -> GenerationReport:
+    """Plan the report (what is cached, what it costs), then run the engine over the shots."""
     scenes = list(dict.fromkeys(s.scene for s in shots))
-    report = GenerationReport(backend=backend, scenes=scenes, dry_run=dry_run)
+    report = GenerationReport(backend=backend, scenes=scenes, dry_run=flags.dry_run)
     cached_keys = jobs.cached_keys({s.id for s in shots})
     for item in planned:
         cached = not flags.force and (item.shot.id, item.cache_key) in cached_keys
@@ -119,12 +130,16 @@ def add_take(ws: Workspace, slug: str, shot_id: str, file: Path) -> Take:
     shot = by_id[shot_id]
     backend = get_backend("clips", {"file": str(Path(file).resolve())})
     jobs = JobStore(project.db_path, project.root)
-    folder = project.clips_dir / shot.scene
-    folder.mkdir(parents=True, exist_ok=True)
+    with project_lock(project, "takes add"):
+        return _attach(project, jobs, backend, shot, file)
+
+
+def _attach(project, jobs: JobStore, backend, shot: Shot, file: Path) -> Take:
+    shot_id = shot.id
     job = jobs.new_job(shot_id=shot_id, scene=shot.scene, backend="clips", cache_key=f"file:{Path(file).name}",
                        status="running", request={"file": Path(file).name})
-    final = folder / f"{shot_id}-j{job.id}.mp4"
-    tmp = folder / f".{shot_id}-j{job.id}.part.mp4"
+    final, tmp = clip_paths(project.clips_dir, shot.scene, shot_id, job.id)
+    final.parent.mkdir(parents=True, exist_ok=True)
     try:
         backend.attach(tmp)
         duration = round(ffmpeg.probe(tmp).duration, 3)

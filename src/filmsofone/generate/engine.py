@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,9 +34,10 @@ from ..backends.transport import Wait
 from ..errors import UserError
 from ..keys import ScrubFilter, known_secrets, scrub
 from ..models import ProgressCallback
+from ..store.faults import checkpoint
 from ..store.tables import JobRow
 from . import remote
-from .jobs import ACTIVE, JobStore
+from .jobs import ACTIVE, JobStore, clip_paths
 from .report import GenerationReport
 from .requests import Planned
 
@@ -172,7 +172,9 @@ class Engine:
             kind = "refused" if isinstance(exc, Refused) else "failed"
             self.jobs.update(job, status=kind, error=self._clean(str(exc)))
             return _Outcome(kind, self._clean(str(exc)))
+        checkpoint("clip-rendered")
         os.replace(tmp, final)
+        checkpoint("clip-in-place")
         self.jobs.finish(job, scene=item.shot.scene, path=final, duration=duration)
         return _Outcome("made")
 
@@ -243,7 +245,9 @@ class Engine:
                                       on_wait=self._show_wait)
         if duration is None:
             return _Outcome("pending", "the output expired and the provider did not answer; run again")
+        checkpoint("clip-downloaded")
         os.replace(tmp, final)
+        checkpoint("clip-in-place")
         self.jobs.finish(job, scene=item.shot.scene, path=final, duration=duration)
         return _Outcome("made")
 
@@ -251,10 +255,9 @@ class Engine:
 
     def _paths(self, item: Planned, job: JobRow) -> tuple[Path, Path]:
         """Where the take goes; named from our own ids, never from a provider's filename."""
-        folder = self.clips_dir / _safe_name(item.shot.scene)
-        folder.mkdir(parents=True, exist_ok=True)
-        stem = f"{_safe_name(item.shot.id)}-j{job.id}"
-        return folder / f"{stem}.mp4", folder / f".{stem}.part.mp4"
+        final, part = clip_paths(self.clips_dir, item.shot.scene, item.shot.id, job.id)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        return final, part
 
     async def _verify(self, path: Path, expected: float, *, decode: bool) -> float:
         """The clip's duration, after checking it is a decodable video of about the expected length."""
@@ -285,11 +288,3 @@ class Engine:
     def _tick(self, label: str, done: int, total: int) -> None:
         if self.progress is not None:
             self.progress(label, done, total)
-
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def _safe_name(name: str | None) -> str:
-    cleaned = _UNSAFE.sub("_", name or "none").strip("._") or "none"
-    return cleaned[:80]

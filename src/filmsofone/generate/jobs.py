@@ -1,15 +1,52 @@
-"""Jobs and takes in the store: each step of a generation is committed before the next one starts."""
+"""Jobs and takes in the store: each step of a generation is committed before the next one starts.
+
+Every job carries the lease of the process working on it (store/lease.py). At the start of a run (under
+the project's lock) `recover` looks at the jobs left in flight by a dead process: a clip that was already
+in place is verified and recorded as the job's take (it is never made twice); a hosted job with a remote id
+stays resumable; any other is marked `interrupted` and made again. Partial files of jobs no longer in
+flight are deleted.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import select, update
 
-from .. import store
+from .. import ffmpeg, store
+from ..errors import UserError
+from ..store.faults import checkpoint
+from ..store.lease import current_lease, lease_alive
 from ..store.tables import JobRow, TakeRow, utcnow
 
 ACTIVE = ("submitting", "submitted", "running", "downloading")
+IN_FLIGHT = ("pending", *ACTIVE)  # a job in one of these is worked on by the process holding its lease
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(name: str | None) -> str:
+    """A file name made from our own ids (never from a provider's)."""
+    cleaned = _UNSAFE.sub("_", name or "none").strip("._") or "none"
+    return cleaned[:80]
+
+
+def clip_paths(clips_dir: Path, scene: str | None, shot_id: str, job_id: int) -> tuple[Path, Path]:
+    """(final clip, partial file) of one job: `clips/<scene>/<shot>-j<job>.mp4` and its hidden `.part.mp4`."""
+    folder = clips_dir / safe_name(scene)
+    stem = f"{safe_name(shot_id)}-j{job_id}"
+    return folder / f"{stem}.mp4", folder / f".{stem}.part.mp4"
+
+
+@dataclass
+class Recovery:
+    """What `recover` found left by dead processes."""
+
+    adopted: int = 0  # clips in place whose take was never recorded: recorded now
+    interrupted: int = 0  # jobs reset, to be made again
+    resumable: int = 0  # hosted jobs with a remote id, polled again by the run
+    parts_removed: int = 0
 
 
 class JobStore:
@@ -30,6 +67,31 @@ class JobStore:
         with store.session_for(self.db_path) as session:
             rows = session.exec(select(TakeRow.shot_id, TakeRow.cache_key, TakeRow.path)).all()
         return {(shot, key) for shot, key, path in rows if shot in shot_ids and (self.root / path).is_file()}
+
+    def recover(self, clips_dir: Path) -> Recovery:
+        """Settle the jobs a dead process left in flight, then delete the partial files nobody writes."""
+        found = Recovery()
+        with store.session_for(self.db_path) as session:
+            stranded = [job for job in session.exec(select(JobRow).where(JobRow.status.in_(IN_FLIGHT))).all()
+                        if job.lease != current_lease() and not lease_alive(job.lease)]
+        for job in stranded:
+            final, part = clip_paths(clips_dir, job.scene, job.shot_id, job.id)
+            duration = _playable(final, job.request.get("duration"))
+            if duration is not None:
+                self.finish(job, scene=job.scene, path=final, duration=duration)
+                found.adopted += 1
+            elif job.remote_id:
+                self.update(job, lease=None)
+                found.resumable += 1
+            elif job.status == "submitting":
+                self.update(job, lease=None)  # the engine decides: resend when idempotent, else `unknown`
+                found.resumable += 1
+            else:
+                final.unlink(missing_ok=True)
+                self.update(job, status="interrupted", error="its process was stopped; made again")
+                found.interrupted += 1
+        found.parts_removed = self.remove_stale_parts(clips_dir)
+        return found
 
     def remove_stale_parts(self, clips_dir: Path) -> int:
         """Delete partial outputs left by a killed run whose job is no longer in flight."""
@@ -53,34 +115,57 @@ class JobStore:
                                 .order_by(JobRow.id.desc())).first()
 
     def new_job(self, **fields) -> JobRow:
+        fields.setdefault("lease", current_lease())
         with store.session_for(self.db_path) as session:
             job = JobRow(**fields)
             session.add(job)
             session.commit()
             session.refresh(job)
-            return job
+        checkpoint("job-created")
+        return job
 
     def update(self, job: JobRow, **fields) -> JobRow:
         """Write `fields` of one job (a single UPDATE, committed) and mirror them on `job`."""
         fields["updated_at"] = utcnow()
+        if fields.get("status") in IN_FLIGHT:
+            fields.setdefault("lease", current_lease())
         with store.session_for(self.db_path) as session:
             session.exec(update(JobRow).where(JobRow.id == job.id).values(**fields))
             session.commit()
         for name, value in fields.items():
             setattr(job, name, value)
+        checkpoint("job-updated")
         return job
 
     def finish(self, job: JobRow, *, scene: str | None, path: Path, duration: float) -> TakeRow:
-        """Record the take and mark the job done, in one transaction."""
+        """Record the take and mark the job done, in one transaction (once: a second call returns the take)."""
         relative = str(path.relative_to(self.root))
         with store.session_for(self.db_path) as session:
-            take = TakeRow(shot_id=job.shot_id, scene=scene, job_id=job.id, backend=job.backend,
-                           cache_key=job.cache_key, path=relative, duration=duration)
+            take = session.exec(select(TakeRow).where(TakeRow.job_id == job.id)).first()
+            if take is None:
+                take = TakeRow(shot_id=job.shot_id, scene=scene, job_id=job.id, backend=job.backend,
+                               cache_key=job.cache_key, path=relative, duration=duration)
+                session.add(take)
             row = session.get(JobRow, job.id)
             row.status, row.output, row.error, row.updated_at = "done", relative, None, utcnow()
-            session.add(take)
             session.add(row)
             session.commit()
             session.refresh(take)
         job.status, job.output = "done", relative
+        checkpoint("take-recorded")
         return take
+
+
+def _playable(clip: Path, expected: float | None) -> float | None:
+    """The duration of `clip` when it is a readable video of about the expected length, else None."""
+    if not clip.is_file() or clip.stat().st_size == 0:
+        return None
+    try:
+        info = ffmpeg.probe(clip)
+    except UserError:
+        return None
+    if not info.video or not info.duration:
+        return None
+    if expected and abs(info.duration - float(expected)) > max(0.5, float(expected) * 0.1):
+        return None
+    return round(info.duration, 3)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..backends.base import Backend, GenerationRequest
+from ..bible.paths import check_listed
+from ..bible.yamlio import read_document
 from ..models import Shot, ShotPrompt
 from ..prompts import render_prompts
 from ..workspace import Workspace
@@ -43,6 +45,8 @@ def plan_requests(ws: Workspace, slug: str, shots: list[Shot], backend: Backend,
     style = getattr(bible, "style", None)
     if style is not None and hasattr(backend, "apply_model_hints"):
         backend.apply_model_hints(style.model_hints)  # checkpoint, LoRAs, sampler from the bible
+    check_listed(ws.root, sorted({r for p in prompts.values() for r in p.references}), ws.bible_path(slug),
+                 read_document)  # before anything is sent: every reference image exists, inside, and is one
     planned = []
     for shot in shots:
         prompt = prompts.get(shot.id) or ShotPrompt(shot_id=shot.id, prompt=shot.action or shot.id,

@@ -9,8 +9,8 @@ from pydantic import BaseModel
 from sqlmodel import select
 
 from .. import store
-from ..project import open_project
 from ..errors import UserError
+from ..project import open_project
 from ..store.tables import TakeRow
 from ..workspace import Workspace
 

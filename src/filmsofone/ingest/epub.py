@@ -11,6 +11,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote
@@ -28,12 +29,56 @@ _SKIP = {"head", "script", "style", "title", "svg", "math"}
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 
+MAX_MEMBERS = 20_000  # files in the archive
+MAX_MEMBER_BYTES = 64 << 20  # one unpacked file
+MAX_UNPACKED_BYTES = 128 << 20  # everything read from the archive (as the text-book limit), counted as read
+_CHUNK = 1 << 20
+
+
+class _Members:
+    """Reads members of the archive, refusing (while reading, not after) what unpacks beyond the limits."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str):
+        if len(archive.infolist()) > MAX_MEMBERS:
+            raise _too_big(name, f"holds more than {MAX_MEMBERS:,} files")
+        self.archive, self.name, self.total = archive, name, 0
+        self.names = set(archive.namelist())
+
+    def check_declared(self, members: list[str]) -> None:
+        """Refuse at once when the sizes the archive declares for `members` already exceed the limit
+        (reading still counts every byte: a declared size can lie)."""
+        sizes = {info.filename: info.file_size for info in self.archive.infolist()}
+        if sum(sizes.get(m, 0) for m in members) > MAX_UNPACKED_BYTES:
+            raise _too_big(self.name, f"unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB")
+
+    def read(self, member: str) -> bytes:
+        if member not in self.names:
+            raise KeyError(member)
+        pieces, size = [], 0
+        with self.archive.open(member) as handle:
+            while chunk := handle.read(_CHUNK):
+                size += len(chunk)
+                self.total += len(chunk)
+                if size > MAX_MEMBER_BYTES:
+                    raise _too_big(self.name, f"has a file ({member}) that unpacks to more than "
+                                              f"{MAX_MEMBER_BYTES >> 20} MB")
+                if self.total > MAX_UNPACKED_BYTES:
+                    raise _too_big(self.name, f"unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB")
+                pieces.append(chunk)
+        return b"".join(pieces)
+
+
+def _too_big(name: str, what: str) -> BadInput:
+    return BadInput(f"{name} {what}, more than any book (a zip bomb?)", "check the file, or convert it to .txt")
+
+
 def read_epub(data: bytes, name: str) -> BookText:
-    """Read an EPUB's bytes; BadInput when it is not a readable EPUB."""
+    """Read an EPUB's bytes; BadInput when it is not a readable EPUB or unpacks beyond the limits."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        book = _read_archive(archive)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, UnicodeDecodeError, EOFError) as exc:
+        book = _read_archive(_Members(archive, name))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ElementTree.ParseError, UnicodeDecodeError, EOFError,
+            NotImplementedError, RuntimeError, zlib.error) as exc:  # (RuntimeError: an encrypted member)
         raise BadInput(f"{name} is not a readable EPUB ({type(exc).__name__})", "check the file, or convert it to .txt") from exc
     if not book.text.strip():
         raise BadInput(f"{name} has no text in its spine", "check the file, or convert it to .txt")
@@ -68,7 +113,7 @@ class _Book:
     nav: list[_NavEntry] = field(default_factory=list)  # the table of contents, in document order
 
 
-def _read_archive(archive: zipfile.ZipFile) -> _Book:
+def _read_archive(archive: _Members) -> _Book:
     container = ElementTree.fromstring(archive.read("META-INF/container.xml"))
     rootfile = next(el for el in container.iter() if el.tag.endswith("rootfile")).get("full-path")
     if not rootfile:
@@ -81,6 +126,10 @@ def _read_archive(archive: zipfile.ZipFile) -> _Book:
         if el.tag.endswith("}item") or el.tag == "item"
     }
     book = _Book(title=_dc(opf, "title"), author=_dc(opf, "creator"))
+    spine = [_join(base, item.get("href", "")) for item in
+             (manifest.get(ref.get("idref")) for ref in opf.iter() if ref.tag.endswith("itemref"))
+             if item is not None and "html" in (item.get("media-type") or "")]
+    archive.check_declared(spine)
     pieces: list[str] = []
     offset = 0
     for ref in (el for el in opf.iter() if el.tag.endswith("itemref")):
@@ -88,7 +137,7 @@ def _read_archive(archive: zipfile.ZipFile) -> _Book:
         if item is None or "html" not in (item.get("media-type") or ""):
             continue
         path = _join(base, item.get("href", ""))
-        if path not in archive.namelist():
+        if path not in archive.names:
             continue
         text, ids = _xhtml_to_text(archive.read(path).decode("utf-8", errors="replace"))
         book.anchors[path] = offset

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import BadInput
 from ..models import BookText
+from ..workspace import require_file
 from .decode import decode_bytes
 from .gutenberg import header_fields, story_bounds
 
@@ -47,6 +48,7 @@ def read_book(path: Path, *, progress=None) -> BookText:
 
 
 def _read_bytes(path: Path, progress=None) -> bytes | bytearray:
+    require_file(path, "check the path")
     if path.is_dir():
         raise BadInput(f"{path} is a directory, not a book", "give the path of a .txt, .md or .epub file")
     if not path.is_file():

@@ -35,6 +35,7 @@ __all__ = [
     "engine_for",
     "forget_engine",
     "get_version",
+    "imported_book",
     "load_analysis",
     "load_book",
     "load_shots",
@@ -72,6 +73,14 @@ def save_analysis(db_path: Path, analysis: BookAnalysis, source_path: str) -> No
 
 def load_book(session: Session) -> BookRow | None:
     return session.exec(select(BookRow)).first()
+
+
+def imported_book(db_path: Path) -> BookRow | None:
+    """The book stored in the database at `db_path`; None when there is no database or no book in it yet."""
+    if not Path(db_path).is_file():
+        return None
+    with session_for(db_path) as session:
+        return load_book(session)
 
 
 def load_analysis(db_path: Path) -> BookAnalysis:

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from sqlalchemy import Engine, event
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from . import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from .migrations import migrate
@@ -28,12 +28,10 @@ def engine_for(db_path: Path) -> Engine:
     with _lock:
         engine = _engines.get(path)
         if engine is None:
-            created = not Path(path).exists()
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
-            SQLModel.metadata.create_all(engine)
-            migrate(engine, created=created)
+            migrate(engine)  # creates and stamps a new database in one transaction
             _engines[path] = engine
         return engine
 

@@ -121,6 +121,7 @@ class JobRow(SQLModel, table=True):
     request: dict = Field(default_factory=dict, sa_column=Column(JSON))  # never holds a key
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    lease: Optional[str] = None  # "pid:start" of the process working on it (see store/lease.py)
 
 
 class TakeRow(SQLModel, table=True):
