@@ -21,6 +21,22 @@ The wind rose over the harbour and the boats knocked together. Ada tied the rope
 At night the lighthouse hummed. Miss Vane climbed the stairs alone. "Who is there?" she asked.
 """
 
+_PLACES = ["the harbour market", "the chapel on the cliff", "the rope works", "the old pier", "the ferry office",
+           "the lighthouse gallery"]
+_NUMERALS = ["II", "III", "IV", "V", "VI", "VII"]
+
+
+def _chapter(numeral: str, place: str) -> str:
+    return (f"CHAPTER {numeral}.\n\nIn the morning Ada Quill walked to {place}. "
+            f"Tom Quill followed with the oil cans. "
+            f"\"Heavy work,\" said Tom. Ada laughed at him. \"You asked for it,\" she said.\n\n"
+            f"They stayed at {place} until noon, mending nets and counting lamps.\n\n* * *\n\n"
+            f"At dusk Miss Vane came down to {place} with candles. \"Storm tonight,\" she told them. "
+            f"The wind rose and the three of them hurried home along the quay.\n")
+
+
+LONGER_BOOK = BOOK + "\n" + "\n".join(_chapter(n, p) for n, p in zip(_NUMERALS, _PLACES))
+
 
 def cli_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("FILMSOFONE_KILL_AT", "FILMSOFONE_WORKSPACE")}

@@ -1,7 +1,7 @@
 """Files a killed process left in a project folder, removed by the next process that holds its lock.
 
 Only the names our own writers use are touched: temp files (`.<name>.<pid>-<id>.tmp`, and the old
-`book.txt.tmp`), the cut's work folders (`cuts/.cut-*`, `cache/cut/*/tmp*`) and renderers' work folders
+`book.txt.tmp`) in the project folder and of this book's cast bible, the cut's work folders (`cuts/.cut-*`, `cache/cut/*/tmp*`) and renderers' work folders
 beside the clips (`clips/<scene>/.work-*`). Partial clips belong to jobs: see `generate.jobs.recover`.
 """
 
@@ -16,9 +16,13 @@ from .files import is_temp
 
 def _debris(project: Project) -> list[Path]:
     found: list[Path] = []
-    for folder in (project.root, project.cuts_dir, project.root / "cache"):
-        if folder.is_dir():
-            found += [p for p in folder.iterdir() if p.is_file() and is_temp(p)]
+    casts = project.root.parent.parent / "casts"  # the workspace's casts/ (projects/<slug> -> <workspace>)
+    if project.root.is_dir():
+        found += [p for p in project.root.rglob("*.tmp") if p.is_file() and is_temp(p)]
+    if (casts / project.slug).is_dir():
+        found += [p for p in (casts / project.slug).iterdir() if p.is_file() and is_temp(p)]
+    if casts.is_dir():
+        found += [p for p in casts.glob(f".{project.slug}.yaml.*") if p.is_file() and is_temp(p)]
     found += [p for p in project.root.glob("*.txt.tmp") if p.is_file()]
     found += [p for p in project.cuts_dir.glob(".cut-*") if p.is_dir()]
     found += [p for p in (project.cache_dir / "cut").glob("*/tmp*") if p.is_dir()]
