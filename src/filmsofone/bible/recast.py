@@ -23,8 +23,8 @@ from .. import store
 from ..errors import UserError
 from ..lexicon import SPEECH_VERBS, alternation
 from ..models import BookAnalysis, Character, InFrame, Shot
-from ..project import load_text, open_project
 from ..workspace import Workspace
+from ..project import load_text, open_project
 from .edit import open_document, save_analysis_keeping_source, save_document
 from .hints import find_hints
 from .seed import character_look, read_base, write_base_data
