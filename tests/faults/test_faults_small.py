@@ -7,7 +7,8 @@ import os
 import pytest
 
 from filmsofone.bible.edit import edit_bible, set_fields, working_copy_path
-from filmsofone.books import import_book, list_books
+from filmsofone.books import import_book
+from filmsofone.project import list_books
 from filmsofone.errors import BadInput, BibleError
 from filmsofone.ingest import read_book
 from filmsofone.store.files import temp_name
