@@ -16,6 +16,7 @@ A database newer than this code is refused with a message to upgrade filmsofone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -125,6 +126,15 @@ def _adopt_unstamped(cursor) -> int:
     return version
 
 
+_ADD_COLUMN = re.compile(r"ALTER\s+TABLE\s+\"?(\w+)\"?\s+ADD\s+COLUMN\s+\"?(\w+)", re.I)
+
+
+def _already_there(cursor, statement: str) -> bool:
+    """Whether `statement` adds a column the table already has (a database stamped older than its columns)."""
+    added = _ADD_COLUMN.match(statement.strip())
+    return bool(added) and added.group(2) in _columns(cursor, added.group(1))
+
+
 def migrate(engine: Engine, *, created: bool = False) -> int:
     """Create the schema of a new database, or bring an older one to SCHEMA_VERSION; return its old version."""
     with transaction(engine) as cursor:
@@ -145,7 +155,8 @@ def migrate(engine: Engine, *, created: bool = False) -> int:
             if int(cursor.execute("PRAGMA user_version").fetchone()[0]) >= version:
                 continue  # another process ran this step meanwhile
             for statement in statements:
-                cursor.execute(statement)
+                if not _already_there(cursor, statement):
+                    cursor.execute(statement)
                 checkpoint("db-migrate")
             cursor.execute(f"PRAGMA user_version = {int(version)}")
     return current
