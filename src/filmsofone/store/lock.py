@@ -17,9 +17,9 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from ..errors import UserError
 from ..workspace import Project
@@ -86,7 +86,7 @@ def _acquire(path: Path, slug: str, command: str, notify: Callable[[str], None],
                 notify(f"waiting: '{slug}' is in use by {holder(path)}")
                 told = True
             time.sleep(_POLL)
-    since = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     record = json.dumps({"pid": os.getpid(), "lease": current_lease(), "command": command, "since": since})
     os.ftruncate(fd, 0)
     os.pwrite(fd, record.encode(), 0)
