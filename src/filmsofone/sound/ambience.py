@@ -146,6 +146,13 @@ _LAYERS = {"room": _room, "wind": _wind, "sea": _sea, "sea_far": _sea_far, "rain
            "crickets": _crickets, "street": _street}
 
 
+def _tiled(sound: np.ndarray, start: int, count: int) -> np.ndarray:
+    """Samples [start, start+count) of `sound` repeated forever (slices, no index arrays)."""
+    offset = start % len(sound)
+    reps = -(-(offset + count) // len(sound))
+    return np.concatenate([sound] * reps)[offset:offset + count] if reps > 1 else sound[offset:offset + count]
+
+
 class AmbienceSource:
     """The ambience of a film: each span's loop tiled over it, faded at its edges."""
 
@@ -166,9 +173,12 @@ class AmbienceSource:
             sound = self.file_loops[span.file_loop] if span.file_loop else loop(span.layers)
             if not len(sound):
                 continue
-            index = np.arange(a, b)
-            piece = sound[index % len(sound)]
-            t = index / RATE
-            rise = np.clip((t - (span.start - half)) / self.fade, 0, 1)
-            fall = np.clip(((span.end + half) - t) / self.fade, 0, 1)
-            block[a - first:b - first] += piece * (np.sin(rise * math.pi / 2) * np.sin(fall * math.pi / 2))[:, None]
+            piece = _tiled(sound, a, b - a)
+            edge = int(self.fade * RATE)
+            low, high = int(round((span.start - half) * RATE)), int(round((span.end + half) * RATE))
+            if a < low + edge or b > high - edge:  # only near the span's edges: the fades
+                t = np.arange(a, b) / RATE
+                rise = np.clip((t - (span.start - half)) / self.fade, 0, 1)
+                fall = np.clip(((span.end + half) - t) / self.fade, 0, 1)
+                piece = piece * (np.sin(rise * math.pi / 2) * np.sin(fall * math.pi / 2)).astype(np.float32)[:, None]
+            block[a - first:b - first] += piece

@@ -170,17 +170,23 @@ class ScoreSource:
         t1 = t0 + len(block) / RATE
         first = int(np.searchsorted(self.starts, t0 - self.longest))
         last = int(np.searchsorted(self.starts, t1))
+        origin = int(round(t0 * RATE))
+        by_scene: dict[str, tuple[SceneMusic, np.ndarray]] = {}
         for note, scene in self.notes[first:last]:
             begin = int(round(note.start * RATE))
             length = int(note.seconds * RATE) if note.kind in ("pad", "bass") else int(min(note.seconds, 1.0) * RATE)
-            a, b = max(begin, int(round(t0 * RATE))), min(begin + length, int(round(t0 * RATE)) + len(block))
+            a, b = max(begin, origin), min(begin + length, origin + len(block))
             if b <= a:
                 continue
-            mono = render_note(note, a - begin, b - a) * _scene_gain(scene, np.arange(a, b) / RATE) * LEVEL
-            at = a - int(round(t0 * RATE))
+            if scene.scene not in by_scene:
+                by_scene[scene.scene] = (scene, np.zeros_like(block))
+            mono = render_note(note, a - begin, b - a)
             left, right = math.cos((note.pan + 1) * math.pi / 4), math.sin((note.pan + 1) * math.pi / 4)
-            block[at:at + len(mono), 0] += mono * left * 1.4142
-            block[at:at + len(mono), 1] += mono * right * 1.4142
+            target = by_scene[scene.scene][1][a - origin:b - origin]
+            target[:, 0] += mono * (left * 1.4142 * LEVEL)
+            target[:, 1] += mono * (right * 1.4142 * LEVEL)
+        for scene, sound in by_scene.values():  # each scene's fades, once per block
+            block += sound * _scene_gain(scene, (origin + np.arange(len(block), dtype=np.float64)) / RATE)[:, None]
 
 
 def _scene_gain(scene: SceneMusic, t: np.ndarray) -> np.ndarray:
