@@ -85,6 +85,9 @@ SURNAME_TITLES = frozenset(
      "Dr", "Doctor", "Professor", "Prof", "Colonel", "Col", "Captain", "Capt", "Major", "General", "Lieutenant",
      "Sergeant", "Inspector", "Reverend", "Rev", "Judge", "Señor", "Señora"}
 )
+# particles that belong to a surname ("van der Luyden", "de Winter", "du Maurier", "von Bülow"), lower case
+SURNAME_PARTICLES = frozenset({"de", "du", "des", "van", "von", "der", "den", "ten", "ter", "la", "le", "di", "da",
+                               "del", "della", "st."})
 # titles of rank (Lady Catherine, Sir William): followed by a first name as often as by a surname
 RANK_TITLES = frozenset({"Lady", "Lord", "Sir", "Duke", "Duchess", "Earl", "Count", "Countess", "Baron", "Baroness",
                          "King", "Queen", "Prince", "Princess"})

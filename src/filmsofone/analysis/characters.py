@@ -20,6 +20,7 @@ from ..lexicon import (
     HONORIFICS,
     NAMING_SPEECH_VERBS,
     RANK_TITLES,
+    SURNAME_PARTICLES,
     SURNAME_TITLES,
     TITLE_NOUNS,
     alternation,
@@ -31,9 +32,7 @@ from .text import dehyphenated
 _TITLE_ALT = "|".join(sorted((re.escape(t) for t in HONORIFICS), key=len, reverse=True))
 # Mac/Mc/O' names first ("McBride" is one token, not "Mc"); then an ordinary capitalised word ("Jean-Marie")
 _NAME_TOKEN = r"(?:Ma?c[A-Z][a-zà-ÿ]+|O['’][A-Z][a-zà-ÿ]+|[A-Z][a-zà-ÿ]+(?:[-'][A-Z]?[a-zà-ÿ]+)*)(?![A-Za-z])"
-# surname particles ("van der Luyden", "de Winter", "du Maurier", "von Bülow"), one or two in a row
-_PARTICLES = {"de", "du", "des", "van", "von", "der", "den", "ten", "ter", "la", "le", "di", "da", "del", "della", "st."}
-_PARTICLE = r"(?:" + "|".join(sorted({re.escape(p) for p in _PARTICLES} | {re.escape(p.capitalize()) for p in _PARTICLES}, key=len, reverse=True)) + r")"
+_PARTICLE = r"(?:" + "|".join(sorted({re.escape(p) for p in SURNAME_PARTICLES} | {re.escape(p.capitalize()) for p in SURNAME_PARTICLES}, key=len, reverse=True)) + r")"
 _PARTICLE_RUN = rf"(?:{_PARTICLE}[ \t\n]+){{1,2}}"
 _HONORIFIC_NAME = re.compile(
     rf"\b(?P<title>{_TITLE_ALT})\.?[ \t\n]+(?P<name>(?:{_PARTICLE_RUN})?{_NAME_TOKEN}(?:[ \t\n]+(?:{_PARTICLE_RUN})?{_NAME_TOKEN}){{0,2}})"
@@ -79,7 +78,7 @@ class _Name:
         return _last(self.tokens) if len(self.tokens) >= 2 else None
 
     def is_surname_only(self) -> bool:
-        if self.tokens and self.tokens[0].lower() in _PARTICLES:
+        if self.tokens and self.tokens[0].lower() in SURNAME_PARTICLES:
             return True  # "van der Luyden", "Mr. de Winter": a surname with its particles
         if self.title in ("Miss", "Master") and self.tokens and canonical_first(self.tokens[0]) in FEMALE_NAMES | MALE_NAMES:
             return False  # "Miss Lucy", "Master Charles": a first name
@@ -103,10 +102,10 @@ def canonical_first(token: str) -> str:
 
 
 def _last(tokens: list[str]) -> str:
-    if tokens[0].lower() in _PARTICLES:
+    if tokens[0].lower() in SURNAME_PARTICLES:
         return " ".join(tokens).lower()
     for i, token in enumerate(tokens[1:], 1):
-        if token.lower() in _PARTICLES:
+        if token.lower() in SURNAME_PARTICLES:
             return " ".join(tokens[i:]).lower()
     return tokens[-1].lower()
 
@@ -120,16 +119,16 @@ def clean_surface(surface: str) -> str:
 def parse_name(surface: str) -> _Name | None:
     """Title and name tokens of a surface form; None when it does not look like a person's name."""
     tokens = clean_surface(surface).split()
-    while len(tokens) > 1 and tokens[-1].lower() in _PARTICLES:  # "Henry van" (a name cut before its surname)
+    while len(tokens) > 1 and tokens[-1].lower() in SURNAME_PARTICLES:  # "Henry van" (a name cut before its surname)
         tokens.pop()
     surface = " ".join(tokens)
-    if not tokens or len([t for t in tokens if t.lower() not in _PARTICLES]) > 4 or all(t.lower() in _PARTICLES for t in tokens):
+    if not tokens or len([t for t in tokens if t.lower() not in SURNAME_PARTICLES]) > 4 or all(t.lower() in SURNAME_PARTICLES for t in tokens):
         return None
     title = None
     head = tokens[0].rstrip(".")
     if head in HONORIFICS and len(tokens) > 1:
         title, tokens = head, tokens[1:]
-    if not all(t[0].isupper() or t.lower() in _PARTICLES for t in tokens):
+    if not all(t[0].isupper() or t.lower() in SURNAME_PARTICLES for t in tokens):
         return None
     if any(t.lower().rstrip(".") in NOT_NAMES for t in tokens) or any(ch.isdigit() for ch in surface):
         return None
@@ -137,9 +136,9 @@ def parse_name(surface: str) -> _Name | None:
         return None
     if len(tokens) > 1 and tokens[-1].lower() in _PLACE_WORDS:
         return None
-    if all(t.lower() in _PARTICLES for t in tokens):
+    if all(t.lower() in SURNAME_PARTICLES for t in tokens):
         return None
-    if title is None and len([t for t in tokens if t.lower() not in _PARTICLES]) > 3:
+    if title is None and len([t for t in tokens if t.lower() not in SURNAME_PARTICLES]) > 3:
         return None
     if all(t.isupper() and len(t) > 1 for t in tokens):
         return None
