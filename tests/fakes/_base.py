@@ -10,12 +10,15 @@ import asyncio
 import json
 import tempfile
 import threading
+import time
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from filmsofone import ffmpeg
+
+from .faults import FaultPlayer, Reply
 
 
 @cache
@@ -85,6 +88,16 @@ class FakeHandler(BaseHTTPRequestHandler):
         if length is not None and length != len(data):  # a truncated body: hang up mid-way
             self.close_connection = True
 
+    def play(self, reply: Reply) -> None:
+        """Answer with a Reply of the shared fault player (a hang waits first; a cut body hangs up)."""
+        if reply.delay:
+            time.sleep(reply.delay)
+        payload, content_type = reply.encoded()
+        declared = reply.headers.get("X-Fake-Declared-Length")
+        extra = {k: v for k, v in reply.headers.items() if k.lower() not in ("content-type", "x-fake-declared-length")}
+        self.send(reply.status, payload, reply.headers.get("Content-Type", content_type), extra,
+                  length=int(declared) if declared else None)
+
     def send_json(self, status: int, payload, headers: dict | None = None) -> None:
         self.send(status, json.dumps(payload), headers=headers)
 
@@ -94,7 +107,7 @@ class FakeHandler(BaseHTTPRequestHandler):
         self.send(200, sent, "video/mp4", {"Content-Disposition": f'filename="{name}"'}, length=len(data))
 
 
-class FakeServer(ThreadingHTTPServer):
+class FakeServer(ThreadingHTTPServer, FaultPlayer):
     """A provider double on a free 127.0.0.1 port, run in a daemon thread; use as a context manager."""
 
     daemon_threads = True
@@ -105,6 +118,7 @@ class FakeServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), self.handler_class)
         self.lock = threading.RLock()
         self.requests: list[tuple[str, str]] = []  # (method, path) of every request, for assertions
+        self._init_faults()
         self._thread: threading.Thread | None = None
 
     @property

@@ -1,4 +1,4 @@
-"""A fake ComfyUI server on 127.0.0.1 that keeps the real contract (../shared/design/backends.md, section 1).
+"""A fake ComfyUI server on 127.0.0.1 that keeps the real contract (docs/contracts.md).
 
 It validates class types, queues prompts (client-set prompt_id honoured), "executes" them one at a time in
 a worker thread (weightless-style graphs: the frame count, size and fps are read from the graph, and the
@@ -26,6 +26,7 @@ import time
 from pathlib import PurePosixPath
 
 from ._base import FakeHandler, FakeServer, sample_mp4
+from .faults import Reply
 
 NODE_CLASSES = {
     "EmptyImage", "LoadImage", "ImageScale", "RepeatImageBatch", "ImageAddNoise", "CreateVideo", "SaveVideo",
@@ -59,6 +60,9 @@ class ComfyHandler(FakeHandler):
         if path == "/ws":
             return self.websocket()
         if path.startswith("/history/"):
+            fault = srv.generic_fault("status", {"error": "internal"})
+            if fault is not None:
+                return self.play(fault)
             if srv.take("server_errors"):
                 return self.send(500, "500 Internal Server Error", "text/plain")
             if srv.take("malformed"):
@@ -163,7 +167,17 @@ class ComfyHandler(FakeHandler):
             number = srv.number
         if srv.take("hang_prompt"):
             time.sleep(srv.hang_seconds)
-        self.send_json(200, {"prompt_id": prompt_id, "number": number, "node_errors": {}})
+        answer = {"prompt_id": prompt_id, "number": number, "node_errors": {}}
+        fault = srv.generic_fault("create", {"error": {"type": "server_error", "message": "internal"}},
+                                  hang_reply=Reply(200, answer))
+        if fault is not None:
+            if fault.status >= 400:  # not queued after all
+                with srv.lock:
+                    if prompt_id in srv.pending:
+                        srv.pending.remove(prompt_id)
+                    srv.records.pop(prompt_id, None)
+            return self.play(fault)
+        self.send_json(200, answer)
 
     def upload(self) -> None:
         srv = self.server
@@ -200,6 +214,9 @@ class ComfyHandler(FakeHandler):
             expired = srv.expire_outputs
         if data is None or expired:
             return self.send(404, "404: Not Found", "text/plain")
+        fault = srv.generic_fault("download", "error")
+        if fault is not None:
+            return self.play(fault)
         self.send_file(data, truncate=srv.take("truncate_view"), name=filename)
 
     def websocket(self) -> None:

@@ -1,4 +1,4 @@
-"""A fake fal.ai queue on 127.0.0.1 (../shared/design/backends.md, section 5), with a separate file CDN.
+"""A fake fal.ai queue on 127.0.0.1 (docs/contracts.md), with a separate file CDN.
 
 `POST /{endpoint id}` answers request_id plus status/response/cancel URLs that drop the endpoint's
 subpath (`/{owner}/{app}/requests/{id}`), as the real queue does. Requests go IN_QUEUE -> IN_PROGRESS ->
@@ -21,6 +21,7 @@ import time
 import uuid
 
 from ._base import FakeHandler, FakeServer, sample_mp4
+from .faults import Reply
 from .replicate import SIZES, FakeCdn
 
 NEEDS_IMAGE = ("image-to-video", "stable-video")
@@ -73,8 +74,17 @@ class FalHandler(FakeHandler):
                                     "outcome": srv.outcome, "canceled": False}
         if srv.take("hang_create"):
             time.sleep(srv.hang_seconds)
-        self.send_json(200, {"request_id": request_id, "response_url": base, "status_url": f"{base}/status",
-                             "cancel_url": f"{base}/cancel", "gateway_request_id": request_id, "queue_position": 0})
+        answer = {"request_id": request_id, "response_url": base, "status_url": f"{base}/status",
+                  "cancel_url": f"{base}/cancel", "gateway_request_id": request_id, "queue_position": 0}
+        fault = srv.generic_fault("create", {"detail": "Internal error", "error_type": "internal_error"},
+                                  hang_reply=Reply(200, answer))
+        if fault is not None:
+            if fault.status >= 400:
+                with srv.lock:
+                    srv.jobs.pop(request_id, None)
+                    srv.submissions -= 1
+            return self.play(fault)
+        self.send_json(200, answer)
 
     def do_PUT(self) -> None:
         srv, parts = self.server, self.url.path.strip("/").split("/")
@@ -101,6 +111,9 @@ class FalHandler(FakeHandler):
         if job is None:
             return self.send_json(404, {"detail": "Request not found"})
         if parts[-1] == "status":
+            fault = srv.generic_fault("status", {"detail": "Internal error", "error_type": "internal_error"})
+            if fault is not None:
+                return self.play(fault)
             if srv.take("get_errors"):
                 return self.send_json(503, {"detail": "No runner available", "error_type": "runner_scheduling_failure"},
                                       headers={"X-Fal-Error-Type": "runner_scheduling_failure"})

@@ -12,11 +12,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def main() -> None:
+    from fakes.generic import FakeHostedBackend
+    from fakes.project import SLUG, simple_prompts
     from filmsofone import backends
     from filmsofone.generate import generate_scenes, requests
     from filmsofone.workspace import Workspace
-    from fakes.generic import FakeHostedBackend
-    from fakes.project import SLUG, simple_prompts
 
     root, base_url, scene = sys.argv[1:4]
     concurrency = int(sys.argv[4]) if len(sys.argv) > 4 else 2

@@ -1,6 +1,6 @@
 """A small threaded HTTP server on 127.0.0.1 that a provider fake subclasses.
 
-Each fake reproduces one provider's documented contract (`../shared/design/backends.md`): its routes,
+Each fake reproduces one provider's documented contract (docs/contracts.md): its routes,
 its job states, its error bodies. The base records every request (so a test can count creates), keeps
 the jobs, serves real tiny MP4s (or PNGs) for downloads, and lets a test queue faults per stage:
 
@@ -19,12 +19,12 @@ import json
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from filmsofone import ffmpeg
+from .faults import FaultPlayer, Reply, tiny_mp4, tiny_png  # noqa: F401  (re-exported for the fakes)
 
 
 @dataclass
@@ -41,55 +41,7 @@ class Recorded:
         return json.loads(self.body or b"null")
 
 
-@dataclass
-class Reply:
-    status: int = 200
-    body: bytes | dict | list | str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-
-    def encoded(self) -> tuple[bytes, str]:
-        if isinstance(self.body, (dict, list)):
-            return json.dumps(self.body).encode(), "application/json"
-        if isinstance(self.body, str):
-            return self.body.encode(), "application/json"
-        return self.body or b"", self.headers.get("Content-Type", "application/octet-stream")
-
-
-_MEDIA_CACHE: dict[tuple, bytes] = {}
-_MEDIA_LOCK = threading.Lock()
-
-
-def tiny_mp4(duration: float, width: int = 320, height: int = 180, fps: int = 24) -> bytes:
-    """A real, decodable H.264 + AAC MP4 of `duration` seconds (cached per shape)."""
-    key = ("mp4", round(duration, 3), width, height, fps)
-    with _MEDIA_LOCK:
-        if key not in _MEDIA_CACHE:
-            import tempfile
-
-            with tempfile.TemporaryDirectory() as tmp:
-                out = Path(tmp) / "clip.mp4"
-                ffmpeg.run([*ffmpeg.base_args(), "-f", "lavfi", "-i",
-                            f"testsrc2=size={width}x{height}:rate={fps}:duration={duration}",
-                            "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t", str(duration),
-                            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-                            "-c:a", "aac", "-ar", "48000", "-ac", "2", "-shortest",
-                            "-movflags", "+faststart", str(out)])
-                _MEDIA_CACHE[key] = out.read_bytes()
-        return _MEDIA_CACHE[key]
-
-
-def tiny_png(width: int = 64, height: int = 64, color=(120, 90, 60)) -> bytes:
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), color).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-class FakeService:
+class FakeService(FaultPlayer):
     """Subclasses implement `route(req) -> Reply` and the provider's job shapes."""
 
     create_paths: tuple[str, ...] = ()  # paths (prefixes) whose POSTs are creates
@@ -98,7 +50,7 @@ class FakeService:
     def __init__(self, *, polls_to_finish: int = 2):
         self.requests: list[Recorded] = []
         self.jobs: dict[str, dict] = {}
-        self.faults: dict[str, list[str]] = {}
+        self._init_faults()
         self.polls_to_finish = polls_to_finish
         self.outcome = "success"  # the next jobs end this way: success | moderated | failed | ...
         self.lock = threading.RLock()
@@ -144,15 +96,6 @@ class FakeService:
         return f"http://{host}:{port}"
 
     # -- what tests look at --
-
-    def fault(self, stage: str, kind: str, times: int = 1) -> None:
-        with self.lock:
-            self.faults.setdefault(stage, []).extend([kind] * times)
-
-    def take_fault(self, stage: str) -> str | None:
-        with self.lock:
-            queue = self.faults.get(stage) or []
-            return queue.pop(0) if queue else None
 
     def is_create(self, req: Recorded) -> bool:
         return req.method == "POST" and any(req.path.startswith(p) for p in self.create_paths)
@@ -200,32 +143,6 @@ class FakeService:
         raise NotImplementedError
 
     # -- helpers for subclasses --
-
-    def generic_fault(self, stage: str, error_body, *, hang_reply: Reply | None = None) -> Reply | None:
-        """The reply for a queued generic fault of `stage`, or None when none is queued."""
-        kind = self.take_fault(stage)
-        if kind is None:
-            return None
-        if kind == "throttle":
-            return Reply(429, error_body, {"Retry-After": "1"})
-        if kind == "server_error":
-            return Reply(500, error_body)
-        if kind == "unavailable":
-            return Reply(503, error_body)
-        if kind == "malformed":
-            return Reply(200, b"<html>gateway hiccup</html>", {"Content-Type": "text/html"})
-        if kind == "hang":
-            reply = hang_reply or Reply(200, {})
-            reply.delay = self.hang_seconds
-            return reply
-        if kind == "expired":
-            return Reply(403, b"<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>",
-                         {"Content-Type": "application/xml"})
-        if kind == "truncated":  # the connection drops halfway through the body
-            clip = tiny_mp4(2.0)
-            return Reply(200, clip[: len(clip) // 2], {"Content-Type": "video/mp4",
-                                                       "X-Fake-Declared-Length": str(len(clip))})
-        raise AssertionError(f"unknown fault {kind}")
 
     def new_job(self, **fields) -> dict:
         job_id = str(uuid.uuid4())

@@ -1,4 +1,4 @@
-"""A fake Kling API (`../shared/design/backends.md` section 8a).
+"""A fake Kling API (docs/contracts.md).
 
 Checks the self-signed JWT on every request (HS256 over header.payload with the secret key; `iss` is the
 access key; `nbf`/`exp` honoured) -> 401 code 1004 when wrong or expired.

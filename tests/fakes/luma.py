@@ -1,4 +1,4 @@
-"""A fake Luma service with both APIs (`../shared/design/backends.md` section 3).
+"""A fake Luma service with both APIs (docs/contracts.md).
 
 Agents API under /v1: POST /v1/generations -> 201 Generation {id, state, ...}; GET /v1/generations/{id} ->
 state queued/processing/completed/failed, `output: [{type, url}]`, `failure_code`/`failure_reason`;

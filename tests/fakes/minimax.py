@@ -1,4 +1,4 @@
-"""A fake MiniMax (Hailuo) API (`../shared/design/backends.md` section 8b).
+"""A fake MiniMax (Hailuo) API (docs/contracts.md).
 
 Errors come inside HTTP 200 bodies as `base_resp.status_code != 0`, like the real service:
 POST /v1/video_generation -> {"task_id", "base_resp": {"status_code": 0, "status_msg": "success"}};

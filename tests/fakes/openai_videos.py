@@ -1,4 +1,4 @@
-"""A fake server for the OpenAI `/v1/videos` contract (`../shared/design/backends.md` section 6).
+"""A fake server for the OpenAI `/v1/videos` contract (docs/contracts.md).
 
 POST /v1/videos (multipart/form-data only; JSON -> 400) -> Video {id, object: "video", status: "queued", ...};
 GET /v1/videos/{id} -> status queued/in_progress/completed/failed, `progress` 0-100, header

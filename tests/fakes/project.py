@@ -5,7 +5,17 @@ from __future__ import annotations
 import hashlib
 
 from filmsofone import store
-from filmsofone.models import BookAnalysis, BookInfo, Chapter, Character, InFrame, Quote, Scene, Setting, Shot
+from filmsofone.models import (
+    BookAnalysis,
+    BookInfo,
+    Chapter,
+    Character,
+    InFrame,
+    Quote,
+    Scene,
+    Setting,
+    Shot,
+)
 from filmsofone.workspace import Workspace
 
 SLUG = "tiny"

@@ -1,4 +1,4 @@
-"""A fake Replicate API on 127.0.0.1 (../shared/design/backends.md, section 4), with a separate file CDN.
+"""A fake Replicate API on 127.0.0.1 (docs/contracts.md), with a separate file CDN.
 
 Predictions go starting -> processing -> succeeded (or failed) as time passes (`job_seconds`); the output
 is a URL on the `cdn` server (another port, like replicate.delivery), serving a real MP4 as long as the
@@ -19,6 +19,7 @@ import time
 import uuid
 
 from ._base import FakeHandler, FakeServer, sample_mp4
+from .faults import Reply
 
 KNOWN_DURATIONS = {"kwaivgi/kling-v2.1-master": {5, 10}, "minimax/hailuo-2.3": {6, 10}}
 SIZES = {"16:9": (320, 180), "9:16": (180, 320), "1:1": (240, 240), "4:3": (240, 180), "3:4": (180, 240),
@@ -36,6 +37,9 @@ class CdnHandler(FakeHandler):
             expired = cdn.owner.expire_outputs
         if data is None or expired:
             return self.send(404, "not found", "text/plain")
+        fault = cdn.owner.generic_fault("download", "error")
+        if fault is not None:
+            return self.play(fault)
         self.send_file(data, truncate=cdn.owner.take("truncate_downloads"))
 
 
@@ -110,6 +114,14 @@ class ReplicateHandler(FakeHandler):
         if srv.take("drop_create"):  # the job exists, but the answer is lost: hang up without a response
             self.close_connection = True
             return
+        fault = srv.generic_fault("create", {"detail": "Internal server error", "status": 500},
+                                  hang_reply=Reply(201, srv.prediction(prediction_id)))
+        if fault is not None:
+            if fault.status >= 400:
+                with srv.lock:
+                    srv.jobs.pop(prediction_id, None)
+                    srv.submissions -= 1
+            return self.play(fault)
         self.send_json(201, srv.prediction(prediction_id))
 
     def do_GET(self) -> None:
@@ -118,6 +130,9 @@ class ReplicateHandler(FakeHandler):
             return
         if not path.startswith("/v1/predictions/"):
             return self.send_json(404, {"detail": "Not found.", "status": 404})
+        fault = srv.generic_fault("status", {"detail": "Internal server error", "status": 500})
+        if fault is not None:
+            return self.play(fault)
         if srv.take("get_errors"):
             return self.send_json(500, {"detail": "Internal server error", "status": 500})
         if srv.take("malformed"):

@@ -1,4 +1,4 @@
-"""A fake Runway API (`../shared/design/backends.md` section 2).
+"""A fake Runway API (docs/contracts.md).
 
 POST /v1/text_to_video | /v1/image_to_video | /v1/text_to_image -> {"id", "estimatedCost"}; 400 on a bad body
 (unknown model, negativePrompt on gen4.x, missing X-Runway-Version -> 400 as the real API does);

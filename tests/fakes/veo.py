@@ -1,4 +1,4 @@
-"""A fake Veo service speaking both predictLongRunning dialects (`../shared/design/backends.md` section 7).
+"""A fake Veo service speaking both predictLongRunning dialects (docs/contracts.md).
 
 Gemini API under /v1beta (header x-goog-api-key): POST /v1beta/models/{m}:predictLongRunning -> {"name":
 "models/{m}/operations/{id}"}; GET /v1beta/{name} -> {"name", "done", "metadata"?, "error"?, "response":

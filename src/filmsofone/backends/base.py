@@ -2,7 +2,7 @@
 
 A backend is a class with class-level declarations (name, kind, capabilities, key, options, price) and
 either one local step (`render`) or the remote steps every hosted service shares (create -> poll ->
-download, docs/providers.md). The engine (`filmsofone.generate`) drives those steps,
+download, docs/contracts.md). The engine (`filmsofone.generate`) drives those steps,
 records each in the database before the next, and maps the exceptions below onto its job states.
 
 Final shape (stable; adapters rely on these names):
@@ -229,12 +229,6 @@ class Backend:
         """The transport the engine passes to the hosted steps (and closes after the run).
 
         `timeout` overrides the contract's read timeout (tests of a hanging provider)."""
-        if self.contract is None:  # an adapter not yet moved onto the transport (removed when all are)
-            import httpx
-
-            return httpx.AsyncClient(base_url=self.base_url(), headers={**self.default_headers(),
-                                     **self.auth_headers()}, timeout=httpx.Timeout(30.0, connect=10.0),
-                                     follow_redirects=True)
         contract = self.contract or Contract(self.name)
         if timeout is not None:
             contract = dataclasses.replace(contract, timeout=timeout)

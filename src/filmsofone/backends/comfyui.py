@@ -1,6 +1,6 @@
 """ComfyUI: the user's own GPU (or a LAN box) running their API-format workflow, one prompt per shot.
 
-Contract: docs/providers.md, "ComfyUI". A workflow is the JSON ComfyUI's "Save (API)" writes,
+Contract: docs/contracts.md, "ComfyUI". A workflow is the JSON ComfyUI's "Save (API)" writes,
 with placeholders such as "{{prompt}}" in input values; a value that is exactly one placeholder gets the
 typed value (int seed, frames, width...), otherwise the text is interpolated. Placeholders:
 

@@ -1,4 +1,4 @@
-"""fal.ai: hosted video models through the queue API (docs/providers.md, "fal").
+"""fal.ai: hosted video models through the queue API (docs/contracts.md, "fal").
 
 Also the way to Pika (no first-party API), Kling, Seedance and Stable Video Diffusion: pick one with
 `--option model=...`. submit `POST {base}/{model}` -> `request_id` plus the status and response URLs (used

@@ -1,4 +1,4 @@
-"""Kling's official API (docs/providers.md, "Kling").
+"""Kling's official API (docs/contracts.md, "Kling").
 
 Auth: a JWT (HS256, through PyJWT) minted for every request from the access key (`iss`) and signed with the secret
 key, valid 30 minutes: `Authorization: Bearer <jwt>`. Create `POST /v1/videos/{text2video|image2video|

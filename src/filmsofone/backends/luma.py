@@ -1,4 +1,4 @@
-"""Luma (docs/providers.md, "Luma"): the current Agents API and the legacy Dream Machine API.
+"""Luma (docs/contracts.md, "Luma"): the current Agents API and the legacy Dream Machine API.
 
 Option `api` selects: "agents" (default; `POST {base}/generations` -> 201, poll `GET /generations/{id}`,
 states queued/processing/completed/failed, `output[].url` valid 1 h, `failure_code`) or "dream-machine"

@@ -1,4 +1,4 @@
-"""MiniMax Hailuo (docs/providers.md, "MiniMax").
+"""MiniMax Hailuo (docs/contracts.md, "MiniMax").
 
 Create `POST /v1/video_generation` -> `{"task_id", "base_resp"}`; poll `GET /v1/query/video_generation?
 task_id=` (Queueing, Preparing, Processing, Success, Fail) -> `file_id`; then the file-retrieve step

@@ -1,4 +1,4 @@
-"""The OpenAI `/v1/videos` contract (Sora 2), for compatible endpoints (docs/providers.md, "OpenAI videos").
+"""The OpenAI `/v1/videos` contract (Sora 2), for compatible endpoints (docs/contracts.md, "OpenAI videos").
 
 OpenAI's own video service shut down on 2026-09-24, so `base_url` is meant to point at a compatible server.
 Create `POST {base}/videos` as multipart/form-data (`prompt`, `model`, `seconds` as a string, `size`,

@@ -1,4 +1,4 @@
-"""Replicate: hosted video models through the predictions API (docs/providers.md, "Replicate").
+"""Replicate: hosted video models through the predictions API (docs/contracts.md, "Replicate").
 
 create `POST /v1/models/{owner}/{name}/predictions` (or `/v1/predictions` with a pinned `version`) ->
 poll `GET /v1/predictions/{id}` (starting, processing, succeeded, failed, canceled) -> download `output`

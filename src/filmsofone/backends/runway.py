@@ -1,4 +1,4 @@
-"""Runway's developer API (docs/providers.md, "Runway"): text-to-video, image-to-video and
+"""Runway's developer API (docs/contracts.md, "Runway"): text-to-video, image-to-video and
 text-to-image, including the third-party models Runway brokers (Veo 3.1, Kling, Seedance, ...).
 
 Create `POST /v1/text_to_video`, `/v1/image_to_video` or `/v1/text_to_image` (camelCase JSON, header

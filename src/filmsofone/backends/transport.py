@@ -9,7 +9,7 @@ Adapters never call httpx themselves. They describe their provider as data (a `C
     DOWNLOAD  fetching an output file (`Transport.download`)
 
 `ANSWERS` is the single table that maps what came back (or did not) onto the failures the engine acts on;
-docs/providers.md explains each row and each provider's contract. The key travels only to the API's own
+docs/contracts.md explains each row and each provider's contract. The key travels only to the API's own
 origin: redirects are followed by hand and a hop to another host goes without it. `with_retries` runs a
 step with bounded retries and reports every wait through a callback (the engine shows it on screen).
 """
@@ -170,7 +170,7 @@ class Envelope:
 
 @dataclass(frozen=True)
 class Contract:
-    """What differs between providers, declared by each adapter (see docs/providers.md)."""
+    """What differs between providers, declared by each adapter (see docs/contracts.md)."""
 
     name: str
     envelope: Envelope | None = None

@@ -1,4 +1,4 @@
-"""Google Veo through the long-running `predictLongRunning` operation (docs/providers.md, "Veo").
+"""Google Veo through the long-running `predictLongRunning` operation (docs/contracts.md, "Veo").
 
 Option `api` selects the dialect:
 

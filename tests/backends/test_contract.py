@@ -1,0 +1,106 @@
+"""The contract test: every registered hosted backend, against its fake, plays the same faults and must end
+the same way (docs/providers.md explains each expected outcome).
+
+The path is the engine's own (`generate.remote`: submit -> poll -> download, with the transport's retries).
+For each fault: the outcome (made, unknown, refused), at most one paid job per shot, no create sent again
+after an unknown outcome (unless the provider dedupes creates), and no key on another host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from fakes.contract import HARNESSES
+from fakes.faults import Elsewhere
+
+from filmsofone import backends
+from filmsofone.backends.base import OutcomeUnknown, Refused
+from filmsofone.generate import remote
+
+# fault -> (stage, kind) played once; "moderation" is the provider's own refusal
+FAULTS = {
+    "429 with Retry-After on create": ("create", "throttle"),
+    "5xx on create": ("create", "server_error"),
+    "timeout on create": ("create", "hang"),
+    "malformed JSON on create": ("create", "malformed"),
+    "429 with Retry-After on poll": ("status", "throttle"),
+    "5xx on poll": ("status", "server_error"),
+    "503 on poll": ("status", "unavailable"),
+    "timeout on poll": ("status", "hang"),
+    "malformed JSON on poll": ("status", "malformed"),
+    "moderation refusal": None,
+    "expired output URL": ("download", "expired"),
+    "truncated download": ("download", "truncated"),
+    "redirect to another host": ("download", "redirect"),
+}
+UNKNOWN_AFTER_CREATE = {"5xx on create", "timeout on create", "malformed JSON on create"}
+
+
+def _hosted_names() -> list[str]:
+    return [name for name in backends.backend_names() if not backends.backend_class(name).local]
+
+
+def expected(fault: str, idempotent: bool) -> str:
+    """The one expected outcome of a fault (the same for every provider)."""
+    if fault == "moderation refusal":
+        return "refused"
+    if fault in UNKNOWN_AFTER_CREATE and not idempotent:
+        return "unknown"  # a job may exist: never sent again without the user's word
+    return "made"
+
+
+async def _run(backend, request, dest) -> str:
+    async def check(path):
+        assert path.stat().st_size > 0
+        return path.stat().st_size
+
+    async with backend.client(timeout=0.5) as client:
+        try:
+            job_id = await remote.submit(backend, client, request)
+            what = f"shot {request.shot_id}"
+            status = await remote.poll(backend, client, job_id, what=what)
+            await remote.fetch(backend, client, status, dest, what=what, check=check,
+                               refresh=lambda: remote.poll(backend, client, job_id, what=what))
+        except OutcomeUnknown:
+            return "unknown"
+        except Refused:
+            return "refused"
+    return "made"
+
+
+def test_every_registered_hosted_backend_has_a_fake():
+    missing = [name for name in _hosted_names() if name not in HARNESSES]
+    assert missing == [], f"hosted backends without a fake in tests/fakes/contract.py: {missing}"
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("name", _hosted_names())
+def test_each_backend_meets_each_fault_the_same_way(name, fault, tmp_path):
+    harness = HARNESSES.get(name)
+    assert harness is not None, f"backend {name!r} has no fake in tests/fakes/contract.py"
+    if fault in harness.not_applicable:
+        assert len(harness.not_applicable[fault]) > 20  # a reason, stated in the harness
+        return
+    with harness.fake() as fake, Elsewhere() as elsewhere:
+        fake.elsewhere = elsewhere.url
+        fake.hang_seconds = 1.5
+        backend = harness.backend(fake)
+        if FAULTS[fault] is None:
+            assert harness.moderate is not None, f"{name}: the fake cannot play a moderation refusal"
+            harness.moderate(fake)
+        else:
+            fake.fault(*FAULTS[fault])
+        dest = tmp_path / "out.bin"
+        outcome = asyncio.run(_run(backend, harness.request, dest))
+        if FAULTS[fault] is not None:
+            assert FAULTS[fault] in fake.played, f"{name}: the fake never played {fault}"
+        assert outcome == expected(fault, backend.idempotent_create), f"{name}: {fault}"
+        assert harness.jobs(fake) <= 1, f"{name}: more than one paid job for one shot"
+        if outcome == "unknown":
+            assert harness.creates(fake) == 1, f"{name}: a create was sent again after an unknown outcome"
+        if outcome == "made":
+            assert dest.stat().st_size > 0
+        assert elsewhere.keys_seen() == [], f"{name}: a key reached another host"
+        if fault == "redirect to another host":
+            assert elsewhere.seen, f"{name}: the redirect was not followed"

@@ -1,0 +1,107 @@
+"""What the contract test needs to run each hosted backend against its fake (tests/backends/test_contract.py).
+
+A hosted backend registered without an entry in HARNESSES fails the contract test: add its fake (on the
+shared fault player of `fakes/faults.py`) and a `Harness` here. Local backends (`local = True`) make no
+HTTP request and need none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from filmsofone.backends.base import Backend, GenerationRequest
+
+from .comfyui import FakeComfyUI
+from .fal import FakeFal
+from .kling import ACCESS, SECRET, FakeKling
+from .luma import KEY as LUMA_KEY
+from .luma import FakeLuma
+from .minimax import KEY as MINIMAX_KEY
+from .minimax import FakeMinimax
+from .openai_videos import KEY as OPENAI_KEY
+from .openai_videos import FakeOpenAIVideos
+from .replicate import FakeReplicate
+from .runway import KEY as RUNWAY_KEY
+from .runway import FakeRunway
+from .veo import KEY as VEO_KEY
+from .veo import FakeVeo
+
+
+@dataclass
+class Harness:
+    """One backend against its fake: how to start it, build the backend, count what it was sent."""
+
+    fake: Callable[[], object]  # a started-on-enter fake with the shared fault player
+    backend: Callable[[object], Backend]
+    request: GenerationRequest
+    creates: Callable[[object], int]  # create requests the fake received
+    jobs: Callable[[object], int]  # jobs it accepted (what would be paid)
+    moderate: Callable[[object], None] | None  # make the next job a moderation refusal
+    not_applicable: dict[str, str] = field(default_factory=dict)  # fault -> why the provider has no such answer
+
+
+def _video(shot: str, duration: float, **extra) -> GenerationRequest:
+    return GenerationRequest(shot_id=shot, prompt="a lantern swings in the wind on the harbour wall",
+                             duration=duration, aspect_ratio="16:9", **extra)
+
+
+def _service_creates(fake) -> int:
+    return len(fake.creates)
+
+
+def _service_jobs(fake) -> int:
+    return len(fake.jobs)
+
+
+def _moderated(fake) -> None:
+    fake.outcome = "moderated"
+
+
+def _posts(*prefixes: str) -> Callable[[object], int]:
+    return lambda fake: sum(1 for method, path in fake.requests if method == "POST" and path.startswith(prefixes))
+
+
+def _service(factory, backend, request, **kwargs) -> Harness:
+    return Harness(factory, backend, request, _service_creates, _service_jobs, _moderated, **kwargs)
+
+
+HARNESSES: dict[str, Harness] = {
+    "runway": _service(lambda: FakeRunway(), lambda f: Backend_of("runway", {"base_url": f.url}, RUNWAY_KEY),
+                       _video("1.1-001", 5.0)),
+    "runway-image": _service(lambda: FakeRunway(),
+                             lambda f: Backend_of("runway-image", {"base_url": f.url}, RUNWAY_KEY),
+                             _video("1.1-002", 1.0, resolution="1920x1080")),
+    "luma": _service(lambda: FakeLuma(), lambda f: Backend_of("luma", {"base_url": f.url + "/v1"}, LUMA_KEY),
+                     _video("1.1-003", 5.0, resolution="1280x720")),
+    "kling": _service(lambda: FakeKling(), lambda f: Backend_of("kling", {"base_url": f.url}, SECRET,
+                                                                access_key=ACCESS), _video("1.1-004", 5.0)),
+    "minimax": _service(lambda: FakeMinimax(), lambda f: Backend_of("minimax", {"base_url": f.url}, MINIMAX_KEY),
+                        _video("1.1-005", 6.0)),
+    "veo": _service(lambda: FakeVeo(), lambda f: Backend_of("veo", {"base_url": f.url + "/v1beta"}, VEO_KEY),
+                    _video("1.1-006", 8.0)),
+    "openai-videos": _service(lambda: FakeOpenAIVideos(),
+                              lambda f: Backend_of("openai-videos", {"base_url": f.url + "/v1"}, OPENAI_KEY),
+                              _video("1.1-007", 4.0)),
+    "replicate": Harness(lambda: FakeReplicate(job_seconds=0.1),
+                         lambda f: Backend_of("replicate", {"base_url": f.url}, f.token), _video("1.1-008", 5.0),
+                         _posts("/v1/models/", "/v1/predictions"), lambda f: f.submissions, _moderated),
+    "fal": Harness(lambda: FakeFal(job_seconds=0.1), lambda f: Backend_of("fal", {"base_url": f.url}, f.key),
+                   _video("1.1-009", 5.0), _posts("/fal-ai/"), lambda f: f.submissions, _moderated),
+    "comfyui": Harness(lambda: FakeComfyUI(job_seconds=0.1),
+                       lambda f: Backend_of("comfyui", {"url": [f.url], "websocket": False}, None),
+                       _video("1.1-010", 1.0, resolution="320x180", seed=7, idempotency_key="key-1.1-010"),
+                       _posts("/prompt", "/api/prompt"), lambda f: len(f.records), None,
+                       not_applicable={"moderation refusal": "a ComfyUI server runs the user's own workflow: no content "
+                                                     "policy, no refusal answer"}),
+}
+
+
+def Backend_of(name: str, options: dict, key: str | None, **extra) -> Backend:  # noqa: N802  (reads as a type)
+    """The registered backend `name`, with `options` (fast polls and retries for tests) and `key`."""
+    from filmsofone.backends import backend_class
+
+    cls = backend_class(name)
+    backend = cls(cls.make_options({**options, "poll_interval": 0.02}), key=key, **extra)
+    backend.retry_base, backend.retry_cap = 0.02, 0.1  # the policy is the backend's; only the waits shrink
+    return backend
