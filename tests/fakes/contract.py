@@ -7,10 +7,12 @@ HTTP request and need none.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable
 
 from filmsofone.backends.base import Backend, GenerationRequest
+from filmsofone.backends.speech_base import SpeechRequest, VoiceParams
 
 from .comfyui import FakeComfyUI
 from .fal import FakeFal
@@ -24,6 +26,7 @@ from .openai_videos import FakeOpenAIVideos
 from .replicate import FakeReplicate
 from .runway import KEY as RUNWAY_KEY
 from .runway import FakeRunway
+from .speech import ELEVEN_KEY, ELEVEN_VOICES, OPENAI_KEY as SPEECH_KEY, FakeElevenLabs, FakeOpenAISpeech
 from .veo import KEY as VEO_KEY
 from .veo import FakeVeo
 
@@ -34,11 +37,12 @@ class Harness:
 
     fake: Callable[[], object]  # a started-on-enter fake with the shared fault player
     backend: Callable[[object], Backend]
-    request: GenerationRequest
+    request: object  # a GenerationRequest (create -> poll -> download), or what `drive` takes
     creates: Callable[[object], int]  # create requests the fake received
     jobs: Callable[[object], int]  # jobs it accepted (what would be paid)
     moderate: Callable[[object], None] | None  # make the next job a moderation refusal
     not_applicable: dict[str, str] = field(default_factory=dict)  # fault -> why the provider has no such answer
+    drive: Callable[[Backend, object, object], None] | None = None  # one-request plugins: make it, blocking
 
 
 def _video(shot: str, duration: float, **extra) -> GenerationRequest:
@@ -97,6 +101,52 @@ HARNESSES: dict[str, Harness] = {
 }
 
 
+# plugins whose one request answers with the file itself (speech, music): no job to poll, no output URL
+ONE_REQUEST = {
+    **{fault: "one request whose answer is the audio itself: no job to poll" for fault in (
+        "429 with Retry-After on poll", "5xx on poll", "503 on poll", "timeout on poll", "malformed JSON on poll")},
+    **{fault: "the audio comes in the create's answer: there is no output URL to expire, cut or redirect"
+       for fault in ("expired output URL", "truncated download", "redirect to another host")},
+    "malformed JSON on create": "the answer is audio bytes, not JSON: there is no JSON to be malformed",
+}
+
+
+def _accepted_creates(fake) -> int:
+    """Creates that were answered with the work (not turned away by a throttle or an error first)."""
+    turned_away = sum(1 for stage, kind in fake.played
+                      if stage == "create" and kind in ("throttle", "server_error", "unavailable"))
+    return len(fake.creates) - turned_away
+
+
+def _speak(backend, request, dest) -> None:
+    backend.synthesize(request, dest)
+
+
+def _compose(backend, prompt, dest) -> None:
+    backend.compose(prompt, 10.0, dest)
+
+
+def _speech(engine: str, voice: str) -> SpeechRequest:
+    return SpeechRequest(text="Keep the lamp lit, Tom.", voice=VoiceParams(engine=engine, voice=voice))
+
+
+HARNESSES.update({
+    "openai-speech": Harness(lambda: FakeOpenAISpeech(),
+                             lambda f: Backend_of("openai-speech", {"base_url": f.url}, SPEECH_KEY),
+                             _speech("openai-speech", "alloy"), _service_creates, _accepted_creates, _moderated,
+                             dict(ONE_REQUEST), _speak),
+    "elevenlabs": Harness(lambda: FakeElevenLabs(), lambda f: Backend_of("elevenlabs", {"base_url": f.url}, ELEVEN_KEY),
+                          _speech("elevenlabs", sorted(ELEVEN_VOICES)[0]), _service_creates, _accepted_creates, None,
+                          {**ONE_REQUEST, "moderation refusal": "ElevenLabs documents no content-policy answer for "
+                                                                "text to speech (the fake has none to play)"},
+                          _speak),
+    "elevenlabs-music": Harness(lambda: FakeElevenLabs(),
+                                lambda f: Backend_of("elevenlabs-music", {"base_url": f.url}, ELEVEN_KEY),
+                                "instrumental film score, slow pulse", _service_creates, _accepted_creates,
+                                _moderated, dict(ONE_REQUEST), _compose),
+})
+
+
 def Backend_of(name: str, options: dict, key: str | None, **extra) -> Backend:  # noqa: N802  (reads as a type)
     """The registered backend `name`, with `options` (fast polls and retries for tests) and `key`."""
     from filmsofone.backends import backend_class
@@ -104,4 +154,5 @@ def Backend_of(name: str, options: dict, key: str | None, **extra) -> Backend:  
     cls = backend_class(name)
     backend = cls(cls.make_options({**options, "poll_interval": 0.02}), key=key, **extra)
     backend.retry_base, backend.retry_cap = 0.02, 0.1  # the policy is the backend's; only the waits shrink
+    backend.contract = dataclasses.replace(cls.contract, timeout=0.5)  # a hanging fake times out quickly
     return backend
