@@ -160,11 +160,7 @@ async def _hosted(engine, request, tmp: Path) -> None:
 
     async with engine.client() as client:
         try:
-            job_id = await remote.submit(engine, client, request)
-            what = f"shot {request.shot_id}"
-            status = await remote.poll(engine, client, job_id, what=what)
-            await remote.fetch(engine, client, status, tmp, what=what, check=check,
-                               refresh=lambda: remote.poll(engine, client, job_id, what=what))
+            await remote.make(engine, client, request, tmp, check=check)
         except OutcomeUnknown as exc:
             raise Failed(f"{exc} (not sent again: an audition never pays twice)") from None
         except (GaveUp, remote.TimedOut) as exc:

@@ -51,30 +51,20 @@ def expected(fault: str, idempotent: bool) -> str:
 
 
 async def _run(backend, request, dest, drive=None) -> str:
-    if drive is not None:  # a plugin whose one request answers with the file: its own blocking call
-        try:
-            await asyncio.to_thread(drive, backend, request, dest)
-        except OutcomeUnknown:
-            return "unknown"
-        except Refused:
-            return "refused"
-        return "made"
-
     async def check(path):
         assert path.stat().st_size > 0
         return path.stat().st_size
 
-    async with backend.client() as client:
-        try:
-            job_id = await remote.submit(backend, client, request)
-            what = f"shot {request.shot_id}"
-            status = await remote.poll(backend, client, job_id, what=what)
-            await remote.fetch(backend, client, status, dest, what=what, check=check,
-                               refresh=lambda: remote.poll(backend, client, job_id, what=what))
-        except OutcomeUnknown:
-            return "unknown"
-        except Refused:
-            return "refused"
+    try:
+        if drive is not None:  # a plugin whose one request answers with the file: its own blocking call
+            await asyncio.to_thread(drive, backend, request, dest)
+        else:
+            async with backend.client() as client:
+                await remote.make(backend, client, request, dest, check=check)
+    except OutcomeUnknown:
+        return "unknown"
+    except Refused:
+        return "refused"
     return "made"
 
 

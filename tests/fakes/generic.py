@@ -38,6 +38,8 @@ from filmsofone.backends.base import (
 )
 from filmsofone.backends.transport import Contract, Step, Transport, malformed, pick
 
+from .faults import FaultPlayer
+
 KEY_ENV = "FAKEHOSTED_API_KEY"
 _clips: dict[float, bytes] = {}
 _clips_lock = threading.Lock()
@@ -57,7 +59,9 @@ def mp4_of(duration: float) -> bytes:
         return _clips[duration]
 
 
-class FakeHostedService:
+class FakeHostedService(FaultPlayer):
+    """The generic service; faults queued through the shared fault player, played in its own words."""
+
     def __init__(self, *, key: str = "sk-fake-SECRET-0123456789", job_seconds: float = 0.2,
                  hang_seconds: float = 1.5):
         self.key = key
@@ -69,22 +73,13 @@ class FakeHostedService:
         self.create_attempts: list[tuple[float, str]] = []  # (when, prompt) of every create, throttled too
         self.max_in_flight = 0  # most jobs created and not yet fetched at once
         self.last_create = 0.0
-        self.faults: dict[str, list[str]] = {}
+        self._init_faults()
         self.echo_auth_in_errors = False  # a careless provider that quotes the Authorization header
         self.output_name = "clip.mp4"
         self.lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
 
     # -- control --
-
-    def fault(self, stage: str, kind: str, times: int = 1) -> None:
-        with self.lock:
-            self.faults.setdefault(stage, []).extend([kind] * times)
-
-    def _take_fault(self, stage: str) -> str | None:
-        with self.lock:
-            queue = self.faults.get(stage) or []
-            return queue.pop(0) if queue else None
 
     def creates_per_prompt(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -139,7 +134,7 @@ class FakeHostedService:
         self._json(h, 404, {"error": "no such route"})
 
     def _create(self, h, payload: dict) -> None:
-        fault = self._take_fault("create")
+        fault = self.take_fault("create")
         with self.lock:
             self.create_attempts.append((time.monotonic(), payload.get("prompt", "")))
         if fault == "throttle":
@@ -166,7 +161,7 @@ class FakeHostedService:
         self._json(h, 201, {"id": job_id, "status": "queued"})
 
     def _status(self, h, job_id: str) -> None:
-        fault = self._take_fault("status")
+        fault = self.take_fault("status")
         if fault == "throttle":
             return self._json(h, 429, {"error": "slow down"}, {"Retry-After": "0.1"})
         if fault == "server_error":
@@ -194,7 +189,7 @@ class FakeHostedService:
         parts = path.split("/")
         token, job_id = parts[2], parts[3]
         job = self.jobs.get(job_id)
-        fault = self._take_fault("download")
+        fault = self.take_fault("download")
         if job is None or job["token"] != token or fault == "expired":
             if job is not None and fault == "expired":
                 job["token"] = uuid.uuid4().hex[:8]  # a re-poll gives a fresh URL

@@ -89,3 +89,14 @@ async def fetch(backend: Backend, client, status: JobStatus, tmp: Path, *, what:
             if status is None:
                 return None
     raise AssertionError("unreachable")
+
+
+async def make(backend: Backend, client, request, dest: Path, *, check: Callable[[Path], Awaitable[T]],
+               on_wait: WaitCallback | None = None) -> T | None:
+    """One job from create to a checked file at `dest`, with no bookkeeping (auditions, tests).
+    Raises what `submit`, `poll` and `fetch` raise."""
+    job_id = await submit(backend, client, request, on_wait=on_wait)
+    what = f"shot {request.shot_id}"
+    status = await poll(backend, client, job_id, what=what, on_wait=on_wait)
+    return await fetch(backend, client, status, dest, what=what, check=check, on_wait=on_wait,
+                       refresh=lambda: poll(backend, client, job_id, what=what, on_wait=on_wait))
