@@ -9,10 +9,11 @@ after an unknown outcome (unless the provider dedupes creates), and no key on an
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import pytest
 from fakes.contract import HARNESSES
-from fakes.faults import Elsewhere
+from fakes.faults import Elsewhere, tiny_mp4, tiny_png
 
 from filmsofone import backends
 from filmsofone.backends.base import OutcomeUnknown, Refused
@@ -68,6 +69,14 @@ async def _run(backend, request, dest, drive=None) -> str:
     return "made"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _media_made_once():
+    """The fakes' clips are made by ffmpeg on first use: make them before any client starts its timeout."""
+    for seconds in (1.0, 2.0, 4.0, 5.0, 6.0, 8.0):
+        tiny_mp4(seconds)
+    tiny_png()
+
+
 def test_every_registered_hosted_backend_has_a_fake():
     missing = [name for name in _hosted_names() if name not in HARNESSES]
     assert missing == [], f"hosted backends without a fake in tests/fakes/contract.py: {missing}"
@@ -83,8 +92,9 @@ def test_each_backend_meets_each_fault_the_same_way(name, fault, tmp_path):
         return
     with harness.fake() as fake, Elsewhere() as elsewhere:
         fake.elsewhere = elsewhere.url
-        fake.hang_seconds = 1.5
+        fake.hang_seconds = harness.timeout + 1.0
         backend = harness.backend(fake)
+        backend.contract = dataclasses.replace(backend.contract, timeout=harness.timeout)
         if FAULTS[fault] is None:
             assert harness.moderate is not None, f"{name}: the fake cannot play a moderation refusal"
             harness.moderate(fake)

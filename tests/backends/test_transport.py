@@ -307,3 +307,10 @@ def test_safe_join_refuses_names_escaping_the_folder(tmp_path, name):
 
 def test_safe_join_keeps_inner_names(tmp_path):
     assert safe_join(tmp_path, "sub/clip_0001.mp4") == (tmp_path / "sub" / "clip_0001.mp4").resolve()
+
+
+def test_message_fields_reach_inside_objects():
+    contract = Contract("acme", message_fields=("detail.message", "detail"))
+    failure = classify(Step.CREATE, _response(400, {"detail": {"status": "voice_not_found", "message": "no voice"}}),
+                       contract)
+    assert isinstance(failure, Failed) and str(failure).endswith("HTTP 400: no voice")

@@ -7,7 +7,6 @@ HTTP request and need none.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -43,6 +42,7 @@ class Harness:
     moderate: Callable[[object], None] | None  # make the next job a moderation refusal
     not_applicable: dict[str, str] = field(default_factory=dict)  # fault -> why the provider has no such answer
     drive: Callable[[Backend, object, object], None] | None = None  # one-request plugins: make it, blocking
+    timeout: float = 0.5  # the client's read timeout; the fake's "hang" answers one second later
 
 
 def _video(shot: str, duration: float, **extra) -> GenerationRequest:
@@ -96,8 +96,8 @@ HARNESSES: dict[str, Harness] = {
                        lambda f: Backend_of("comfyui", {"url": [f.url], "websocket": False}, None),
                        _video("1.1-010", 1.0, resolution="320x180", seed=7, idempotency_key="key-1.1-010"),
                        _posts("/prompt", "/api/prompt"), lambda f: len(f.records), None,
-                       not_applicable={"moderation refusal": "a ComfyUI server runs the user's own workflow: no content "
-                                                     "policy, no refusal answer"}),
+                       not_applicable={"moderation refusal": "a ComfyUI server runs the user's own workflow: "
+                                                             "no content policy, no refusal answer"}),
 }
 
 
@@ -134,25 +134,25 @@ HARNESSES.update({
     "openai-speech": Harness(lambda: FakeOpenAISpeech(),
                              lambda f: Backend_of("openai-speech", {"base_url": f.url}, SPEECH_KEY),
                              _speech("openai-speech", "alloy"), _service_creates, _accepted_creates, _moderated,
-                             dict(ONE_REQUEST), _speak),
+                             dict(ONE_REQUEST), _speak, timeout=3.0),
     "elevenlabs": Harness(lambda: FakeElevenLabs(), lambda f: Backend_of("elevenlabs", {"base_url": f.url}, ELEVEN_KEY),
                           _speech("elevenlabs", sorted(ELEVEN_VOICES)[0]), _service_creates, _accepted_creates, None,
                           {**ONE_REQUEST, "moderation refusal": "ElevenLabs documents no content-policy answer for "
                                                                 "text to speech (the fake has none to play)"},
-                          _speak),
+                          _speak, timeout=3.0),
     "elevenlabs-music": Harness(lambda: FakeElevenLabs(),
                                 lambda f: Backend_of("elevenlabs-music", {"base_url": f.url}, ELEVEN_KEY),
                                 "instrumental film score, slow pulse", _service_creates, _accepted_creates,
-                                _moderated, dict(ONE_REQUEST), _compose),
+                                _moderated, dict(ONE_REQUEST), _compose, timeout=3.0),
 })
 
 
 def Backend_of(name: str, options: dict, key: str | None, **extra) -> Backend:  # noqa: N802  (reads as a type)
-    """The registered backend `name`, with `options` (fast polls and retries for tests) and `key`."""
+    """The registered backend `name`, with `options` (fast polls and retries for tests) and `key`; the
+    contract test sets its read timeout (`contract.timeout`) from the harness."""
     from filmsofone.backends import backend_class
 
     cls = backend_class(name)
     backend = cls(cls.make_options({**options, "poll_interval": 0.02}), key=key, **extra)
     backend.retry_base, backend.retry_cap = 0.02, 0.1  # the policy is the backend's; only the waits shrink
-    backend.contract = dataclasses.replace(cls.contract, timeout=0.5)  # a hanging fake times out quickly
     return backend

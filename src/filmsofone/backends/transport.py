@@ -177,6 +177,7 @@ class Contract:
     key_hint: str = "check the API key"
     shed_on_create: frozenset[int] = frozenset()  # codes documented as "not accepted" on a create
     moderation_codes: tuple[str, ...] = ()  # provider codes that mean a moderation refusal (e.g. "E005")
+    # where an error body keeps its message, first found wins ("a.b" reaches inside an object)
     message_fields: tuple[str, ...] = ("error", "message", "detail", "failure", "status_msg", "msg", "title")
     key_headers: tuple[str, ...] = ("authorization",)  # where the key travels (stripped off-origin)
     key_on_downloads: bool = False  # same-origin downloads carry the key (files served by the API itself)
@@ -216,7 +217,7 @@ def message_of(data: Any, fields: tuple[str, ...] = Contract.message_fields) -> 
         return data
     if isinstance(data, dict):
         for name in fields:
-            inner = data.get(name)
+            inner = _dotted(data, name)
             if inner:
                 text = message_of(inner, fields)
                 if isinstance(inner, dict) and "code" in inner and str(inner["code"]) not in text:
@@ -226,6 +227,13 @@ def message_of(data: Any, fields: tuple[str, ...] = Contract.message_fields) -> 
     if isinstance(data, list) and data:
         return "; ".join(message_of(item, fields) for item in data[:3])
     return "" if data is None else str(data)
+
+
+def _dotted(data: dict, name: str) -> Any:
+    """`data["a"]["b"]` for the name "a.b" (a plain name is one key)."""
+    for part in name.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
 
 
 def error_text(response: httpx.Response, contract: Contract, limit: int = 300) -> str:
