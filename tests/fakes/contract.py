@@ -8,7 +8,7 @@ HTTP request and need none.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
 
 from filmsofone.backends.base import Backend, GenerationRequest
 from filmsofone.backends.speech_base import SpeechRequest, VoiceParams
