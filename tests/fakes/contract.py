@@ -7,12 +7,16 @@ HTTP request and need none.
 
 from __future__ import annotations
 
+import asyncio
+import json
 from dataclasses import dataclass, field
 from collections.abc import Callable
 
 from filmsofone.backends.base import Backend, GenerationRequest
 from filmsofone.backends.speech_base import SpeechRequest, VoiceParams
+from filmsofone.backends.transport import with_retries
 
+from .chat_openai import FakeChat
 from .comfyui import FakeComfyUI
 from .fal import FakeFal
 from .kling import ACCESS, SECRET, FakeKling
@@ -43,6 +47,8 @@ class Harness:
     not_applicable: dict[str, str] = field(default_factory=dict)  # fault -> why the provider has no such answer
     drive: Callable[[Backend, object, object], None] | None = None  # one-request plugins: make it, blocking
     timeout: float = 0.5  # the client's read timeout; the fake's "hang" answers one second later
+    stages: dict[str, str] = field(default_factory=dict)  # the fake's own name of a stage ("create": "complete")
+    resends_unknown: str = ""  # why this plugin sends a request again after an unknown outcome (its choice)
 
 
 def _video(shot: str, duration: float, **extra) -> GenerationRequest:
@@ -145,6 +151,27 @@ HARNESSES.update({
                                 "instrumental film score, slow pulse", _service_creates, _accepted_creates,
                                 _moderated, dict(ONE_REQUEST), _compose, timeout=3.0),
 })
+
+
+def _complete(backend, messages, dest) -> None:
+    async def go():
+        async with backend.client() as client:
+            return await with_retries(lambda: backend.complete(client, messages), policy=backend.retry_policy(4))
+
+    dest.write_text(asyncio.run(go()).text, encoding="utf-8")
+
+
+_CHAT = [{"role": "system", "content": "Write the scene's beats as JSON."},
+         {"role": "user", "content": json.dumps({"material": [{"text": "Keep the lamp lit.", "quote": "q0"}]})}]
+HARNESSES["openai-chat"] = Harness(
+    lambda: FakeChat(), lambda f: Backend_of("openai-chat", {"base_url": f"{f.url}/v1", "model": "tiny"}, None),
+    _CHAT, _service_creates, _accepted_creates, None,
+    {**{fault: why for fault, why in ONE_REQUEST.items() if fault != "malformed JSON on create"},  # it is JSON
+     "moderation refusal": "an OpenAI-compatible completion refuses in its text (finish_reason), not with an "
+                           "error answer; the adaptation's checks read the text"},
+    _complete, timeout=3.0, stages={"create": "complete"},
+    resends_unknown="a completion starts no job that lives on: the chat plugin sends it as a READ and retries "
+                    "a timeout or 5xx (a hosted model may bill both; local servers are free)")
 
 
 def Backend_of(name: str, options: dict, key: str | None, **extra) -> Backend:  # noqa: N802  (reads as a type)
