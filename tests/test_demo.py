@@ -101,3 +101,18 @@ def test_show_json_follows_the_schema_and_finds_the_gold_cast(demo):
     for quote in analysis.quotes:
         assert all(0 <= a < b <= len(text) for a, b in quote.spans)
         assert text[quote.spans[0][0] - 1] in "“\"‘'"
+
+
+def test_the_demo_is_voiced_scored_and_mastered(demo):
+    """Every dialogue cue is heard on the dialogue stem (silencedetect), shots without lines are silent
+    there, and the cut meets EBU R128 (-16 LUFS integrated, true peak at most -1 dBTP)."""
+    _, film = demo
+    from filmsofone.assemble.cut import load_manifest
+    from filmsofone.sound.checks import speech_report
+
+    manifest = load_manifest(film)
+    assert set(manifest.stems) == {"dialogue", "music", "ambience"}
+    report = speech_report(manifest)
+    assert report.cues > 20 and report.heard_share >= 0.95
+    assert report.silent_shots > 10 and report.silent_shots_with_speech == []
+    assert report.loudness == pytest.approx(-16.0, abs=1.0) and report.true_peak <= -1.0

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import re
 import textwrap
 
 from pydantic import BaseModel
 
 from ..models import BookAnalysis
+from ..sound.lines import quote_words, share
 from ..sound.stems import SpokenLine
 from .reel import Reel
 from .timing import segment_times
@@ -29,27 +29,12 @@ class Cue(BaseModel):
 
 def quote_text(analysis: BookAnalysis, text: str, quote_id: str) -> str:
     """The words of a quotation (its pieces joined), whitespace tidied."""
-    for quote in analysis.quotes:
-        if quote.id == quote_id:
-            pieces = [text[start:end] for start, end in quote.spans if 0 <= start < end <= len(text)]
-            return re.sub(r"\s+", " ", " ".join(pieces)).strip()
-    return ""
+    return quote_words({q.id: q for q in analysis.quotes if q.id == quote_id}, text, quote_id)
 
 
 def _chunks(lines: list[str]) -> list[str]:
     """Group wrapped lines into cue texts of at most MAX_LINES lines."""
     return ["\n".join(lines[i:i + MAX_LINES]) for i in range(0, len(lines), MAX_LINES)]
-
-
-def _share(lines: list[str], parts: int) -> list[list[str]]:
-    """Split `lines` into `parts` consecutive groups as evenly as possible (later groups may be empty)."""
-    size, extra = divmod(len(lines), parts)
-    groups, cursor = [], 0
-    for index in range(parts):
-        count = size + (1 if index < extra else 0)
-        groups.append(lines[cursor:cursor + count])
-        cursor += count
-    return groups
 
 
 def dialogue_cues(reel: Reel, analysis: BookAnalysis, text: str, *, transition: float = 0.0) -> list[Cue]:
@@ -68,7 +53,7 @@ def dialogue_cues(reel: Reel, analysis: BookAnalysis, text: str, *, transition: 
     pieces: dict[int, list[tuple[str, str]]] = {}
     for qid, indices in speaking.items():
         lines = textwrap.wrap(quote_text(analysis, text, qid), LINE_CHARS)
-        for index, group in zip(indices, _share(lines, len(indices))):
+        for index, group in zip(indices, share(lines, len(indices))):
             pieces.setdefault(index, []).extend((qid, chunk) for chunk in _chunks(group))
     times = segment_times(reel, transition)
     cues: list[Cue] = []
