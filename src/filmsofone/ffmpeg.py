@@ -561,7 +561,7 @@ def verify_media(path: Path) -> tuple[MediaInfo, str]:
 
 LOUDNESS_TARGET = -16.0  # LUFS, integrated
 TRUE_PEAK_LIMIT = -1.0  # dBTP
-_LIMITER_CEILING = -2.0  # dBFS (sample peak): margin for inter-sample peaks and the AAC encoder
+_LIMITER_CEILING = -3.0  # dBFS (sample peak): margin for inter-sample peaks and the AAC encoder (~1 dB)
 _EBUR128_I_RE = re.compile(r"Integrated loudness:\s*\n\s*I:\s*(-?[\d.]+|-inf) LUFS")
 _EBUR128_TP_RE = re.compile(r"True peak:\s*\n\s*Peak:\s*(-?[\d.]+|-inf) dBFS")
 _SILENCE_RE = re.compile(r"silence_(start|end): (-?[\d.]+)")

@@ -27,7 +27,7 @@ def test_the_mix_ducks_music_and_ambience_under_the_dialogue():
 def test_the_master_limits_and_the_join_or_a_remux_encodes_it_once():
     args = ffmpeg.limit_args(Path("mix.wav"), Path("master.wav"), gain_db=-2.5)
     assert args == [*HEAD, "-i", "mix.wav", "-filter_complex",
-                    "[0:a]volume=-2.50dB[s0];[s0]alimiter=asc=1:attack=5:level=disabled:limit=0.7943:release=60[s1]",
+                    "[0:a]volume=-2.50dB[s0];[s0]alimiter=asc=1:attack=5:level=disabled:limit=0.7079:release=60[s1]",
                     "-map", "[s1]", "-ac", "2", "-acodec", "pcm_s16le", "-ar", "48000", "master.wav"]
     join = ffmpeg.concat_args(Path("parts.ffconcat"), Path("f.mp4"), subtitles=Path("s.srt"), metadata=Path("c.txt"),
                               audio=Path("master.wav"))
