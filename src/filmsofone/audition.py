@@ -18,6 +18,7 @@ from pathlib import Path
 from .errors import BackendError, UserError
 from .workspace import Workspace
 from .models import ProgressCallback
+from .store.files import write_atomic
 
 DEFAULT_BACKEND = "animatic-portrait"
 PICKS_FILE = "picked.json"
@@ -206,5 +207,5 @@ def pick(ws: Workspace, slug: str, name: str, n: int) -> Path:
     _, fresh = find_entry(current, entry.id)
     ordered = [relative] + [r for r in fresh.reference_images if r != relative and r not in earlier]
     set_fields(ws, slug, entry.id, [f"reference_images={json.dumps(ordered)}"])
-    picks_file.write_text(json.dumps(sorted(set(earlier) | {relative}), indent=1), encoding="utf-8")
+    write_atomic(picks_file, json.dumps(sorted(set(earlier) | {relative}), indent=1))
     return copy

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def set_key(name: str, value: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     data = _read_file()
     data[name] = value
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")  # unique: two writers never share it
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(data, handle, indent=1, sort_keys=True)

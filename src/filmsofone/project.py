@@ -14,6 +14,7 @@ from sqlmodel import select
 from . import store
 from .errors import BookNotFound, UserError
 from .models import BookAnalysis, Shot
+from .store.files import write_atomic
 from .store.tables import SceneRow
 from .workspace import Project, Workspace
 
@@ -79,7 +80,5 @@ def load_removed(ws: Workspace, slug: str) -> dict[str, list[Shot]]:
 def save_removed(ws: Workspace, slug: str, removed: dict[str, list[Shot]]) -> None:
     """Replace the record of removed shots (written whole, then renamed into place)."""
     path = removed_path(ws, slug)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({scene: [s.model_dump(mode="json") for s in shots] for scene, shots in removed.items()},
-                              ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, json.dumps({scene: [s.model_dump(mode="json") for s in shots]
+                                   for scene, shots in removed.items()}, ensure_ascii=False, indent=1))

@@ -129,3 +129,17 @@ def test_a_style_pack_too_large_or_too_full_is_refused(ws, tmp_path):
     big.write_bytes(buffer.getvalue())
     found = _measure("from filmsofone.bible.pack import read_pack; read_pack(Path(sys.argv[1]))", str(big))
     assert "unpacks to more than 8 MB" in found["outcome"], found
+
+
+def test_a_comfyui_workflow_too_large_is_refused(tmp_path):
+    from filmsofone.backends.comfyui import MAX_WORKFLOW_BYTES, load_workflow
+    from filmsofone.errors import BackendError
+
+    huge = tmp_path / "workflow.json"
+    huge.write_text('{"1": {"class_type": "x", "inputs": {"t": "' + "y" * MAX_WORKFLOW_BYTES + '"}}}')
+    try:
+        load_workflow(str(huge))
+    except BackendError as exc:
+        assert "larger than a ComfyUI workflow" in str(exc)
+    else:
+        raise AssertionError("the workflow was accepted")

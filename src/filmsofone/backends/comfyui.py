@@ -84,6 +84,9 @@ class ComfyUIOptions(BackendOptions):
         return [url.rstrip("/") for url in value]
 
 
+MAX_WORKFLOW_BYTES = 8 << 20  # an API-format graph is a few kB; a file this large is not one
+
+
 def load_workflow(spec: str) -> dict:
     """The API-format graph named by `spec` (a bundled name or a path); BackendError when unusable."""
     if spec in BUNDLED:
@@ -94,6 +97,9 @@ def load_workflow(spec: str) -> dict:
         if not path.is_file():
             raise BackendError(f"ComfyUI workflow not found: {path}",
                                f"give a JSON file saved with 'Save (API)', or one of {', '.join(BUNDLED)}")
+        if path.stat().st_size > MAX_WORKFLOW_BYTES:
+            raise BackendError(f"{path} is larger than a ComfyUI workflow may be ({MAX_WORKFLOW_BYTES >> 20} MB)",
+                               "give the JSON file saved with 'Save (API)'")
         text, where = path.read_text("utf-8"), str(path)
     try:
         graph = json.loads(text)

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from .. import store
@@ -33,6 +32,7 @@ from .yamlio import (
     assign,
     dump_text,
     keep_tail_comment,
+    load_value,
     parse_text,
     read_document,
     to_commented,
@@ -193,7 +193,7 @@ def _key_for(parent: CommentedMap, part: str) -> Any:
 def _candidates(raw: str) -> list[Any]:
     values: list[Any] = [raw]
     try:
-        parsed = YAML(typ="safe").load(raw) if raw else ""
+        parsed = load_value(raw) if raw else ""
     except Exception:
         return values
     if parsed != raw:

@@ -78,6 +78,16 @@ def _yaml() -> YAML:
     return yaml
 
 
+def load_value(text: str) -> Any:
+    """One value written as YAML on the command line (a number, a list, true/false), aliases bounded."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.Composer = _BoundedComposer
+    try:
+        return yaml.load(text)
+    except _AliasBomb as exc:
+        raise YAMLError(f"refused: {exc.what}") from None
+
+
 def parse_text(text: str, path: Path | str) -> CommentedMap:
     """The round-trip document of `text`; BibleError with file:line:column on a syntax error."""
     try:

@@ -21,6 +21,7 @@ from ..errors import UserError
 from ..lexicon import PARENTHETICALS
 from ..models import BookAnalysis, Quote, Scene, Shot
 from ..project import load_intents, load_text, open_project
+from ..store.files import write_atomic
 from ..workspace import Workspace
 from .beats import tidy
 
@@ -217,5 +218,5 @@ def export_shotlist(ws: Workspace, slug: str, fmt: str, output: Path | None) -> 
         return None
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(content, encoding="utf-8")
+    write_atomic(output, content)
     return output
