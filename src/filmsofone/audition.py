@@ -133,7 +133,7 @@ async def make_image(engine, request, dest: Path) -> None:
             await engine.render(request, tmp)
         else:
             await _hosted(engine, request, tmp)
-        _check_image(tmp)
+        check_image(tmp)
     except BackendFailure as exc:
         tmp.unlink(missing_ok=True)
         from .keys import scrub
@@ -152,12 +152,12 @@ def _secrets(engine) -> list[str] | None:
 
 async def _hosted(engine, request, tmp: Path) -> None:
     """The generate engine's create -> poll -> download path, for one image (no database here)."""
+    from .backends import remote
     from .backends.base import Failed, OutcomeUnknown
     from .backends.transport import GaveUp
-    from .generate import remote
 
     async def check(path: Path) -> None:
-        await asyncio.to_thread(_check_image, path)
+        await asyncio.to_thread(check_image, path)
 
     async with engine.client() as client:
         try:
@@ -168,7 +168,8 @@ async def _hosted(engine, request, tmp: Path) -> None:
             raise Failed(str(exc)) from None
 
 
-def _check_image(path: Path) -> None:
+def check_image(path: Path) -> None:
+    """Raise Failed unless `path` is a readable image."""
     from PIL import Image, UnidentifiedImageError
 
     from .backends.base import Failed

@@ -534,6 +534,17 @@ def still_motion_clip_args(frame: Path, dest: Path, *, duration: float, fps: int
     return compiled(ffmpeg_python.output(video, silence(), str(dest), **options))
 
 
+def frames_clip_args(pattern: Path, dest: Path, *, fps: int, frames: int, width: int, height: int) -> list[str]:
+    """An MP4 in the clip format from numbered PNG frames (`pattern` like dir/%05d.png, a model's output),
+    at `width`x`height`, with a silent track."""
+    video = (ffmpeg_python.input(str(pattern), framerate=fps)["v"]
+             .filter("scale", width, height, flags="bicubic").filter("setsar", 1).filter("format", "yuv420p"))
+    options = {"frames:v": str(frames), "t": f"{frames / fps:.4f}", "r": str(fps), "c:v": "libx264",
+               "preset": "veryfast", "pix_fmt": "yuv420p", "c:a": "aac", "b:a": "48k", "ar": str(AUDIO_RATE),
+               "ac": str(AUDIO_CHANNELS), "movflags": "+faststart", "format": "mp4"}
+    return compiled(ffmpeg_python.output(video, silence(), str(dest), **options))
+
+
 def verify_args(path: Path) -> list[str]:
     """Decode every frame, printing the banner (streams, duration) and errors tagged with their level."""
     return ["-hide_banner", "-nostdin", "-loglevel", "level+info", "-nostats", "-i", str(path), "-f", "null", "-"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from filmsofone import ffmpeg, store
-from filmsofone.backends.animatic import FIGURE_SCALE, build_sketch, camera_motion, draw_frame
+from filmsofone.backends.animatic import HEAD_SHARE, camera_motion, draw_frame
+from filmsofone.keyframes import build_sketch
 from fakes.project import SLUG, TEXT, make_book
 
 
@@ -42,7 +43,7 @@ def test_the_frame_uses_the_palette_and_scales_figures_by_shot_size():
     assert wide.size == (716, 402) and wide.getpixel((2, 2)) == (0x20, 0x40, 0x60)
     row = 300
     assert _figure_width(close, row, (0xaa, 0x22, 0x22)) > 2 * _figure_width(wide, row, (0xaa, 0x22, 0x22)) > 0
-    assert FIGURE_SCALE["insert"] == 0
+    assert HEAD_SHARE["insert"] == 0
     night = draw_frame({**base, "size": "WS", "interior": False, "time_of_day": "night"}, (716, 402), seed=1)
     assert night.tobytes() == draw_frame({**base, "size": "WS", "interior": False, "time_of_day": "night"},
                                          (716, 402), seed=1).tobytes()

@@ -1,7 +1,7 @@
 """The contract test: every registered hosted backend, against its fake, plays the same faults and must end
 the same way (docs/providers.md explains each expected outcome).
 
-The path is the engine's own (`generate.remote`: submit -> poll -> download, with the transport's retries).
+The path is the engine's own (`backends.remote`: submit -> poll -> download, with the transport's retries).
 For each fault: the outcome (made, unknown, refused), at most one paid job per shot, no create sent again
 after an unknown outcome (unless the provider dedupes creates), and no key on another host.
 """
@@ -17,7 +17,7 @@ from fakes.faults import Elsewhere, tiny_mp4, tiny_png
 
 from filmsofone import backends
 from filmsofone.backends.base import OutcomeUnknown, Refused
-from filmsofone.generate import remote
+from filmsofone.backends import remote
 
 # fault -> (stage, kind) played once; "moderation" is the provider's own refusal
 FAULTS = {

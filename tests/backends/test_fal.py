@@ -217,7 +217,8 @@ def test_a_scene_generates_through_filmsofone_generate(ws, capsys, monkeypatch, 
     monkeypatch.setenv("FAL_KEY", fake.key)
     shots = make_book(ws, shots_per_scene=3, duration=5.0)
     argv = ["--workspace", str(ws.root), "generate", SLUG, "--scene", "1.2", "--backend", "fal",
-            "-o", f"base_url={fake.url}", "-o", "model=fal-ai/pika/v2.2/text-to-video", "-o", "poll_interval=0.1"]
+            "-o", f"base_url={fake.url}", "-o", "model=fal-ai/pika/v2.2/text-to-video", "-o", "poll_interval=0.1",
+            "--no-storyboard"]
     with pytest.raises(SystemExit) as done:
         main(argv)
         raise SystemExit(0)

@@ -203,7 +203,8 @@ def test_a_scene_generates_through_filmsofone_generate(ws, capsys, monkeypatch, 
     monkeypatch.setenv("REPLICATE_API_TOKEN", fake.token)
     shots = make_book(ws, shots_per_scene=3, duration=5.0)
     argv = ["--workspace", str(ws.root), "generate", SLUG, "--scene", "1.1", "--backend", "replicate",
-            "-o", f"base_url={fake.url}", "-o", "model=bytedance/seedance-1-lite", "-o", "poll_interval=0.1"]
+            "-o", f"base_url={fake.url}", "-o", "model=bytedance/seedance-1-lite", "-o", "poll_interval=0.1",
+            "--no-storyboard"]
     with pytest.raises(SystemExit) as done:
         main(argv)
         raise SystemExit(0)

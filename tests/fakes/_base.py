@@ -183,11 +183,12 @@ async def drive(backend, request, dest: Path, *, client=None, polls: int = 400, 
 
 
 def generate_command(ws_root: Path, slug: str, *args: str) -> list[str]:
-    """`filmsofone --workspace WS generate SLUG ARGS...` as a subprocess command line."""
+    """`filmsofone --workspace WS generate SLUG ARGS... --no-storyboard` as a subprocess command line (these
+    tests are about the engine, not about the storyboard's approval)."""
     import sys
 
     return [sys.executable, "-c", "from filmsofone.cli import main; main()", "--workspace", str(ws_root),
-            "generate", slug, *args]
+            "generate", slug, *args, "--no-storyboard"]
 
 
 def kill_midway(command: list[str], env: dict, ready, *, timeout: float = 60.0) -> int:

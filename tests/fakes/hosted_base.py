@@ -216,7 +216,7 @@ def generate_cli(capsys, ws, backend: str, options: dict, scene: str = "1.1", *e
     from fakes.project import SLUG
 
     argv = ["--workspace", ws.root, "generate", SLUG, "--scene", scene, "--backend", backend,
-            "--option", "poll_interval=0.01"]
+            "--option", "poll_interval=0.01", "--no-storyboard"]  # the adapter, not the storyboard, is tested
     for name, value in options.items():
         argv += ["--option", f"{name}={value}"]
     return cli(capsys, *argv, *extra)

@@ -96,7 +96,7 @@ class ReplicateHandler(FakeHandler):
         if model is None and not payload.get("version"):
             return self.send_json(422, {"title": "Input validation failed", "detail": "version is required",
                                         "status": 422})
-        if "prompt" not in inputs:
+        if "prompt" not in inputs and "input_image" not in inputs:  # Stable Video Diffusion takes no prompt
             return self.send_json(422, {"title": "Input validation failed", "detail": "input: prompt is required",
                                         "status": 422})
         allowed = KNOWN_DURATIONS.get(model or "")
@@ -203,6 +203,8 @@ class FakeReplicate(FakeServer):
             if path not in self.cdn.files:
                 inputs = job["input"]
                 seconds = float(inputs.get("duration") or 5)
+                if inputs.get("video_length") == "25_frames_with_svd_xt":  # Stable Video Diffusion
+                    seconds = round(25 / float(inputs.get("frames_per_second") or 6), 3)
                 width, height = SIZES.get(inputs.get("aspect_ratio", "16:9"), (320, 180))
                 self.cdn.files[path] = sample_mp4(seconds, width, height, 24)
         return f"{self.cdn.url}{path}"

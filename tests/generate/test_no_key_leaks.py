@@ -37,7 +37,7 @@ def test_no_key_appears_anywhere(ws, service, capsys, caplog, tmp_path, monkeypa
     outputs = [report.model_dump_json(), repr(list_takes(ws, SLUG, "1.1"))]
     monkeypatch.chdir(ws.root)
     outputs.append(_run_cli(["generate", SLUG, "--scene", "1.1", "--backend", "fakehosted",
-                             "--option", f"base_url={service.url}", "--resubmit-unknown"], capsys))
+                             "--option", f"base_url={service.url}", "--resubmit-unknown", "--no-storyboard"], capsys))
     outputs.append(_run_cli(["backends"], capsys))
     outputs.append(_run_cli(["keys", "list"], capsys))
     outputs.append(_run_cli(["takes", SLUG, "--scene", "1.1"], capsys))

@@ -1,9 +1,13 @@
-"""`animatic`: offline, deterministic storyboard clips.
+"""`animatic` and `animatic-frame`: offline, deterministic storyboard frames and clips.
 
-Each shot becomes one drawn frame (the setting's palette and light, the characters in frame as labelled
-figures at their screen positions and at the shot size's scale, the action line, the spoken line as a
-caption) moved by a gentle camera (push in, pull out, pan or tilt, after `shot.movement`) for exactly the
-shot's duration. No network, no model, no GPU. The same request always makes the same picture.
+`animatic-frame` (kind image) draws a shot's storyboard frame: the setting's palette and light, the
+characters in frame at their screen positions and at the scale the shot size says (an ECU is one face
+filling the frame, a WS small figures in the place), each with the hair and wardrobe colours of the cast
+bible and, when one was picked, the face image itself; the action line and the spoken line as captions, in
+the bundled font. `animatic` (kind video) moves a still with a gentle camera (push in, pull out, pan or
+tilt, after `shot.movement`) for exactly the shot's duration: the shot's keyframe when it is given one as
+first frame, else the same drawn frame. No network, no model, no GPU; the same request gives the same
+picture.
 """
 
 from __future__ import annotations
@@ -13,24 +17,21 @@ import hashlib
 import os
 import tempfile
 import textwrap
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pydantic import Field
 
+from ..fonts import font
 from .base import Backend, BackendOptions, Capabilities, GenerationRequest
 
-# how tall a standing figure is, as a fraction of the frame height, per shot size
-FIGURE_SCALE = {"EWS": 0.22, "WS": 0.45, "MS": 0.95, "MCU": 1.35, "CU": 2.0, "ECU": 3.2, "insert": 0.0}
-POSITION_X = {"left": 0.27, "center": 0.5, "right": 0.73}
-_COLOUR_WORDS = {
-    "red": "#a8322d", "crimson": "#8c1c2a", "scarlet": "#b3261e", "blue": "#2f5597", "navy": "#1f2f55",
-    "green": "#3f7a3a", "grey": "#7a7a7a", "gray": "#7a7a7a", "black": "#2a2a2a", "white": "#e6e6e0",
-    "brown": "#7a5230", "yellow": "#c9a227", "gold": "#b8962e", "purple": "#6a3d8f", "violet": "#7d4f9e",
-    "orange": "#c96a22", "pink": "#c77d92", "tan": "#b79268", "silver": "#b0b4b8", "cream": "#efe6cf",
-}
-_TIME_TINT = {"night": 0.35, "dusk": 0.7, "dawn": 0.8, "day": 1.0, "unknown": 0.9}
+# the height of a face (chin to crown) as a share of the frame height, per shot size
+HEAD_SHARE = {"EWS": 0.03, "WS": 0.065, "MS": 0.16, "MCU": 0.26, "CU": 0.46, "ECU": 1.3, "insert": 0.0}
+FIGURE_HEADS = 7.5  # a standing figure is this many heads tall
+POSITION_X = {"left": 0.3, "center": 0.5, "right": 0.7}
+SKIN = (222, 196, 170)
+DEFAULT_PALETTE = ["#8a9bb0", "#5e6f80", "#4a4238", "#d8d2c0"]
+ASPECTS = ["16:9", "4:3", "1:1", "9:16", "21:9", "2.39:1"]
 
 
 class AnimaticOptions(BackendOptions):
@@ -40,14 +41,31 @@ class AnimaticOptions(BackendOptions):
     motion: float = Field(0.12, ge=0.0, le=0.5)  # how far the camera moves: fraction of the frame
 
 
+def frame_size(opts: AnimaticOptions, aspect: str | None = None) -> tuple[int, int]:
+    """The drawn frame: the output's height with the camera's margin, as wide as the aspect ratio says."""
+    margin = 1.0 + opts.motion
+    height = _even(opts.height * margin)
+    if not aspect:
+        return _even(opts.width * margin), height
+    return _even(height * aspect_ratio(aspect)), height
+
+
+def aspect_ratio(aspect: str) -> float:
+    width, _, height = aspect.replace("2.39:1", "239:100").partition(":")
+    try:
+        return float(width) / float(height)
+    except (ValueError, ZeroDivisionError):
+        return 16 / 9
+
+
 class AnimaticBackend(Backend):
     name: ClassVar[str] = "animatic"
     kind: ClassVar[str] = "video"
-    description: ClassVar[str] = "offline storyboard clips drawn from the shot list (no key, no GPU)"
+    description: ClassVar[str] = "offline storyboard clips moved from each shot's keyframe (no key, no GPU)"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        min_duration=0.25, max_duration=120.0, aspect_ratios=["16:9", "4:3", "1:1", "9:16", "21:9", "2.39:1"],
+        min_duration=0.25, max_duration=120.0, aspect_ratios=ASPECTS,
         resolutions=["640x360"], prompt_limit=1_000_000, seed=True, negative_prompt=True,
-        reference_images=64, first_frame=False, last_frame=False,
+        reference_images=64, first_frame=True, last_frame=False,
     )
     Options: ClassVar[type[BackendOptions]] = AnimaticOptions
     local: ClassVar[bool] = True
@@ -60,22 +78,53 @@ class AnimaticBackend(Backend):
         return await asyncio.to_thread(self.render_sync, request, dest)
 
     def render_sync(self, request: GenerationRequest, dest: Path) -> float:
-        """Draw the frame and encode the clip; return its exact duration (whole frames)."""
+        """Move the keyframe (or the drawn frame) and encode the clip; return its exact duration."""
         from .. import ffmpeg
 
         opts: AnimaticOptions = self.options  # type: ignore[assignment]
         sketch = request.sketch or {"action": request.prompt}
-        margin = 1.0 + opts.motion
-        size = (_even(opts.width * margin), _even(opts.height * margin))
+        size = frame_size(opts)
         with tempfile.TemporaryDirectory(prefix="filmsofone-animatic-") as tmp:
             frame = Path(tmp) / "frame.png"
-            draw_frame(sketch, size, request.seed).save(frame, compress_level=1)
+            still = fitted(request.first_frame, size) if request.first_frame else draw_frame(sketch, size,
+                                                                                               request.seed)
+            still.save(frame, compress_level=1)
             ffmpeg.run(ffmpeg.still_motion_clip_args(
                 frame, dest, duration=request.duration, fps=opts.fps, width=opts.width, height=opts.height,
                 motion=camera_motion(sketch.get("movement", "static")),
                 amount=opts.motion,
             ))
         return max(1, round(request.duration * opts.fps)) / opts.fps
+
+
+class AnimaticFrameBackend(Backend):
+    """The storyboard frame alone, as a keyframe (`filmsofone keyframes S --backend animatic-frame`)."""
+
+    name: ClassVar[str] = "animatic-frame"
+    kind: ClassVar[str] = "image"
+    description: ClassVar[str] = "offline storyboard keyframes: shot size, positions, the cast's looks and faces"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        min_duration=0.0, max_duration=3600.0, aspect_ratios=ASPECTS, resolutions=["640x360"],
+        prompt_limit=1_000_000, seed=True, negative_prompt=True, reference_images=64)
+    Options: ClassVar[type[BackendOptions]] = AnimaticOptions
+    local: ClassVar[bool] = True
+    wants_sketch: ClassVar[bool] = True
+    default_concurrency: ClassVar[int] = max(1, min(4, os.cpu_count() or 2))
+
+    async def render(self, request: GenerationRequest, dest: Path) -> None:
+        opts: AnimaticOptions = self.options  # type: ignore[assignment]
+        size = frame_size(opts, request.aspect_ratio)
+        image = await asyncio.to_thread(draw_frame, request.sketch or {"action": request.prompt}, size,
+                                        request.seed)
+        await asyncio.to_thread(image.save, dest, "PNG")
+
+
+def fitted(path: Path, size: tuple[int, int]):
+    """The image at `path`, scaled to cover `size` and centre-cropped to it."""
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as picture:
+        return ImageOps.fit(picture.convert("RGB"), size, method=Image.Resampling.LANCZOS)
 
 
 def _even(value: float) -> int:
@@ -100,109 +149,7 @@ def camera_motion(movement: str) -> str:
     return "push_in"
 
 
-# --- the sketch: what to draw, from the shot and the book ----------------------------------------
-
-
-def build_sketch(shot, analysis, text: str, bible: Any = None) -> dict:
-    """Names, caption, palette, size and movement of one shot (plain data, part of the cache key)."""
-    setting = _setting(analysis, shot.setting)
-    figures = []
-    for placed in shot.characters:
-        if placed.position == "offscreen":
-            continue
-        name = _character_name(analysis, placed.character)
-        figures.append({"id": placed.character, "name": name, "position": placed.position,
-                        "colour": _look_colour(bible, placed.character, shot)})
-    caption, speaker = _caption(analysis, text, shot.dialogue)
-    return {
-        "shot_id": shot.id, "size": shot.size, "movement": shot.movement, "angle": shot.angle,
-        "setting": setting.name if setting else "", "interior": setting.interior if setting else None,
-        "time_of_day": shot.time_of_day, "light": shot.light or "",
-        "palette": _palette(bible, shot.setting, shot.time_of_day, setting.name if setting else shot.scene),
-        "figures": figures, "action": shot.action.strip(), "caption": caption, "speaker": speaker,
-    }
-
-
-def _setting(analysis, setting_id):
-    if not setting_id:
-        return None
-    try:
-        return analysis.setting(setting_id)
-    except KeyError:
-        return None
-
-
-def _character_name(analysis, char_id: str) -> str:
-    try:
-        return analysis.character(char_id).name
-    except KeyError:
-        return char_id
-
-
-def _caption(analysis, text: str, quote_ids: list[str]) -> tuple[str, str | None]:
-    by_id = {q.id: q for q in analysis.quotes}
-    for quote_id in quote_ids:
-        quote = by_id.get(quote_id)
-        if quote is None or not quote.spans:
-            continue
-        spoken = " ... ".join(" ".join(text[s:e].split()) for s, e in quote.spans if 0 <= s < e <= len(text))
-        speaker = _character_name(analysis, quote.speaker) if quote.speaker else None
-        return spoken, speaker
-    return "", None
-
-
-def _palette(bible, setting_id, time_of_day: str, fallback_name: str) -> list[str]:
-    if bible is not None and setting_id:
-        try:
-            from ..bible import palette
-
-            colours = [c for c in palette(bible, setting_id, time_of_day) if _is_hex(c)]
-            if colours:
-                return colours[:4]
-        except Exception:  # a bible without this setting: fall back to a stable palette
-            pass
-    return _hashed_palette(fallback_name or "scene", time_of_day)
-
-
-def _hashed_palette(name: str, time_of_day: str) -> list[str]:
-    import colorsys
-
-    hue = int(hashlib.sha256(name.encode()).hexdigest()[:6], 16) / 0xFFFFFF
-    light = _TIME_TINT.get(time_of_day, 0.9)
-    colours = []
-    for dh, sat, val in ((0.0, 0.35, 0.75), (0.06, 0.45, 0.55), (0.5, 0.3, 0.4), (0.1, 0.2, 0.9)):
-        r, g, b = colorsys.hsv_to_rgb((hue + dh) % 1.0, sat, val * light)
-        colours.append(f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}")
-    return colours
-
-
-def _is_hex(colour) -> bool:
-    return isinstance(colour, str) and len(colour) == 7 and colour.startswith("#")
-
-
-def _look_colour(bible, char_id: str, shot) -> str:
-    if bible is not None:
-        try:
-            from ..bible import identity_text
-
-            words = identity_text(bible, char_id, scene_id=shot.scene).lower().replace(",", " ").split()
-            for word in words:
-                if word in _COLOUR_WORDS:
-                    return _COLOUR_WORDS[word]
-        except Exception:  # no look for this character: a stable colour from its id
-            pass
-    digest = hashlib.sha256(char_id.encode()).digest()
-    return "#%02x%02x%02x" % (80 + digest[0] % 140, 60 + digest[1] % 140, 60 + digest[2] % 140)
-
-
 # --- drawing ---------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=8)
-def _font(size: int):
-    from PIL import ImageFont
-
-    return ImageFont.load_default(size=size)
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
@@ -219,7 +166,7 @@ def draw_frame(sketch: dict, size: tuple[int, int], seed: int | None = None):
     from PIL import Image, ImageDraw
 
     width, height = size
-    palette = [_rgb(c) for c in (sketch.get("palette") or _hashed_palette("scene", "unknown"))]
+    palette = [_rgb(c) for c in (sketch.get("palette") or DEFAULT_PALETTE)]
     palette += palette[-1:] * (4 - len(palette))
     image = Image.new("RGB", size, palette[0])
     draw = ImageDraw.Draw(image)
@@ -230,7 +177,7 @@ def draw_frame(sketch: dict, size: tuple[int, int], seed: int | None = None):
     _draw_set_dressing(draw, sketch, width, height, horizon, palette, seed)
     image = _light(image, sketch.get("light", ""), width, horizon)
     draw = ImageDraw.Draw(image)
-    _draw_figures(draw, sketch, width, height, horizon)
+    _draw_figures(image, draw, sketch, width, height, horizon)
     _draw_texts(draw, sketch, width, height)
     return image
 
@@ -275,46 +222,95 @@ def _draw_set_dressing(draw, sketch, width, height, horizon, palette, seed) -> N
                        outline=_mix(palette[1], (0, 0, 0), 0.4))
 
 
-def _draw_figures(draw, sketch, width, height, horizon) -> None:
-    scale = FIGURE_SCALE.get(sketch.get("size", "MS"), 0.9)
+def _draw_figures(image, draw, sketch, width, height, horizon) -> None:
+    """The characters in frame, at the shot size's scale; an ECU or CU shows only the most prominent one."""
+    share = HEAD_SHARE.get(sketch.get("size", "MS"), 0.16)
     figures = sketch.get("figures") or []
-    if not figures or scale == 0:
+    if not figures or share == 0:
         return
-    fig_h = height * scale
-    crowd = {}
+    if share >= HEAD_SHARE["CU"]:
+        figures = figures[:1]
+    head_h = height * share
+    crowd: dict[str, list] = {}
     for figure in figures:
         crowd.setdefault(figure.get("position", "center"), []).append(figure)
     for position, group in crowd.items():
         for k, figure in enumerate(group):
-            spread = (k - (len(group) - 1) / 2) * width * 0.09
-            cx = width * POSITION_X.get(position, 0.5) + spread
-            feet = horizon + (height - horizon) * (0.5 if scale < 0.6 else 1.4)
-            _draw_figure(draw, figure, cx, feet, fig_h, height)
+            spread = (k - (len(group) - 1) / 2) * max(width * 0.09, head_h * 1.6)
+            x = POSITION_X.get(position, 0.5) if share < HEAD_SHARE["CU"] else 0.5 + (
+                POSITION_X.get(position, 0.5) - 0.5) * 0.4
+            _draw_figure(image, draw, figure, width * x + spread, _head_top(share, height, horizon, head_h),
+                         head_h, height)
 
 
-def _draw_figure(draw, figure, cx, feet, fig_h, height) -> None:
+def _head_top(share: float, height: int, horizon: int, head_h: float) -> float:
+    """Where the crown is: standing on the floor in wide shots, framed by the headroom in close ones."""
+    if share <= HEAD_SHARE["WS"]:
+        feet = horizon + (height - horizon) * (0.35 if share < HEAD_SHARE["WS"] else 0.55)
+        return feet - head_h * FIGURE_HEADS
+    if share >= HEAD_SHARE["ECU"]:
+        return (height - head_h) / 2
+    return height * 0.24 if share < HEAD_SHARE["CU"] else height * 0.2
+
+
+def _draw_figure(image, draw, figure, cx: float, top: float, head_h: float, height: int) -> None:
     body = _rgb(figure.get("colour", "#886655"))
-    head_r = fig_h * 0.09
-    top = max(feet - fig_h, height * 0.26)  # close shots: the head stays in frame, the body runs out of it
-    feet = top + fig_h
-    head_c = (cx, top + head_r)
-    draw.ellipse((head_c[0] - head_r, head_c[1] - head_r, head_c[0] + head_r, head_c[1] + head_r),
-                 fill=(222, 196, 170), outline=(40, 30, 25), width=max(1, int(head_r / 10)))
-    shoulders = fig_h * 0.16
-    draw.rounded_rectangle((cx - shoulders, top + head_r * 2.2, cx + shoulders, feet),
-                           radius=int(shoulders * 0.6), fill=body, outline=_mix(body, (0, 0, 0), 0.5),
-                           width=max(1, int(head_r / 10)))
-    label = figure.get("name", "")
-    font = _font(max(12, min(30, int(height / 22))))
-    box = draw.textbbox((0, 0), label, font=font)
-    label_y = min(top + head_r * 2.2 + 8, height * 0.8)  # on the chest
+    hair = _rgb(figure.get("hair", "#3a2a1a"))
+    head_w = head_h * 0.78
+    outline = max(1, int(head_h / 40))
+    chin = top + head_h
+    shoulders = head_w * 1.5
+    draw.rounded_rectangle((cx - shoulders, chin + head_h * 0.12, cx + shoulders, top + head_h * FIGURE_HEADS),
+                           radius=int(shoulders * 0.5), fill=body, outline=_mix(body, (0, 0, 0), 0.5),
+                           width=outline)
+    draw.rectangle((cx - head_w * 0.18, chin - head_h * 0.1, cx + head_w * 0.18, chin + head_h * 0.2), fill=SKIN)
+    box = (cx - head_w / 2, top, cx + head_w / 2, chin)
+    draw.ellipse((box[0] - head_w * 0.08, box[1] - head_h * 0.06, box[2] + head_w * 0.08, top + head_h * 0.7),
+                 fill=hair)
+    if not _paste_face(image, figure.get("face"), box):
+        draw.ellipse(box, fill=SKIN, outline=(40, 30, 25), width=outline)
+        draw.chord((box[0], box[1], box[2], top + head_h * 0.55), 180, 360, fill=hair)
+        eye_y, gap, eye = top + head_h * 0.52, head_w * 0.2, max(1.0, head_w * 0.05)
+        for side in (-1, 1):
+            draw.ellipse((cx + side * gap - eye, eye_y - eye, cx + side * gap + eye, eye_y + eye), fill=(30, 24, 20))
+    _label(draw, figure.get("name", ""), cx, min(chin + head_h * 0.35, height * 0.8), height)
+
+
+def _paste_face(image, face: str | None, box: tuple[float, float, float, float]) -> bool:
+    """Place the picked face image in the head's oval; False when there is none to place."""
+    from PIL import Image, ImageDraw, ImageOps
+
+    if not face or not Path(face).is_file():
+        return False
+    left, top, right, bottom = (int(round(v)) for v in box)
+    size = (max(2, right - left), max(2, bottom - top))
+    try:
+        with Image.open(face) as picture:
+            picture = picture.convert("RGB")
+            w, h = picture.size
+            side = min(w, int(h / 1.25)) * 0.42  # a head-and-shoulders portrait: the face, upper middle
+            crop = (int((w - side) / 2), int(h * 0.13), int((w + side) / 2), int(min(h, h * 0.13 + side * 1.25)))
+            pasted = ImageOps.fit(picture.crop(crop), size, method=Image.Resampling.LANCZOS)
+    except OSError:
+        return False
+    mask = Image.new("L", size, 0)
+    ImageDraw.Draw(mask).ellipse((0, 0, size[0] - 1, size[1] - 1), fill=255)
+    image.paste(pasted, (left, top), mask)
+    return True
+
+
+def _label(draw, text: str, cx: float, y: float, height: int) -> None:
+    if not text:
+        return
+    face = font(max(12, min(30, int(height / 22))))
+    box = draw.textbbox((0, 0), text, font=face)
     x = cx - (box[2] - box[0]) / 2
-    draw.rectangle((x - 4, label_y - 2, x + box[2] - box[0] + 4, label_y + box[3] - box[1] + 6), fill=(0, 0, 0))
-    draw.text((x, label_y), label, font=font, fill=(255, 255, 255))
+    draw.rectangle((x - 4, y - 2, x + box[2] - box[0] + 4, y + box[3] - box[1] + 6), fill=(0, 0, 0))
+    draw.text((x, y), text, font=face, fill=(255, 255, 255))
 
 
 def _draw_texts(draw, sketch, width, height) -> None:
-    small = _font(max(10, int(height / 28)))
+    small = font(max(10, int(height / 28)))
     margin_x, margin_y = int(width * 0.13), int(height * 0.12)  # inside the window the camera keeps
     where = sketch.get("setting") or ""
     header = "  ·  ".join(p for p in (sketch.get("shot_id", ""), sketch.get("size", ""), sketch.get("movement", ""),
@@ -329,7 +325,7 @@ def _draw_texts(draw, sketch, width, height) -> None:
         y += small.size + 6
     caption = sketch.get("caption") or ""
     if caption:
-        big = _font(max(12, int(height / 22)))
+        big = font(max(12, int(height / 22)))
         speaker = sketch.get("speaker")
         lines = textwrap.wrap(f"{speaker.upper()}: “{caption}”" if speaker else f"“{caption}”",
                               max(20, int((width - 2 * margin_x) / (big.size * 0.52))))[:3]

@@ -102,6 +102,9 @@ class Capabilities(BaseModel):
     reference_images: int = 0  # how many reference images it takes (0: none)
     first_frame: bool = False
     last_frame: bool = False
+    # False: frames and reference images cannot go in one request (the engine sends a shot with a keyframe
+    # its frames, one without a keyframe its references)
+    frames_with_references: bool = True
 
 
 class GenerationRequest(BaseModel):

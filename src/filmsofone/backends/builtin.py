@@ -22,16 +22,19 @@ _LAZY = {  # name: (module, kind)
     "elevenlabs": ("filmsofone.backends.speech_elevenlabs", "speech"),
     "elevenlabs-music": ("filmsofone.backends.music_elevenlabs", "music"),
     "openai-chat": ("filmsofone.backends.chat_openai", "chat"),
+    "local": ("filmsofone.backends.local", "video"),
+    "local-image": ("filmsofone.backends.local", "image"),
 }
 
 
 def register_backends(register) -> None:
     import importlib.util
 
-    from .animatic import AnimaticBackend
+    from .animatic import AnimaticBackend, AnimaticFrameBackend
     from .clips import ClipsBackend
 
     register(AnimaticBackend)
+    register(AnimaticFrameBackend)
     register(ClipsBackend)
     for name, (module, kind) in _LAZY.items():
         if importlib.util.find_spec(module) is not None:  # adapters land one by one

@@ -44,6 +44,7 @@ from .transport import Contract, Step, Transport
 CONTRACT = Contract("comfyui", message_fields=("error", "message", "details", "type"))
 
 BUNDLED = {"weightless": "comfyui_weightless_t2v.json", "weightless-i2v": "comfyui_weightless_i2v.json",
+           "weightless-ref": "comfyui_weightless_ref.json",
            "ltxv-t2v": "comfyui_ltxv_t2v.json", "ltxv-t2v-lora": "comfyui_ltxv_t2v_lora.json"}
 WORKFLOWS = Path(__file__).parent / "workflows"
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_0-9]+)\s*\}\}")

@@ -73,7 +73,7 @@ def _capabilities(model: str) -> Capabilities:
                                                                             "1920x1080"],
                         prompt_limit=2500, seed=False, negative_prompt=True,
                         reference_images=4 if model in MULTI_IMAGE_MODELS else 0, first_frame=True,
-                        last_frame=True)
+                        last_frame=True, frames_with_references=False)
 
 
 class KlingBackend(Backend):

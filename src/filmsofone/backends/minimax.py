@@ -45,7 +45,7 @@ def _capabilities(model: _Model) -> Capabilities:
                         max_duration=max(model.durations), aspect_ratios=["16:9"],
                         resolutions=["1366x768", "1280x720", "1920x1080"], prompt_limit=2000, seed=False,
                         negative_prompt=False, reference_images=1 if model.subject else 0,
-                        first_frame=model.image, last_frame=False)
+                        first_frame=model.image, last_frame=False, frames_with_references=False)
 
 
 class MinimaxOptions(BackendOptions):

@@ -49,7 +49,7 @@ MODELS: dict[str, VideoModel] = {
     "bytedance/seedance-1-lite": VideoModel(
         _caps(durations=[float(d) for d in range(2, 13)], aspect_ratios=["16:9", "4:3", "1:1", "3:4", "9:16",
               "21:9", "9:21"], resolutions=["854x480", "1280x720", "1920x1080"], prompt_limit=2000, seed=True,
-              reference_images=4, first_frame=True, last_frame=True),
+              reference_images=4, first_frame=True, last_frame=True, frames_with_references=False),
         {"prompt": "prompt", "seed": "seed", "duration": "duration", "aspect_ratio": "aspect_ratio",
          "resolution": "resolution", "first_frame": "image", "last_frame": "last_frame_image",
          "references": "reference_images"},
@@ -61,6 +61,12 @@ MODELS: dict[str, VideoModel] = {
         {"prompt": "prompt", "seed": "seed", "duration": "duration", "aspect_ratio": "aspect_ratio",
          "resolution": "resolution", "first_frame": "image", "last_frame": "last_frame_image"},
         price_per_second=0.15, resolutions={480: "480p", 1080: "1080p"}, fixed={"fps": 24}),
+    "stability-ai/stable-video-diffusion": VideoModel(  # animates the first frame: 25 frames, fps sets the length
+        _caps(durations=[1.0, 2.0, 2.5], aspect_ratios=["16:9", "9:16", "1:1"], resolutions=["1024x576"],
+              prompt_limit=2000, seed=True, first_frame=True),
+        {"seed": "seed", "fps": "frames_per_second", "first_frame": "input_image"}, price_per_clip=0.07, frames=25,
+        needs_first_frame=True, fixed={"video_length": "25_frames_with_svd_xt", "sizing_strategy":
+                                       "maintain_aspect_ratio", "motion_bucket_id": 127, "cond_aug": 0.02}),
 }
 DEFAULT_MODEL = "kwaivgi/kling-v2.1-master"
 

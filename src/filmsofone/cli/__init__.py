@@ -18,7 +18,7 @@ from .context import err_console, state
 __all__ = ["app", "main"]
 
 def _register_commands() -> None:
-    from . import adapt, books, cast, demo, export, generate, plan, watch  # noqa: F401  (each registers on `app`)
+    from . import adapt, books, cast, demo, export, generate, keyframes, plan, watch  # noqa: F401  (each registers on `app`)
     from . import audition  # noqa: F401  (cast audition / cast pick, on `cast_app`)
     from . import sound  # noqa: F401  (voice, and cast voice on `cast_app`)
 

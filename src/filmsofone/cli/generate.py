@@ -15,6 +15,7 @@ from .app import app
 from .context import console, workspace
 from .progress import progress_bar
 
+SLOW_SHOT = 5.0  # seconds: a run with a shot this slow lists each shot's time
 keys_app = typer.Typer(help="API keys for hosted backends (kept in the environment or a mode-600 file).",
                        no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -76,6 +77,8 @@ def generate(
     resubmit_unknown: bool = typer.Option(False, "--resubmit-unknown",
                                           help="Submit again the jobs whose create had no answer (may pay twice)."),
     option: Optional[list[str]] = typer.Option(None, "--option", "-o", help="Backend option NAME=VALUE."),
+    no_storyboard: bool = typer.Option(False, "--no-storyboard",
+                                       help="Let a paid backend make shots whose keyframe is not approved."),
 ) -> None:
     """Generate the shots of a scene (or all scenes, or one shot) on a backend; cached shots are skipped."""
     from ..generate import generate_scenes
@@ -87,7 +90,7 @@ def generate(
         report = generate_scenes(workspace(), slug, list(scene) if scene else None, backend=backend,
                                  concurrency=concurrency, progress=progress, shot_ids=list(shot or []) or None,
                                  options=parse_options(option or []), dry_run=dry_run, budget=budget,
-                                 resubmit_unknown=resubmit_unknown)
+                                 resubmit_unknown=resubmit_unknown, require_approval=not no_storyboard)
     _print_report(report)
     if not report.ok:
         raise typer.Exit(1)
@@ -102,9 +105,15 @@ def _print_report(report) -> None:
         todo = [p for p in report.planned if not p.cached]
         console.print(f"{len(todo)} shots to make, {sum(p.seconds for p in todo):g} s, "
                       f"estimated ${report.estimated_cost:.2f} on {report.backend}")
+        if report.awaiting_approval:
+            console.print(f"[yellow]{len(report.awaiting_approval)} shots have no approved keyframe[/]: approve "
+                          "them (`filmsofone keyframes S approve SHOT`) or pass --no-storyboard", highlight=False)
         return
     console.print(f"{report.backend}: {len(report.made)} made, {len(report.cached)} cached "
                   f"in {report.seconds:.1f} s" + (f", about ${report.spent:.2f}" if report.spent else ""))
+    if report.timings and max(report.timings.values()) >= SLOW_SHOT:  # a slow backend: how long each shot took
+        console.print("made in: " + ", ".join(f"{shot} {seconds:.1f} s" for shot, seconds in report.timings.items()),
+                      highlight=False)
     for title, items, style in (("refused", report.refused, "red"), ("failed", report.failed, "red"),
                                 ("outcome unknown (rerun with --resubmit-unknown to submit again)",
                                  report.unknown, "yellow"),

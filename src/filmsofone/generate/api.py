@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from contextlib import nullcontext
 from pathlib import Path
@@ -12,6 +11,8 @@ from ..adapt import adapt
 from ..backends import backend_class, get_backend
 from ..bible import load_bible
 from ..errors import UserError
+from ..keyframes import approved_keyframe, current_keyframe, waiting_for_approval
+from ..keyframes.make import run_coroutine
 from ..models import ProgressCallback, Shot
 from ..plan import plan_book
 from ..project import load_text, open_project
@@ -21,7 +22,7 @@ from ..workspace import Workspace
 from .engine import Engine, RunFlags
 from .jobs import JobStore, clip_paths
 from .report import GenerationReport, PlannedShot
-from .requests import plan_requests
+from .requests import plan_requests, shot_frames
 from .takes import Take, _takes_by_shot
 
 
@@ -29,11 +30,15 @@ def generate_scenes(ws: Workspace, slug: str, scene_ids: list[str] | None, *, ba
                     concurrency: int | None = None, progress: ProgressCallback | None = None,
                     shot_ids: list[str] | None = None, options: dict | None = None, dry_run: bool = False,
                     budget: float | None = None, resubmit_unknown: bool = False, force: bool | None = None,
-                    ) -> GenerationReport:
+                    require_approval: bool = False) -> GenerationReport:
     """Make every shot of `scene_ids` (None: every scene the adaptation keeps), or just `shot_ids`, on `backend`.
 
     Shots whose clip is cached (same prompt, options, inputs and backend) are not made again; `shot_ids`
-    re-renders those shots as new takes (`force` defaults to True then). Returns what happened per shot.
+    re-renders those shots as new takes (`force` defaults to True then). A backend that takes a first frame
+    starts each shot on its keyframe. With `require_approval` (the CLI's default; `--no-storyboard`
+    turns it off) a paid backend makes only shots whose keyframe is approved, else `StoryboardNotApproved`
+    is raised before anything is sent; without it (and for free backends, and in a dry run) shots start on
+    their current keyframe when they have one. Returns what happened per shot.
     """
     project = open_project(ws, slug).ensure()
     with nullcontext() if dry_run else project_lock(project, "generate"):
@@ -41,15 +46,24 @@ def generate_scenes(ws: Workspace, slug: str, scene_ids: list[str] | None, *, ba
         shots = _select_shots(ws, slug, project.db_path, analysis, scene_ids, shot_ids)
         engine_backend = get_backend(backend, options) if not dry_run else _dry_backend(backend, options)
         bible = load_bible(ws, slug)
+        paid = _is_paid(engine_backend)
+        gated = paid and require_approval and not dry_run
+        if gated:
+            _require_approval(project, slug, shots)  # before any request is built or sent
+        frames = shot_frames(shots, (lambda s: approved_keyframe(project, s)) if gated else
+                             (lambda s: current_keyframe(project, s)), engine_backend.capabilities)
         planned = plan_requests(ws, slug, shots, engine_backend, analysis=analysis, text=load_text(ws, slug),
-                                bible=bible)
+                                bible=bible, frames=frames)
         flags = RunFlags(force=bool(shot_ids) if force is None else force, dry_run=dry_run, budget=budget,
                          resubmit_unknown=resubmit_unknown, concurrency=concurrency)
         jobs = JobStore(project.db_path, project.root)
         if not dry_run:
             clean_debris(project)
             jobs.recover(project.clips_dir)
-        return _run(engine_backend, jobs, project, planned, shots, flags, backend, progress)
+        report = _run(engine_backend, jobs, project, planned, shots, flags, backend, progress)
+        if paid and require_approval and dry_run:
+            report.awaiting_approval = waiting_for_approval(project, shots)
+        return report
 
 
 def _run(engine_backend, jobs: JobStore, project, planned, shots, flags: RunFlags, backend: str,
@@ -67,22 +81,29 @@ def _run(engine_backend, jobs: JobStore, project, planned, shots, flags: RunFlag
     engine = Engine(engine_backend, jobs, project.clips_dir, flags, progress, report, cached_keys)
     totals = {scene: sum(1 for s in shots if s.scene == scene) for scene in scenes}
     started = time.perf_counter()
-    _run_coroutine(engine.run(planned, totals))
+    run_coroutine(engine.run(planned, totals))
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
 
-def _run_coroutine(coroutine) -> None:
-    """asyncio.run, or (when called from inside a running event loop) the same in a worker thread."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(coroutine)
-        return
-    import concurrent.futures
+class StoryboardNotApproved(UserError):
+    """A paid backend was asked for shots whose keyframe is not approved."""
 
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
+
+def _is_paid(backend) -> bool:
+    """True when the backend charges (its declared price, or the user's override)."""
+    return backend.cost(1.0) > 0
+
+
+def _require_approval(project, slug: str, shots: list[Shot]) -> None:
+    """Refuse (before anything is sent) when some shots have no approved keyframe."""
+    waiting = waiting_for_approval(project, shots)
+    if waiting:
+        scenes = " ".join(f"--scene {x}" for x in dict.fromkeys(s.scene for s in shots if s.id in waiting))
+        raise StoryboardNotApproved(
+            f"{len(waiting)} of {len(shots)} shots have no approved keyframe; nothing was sent",
+            f"make and approve them: `filmsofone keyframes {slug} {scenes}`, then "
+            f"`filmsofone keyframes {slug} approve SHOT` or the screening room; or pass --no-storyboard")
 
 
 def _dry_backend(name: str, options: dict | None):

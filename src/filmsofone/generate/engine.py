@@ -13,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import ffmpeg
-from ..backends import key_env_vars
+from ..backends import key_env_vars, remote
 from ..backends.base import (
     Backend,
     BackendFailure,
@@ -36,7 +37,6 @@ from ..keys import ScrubFilter, known_secrets, scrub
 from ..models import ProgressCallback
 from ..store.faults import checkpoint
 from ..store.tables import JobRow
-from . import remote
 from .jobs import ACTIVE, JobStore, clip_paths
 from .report import GenerationReport
 from .requests import Planned
@@ -132,17 +132,27 @@ class Engine:
         if self.flags.dry_run:
             return _Outcome("pending", "would resume" if job else "would make")
         async with self._slots:
-            if job is None:
-                if not await self._reserve(item.cost):
-                    return _Outcome("over_budget", f"{item.cost:.2f} USD would exceed the budget")
-                job = self.jobs.new_job(shot_id=shot.id, scene=shot.scene, backend=self.backend.name,
-                                        cache_key=item.cache_key, cost=item.cost,
-                                        status="pending" if self.backend.local else "submitting",
-                                        idempotency_key=uuid.uuid4().hex,
-                                        request=item.request.model_dump(mode="json", exclude={"sketch"}))
-            if self.backend.local:
-                return await self._render_local(item, job)
-            return await self._run_hosted(item, job, client)
+            self._tick(f"shot: {shot.id}", 0, 100)  # which shot runs, on one bar shared by all shots
+            started = time.monotonic()
+            outcome = await self._make_in_slot(item, job, client)
+            if outcome.kind == "made":
+                self.report.timings[shot.id] = round(time.monotonic() - started, 2)
+                self._tick(f"shot: {shot.id}", 100, 100)
+            return outcome
+
+    async def _make_in_slot(self, item: Planned, job: JobRow | None, client) -> _Outcome:
+        shot = item.shot
+        if job is None:
+            if not await self._reserve(item.cost):
+                return _Outcome("over_budget", f"{item.cost:.2f} USD would exceed the budget")
+            job = self.jobs.new_job(shot_id=shot.id, scene=shot.scene, backend=self.backend.name,
+                                    cache_key=item.cache_key, cost=item.cost,
+                                    status="pending" if self.backend.local else "submitting",
+                                    idempotency_key=uuid.uuid4().hex,
+                                    request=item.request.model_dump(mode="json", exclude={"sketch"}))
+        if self.backend.local:
+            return await self._render_local(item, job)
+        return await self._run_hosted(item, job, client)
 
     def _is_cached(self, shot_id: str, key: str) -> bool:
         if self.cached_keys is not None:
@@ -219,7 +229,7 @@ class Engine:
             if job.status != "running" or (status.progress is not None and status.progress != job.progress):
                 self.jobs.update(job, status="running", progress=status.progress)
             if status.progress is not None:
-                self._tick(f"shot {shot_id}", int(status.progress * 100), 100)
+                self._tick(f"shot: {shot_id}", int(status.progress * 100), 100)
 
         try:
             return await remote.poll(self.backend, client, job.remote_id, what=f"shot {shot_id}",

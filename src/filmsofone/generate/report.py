@@ -28,6 +28,8 @@ class GenerationReport(BaseModel):
     estimated_cost: float = 0.0  # of the shots not cached
     spent: float = 0.0  # estimated cost of the jobs submitted by this run
     seconds: float = 0.0  # wall clock of the run
+    timings: dict[str, float] = Field(default_factory=dict)  # shot id -> seconds it took to make
+    awaiting_approval: list[str] = Field(default_factory=list)  # paid backend, dry run: shots not approved yet
 
     def add(self, shot_id: str, kind: str, detail: str = "") -> None:
         if kind in ("made", "cached"):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import webbrowser
 from collections.abc import Callable
 
+from ..errors import UserError
 from ..workspace import Workspace
 
 
-def render(room, nonce: str = "") -> str:
+def render(room, nonce: str = "", csrf: str = "") -> str:
     """The page, rendered with Jinja2 (autoescaped)."""
     from pathlib import Path
     from urllib.parse import quote
@@ -34,7 +35,7 @@ def render(room, nonce: str = "") -> str:
         return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}" if minutes >= 60 else f"{minutes}:{secs:02d}"
 
     return env.get_template("room.html.j2").render(
-        room=room, clock=clock, nonce=nonce,
+        room=room, clock=clock, nonce=nonce, csrf=csrf,
         file_url=lambda p: under(room.project.root, "files", p),
         cast_url=lambda p: under(room.ws.bible_assets_dir(room.slug), "cast", p),
     )
@@ -48,9 +49,39 @@ def open_room(ws: Workspace, slug: str, *, port: int = 0, token: str | None = No
     from .server import ScreeningServer
 
     server = ScreeningServer(gather(ws, slug), render, port=port, token=token, quiet=quiet,
-                             regather=lambda: gather(ws, slug))
+                             regather=lambda: gather(ws, slug), act=lambda *a: storyboard_action(ws, slug, *a))
     threading.Thread(target=server.serve_forever, name="screening-room", daemon=True).start()
     return server
+
+
+def storyboard_action(ws: Workspace, slug: str, shot_id: str, verb: str, body: bytes) -> str:
+    """What the storyboard's buttons do: approve the shown keyframe, ask for another take (on the backend
+    that made the shown one; an uploaded image's shot gets the offline animatic), or replace it with the
+    uploaded image (approved). Returns a line for the page."""
+    import tempfile
+    from pathlib import Path
+
+    from ..keyframes import DEFAULT_BACKEND, approve, make_keyframes, read_index, reject, replace
+
+    if verb == "approve":
+        return f"shot {shot_id}: keyframe take {approve(ws, slug, shot_id).number} approved"
+    if verb == "replace":
+        if not body:
+            raise UserError("no image was sent", "choose an image file")
+        with tempfile.TemporaryDirectory(prefix="filmsofone-upload-") as tmp:
+            upload = Path(tmp) / "upload"
+            upload.write_bytes(body)
+            take = replace(ws, slug, shot_id, upload)
+        return f"shot {shot_id}: your image is keyframe take {take.number}, approved"
+    entry = read_index(ws.project(slug)).shots.get(shot_id)
+    made = [t.backend for t in entry.takes if t.source == "made"] if entry else []
+    backend = made[-1] if made else DEFAULT_BACKEND
+    reject(ws, slug, shot_id)
+    report = make_keyframes(ws, slug, None, shot_ids=[shot_id], backend=backend)
+    if not report.ok:
+        raise UserError(f"shot {shot_id}: {'; '.join({**report.failed, **report.unknown}.values())}",
+                        "try again, or another backend from the command line")
+    return f"shot {shot_id}: a new keyframe take on {backend}"
 
 
 def serve(ws: Workspace, slug: str, *, port: int = 0, open_browser: bool = True,

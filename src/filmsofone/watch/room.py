@@ -17,6 +17,7 @@ from ..audition import list_candidates
 from ..bible import load_bible
 from ..errors import UserError
 from ..generate import list_takes
+from ..keyframes import storyboard
 from ..project import load_analysis, open_project
 from ..sound.casting import voice_sample
 from ..workspace import Project, Workspace
@@ -32,6 +33,17 @@ class TakeView:
 
 
 @dataclass
+class KeyframeView:
+    """The storyboard frame of a shot: the take shown, how many there are, whether it is approved."""
+
+    path: Path | None
+    number: int | None
+    takes: int
+    approved: bool
+    backend: str = ""
+
+
+@dataclass
 class ShotView:
     id: str
     size: str
@@ -40,6 +52,7 @@ class ShotView:
     lines: list[str]
     takes: list[TakeView]
     start: float | None = None  # where the shot sits in the film
+    keyframe: KeyframeView | None = None
 
     @property
     def current(self) -> TakeView | None:
@@ -97,13 +110,14 @@ def gather(ws: Workspace, slug: str) -> Room:
         starts.update((f"scene:{mark.scene}", mark.start) for mark in manifest.chapters)
         starts.update((p.segment.shot_id, p.start) for p in manifest.segments if p.segment.shot_id)
     takes = _takes(ws, slug)
+    frames = _keyframes(ws, slug)
     scenes = []
     for scene in analysis.scenes:
         view = SceneView(scene.id, scene_title(analysis, scene.id), starts.get(f"scene:{scene.id}"))
         for shot in store.load_shots(project.db_path, scene.id):
             lines = [quote_text(analysis, text, q) for q in shot.dialogue]
             view.shots.append(ShotView(shot.id, shot.size, shot.duration, shot.action, [x for x in lines if x],
-                                       takes.get(shot.id, []), starts.get(shot.id)))
+                                       takes.get(shot.id, []), starts.get(shot.id), frames.get(shot.id)))
         scenes.append(view)
     film = project.film_path if project.film_path.is_file() else None
     return Room(ws=ws, slug=slug, project=project, title=analysis.book.title, film=film,
@@ -128,6 +142,15 @@ def _manifest(film: Path):
 def _takes(ws: Workspace, slug: str) -> dict[str, list[TakeView]]:
     return {shot_id: [TakeView(t.number, t.backend, Path(t.path), float(t.duration), bool(t.current)) for t in takes]
             for shot_id, takes in list_takes(ws, slug).items()}
+
+
+def _keyframes(ws: Workspace, slug: str) -> dict[str, KeyframeView]:
+    views = {}
+    for item in storyboard(ws, slug):
+        shown = next((t for t in item.takes if t.number == item.current_number), None)
+        views[item.shot.id] = KeyframeView(item.approved or item.current, item.current_number, len(item.takes),
+                                           item.approved is not None, shown.backend if shown else "")
+    return views
 
 
 def _cast(ws: Workspace, slug: str) -> list[CastView]:

@@ -1,10 +1,16 @@
 """A small HTTP server for the screening room: 127.0.0.1 only, a random token in every URL, HTTP Range
 for seeking, and only the project's own files (no path outside it, whatever the URL says).
+
+The routes that change something (the storyboard's approve / another take / replace, POST only) need,
+besides the session token in the URL, a same-origin request (an `Origin` naming this server, and no
+cross-site `Sec-Fetch-Site`) carrying a CSRF token the server put in a page it served (`X-CSRF-Token`).
 """
 
 from __future__ import annotations
 
+import collections
 import hmac
+import json
 import mimetypes
 import re
 import secrets
@@ -14,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..errors import UserError
 from .room import Room, thumbnail
 
 CHUNK = 256 * 1024
@@ -22,6 +29,9 @@ TYPES = {".mp4": "video/mp4", ".vtt": "text/vtt; charset=utf-8", ".srt": "applic
 MEDIA = {".mp4", ".m4v", ".mov", ".webm", ".mkv", ".vtt", ".srt", ".jpg", ".jpeg", ".png", ".webp", ".wav",
          ".mp3", ".m4a", ".ogg"}
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+MAX_UPLOAD = 25 * 1024 * 1024  # bytes of an image sent to replace a keyframe
+CSRF_KEPT = 64  # pages whose CSRF token is still honoured (the newest ones)
+_ACTION_RE = re.compile(r"^keyframes/([A-Za-z0-9._-]{1,80})/(approve|retake|replace)$")
 
 
 class RangeError(ValueError):
@@ -76,14 +86,28 @@ class ScreeningServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, room: Room, render_page, *, port: int = 0, token: str | None = None, quiet: bool = True,
-                 regather=None):
+                 regather=None, act=None):
         self.room = room
-        self.render_page = render_page  # (room, nonce) -> html
+        self.render_page = render_page  # (room, nonce, csrf=...) -> html
         self.regather = regather  # () -> Room: the page shows the latest cut, takes and cast on every load
+        self.act = act  # (shot_id, verb, body bytes) -> message: the storyboard's write actions
         self.token = token or secrets.token_urlsafe(24)
         self.quiet = quiet
         self.thumb_lock = threading.Lock()
+        self.act_lock = threading.Lock()
+        self._csrf: collections.deque[str] = collections.deque(maxlen=CSRF_KEPT)
         super().__init__(("127.0.0.1", port), _Handler)
+
+    def issue_csrf(self) -> str:
+        """A fresh CSRF token for one served page."""
+        value = secrets.token_urlsafe(24)
+        self._csrf.append(value)
+        return value
+
+    def csrf_ok(self, value: str | None) -> bool:
+        if not value:
+            return False
+        return any(hmac.compare_digest(value.encode(), known.encode()) for known in list(self._csrf))
 
     @property
     def url(self) -> str:
@@ -105,6 +129,44 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802
         self._answer(head=False)
+
+    def do_POST(self) -> None:  # noqa: N802
+        """The storyboard's write routes: token, same origin and a page's CSRF token, or 403."""
+        if not self._host_ok():
+            return self._refuse(HTTPStatus.FORBIDDEN)
+        path = urlsplit(self.path).path
+        token, _, rest = path.lstrip("/").partition("/")
+        if not hmac.compare_digest(token.encode(), self.server.token.encode()):
+            return self._refuse(HTTPStatus.FORBIDDEN)
+        if not self._same_origin() or not self.server.csrf_ok(self.headers.get("X-CSRF-Token")):
+            return self._refuse(HTTPStatus.FORBIDDEN)
+        match = _ACTION_RE.match(unquote(rest))
+        if match is None or self.server.act is None:
+            return self._refuse(HTTPStatus.NOT_FOUND)
+        length = self.headers.get("Content-Length", "0")
+        if not length.isdigit() or int(length) > MAX_UPLOAD:
+            return self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        body = self.rfile.read(int(length)) if int(length) else b""
+        try:
+            with self.server.act_lock:
+                message = self.server.act(match.group(1), match.group(2), body)
+            self._json(HTTPStatus.OK, {"ok": True, "message": message})
+        except UserError as exc:
+            self._json(HTTPStatus.BAD_REQUEST, {"ok": False, "message": str(exc)})
+
+    def _same_origin(self) -> bool:
+        """The request comes from a page of this server (Origin must name it; fetch metadata must agree)."""
+        origin = self.headers.get("Origin", "")
+        if origin not in (f"http://{self.headers.get('Host', '')}",):
+            return False
+        return self.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
+
+    def _json(self, status: HTTPStatus, payload: dict) -> None:
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self._common_headers("application/json", len(body))
+        self.end_headers()
+        self.wfile.write(body)
 
     def _refuse(self, status: HTTPStatus, head: bool = False) -> None:
         body = f"{status.value} {status.phrase}\n".encode()
@@ -171,7 +233,7 @@ class _Handler(BaseHTTPRequestHandler):
         nonce = secrets.token_urlsafe(16)
         if self.server.regather is not None:
             self.server.room = self.server.regather()
-        body = self.server.render_page(self.server.room, nonce).encode("utf-8")
+        body = self.server.render_page(self.server.room, nonce, csrf=self.server.issue_csrf()).encode("utf-8")
         self.send_response(HTTPStatus.OK)
         self._common_headers("text/html; charset=utf-8", len(body))
         self.send_header("Content-Security-Policy",

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TypeVar
 from collections.abc import Awaitable, Callable
 
-from ..backends.base import Backend, Failed, JobState, JobStatus, OutputExpired, Refused
-from ..backends.transport import GaveUp, RetryPolicy, WaitCallback, with_retries
+from .base import Backend, Failed, JobState, JobStatus, OutputExpired, Refused
+from .transport import GaveUp, RetryPolicy, WaitCallback, with_retries
 
 T = TypeVar("T")
 MAX_STEP_RETRIES = 8  # tries of one step (create, one poll) before giving up for this run
