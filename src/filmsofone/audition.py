@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 from .errors import BackendError, UserError
+from .keyframes.make import check_image
 from .workspace import Workspace
 from .models import ProgressCallback
 from .store.files import write_atomic
@@ -166,19 +167,6 @@ async def _hosted(engine, request, tmp: Path) -> None:
             raise Failed(f"{exc} (not sent again: an audition never pays twice)") from None
         except (GaveUp, remote.TimedOut) as exc:
             raise Failed(str(exc)) from None
-
-
-def check_image(path: Path) -> None:
-    """Raise Failed unless `path` is a readable image."""
-    from PIL import Image, UnidentifiedImageError
-
-    from .backends.base import Failed
-
-    try:
-        with Image.open(path) as picture:
-            picture.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise Failed(f"the backend's output is not an image ({type(exc).__name__})") from None
 
 
 def list_candidates(ws: Workspace, slug: str, entry_id: str) -> list[Path]:

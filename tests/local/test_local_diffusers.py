@@ -5,21 +5,15 @@ and a missing model named in one line. Skipped only where torch is not installed
 from __future__ import annotations
 
 import pytest
-
-torch = pytest.importorskip("torch")
-
 from fakes.project import SLUG, make_book
 
 from filmsofone import ffmpeg
-from filmsofone.backends.local import (
-    LocalBackend,
-    call_arguments,
-    frame_count,
-    load_pipeline,
-)
+from filmsofone.backends.local import LocalBackend, call_arguments, frame_count, load_pipeline
 from filmsofone.errors import BackendError
 from filmsofone.generate import chosen_takes, generate_scenes
 from filmsofone.keyframes import approve, make_keyframes, storyboard
+
+torch = pytest.importorskip("torch")  # the only reason to skip: the extra `local` is not installed
 
 TINY = {"width": 32, "height": 32, "fps": 8, "frame_step": 8, "steps": 2, "guidance": 1.0, "device": "cpu"}
 

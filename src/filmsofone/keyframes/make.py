@@ -16,7 +16,6 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..audition import check_image
 from ..backends import backend_class, get_backend, remote
 from ..backends.base import (
     Backend,
@@ -194,6 +193,17 @@ async def _step(call, *, polling: bool = False):
         raise StillRunning(str(exc)) from None
     except GaveUp as exc:
         raise (StillRunning if polling else Failed)(str(exc)) from None
+
+
+def check_image(path: Path) -> None:
+    """Raise Failed unless `path` is a readable image."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as picture:
+            picture.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise Failed(f"the backend's output is not an image ({type(exc).__name__})") from None
 
 
 def run_coroutine(coroutine) -> None:
