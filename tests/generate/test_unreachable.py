@@ -15,7 +15,8 @@ def test_a_refused_connection_is_named_at_once_with_the_shot(ws, service, capsys
     make_book(ws, shots_per_scene=3)
     started = time.monotonic()
     code, out, err = cli(capsys, "--workspace", ws.root, *(["--verbose"] if verbose else []), "generate", SLUG,
-                         "--scene", "1.1", "--backend", "fakehosted", "--option", "base_url=http://127.0.0.1:9")
+                         "--scene", "1.1", "--backend", "fakehosted", "--option", "base_url=http://127.0.0.1:9",
+                         "--no-storyboard")
     elapsed = time.monotonic() - started
     shown = " ".join((out + err).split())
     assert code == 1
