@@ -13,11 +13,11 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
 
 from pydantic import BaseModel, Field
 
