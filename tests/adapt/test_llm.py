@@ -26,9 +26,10 @@ def chat(fake, **options):
     return get_backend("openai-chat", {"base_url": f"{fake.url}/v1", "model": "tiny", **options}, kind="chat")
 
 
-def run(story, fake, tmp_path, *, runtime=3600, **kw):
+def run(story, fake, tmp_path, *, runtime=3600, backend=None, **kw):
     analysis, text = story
-    return adapt_with_model(analysis, text, Choices(runtime_seconds=runtime), chat(fake), tmp_path / "cache",
+    return adapt_with_model(analysis, text, Choices(runtime_seconds=runtime), backend or chat(fake),
+                            tmp_path / "cache",
                             policy=FAST, on_estimate=kw.pop("on_estimate", lambda estimate: None), **kw)
 
 
@@ -64,6 +65,23 @@ def test_wire_failures_are_retried(story, fake, tmp_path, fault):
     adaptation = run(story, fake, tmp_path, read_timeout=0.5)
     assert not adaptation.warnings and adaptation.adapter == "openai-chat"
     assert len(fake.completions) == len([s for s in adaptation.scenes if s.kept]) + 2
+
+
+@pytest.mark.parametrize("fault", ["server_error", "malformed", "hang"])
+def test_a_paid_completion_of_unknown_outcome_is_not_sent_again(story, fake, tmp_path, fault):
+    fake.hang_seconds = 1.5
+    fake.fault("complete", fault, times=1)
+    adaptation = run(story, fake, tmp_path, read_timeout=0.5, backend=chat(fake, paid=True))
+    kept = [s for s in adaptation.scenes if s.kept]
+    assert len(fake.completions) == len(kept)  # the failed one was not resent
+    assert any("could not be reached" in w for w in adaptation.warnings)  # that scene is offline, and said so
+
+
+def test_a_completion_is_paid_unless_the_server_is_local():
+    def paid(url):
+        return get_backend("openai-chat", {"base_url": url}, kind="chat").is_paid()
+    assert not paid("http://localhost:11434/v1") and not paid("http://127.0.0.1:8080/v1")
+    assert paid("https://api.openai.com/v1") and paid("http://192.168.1.20:11434/v1")
 
 
 def test_retry_after_is_waited(story, fake, tmp_path):

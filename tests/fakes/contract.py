@@ -170,8 +170,8 @@ HARNESSES["openai-chat"] = Harness(
      "moderation refusal": "an OpenAI-compatible completion refuses in its text (finish_reason), not with an "
                            "error answer; the adaptation's checks read the text"},
     _complete, timeout=3.0, stages={"create": "complete"},
-    resends_unknown="a completion starts no job that lives on: the chat plugin sends it as a READ and retries "
-                    "a timeout or 5xx (a hosted model may bill both; local servers are free)")
+    resends_unknown="the fake is on 127.0.0.1: a local server's completion is free, sent as a READ and retried "
+                    "after a timeout or 5xx; a hosted (paid) one is a CREATE never resent: tests/adapt/test_llm.py")
 
 
 def Backend_of(name: str, options: dict, key: str | None, **extra) -> Backend:  # noqa: N802  (reads as a type)

@@ -2,14 +2,18 @@
 vLLM or LM Studio, or a hosted service. The adaptation's LLM adapter writes screenplay scenes through it.
 
 The key (optional: local servers need none) comes from FILMSOFONE_CHAT_API_KEY or the key file
-(`filmsofone keys set openai-chat`) and travels only to `base_url`'s origin. A completion starts no job
-that lives on, so it is sent as a READ step: a timeout, a 5xx or a body that is not JSON is retried with
-backoff, a 429 waits its Retry-After.
+(`filmsofone keys set openai-chat`) and travels only to `base_url`'s origin. A 429 waits its Retry-After.
+A completion from a local server (a loopback `base_url`) costs nothing, so it is sent as a READ step: a
+timeout, a 5xx or a body that is not JSON is retried with backoff. A hosted completion may be billed, so it
+is a CREATE (docs/contracts.md): an unknown outcome is reported, never sent again without the user's word
+(`paid=false` says a hosted server is free).
 """
 
 from __future__ import annotations
 
+import ipaddress
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
@@ -27,6 +31,7 @@ class ChatOptions(BackendOptions):
     json_mode: bool = True  # ask for `response_format: {"type": "json_object"}`
     price_per_million_input: float = 0.0  # USD per million prompt tokens (0: a local model)
     price_per_million_output: float = 0.0
+    paid: bool | None = None  # None: paid unless base_url is a loopback host (a local server)
 
 
 class ChatAnswer(BaseModel):
@@ -46,6 +51,16 @@ class OpenAIChat(Backend):
     retry_base = 1.0
     retry_cap = 20.0
 
+    def is_paid(self) -> bool:
+        """Whether a completion may be billed: then an unknown outcome is never resent."""
+        if self.options.paid is not None:
+            return self.options.paid
+        host = urlsplit(self.options.base_url).hostname or ""
+        try:
+            return not ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return host != "localhost"
+
     def base_url(self) -> str:
         """With a trailing slash, so 'chat/completions' joins under the version path ('/v1/')."""
         return self.options.base_url.rstrip("/") + "/"
@@ -56,8 +71,9 @@ class OpenAIChat(Backend):
                 "max_tokens": self.options.max_tokens, "stream": False}
         if self.options.json_mode:
             body["response_format"] = {"type": "json_object"}
-        data = await client.json(Step.READ, "POST", "chat/completions", json=body)
-        text = pick(data, "choices", 0, "message", "content", contract=self.contract)
+        step = Step.CREATE if self.is_paid() else Step.READ
+        data = await client.json(step, "POST", "chat/completions", json=body)
+        text = pick(data, "choices", 0, "message", "content", contract=self.contract, step=step)
         usage = data.get("usage") or {}
         return ChatAnswer(text=str(text or ""), prompt_tokens=int(usage.get("prompt_tokens") or 0),
                           completion_tokens=int(usage.get("completion_tokens") or 0))
