@@ -11,8 +11,14 @@ decoder's runs of candidates (with their features) are collected. A candidate is
 to the gold speaker (alias overlap, as in `eval_pdnc.py`). The weights are fitted by an averaged structured
 perceptron: decode each run, and where the best sequence differs from the best right one, move the weights
 towards the right one. Printed: for each novel held out, the accuracy of the rules and of the decoder trained
-on the other novels (over quotations matched to a gold quotation), and the ceiling (a right candidate exists). `--save` writes the weights fitted on all novels to
-src/filmsofone/analysis/speaker_weights.json. The corpus text never enters the repository; only weights do.
+on the other novels (over quotations matched to a gold quotation), and the ceiling (a right candidate exists).
+Then the confidence calibration: a logistic from the decoder's margin to the chance of being right, fitted on
+the held-out decodings, and the held-out accuracy by confidence bucket. `--save` writes the weights fitted on all
+novels, with that calibration, to src/filmsofone/analysis/speaker_weights.json. The corpus text never enters the
+repository; only weights do.
+
+The data come through `analyze`'s documented hooks (`pipeline.AnalysisHooks`): `speaker_rules` hears what the
+rules hand to the decoder, `entities` caches the recogniser's answers (--ner-cache); nothing is patched.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import json
+import math
 import pickle
 import random
 import sys
@@ -37,33 +44,28 @@ WEIGHTS_PATH = Path(__file__).parents[1] / "src/filmsofone/analysis/speaker_weig
 
 def capture(book_path: Path, name: str, ner_cache: Path | None):
     """The analysis of a book, with the speaker stage's rule guesses and the decoder's runs captured."""
-    from filmsofone.analysis import analyze, nlp, pipeline, speakers
+    from filmsofone.analysis import analyze, nlp
+    from filmsofone.analysis.pipeline import AnalysisHooks
     from filmsofone.analysis.speaker_decoder import SpeakerDecoder
     from filmsofone.ingest import read_book
 
     captured = {}
-    real_attribute, real_entities = speakers.SpeakerAttributor.attribute, nlp.entities
 
-    def attribute(self, quotes, progress=None):
-        rules = self.attribute_by_rules(quotes)
-        captured["runs"] = list(SpeakerDecoder(self, None).runs(quotes, rules))
-        captured["rules"] = [r.speaker for r in rules]
-        return rules
+    def speaker_rules(index, quotes, guesses):  # the documented hook: what the rules hand to the decoder
+        captured["runs"] = list(SpeakerDecoder(index, None).runs(quotes, guesses))
+        captured["rules"] = [r.speaker for r in guesses.attributions]
 
-    def entities(text, spans, **kw):
+    def entities(text, spans, **kw):  # the documented hook: the recogniser's answers, cached between runs
         cached = ner_cache / f"{name}.pkl" if ner_cache else None
         if cached and cached.exists():
             return pickle.loads(cached.read_bytes())
-        found = list(real_entities(text, spans, **kw))
+        found = list(nlp.entities(text, spans, **kw))
         if cached:
             cached.write_bytes(pickle.dumps(found))
         return found
 
-    speakers.SpeakerAttributor.attribute, pipeline.nlp.entities = attribute, entities
-    try:
-        analysis = analyze(read_book(book_path), slug=name.lower(), title=name)
-    finally:
-        speakers.SpeakerAttributor.attribute, pipeline.nlp.entities = real_attribute, real_entities
+    hooks = AnalysisHooks(entities=entities, speaker_rules=speaker_rules)
+    analysis = analyze(read_book(book_path), slug=name.lower(), title=name, hooks=hooks)
     return analysis, captured["runs"], captured["rules"]
 
 
@@ -188,27 +190,109 @@ def main() -> None:
             if doc.quotes:
                 data[doc.name] = collect_litbank(doc, args.ner_cache)
     print(f"{'held out':28} {'quotes':>6} {'rules':>6} {'decoded':>7} {'ceiling':>7}")
-    totals, count = [0.0, 0.0, 0.0], 0
+    totals, count, held_weights, margins = [0.0, 0.0, 0.0], 0, {}, []
     for held, runs in data.items():
-        weights = fit([r for name, rs in data.items() if name != held for r in rs], args.epochs)
-        if args.lono_dir:
-            args.lono_dir.mkdir(parents=True, exist_ok=True)
-            save(args.lono_dir / f"{held}.json", weights, sorted(set(data) - {held}), args.epochs)
+        weights = held_weights[held] = fit([r for name, rs in data.items() if name != held for r in rs], args.epochs)
         figures = accuracy(runs, weights)
+        margins += held_out_margins(runs, weights)
         n = sum(sum(m) for _, _, m, _ in runs)
         count += n
         totals = [t + f * n for t, f in zip(totals, figures)]
         print(f"{held[:28]:28} {n:6d} {figures[0]:6.3f} {figures[1]:7.3f} {figures[2]:7.3f}")
     print(f"{'ALL (leave-one-novel-out)':28} {count:6d} {totals[0] / count:6.3f} {totals[1] / count:7.3f} {totals[2] / count:7.3f}")
+    calibration = fit_calibration(margins)
+    print_calibration(margins, calibration)
+    if args.lono_dir:
+        args.lono_dir.mkdir(parents=True, exist_ok=True)
+        for held, weights in held_weights.items():
+            save(args.lono_dir / f"{held}.json", weights, sorted(set(data) - {held}), args.epochs, calibration)
     if args.save:
-        save(WEIGHTS_PATH, fit([r for rs in data.values() for r in rs], args.epochs), sorted(data), args.epochs)
+        save(WEIGHTS_PATH, fit([r for rs in data.values() for r in rs], args.epochs), sorted(data), args.epochs, calibration)
         print(f"weights written to {WEIGHTS_PATH}")
 
 
-def save(path: Path, weights: dict[str, float], novels: list[str], epochs: int) -> None:
+# --- confidence ---------------------------------------------------------------------------------------
+
+
+def held_out_margins(runs, weights: dict[str, float]) -> list[tuple[float, bool]]:
+    """(decoding margin, right) of each quotation matched to a gold one, decoded with weights fitted without it."""
+    from filmsofone.analysis.speaker_decoder import best_sequence_with_margins
+
+    pairs = []
+    for run, right, matched, _ in runs:
+        sequence, margins = best_sequence_with_margins(run, weights)
+        pairs += [(margin, who in ok) for who, ok, margin, is_matched in zip(sequence, right, margins, matched) if is_matched]
+    return pairs
+
+
+def fit_calibration(pairs: list[tuple[float, bool]], steps: int = 100) -> tuple[float, float]:
+    """(a, b) of the logistic P(right) = 1 / (1 + exp(-(a * log(1 + margin) + b))), by Newton's method with a
+    backtracking step (the log-likelihood never falls) on held-out quotations."""
+    from filmsofone.analysis.speaker_decoder import margin_feature
+
+    data = [(margin_feature(margin), right) for margin, right in pairs]
+    a, b = 1.0, 0.0
+    best = _log_likelihood(data, a, b)
+    for _ in range(steps):
+        ga = gb = haa = hab = hbb = 0.0
+        for x, right in data:
+            p = _sigmoid(a * x + b)
+            ga, gb = ga + (right - p) * x, gb + (right - p)
+            w = max(p * (1 - p), 1e-12)
+            haa, hab, hbb = haa + w * x * x, hab + w * x, hbb + w
+        det = haa * hbb - hab * hab
+        if det <= 1e-12:
+            break
+        da, db = (hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det
+        for _ in range(40):
+            value = _log_likelihood(data, a + da, b + db)
+            if value >= best:
+                break
+            da, db = da / 2, db / 2
+        else:
+            break
+        converged = best - value > -1e-9 and abs(da) + abs(db) < 1e-7
+        a, b, best = a + da, b + db, value
+        if converged:
+            break
+    return round(a, 4), round(b, 4)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def _log_likelihood(data, a: float, b: float) -> float:
+    total = 0.0
+    for x, right in data:
+        p = min(max(_sigmoid(a * x + b), 1e-12), 1 - 1e-12)
+        total += math.log(p) if right else math.log(1 - p)
+    return total
+
+
+BUCKETS = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
+
+
+def print_calibration(pairs: list[tuple[float, bool]], calibration: tuple[float, float]) -> None:
+    """Accuracy of the held-out quotations by confidence bucket: lower confidence should mean more often wrong."""
+    from filmsofone.analysis.speaker_decoder import confidence
+
+    print(f"\nconfidence = 1 / (1 + exp(-({calibration[0]} * log(1 + margin) + {calibration[1]}))), fitted on the held-out books")
+    print(f"{'confidence':>12} {'quotes':>7} {'right':>6} {'mean conf.':>10}")
+    scored = [(confidence(margin, calibration), right) for margin, right in pairs]
+    for low, high in zip(BUCKETS, BUCKETS[1:]):
+        inside = [(c, r) for c, r in scored if low <= c < high]
+        if inside:
+            print(f"{low:5.2f}-{min(high, 1.0):4.2f} {len(inside):7d} {sum(r for _, r in inside) / len(inside):6.3f} "
+                  f"{sum(c for c, _ in inside) / len(inside):10.3f}")
+
+
+def save(path: Path, weights: dict[str, float], novels: list[str], epochs: int,
+         calibration: tuple[float, float]) -> None:
     meta = {"trained_on": novels, "date": date.today().isoformat(), "model": f"averaged structured perceptron, {epochs} epochs"}
     rounded = {name: round(value, 4) for name, value in sorted(weights.items()) if abs(value) >= 1e-4}
-    path.write_text(json.dumps({"meta": meta, "weights": rounded}, indent=1) + "\n")
+    document = {"meta": meta, "weights": rounded, "calibration": list(calibration)}
+    path.write_text(json.dumps(document, indent=1) + "\n")
 
 
 if __name__ == "__main__":

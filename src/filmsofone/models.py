@@ -75,11 +75,35 @@ class Setting(_Model):
     mentions: int = 0
 
 
+TagKind = Literal["name", "pronoun", "descriptor", "narrator"]
+# how a quotation's speaker was chosen: a name in its tag ("said Ada"); a pronoun, "I" or a description in its tag
+# resolved ("she said", "said the beadle"); a character named in the narration just before it; the same speaker
+# going on in the same paragraph; the person the turn before addressed by name; taking turns in a conversation; a
+# character named nearby; the sequence model along the run of dialogue, overruling the rules; nobody found
+AttributionMethod = Literal[
+    "explicit", "anaphoric", "narration", "continued", "vocative", "turn-taking", "nearby", "decoder", "none"
+]
+
+
+class QuoteTag(_Model):
+    """A quotation's speech tag as written: '"...," said Mrs. Bennet' -> verb "said", who "Mrs. Bennet"."""
+
+    span: Span  # the tag in the text, from the verb to the subject or the subject to the verb
+    verb: str  # as written ("said", "went on", "exploded")
+    who: str  # the subject as written: a name, a pronoun ("she", "I"), a description ("the old gentleman")
+    who_span: Span
+    kind: TagKind
+
+
 class Quote(_Model):
     id: str  # "q1", ...
     spans: list[Span]  # one per piece, excluding the quotation marks
     speaker: str | None = None  # a Character id
     scene: str | None = None  # a Scene id
+    tag: QuoteTag | None = None  # the speech tag next to it, when it has one
+    method: AttributionMethod | None = None  # how the speaker was chosen (None: analysed before it was recorded)
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)  # how likely the speaker is right, roughly
+    # calibrated: of the quotations given 0.8, about eight in ten have the right speaker (measured on PDNC)
 
 
 class BookAnalysis(_Model):

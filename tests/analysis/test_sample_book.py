@@ -123,7 +123,7 @@ def test_analysis_document_follows_the_schema(result):
     assert set(document["book"]) == {"slug", "title", "source_sha256", "chars"}
     assert set(document["scenes"][0]) == {"id", "chapter", "start", "end", "setting", "interior", "time_of_day", "characters"}
     assert set(document["characters"][0]) == {"id", "name", "aliases", "gender", "role", "mentions"}
-    assert set(document["quotes"][0]) == {"id", "spans", "speaker", "scene"}
+    assert set(document["quotes"][0]) == {"id", "spans", "speaker", "scene", "tag", "method", "confidence"}
     ids = {c["id"] for c in document["characters"]}
     assert all(q["speaker"] in ids for q in document["quotes"] if q["speaker"])
     settings = {s["id"] for s in document["settings"]}

@@ -9,6 +9,9 @@ from filmsofone.analysis.speaker_decoder import (
     transition,
 )
 
+from filmsofone.analysis.conversation import DialogueIndex
+from filmsofone.analysis.speakers import Attribution, RuleGuesses
+
 from .stories import analyze_story
 
 # a small hand-made model: name tags are decisive, a new paragraph is a new speaker, A/B talk alternates
@@ -64,11 +67,9 @@ def test_packaged_weights_are_there_and_say_what_a_reader_expects():
 
 
 def test_without_weights_the_rules_stand():
-    class Attributor:
-        characters = {}
-
-    results = [object(), object()]
-    assert SpeakerDecoder(Attributor(), None).decode([], results) is results
+    index = DialogueIndex("", [], [], [])
+    guesses = RuleGuesses([Attribution("c1", "implicit"), Attribution(None, "none")], [None, None], [set(), set()])
+    assert SpeakerDecoder(index, None).decode([], guesses) is guesses.attributions
 
 
 def test_attribution_reports_progress_on_a_long_dialogue():

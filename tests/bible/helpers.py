@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from filmsofone import store
-from filmsofone.models import BookAnalysis, BookInfo, Chapter, Character, Quote, Scene, Setting
+from filmsofone.models import BookAnalysis, BookInfo, Chapter, Character, Quote, QuoteTag, Scene, Setting
 from filmsofone.workspace import Workspace
 
 TEXT = """CHAPTER I.
@@ -28,6 +28,14 @@ def _span(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
     return start, start + len(needle)
 
 
+def _tag(text: str, phrase: str, who: str) -> QuoteTag:
+    """The speech tag `phrase` ("said Ada.") as the analysis records it."""
+    start = text.index(phrase)
+    subject = text.index(who, start)
+    return QuoteTag(span=(start, subject + len(who)), verb="said", who=who, who_span=(subject, subject + len(who)),
+                    kind="name")
+
+
 def make_analysis(slug: str = "quills", text: str = TEXT) -> BookAnalysis:
     ch2 = text.index("CHAPTER II.")
     return BookAnalysis(
@@ -46,10 +54,13 @@ def make_analysis(slug: str = "quills", text: str = TEXT) -> BookAnalysis:
         settings=[Setting(id="s1", name="the boathouse", interior=None, mentions=1),
                   Setting(id="s2", name="the garden", interior=None, mentions=1)],
         quotes=[Quote(id="q1", spans=[_span(text, "We must go,"), _span(text, "The lamps are out.")], speaker="c1",
-                      scene="1.1"),
-                Quote(id="q2", spans=[_span(text, "I know,")], speaker="c2", scene="1.1"),
-                Quote(id="q3", spans=[_span(text, "Where is she?")], speaker="c3", scene="2.1"),
-                Quote(id="q4", spans=[_span(text, "Here,")], speaker="c1", scene="2.1")],
+                      scene="1.1", tag=_tag(text, "said Ada.", "Ada"), method="explicit", confidence=0.95),
+                Quote(id="q2", spans=[_span(text, "I know,")], speaker="c2", scene="1.1",
+                      tag=_tag(text, "said Tom.", "Tom"), method="explicit", confidence=0.95),
+                Quote(id="q3", spans=[_span(text, "Where is she?")], speaker="c3", scene="2.1",
+                      tag=_tag(text, "said Mr. Quill", "Mr. Quill"), method="explicit", confidence=0.95),
+                Quote(id="q4", spans=[_span(text, "Here,")], speaker="c1", scene="2.1",
+                      tag=_tag(text, "said Ada Quill", "Ada Quill"), method="explicit", confidence=0.95)],
     )
 
 

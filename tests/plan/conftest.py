@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from filmsofone.models import BookAnalysis, BookInfo, Chapter, Character, Quote, Scene, Setting
+from filmsofone.models import BookAnalysis, BookInfo, Chapter, Character, Quote, QuoteTag, Scene, Setting
 
 STORY = """CHAPTER ONE
 
@@ -46,6 +46,16 @@ That night the storm broke. Tom stood alone at the window of the lamp room, and 
 SPEAKERS = {"Ada": "c1", "Tom": "c2", "Mrs. Pell": "c3"}
 
 
+def _tag(text: str, after: int) -> QuoteTag | None:
+    """The tag right after a quotation ("said Ada"), as the analysis records it."""
+    names = "|".join(re.escape(name) for name in SPEAKERS)
+    match = re.compile(rf"\s*(said|cried) ({names})").match(text, after)
+    if match is None:
+        return None
+    return QuoteTag(span=(match.start(1), match.end(2)), verb=match.group(1), who=match.group(2),
+                    who_span=match.span(2), kind="name")
+
+
 def build_analysis(text: str = STORY) -> BookAnalysis:
     """Chapters at 'CHAPTER' lines, scenes at '* * *', quotations between double quotes, speakers from tags."""
     chapters, scenes = [], []
@@ -65,13 +75,13 @@ def build_analysis(text: str = STORY) -> BookAnalysis:
         s.setting, s.interior, s.time_of_day = sid, interior, tod
     quotes = []
     for m in re.finditer(r'"([^"]+)"', text):
-        after = text[m.end(): m.end() + 30]
-        speaker = next((cid for name, cid in SPEAKERS.items() if re.match(rf"\s*(said|cried) {re.escape(name)}", after)),
-                       None)
+        tag = _tag(text, m.end())
+        speaker = SPEAKERS[tag.who] if tag else None
         scene = next(s for s in scenes if s.start <= m.start() < s.end)
         if speaker is None and quotes and quotes[-1].scene == scene.id and text[quotes[-1].spans[0][1] + 1: m.start()].count("\n") == 0:
             speaker = quotes[-1].speaker
-        quotes.append(Quote(id=f"q{len(quotes) + 1}", spans=[(m.start(1), m.end(1))], speaker=speaker, scene=scene.id))
+        quotes.append(Quote(id=f"q{len(quotes) + 1}", spans=[(m.start(1), m.end(1))], speaker=speaker, scene=scene.id,
+                            tag=tag, method="explicit" if tag else "continued", confidence=0.9 if tag else 0.7))
     # merge 'said Tom. "..."' continuation into the same speaker (already handled above)
     for s in scenes:
         body = text[s.start:s.end]

@@ -1,13 +1,34 @@
-"""Small helpers for speaker attribution: descriptor nouns in speech tags and family relations.
+"""What speaker attribution reads around the quotations, shared by the rules (speakers.py) and the decoder
+(speaker_decoder.py):
 
-"said the old gentleman" stands for a man, "cried her mother" for the mother of someone in the
-conversation: a character who shares that person's surname and has the mother's title.
+- `DialogueIndex`: the book's paragraphs, characters and quotations, with the look-ups both stages make (who is
+  named in a stretch of narration, who a quotation addresses, the nearest character of a gender...);
+- runs of dialogue and their turns, defined once (`link`, `runs`, `turn_heads`);
+- descriptor nouns in speech tags and family relations: "said the old gentleman" stands for a man, "cried her
+  mother" for the mother of someone in the conversation (a character who shares that person's surname and has
+  the mother's title).
 """
 
 from __future__ import annotations
 
+import bisect
+import re
+from collections import Counter, defaultdict
+from functools import cached_property
+
 from ..lexicon import KIN
 from .characters import CharacterCluster
+from .quotes import QuoteMatch
+from .text import Paragraph
+
+PRONOUN = re.compile(r"\b(?:he|she|I)\b")  # a subject pronoun a speech tag may have
+# nouns after "the"/"his" that name no person ("the door", "his voice")
+NOT_SUBJECT_NOUNS = frozenset(
+    "way time moment voice tone manner air head hand hands eyes face look smile words word time day night "
+    "morning evening door room table window chair fire question answer reply".split()
+)
+_GENERIC_PEOPLE = frozenset("man woman girl boy gentleman lady child people other others stranger person".split())
+_NEW_RUN_PARAGRAPHS = 2  # more paragraphs than this between two quotations and they are not one run of dialogue
 
 FEMALE_NOUNS = frozenset(
     "woman girl lady wife mother sister daughter aunt niece housekeeper maid matron widow mistress queen "
@@ -48,3 +69,176 @@ def relative(kin: str, possessor: CharacterCluster, characters: list[CharacterCl
     titled = [c for c in family if (c.title or "").rstrip(".") in titles]
     pool = titled or ([] if titles else family)
     return pool[0].id if len(pool) == 1 else None
+
+
+# --- runs of dialogue ------------------------------------------------------------------------------------
+
+
+def link(previous: QuoteMatch, quote: QuoteMatch) -> str:
+    """How `quote` follows `previous`: in the "same_paragraph" (the same turn), the "adjacent" paragraph, after
+    one paragraph of narration (a "gap"), or further away: the "start" of a new run of dialogue."""
+    gap = quote.paragraphs[0] - previous.paragraphs[-1]
+    return "same_paragraph" if gap <= 0 else "adjacent" if gap == 1 else "gap" if gap <= _NEW_RUN_PARAGRAPHS else "start"
+
+
+def runs(quotes: list[QuoteMatch]) -> list[list[int]]:
+    """Indices of the quotations grouped into runs of dialogue (at most one narration paragraph between)."""
+    grouped: list[list[int]] = []
+    for i, quote in enumerate(quotes):
+        if grouped and link(quotes[grouped[-1][-1]], quote) != "start":
+            grouped[-1].append(i)
+        else:
+            grouped.append([i])
+    return grouped
+
+
+def turn_heads(quotes: list[QuoteMatch], run: list[int]) -> list[int]:
+    """The first quotation of each turn (a paragraph of dialogue) of a run."""
+    return [i for k, i in enumerate(run) if not k or link(quotes[run[k - 1]], quotes[i]) != "same_paragraph"]
+
+
+# --- the index -------------------------------------------------------------------------------------------
+
+
+class DialogueIndex:
+    """The book's text, paragraphs, characters and quotations, and the questions speaker attribution asks of
+    them. Everything is there from construction (nothing depends on a stage having run)."""
+
+    def __init__(self, text: str, paragraphs: list[Paragraph], characters: list[CharacterCluster],
+                 quotes: list[QuoteMatch]):
+        self.text = text
+        self.paragraphs = paragraphs
+        self.para_starts = [p.start for p in paragraphs]
+        self.characters = {c.id: c for c in characters}
+        self.narrator = next((c.id for c in characters if c.narrator), None)
+        self.mentions = sorted((s, e, c.id) for c in characters for s, e in c.mentions)
+        self.mention_starts = [m[0] for m in self.mentions]
+        self.inside = Inside(quotes)
+
+    def paragraph_index(self, position: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, position) - 1)
+
+    def paragraph_of(self, position: int) -> Paragraph:
+        return self.paragraphs[self.paragraph_index(position)]
+
+    def gender(self, who: str) -> str:
+        return self.characters[who].gender if who in self.characters else "unknown"
+
+    def mentions_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Character mentions and subject pronouns in narration `text[start:end]`, in order."""
+        found = []
+        i = bisect.bisect_left(self.mention_starts, start)
+        while i < len(self.mentions) and self.mentions[i][0] < end:
+            if self.mentions[i][1] <= end:
+                found.append(self.mentions[i])
+            i += 1
+        found += [(p.start(), p.end(), p.group(0)) for p in PRONOUN.finditer(self.text, start, end)]
+        return sorted(m for m in found if not self.inside.contains(m[0]))
+
+    def addressees(self, quote: QuoteMatch) -> set[str]:
+        """Characters named as vocatives inside the quotation ("My dear Mr. Bennet," / "Yes, Jane.")."""
+        names = set()
+        for start, end in quote.spans:
+            i = bisect.bisect_left(self.mention_starts, start)
+            while i < len(self.mentions) and self.mentions[i][0] < end:
+                if is_vocative(self.text, self.mentions[i][0], self.mentions[i][1], start, end):
+                    names.add(self.mentions[i][2])
+                i += 1
+        return names
+
+    def named_inside(self, who: str, quote: QuoteMatch) -> bool:
+        """Is the character named anywhere inside the quotation?"""
+        for start, end in quote.spans:
+            i = bisect.bisect_left(self.mention_starts, start)
+            while i < len(self.mentions) and self.mentions[i][0] < end:
+                if self.mentions[i][2] == who:
+                    return True
+                i += 1
+        return False
+
+    def local_antecedent(self, position: int, gender: str, exclude: set[str]) -> str | None:
+        """The first character of this gender named in the narration of the pronoun's own paragraph, or of the
+        paragraph just before it when that one is all narration (the subject the pronoun continues)."""
+        index = self.paragraph_index(position)
+        candidates = [(self.paragraphs[index].start, position)]
+        if index > 0:
+            previous = self.paragraphs[index - 1]
+            if not self.inside.any_between(previous.start, previous.end):
+                candidates.append((previous.start, previous.end))
+        for start, end in candidates:
+            for _, _, who in self.mentions_in(start, end):
+                if who in self.characters and who not in exclude and self.gender(who) == gender:
+                    return who
+        return None
+
+    def recent_named(self, position: int, gender: str, exclude: set[str], narration_only: bool = True) -> list[str]:
+        """Characters of `gender` named in narration (or anywhere) before `position` (nearest first, distinct,
+        a few)."""
+        found: list[str] = []
+        i = bisect.bisect_left(self.mention_starts, position) - 1
+        limit = position - 3000
+        while i >= 0 and self.mentions[i][0] > limit and len(found) < 4:
+            start, _, who = self.mentions[i]
+            inside = narration_only and self.inside.contains(start)
+            if who not in found and who not in exclude and self.gender(who) == gender and not inside:
+                found.append(who)
+            i -= 1
+        return found
+
+    @cached_property
+    def descriptors(self) -> dict[str, str]:
+        """Nouns that stand for a character ("the Jew", "the beadle") -> the character most often named just
+        before them in the narration."""
+        if not self.paragraphs:
+            return {}
+        start, end = self.paragraphs[0].start, self.paragraphs[-1].end
+        votes: dict[str, Counter] = defaultdict(Counter)
+        uses: Counter = Counter()
+        for match in _DESCRIBED.finditer(self.text[start:end]):
+            noun = match.group("noun").lower()
+            if noun in NOT_SUBJECT_NOUNS or noun in RELATIONAL_NOUNS:
+                continue
+            position = start + match.start()
+            if self.inside.contains(position):
+                continue
+            uses[noun] += 1
+            named = [m[2] for m in self.mentions_in(max(start, position - 400), position) if m[2] in self.characters]
+            if named:
+                votes[noun][named[-1]] += 1
+        found = {}
+        for noun, counter in votes.items():
+            who, n = counter.most_common(1)[0]
+            if noun_gender(noun) and self.gender(who) in ("male", "female") and self.gender(who) != noun_gender(noun):
+                continue  # "the nurse" never stands for a man
+            if uses[noun] >= 4 and n >= 3 and n >= 0.45 * uses[noun] and noun not in _GENERIC_PEOPLE:
+                found[noun] = who
+        return found
+
+
+_DESCRIBED = re.compile(r"\b(?:the|[Hh]er|[Hh]is)\s+(?:(?:old|young|little|stout|fat|tall)\s+)?(?P<noun>[a-zA-Z][a-z-]+)\b")
+
+
+def is_vocative(text: str, start: int, end: int, span_start: int, span_end: int) -> bool:
+    """A name set off by commas or ending the speech: "My dear Mr. Bennet," / "Yes, Jane."."""
+    before = text[max(span_start, start - 12) : start]
+    after = text[end : min(span_end, end + 1)]
+    set_off_before = start == span_start or re.search(r"(?:[,!?;—]\s*|\b(?:dear|my|oh|O|Oh)\s+)$", before, re.I)
+    set_off_after = end >= span_end or after in {",", "!", "?", ".", ";", "—"}
+    return bool(set_off_before and set_off_after)
+
+
+class Inside:
+    """Is an offset inside some quotation?"""
+
+    def __init__(self, quotes: list[QuoteMatch]):
+        spans = sorted(span for q in quotes for span in q.spans)
+        self.starts = [s for s, _ in spans]
+        self.spans = spans
+
+    def any_between(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, start)
+        return i < len(self.starts) and self.starts[i] < end
+
+    def contains(self, position: int) -> bool:
+        i = bisect.bisect_right(self.starts, position) - 1
+        return i >= 0 and self.spans[i][0] <= position < self.spans[i][1]

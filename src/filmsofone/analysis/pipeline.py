@@ -1,8 +1,12 @@
 """`analyze`: a `BookText` to the `BookAnalysis` document, stage by stage.
 
 Stages (each one class, one entry point, one output): ChapterSplitter -> SceneSegmenter -> QuoteFinder ->
-named entities (spaCy NER only) -> CharacterFinder -> NarratorFinder -> SpeakerAttributor -> SettingFinder;
-then each scene gets its setting, interior/exterior, time of day and characters present.
+named entities (spaCy NER only) -> CharacterFinder -> NarratorFinder -> speakers (rules, then decoder) ->
+SettingFinder; then each scene gets its setting, interior/exterior, time of day and characters present.
+
+`AnalysisHooks` are the documented ways in for the bench scripts (the import never passes any): one replaces
+the recogniser call (to cache its answers between runs), one hears what the speaker rules hand to the decoder
+(to collect training data for `bench/train_speakers.py`).
 """
 
 from __future__ import annotations
@@ -10,17 +14,20 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from ..models import BookAnalysis, BookInfo, BookText, Character, Quote, Scene, Setting
+from ..models import BookAnalysis, BookInfo, BookText, Character, Quote, QuoteTag, Scene, Setting
 from . import nlp
 from .chapters import ChapterSplitter
+from .conversation import DialogueIndex
 from .characters import CharacterCluster, CharacterFinder
 from .names import FEMALE_NAMES, HYPOCORISTICS, MALE_NAMES
 from .narrator import NarratorFinder
 from .quotes import QuoteFinder
 from .scenes import SceneSegmenter
 from .settings import SettingFinder, fill_scene_gaps, scene_setting, time_of_day
-from .speakers import SpeakerAttributor
+from .speakers import Attribution, RuleGuesses, SpeechTag, attribute_speakers
 from .text import paragraphs
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -28,8 +35,24 @@ _ENTITY_LABELS = _PLACE_LABELS | {"PERSON", "ORG"}  # the small model often tags
 _FIRST_NAMES = MALE_NAMES | FEMALE_NAMES | HYPOCORISTICS.keys()
 
 
-def analyze(book: BookText, *, slug: str, title: str, progress=None) -> BookAnalysis:
+@dataclass
+class AnalysisHooks:
+    """Ways in for measuring and training (none is needed to analyse a book).
+
+    - `entities(text, spans, labels=..., progress=...)`: called instead of `nlp.entities`, with the same
+      arguments and the same answer (an iterable of `nlp.Entity`), e.g. to cache the recogniser's answers;
+    - `speaker_rules(index, quotes, guesses)`: called once the speaker rules have run, with the
+      `conversation.DialogueIndex`, the quotations and the rules' `speakers.RuleGuesses`: everything the decoder
+      is given (`SpeakerDecoder(index, None).runs(quotes, guesses)` lists its candidates and features).
+    """
+
+    entities: Callable | None = None
+    speaker_rules: Callable[[DialogueIndex, list, RuleGuesses], None] | None = None
+
+
+def analyze(book: BookText, *, slug: str, title: str, progress=None, hooks: AnalysisHooks | None = None) -> BookAnalysis:
     """Chapters, scenes, characters (with aliases), quotations with speakers, and settings of a book."""
+    hooks = hooks or AnalysisHooks()
     text = book.text
     start, end = book.story_start, book.story_end if book.story_end is not None else len(text)
     _report(progress, "analysis: finding chapters", 0, 5)
@@ -39,7 +62,8 @@ def analyze(book: BookText, *, slug: str, title: str, progress=None) -> BookAnal
     paras = paragraphs(text, story_start, story_end)
     quotes = QuoteFinder().find(text, paras)
     _report(progress, "analysis: reading names", 1, 5)
-    entities = list(nlp.entities(text, _narration_with_names(text, paras, quotes), labels=_ENTITY_LABELS, progress=progress))
+    recognise = hooks.entities or nlp.entities
+    entities = list(recognise(text, _narration_with_names(text, paras, quotes), labels=_ENTITY_LABELS, progress=progress))
     _report(progress, "analysis: clustering characters", 3, 5)
     quote_spans = [span for q in quotes for span in q.spans]
     persons = [e for e in entities if e.label == "PERSON" or looks_like_person(e)]
@@ -47,7 +71,9 @@ def analyze(book: BookText, *, slug: str, title: str, progress=None) -> BookAnal
     characters = CharacterFinder().find(text, story_start, story_end, persons, quote_spans, places)
     characters = NarratorFinder().find(text, story_start, story_end, characters, quote_spans)
     _report(progress, "analysis: attributing speakers", 4, 5)
-    attributions = SpeakerAttributor(text, paras, characters).attribute(quotes, progress)
+    index = DialogueIndex(text, paras, characters, quotes)
+    attributions = attribute_speakers(index, quotes, progress, on_rules=hooks.speaker_rules)
+    tags = [_quote_tag(text, a.tag) for a in attributions]
     names = {a for c in characters for a in c.aliases} | {c.name for c in characters}
     settings = SettingFinder().find(text, story_start, story_end, [e for e in places if e.text not in names], quote_spans, people=names)
     scenes = fill_scene_gaps(text, _scenes(text, scene_spans, settings, characters), settings)
@@ -59,7 +85,7 @@ def analyze(book: BookText, *, slug: str, title: str, progress=None) -> BookAnal
         scenes=scenes,
         characters=[_character(c, quotes_by=quotes_by, top=top) for c in characters],
         settings=[Setting(id=s.id, name=s.name, aliases=sorted(a for a in s.aliases if a != s.name), interior=s.interior, mentions=len(s.mentions)) for s in settings],
-        quotes=_quotes(quotes, attributions, scenes),
+        quotes=_quotes(quotes, attributions, tags, scenes),
     )
 
 
@@ -140,11 +166,22 @@ def _scenes(text: str, spans, settings, characters: list[CharacterCluster]) -> l
     return scenes
 
 
-def _quotes(quotes, attributions, scenes: list[Scene]) -> list[Quote]:
+def _quotes(quotes, attributions: list[Attribution], tags: list[QuoteTag | None], scenes: list[Scene]) -> list[Quote]:
     starts = [s.start for s in scenes]
     result = []
-    for n, (quote, attribution) in enumerate(zip(quotes, attributions), 1):
+    for n, (quote, attribution, tag) in enumerate(zip(quotes, attributions, tags), 1):
         i = bisect.bisect_right(starts, quote.start) - 1
         scene = scenes[i].id if i >= 0 else (scenes[0].id if scenes else None)
-        result.append(Quote(id=f"q{n}", spans=[tuple(s) for s in quote.spans], speaker=attribution.speaker, scene=scene))
+        result.append(Quote(id=f"q{n}", spans=[tuple(s) for s in quote.spans], speaker=attribution.speaker, scene=scene,
+                            tag=tag, method=attribution.method, confidence=attribution.calibrated))
     return result
+
+
+def _quote_tag(text: str, tag: SpeechTag | None) -> QuoteTag | None:
+    """The rules' tag as the analysis document records it."""
+    if tag is None:
+        return None
+    span = (min(tag.verb[0], tag.subject[0]), max(tag.verb[1], tag.subject[1]))
+    who = " ".join(text[tag.subject[0] : tag.subject[1]].split())
+    return QuoteTag(span=span, verb=" ".join(text[tag.verb[0] : tag.verb[1]].split()), who=who,
+                    who_span=tag.subject, kind=tag.kind)

@@ -11,11 +11,15 @@ turn no longer decides all the turns after it.
 
 The weights live in `speaker_weights.json`; `bench/train_speakers.py` fits them on annotated novels with an
 averaged structured perceptron and prints leave-one-novel-out figures. Without weights the rules stand.
+
+The decoder reads only what it is given: the `DialogueIndex` (text, paragraphs, characters, mentions) and the
+rules' `RuleGuesses` (each quotation's guess, tag and addressees). Each quotation's confidence comes from the
+margin between the best sequence and the best one giving that quotation another speaker (max-marginals of the
+same Viterbi search), mapped through a logistic fitted on held-out novels (`calibration` in the weights file).
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
 import json
 import math
@@ -23,16 +27,21 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
+from .conversation import DialogueIndex, link, noun_gender
 from .quotes import QuoteMatch
 
 WEIGHTS_FILE = "speaker_weights.json"
 WEIGHTS_ENV = "FILMSOFONE_SPEAKER_WEIGHTS"
 _NEAR = 2500  # characters: how far "nearby" reaches
 _STRONG = frozenset({"explicit", "anaphoric", "narration"})
+# (a, b) of confidence = 1 / (1 + exp(-(a * log(1 + margin) + b))) when the weights file has no calibration of
+# its own (fitted on the PDNC novels, each decoded with weights fitted without it: bench/train_speakers.py)
+DEFAULT_CALIBRATION = (1.0, 0.0)
+_SURE_MARGIN = 50.0  # the margin of a quotation with a single candidate
 
 
 @dataclass
@@ -47,11 +56,18 @@ class Turn:
 def load_weights() -> dict[str, float] | None:
     """The packaged weights (or those of the file named by FILMSOFONE_SPEAKER_WEIGHTS, which evaluations use
     to score a novel with weights fitted without it), or None when there are none."""
-    return _read_weights(os.environ.get(WEIGHTS_ENV) or None)
+    document = _read_weights_file(os.environ.get(WEIGHTS_ENV) or None)
+    return document["weights"] if document else None
+
+
+def load_calibration() -> tuple[float, float]:
+    """(a, b) of the logistic that turns a decoding margin into a confidence, from the weights file."""
+    document = _read_weights_file(os.environ.get(WEIGHTS_ENV) or None)
+    return tuple(document.get("calibration", DEFAULT_CALIBRATION)) if document else DEFAULT_CALIBRATION
 
 
 @functools.cache
-def _read_weights(path: str | None) -> dict[str, float] | None:
+def _read_weights_file(path: str | None) -> dict | None:
     try:
         if path:
             text = Path(path).read_text(encoding="utf-8")
@@ -59,46 +75,66 @@ def _read_weights(path: str | None) -> dict[str, float] | None:
             text = resources.files("filmsofone.analysis").joinpath(WEIGHTS_FILE).read_text(encoding="utf-8")
     except (FileNotFoundError, OSError):
         return None
-    return json.loads(text)["weights"]
+    return json.loads(text)
+
+
+def margin_feature(margin: float) -> float:
+    """What the calibration reads of a margin: log(1 + margin) (margins run from 0 to tens)."""
+    return math.log1p(max(margin, 0.0))
+
+
+def confidence(margin: float, calibration: tuple[float, float]) -> float:
+    """A decoding margin as a probability of being right: 1 / (1 + exp(-(a * log(1 + margin) + b)))."""
+    a, b = calibration
+    return round(1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, a * margin_feature(margin) + b)))), 3)
 
 
 class SpeakerDecoder:
-    """`SpeakerDecoder(attributor, weights).decode(quotes, results) -> results`; `runs(...)` for training.
+    """`SpeakerDecoder(index, weights).decode(quotes, guesses) -> attributions`; `runs(...)` for training.
 
-    A companion of `SpeakerAttributor`: it reads the attributor's tags, mentions and vocatives."""
+    `guesses` is the rules' `RuleGuesses` for `quotes`; `index` the `DialogueIndex` they were read with."""
 
-    def __init__(self, attributor, weights: dict[str, float] | None):
-        self.a = attributor
+    def __init__(self, index: DialogueIndex, weights: dict[str, float] | None,
+                 calibration: tuple[float, float] | None = None):
+        self.index = index
         self.weights = weights or {}
-        top = max((len(c.mentions) for c in attributor.characters.values()), default=1)
+        self.calibration = calibration or load_calibration()
+        top = max((len(c.mentions) for c in index.characters.values()), default=1)
         self.log_top = math.log1p(max(top, 1))
 
-    def decode(self, quotes: list[QuoteMatch], results: list, progress=None) -> list:
-        """The best speakers run by run (the rules' `results` stand where there are no weights)."""
+    def decode(self, quotes: list[QuoteMatch], guesses, progress=None) -> list:
+        """The best speakers run by run, each with its confidence (the rules' guesses stand where there are no
+        weights)."""
+        results = guesses.attributions
         if not self.weights:
             return results
         chosen = list(results)
-        total = sum(1 for i in range(len(quotes)) if not i or _link(quotes[i - 1], quotes[i]) == "start")
-        for n, run in enumerate(self.runs(quotes, results), 1):
+        total = sum(1 for i in range(len(quotes)) if not i or link(quotes[i - 1], quotes[i]) == "start")
+        for n, run in enumerate(self.runs(quotes, guesses), 1):
             if progress is not None and n % 200 == 0:
                 progress("speakers: following the talk", n, total)
-            for position, who in zip(run, best_sequence(run, self.weights)):
+            sequence, margins = best_sequence_with_margins(run, self.weights)
+            for position, who, margin in zip(run, sequence, margins):
                 old = results[position.index]
+                sure = confidence(margin, self.calibration)
                 if who is not None and who != old.speaker:
-                    chosen[position.index] = type(old)(who, "implicit" if old.kind not in _STRONG else old.kind)
+                    kind = "implicit" if old.kind not in _STRONG else old.kind
+                    chosen[position.index] = replace(old, speaker=who, kind=kind, via="decoder", confidence=sure)
+                else:
+                    chosen[position.index] = replace(old, confidence=sure if old.speaker is not None else 0.0)
         return chosen
 
-    def runs(self, quotes: list[QuoteMatch], results: list) -> Iterator[list[Position]]:
+    def runs(self, quotes: list[QuoteMatch], guesses) -> Iterator[list[Position]]:
         """The quotations in runs of dialogue, each with its candidates and its link to the one before; one
         run at a time, so memory holds the candidates of the longest run, not of the book."""
-        self._prepare(quotes, results)
+        self._prepare(quotes, guesses.attributions)
         run: list[Position] = []
         for i, quote in enumerate(quotes):
-            link = _link(quotes[i - 1], quote) if i else "start"
-            if link == "start" and run:
+            kind = link(quotes[i - 1], quote) if i else "start"
+            if kind == "start" and run:
                 yield run
                 run = []
-            run.append(Position(i, self._options(i, quotes, results) or [(None, {"nobody": 1.0})], link))
+            run.append(Position(i, self._options(i, quotes, guesses) or [(None, {"nobody": 1.0})], kind))
         if run:
             yield run
 
@@ -110,30 +146,31 @@ class SpeakerDecoder:
         self.tagged_total = max(1, max(self.tagged.values(), default=1))
         self.turns = _turns(quotes)
 
-    def _options(self, i: int, quotes: list[QuoteMatch], results: list) -> list[tuple[str, dict[str, float]]]:
+    def _options(self, i: int, quotes: list[QuoteMatch], guesses) -> list[tuple[str, dict[str, float]]]:
         """The candidate speakers of quotation `i` with their features."""
+        results = guesses.attributions
         quote, result, turn = quotes[i], results[i], self.turns[i]
         evidence: dict[str, dict[str, float]] = {}
 
         def add(who: str | None, feature: str, value: float = 1.0) -> None:
-            if who and who in self.a.characters:
+            if who and who in self.index.characters:
                 evidence.setdefault(who, {})[feature] = max(value, evidence.get(who, {}).get(feature, 0.0))
 
         add(result.speaker, f"guess_{result.kind}")
-        self._neighbours(quotes, results, turn, quote, add)
+        self._neighbours(guesses, turn, add)
         self._participants(i, quotes, results, add)
         self._narration(quote, add)
-        tag = self.a._tag(quote)
+        tag = guesses.tags[i]
         if tag is not None and tag.kind == "name":
             add(tag.who, "tag_name")
         gender = _tag_gender(tag)
         if tag is not None and tag.kind == "descriptor":
-            add(self.a.descriptor_map.get(tag.who), "descriptor_known")
+            add(self.index.descriptors.get(tag.who), "descriptor_known")
         if gender:
-            add(self.a._local_antecedent(tag.position, gender, set()), "local_antecedent")
-            for rank, who in enumerate(self.a._recent_named(quote.start, gender, set())[:3]):
+            add(self.index.local_antecedent(tag.position, gender, set()), "local_antecedent")
+            for rank, who in enumerate(self.index.recent_named(quote.start, gender, set())[:3]):
                 add(who, f"recent_{rank}")
-        own_addressees = self.a._addressees(quote)
+        own_addressees = guesses.addressees[i]
         context = _context(tag, gender, turn)
         options = []
         for who, features in evidence.items():
@@ -143,13 +180,13 @@ class SpeakerDecoder:
             options.append((who, features))
         return options
 
-    def _neighbours(self, quotes, results, turn: Turn, quote: QuoteMatch, add) -> None:
+    def _neighbours(self, guesses, turn: Turn, add) -> None:
         """The people of the turns one and two before and after (as candidates), and whom the turns just
         before and after address."""
         for side, neighbours in (("prev", turn.before), ("next", turn.after)):
             for distance, (j, _) in enumerate(neighbours, 1):
-                add(results[j].speaker, "near_turn")
-                addressed = self.a._addressees(quotes[j])
+                add(guesses.attributions[j].speaker, "near_turn")
+                addressed = guesses.addressees[j]
                 for who in addressed:
                     add(who, f"{side}{distance}_addressed" + ("_only" if len(addressed) == 1 else ""))
 
@@ -167,15 +204,16 @@ class SpeakerDecoder:
                     add(who, f"talks_{side}_{len(seen)}")
                 if results[j].kind == "explicit":
                     add(who, f"tagged_{side}")
-        named = [m[2] for m in reversed(self.a._mentions_in(max(0, quotes[i].start - _NEAR), quotes[i].start)) if m[2] in self.a.characters]
+        named = [m[2] for m in reversed(self.index.mentions_in(max(0, quotes[i].start - _NEAR), quotes[i].start))
+                 if m[2] in self.index.characters]
         for rank, who in enumerate(dict.fromkeys(named)):
             add(who, f"named_near_{min(rank, 3)}")
 
     def _narration(self, quote: QuoteMatch, add) -> None:
         """Characters named in the narration of the quotation's paragraph and of the paragraphs beside it,
         with the part each mention plays in its sentence (subject, possessive, other)."""
-        a = self.a
-        para_index = max(0, bisect.bisect_right(a.para_starts, quote.start) - 1)
+        a = self.index
+        para_index = a.paragraph_index(quote.start)
         para = a.paragraphs[para_index]
         before = self._named(para.start, quote.start - 1)
         for rank, (who, role) in enumerate(before):
@@ -183,7 +221,7 @@ class SpeakerDecoder:
             add(who, f"named_before_{role}")
         if before:
             add(before[-1][0], "named_before_last")
-        last_para = max(0, bisect.bisect_right(a.para_starts, quote.end) - 1)
+        last_para = a.paragraph_index(quote.end)
         tail = a.paragraphs[last_para]
         after = self._named(quote.end + 1, min(tail.end, quote.end + 200))
         if after:
@@ -208,12 +246,12 @@ class SpeakerDecoder:
 
     def _named(self, start: int, end: int) -> list[tuple[str, str]]:
         """Characters named in narration `text[start:end]`, in order, each with its role in the sentence."""
-        return [(who, _role(self.a.text, s, e)) for s, e, who in self.a._mentions_in(start, end) if who in self.a.characters]
+        return [(who, _role(self.index.text, s, e)) for s, e, who in self.index.mentions_in(start, end)
+                if who in self.index.characters]
 
     def _describe(self, who: str, features: dict[str, float], quote: QuoteMatch, own_addressees: set[str], gender, tag) -> None:
         """Features of the candidate itself: gender against the tag, addressed, named inside, prominence."""
-        a = self.a
-        character = a.characters[who]
+        character = self.index.characters[who]
         if gender and character.gender in ("male", "female"):
             features["gender_match" if character.gender == gender else "gender_mismatch"] = 1.0
             if character.gender == gender and features.get("prev1_addressed_only"):
@@ -222,22 +260,12 @@ class SpeakerDecoder:
                 features["gender_match_and_local"] = 1.0
         if who in own_addressees:
             features["addressed_here"] = 1.0
-        if self._named_inside(who, quote):
+        if self.index.named_inside(who, quote):
             features["named_inside"] = 1.0
         if character.narrator:
             features["narrator_i_tag" if tag is not None and tag.kind == "narrator" else "narrator"] = 1.0
         features["prominence"] = math.log1p(len(character.mentions)) / self.log_top
         features["speaker_share"] = self.tagged.get(who, 0) / self.tagged_total
-
-    def _named_inside(self, who: str, quote: QuoteMatch) -> bool:
-        a = self.a
-        for start, end in quote.spans:
-            i = bisect.bisect_left(a.mention_starts, start)
-            while i < len(a.mentions) and a.mentions[i][0] < end:
-                if a.mentions[i][2] == who:
-                    return True
-                i += 1
-        return False
 
 
 @dataclass
@@ -248,11 +276,6 @@ class Position:
     index: int
     options: list[tuple[str | None, dict[str, float]]]
     link: str
-
-
-def _link(previous: QuoteMatch, quote: QuoteMatch) -> str:
-    gap = quote.paragraphs[0] - previous.paragraphs[-1]
-    return "same_paragraph" if gap <= 0 else "adjacent" if gap == 1 else "gap" if gap == 2 else "start"
 
 
 def transition(before2: str | None, before1: str | None, who: str | None, link1: str, link2: str | None) -> str:
@@ -272,6 +295,39 @@ def best_sequence(run: list[Position], weights: dict[str, float], allowed: list[
                   beam: int = 6) -> list[str | None]:
     """The highest-scoring speakers for a run (second-order Viterbi over each quotation's best candidates);
     `allowed` restricts positions to some candidates (training)."""
+    return _backtrack(_forward(run, weights, allowed, beam)[1])
+
+
+def _backtrack(table: list[dict]) -> list[str | None]:
+    state = max(table[-1], key=lambda key: table[-1][key][0])
+    sequence = []
+    for k in range(len(table) - 1, -1, -1):
+        sequence.append(state[1])
+        state = table[k][state][1]
+    return sequence[::-1]
+
+
+def best_sequence_with_margins(run: list[Position], weights: dict[str, float],
+                               beam: int = 6) -> tuple[list[str | None], list[float]]:
+    """The best sequence, and for each quotation the margin by which its speaker wins: the score of the best
+    sequence less that of the best sequence giving the quotation someone else (max-marginals)."""
+    options, table = _forward(run, weights, None, beam)
+    after = _backward(run, weights, options)
+    sequence, margins = _backtrack(table), []
+    for k, chosen in enumerate(sequence):
+        best: dict[str | None, float] = {}
+        for state, (score, _) in table[k].items():
+            value = score + after[k][state]
+            if state[1] not in best or value > best[state[1]]:
+                best[state[1]] = value
+        others = [value for who, value in best.items() if who != chosen]
+        margins.append(best[chosen] - max(others) if others else _SURE_MARGIN)
+    return sequence, margins
+
+
+def _forward(run: list[Position], weights: dict[str, float], allowed, beam: int):
+    """Each quotation's best candidates (score, who), and the Viterbi table: for each quotation, state
+    (speaker before, speaker now) -> (best score of the run up to it, back-pointer state)."""
     options = []
     for k, position in enumerate(run):
         scored = [(local_score(f, weights), who) for who, f in position.options]
@@ -279,7 +335,6 @@ def best_sequence(run: list[Position], weights: dict[str, float], allowed: list[
             scored = [x for x in scored if x[1] in allowed[k]] or scored
         scored.sort(key=lambda x: -x[0])
         options.append(scored[:beam])
-    # states: (speaker before, speaker now) -> (score, back-pointer state)
     table = [{(None, who): (score, None) for score, who in options[0]}]
     for k in range(1, len(run)):
         link1, link2 = run[k].link, run[k - 1].link if k >= 2 else None
@@ -291,12 +346,24 @@ def best_sequence(run: list[Position], weights: dict[str, float], allowed: list[
                 if key not in row or value > row[key][0]:
                     row[key] = (value, (before2, before1))
         table.append(row)
-    state = max(table[-1], key=lambda key: table[-1][key][0])
-    sequence = []
-    for k in range(len(run) - 1, -1, -1):
-        sequence.append(state[1])
-        state = table[k][state][1]
-    return sequence[::-1]
+    return options, table
+
+
+def _backward(run: list[Position], weights: dict[str, float], options) -> list[dict]:
+    """For each quotation and state (speaker before, speaker now): the best score of the rest of the run."""
+    after: list[dict] = [{} for _ in run]
+    last = len(run) - 1
+    states = [{(b, w) for b in ([None] if k == 0 else [w for _, w in options[k - 1]]) for _, w in options[k]}
+              for k in range(len(run))]
+    after[last] = {state: 0.0 for state in states[last]}
+    for k in range(last - 1, -1, -1):
+        link1, link2 = run[k + 1].link, run[k].link if k + 1 >= 2 else None
+        for before1, who in states[k]:
+            after[k][(before1, who)] = max(
+                score + weights.get(transition(before1, who, nxt, link1, link2), 0.0) + after[k + 1][(who, nxt)]
+                for score, nxt in options[k + 1]
+            )
+    return after
 
 
 def sequence_features(run: list[Position], sequence: list[str | None]) -> dict[str, float]:
@@ -340,8 +407,6 @@ def _tag_gender(tag) -> str | None:
     if tag.kind == "pronoun":
         return {"he": "male", "she": "female"}.get(tag.who)
     if tag.kind == "descriptor":
-        from .conversation import noun_gender
-
         return noun_gender(tag.who)
     return None
 
@@ -352,7 +417,7 @@ def _turns(quotes: list[QuoteMatch]) -> list[Turn]:
     heads: list[int] = []  # the first quotation of each turn, in order
     head_of: list[int] = []  # for each quotation, its turn's position in `heads`
     for i, quote in enumerate(quotes):
-        if not heads or quote.paragraphs[0] != quotes[i - 1].paragraphs[-1]:
+        if not heads or link(quotes[i - 1], quote) != "same_paragraph":
             heads.append(i)
         head_of.append(len(heads) - 1)
     turns = []
@@ -369,10 +434,10 @@ def _walk(quotes: list[QuoteMatch], heads: list[int], k: int, step: int) -> list
     contiguous, position, last = True, k + step, quotes[heads[k]]
     while 0 <= position < len(heads) and len(out) < 2:
         other = quotes[heads[position]]
-        gap = last.paragraphs[0] - other.paragraphs[-1] if step < 0 else other.paragraphs[0] - last.paragraphs[-1]
-        if gap > 2:
+        kind = link(other, last) if step < 0 else link(last, other)
+        if kind == "start":
             break
-        contiguous = contiguous and gap == 1
+        contiguous = contiguous and kind == "adjacent"
         out.append((heads[position], contiguous))
         last, position = other, position + step
     return out

@@ -16,25 +16,43 @@ Names inside a quotation set off as vocatives ("My dear Mr. Bennet, ...") are it
 never attributed to someone it addresses. Untagged turns are then revised against both neighbours, and
 finally `SpeakerDecoder` (speaker_decoder.py) chooses each run's speakers jointly from these guesses and
 the evidence around them.
+
+The rules hand the decoder a `RuleGuesses` (each quotation's guess, tag and addressees); both read the text
+through one `conversation.DialogueIndex`. Each `Attribution` says how its speaker was chosen (`method`) and how
+sure that is (`confidence`); each tag keeps the spans of its verb and subject, for the quotation's `QuoteTag`.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
-from ..lexicon import COMMON_TITLES, HONORIFICS, SPEECH_VERBS, alternation, not_sentence_end
-from .characters import CharacterCluster
-from .conversation import FEMALE_NOUNS, MALE_NOUNS, RELATIONAL_NOUNS, descriptor_noun, noun_gender, relative
+from ..lexicon import (
+    COMMON_TITLES,
+    HONORIFICS,
+    SPEECH_VERBS,
+    alternation,
+    not_sentence_end,
+)
+from .conversation import (
+    FEMALE_NOUNS,
+    MALE_NOUNS,
+    NOT_SUBJECT_NOUNS,
+    DialogueIndex,
+    descriptor_noun,
+    link,
+    relative,
+    runs,
+    turn_heads,
+)
 from .quotes import QuoteMatch
 from .speaker_decoder import SpeakerDecoder, load_weights
 from .text import Paragraph
 
 _SPEECH_VERBS = alternation(SPEECH_VERBS)
 _VERB = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
-_PRONOUN = re.compile(r"\b(?:he|she|I)\b")
 _DESCRIPTOR = re.compile(
     r"\b(?P<det>the|his|her|my|their|our|a|an)\s+(?:[a-z-]+\s+){0,2}?(?P<noun>[A-Za-z-]+)\b(?=[\s,;.!?:]|$)"
 )
@@ -45,37 +63,64 @@ _TITLE_BETWEEN = re.compile(
 _TITLE_ONLY = re.compile(rf"[\s\W]*(?:(?:{alternation(COMMON_TITLES)})\.?\s+)?")  # "Mrs. " before a name
 _INVERTED_TAG = re.compile(r"[\s,]*[a-z]+ed\s+(?=[A-Z])")  # '" blubbered Noah': any past-tense verb, then a name
 _SENTENCE_END = re.compile(rf"{not_sentence_end()}[.!?;](?=\s)|[\"“]")
-_NOT_SUBJECT_NOUNS = frozenset(
-    "way time moment voice tone manner air head hand hands eyes face look smile words word time day night "
-    "morning evening door room table window chair fire question answer reply".split()
-)
-_GENERIC_PEOPLE = frozenset("man woman girl boy gentleman lady child people other others stranger person".split())
 _PROGRESS_EVERY = 500  # quotations
 _REVISABLE = frozenset({"implicit", "weak", "none"})
 _WEIGHT = {"explicit": 3.0, "anaphoric": 2.0, "narration": 2.0, "continued": 1.0, "implicit": 1.0, "weak": 0.5, "none": 0.0}
 _TAG_WINDOW = 140
 _SUBJECT_GAP = 45  # characters between a speech verb and its subject
-_NEW_CONVERSATION_PARAGRAPHS = 2  # this many paragraphs without a quotation end a conversation
+
+
+# the rules' kinds of guess -> the method reported with the quotation (models.AttributionMethod)
+_METHOD = {"explicit": "explicit", "anaphoric": "anaphoric", "narration": "narration", "continued": "continued",
+           "implicit": "turn-taking", "weak": "nearby", "none": "none"}
+# how often each method's speaker is right, roughly (PDNC): the confidence when no decoder weights are there
+_PRIOR_CONFIDENCE = {"explicit": 0.93, "anaphoric": 0.75, "narration": 0.7, "continued": 0.8, "vocative": 0.7,
+                     "turn-taking": 0.6, "nearby": 0.35, "decoder": 0.55, "none": 0.0}
+
+
+@dataclass
+class SpeechTag:
+    """A speech tag next to a quotation, as the rules read it."""
+
+    kind: str  # "name", "pronoun", "narrator", "descriptor"
+    who: str | None = None  # a character id (name), the pronoun, or the descriptor's noun
+    position: int = 0  # where the subject is looked for (its start, or the verb's end)
+    determiner: str = ""  # "his", "her", "the"... for descriptors
+    verb: tuple[int, int] = (0, 0)  # the speech verb's span
+    subject: tuple[int, int] = (0, 0)  # the subject's span ("Mrs. Bennet", "she", "the old gentleman")
 
 
 @dataclass
 class Attribution:
     speaker: str | None  # a Character id
     kind: str  # "explicit", "anaphoric", "narration", "implicit", "weak" (a guess from nearby names), "none"
+    via: str | None = None  # the method, when the kind alone does not say it ("vocative", "decoder")
+    confidence: float | None = None  # set by the decoder
+    tag: SpeechTag | None = None  # the quotation's speech tag, whoever it names
+
+    @property
+    def method(self) -> str:
+        """How the speaker was chosen (one of models.AttributionMethod)."""
+        return self.via or _METHOD[self.kind]
+
+    @property
+    def calibrated(self) -> float:
+        """The confidence: the decoder's, else the usual accuracy of the method."""
+        return self.confidence if self.confidence is not None else _PRIOR_CONFIDENCE[self.method]
 
 
 @dataclass
-class _Tag:
-    kind: str  # "name", "pronoun", "narrator", "descriptor"
-    who: str | None = None  # a character id (name) or the pronoun
-    position: int = 0
-    determiner: str = ""  # "his", "her", "the"... for descriptors
+class RuleGuesses:
+    """What the rules stage hands to the decoder, one entry per quotation: the guess, the tag, the addressees."""
+
+    attributions: list[Attribution]
+    tags: list[SpeechTag | None]
+    addressees: list[set[str]]
 
 
 @dataclass
 class _Conversation:
     speakers: list[str] = field(default_factory=list)  # distinct, most recent last
-    last_paragraph: int = -10
 
     def add(self, speaker: str | None) -> None:
         if speaker is None:
@@ -85,46 +130,50 @@ class _Conversation:
         self.speakers.append(speaker)
 
 
+def attribute_speakers(index: DialogueIndex, quotes: list[QuoteMatch], progress=None, on_rules=None) -> list[Attribution]:
+    """Each quotation's speaker: the rules' guesses, then the decoder's choice along each run of dialogue.
+    `progress(label, done, total)` hears about it every few hundred quotations; `on_rules(index, quotes, guesses)`
+    (the training hook, see `pipeline.AnalysisHooks`) sees what the rules hand to the decoder."""
+    guesses = SpeakerAttributor(index).guesses(quotes, progress)
+    if on_rules is not None:
+        on_rules(index, quotes, guesses)
+    return SpeakerDecoder(index, load_weights()).decode(quotes, guesses, progress)
+
+
 class SpeakerAttributor:
-    """`SpeakerAttributor(text, paragraphs, characters).attribute(quotes) -> list[Attribution]`."""
+    """The rules: `SpeakerAttributor(index).guesses(quotes) -> RuleGuesses`, for the quotations `index` was
+    built on."""
 
-    def __init__(self, text: str, paragraphs: list[Paragraph], characters: list[CharacterCluster]):
-        self.text = text
-        self.paragraphs = paragraphs
-        self.para_starts = [p.start for p in paragraphs]
-        self.characters = {c.id: c for c in characters}
-        self.narrator = next((c.id for c in characters if c.narrator), None)
-        self.mentions = sorted((s, e, c.id) for c in characters for s, e in c.mentions)
-        self.mention_starts = [m[0] for m in self.mentions]
+    def __init__(self, index: DialogueIndex):
+        self.index = index
+        self.text = index.text
+        self.paragraphs = index.paragraphs
+        self.para_starts = index.para_starts
+        self.characters = index.characters
+        self.narrator = index.narrator
+        self.inside = index.inside
+        self.tags: dict[tuple[int, int], SpeechTag | None] = {}
 
-    def attribute(self, quotes: list[QuoteMatch], progress=None) -> list[Attribution]:
-        """Each quotation's speaker: the rules' guesses, then the decoder's choice along each run.
-        `progress(label, done, total)` hears about it every few hundred quotations."""
-        results = self.attribute_by_rules(quotes, progress)
-        return SpeakerDecoder(self, load_weights()).decode(quotes, results, progress)
-
-    def attribute_by_rules(self, quotes: list[QuoteMatch], progress=None) -> list[Attribution]:
-        self.inside = _Inside(quotes)
-        self.tags: dict[tuple[int, int], _Tag | None] = {}
-        if quotes:
-            self.learn_descriptors(self.paragraphs[0].start, self.paragraphs[-1].end)
+    def guesses(self, quotes: list[QuoteMatch], progress=None) -> RuleGuesses:
+        """One pass in reading order, then the turn-taking revision; with each quotation's tag and addressees."""
+        addressees = [self.index.addressees(quote) for quote in quotes]
         results: list[Attribution] = []
         talk = _Conversation()
         previous: QuoteMatch | None = None
-        for quote in quotes:
-            if quote.paragraphs[0] - talk.last_paragraph > _NEW_CONVERSATION_PARAGRAPHS:
+        for quote, addressed in zip(quotes, addressees):
+            if previous is None or link(previous, quote) == "start":
                 talk = _Conversation()
-            same_turn = previous is not None and quote.paragraphs[0] == previous.paragraphs[-1]
+            same_turn = previous is not None and link(previous, quote) == "same_paragraph"
             previous_speaker = results[-1].speaker if results and talk.speakers else None
-            addressees = self._addressees(quote)
-            found = self._attribute_one(quote, talk, previous_speaker, same_turn, addressees, previous)
+            found = self._attribute_one(quote, talk, previous_speaker, same_turn, addressed, previous)
             results.append(found)
             talk.add(found.speaker)
-            talk.last_paragraph = quote.paragraphs[-1]
             previous = quote
             if progress is not None and len(results) % _PROGRESS_EVERY == 0:
                 progress("speakers: reading the tags", len(results), len(quotes))
-        return self._refit_runs(quotes, results)
+        tags = [self._tag(quote) for quote in quotes]
+        results = [replace(r, tag=tag) for r, tag in zip(self._refit_runs(quotes, results), tags)]
+        return RuleGuesses(results, tags, addressees)
 
     # -- turn-taking across a run of dialogue ----------------------------------------------------------
 
@@ -132,8 +181,8 @@ class SpeakerAttributor:
         """Revise untagged turns against both neighbours: in A/B talk a turn's speaker is the one two turns
         before and two turns after, and the one the turn before addressed. Votes are weighted by how the
         neighbours were found (a name tag counts most), so one early mistake no longer runs down the run."""
-        for run in _runs(quotes):
-            turns = _turn_heads(quotes, run)
+        for run in runs(quotes):
+            turns = turn_heads(quotes, run)
             for _ in range(3):
                 changed = False
                 for k, i in enumerate(turns):
@@ -150,7 +199,7 @@ class SpeakerAttributor:
     def _turn_vote(self, quotes, results, turns: list[int], k: int) -> str | None:
         """The speaker of turn `k` by the votes of its neighbours two turns away and of their vocatives."""
         votes: Counter = Counter()
-        addressees = self._addressees(quotes[turns[k]])
+        addressees = self.index.addressees(quotes[turns[k]])
         previous = results[turns[k - 1]].speaker if k >= 1 else None
         following = results[turns[k + 1]].speaker if k + 1 < len(turns) else None
         if k >= 2 and results[turns[k - 2]].speaker not in (None, previous) and _adjacent(quotes, turns[k - 2 : k + 1]):
@@ -158,11 +207,11 @@ class SpeakerAttributor:
         if k + 2 < len(turns) and results[turns[k + 2]].speaker not in (None, following) and _adjacent(quotes, turns[k : k + 3]):
             votes[results[turns[k + 2]].speaker] += _WEIGHT[results[turns[k + 2]].kind] * 0.9
         if k >= 1:
-            addressed = self._addressees(quotes[turns[k - 1]]) - {previous}
+            addressed = self.index.addressees(quotes[turns[k - 1]]) - {previous}
             if len(addressed) == 1:
                 votes[next(iter(addressed))] += 2
         if k + 1 < len(turns):
-            addressed = self._addressees(quotes[turns[k + 1]]) - {following}
+            addressed = self.index.addressees(quotes[turns[k + 1]]) - {following}
             if len(addressed) == 1:
                 votes[next(iter(addressed))] += 1.5
         for who in list(votes):
@@ -197,11 +246,13 @@ class SpeakerAttributor:
         if tag is None and previous_speaker and previous_speaker not in addressees and _after_narration(quote, previous):
             return Attribution(previous_speaker, "implicit")  # the speaker goes on after a paragraph of narration
         who, kind = self._alternate(talk, previous_speaker, addressees, previous, quote)
+        if kind == "vocative":  # the one the turn before addressed: a turn-taking guess, found by the name
+            return Attribution(who, "implicit", via="vocative")
         return Attribution(who, kind if who else "none")
 
     # -- tags ------------------------------------------------------------------------------------------
 
-    def _tag(self, quote: QuoteMatch) -> _Tag | None:
+    def _tag(self, quote: QuoteMatch) -> SpeechTag | None:
         """A speech verb with its subject in the narration interrupting, following or preceding the quotation
         (found once per quotation: the decoder asks again)."""
         key = (quote.start, quote.end)
@@ -209,7 +260,7 @@ class SpeakerAttributor:
             self.tags[key] = self._find_tag(quote)
         return self.tags[key]
 
-    def _find_tag(self, quote: QuoteMatch) -> _Tag | None:
+    def _find_tag(self, quote: QuoteMatch) -> SpeechTag | None:
         for start, end in self._tag_regions(quote):
             inverted = self._inverted_tag(start, end) if start == quote.end + 1 else None
             if inverted is not None:
@@ -220,14 +271,15 @@ class SpeakerAttributor:
                     return tag
         return None
 
-    def _inverted_tag(self, start: int, end: int) -> _Tag | None:
+    def _inverted_tag(self, start: int, end: int) -> SpeechTag | None:
         """'"Poor girl!" exploded Mr. Emerson': a past-tense verb right after the quotation, then a name."""
         verb = _INVERTED_TAG.match(self.text, start, end)
         if verb is None or _VERB.search(verb.group(0)):
             return None  # known speech verbs go through `_subject_of`
-        following = self._mentions_in(verb.end(), min(end, verb.end() + _SUBJECT_GAP))
+        following = self.index.mentions_in(verb.end(), min(end, verb.end() + _SUBJECT_GAP))
         if following and following[0][0] == verb.end() and following[0][2] in self.characters:
-            return self._as_tag(following[0])
+            word = re.search(r"[a-z]+ed", verb.group(0))
+            return self._as_tag(following[0], (verb.start() + word.start(), verb.start() + word.end()))
         return None
 
     def _tag_regions(self, quote: QuoteMatch) -> list[tuple[int, int]]:
@@ -236,10 +288,10 @@ class SpeakerAttributor:
         for (_, end_a), (start_b, _) in zip(quote.spans, quote.spans[1:]):
             if start_b - end_a < 300:
                 regions.append((end_a + 1, start_b - 1))
-        para = self._paragraph_of(quote.end)
+        para = self.index.paragraph_of(quote.end)
         after_end = min(para.end, quote.end + 1 + _TAG_WINDOW)
         regions.append((quote.end + 1, _sentence_end(self.text, quote.end + 1, after_end)))
-        first_para = self._paragraph_of(quote.start)
+        first_para = self.index.paragraph_of(quote.start)
         if quote.start - 1 > first_para.start:
             before_start = max(first_para.start, quote.start - 1 - _TAG_WINDOW)
             before = (_last_sentence_start(self.text, before_start, quote.start - 1), quote.start - 1)
@@ -264,61 +316,52 @@ class SpeakerAttributor:
         start = _last_sentence_start(self.text, max(previous.start, previous.end - _TAG_WINDOW), previous.end)
         return [(start, previous.end)]
 
-    def _subject_of(self, verb: re.Match, start: int, end: int) -> _Tag | None:
+    def _subject_of(self, verb_match: re.Match, start: int, end: int) -> SpeechTag | None:
         """The verb's subject: right after it ("said Ada", "said she") or before it ("Ada said")."""
+        verb, span = verb_match, verb_match.span()
         after_text = self.text[verb.end() : min(end, verb.end() + _SUBJECT_GAP)]
         pronoun = re.search(r"\b(he|she)\s+(?:[a-z]+ly\s+)?$", self.text[max(start, verb.start() - 20) : verb.start()])
         if pronoun:  # '"..." she asked Robert': the name after the verb is the one asked
-            return _Tag("pronoun", pronoun.group(1), verb.start() - len(pronoun.group(0)))
-        following = self._mentions_in(verb.end(), min(end, verb.end() + _SUBJECT_GAP))
+            at = verb.start() - len(pronoun.group(0))
+            return SpeechTag("pronoun", pronoun.group(1), at, verb=span, subject=(at, at + len(pronoun.group(1))))
+        following = self.index.mentions_in(verb.end(), min(end, verb.end() + _SUBJECT_GAP))
         if following and _TITLE_BETWEEN.fullmatch(self.text, verb.end(), following[0][0]):
             possessed = re.match(r"['’]s\s+([a-z]+)", self.text[following[0][1] : following[0][1] + 20])
             if possessed:  # "said the undertaker's wife"
-                return self._relative_tag(following[0][2], possessed.group(1), verb.end())
-            return self._as_tag(following[0])
+                subject = (following[0][0], following[0][1] + possessed.end())
+                return self._relative_tag(following[0][2], possessed.group(1), verb.end(), span, subject)
+            return self._as_tag(following[0], span)
         descriptor = _DESCRIPTOR.match(after_text.lstrip(" ,\n"))
-        if descriptor and descriptor.group("noun").lower() not in _NOT_SUBJECT_NOUNS:
-            return _descriptor_tag(descriptor, verb.end())
-        preceding = self._mentions_in(max(start, verb.start() - _SUBJECT_GAP), verb.start())
+        if descriptor and descriptor.group("noun").lower() not in NOT_SUBJECT_NOUNS:
+            offset = verb.end() + len(after_text) - len(after_text.lstrip(" ,\n"))
+            return _descriptor_tag(descriptor, verb.end(), span, offset)
+        preceding = self.index.mentions_in(max(start, verb.start() - _SUBJECT_GAP), verb.start())
         if preceding:
             between = self.text[preceding[-1][1] : verb.start()]
             if not re.search(r"[\"“”;]|\b(?:to|at|with|for|of|from|by|on)\s*$|\band\s*$", between):
-                return self._as_tag(preceding[-1])
+                return self._as_tag(preceding[-1], span)
         before_text = self.text[max(start, verb.start() - _SUBJECT_GAP) : verb.start()]
-        descriptors = [d for d in _DESCRIPTOR.finditer(before_text) if d.group("noun").lower() not in _NOT_SUBJECT_NOUNS]
+        descriptors = [d for d in _DESCRIPTOR.finditer(before_text) if d.group("noun").lower() not in NOT_SUBJECT_NOUNS]
         if descriptors and re.fullmatch(r"[\s,]*(?:[a-z]+ly\s*)?", before_text[descriptors[-1].end() :]):
-            return _descriptor_tag(descriptors[-1], verb.start())
+            return _descriptor_tag(descriptors[-1], verb.start(), span, max(start, verb.start() - _SUBJECT_GAP))
         return None
 
-    def _relative_tag(self, possessor: str, noun: str, position: int) -> _Tag | None:
+    def _relative_tag(self, possessor: str, noun: str, position: int, verb: tuple[int, int],
+                      subject: tuple[int, int]) -> SpeechTag | None:
         """"the undertaker's wife": the possessor's relative when the book has one, else no tag."""
         if possessor not in self.characters:
             return None
         found = relative(noun, self.characters[possessor], list(self.characters.values()))
-        return _Tag("name", found, position) if found else None
+        return SpeechTag("name", found, position, verb=verb, subject=subject) if found else None
 
-    def _as_tag(self, mention: tuple[int, int, str]) -> _Tag:
-        start, _, who = mention
-        if who in self.characters:
-            return _Tag("name", who, start)
-        if who == "I":
-            return _Tag("narrator", "I", start)
-        return _Tag("pronoun", who.lower(), start)
-
-    def _mentions_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        """Character mentions and subject pronouns in narration `text[start:end]`, in order."""
-        found = []
-        i = bisect.bisect_left(self.mention_starts, start)
-        while i < len(self.mentions) and self.mentions[i][0] < end:
-            if self.mentions[i][1] <= end:
-                found.append(self.mentions[i])
-            i += 1
-        found += [(p.start(), p.end(), p.group(0)) for p in _PRONOUN.finditer(self.text, start, end)]
-        return sorted(m for m in found if not self.inside.contains(m[0]))
+    def _as_tag(self, mention: tuple[int, int, str], verb: tuple[int, int]) -> SpeechTag:
+        start, end, who = mention
+        kind, who = ("name", who) if who in self.characters else ("narrator", "I") if who == "I" else ("pronoun", who.lower())
+        return SpeechTag(kind, who, start, verb=verb, subject=(start, end))
 
     # -- resolution ------------------------------------------------------------------------------------
 
-    def _reply_to(self, previous: QuoteMatch | None, previous_speaker, tag: _Tag, addressees) -> str | None:
+    def _reply_to(self, previous: QuoteMatch | None, previous_speaker, tag: SpeechTag, addressees) -> str | None:
         """'"..., Mr. Darcy?" / "Not at all," he replied': the one character of the pronoun's gender whom the
         previous quotation (in the paragraph just before) addressed."""
         if previous is None or not previous_speaker or tag.who not in ("he", "she"):
@@ -327,20 +370,20 @@ class SpeakerAttributor:
         para = max(0, bisect.bisect_right(self.para_starts, tag.position) - 1)  # the index of _paragraph_of
         if para - previous.paragraphs[-1] != 1:
             return None
-        addressed = [a for a in self._addressees(previous) - {previous_speaker} - addressees if self._gender(a) == gender]
+        addressed = [a for a in self.index.addressees(previous) - {previous_speaker} - addressees if self.index.gender(a) == gender]
         return addressed[0] if len(addressed) == 1 else None
 
-    def _pronoun(self, tag: _Tag, talk: _Conversation, previous_speaker, addressees, quote) -> str | None:
+    def _pronoun(self, tag: SpeechTag, talk: _Conversation, previous_speaker, addressees, quote) -> str | None:
         """'he'/'she': a participant of that gender who is not the previous speaker, else the nearest one."""
         gender = "male" if tag.who == "he" else "female"
-        local = self._local_antecedent(tag.position, gender, addressees)
+        local = self.index.local_antecedent(tag.position, gender, addressees)
         if local:
             return local
         pair = [s for s in talk.speakers[-2:] if s not in addressees]
-        if len(pair) == 2 and [self._gender(s) for s in pair].count(gender) == 1:
-            return next(s for s in pair if self._gender(s) == gender)  # the one of that gender in a couple talking
-        recent = self._recent_named(tag.position, gender, addressees)
-        participants = [s for s in reversed(talk.speakers) if self._gender(s) == gender and s not in addressees]
+        if len(pair) == 2 and [self.index.gender(s) for s in pair].count(gender) == 1:
+            return next(s for s in pair if self.index.gender(s) == gender)  # the one of that gender in a couple talking
+        recent = self.index.recent_named(tag.position, gender, addressees)
+        participants = [s for s in reversed(talk.speakers) if self.index.gender(s) == gender and s not in addressees]
         for who in participants:
             if who != previous_speaker:
                 if not recent or who in recent[:3]:
@@ -350,105 +393,49 @@ class SpeakerAttributor:
             return recent[0] if recent[0] != previous_speaker or not others else others[0] if len(participants) > 1 else recent[0]
         return participants[0] if participants else None
 
-    def _descriptor(self, tag: _Tag, talk: _Conversation, previous_speaker, addressees) -> str | None:
+    def _descriptor(self, tag: SpeechTag, talk: _Conversation, previous_speaker, addressees) -> str | None:
         """'said the beadle': the book's usual referent of this noun, else a recent character of its gender."""
         kin = self._kin(tag, talk, previous_speaker, addressees)
         if kin:
             return kin
-        known = self.descriptor_map.get(tag.who)
+        known = self.index.descriptors.get(tag.who)
         if known and known not in addressees:
             return known
         gender = "female" if tag.who in FEMALE_NOUNS else "male" if tag.who in MALE_NOUNS else None
         if gender is None:
             return None
         others = addressees | ({previous_speaker} if previous_speaker else set())  # a new paragraph is a new voice
-        return self._pronoun(_Tag("pronoun", "he" if gender == "male" else "she", tag.position), talk, previous_speaker, others, None)
+        return self._pronoun(SpeechTag("pronoun", "he" if gender == "male" else "she", tag.position), talk, previous_speaker, others, None)
 
-    def _kin(self, tag: _Tag, talk: _Conversation, previous_speaker, addressees) -> str | None:
+    def _kin(self, tag: SpeechTag, talk: _Conversation, previous_speaker, addressees) -> str | None:
         """'cried her mother': the mother of the nearest female in the conversation (previous speaker first,
         then other participants, then characters recently named)."""
         if tag.determiner not in ("his", "her"):
             return None
         gender = "male" if tag.determiner == "his" else "female"
         candidates = [previous_speaker] if previous_speaker else []
-        candidates += list(reversed(talk.speakers)) + self._recent_named(tag.position, gender, set())
-        candidates += self._recent_named(tag.position, gender, set(), narration_only=False)
+        candidates += list(reversed(talk.speakers)) + self.index.recent_named(tag.position, gender, set())
+        candidates += self.index.recent_named(tag.position, gender, set(), narration_only=False)
         clusters = list(self.characters.values())
         for who in dict.fromkeys(candidates):
-            if who in self.characters and self._gender(who) == gender:
+            if who in self.characters and self.index.gender(who) == gender:
                 found = relative(tag.who, self.characters[who], clusters)
                 if found and found not in addressees:
                     return found
         return None
 
-    def learn_descriptors(self, start: int, end: int) -> None:
-        """Map nouns that stand for a character ("the Jew", "the beadle") to the character most often named
-        just before them in the narration."""
-        votes: dict[str, Counter] = defaultdict(Counter)
-        uses: Counter = Counter()
-        for match in re.finditer(r"\b(?:the|[Hh]er|[Hh]is)\s+(?:(?:old|young|little|stout|fat|tall)\s+)?(?P<noun>[a-zA-Z][a-z-]+)\b", self.text[start:end]):
-            noun = match.group("noun").lower()
-            if noun in _NOT_SUBJECT_NOUNS or noun in RELATIONAL_NOUNS:
-                continue
-            position = start + match.start()
-            if self.inside.contains(position):
-                continue
-            uses[noun] += 1
-            named = [m[2] for m in self._mentions_in(max(start, position - 400), position) if m[2] in self.characters]
-            if named:
-                votes[noun][named[-1]] += 1
-        self.descriptor_map = {}
-        for noun, counter in votes.items():
-            who, n = counter.most_common(1)[0]
-            if noun_gender(noun) and self._gender(who) in ("male", "female") and self._gender(who) != noun_gender(noun):
-                continue  # "the nurse" never stands for a man
-            if uses[noun] >= 4 and n >= 3 and n >= 0.45 * uses[noun] and noun not in _GENERIC_PEOPLE:
-                self.descriptor_map[noun] = who
-
-    def _local_antecedent(self, position: int, gender: str, exclude: set[str]) -> str | None:
-        """The first character of this gender named in the narration of the pronoun's own paragraph, or of the
-        paragraph just before it when that one is all narration (the subject the pronoun continues)."""
-        index = max(0, bisect.bisect_right(self.para_starts, position) - 1)
-        candidates = [(self.paragraphs[index].start, position)]
-        if index > 0:
-            previous = self.paragraphs[index - 1]
-            if not self.inside.any_between(previous.start, previous.end):
-                candidates.append((previous.start, previous.end))
-        for start, end in candidates:
-            for _, _, who in self._mentions_in(start, end):
-                if who in self.characters and who not in exclude and self._gender(who) == gender:
-                    return who
-        return None
-
-    def _recent_named(self, position: int, gender: str, exclude: set[str], narration_only: bool = True) -> list[str]:
-        """Characters of `gender` named in narration (or anywhere) before `position` (nearest first, distinct,
-        a few)."""
-        found: list[str] = []
-        i = bisect.bisect_left(self.mention_starts, position) - 1
-        limit = position - 3000
-        while i >= 0 and self.mentions[i][0] > limit and len(found) < 4:
-            start, _, who = self.mentions[i]
-            inside = narration_only and self.inside.contains(start)
-            if who not in found and who not in exclude and self._gender(who) == gender and not inside:
-                found.append(who)
-            i -= 1
-        return found
-
-    def _gender(self, who: str) -> str:
-        return self.characters[who].gender if who in self.characters else "unknown"
-
     def _narration_subject(self, quote: QuoteMatch) -> str | None:
         """`Ada looked up. "..."`: the first character named in its paragraph's narration before the quotation."""
-        para = self._paragraph_of(quote.start)
+        para = self.index.paragraph_of(quote.start)
         if quote.start - 1 <= para.start:
             return None
-        named = [m for m in self._mentions_in(para.start, quote.start - 1) if m[2] in self.characters]
+        named = [m for m in self.index.mentions_in(para.start, quote.start - 1) if m[2] in self.characters]
         return named[0][2] if named else None
 
     def _previous_paragraph_subject(self, quote: QuoteMatch) -> str | None:
         """`Ada looked up.` / `"..."`: the subject of the last sentence of the narration paragraph just before
         a quotation that opens its paragraph (a character named first thing in that sentence)."""
-        para = self._paragraph_of(quote.start)
+        para = self.index.paragraph_of(quote.start)
         index = bisect.bisect_right(self.para_starts, para.start) - 1
         if quote.start - 1 > para.start or index <= 0:
             return None
@@ -456,48 +443,38 @@ class SpeakerAttributor:
         if self.inside.any_between(previous.start, previous.end):
             return None
         start = _last_sentence_start(self.text, previous.start, previous.end)
-        named = self._mentions_in(start, previous.end)
+        named = self.index.mentions_in(start, previous.end)
         if not named or named[0][2] not in self.characters:
             return None
         if not _TITLE_ONLY.fullmatch(self.text, start, named[0][0]):
             return None
         return named[0][2]
 
-    def _alternate(self, talk: _Conversation, previous_speaker, addressees, previous, quote) -> str | None:
-        """Turn-taking: whoever the previous quotation addressed, else the speaker before last."""
+    def _alternate(self, talk: _Conversation, previous_speaker, addressees, previous, quote) -> tuple[str | None, str]:
+        """Turn-taking: whoever the previous quotation addressed, else the speaker before last; with the kind
+        of guess ("vocative", "implicit", "weak", "none")."""
         if previous is not None and previous_speaker:
-            previous_addressees = self._addressees(previous) - {previous_speaker}
+            previous_addressees = self.index.addressees(previous) - {previous_speaker}
             if len(previous_addressees) == 1:
-                return next(iter(previous_addressees)), "implicit"
+                return next(iter(previous_addressees)), "vocative"
         others = [s for s in reversed(talk.speakers) if s != previous_speaker and s not in addressees]
         if others:
             return others[0], "implicit"
-        recent = [m[2] for m in reversed(self._mentions_in(max(0, quote.start - 1500), quote.start - 1)) if m[2] in self.characters]
+        recent = [m[2] for m in reversed(self.index.mentions_in(max(0, quote.start - 1500), quote.start - 1)) if m[2] in self.characters]
         recent = [r for r in dict.fromkeys(recent) if r != previous_speaker and r not in addressees]
         return (recent[0], "weak") if recent else (None, "none")
 
-    def _addressees(self, quote: QuoteMatch) -> set[str]:
-        """Characters named as vocatives inside the quotation ("My dear Mr. Bennet," / "Yes, Jane.")."""
-        names = set()
-        for start, end in quote.spans:
-            i = bisect.bisect_left(self.mention_starts, start)
-            while i < len(self.mentions) and self.mentions[i][0] < end:
-                if _is_vocative(self.text, self.mentions[i][0], self.mentions[i][1], start, end):
-                    names.add(self.mentions[i][2])
-                i += 1
-        return names
-
-    def _paragraph_of(self, position: int) -> Paragraph:
-        return self.paragraphs[max(0, bisect.bisect_right(self.para_starts, position) - 1)]
-
-
-def _descriptor_tag(match: re.Match, position: int) -> _Tag:
-    """A descriptor tag from a `_DESCRIPTOR` match, naming the person noun of the phrase ("the old
-    gentleman" -> "gentleman") when there is one."""
-    words = re.findall(r"[A-Za-z-]+|[^\sA-Za-z-]", match.string[match.end("det") : match.end("det") + 60])
-    words = words[: next((i for i, w in enumerate(words) if not w[0].isalpha()), len(words))]
-    noun = descriptor_noun(words) or match.group("noun").lower()
-    return _Tag("descriptor", noun, position, match.group("det").lower())
+def _descriptor_tag(match: re.Match, position: int, verb: tuple[int, int], offset: int) -> SpeechTag:
+    """A descriptor tag from a `_DESCRIPTOR` match (on text starting at `offset`), naming the person noun of the
+    phrase ("the old gentleman" -> "gentleman") when there is one; its subject runs to that noun."""
+    tokens = list(re.finditer(r"[A-Za-z-]+|[^\sA-Za-z-]", match.string[match.end("det") : match.end("det") + 60]))
+    tokens = tokens[: next((i for i, t in enumerate(tokens) if not t.group(0)[0].isalpha()), len(tokens))]
+    words = [t.group(0) for t in tokens]
+    noun = descriptor_noun(words)
+    end = match.end("det") + tokens[[w.lower() for w in words].index(noun)].end() if noun else match.end()
+    noun = noun or match.group("noun").lower()
+    return SpeechTag("descriptor", noun, position, match.group("det").lower(), verb,
+                     (offset + match.start(), offset + end))
 
 
 def _after_narration(quote: QuoteMatch, previous: QuoteMatch | None) -> bool:
@@ -510,29 +487,7 @@ def _adjacent(quotes: list[QuoteMatch], heads: list[int]) -> bool:
     return all(quotes[b].paragraphs[0] - quotes[a].paragraphs[-1] == 1 for a, b in zip(heads, heads[1:]))
 
 
-def _turn_heads(quotes: list[QuoteMatch], run: list[int]) -> list[int]:
-    """The first quotation of each turn (a paragraph of dialogue) of a run."""
-    return [i for k, i in enumerate(run) if not k or quotes[i].paragraphs[0] != quotes[run[k - 1]].paragraphs[-1]]
 
-
-def _runs(quotes: list[QuoteMatch]) -> list[list[int]]:
-    """Indices of quotations grouped into runs of dialogue (at most one narration paragraph between)."""
-    runs: list[list[int]] = []
-    for i, quote in enumerate(quotes):
-        if runs and quote.paragraphs[0] - quotes[runs[-1][-1]].paragraphs[-1] <= 2:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    return runs
-
-
-def _is_vocative(text: str, start: int, end: int, span_start: int, span_end: int) -> bool:
-    """A name set off by commas or ending the speech: "My dear Mr. Bennet," / "Yes, Jane."."""
-    before = text[max(span_start, start - 12) : start]
-    after = text[end : min(span_end, end + 1)]
-    set_off_before = start == span_start or re.search(r"(?:[,!?;—]\s*|\b(?:dear|my|oh|O|Oh)\s+)$", before, re.I)
-    set_off_after = end >= span_end or after in {",", "!", "?", ".", ";", "—"}
-    return bool(set_off_before and set_off_after)
 
 
 def _sentence_end(text: str, start: int, end: int) -> int:
@@ -546,20 +501,3 @@ def _last_sentence_start(text: str, start: int, end: int) -> int:
         if match.end() < end - 1:
             last = match.end()
     return last
-
-
-class _Inside:
-    """Is an offset inside some quotation?"""
-
-    def __init__(self, quotes: list[QuoteMatch]):
-        spans = sorted(span for q in quotes for span in q.spans)
-        self.starts = [s for s, _ in spans]
-        self.spans = spans
-
-    def any_between(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self.starts, start)
-        return i < len(self.starts) and self.starts[i] < end
-
-    def contains(self, position: int) -> bool:
-        i = bisect.bisect_right(self.starts, position) - 1
-        return i >= 0 and self.spans[i][0] <= position < self.spans[i][1]

@@ -6,7 +6,8 @@ in frame) and the bible, and are recorded in `projects/<slug>/recast.json`:
 - `merge_characters(A, B)` folds B into A; the record keeps everything needed to undo it, so
   `split_character(A, [one of B's names])` restores the analysis exactly as it was;
 - a split with no matching merge record moves the given aliases to a new character and re-attributes the
-  quotations whose surrounding text names one of them, and the scenes that mention them;
+  quotations whose speech tag names one of them (the tag the analysis recorded; else the name nearest the
+  quotation), and the scenes that mention them;
 - on re-import the records are applied again to the fresh analysis, so the fix survives.
 """
 
@@ -21,8 +22,7 @@ from ruamel.yaml.comments import CommentedSeq
 
 from .. import store
 from ..errors import UserError
-from ..lexicon import SPEECH_VERBS, alternation
-from ..models import BookAnalysis, Character, InFrame, Shot
+from ..models import BookAnalysis, Character, InFrame, Quote, Shot
 from ..workspace import Workspace
 from ..project import load_text, open_project
 from .edit import open_document, save_analysis_keeping_source, save_document
@@ -32,9 +32,6 @@ from .yamlio import assign, decorate_entry, keep_tail_comment, to_commented, to_
 
 _ROLE_RANK = {"minor": 0, "intermediate": 1, "major": 2}
 CONTEXT_CHARS = 200  # how far around a quotation a split looks for the speaker's name
-TAG_CHARS = 40  # how far from a quotation a speech tag ("said Ada") may be
-_VERBS = rf"(?:{alternation(SPEECH_VERBS)})"
-_SPEECH_VERB = re.compile(rf"(?:\b{_VERBS}\s*$)|(?:^\s*,?\s*{_VERBS}\b)", re.IGNORECASE)
 
 
 @dataclass
@@ -224,7 +221,7 @@ def _apply_split(analysis: BookAnalysis, text: str, char_id: str, aliases: list[
     report = RecastReport(kept=a.id, other=new.id)
     for quote in analysis.quotes:
         if quote.speaker == a.id and quote.spans:
-            if named.speaker(text, quote.spans) == new.id:
+            if named.speaker(text, quote) == new.id:
                 quote.speaker = new.id
                 report.quotes.append(quote.id)
     for scene in analysis.scenes:
@@ -257,16 +254,13 @@ class _Naming:
     def who(self, text: str) -> set[str]:
         return {self.owner[m.group(0)] for m in self.pattern.finditer(text)}
 
-    def speaker(self, text: str, spans: list[tuple[int, int]]) -> str | None:
-        """Who a speech tag next to the quotation names ('said Ada', 'Tom replied'), else the nearest name."""
-        for s, e in spans:
-            for low, high in ((e, min(len(text), e + TAG_CHARS)), (max(0, s - TAG_CHARS), s)):
-                for match in self.pattern.finditer(text, low, high):
-                    before = text[max(low, match.start() - 12):match.start()]
-                    after = text[match.end():min(high + 12, match.end() + 12)]
-                    if _SPEECH_VERB.search(before) or _SPEECH_VERB.match(after):
-                        return self.owner[match.group(0)]
-        return self.nearest(text, spans)
+    def speaker(self, text: str, quote: Quote) -> str | None:
+        """Who the quotation's speech tag names ('said Ada', 'Tom replied'), else the owner of the nearest name."""
+        if quote.tag is not None and quote.tag.kind == "name":
+            named = self.who(quote.tag.who)
+            if len(named) == 1:
+                return named.pop()
+        return self.nearest(text, quote.spans)
 
     def nearest(self, text: str, spans: list[tuple[int, int]]) -> str | None:
         """The owner of the name nearest to a quotation's spans (within CONTEXT_CHARS, outside the spans)."""

@@ -37,8 +37,6 @@ embrace embraces embraced embracing despair grief agony anguish pale blush blush
 gasped gasping dead death dying blood murder murdered hate hatred shock shocked astonished astonishment aghast
 heart love loved loves passion passionate howl howls howled howling stunned dread panic frantic frantically
 """.split())
-STRONG_TAG = re.compile(rf"\b(?:{alternation(LOUD_SPEECH_VERBS)})\b", re.I)
-WHISPER_TAG = re.compile(rf"\b(?:{alternation(QUIET_SPEECH_VERBS)})\b", re.I)
 _VERBS = alternation(SPEECH_VERBS)
 SPEECH_TAG = re.compile(rf"^\W*(?:(?:{_VERBS})\s+[\w. ]{{1,30}}?|[\w. ]{{1,30}}?\s+(?:{_VERBS}))\W*$", re.I)
 _TAG_HEAD = re.compile(rf"^(?=[a-z])[^,;.!?]{{0,60}}?\b({_VERBS})\b[^,;.!?]*[,;]\s*(.*)$", re.S)
@@ -107,12 +105,18 @@ class Beat:
 
     @property
     def strong(self) -> bool:
-        """A strong line: exclaimed, or tagged with a strong verb."""
-        return self.kind == "dialogue" and ("!" in self.spoken or bool(STRONG_TAG.search(self.narration)))
+        """A strong line: exclaimed, or tagged with a loud verb ("cried", "shouted")."""
+        return self.kind == "dialogue" and ("!" in self.spoken or bool(self.tag_verbs & LOUD_SPEECH_VERBS))
 
     @property
     def whispered(self) -> bool:
-        return self.kind == "dialogue" and bool(WHISPER_TAG.search(self.narration))
+        """A line tagged with a quiet verb ("whispered", "murmured")."""
+        return self.kind == "dialogue" and bool(self.tag_verbs & QUIET_SPEECH_VERBS)
+
+    @property
+    def tag_verbs(self) -> set[str]:
+        """The speech verbs of the beat's quotations' tags, as the analysis recorded them ("said", "went on")."""
+        return {q.tag.verb.lower() for q in self.quotes if q.tag is not None}
 
 
 class NameMatcher:

@@ -2,7 +2,7 @@
 
 Fountain (https://fountain.io), written from the adaptation: a title page; one scene heading
 `INT. PLACE - NIGHT` per kept scene naming its place; action lines; character cues in capitals with `(CONT'D)`;
-short manner parentheticals from the speech tag (`whispered` -> `(whispering)`); `NARRATOR (V.O.)` for
+short manner parentheticals from the quotation's recorded speech tag (`whispered` -> `(whispering)`); `NARRATOR (V.O.)` for
 voice-over; transitions between scenes and chapters. The CSV and JSON exports list the planned shots.
 """
 
@@ -28,7 +28,6 @@ from .beats import tidy
 CSV_COLUMNS = ("scene", "shot", "location", "description", "size", "angle", "movement", "lens", "duration",
                "cast", "props", "notes")
 FORMATS = ("fountain", "csv", "json")
-_TAG_RE = re.compile(r"\b(" + "|".join(PARENTHETICALS) + r")\w*", re.I)
 
 
 # --- pieces ---------------------------------------------------------------------------------------
@@ -59,15 +58,11 @@ def _spoken_line(line: str) -> str:
     return line[:-1].rstrip() + "." if line.endswith(",") else line
 
 
-def _parenthetical(text: str, quote: Quote) -> str | None:
-    """From the speech tag next to the quotation: '"...," she whispered' -> '(whispering)'."""
-    start, end = quote.spans[0][0], quote.spans[-1][1]
-    after = text[end:end + 60].split("\n\n")[0]
-    after = re.split(r"[\"\u201c\u201d]", after[1:], maxsplit=1)[0] if after else ""
-    before = text[max(0, start - 60):start].split("\n\n")[-1]
-    before = re.split(r"[\"\u201c\u201d]", before[:-1])[-1] if before else ""
-    match = _TAG_RE.search(after) or _TAG_RE.search(before)
-    return f"({PARENTHETICALS[match.group(1).lower()]})" if match else None
+def _parenthetical(quote: Quote) -> str | None:
+    """From the quotation's recorded speech tag: '"...," she whispered' -> '(whispering)'."""
+    verb = quote.tag.verb.lower() if quote.tag is not None else ""
+    stem = next((stem for stem in PARENTHETICALS if verb.startswith(stem)), None)
+    return f"({PARENTHETICALS[stem]})" if stem else None
 
 
 def _safe(line: str) -> str:
@@ -141,7 +136,7 @@ def _scene_body(adapted: AdaptedScene, quotes: dict[str, Quote], names: dict[str
         extension = "(CONT'D)" if speaker is not None and speaker == last_speaker else ""
         block = [_cue(names[speaker] if speaker else "VOICE", extension)]
         quote = quotes.get(beat.quote or "")
-        parenthetical = _parenthetical(text, quote) if quote else None
+        parenthetical = _parenthetical(quote) if quote else None
         if parenthetical:
             block.append(parenthetical)
         out += block + [line, ""]

@@ -65,7 +65,8 @@ def save_analysis(db_path: Path, analysis: BookAnalysis, source_path: str) -> No
         session.add_all(CharacterRow(ordinal=i, **c.model_dump()) for i, c in enumerate(analysis.characters))
         session.add_all(SettingRow(ordinal=i, **s.model_dump()) for i, s in enumerate(analysis.settings))
         session.add_all(
-            QuoteRow(ordinal=i, id=q.id, spans=[list(s) for s in q.spans], speaker=q.speaker, scene=q.scene)
+            QuoteRow(ordinal=i, spans=[list(s) for s in q.spans], tag=q.tag.model_dump(mode="json") if q.tag else None,
+                     **q.model_dump(exclude={"spans", "tag"}))
             for i, q in enumerate(analysis.quotes)
         )
         session.commit()
@@ -100,8 +101,7 @@ def load_analysis(db_path: Path) -> BookAnalysis:
             scenes=[Scene(**s.model_dump(exclude={"ordinal", "intent"})) for s in scenes],
             characters=[Character(**c.model_dump(exclude={"ordinal"})) for c in characters],
             settings=[Setting(**s.model_dump(exclude={"ordinal"})) for s in settings],
-            quotes=[Quote(id=q.id, spans=[tuple(s) for s in q.spans], speaker=q.speaker, scene=q.scene)
-                    for q in quotes],
+            quotes=[Quote(**q.model_dump(exclude={"ordinal", "spans"}), spans=[tuple(s) for s in q.spans]) for q in quotes],
         )
 
 

@@ -43,6 +43,8 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (3, [f"UPDATE shots SET data = json_set(data, '$.kind', {_SHOT_KIND}, '$.part', {_SHOT_PART}) "
          "WHERE json_type(data, '$.kind') IS NULL"]),
     (4, ["ALTER TABLE jobs ADD COLUMN lease VARCHAR"]),  # JobRow.lease: "pid:start" of the process running it
+    (5, ["ALTER TABLE quotes ADD COLUMN tag JSON", "ALTER TABLE quotes ADD COLUMN method VARCHAR",
+         "ALTER TABLE quotes ADD COLUMN confidence FLOAT"]),  # Quote.tag, .method, .confidence
 ]
 
 SCHEMA_VERSION = max([1, *(version for version, _ in MIGRATIONS)])

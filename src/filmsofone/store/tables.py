@@ -82,6 +82,9 @@ class QuoteRow(SQLModel, table=True):
     spans: list[list[int]] = _json()
     speaker: Optional[str] = Field(default=None, index=True)
     scene: Optional[str] = Field(default=None, index=True)
+    tag: Optional[dict] = Field(default=None, sa_column=Column(JSON))  # models.QuoteTag
+    method: Optional[str] = None
+    confidence: Optional[float] = None
 
 
 class ShotRow(SQLModel, table=True):
