@@ -28,8 +28,10 @@ def _span(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
     return start, start + len(needle)
 
 
-def _tag(text: str, phrase: str, who: str) -> QuoteTag:
-    """The speech tag `phrase` ("said Ada.") as the analysis records it."""
+def _tag(text: str, phrase: str, who: str) -> QuoteTag | None:
+    """The speech tag `phrase` ("said Ada.") as the analysis records it (None in a text without it)."""
+    if phrase not in text:
+        return None
     start = text.index(phrase)
     subject = text.index(who, start)
     return QuoteTag(span=(start, subject + len(who)), verb="said", who=who, who_span=(subject, subject + len(who)),
