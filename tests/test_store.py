@@ -83,7 +83,7 @@ def test_migration_gives_stored_shots_their_kind_and_part(tmp_path):
                                  for i in notes):
             old = {k: v for k, v in json.loads(data).items() if k not in ("kind", "part")}
             conn.execute("update shots set data = ? where id = ?", (json.dumps(old), shot_id))
-        for column in ("tag", "method", "confidence"):  # added by version 4
+        for column in ("tag", "method", "confidence"):  # added by version 5
             conn.execute(f"ALTER TABLE quotes DROP COLUMN {column}")
         conn.execute("pragma user_version = 2")
     shots = {s.id: (s.kind, s.part, s.notes) for s in store.load_shots(db, "1.1")}

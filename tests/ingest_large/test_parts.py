@@ -131,7 +131,7 @@ def test_parts_are_stored_and_an_older_database_gains_the_column(ws, tmp_path: P
     store.forget_engine(db)
     con = sqlite3.connect(db)
     con.execute("ALTER TABLE chapters DROP COLUMN part")
-    for column in ("tag", "method", "confidence"):  # added by schema version 4
+    for column in ("tag", "method", "confidence"):  # added by schema version 5
         con.execute(f"ALTER TABLE quotes DROP COLUMN {column}")
     con.execute("PRAGMA user_version = 1")
     con.commit()
