@@ -1,6 +1,6 @@
 """Writing the bible at import: the seeded file, or a three-way merge into the user's file on re-import.
 
-The user's recorded merges and splits of characters are applied again first, and the names the merged
+The user's recorded merges and splits of characters, and fixed speakers, are applied again first, and the names the merged
 bible settles on are carried into the stored analysis.
 """
 
@@ -14,6 +14,7 @@ from .edit import save_analysis_keeping_source, sync_analysis
 from .merge import MergeReport, merge_bible
 from .recast import reapply_recasts
 from .seed import build_bible, conflicts_path, read_base, render_document, write_base
+from .speaker_fixes import reapply_speaker_fixes
 from .yamlio import dump_text, read_document, validate_document, write_atomically
 
 
@@ -26,11 +27,14 @@ def seed_bible(ws: Workspace, slug: str, analysis: BookAnalysis, text: str) -> P
 def seed_bible_with_report(ws: Workspace, slug: str, analysis: BookAnalysis, text: str) -> MergeReport:
     """As `seed_bible`, returning what the merge did (conflicts are also written next to the base).
 
-    The user's recorded character merges and splits (`cast merge`, `cast split`) are applied again to
-    `analysis` first (in place, and in the store), so they survive a re-import.
+    The user's recorded character merges and splits (`cast merge`, `cast split`), then their speaker fixes
+    (`speakers --fix`), are applied again to `analysis` first (in place, and in the store), so they survive a
+    re-import.
     """
     path = ws.bible_path(slug)
-    if reapply_recasts(ws, slug, analysis, text) and ws.project(slug).db_path.is_file():
+    recast = reapply_recasts(ws, slug, analysis, text)
+    fixed = reapply_speaker_fixes(ws, slug, analysis, text)
+    if (recast or fixed) and ws.project(slug).db_path.is_file():
         save_analysis_keeping_source(ws.project(slug).db_path, analysis)
     fresh = build_bible(slug, analysis, text)
     report = MergeReport()

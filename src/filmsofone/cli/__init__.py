@@ -21,6 +21,7 @@ def _register_commands() -> None:
     from . import adapt, books, cast, demo, export, generate, keyframes, plan, watch  # noqa: F401  (each registers on `app`)
     from . import audition  # noqa: F401  (cast audition / cast pick, on `cast_app`)
     from . import sound  # noqa: F401  (voice, and cast voice on `cast_app`)
+    from . import speakers  # noqa: F401  (unsure lines and speaker fixes)
 
 
 def main(argv: list[str] | None = None) -> None:

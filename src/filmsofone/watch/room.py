@@ -15,6 +15,7 @@ from ..assemble.cut import load_manifest, manifest_path
 from ..assemble.subtitles import quote_text
 from ..audition import list_candidates
 from ..bible import load_bible
+from ..bible.speaker_fixes import is_unsure
 from ..errors import UserError
 from ..generate import list_takes
 from ..keyframes import storyboard
@@ -53,6 +54,7 @@ class ShotView:
     takes: list[TakeView]
     start: float | None = None  # where the shot sits in the film
     keyframe: KeyframeView | None = None
+    unsure: list[str] = field(default_factory=list)  # the lines whose speaker the analysis is unsure of
 
     @property
     def current(self) -> TakeView | None:
@@ -111,13 +113,16 @@ def gather(ws: Workspace, slug: str) -> Room:
         starts.update((p.segment.shot_id, p.start) for p in manifest.segments if p.segment.shot_id)
     takes = _takes(ws, slug)
     frames = _keyframes(ws, slug)
+    unsure_ids = {q.id for q in analysis.quotes if is_unsure(q)}
     scenes = []
     for scene in analysis.scenes:
         view = SceneView(scene.id, scene_title(analysis, scene.id), starts.get(f"scene:{scene.id}"))
         for shot in store.load_shots(project.db_path, scene.id):
             lines = [quote_text(analysis, text, q) for q in shot.dialogue]
+            unsure = [quote_text(analysis, text, q) for q in shot.dialogue if q in unsure_ids]
             view.shots.append(ShotView(shot.id, shot.size, shot.duration, shot.action, [x for x in lines if x],
-                                       takes.get(shot.id, []), starts.get(shot.id), frames.get(shot.id)))
+                                       takes.get(shot.id, []), starts.get(shot.id), frames.get(shot.id),
+                                       [x for x in unsure if x]))
         scenes.append(view)
     film = project.film_path if project.film_path.is_file() else None
     return Room(ws=ws, slug=slug, project=project, title=analysis.book.title, film=film,
