@@ -79,9 +79,10 @@ TagKind = Literal["name", "pronoun", "descriptor", "narrator"]
 # how a quotation's speaker was chosen: a name in its tag ("said Ada"); a pronoun, "I" or a description in its tag
 # resolved ("she said", "said the beadle"); a character named in the narration just before it; the same speaker
 # going on in the same paragraph; the person the turn before addressed by name; taking turns in a conversation; a
-# character named nearby; the sequence model along the run of dialogue, overruling the rules; nobody found
+# character named nearby; the sequence model along the run of dialogue, overruling the rules; nobody found; set by
+# the user (`filmsofone speakers S --fix`)
 AttributionMethod = Literal[
-    "explicit", "anaphoric", "narration", "continued", "vocative", "turn-taking", "nearby", "decoder", "none"
+    "explicit", "anaphoric", "narration", "continued", "vocative", "turn-taking", "nearby", "decoder", "none", "user"
 ]
 
 
