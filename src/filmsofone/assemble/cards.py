@@ -1,4 +1,5 @@
-"""Cards drawn with Pillow (its bundled font, no system fonts): the title, chapter titles, placeholders."""
+"""Cards drawn with Pillow in the bundled font (`filmsofone.fonts`, no system fonts): the title, chapter titles,
+placeholders."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .. import fonts
 from .format import FilmFormat
 
 STYLES = {  # background, title colour, subtitle colour
@@ -42,7 +44,7 @@ def draw_card(path: Path, fmt: FilmFormat, kind: str, title: str, subtitle: str 
 
 @lru_cache(maxsize=16)
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.load_default(size=size)
+    return fonts.font(size)
 
 
 def _line_height(draw: ImageDraw.ImageDraw, font: ImageFont.FreeTypeFont) -> int:

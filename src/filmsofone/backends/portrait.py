@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import ClassVar
 
+from ..fonts import font
 from .base import Backend, Capabilities, GenerationRequest
 
 SIZES = {"1:1": (512, 512), "3:4": (480, 640), "4:3": (640, 480), "16:9": (640, 360), "9:16": (360, 640)}
@@ -156,12 +157,10 @@ def _after(words: str, marker: str) -> str:
 
 
 def _caption(draw, width: int, height: int, name: str, words: str, variant) -> None:
-    from PIL import ImageFont
-
     band = int(height * 0.22)
     draw.rectangle([0, height - band, width, height], fill=(12, 12, 16))
-    title_font = ImageFont.load_default(size=max(14, width // 22))
-    small_font = ImageFont.load_default(size=max(10, width // 42))
+    title_font = font(max(14, width // 22))
+    small_font = font(max(10, width // 42))
     label = f"{name}  #{variant}" if variant is not None else name
     draw.text((12, height - band + 8), label, fill="#f4f0e6", font=title_font)
     detail = words.partition(": ")[2] or words
