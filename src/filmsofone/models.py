@@ -80,9 +80,10 @@ TagKind = Literal["name", "pronoun", "descriptor", "narrator"]
 # resolved ("she said", "said the beadle"); a character named in the narration just before it; the same speaker
 # going on in the same paragraph; the person the turn before addressed by name; taking turns in a conversation; a
 # character named nearby; the sequence model along the run of dialogue, overruling the rules; nobody found; set by
-# the user (`filmsofone speakers S --fix`)
+# the user (`filmsofone speakers S --fix`); given by a language model (`filmsofone speakers S --refine`)
 AttributionMethod = Literal[
-    "explicit", "anaphoric", "narration", "continued", "vocative", "turn-taking", "nearby", "decoder", "none", "user"
+    "explicit", "anaphoric", "narration", "continued", "vocative", "turn-taking", "nearby", "decoder", "none", "user",
+    "llm",
 ]
 
 

@@ -7,6 +7,10 @@ LLM adapter sends and answers the beats JSON: every quotation copied exactly, on
 narration sentence it is told is visible. Faults: the generic ones of `FakeService` (throttle = 429 with
 Retry-After, server_error, malformed, hang) queued per stage "complete", and `lies` (answers that put a
 line the book does not have in a character's mouth) and `garbled` (content that is not JSON).
+
+Asked who speaks a quotation (the speaker refinement's material: characters and a text with the line marked
+⟦...⟧), it answers the character a "said <name>" tag in or just after the line names, else one named just
+before it, else "unknown"; `strangers` makes the next N answers name a character id that is not in the list.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ class FakeChat(FakeService):
         super().__init__()
         self.lies = 0  # the next N answers hold a line that is not in the book
         self.garbled = 0  # the next N answers are not JSON
+        self.strangers = 0  # the next N speaker answers name a character that does not exist
 
     @property
     def completions(self) -> list[Recorded]:
@@ -50,7 +55,10 @@ class FakeChat(FakeService):
                 return "Here is your scene! INT. SOMEWHERE - the end"
             lie = self.lies > 0
             self.lies -= 1 if lie else 0
-        material = json.loads(messages[1]["content"])["material"]
+        asked = json.loads(messages[1]["content"])
+        if "characters" in asked:
+            return self.speaker(asked)
+        material = asked["material"]
         beats = []
         for item in material:
             if "quote" in item:
@@ -65,3 +73,23 @@ class FakeChat(FakeService):
             else:
                 beats.append({"kind": "dialogue", "text": "Nobody wrote this line.", "quote": "q0", "source": None})
         return json.dumps({"beats": beats})
+
+    def speaker(self, asked: dict) -> str:
+        """Who says the marked line: the character a "said <name>" tag in or just after the line names, else one
+        named just before it, else unknown."""
+        with self.lock:
+            if self.strangers:
+                self.strangers -= 1
+                return json.dumps({"speaker": "c999"})
+        before, _, rest = asked["text"].partition("\u27e6")
+        inside, _, after = rest.partition("\u27e7")
+        names = sorted(((name, c["id"]) for c in asked["characters"] for name in (c["name"], *c["aliases"]) if name),
+                       key=lambda pair: -len(pair[0]))
+        tagged = (inside + after[:40]).partition("said ")[2]
+        for name, character in names:
+            if tagged.startswith(name):
+                return json.dumps({"speaker": character})
+        for name, character in names:
+            if name in before[-60:]:
+                return json.dumps({"speaker": character})
+        return json.dumps({"speaker": "unknown"})

@@ -6,6 +6,10 @@ the fix in `projects/<slug>/speaker_fixes.json`; `reapply_speaker_fixes` applies
 at re-import. A record names the quotation by its first words and where it started (ids are renumbered when the
 analysis changes, offsets when the text is edited: the line with those words nearest that place is the one),
 and the character by name (ids too), like `cast merge` records.
+
+`refine_with_model` asks a chat backend about the least sure lines (`analysis.refine`), stores the speakers it
+gives (method "llm") and records them in `projects/<slug>/speaker_llm.json` the same way; at re-import the
+model's records are applied first and the user's after them, so a user's fix always wins.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import store
+from ..analysis.refine import Refinement, refine_speakers
 from ..errors import UserError
-from ..models import BookAnalysis, Quote
+from ..models import BookAnalysis, ProgressCallback, Quote
 from ..project import load_text, open_project
 from ..workspace import Workspace
 from .edit import save_analysis_keeping_source
@@ -67,20 +72,46 @@ def fix_speaker(ws: Workspace, slug: str, quote_id: str, character: str) -> tupl
     text = load_text(ws, slug)
     _set(quote, who.id)
     save_analysis_keeping_source(project.db_path, analysis)
-    records = [r for r in read_fixes(ws, slug) if r["start"] != _start(quote)]
-    records.append({"start": _start(quote), "words": _words(text, quote), "character": who.name})
-    write_atomically(fixes_path(ws, slug), json.dumps({"fixes": records}, indent=1, ensure_ascii=False))
+    _record(fixes_path(ws, slug), [{"start": _start(quote), "words": _words(text, quote), "character": who.name}])
     return quote, who.name
 
 
+def refine_with_model(ws: Workspace, slug: str, backend, *, below: float = UNSURE_BELOW, limit: int | None = None,
+                      progress: ProgressCallback | None = None, on_estimate=None, **asking) -> Refinement:
+    """Re-attribute the lines under `below` (at most `limit`) with the chat `backend`; store and record the
+    speakers it gives (see the module docstring). `asking` goes to `analysis.refine.refine_speakers`."""
+    project = open_project(ws, slug)
+    analysis = store.load_analysis(project.db_path)
+    text = load_text(ws, slug)
+    refinement = refine_speakers(analysis, text, backend, project.cache_dir / "speakers-chat", below=below,
+                                 limit=limit, progress=progress, on_estimate=on_estimate, **asking)
+    answered = {qid for qid, _, _ in refinement.changed} | set(refinement.agreed)
+    quotes = [q for q in analysis.quotes if q.id in answered]
+    names = {c.id: c.name for c in analysis.characters}
+    if quotes:
+        save_analysis_keeping_source(project.db_path, analysis)
+        _record(llm_fixes_path(ws, slug), [{"start": _start(q), "words": _words(text, q),
+                                            "character": names[q.speaker], "confidence": q.confidence}
+                                           for q in quotes])
+    return refinement
+
+
+def _record(path: Path, records: list[dict]) -> None:
+    """Add `records` to the fixes file at `path` (replacing those of the same lines)."""
+    starts = {r["start"] for r in records}
+    kept = [r for r in _read_records(path) if r.get("start") not in starts]
+    write_atomically(path, json.dumps({"fixes": kept + records}, indent=1, ensure_ascii=False))
+
+
 def reapply_speaker_fixes(ws: Workspace, slug: str, analysis: BookAnalysis, text: str) -> bool:
-    """Apply the recorded fixes to a fresh analysis (in place); True when any applied. A fix whose line or
-    character the fresh analysis no longer has is skipped."""
+    """Apply the recorded speakers to a fresh analysis (in place): the model's (`--refine`), then the user's
+    (`--fix`), which win. True when any applied. A record whose line or character the fresh analysis no longer
+    has is skipped."""
     by_words: dict[str, list[Quote]] = {}
     for quote in analysis.quotes:
         by_words.setdefault(_words(text, quote), []).append(quote)
     applied = False
-    for record in read_fixes(ws, slug):
+    for record, method in [*((r, "llm") for r in read_llm_fixes(ws, slug)), *((r, "user") for r in read_fixes(ws, slug))]:
         same = by_words.get(record.get("words", ""), [])
         if not same:
             continue
@@ -89,7 +120,7 @@ def reapply_speaker_fixes(ws: Workspace, slug: str, analysis: BookAnalysis, text
             who = resolve_character(analysis, record["character"])
         except UserError:
             continue
-        _set(quote, who.id)
+        _set(quote, who.id, method, _confidence(record.get("confidence", 1.0)))
         applied = True
     return applied
 
@@ -98,8 +129,21 @@ def fixes_path(ws: Workspace, slug: str) -> Path:
     return ws.project(slug).root / "speaker_fixes.json"
 
 
+def llm_fixes_path(ws: Workspace, slug: str) -> Path:
+    return ws.project(slug).root / "speaker_llm.json"
+
+
 def read_fixes(ws: Workspace, slug: str) -> list[dict]:
-    path = fixes_path(ws, slug)
+    """The user's recorded fixes."""
+    return _read_records(fixes_path(ws, slug))
+
+
+def read_llm_fixes(ws: Workspace, slug: str) -> list[dict]:
+    """The speakers a language model gave (`speakers --refine`)."""
+    return _read_records(llm_fixes_path(ws, slug))
+
+
+def _read_records(path: Path) -> list[dict]:
     if not path.exists():
         return []
     try:
@@ -116,10 +160,17 @@ def _quote(analysis: BookAnalysis, quote_id: str) -> Quote:
                     f"see `filmsofone speakers {analysis.book.slug}` for the ids of unsure lines")
 
 
-def _set(quote: Quote, character_id: str) -> None:
+def _set(quote: Quote, character_id: str, method: str = "user", confidence: float = 1.0) -> None:
     quote.speaker = character_id
-    quote.method = "user"
-    quote.confidence = 1.0
+    quote.method = method
+    quote.confidence = confidence
+
+
+def _confidence(value) -> float:
+    try:
+        return min(max(float(value), 0.0), 1.0)
+    except (TypeError, ValueError):
+        return 1.0
 
 
 def _start(quote: Quote) -> int:

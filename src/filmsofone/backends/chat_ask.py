@@ -1,0 +1,87 @@
+"""Asking a chat backend (`openai-chat`) for JSON that must pass a check, as the LLM stages do.
+
+`ask_checked` sends the messages (retried on the wire as the backend's policy says: a paid completion of
+unknown outcome is never resent), hands the answer's text to a check, and when the check refuses it asks again
+once with the reasons; a second refusal, or a model that cannot be reached, gives no value and why. `AnswerCache`
+keeps accepted answers under the hash of what was asked (`messages_key`), so a second run, or one resumed after
+an interruption, asks only what it has not asked yet. `prompt_tokens` estimates a prompt's size before sending.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .transport import BackendFailure, RetryPolicy, WaitCallback, with_retries
+
+CHARS_PER_TOKEN = 4  # a rough size of a token in English prose and JSON
+T = TypeVar("T")
+Check = Callable[[str], tuple["T | None", list[str]]]  # the answer's text -> (value, reasons it is refused)
+
+
+def messages_key(messages: list[dict]) -> str:
+    """The hash that names an ask in the cache (the model's name is part of the messages)."""
+    return hashlib.sha256(json.dumps(messages, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def prompt_tokens(messages: list[dict]) -> int:
+    """About how many tokens the messages take (their JSON's characters / 4)."""
+    return len(json.dumps(messages, ensure_ascii=False)) // CHARS_PER_TOKEN
+
+
+def strip_fences(answer: str) -> str:
+    """The answer without a Markdown code fence around it (```json ... ```), which many models add."""
+    return re.sub(r"^```(?:json)?\s*|\s*```\s*$", "", answer.strip())
+
+
+class AnswerCache:
+    """Accepted answers as JSON files named by `messages_key`, written atomically."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+
+    def path(self, key: str) -> Path:
+        return self.directory / f"{key}.json"
+
+    def get(self, key: str) -> Any | None:
+        """The cached value, or None (not cached, or unreadable: asked again)."""
+        path = self.path(key)
+        if not path.is_file():
+            return None
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.path(key)
+        pending = path.with_name(path.name + ".tmp")
+        pending.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+        pending.replace(path)
+
+
+async def ask_checked(client, backend, messages: list[dict], check: Check, *, policy: RetryPolicy, what: str,
+                      again: str, on_wait: WaitCallback | None = None) -> tuple[Any | None, str | None]:
+    """The checked value of the model's answer to `messages`, or None and why (unreachable, or refused twice).
+
+    A refused answer is asked again once: the refused answer and "Your answer was refused: <reasons>. <again>"
+    are added to the messages."""
+    sent = list(messages)
+    problems: list[str] = []
+    for _ in range(2):
+        try:
+            answer = await with_retries(lambda m=sent: backend.complete(client, m), policy=policy, what=what,
+                                        on_wait=on_wait)
+        except BackendFailure as exc:
+            return None, f"the model could not be reached ({exc})"
+        value, problems = check(answer.text)
+        if not problems:
+            return value, None
+        sent = [*messages, {"role": "assistant", "content": answer.text},
+                {"role": "user", "content": "Your answer was refused: " + "; ".join(problems[:8]) + ". " + again}]
+    return None, "; ".join(problems[:3])
