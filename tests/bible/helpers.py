@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from filmsofone import store
+from filmsofone.cli import main
 from filmsofone.models import BookAnalysis, BookInfo, Chapter, Character, Quote, QuoteTag, Scene, Setting
 from filmsofone.workspace import Workspace
 
@@ -73,3 +76,12 @@ def store_book(ws: Workspace, slug: str = "quills", text: str = TEXT) -> BookAna
     project.text_path.write_text(text, encoding="utf-8")
     store.save_analysis(project.db_path, analysis, source_path="quills.txt")
     return analysis
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """`filmsofone ARGV`: its exit status, stdout and stderr."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(argv))
+        raise SystemExit(0)
+    out, err = capsys.readouterr()
+    return exit_info.value.code, out, err

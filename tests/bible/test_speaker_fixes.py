@@ -13,11 +13,10 @@ from filmsofone.bible.speaker_fixes import (
     is_unsure,
     unsure_lines,
 )
-from filmsofone.cli import main
 from filmsofone.errors import UserError
 from filmsofone.workspace import Workspace
 
-from .helpers import TEXT, make_analysis, store_book
+from .helpers import TEXT, make_analysis, run_cli, store_book
 
 
 def _book_with_confidences(ws: Workspace):
@@ -79,20 +78,12 @@ def test_fixing_an_unknown_line_or_character_is_a_user_error(ws: Workspace) -> N
     assert not fixes_path(ws, "quills").exists()
 
 
-def _run(capsys, *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(argv))
-        raise SystemExit(0)
-    out, err = capsys.readouterr()
-    return exit_info.value.code, out, err
-
-
 def test_the_command_lists_and_fixes(capsys, ws: Workspace) -> None:
     _book_with_confidences(ws)
-    code, out, _ = _run(capsys, "--workspace", str(ws.root), "speakers", "quills", "--limit", "2")
+    code, out, _ = run_cli(capsys, "--workspace", str(ws.root), "speakers", "quills", "--limit", "2")
     assert code == 0
     assert out.index("q1") < out.index("q3") and "q2 " not in out and "Where is she?" in out
-    code, out, _ = _run(capsys, "--workspace", str(ws.root), "speakers", "quills", "--fix", "q3", "Tom Quill")
+    code, out, _ = run_cli(capsys, "--workspace", str(ws.root), "speakers", "quills", "--fix", "q3", "Tom Quill")
     assert code == 0 and "q3: now said by Tom Quill" in out
     assert store.load_analysis(ws.project("quills").db_path).quotes[2].speaker == "c2"
 
@@ -105,7 +96,7 @@ def test_the_command_lists_and_fixes(capsys, ws: Workspace) -> None:
 ])
 def test_bad_input_is_one_line_and_exit_2(capsys, ws: Workspace, argv, needle) -> None:
     _book_with_confidences(ws)
-    code, out, err = _run(capsys, "--workspace", str(ws.root), *argv)
+    code, out, err = run_cli(capsys, "--workspace", str(ws.root), *argv)
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 2 and len(lines) == 1 and needle in lines[0], err
     assert "Traceback" not in out + err

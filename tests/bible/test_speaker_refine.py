@@ -13,11 +13,10 @@ from filmsofone.analysis.refine import lines_to_refine, read_answer, refine_spea
 from filmsofone.backends import get_backend
 from filmsofone.backends.transport import RetryPolicy
 from filmsofone.bible.speaker_fixes import fix_speaker, llm_fixes_path, refine_with_model
-from filmsofone.cli import main
 from filmsofone.errors import UserError
 from filmsofone.workspace import Workspace
 
-from .helpers import TEXT, make_analysis, store_book
+from .helpers import TEXT, make_analysis, run_cli, store_book
 
 FAST = RetryPolicy(attempts=4, base=0.01, cap=0.05)
 TRUE_SPEAKERS = ["c1", "c2", "c3", "c1"]
@@ -189,22 +188,14 @@ def test_model_speakers_survive_reimport_and_the_users_fix_wins(fake, ws: Worksp
     assert again.quotes[0].confidence == 0.6 and again.quotes[1].confidence == 1.0
 
 
-def _run(capsys, *argv: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        main(list(argv))
-        raise SystemExit(0)
-    out, err = capsys.readouterr()
-    return exit_info.value.code, out, err
-
-
 def test_the_command_estimates_then_refines(capsys, fake, ws: Workspace):
     store_unsure(ws)
     base = ["--workspace", str(ws.root), "speakers", "quills", "--refine", "-o", f"base_url={fake.url}/v1",
             "-o", "model=tiny"]
-    code, out, err = _run(capsys, *base, "--estimate")
+    code, out, err = run_cli(capsys, *base, "--estimate")
     assert code == 0 and "3 line(s) to ask openai-chat (0 cached)" in err and "$0.00" in err
     assert not fake.requests
-    code, out, err = _run(capsys, *base)
+    code, out, err = run_cli(capsys, *base)
     assert code == 0, err
     assert "q2: Ada Quill -> Tom Quill" in out and "q1: nobody -> Ada Quill" in out
     assert "3 line(s) refined (3 asked, 0 cached): 3 changed" in out
@@ -219,7 +210,7 @@ def test_the_command_estimates_then_refines(capsys, fake, ws: Workspace):
 ])
 def test_a_refused_refine_is_one_line_exit_2_and_sends_nothing(capsys, fake, ws: Workspace, extra, needle):
     store_unsure(ws)
-    code, out, err = _run(capsys, "--workspace", str(ws.root), "speakers", "quills", "--refine",
+    code, out, err = run_cli(capsys, "--workspace", str(ws.root), "speakers", "quills", "--refine",
                           "-o", f"base_url={fake.url}/v1", *extra)
     lines = [line for line in err.splitlines() if line.strip() and "line(s) to ask" not in line]
     assert code == 2 and len(lines) == 1 and needle in lines[0], err
@@ -228,5 +219,5 @@ def test_a_refused_refine_is_one_line_exit_2_and_sends_nothing(capsys, fake, ws:
 
 def test_refine_options_without_refine_are_refused(capsys, ws: Workspace):
     store_unsure(ws)
-    code, _, err = _run(capsys, "--workspace", str(ws.root), "speakers", "quills", "--estimate")
+    code, _, err = run_cli(capsys, "--workspace", str(ws.root), "speakers", "quills", "--estimate")
     assert code == 2 and "go with --refine" in err

@@ -14,16 +14,15 @@ resumed after an interruption) asks only what it has not asked yet.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from ..backends.transport import BackendFailure, RetryPolicy, with_retries
+from ..backends.chat_ask import AnswerCache, ask_checked, messages_key, prompt_tokens, strip_fences
+from ..backends.transport import RetryPolicy
 from ..errors import UserError
 from ..lexicon import has_speech_verb, states_interior
 from ..models import BookAnalysis, ProgressCallback
@@ -34,7 +33,6 @@ from .offline import adapt_book, scene_seconds
 from .runtime import SPEECH_WPS
 from .source import Piece, dialogue_line, scene_pieces
 
-CHARS_PER_TOKEN = 4
 SYSTEM = """You are a screenwriter adapting one scene of a novel for the screen.
 Write the scene as an ordered list of beats, about {seconds:.0f} seconds of film (about {words} spoken or
 read words in all). Each beat is one of:
@@ -71,7 +69,7 @@ class SceneAsk:
 
     @property
     def key(self) -> str:
-        return hashlib.sha256(json.dumps(self.messages, sort_keys=True).encode("utf-8")).hexdigest()
+        return messages_key(self.messages)
 
 
 @dataclass
@@ -105,9 +103,8 @@ def scene_ask(analysis: BookAnalysis, text: str, scene_id: str, seconds: float, 
 
 def read_answer(answer: str, ask: SceneAsk, text: str) -> tuple[list[AdaptedBeat], list[str]]:
     """The answer's beats checked against the book; the reasons it is refused (none: accepted)."""
-    raw = re.sub(r"^```(?:json)?\s*|\s*```\s*$", "", answer.strip())
     try:
-        parsed = ModelScene.model_validate_json(raw)
+        parsed = ModelScene.model_validate_json(strip_fences(answer))
     except ValidationError as exc:
         return [], [f"the answer is not the JSON asked for: {exc.errors()[0]['msg']}"]
     beats, problems = [], []
@@ -143,26 +140,11 @@ def _checked(beat: ModelBeat, ask: SceneAsk, text: str) -> tuple[AdaptedBeat | N
     return AdaptedBeat(kind=beat.kind, text=words, source=(piece.start, piece.end)), None
 
 
-def _cache_file(cache_dir: Path, ask: SceneAsk) -> Path:
-    return cache_dir / f"{ask.key}.json"
-
-
-def _cached(cache_dir: Path, ask: SceneAsk) -> list[AdaptedBeat] | None:
-    path = _cache_file(cache_dir, ask)
-    if not path.is_file():
-        return None
+def _cached(cache: AnswerCache, ask: SceneAsk) -> list[AdaptedBeat] | None:
     try:
-        return [AdaptedBeat.model_validate(b) for b in json.loads(path.read_text(encoding="utf-8"))]
+        return [AdaptedBeat.model_validate(b) for b in cache.get(ask.key) or ()] or None
     except (ValueError, TypeError):
         return None
-
-
-def _store(cache_dir: Path, ask: SceneAsk, beats: list[AdaptedBeat]) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    path = _cache_file(cache_dir, ask)
-    pending = path.with_name(path.name + ".tmp")
-    pending.write_text(json.dumps([b.model_dump(mode="json") for b in beats], ensure_ascii=False), encoding="utf-8")
-    pending.replace(path)
 
 
 def plan_asks(analysis: BookAnalysis, text: str, offline: Adaptation, model: str) -> list[SceneAsk]:
@@ -174,8 +156,9 @@ def plan_asks(analysis: BookAnalysis, text: str, offline: Adaptation, model: str
 
 def estimate(asks: list[SceneAsk], cache_dir: Path, backend) -> Estimate:
     """Tokens and price of the scenes not cached yet (prompt: its characters / 4; answer: its words x 2)."""
-    todo = [a for a in asks if _cached(cache_dir, a) is None]
-    prompt = sum(len(json.dumps(a.messages, ensure_ascii=False)) for a in todo) // CHARS_PER_TOKEN
+    cache = AnswerCache(cache_dir)
+    todo = [a for a in asks if _cached(cache, a) is None]
+    prompt = sum(prompt_tokens(a.messages) for a in todo)
     completion = sum(int(a.seconds * SPEECH_WPS * 2) + 60 for a in todo)
     return Estimate(len(todo), len(asks) - len(todo), prompt, completion, backend.price(prompt, completion))
 
@@ -215,35 +198,20 @@ async def _ask_all(asks: list[SceneAsk], text: str, backend, cache_dir: Path, pr
     """Each scene's beats (cached, or asked now: again once when refused), or None and why."""
     written: dict[str, tuple[list[AdaptedBeat] | None, str | None]] = {}
     policy = policy or backend.retry_policy(4)
+    cache = AnswerCache(cache_dir)
     async with backend.client(timeout=read_timeout) as client:
         for done, ask in enumerate(asks, 1):
-            beats = _cached(cache_dir, ask)
+            beats = _cached(cache, ask)
             if beats is None:
-                beats, problem = await _ask_scene(client, backend, ask, text, policy, progress)
+                beats, problem = await ask_checked(
+                    client, backend, ask.messages, lambda reply, a=ask: read_answer(reply, a, text), policy=policy,
+                    what=f"scene {ask.scene_id}", again="Answer again with the same JSON, copying every quotation exactly.",
+                    on_wait=(lambda wait: progress(str(wait), 0, 1)) if progress else None)
                 if beats is not None:
-                    _store(cache_dir, ask, beats)
+                    cache.put(ask.key, [b.model_dump(mode="json") for b in beats])
                 written[ask.scene_id] = (beats, problem)
             else:
                 written[ask.scene_id] = (beats, None)
             if progress:
                 progress(f"adapting with {backend.name}", done, len(asks))
     return written
-
-
-async def _ask_scene(client, backend, ask: SceneAsk, text: str, policy: RetryPolicy, progress):
-    messages = list(ask.messages)
-    problems: list[str] = []
-    for _ in range(2):  # asked again once
-        try:
-            answer = await with_retries(lambda sent=messages: backend.complete(client, sent), policy=policy,
-                                        what=f"scene {ask.scene_id}",
-                                        on_wait=(lambda wait: progress(str(wait), 0, 1)) if progress else None)
-        except BackendFailure as exc:
-            return None, f"the model could not be reached ({exc})"
-        beats, problems = read_answer(answer.text, ask, text)
-        if not problems:
-            return beats, None
-        messages = [*ask.messages, {"role": "assistant", "content": answer.text},
-                    {"role": "user", "content": "Your answer was refused: " + "; ".join(problems[:8])
-                     + ". Answer again with the same JSON, copying every quotation exactly."}]
-    return None, "; ".join(problems[:3])
