@@ -11,6 +11,8 @@ import json
 import os
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from .. import store
 from ..errors import UserError
 from ..models import BookAnalysis, ProgressCallback
@@ -113,17 +115,44 @@ def adapt(ws: Workspace, slug: str, *, progress: ProgressCallback | None = None,
     """The book's adaptation under the user's choices: the stored one when still current, else made anew
     (by the chosen adapter) and stored. `on_estimate` sees a chat adapter's token and price estimate
     before anything is sent (see `llm.adapt_with_model`)."""
-    project = open_project(ws, slug)
-    analysis = analysis or store.load_analysis(project.db_path)
-    text = text if text is not None else load_text(ws, slug)
-    choices = load_choices(ws, slug)
-    key = adaptation_key(analysis, hashlib.sha256(text.encode("utf-8")).hexdigest(), choices)
+    project, analysis, text, choices, key = _inputs(ws, slug, analysis, text)
     saved = load_saved(ws, slug)
     if saved is not None and saved[0] == key and not force:
         return saved[1]
     adaptation = _run_adapter(project, analysis, text, choices, progress, on_estimate)
     _write_json(project.root / ADAPTATION_FILE, {"key": key, "adaptation": adaptation.model_dump(mode="json")})
     return adaptation
+
+
+def _inputs(ws: Workspace, slug: str, analysis: BookAnalysis | None, text: str | None):
+    """The project, analysis, text and choices an adaptation is made from, and their key."""
+    project = open_project(ws, slug)
+    analysis = analysis or store.load_analysis(project.db_path)
+    text = text if text is not None else load_text(ws, slug)
+    choices = load_choices(ws, slug)
+    return project, analysis, text, choices, adaptation_key(analysis, hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                                                             choices)
+
+
+class CurrentAdaptation(BaseModel):
+    """The adaptation as it stands, for a page that must never send anything (the screening room)."""
+
+    adaptation: Adaptation
+    stale: bool = False  # the stored one, made before the choices or the book changed (a chat adapter's)
+
+
+def current_adaptation(ws: Workspace, slug: str, *, analysis: BookAnalysis | None = None,
+                       text: str | None = None) -> CurrentAdaptation | None:
+    """The stored adaptation when current; else, with the offline adapter, the one `adapt` would make (made
+    in memory, nothing stored); else (a chat adapter, which may cost money) the stored one marked stale, or
+    None when there is none. Never sends a request, never writes."""
+    project, analysis, text, choices, key = _inputs(ws, slug, analysis, text)
+    saved = load_saved(ws, slug)
+    if saved is not None and saved[0] == key:
+        return CurrentAdaptation(adaptation=saved[1])
+    if choices.adapter == OFFLINE:
+        return CurrentAdaptation(adaptation=adapt_book(analysis, text, choices))
+    return CurrentAdaptation(adaptation=saved[1], stale=True) if saved is not None else None
 
 
 def set_adapter(ws: Workspace, slug: str, adapter: str, options: dict | None = None) -> Choices:

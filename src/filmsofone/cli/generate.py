@@ -39,6 +39,7 @@ def parse_options(pairs: list[str]) -> dict:
 def backends_() -> None:
     """List the video backends, what they can do, and whether their key is configured."""
     from ..backends import list_backends
+    from ..generate import price_label
     from ..keys import key_source
 
     table = Table("backend", "durations", "takes", "price", "key")
@@ -49,8 +50,7 @@ def backends_() -> None:
         takes = [n for n, ok in (("seed", caps.seed), ("negative", caps.negative_prompt),
                                  (f"{caps.reference_images} refs", caps.reference_images),
                                  ("first frame", caps.first_frame), ("last frame", caps.last_frame)) if ok]
-        price = (f"${cls.price_per_second:g}/s" if cls.price_per_second else
-                 f"${cls.price_per_clip:g}/clip" if cls.price_per_clip else "free")
+        price = price_label(cls)
         if not cls.needs_key:
             key = "not needed"
         else:

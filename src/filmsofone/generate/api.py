@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import ffmpeg, store
 from ..adapt import adapt
-from ..backends import backend_class, get_backend
+from ..backends import get_backend
 from ..bible import load_bible
 from ..errors import UserError
 from ..keyframes import approved_keyframe, current_keyframe, waiting_for_approval
@@ -20,6 +20,7 @@ from ..store.debris import clean_debris
 from ..store.lock import project_lock
 from ..workspace import Workspace
 from .engine import Engine, RunFlags
+from .estimate import dry_backend
 from .jobs import JobStore, clip_paths
 from .report import GenerationReport, PlannedShot
 from .requests import plan_requests, shot_frames
@@ -44,7 +45,7 @@ def generate_scenes(ws: Workspace, slug: str, scene_ids: list[str] | None, *, ba
     with nullcontext() if dry_run else project_lock(project, "generate"):
         analysis = store.load_analysis(project.db_path)
         shots = _select_shots(ws, slug, project.db_path, analysis, scene_ids, shot_ids)
-        engine_backend = get_backend(backend, options) if not dry_run else _dry_backend(backend, options)
+        engine_backend = get_backend(backend, options) if not dry_run else dry_backend(backend, options)
         bible = load_bible(ws, slug)
         paid = _is_paid(engine_backend)
         gated = paid and require_approval and not dry_run
@@ -104,12 +105,6 @@ def _require_approval(project, slug: str, shots: list[Shot]) -> None:
             f"{len(waiting)} of {len(shots)} shots have no approved keyframe; nothing was sent",
             f"make and approve them: `filmsofone keyframes {slug} {scenes}`, then "
             f"`filmsofone keyframes {slug} approve SHOT` or the screening room; or pass --no-storyboard")
-
-
-def _dry_backend(name: str, options: dict | None):
-    """A backend instance for estimating: no key is needed to count seconds and dollars."""
-    cls = backend_class(name)
-    return cls(cls.make_options(options), key=None)
 
 
 def _select_shots(ws, slug, db_path: Path, analysis, scene_ids, shot_ids) -> list[Shot]:

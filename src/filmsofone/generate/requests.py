@@ -26,6 +26,7 @@ from ..keyframes import build_sketch, in_frame, request_key
 from ..keyframes.requests import faces
 from ..keyframes.requests import references as shot_references
 from ..models import Shot, ShotPrompt
+from ..prompts import fit_duration as fit_prompt_duration
 from ..prompts import render_prompts
 from ..workspace import Workspace
 
@@ -130,6 +131,12 @@ def fit_duration(duration: float, caps) -> float:
         longer = sorted(d for d in caps.durations if d >= duration - 1e-6)
         return longer[0] if longer else duration  # too long: `check` refuses it
     return round(max(duration, caps.min_duration), 3)
+
+
+def billed_seconds(shot_seconds: float, caps) -> float:
+    """The length of the clip a backend makes (and bills) for a shot of `shot_seconds`: the prompt's length
+    (`prompts` fits it to the backend), rounded up to a length the backend makes, as the request carries."""
+    return fit_duration(fit_prompt_duration(shot_seconds, caps), caps)
 
 
 def cache_key(backend: Backend, request: GenerationRequest) -> str:

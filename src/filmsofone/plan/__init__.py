@@ -6,8 +6,8 @@ Entry points: `plan_scene` (pure), `plan_book` (stores the shot lists, keeps loc
 
 from __future__ import annotations
 
-from .book import plan_book, set_intent
+from .book import film_shots, plan_book, set_intent
 from .grammar import plan_scene
 from .intent import parse_intent
 
-__all__ = ["parse_intent", "plan_book", "plan_scene", "set_intent"]
+__all__ = ["film_shots", "parse_intent", "plan_book", "plan_scene", "set_intent"]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from .. import store
-from ..adapt import adapt
+from ..adapt import AdaptedScene, Adaptation, adapt
 from ..backends import backend_class
 from ..backends.base import Capabilities
 from ..bible import load_bible
-from ..models import ProgressCallback, Shot
+from ..models import BookAnalysis, ProgressCallback, Shot
 from ..project import check_scene, load_intents, load_removed, load_text, open_project
 from ..store.tables import SceneRow
 from ..workspace import Workspace
@@ -52,23 +52,51 @@ def plan_book(ws: Workspace, slug: str, scene_id: str | None = None, progress: P
     if scene_id is not None:
         check_scene(analysis, scene_id)
     adaptation = adapt(ws, slug, analysis=analysis, text=text, progress=progress)
-    bible = load_bible(ws, slug)
-    intents = load_intents(project.db_path)
-    max_clip = backend_max_clip(backend)
+    planner = _planner(ws, slug, analysis, text, backend_max_clip(backend))
     scene_ids = [scene_id] if scene_id is not None else [s.id for s in analysis.scenes]
-    removed = load_removed(ws, slug)
     previous_by_scene: dict[str, list[Shot]] = {}
     for shot in store.load_shots(project.db_path, scene_id):
         previous_by_scene.setdefault(shot.scene, []).append(shot)
     planned: dict[str, list[Shot]] = {}
     for done, sid in enumerate(scene_ids):
-        previous = previous_by_scene.get(sid, [])
         adapted = adaptation.scene(sid)
-        shots = [] if not adapted.kept else plan_scene(
-            analysis, sid, text, bible=bible, max_clip=max_clip, previous=previous, intent=intents.get(sid),
-            removed=removed.get(sid, []), adapted=adapted)
+        shots = planner(sid, adapted, previous_by_scene.get(sid, [])) if adapted.kept else []
         store.save_shots(project.db_path, sid, shots)
         planned[sid] = shots
         if progress:
             progress("planning shots", done + 1, len(scene_ids))
     return planned
+
+
+def film_shots(ws: Workspace, slug: str, adaptation: Adaptation, *, analysis: BookAnalysis | None = None,
+               text: str | None = None) -> dict[str, list[Shot]]:
+    """The shots of every scene `adaptation` keeps, as `generate --all` would make them, storing nothing: a
+    scene's stored shot list when it has one, else the list `plan_book` would store (planned in memory)."""
+    project = open_project(ws, slug)
+    analysis = analysis or store.load_analysis(project.db_path)
+    text = text if text is not None else load_text(ws, slug)
+    stored: dict[str, list[Shot]] = {}
+    for shot in store.load_shots(project.db_path):
+        stored.setdefault(shot.scene, []).append(shot)
+    planner = None
+    shots: dict[str, list[Shot]] = {}
+    for adapted in adaptation.scenes:
+        if not adapted.kept:
+            continue
+        if adapted.id not in stored and planner is None:
+            planner = _planner(ws, slug, analysis, text, backend_max_clip(None))
+        shots[adapted.id] = stored.get(adapted.id) or planner(adapted.id, adapted, [])
+    return shots
+
+
+def _planner(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, max_clip: float):
+    """(scene id, adapted scene, its stored shots) -> its shot list, with the bible, intents and removals."""
+    bible = load_bible(ws, slug)
+    intents = load_intents(open_project(ws, slug).db_path)
+    removed = load_removed(ws, slug)
+
+    def planner(scene_id: str, adapted: AdaptedScene, previous: list[Shot]) -> list[Shot]:
+        return plan_scene(analysis, scene_id, text, bible=bible, max_clip=max_clip, previous=previous,
+                          intent=intents.get(scene_id), removed=removed.get(scene_id, []), adapted=adapted)
+
+    return planner

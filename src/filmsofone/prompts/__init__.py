@@ -8,6 +8,6 @@ Templates are Jinja2 (`templates/*.j2`; `<workspace>/templates/` overrides them)
 
 from __future__ import annotations
 
-from .render import render_prompts, shot_context
+from .render import fit_duration, render_prompts, shot_context
 
-__all__ = ["render_prompts", "shot_context"]
+__all__ = ["fit_duration", "render_prompts", "shot_context"]

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import ffmpeg, store
+from ..adapt import adaptation_report, current_adaptation
+from ..adapt.report import AdaptationReport
 from ..assemble.chapters import scene_title
 from ..assemble.cut import load_manifest, manifest_path
 from ..assemble.subtitles import quote_text
@@ -17,8 +19,9 @@ from ..audition import list_candidates
 from ..bible import load_bible
 from ..bible.speaker_fixes import is_unsure
 from ..errors import UserError
-from ..generate import list_takes
+from ..generate import FilmEstimate, estimate_film, list_takes
 from ..keyframes import storyboard
+from ..models import BookAnalysis
 from ..project import load_analysis, open_project
 from ..sound.casting import voice_sample
 from ..workspace import Project, Workspace
@@ -67,6 +70,26 @@ class SceneView:
     title: str
     start: float | None
     shots: list[ShotView] = field(default_factory=list)
+    kept: bool = True  # False: the adaptation cuts it
+
+
+@dataclass
+class AdaptationView:
+    """The adaptation as the room shows it: the report, the running time against the target, and what the
+    film would cost on each video backend. `problem` says why a part is missing (never an error page)."""
+
+    report: AdaptationReport | None = None
+    estimate: FilmEstimate | None = None
+    stale: bool = False  # a chat adapter's stored adaptation, older than the current choices
+    warnings: list[str] = field(default_factory=list)
+    problem: str = ""
+
+    def document(self, film_seconds: float | None) -> dict:
+        """The `adaptation.json` read route: report, running time and estimates, for tools."""
+        return {"report": self.report.model_dump(mode="json") if self.report else None,
+                "film_seconds": film_seconds, "stale": self.stale, "warnings": self.warnings,
+                "estimate": self.estimate.model_dump(mode="json") if self.estimate else None,
+                "problem": self.problem or None}
 
 
 @dataclass
@@ -91,6 +114,7 @@ class Room:
     scenes: list[SceneView]
     cast: list[CastView]
     duration: float | None = None
+    adaptation: AdaptationView = field(default_factory=AdaptationView)
 
     @property
     def roots(self) -> list[Path]:
@@ -114,9 +138,12 @@ def gather(ws: Workspace, slug: str) -> Room:
     takes = _takes(ws, slug)
     frames = _keyframes(ws, slug)
     unsure_ids = {q.id for q in analysis.quotes if is_unsure(q)}
+    adaptation = _adaptation(ws, slug, analysis, text)
+    cut = {s.id for s in adaptation.report.scenes if not s.kept} if adaptation.report else set()
     scenes = []
     for scene in analysis.scenes:
-        view = SceneView(scene.id, scene_title(analysis, scene.id), starts.get(f"scene:{scene.id}"))
+        view = SceneView(scene.id, scene_title(analysis, scene.id), starts.get(f"scene:{scene.id}"),
+                         kept=scene.id not in cut)
         for shot in store.load_shots(project.db_path, scene.id):
             lines = [quote_text(analysis, text, q) for q in shot.dialogue]
             unsure = [quote_text(analysis, text, q) for q in shot.dialogue if q in unsure_ids]
@@ -128,7 +155,27 @@ def gather(ws: Workspace, slug: str) -> Room:
     return Room(ws=ws, slug=slug, project=project, title=analysis.book.title, film=film,
                 subtitles=_exists(project.film_path.with_suffix(".vtt")) if film else None,
                 chapters=_exists(project.film_path.with_suffix(".chapters.vtt")) if film else None,
-                scenes=scenes, cast=_cast(ws, slug), duration=manifest.duration if manifest else None)
+                scenes=scenes, cast=_cast(ws, slug), duration=manifest.duration if manifest else None,
+                adaptation=adaptation)
+
+
+def _adaptation(ws: Workspace, slug: str, analysis: BookAnalysis, text: str) -> AdaptationView:
+    """The adaptation's report and the film's price per backend; nothing is sent and nothing is stored (a
+    chat adapter's adaptation that is out of date is shown as it was, marked stale)."""
+    try:
+        current = current_adaptation(ws, slug, analysis=analysis, text=text)
+    except UserError as exc:
+        return AdaptationView(problem=str(exc))
+    if current is None:
+        return AdaptationView(problem=f"not adapted yet: run `filmsofone adapt {slug}`")
+    adaptation = current.adaptation
+    view = AdaptationView(report=adaptation_report(analysis, adaptation), stale=current.stale,
+                          warnings=list(adaptation.warnings))
+    try:
+        view.estimate = estimate_film(ws, slug, adaptation, analysis=analysis, text=text)
+    except UserError as exc:  # a cast bible that does not load: no shots to price
+        view.problem = f"no estimate: {exc}"
+    return view
 
 
 def _exists(path: Path) -> Path | None:

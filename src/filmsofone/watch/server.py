@@ -1,5 +1,7 @@
 """A small HTTP server for the screening room: 127.0.0.1 only, a random token in every URL, HTTP Range
-for seeking, and only the project's own files (no path outside it, whatever the URL says).
+for seeking, and only the project's own files (no path outside it, whatever the URL says). Read routes:
+the page, the film and its tracks, `files/`, `cast/`, `thumb/SHOT.jpg`, and `adaptation.json` (the
+adaptation report, running time and per-backend estimate the page shows).
 
 The routes that change something (the storyboard's approve / another take / replace, POST only) need,
 besides the session token in the URL, a same-origin request (an `Origin` naming this server, and no
@@ -161,12 +163,19 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         return self.headers.get("Sec-Fetch-Site", "same-origin") == "same-origin"
 
-    def _json(self, status: HTTPStatus, payload: dict) -> None:
+    def _json(self, status: HTTPStatus, payload: dict, head: bool = False) -> None:
         body = json.dumps(payload).encode()
         self.send_response(status)
         self._common_headers("application/json", len(body))
         self.end_headers()
-        self.wfile.write(body)
+        if not head:
+            self.wfile.write(body)
+
+    def _fresh_room(self) -> Room:
+        """The room gathered again (the latest cut, takes, cast and adaptation), when the server can."""
+        if self.server.regather is not None:
+            self.server.room = self.server.regather()
+        return self.server.room
 
     def _refuse(self, status: HTTPStatus, head: bool = False) -> None:
         body = f"{status.value} {status.phrase}\n".encode()
@@ -203,6 +212,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self.end_headers()
                 return
             return self._page(head)
+        if rest == "adaptation.json":
+            room = self._fresh_room()
+            return self._json(HTTPStatus.OK, room.adaptation.document(room.duration), head=head)
         target = self._resolve(unquote(rest))
         if target is None:
             return self._refuse(HTTPStatus.NOT_FOUND, head)
@@ -231,9 +243,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _page(self, head: bool) -> None:
         nonce = secrets.token_urlsafe(16)
-        if self.server.regather is not None:
-            self.server.room = self.server.regather()
-        body = self.server.render_page(self.server.room, nonce, csrf=self.server.issue_csrf()).encode("utf-8")
+        body = self.server.render_page(self._fresh_room(), nonce, csrf=self.server.issue_csrf()).encode("utf-8")
         self.send_response(HTTPStatus.OK)
         self._common_headers("text/html; charset=utf-8", len(body))
         self.send_header("Content-Security-Policy",
