@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_cut_sound.py [WORKSPACE SLUG]     # default: make the demo film first
 
 Prints the share of subtitle cues during which speech is heard on `cuts/<slug>.dialogue.wav` (ffmpeg
-silencedetect), the shots without dialogue or voiceover that carry speech there, and the cut's integrated
+silencedetect), the shots without dialogue or voiceover that carry speech there (a J cut's lead counts as the next
+shot's), the J cuts, and the cut's integrated
 loudness and true peak (ebur128), plus the demo's wall and CPU time when it is made here.
 """
 
@@ -40,7 +41,8 @@ def main() -> None:
     report = speech_report(manifest)
     print(f"{slug}: {manifest.duration:.0f} s of film; cues heard on the dialogue stem {report.cues_heard}/"
           f"{report.cues} ({100 * report.heard_share:.1f} %); shots without dialogue carrying speech "
-          f"{len(report.silent_shots_with_speech)}/{report.silent_shots}; loudness {report.loudness:.1f} LUFS, "
+          f"{len(report.silent_shots_with_speech)}/{report.silent_shots}; J cuts {report.j_cuts} (longest lead "
+          f"{report.longest_lead:.2f} s); loudness {report.loudness:.1f} LUFS, "
           f"true peak {report.true_peak:.1f} dBTP")
 
 

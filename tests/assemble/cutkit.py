@@ -102,6 +102,52 @@ class Book:
         self.takes[shot_id] = {"path": path, "duration": duration}
 
 
+class Exchange(Book):
+    """Ada and Tom talking in scene 1.1, then Tom alone in scene 2.1, one line or none per shot: a silent
+    opening, Ada, Tom's reply, a silent reaction shot, Ada twice, and Tom after the scene change."""
+
+    LAYOUT = (("1.1", None), ("1.1", "c1"), ("1.1", "c2"), ("1.1", None), ("1.1", "c1"), ("1.1", "c1"),
+              ("2.1", "c2"))
+    SPOKEN = (*LINES, "The causeway floods at nine and the boat is gone.")
+
+    def __init__(self, ws: Workspace, slug: str = "talk", shot_seconds: float = 1.2):
+        self.ws, self.slug = ws, slug
+        self.project = ws.project(slug).ensure()
+        names = {"c1": "Ada", "c2": "Tom"}
+        pieces, quotes, cursor, spoken = [], [], 0, iter(self.SPOKEN)
+        for scene, who in self.LAYOUT:
+            if who is None:
+                continue
+            line, lead = next(spoken), f"Paragraph {len(quotes) + 1}. {names[who]} looked out. \""
+            pieces.append(f"{lead}{line}\" said {names[who]}.\n\n")
+            quotes.append(Quote(id=f"q{len(quotes) + 1}", spans=[(cursor + len(lead), cursor + len(lead) + len(line))],
+                                speaker=who, scene=scene))
+            cursor += len(pieces[-1])
+        self.text = "".join(pieces)
+        self.project.text_path.write_text(self.text, encoding="utf-8")
+        self.analysis = BookAnalysis(
+            book=BookInfo(slug=slug, title="The Causeway Test", source_sha256="0" * 64, chars=len(self.text)),
+            chapters=[Chapter(index=1, title="Chapter 1", start=0, end=len(self.text))],
+            scenes=[Scene(id=sid, chapter=1, start=0, end=len(self.text), setting="s1", time_of_day="night",
+                          characters=["c1", "c2"]) for sid in ("1.1", "2.1")],
+            characters=[Character(id="c1", name="Ada Quill", aliases=["Ada"], gender="female", role="major"),
+                        Character(id="c2", name="Tom Quill", aliases=["Tom"], gender="male", role="major")],
+            settings=[Setting(id="s1", name="the lighthouse", interior=True)],
+            quotes=quotes,
+        )
+        store.save_analysis(self.project.db_path, self.analysis, source_path="talk.txt")
+        self.shots, spoken_quotes = [], iter(quotes)
+        for scene in ("1.1", "2.1"):
+            layout = [who for sid, who in self.LAYOUT if sid == scene]
+            scene_shots = [Shot(id=f"{scene}-{o:03d}", scene=scene, order=o, duration=shot_seconds,
+                                action=f"Shot {o} of scene {scene}",
+                                dialogue=[next(spoken_quotes).id] if who else [])
+                           for o, who in enumerate(layout, 1)]
+            store.save_shots(self.project.db_path, scene, scene_shots)
+            self.shots += scene_shots
+        self.takes = {}
+
+
 def subtitle_packets(film: Path) -> list[tuple[float, float, str]]:
     """(start, end, text) of every non-empty mov_text sample of `film`."""
     import av

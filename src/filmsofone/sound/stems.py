@@ -28,7 +28,7 @@ from .ambience import AmbienceSource, AmbienceSpan, layers_for
 from .audio import RATE, read_wav
 from .score import CROSSFADE, SceneMusic, ScoreSource, music_prompt
 from .speech import Engines, Spoken
-from .timing import Placed, place
+from .timing import Placed, Span, place
 from .voicing import speak_shots, timed_lines
 
 BLOCK_SECONDS = 10.0

@@ -18,7 +18,7 @@ from ..project import load_analysis, load_text, open_project
 from ..workspace import Workspace
 from .lines import Line, shot_lines
 from .speech import Engines, Spoken, line_voices, speak_lines
-from .timing import Timed, retime
+from .timing import NARRATOR, Timed, retime
 
 
 @dataclass
@@ -50,7 +50,7 @@ def speak_shots(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, sho
 
 
 def timed_lines(lines: dict[str, list[Line]], spoken: dict[str, Spoken]) -> dict[str, list[Timed]]:
-    return {shot_id: [Timed(line.key, shot_id, "narrator" if line.voiceover else line.speaker,
+    return {shot_id: [Timed(line.key, shot_id, NARRATOR if line.voiceover else line.speaker,
                             spoken[line.key].seconds) for line in said]
             for shot_id, said in lines.items()}
 
