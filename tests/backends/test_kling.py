@@ -206,3 +206,58 @@ def test_engine_state_unknown_outcome_is_kept_until_the_user_decides(fake, ws, m
     make_book(ws, shots_per_scene=1, duration=1.0)
     use_keys(monkeypatch, tmp_path, KLING_ACCESS_KEY=ACCESS, KLING_SECRET_KEY=SECRET)
     check_unknown_outcome(ws, fake, "kling", {"base_url": fake.url})
+
+
+# --- sound (kling-v2-6 and later) -------------------------------------------------------------------------
+
+
+def test_sound_on_is_sent_as_documented_and_the_clip_keeps_its_own_sound(fake, tmp_path):
+    dest = tmp_path / "take.mp4"
+    kling = backend(fake, model="kling-v2-6", mode="pro", sound="on")
+    _, status = run(drive(kling, request(), dest))
+    assert status.state is JobState.SUCCEEDED
+    assert fake.creates[0].json()["sound"] == "on" and fake.creates[0].json()["model_name"] == "kling-v2-6"
+    assert ffmpeg.measure_loudness(dest).integrated > -30.0  # the clip speaks (the fake's tone)
+    assert kling.cost(5.0) == pytest.approx(2 * backend(fake, model="kling-v2-6").cost(5.0))  # audio costs more
+    run(drive(backend(fake, model="kling-v3", sound="off"), request(), tmp_path / "quiet.mp4"))
+    assert fake.creates[1].json()["sound"] == "off"
+    assert "sound" not in run_body(fake, tmp_path)  # left out: not sent at all
+
+
+def run_body(fake, tmp_path):
+    run(drive(backend(fake, model="kling-v2-6"), request(), tmp_path / "plain.mp4"))
+    return fake.creates[-1].json()
+
+
+@pytest.mark.parametrize("model", ["kling-v2-1", "kling-v2-5-turbo", "kling-v1-6", "kling-video-o1"])
+def test_sound_on_a_model_that_makes_none_is_refused_before_sending(fake, tmp_path, model):
+    with pytest.raises(BackendError, match=f"model {model} makes no sound"):
+        run(drive(backend(fake, model=model, sound="on"), request(), tmp_path / "t.mp4"))
+    assert fake.requests == []
+
+
+def test_a_bad_sound_value_is_refused_by_the_options():
+    with pytest.raises(Exception, match="sound"):
+        KlingBackend.make_options({"sound": "loud"})
+
+
+def test_a_scene_made_with_sound_is_cut_with_the_clips_own_speech(fake, ws, monkeypatch, tmp_path):
+    """With sound on the prompt carries the line (`Ada Quill says: "..."`), the cut keeps the clip's sound
+    and the speech engine's voice is not laid over it; with sound off the speech engine speaks the line."""
+    from filmsofone.assemble.cut import cut
+
+    make_book(ws, shots_per_scene=2, duration=1.5)
+    use_keys(monkeypatch, tmp_path, KLING_ACCESS_KEY=ACCESS, KLING_SECRET_KEY=SECRET)
+    speaking = "1.1-002"
+    for sound, voiced in (("on", False), ("off", True)):
+        options = {"base_url": fake.url, "model": "kling-v2-6", "sound": sound, "poll_interval": 0.01}
+        report = generate_scenes(ws, SLUG, ["1.1"], backend="kling", options=options)
+        assert sorted(report.made) == ["1.1-001", speaking]
+        asked = next(r.json() for r in fake.creates[-2:] if "The lanterns are out" in r.json()["prompt"])
+        assert asked["sound"] == sound and 'Ada Quill says: "The lanterns are out,"' in asked["prompt"]
+        made = cut(ws, SLUG, scenes="1.1").manifest
+        window = next((p.start, p.end) for p in made.segments if p.segment.shot_id == speaking)
+        silences = ffmpeg.silences(made.stems["dialogue"], made.duration)
+        spoken = (window[1] - window[0]) - sum(max(0.0, min(window[1], b) - max(window[0], a)) for a, b in silences)
+        assert (spoken > 0.3) is voiced  # the speech engine speaks only over a silent clip
+        assert any(c.shot_id == speaking and c.text.startswith("The lanterns") for c in made.cues)

@@ -47,9 +47,10 @@ _MEDIA_CACHE: dict[tuple, bytes] = {}
 _MEDIA_LOCK = threading.Lock()
 
 
-def tiny_mp4(duration: float, width: int = 320, height: int = 180, fps: int = 24) -> bytes:
-    """A real, decodable H.264 + AAC MP4 of `duration` seconds (cached per shape)."""
-    key = ("mp4", round(duration, 3), width, height, fps)
+def tiny_mp4(duration: float, width: int = 320, height: int = 180, fps: int = 24, *, sound: bool = False) -> bytes:
+    """A real, decodable H.264 + AAC MP4 of `duration` seconds (cached per shape); silent unless `sound`
+    (then a 300 Hz tone, as a clip a model made with its own sound)."""
+    key = ("mp4", round(duration, 3), width, height, fps, sound)
     with _MEDIA_LOCK:
         if key not in _MEDIA_CACHE:
             import tempfile
@@ -58,7 +59,8 @@ def tiny_mp4(duration: float, width: int = 320, height: int = 180, fps: int = 24
                 out = Path(tmp) / "clip.mp4"
                 ffmpeg.run([*ffmpeg.base_args(), "-f", "lavfi", "-i",
                             f"testsrc2=size={width}x{height}:rate={fps}:duration={duration}",
-                            "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t", str(duration),
+                            "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=48000" if sound
+                            else "anullsrc=r=48000:cl=stereo", "-t", str(duration),
                             "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
                             "-c:a", "aac", "-ar", "48000", "-ac", "2", "-shortest",
                             "-movflags", "+faststart", str(out)])

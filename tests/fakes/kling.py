@@ -7,6 +7,9 @@ POST /v1/videos/{text2video,image2video,multi-image2video} -> {"code": 0, "data"
 GET the same path + /{task_id} -> task_status submitted/processing/succeed/failed, videos at
 data.task_result.videos[0].url.
 
+`sound` ("on"|"off", kling-v2-6 and later; anything else or an older model -> 400 code 1201): with "on" the
+video carries a tone (the clip's own sound), else silence.
+
 Faults: throttle -> 429 code 1303 (concurrency over the limit), too_frequent -> 429 code 1302,
 balance -> 429 code 1102; the generic ones (server_error, unavailable, malformed, hang).
 Outcomes: success | moderated (create refused: 400 code 1301) | moderated_output (task failed by the risk
@@ -22,11 +25,18 @@ import hmac
 import json
 import time
 
-from .hosted_base import FakeService, Recorded, Reply
+from .hosted_base import FakeService, Recorded, Reply, tiny_mp4
 
 ACCESS = "ak-test-ACCESS-7f3a"
 SECRET = "sk-test-SECRET-c0ffee-91"
 KINDS = ("text2video", "image2video", "multi-image2video")
+
+
+def _makes_sound(model: str) -> bool:
+    """kling-v2-6 and later (kling-vMAJOR-MINOR...)."""
+    parts = model.removeprefix("kling-v").split("-")
+    numbers = [int(p) for p in parts[:2] if p.isdigit()]
+    return model.startswith("kling-v") and bool(numbers) and (numbers + [0])[:2] >= [2, 6]
 
 
 def _unb64(part: str) -> bytes:
@@ -113,10 +123,21 @@ class FakeKling(FakeService):
                 del self.jobs[job["id"]]
                 return Reply(400, self.envelope(1201, "image: base64 must not carry a data: prefix"))
             base64.b64decode(image, validate=True)
+        sound = body.get("sound")
+        if sound is not None and (sound not in ("on", "off") or not _makes_sound(body.get("model_name", ""))):
+            del self.jobs[job["id"]]
+            return Reply(400, self.envelope(1201, "sound: on or off, only supported by kling-v2-6 and later"))
+        job["sound"] = sound == "on"
         if kind == "multi-image2video" and body.get("model_name") != "kling-v1-6":
             del self.jobs[job["id"]]
             return Reply(400, self.envelope(1201, "model_name: multi-image2video needs kling-v1-6"))
         return Reply(200, self.envelope(0, "SUCCEED", self.view(job)))
+
+    def media_reply(self, job: dict) -> Reply:
+        if not job.get("sound"):
+            return super().media_reply(job)
+        fault = self.generic_fault("download", {"error": "download"})
+        return fault or Reply(200, tiny_mp4(job["duration"], sound=True), {"Content-Type": "video/mp4"})
 
     def view(self, job: dict, status: str = "submitted") -> dict:
         return {"task_id": job["id"], "task_status": status, "task_info": {}, "created_at": 1763700000000,
