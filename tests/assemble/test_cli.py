@@ -46,3 +46,15 @@ def test_user_mistakes_exit_2_with_one_line(book, ws, capsys, argv, message):
     code, out, err = run(capsys, "-w", str(ws.root), *argv)
     assert code == 2 and message in err and "Traceback" not in err
     assert len([line for line in err.splitlines() if line.strip()]) <= 2  # one message (rich may wrap it)
+
+
+@pytest.mark.parametrize("name, content", [("notes.mp3", b"not music at all\n"), ("still.png", None)])
+def test_a_music_file_that_is_not_audio_is_one_line_and_exit_2(book, ws, capsys, tmp_path, name, content):
+    from fakes.faults import tiny_png
+
+    path = tmp_path / name
+    path.write_bytes(content if content is not None else tiny_png())  # an image has a stream, but no sound
+    code, out, err = run(capsys, "-w", str(ws.root), "cut", "tale", "--music", str(path))
+    assert code == 2 and f"the music file {path} is not audio" in " ".join(err.split()) and "Traceback" not in err
+    assert len([line for line in err.splitlines() if line.strip()]) <= 2
+    assert not ws.project("tale").film_path.exists()  # nothing was cut

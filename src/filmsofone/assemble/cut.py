@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 from .. import ffmpeg
 from ..errors import FFmpegError, UserError
 from ..models import ProgressCallback
-from ..sound.stems import Stems
+from ..sound.stems import Stems, user_audio
 from ..store.debris import clean_debris
 from ..store.faults import checkpoint
 from ..store.files import write_atomic
@@ -134,8 +134,10 @@ def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | N
     """
     report = progress or (lambda label, done, total: None)
     sound = sound or SoundOptions()
-    if music is not None and not Path(music).is_file():
-        raise UserError(f"no such music file: {music}", "give an audio file to --music, or leave it out")
+    if music is not None:
+        if not Path(music).is_file():
+            raise UserError(f"no such music file: {music}", "give an audio file to --music, or leave it out")
+        music = user_audio(ws, Path(music).resolve(), "music")  # one clear line for a file that is not audio
     project = ws.project(slug)
     with project_lock(project, "cut") if project.db_path.is_file() else nullcontext():
         if project.root.is_dir():

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .audio import RATE, coloured_noise, db
+from .audio import RATE, FileLoop, coloured_noise, db
 
 LOOP_SECONDS = 24.0
 SEAM = 2.0
@@ -36,7 +36,7 @@ class AmbienceSpan:
     start: float
     end: float
     layers: tuple[str, ...] = ()
-    file_loop: str | None = None  # a WAV (48 kHz stereo) decoded from the bible's file
+    file_loop: str | None = None  # a WAV (48 kHz, 16-bit) decoded from the bible's file, read as it plays
 
 
 def layers_for(place_text: str, scene_text: str, interior: bool | None, time_of_day: str) -> tuple[str, ...]:
@@ -154,9 +154,10 @@ def _tiled(sound: np.ndarray, start: int, count: int) -> np.ndarray:
 
 
 class AmbienceSource:
-    """The ambience of a film: each span's loop tiled over it, faded at its edges."""
+    """The ambience of a film: each span's loop tiled over it, faded at its edges (a file's loop read from
+    disk block by block)."""
 
-    def __init__(self, spans: list[AmbienceSpan], file_loops: dict[str, np.ndarray] | None = None,
+    def __init__(self, spans: list[AmbienceSpan], file_loops: dict[str, FileLoop] | None = None,
                  fade: float = FADE):
         self.spans = spans
         self.file_loops = file_loops or {}
@@ -170,15 +171,31 @@ class AmbienceSource:
             b = min(first + len(block), int(round((span.end + half) * RATE)))
             if b <= a:
                 continue
-            sound = self.file_loops[span.file_loop] if span.file_loop else loop(span.layers)
-            if not len(sound):
-                continue
-            piece = _tiled(sound, a, b - a)
-            edge = int(self.fade * RATE)
-            low, high = int(round((span.start - half) * RATE)), int(round((span.end + half) * RATE))
-            if a < low + edge or b > high - edge:  # only near the span's edges: the fades
-                t = np.arange(a, b) / RATE
+            if span.file_loop:
+                sound = self.file_loops[span.file_loop]
+                if not len(sound):
+                    continue
+                piece = sound.tiled(a, b - a)
+            else:
+                piece = _tiled(loop(span.layers), a, b - a)
+            target, cursor = block[a - first:b - first], a
+            for lo, hi in _fade_regions(a, b, span.start - half, span.end + half, self.fade):
+                target[cursor - a:lo - a] += piece[cursor - a:lo - a]
+                t = np.arange(lo, hi) / RATE
                 rise = np.clip((t - (span.start - half)) / self.fade, 0, 1)
                 fall = np.clip(((span.end + half) - t) / self.fade, 0, 1)
-                piece = piece * (np.sin(rise * math.pi / 2) * np.sin(fall * math.pi / 2)).astype(np.float32)[:, None]
-            block[a - first:b - first] += piece
+                gain = (np.sin(rise * math.pi / 2) * np.sin(fall * math.pi / 2)).astype(np.float32)[:, None]
+                target[lo - a:hi - a] += piece[lo - a:hi - a] * gain
+                cursor = hi
+            target[cursor - a:] += piece[cursor - a:]
+
+
+def _fade_regions(a: int, b: int, start: float, end: float, fade: float) -> list[tuple[int, int]]:
+    """The parts of samples [a, b) within `fade` seconds of a span's edges (merged when they meet)."""
+    edge = int(fade * RATE)
+    low, high = int(round(start * RATE)), int(round(end * RATE))
+    regions = [(max(a, low), min(b, low + edge)), (max(a, high - edge), min(b, high))]
+    regions = [(lo, hi) for lo, hi in regions if hi > lo]
+    if len(regions) == 2 and regions[0][1] >= regions[1][0]:
+        regions = [(regions[0][0], max(regions[0][1], regions[1][1]))]
+    return regions

@@ -31,6 +31,37 @@ def read_wav(path: Path) -> np.ndarray:
     return resample(samples, rate, RATE)
 
 
+class FileLoop:
+    """A 16-bit WAV at RATE (a user's file decoded by ffmpeg) played as an endless loop, read block by block
+    from disk: a long file is never held whole in memory."""
+
+    def __init__(self, path: Path, gain: float = 1.0):
+        self.path, self.gain = Path(path), gain
+        with wave.open(str(self.path), "rb") as source:
+            self.frames, self.channels = source.getnframes(), source.getnchannels()
+            if source.getsampwidth() != 2 or source.getframerate() != RATE:
+                raise ValueError(f"{path}: expected 16-bit PCM at {RATE} Hz")
+
+    def __len__(self) -> int:
+        return self.frames
+
+    def tiled(self, start: int, count: int) -> np.ndarray:
+        """Stereo float32 samples [start, start+count) of the file repeated forever."""
+        out = np.zeros((max(0, count), 2), dtype=np.float32)
+        if not self.frames:
+            return out
+        position, filled = start % self.frames, 0
+        with wave.open(str(self.path), "rb") as source:
+            while filled < count:
+                take = min(count - filled, self.frames - position)
+                source.setpos(position)
+                pcm = np.frombuffer(source.readframes(take), dtype="<i2").reshape(-1, self.channels)
+                out[filled:filled + len(pcm)] = pcm[:, :2] if self.channels >= 2 else pcm[:, :1]
+                filled, position = filled + take, 0
+        out *= self.gain / 32768.0
+        return out
+
+
 def resample(samples: np.ndarray, rate: int, target: int = RATE) -> np.ndarray:
     """Band-limited resampling by FFT (exact length ratio), enough for speech and synthesised sound."""
     if rate == target or samples.size == 0:

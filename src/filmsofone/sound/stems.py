@@ -25,7 +25,7 @@ from ..plan.beats import cut_beats
 from ..plan.intent import TensionCurve, tension_curve
 from ..workspace import Workspace
 from .ambience import AmbienceSource, AmbienceSpan, layers_for
-from .audio import RATE, read_wav
+from .audio import RATE, FileLoop, read_wav
 from .score import CROSSFADE, SceneMusic, ScoreSource, music_prompt
 from .speech import Engines, Spoken
 from .timing import Placed, Span, place
@@ -87,7 +87,7 @@ def render_stems(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, bi
     ordered = [s for s in shots if s.id in in_cut]
     lines, spoken = speak_shots(ws, slug, analysis, text, ordered, progress=progress, engines=options.engines,
                                 skip_shots=options.native_audio, allow_paid=options.allow_paid)
-    placed = place([(i.shot_id, i.start, i.end) for i in timeline], timed_lines(lines, spoken))
+    placed = place([Span(i.shot_id, i.start, i.end, i.scene) for i in timeline], timed_lines(lines, spoken))
     names = {c.id: c.name for c in analysis.characters}
     heard = [_heard(p, spoken[p.key], names, seconds) for p in placed if p.start < seconds - 0.05]
     spans = scene_spans(timeline)
@@ -203,7 +203,7 @@ def _music_source(ws: Workspace, bible: CastBible, analysis: BookAnalysis, text:
             continue
         if chosen:
             decoded = decode_user_audio(ws, chosen, "music", cache)
-            loops.setdefault(str(decoded), read_stereo(decoded) * bible.music.volume)
+            loops.setdefault(str(decoded), FileLoop(decoded, bible.music.volume))
             from_files.append(AmbienceSpan(start, end, file_loop=str(decoded)))
         else:
             generated.append(SceneMusic(scene_id, start, end, scene_curve(analysis, text, scene_id,
@@ -211,7 +211,7 @@ def _music_source(ws: Workspace, bible: CastBible, analysis: BookAnalysis, text:
     if generated and bible.music.engine:
         composed = compose_scenes(bible.music.engine, dict(bible.music.options), generated, cache, allow_paid)
         for scene in generated:
-            loops.setdefault(str(composed[scene.scene]), read_stereo(composed[scene.scene]) * bible.music.volume)
+            loops.setdefault(str(composed[scene.scene]), FileLoop(composed[scene.scene], bible.music.volume))
             from_files.append(AmbienceSpan(scene.start, scene.end, file_loop=str(composed[scene.scene])))
         generated = []
     parts = [ScoreSource(generated)] if generated else []
@@ -229,7 +229,7 @@ def _ambience_source(ws: Workspace, bible: CastBible, analysis: BookAnalysis, te
         look = settings.get(scene.setting or "")
         if look is not None and look.ambience:
             decoded = decode_user_audio(ws, look.ambience, "ambience", cache)
-            loops.setdefault(str(decoded), read_stereo(decoded))
+            loops.setdefault(str(decoded), FileLoop(decoded))
             found.append(AmbienceSpan(start, end, file_loop=str(decoded)))
             continue
         place_text = " ".join([look.name, look.description, *(lt.weather for lt in look.light.values())]) \
@@ -260,10 +260,9 @@ def compose_scenes(engine: str, options: dict, scenes: list[SceneMusic], cache: 
     return {scene: path for scene, (_, _, path) in wanted.items()}
 
 
-def decode_user_audio(ws: Workspace, name: str, what: str, cache: Path) -> Path:
-    """A user's audio file (workspace-relative or absolute) decoded once to 48 kHz stereo WAV in the cache.
-
-    A missing file or one with no audio is the user's mistake (UserError, exit 2)."""
+def user_audio(ws: Workspace, name: str | Path, what: str) -> Path:
+    """The path of a user's audio file (workspace-relative or absolute), checked to hold sound (ffprobe reads
+    it by path). A missing file, or one with no audio stream, is the user's mistake (UserError, exit 2)."""
     source = Path(name) if Path(name).is_absolute() else ws.root / name
     if not source.is_file():
         raise UserError(f"no such {what} file: {name}", f"give an audio file (relative to {ws.root})")
@@ -273,20 +272,29 @@ def decode_user_audio(ws: Workspace, name: str, what: str, cache: Path) -> Path:
         info = None
     if info is None or not info.audio:
         raise UserError(f"the {what} file {name} is not audio", "give an audio file (WAV, MP3, FLAC, OGG, M4A)")
+    return source
+
+
+def decode_user_audio(ws: Workspace, name: str, what: str, cache: Path) -> Path:
+    """A user's audio file decoded once (by ffmpeg, streaming from its path) to 48 kHz 16-bit stereo WAV in the
+    cache, which the stems then read block by block: the file is never held whole in memory.
+
+    A missing file, one with no audio, or one whose sound cannot be decoded is the user's mistake (UserError)."""
+    source = user_audio(ws, name, what)
     stat = source.stat()
     key = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
     out = cache / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.wav"
     if not out.is_file():
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_name(f".{out.name}.partial.wav")
-        ffmpeg.run(ffmpeg.decode_audio_args(source, partial, rate=RATE))
+        try:
+            ffmpeg.run(ffmpeg.decode_audio_args(source, partial, rate=RATE))
+        except FFmpegError as exc:
+            partial.unlink(missing_ok=True)
+            raise UserError(f"the {what} file {name} could not be decoded: {exc.message}",
+                            "give an audio file that plays (WAV, MP3, FLAC, OGG, M4A)") from exc
+        if not len(FileLoop(partial)):
+            partial.unlink(missing_ok=True)
+            raise UserError(f"the {what} file {name} holds no sound", "give an audio file that plays")
         partial.replace(out)
     return out
-
-
-def read_stereo(path: Path) -> np.ndarray:
-    with wave.open(str(path), "rb") as source:
-        raw = source.readframes(source.getnframes())
-        channels = source.getnchannels()
-    samples = np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0
-    return samples.reshape(-1, channels)[:, :2] if channels >= 2 else np.repeat(samples[:, None], 2, axis=1)
