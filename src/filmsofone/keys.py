@@ -78,11 +78,16 @@ def key_source(backend_cls) -> str | None:
 
 
 def find_key(backend_cls) -> str | None:
-    var = getattr(backend_cls, "key_env_var", None)
-    if var and os.environ.get(var):
-        return os.environ[var]
+    return find_named_key(backend_cls.name, getattr(backend_cls, "key_env_var", None))
+
+
+def find_named_key(name: str, env_var: str | None) -> str | None:
+    """`env_var` from the environment, else the key file's entry under `name` (or under `env_var`): a backend's
+    key, or the other half of a two-part credential (an API key beside its secret)."""
+    if env_var and os.environ.get(env_var):
+        return os.environ[env_var]
     stored = _read_file()
-    return stored.get(backend_cls.name) or (stored.get(var) if var else None)
+    return stored.get(name) or (stored.get(env_var) if env_var else None)
 
 
 def require_key(backend_cls) -> str:

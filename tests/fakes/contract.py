@@ -29,9 +29,15 @@ from .openai_videos import FakeOpenAIVideos
 from .replicate import FakeReplicate
 from .runway import KEY as RUNWAY_KEY
 from .runway import FakeRunway
+from .scenario import KEY as SCENARIO_KEY
+from .scenario import MODEL as SCENARIO_MODEL
+from .scenario import SECRET as SCENARIO_SECRET
+from .scenario import FakeScenario
 from .speech import ELEVEN_KEY, ELEVEN_VOICES, OPENAI_KEY as SPEECH_KEY, FakeElevenLabs, FakeOpenAISpeech
 from .veo import KEY as VEO_KEY
 from .veo import FakeVeo
+from .xai import KEY as XAI_KEY
+from .xai import FakeXai
 
 
 @dataclass
@@ -172,6 +178,22 @@ HARNESSES["openai-chat"] = Harness(
     _complete, timeout=3.0, stages={"create": "complete"},
     resends_unknown="the fake is on 127.0.0.1: a local server's completion is free, sent as a READ and retried "
                     "after a timeout or 5xx; a hosted (paid) one is a CREATE never resent: tests/adapt/test_llm.py")
+
+
+# xAI's image API answers the create with the image itself: no job to poll (its output URL is the job id)
+NO_IMAGE_POLL = {fault: "xAI's image create answers with the finished image: there is no job to poll"
+                 for fault in ("429 with Retry-After on poll", "5xx on poll", "503 on poll", "timeout on poll",
+                               "malformed JSON on poll")}
+HARNESSES.update({
+    "grok-imagine": _service(lambda: FakeXai(), lambda f: Backend_of("grok-imagine", {"base_url": f.url}, XAI_KEY),
+                             _video("1.1-011", 6.0)),
+    "grok-imagine-image": _service(lambda: FakeXai(),
+                                   lambda f: Backend_of("grok-imagine-image", {"base_url": f.url}, XAI_KEY),
+                                   _video("1.1-012", 0.0), not_applicable=dict(NO_IMAGE_POLL)),
+    "scenario": _service(lambda: FakeScenario(),
+                         lambda f: Backend_of("scenario", {"base_url": f.url, "model": SCENARIO_MODEL}, SCENARIO_SECRET,
+                                              api_key=SCENARIO_KEY), _video("1.1-013", 0.0)),
+})
 
 
 def Backend_of(name: str, options: dict, key: str | None, **extra) -> Backend:  # noqa: N802  (reads as a type)

@@ -196,6 +196,27 @@ def run(coro):
     return asyncio.run(coro)
 
 
+async def make_one(backend, request, dest: Path):
+    """One job through the engine's own path (`backends.remote.make`, retries included); returns the bytes made."""
+    from filmsofone.backends import remote
+
+    async def check(path):
+        return path.stat().st_size
+
+    async with backend.client() as client:
+        return await remote.make(backend, client, request, dest, check=check)
+
+
+def png_files(folder: Path, count: int, stem: str = "ref") -> list[Path]:
+    """`count` small PNGs of different colours in `folder` (reference images, first frames)."""
+    paths = []
+    for i in range(count):
+        path = Path(folder) / f"{stem}{i}.png"
+        path.write_bytes(tiny_png(color=(40 * i % 256, 90, 60)))
+        paths.append(path)
+    return paths
+
+
 # --- the normal `filmsofone generate` path against a fake ---------------------------------------------
 
 

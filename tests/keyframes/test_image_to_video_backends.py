@@ -17,6 +17,8 @@ from fakes.project import SLUG
 from fakes.replicate import FakeReplicate
 from fakes.runway import KEY as RUNWAY_KEY
 from fakes.runway import FakeRunway
+from fakes.xai import KEY as XAI_KEY
+from fakes.xai import FakeXai
 from kfkit import sha
 
 from filmsofone import store
@@ -60,13 +62,14 @@ CASES = {  # name: (backend, fake factory, options, key env, what the fake recei
                          {"model": "fal-ai/bytedance/seedance/v1/lite/image-to-video"}, "fal", fal_images),
     "seedance-i2v-replicate": ("replicate", lambda: FakeReplicate(job_seconds=0.2),
                                {"model": "bytedance/seedance-1-lite"}, "replicate", replicate_images("image")),
+    "grok-imagine-i2v": ("grok-imagine", lambda: FakeXai(polls_to_finish=1), {}, "xai", lambda fake: fake.first_frames()),
 }
 
 
 def keys_for(kind: str, fake) -> dict[str, str]:
     return {"fal": {"FAL_KEY": getattr(fake, "key", "")}, "replicate": {"REPLICATE_API_TOKEN": getattr(fake, "token", "")},
             "runway": {"RUNWAYML_API_SECRET": RUNWAY_KEY}, "minimax": {"MINIMAX_API_KEY": MINIMAX_KEY},
-            "kling": {"KLING_ACCESS_KEY": ACCESS, "KLING_SECRET_KEY": SECRET}}[kind]
+            "kling": {"KLING_ACCESS_KEY": ACCESS, "KLING_SECRET_KEY": SECRET}, "xai": {"XAI_API_KEY": XAI_KEY}}[kind]
 
 
 @pytest.mark.parametrize("case", list(CASES))

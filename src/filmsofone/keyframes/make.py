@@ -169,7 +169,11 @@ async def _hosted(backend: Backend, project: Project, plan: KeyframePlan, tmp: P
         if remote_id is None:
             _set_pending(project, shot, PendingJob(cache_key=plan.cache_key, backend=backend.name))
             request = plan.request.model_copy(update={"idempotency_key": plan.cache_key})
-            remote_id = await _step(remote.submit(backend, client, request))
+            try:
+                remote_id = await _step(remote.submit(backend, client, request))
+            except (Refused, Failed):  # the create was answered (refused, rejected) or never accepted: no job
+                _set_pending(project, shot, None)
+                raise
             _set_pending(project, shot, PendingJob(cache_key=plan.cache_key, backend=backend.name,
                                                    remote_id=remote_id))
         try:
