@@ -155,3 +155,25 @@ def test_read_answer_checks_each_beat(story):
     ]:
         beats, problems = read_answer(bad, ask, text)
         assert problems and reason in problems[0], (bad, problems)
+
+
+def test_a_scene_the_model_writes_too_long_is_cut_to_its_budget_at_beat_boundaries(story, fake, tmp_path):
+    from filmsofone.adapt.offline import scene_seconds
+
+    analysis, text = story
+    offline = adapt_book(analysis, text, Choices(runtime_seconds=60))
+    adaptation = run(story, fake, tmp_path, runtime=60)  # the fake copies every quotation: far too long
+    cut = 0
+    for scene, budgeted in zip(adaptation.scenes, offline.scenes):
+        if not scene.kept:
+            continue
+        assert scene.note == "openai-chat"
+        assert scene.seconds <= budgeted.seconds + 0.5 and scene.seconds == round(scene_seconds(scene.beats), 2)
+        assert [b.source[0] for b in scene.beats] == sorted(b.source[0] for b in scene.beats)  # text order
+        quotes = [q.id for q in analysis.quotes if q.scene == scene.id]
+        said = [b.quote for b in scene.beats if b.kind == "dialogue"]
+        assert set(said) <= set(quotes)
+        cut += len(quotes) - len(said)
+    assert cut > 0  # the model wrote every line, more than the budgets hold: whole beats were left out
+    assert not unverbatim_lines(analysis, text, adaptation)
+

@@ -5,7 +5,8 @@ its narration sentences (numbered n1, n2, ...) and its quotations (by id, with t
 JSON `{"beats": [{"kind": "action|dialogue|voiceover", "text": ..., "quote": "q12"|null,
 "source": "n3"|null}]}`. The answer is validated with pydantic and against the book: a line of dialogue
 must be its quotation's words verbatim, a voice-over its sentence's, an action line must point to a
-sentence and hold no speech tag and no interior state. A refused answer is asked again once (with the
+sentence and hold no speech tag and no interior state. A scene the model writes longer than its budget is
+cut at beat boundaries as the offline adapter cuts one (`select.trim_to_budget`). A refused answer is asked again once (with the
 reasons); a second refusal, or a model that cannot be reached, gives the offline adapter's version of that
 scene and a warning. Accepted answers are cached by the hash of what was asked, so a second run (or one
 resumed after an interruption) asks only what it has not asked yet.
@@ -30,6 +31,7 @@ from .checks import is_verbatim
 from .filmable import is_residue, tidy
 from .model import AdaptedBeat, Adaptation, Choices
 from .offline import adapt_book, scene_seconds
+from .select import trim_to_budget
 from .runtime import SPEECH_WPS
 from .source import Piece, dialogue_line, scene_pieces
 
@@ -179,6 +181,7 @@ def adapt_with_model(analysis: BookAnalysis, text: str, choices: Choices, backen
         raise UserError(f"adapting with {backend.name} would cost about ${cost.usd:.2f}",
                         "run `filmsofone adapt S` to see the estimate and confirm with --yes")
     written = asyncio.run(_ask_all(asks, text, backend, cache_dir, progress, policy, read_timeout))
+    roles = {c.id: c.role for c in analysis.characters}
     scenes, warnings = [], []
     for scene in offline.scenes:
         beats, problem = written.get(scene.id, (None, None))
@@ -188,6 +191,7 @@ def adapt_with_model(analysis: BookAnalysis, text: str, choices: Choices, backen
                 scene = scene.model_copy(update={"note": f"offline (the model's answer was refused: {problem})"})
             scenes.append(scene)
             continue
+        beats = trim_to_budget(beats, scene.seconds, roles)
         scenes.append(scene.model_copy(update={"beats": beats, "seconds": round(scene_seconds(beats), 2),
                                                "note": backend.name}))
     return Adaptation(target_seconds=offline.target_seconds, total_seconds=round(sum(s.seconds for s in scenes), 1),

@@ -5,7 +5,8 @@ appearances of characters, the book's first and last scenes and a chapter's open
 weight. The scenes kept are the pinned ones, the best scene of every major character, then the heaviest
 until their material can fill the target at about `SCENE_SECONDS` a scene. Budgets share the time left by
 weight (each kept scene gets at least `MIN_SCENE_SECONDS`, none more than its whole material); inside a
-scene the best beats are kept, in text order, until its budget is spent.
+scene the best beats are kept, in text order, until its budget is spent (`best_within`; the LLM adapter's
+scenes are cut to their budget the same way, `trim_to_budget`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import math
 from dataclasses import dataclass, field
 
 from ..models import BookAnalysis
-from .model import Choices
-from .runtime import ESTABLISHING_SECONDS
-from .source import Candidate, SceneMaterial
+from .model import AdaptedBeat, Choices
+from .runtime import ESTABLISHING_SECONDS, beat_seconds
+from .source import SceneMaterial, beat_score, mark_ends
 
 SCENE_SECONDS = 90.0
 MIN_SCENE_SECONDS = 25.0
@@ -146,17 +147,30 @@ def _fill(plan: Plan, budget: float) -> None:
     cands = plan.material.candidates
     plan.trimmed = plan.trimmed or budget < COMPRESSED * plan.full
     used = plan.seconds if plan.chosen else ESTABLISHING_SECONDS
-    chosen = set(plan.chosen)
-    order = sorted(range(len(cands)), key=lambda i: (-_value(cands[i], plan.trimmed), i))
+    plan.chosen = best_within([c.score for c in cands], [c.seconds(plan.trimmed) for c in cands], budget,
+                              chosen=plan.chosen, used=used)
+
+
+def best_within(scores: list[float], costs: list[float], budget: float, *, chosen=(), used: float = 0.0) -> list[int]:
+    """The beats kept within `budget` seconds (half a second of slack), as indices in text order: those in
+    `chosen`, then the best by score per square-root second while they fit (`used` seconds are spent)."""
+    kept = set(chosen)
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i] / math.sqrt(max(costs[i], 0.5)), i))
     for index in order:
-        if index in chosen:
-            continue
-        cost = cands[index].seconds(plan.trimmed)
-        if used + cost <= budget + 0.5:
-            chosen.add(index)
-            used += cost
-    plan.chosen = sorted(chosen)
+        if index not in kept and used + costs[index] <= budget + 0.5:
+            kept.add(index)
+            used += costs[index]
+    return sorted(kept)
 
 
-def _value(candidate: Candidate, trimmed: bool) -> float:
-    return candidate.score / math.sqrt(max(candidate.seconds(trimmed), 0.5))
+def trim_to_budget(beats: list[AdaptedBeat], budget: float, roles: dict[str, str]) -> list[AdaptedBeat]:
+    """A written scene (the LLM adapter's) cut at beat boundaries to `budget` seconds the way the offline
+    adapter cuts one: its opening on the place counted, the best beats kept in text order while they fit,
+    each scored as the offline reader scores its candidates (`source.beat_score`). A scene within its
+    budget is returned as it is."""
+    costs = [beat_seconds(b.kind, b.text) for b in beats]
+    if ESTABLISHING_SECONDS + sum(costs) <= budget + 0.5:
+        return beats
+    scores = [beat_score(b.kind, b.text, b.speaker, roles) for b in beats]
+    mark_ends(scores)
+    return [beats[i] for i in best_within(scores, costs, budget, used=ESTABLISHING_SECONDS)]

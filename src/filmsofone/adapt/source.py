@@ -14,6 +14,7 @@ from .runtime import beat_seconds, word_count
 TRIM_WORDS = 40  # a long speech is cut, at a sentence end, to about this many words when the scene is compressed
 ACTION_SCORE = 2.0  # a filmable action line (a moving one 0.5 more); a line of dialogue scores its speaker's role
 ROLE_SCORE = {"major": 3.0, "intermediate": 2.0, "minor": 1.0}
+VOICEOVER_SCORE = 1.0  # a written voice-over (the offline adapter's opening line scores its own 4.0)
 _QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb "
 _HEADING = re.compile(r"^(chapter|book|part|volume|act|stave)\b|^[IVXLC]+\.?$|^\d+\.?$", re.I)
 _LINE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z])")
@@ -121,21 +122,34 @@ def read_scene(analysis: BookAnalysis, scene: Scene, text: str, roles: dict[str,
             material.opening, material.opening_span = tidy(sentence), (piece.start, piece.end)
         line = action_line(sentence, piece.beside_dialogue)
         if line:
-            score = ACTION_SCORE + (0.5 if _moves(line) else 0.0)
-            material.candidates.append(Candidate("action", line, piece.start, piece.end, score=score))
-    _mark_ends(material.candidates)
+            material.candidates.append(Candidate("action", line, piece.start, piece.end,
+                                                 score=beat_score("action", line, None, roles)))
+    scores = [c.score for c in material.candidates]
+    mark_ends(scores)
+    for candidate, score in zip(material.candidates, scores):
+        candidate.score = score
     return material
+
+
+def beat_score(kind: str, line: str, speaker: str | None, roles: dict[str, str]) -> float:
+    """How much a beat carries the story: an action line ACTION_SCORE (a moving one 0.5 more); a line of
+    dialogue its speaker's role (ROLE_SCORE), more when it exclaims or asks, or is short; a voice-over
+    VOICEOVER_SCORE."""
+    if kind == "action":
+        return ACTION_SCORE + (0.5 if _moves(line) else 0.0)
+    if kind == "voiceover":
+        return VOICEOVER_SCORE
+    score = ROLE_SCORE.get(roles.get(speaker or "", ""), 0.3)
+    score += 0.5 if re.search(r"[!?]", line) else 0.0
+    return score + (0.3 if word_count(line) <= 15 else 0.0)
 
 
 def _dialogue(text: str, quote: Quote, line: str, roles: dict[str, str]) -> Candidate:
     start, end = quote.spans[0][0], quote.spans[-1][1]
     short = trim_line(line)
     short_end = end if short == line else _end_of_prefix(text, quote, short)
-    score = ROLE_SCORE.get(roles.get(quote.speaker or "", ""), 0.3)
-    score += 0.5 if re.search(r"[!?]", line) else 0.0
-    score += 0.3 if word_count(line) <= 15 else 0.0
-    return Candidate("dialogue", line, start, end, speaker=quote.speaker, quote=quote.id, score=score,
-                     short=short, short_end=short_end)
+    return Candidate("dialogue", line, start, end, speaker=quote.speaker, quote=quote.id,
+                     score=beat_score("dialogue", line, quote.speaker, roles), short=short, short_end=short_end)
 
 
 def _end_of_prefix(text: str, quote: Quote, prefix: str) -> int:
@@ -153,11 +167,11 @@ def _moves(line: str) -> bool:
                           r"climbs?|rides?|drives?|arrives?|leaves|leave|follows?|flees|flee|rises|rise)\b", line))
 
 
-def _mark_ends(candidates: list[Candidate]) -> None:
-    """The scene's first and last beats carry its opening image and its turn."""
-    if candidates:
-        candidates[0].score += 2.0
-        candidates[-1].score += 1.5
+def mark_ends(scores: list[float]) -> None:
+    """The scene's first and last beats carry its opening image and its turn (their scores raised in place)."""
+    if scores:
+        scores[0] += 2.0
+        scores[-1] += 1.5
 
 
 def _furniture(piece: str) -> bool:
