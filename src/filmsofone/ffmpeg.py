@@ -296,13 +296,14 @@ def concat_list(entries: list[tuple[Path, float]]) -> str:
 
 def concat_args(list_file: Path, output: Path, *, subtitles: Path | None = None, metadata: Path | None = None,
                 music: Path | None = None, music_volume: float = 0.25, language: str = "eng",
-                audio: Path | None = None) -> list[str]:
+                audio: Path | None = None, fps: int | None = None) -> list[str]:
     """Join the parts in `list_file` by stream copy into one MP4 with soft subtitles, chapters and music.
 
     Video is never re-encoded. Audio is decoded and encoded once (cheap): copied AAC would keep each
     part's encoder-delay samples and drift ~21 ms per join; with a music bed the mix is also
     loudness-normalised. `audio`: the film's finished sound (a WAV as long as the film, e.g. the sound
-    stage's master), encoded once instead of the parts' own audio.
+    stage's master), encoded once instead of the parts' own audio. `fps`: the film's frame rate, for
+    chapter-safe time bases (`chapter_safe_time_bases`).
     """
     args = [*base_args(), "-f", "concat", "-safe", "0", "-i", str(list_file)]
     sub_index, meta_index, inputs = _subtitle_and_metadata_inputs(args, 1, subtitles, metadata)
@@ -321,7 +322,7 @@ def concat_args(list_file: Path, output: Path, *, subtitles: Path | None = None,
         args += ["-filter_complex", music_bed_filter(music_index, music_volume), "-map", "[mix]",
                  *house_audio_args()]
     args += ["-c:v", "copy"]
-    args += _subtitle_and_chapter_args(sub_index, meta_index, language)
+    args += _subtitle_and_chapter_args(sub_index, meta_index, language, fps)
     return [*args, "-movflags", "+faststart", str(output)]
 
 
@@ -345,12 +346,30 @@ def _subtitle_and_metadata_inputs(args: list[str], inputs: int, subtitles: Path 
     return sub_index, meta_index, inputs
 
 
-def _subtitle_and_chapter_args(sub_index: int | None, meta_index: int | None, language: str) -> list[str]:
+def _subtitle_and_chapter_args(sub_index: int | None, meta_index: int | None, language: str,
+                               fps: int | None = None) -> list[str]:
     args: list[str] = []
     if sub_index is not None:
         args += ["-map", f"{sub_index}:s:0", "-c:s", "mov_text", "-metadata:s:s:0", f"language={language}"]
     if meta_index is not None:
         args += ["-map_metadata", str(meta_index), "-map_chapters", str(meta_index)]
+    return args + chapter_safe_time_bases(fps, subtitles=sub_index is not None, chapters=meta_index is not None)
+
+
+def chapter_safe_time_bases(fps: int | None, *, subtitles: bool, chapters: bool) -> list[str]:
+    """Stream time bases that keep an MP4's chapters right.
+
+    The mp4 muxer times its QuickTime chapter track in the least common multiple of the streams' time bases.
+    A subtitle encoder's 1/1000000 with the video's 1/12288 (24 fps) and the sound's 1/48000 makes that
+    1/192000000, in which a chapter longer than 11.2 s overflows its sample's 32-bit duration: ffmpeg drops
+    those samples ("Application provided duration ... is invalid") and readers get garbled chapters (the
+    first one 0 s long, titles shifted). Subtitles in milliseconds (SRT's own precision) and, when chapters
+    are written, the picture in 1/48000 (exact for every frame rate that divides 48000) bring it to 1/48000:
+    chapters of up to 12 hours.
+    """
+    args = ["-time_base:s", "1/1000"] if subtitles else []
+    if chapters and fps and AUDIO_RATE % int(fps) == 0 and int(fps) == fps:
+        args += ["-time_base:v", f"1/{AUDIO_RATE}"]
     return args
 
 
@@ -382,7 +401,7 @@ def xfade_args(parts: list[Path], durations: list[float], output: Path, *, fps: 
     maps = ["-map", f"[{video_label}]", "-map", f"[{audio_label}]"]
     args += ["-filter_complex", ";".join(graph)]
     return [*args, *maps, *house_video_args(fps), *house_audio_args(),
-            *_subtitle_and_chapter_args(sub_index, meta_index, language), "-movflags", "+faststart", str(output)]
+            *_subtitle_and_chapter_args(sub_index, meta_index, language, fps), "-movflags", "+faststart", str(output)]
 
 
 def thumbnail_args(source: Path, output: Path, *, at: float, width: int = 320) -> list[str]:
@@ -649,9 +668,11 @@ def limit_args(mix: Path, output: Path, *, gain_db: float) -> list[str]:
     return compiled(ffmpeg_python.output(sound, str(output), acodec="pcm_s16le", ar=AUDIO_RATE, ac=2))
 
 
-def remux_args(film: Path, audio: Path, output: Path, *, metadata: Path | None = None) -> list[str]:
+def remux_args(film: Path, audio: Path, output: Path, *, metadata: Path | None = None,
+               fps: int | None = None) -> list[str]:
     """`film`'s picture and subtitles (copied) with `audio` as its sound (encoded once); chapters and
-    metadata from the ffmetadata file `metadata` (an MP4's own chapter track does not survive a remux)."""
+    metadata from the ffmetadata file `metadata` (an MP4's own chapter track does not survive a remux), in
+    chapter-safe time bases for a film of `fps`."""
     source = ffmpeg_python.input(str(film))
     sound = ffmpeg_python.input(str(audio)).audio
     args = ffmpeg_python.output(source["v:0"], sound, str(output), vcodec="copy", acodec="aac", ar=AUDIO_RATE,
@@ -662,6 +683,7 @@ def remux_args(film: Path, audio: Path, output: Path, *, metadata: Path | None =
         inputs += ["-f", "ffmetadata", "-i", str(metadata)]
     extra = ["-map", "0:s?", "-c:s", "copy"]
     extra += ["-map_metadata", "2", "-map_chapters", "2"] if metadata is not None else ["-map_chapters", "-1"]
+    extra += chapter_safe_time_bases(fps, subtitles=False, chapters=metadata is not None)
     at = rest.index("-vcodec")
     return [*base_args(), *inputs, *rest[:at], *extra, *rest[at:]]
 

@@ -64,7 +64,20 @@ def test_concat_args_copy_video_with_subtitles_and_chapters():
     assert args == [*HEAD, "-f", "concat", "-safe", "0", "-i", "l.txt", "-i", "f.srt", "-f", "ffmetadata",
                     "-i", "m.txt", "-map", "0:v:0", "-map", "0:a:0", *AUDIO, "-c:v", "copy",
                     "-map", "1:s:0", "-c:s", "mov_text", "-metadata:s:s:0", "language=eng",
-                    "-map_metadata", "2", "-map_chapters", "2", "-movflags", "+faststart", "f.mp4"]
+                    "-map_metadata", "2", "-map_chapters", "2", "-time_base:s", "1/1000", "-movflags", "+faststart",
+                    "f.mp4"]
+    timed = ffmpeg.concat_args(Path("l.txt"), Path("f.mp4"), subtitles=Path("f.srt"), metadata=Path("m.txt"), fps=24)
+    assert timed[-6:] == ["-time_base:s", "1/1000", "-time_base:v", "1/48000", "-movflags", "+faststart", "f.mp4"][-6:]
+    assert "-time_base:v" in timed and "1/48000" in timed
+
+
+def test_chapter_safe_time_bases_keep_the_chapter_tracks_clock_at_1_48000():
+    assert ffmpeg.chapter_safe_time_bases(24, subtitles=True, chapters=True) == [
+        "-time_base:s", "1/1000", "-time_base:v", "1/48000"]
+    assert ffmpeg.chapter_safe_time_bases(25, subtitles=False, chapters=True) == ["-time_base:v", "1/48000"]
+    assert ffmpeg.chapter_safe_time_bases(24, subtitles=True, chapters=False) == ["-time_base:s", "1/1000"]
+    assert ffmpeg.chapter_safe_time_bases(7, subtitles=False, chapters=True) == []  # 48000 / 7 is not whole
+    assert ffmpeg.chapter_safe_time_bases(None, subtitles=False, chapters=True) == []
 
 
 def test_concat_args_with_music_bed():

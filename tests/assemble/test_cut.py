@@ -178,6 +178,24 @@ def test_baseline_takes_like_the_animatics_join_cleanly(book):
     assert ffmpeg.decode_errors(result.film_path) == ""
 
 
+@pytest.mark.parametrize("how", ["silent", "with sound", "cross-faded"])
+def test_a_first_chapter_over_ten_seconds_beside_subtitles_keeps_its_times_and_titles(ws, how):
+    """The mp4 muxer times its chapter track in the LCM of the streams' time bases; with the subtitle encoder's
+    1/1000000 a chapter over 11.2 s overflowed and readers got chapter 0 as 0..0 s with the next one's title."""
+    book = Book(ws, shot_seconds=6.0)
+    book.voice()
+    book.shoot()
+    made = cut(ws, "tale", sound=SILENT if how == "silent" else None,
+               transitions=0.5 if how == "cross-faded" else False).manifest
+    assert made.chapters[0].end - made.chapters[0].start > 12.0 and made.cues
+    found = chapters(made.film)
+    assert [title for _, _, title in found] == [mark.title for mark in made.chapters]
+    for (start, end, _), mark in zip(found, made.chapters):
+        assert start == pytest.approx(mark.start, abs=0.002)
+        assert end == pytest.approx(mark.end, abs=0.05)  # the last one ends with the film
+    assert subtitle_packets(made.film) and ffmpeg.decode_errors(made.film) == ""
+
+
 def test_long_scenes_keep_chapters_and_decode_cleanly(ws):
     """Chapters longer than ~10 s next to a subtitle track: no dangling QuickTime chapter reference."""
     book = Book(ws, scenes=(("1.1", 1), ("1.2", 1)), shot_seconds=6.0)

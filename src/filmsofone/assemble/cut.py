@@ -275,7 +275,7 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
             if stems is not None:  # the cross-faded film's own sound, mixed and mastered, under its picture
                 audio, level = master(partial, stems.paths, work, sound, report)
                 joined, partial = partial, work / "mastered.mp4"
-                ffmpeg.run(ffmpeg.remux_args(joined, audio, partial, metadata=metadata))
+                ffmpeg.run(ffmpeg.remux_args(joined, audio, partial, metadata=metadata, fps=reel.format.fps))
         else:
             listing = _listing(reel, parts, work)
             if stems is not None:  # the parts' own sound, mixed and mastered, encoded once by the join
@@ -320,7 +320,7 @@ def _join(reel: Reel, listing: Path, output: Path, subtitles: Path | None, metad
     progress = _seconds_progress(report, "cut: joining")
     try:
         ffmpeg.run_with_progress(ffmpeg.concat_args(listing, output, subtitles=subtitles, metadata=metadata,
-                                                    music=music, audio=audio), reel.frames / fps, progress)
+                                                    music=music, audio=audio, fps=fps), reel.frames / fps, progress)
     except FFmpegError as exc:
         hint = "check the music file plays" if music else "check free disk space, then run the cut again"
         raise FFmpegError(f"joining the film failed: {exc.message}", hint) from exc

@@ -4,6 +4,10 @@ Some ffmpeg builds, muxing a mov_text subtitle track together with chapters long
 Nero chapter list (`chpl`, which players read) but skip the QuickTime chapter text track, while every
 track still carries `tref/chap -> 0`. Readers then complain "Referenced QT chapter track not found".
 Turning those `tref` boxes into `free` boxes (same size, ignored by every reader) leaves a clean file.
+
+The cause is the chapter track's clock (the least common multiple of the streams' time bases, where a long
+chapter overflowed a 32-bit sample duration); the cut now writes chapter-safe time bases
+(`ffmpeg.chapter_safe_time_bases`), so this repair is a safety net for other ffmpeg builds.
 """
 
 from __future__ import annotations
