@@ -1,5 +1,6 @@
 """The cut probed as a viewer's player sees it: streams, durations, chapters, subtitles, sound."""
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -206,3 +207,36 @@ def test_long_scenes_keep_chapters_and_decode_cleanly(ws):
     from filmsofone.assemble.mp4fix import drop_dangling_chapter_refs
 
     assert drop_dangling_chapter_refs(film) == 0  # already repaired by the cut
+
+
+def test_a_cut_killed_beside_a_custom_output_leaves_nothing_once_cut_again(ws, tmp_path):
+    """`cut --output` outside the project: a killed run's work folder and temp files beside the film go at
+    the next cut of that book; another book's files in the same folder stay."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    book = Book(ws)
+    book.shoot()
+    out = tmp_path / "elsewhere"
+    out.mkdir()
+    foreign = [out / ".cut-tale-2.abc123", out / ".other.srt.77-deadbeef.tmp", out / "notes.txt"]
+    foreign[0].mkdir()
+    foreign[1].write_text("another book's")
+    foreign[2].write_text("mine")
+    (out / ".one.srt.12345-0badf00d.tmp").write_text("half a subtitle file")  # an older kill's temp file
+    (out / ".one.dialogue.wav.partial").write_bytes(b"RIFF")
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
+           "FILMSOFONE_KILL_AT": "film-joined"}
+    argv = [sys.executable, "-m", "filmsofone", "-w", str(ws.root), "cut", "tale", "-o", str(out / "one.mp4")]
+    killed = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert [p.name for p in out.glob(".cut-tale.*")]  # the killed run's work folder, film inside
+    env.pop("FILMSOFONE_KILL_AT")
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    left = sorted(p.name for p in out.iterdir())
+    assert left == sorted(["one.mp4", "one.srt", "one.vtt", "one.chapters.vtt", "one.cut.json", "one.dialogue.wav",
+                           "one.music.wav", "one.ambience.wav", *(p.name for p in foreign)])

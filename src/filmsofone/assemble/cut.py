@@ -9,6 +9,7 @@ the parts by stream copy (or cross-fade scenes when transitions are asked for); 
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import shutil
@@ -24,10 +25,10 @@ from pydantic import BaseModel, Field
 from .. import ffmpeg
 from ..errors import FFmpegError, UserError
 from ..models import ProgressCallback
-from ..sound.stems import Stems, user_audio
+from ..sound.stems import Stems, stem_paths, user_audio
 from ..store.debris import clean_debris
 from ..store.faults import checkpoint
-from ..store.files import write_atomic
+from ..store.files import TMP_SUFFIX, is_temp, write_atomic
 from ..store.lock import project_lock
 from ..workspace import Project, Workspace
 from .cards import draw_card
@@ -142,7 +143,31 @@ def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | N
     with project_lock(project, "cut") if project.db_path.is_file() else nullcontext():
         if project.root.is_dir():
             clean_debris(project)
+        for left in leftovers_beside(output_path(project, slug, scenes, output), slug):
+            shutil.rmtree(left, ignore_errors=True) if left.is_dir() else left.unlink(missing_ok=True)
         return _cut(ws, slug, scenes, output, report, transitions, music, sound)
+
+
+def work_prefix(slug: str) -> str:
+    """The name of a cut's work folder beside its film starts with this (a slug holds no dot)."""
+    return f".cut-{slug}."
+
+
+def leftovers_beside(film: Path, slug: str) -> list[Path]:
+    """What a killed cut of book `slug` left beside `film`, wherever `--output` put it: its work folders
+    (`.cut-<slug>.*`), the temp files of the film's own files (`.<name>.<pid>-<id>.tmp`) and its stems'
+    partial files (`.<film>.dialogue.wav.partial`). Only those names: another book's cut writing into the
+    same folder is left alone; call it under the book's lock (no cut of this book is running)."""
+    folder = film.parent
+    if not folder.is_dir():
+        return []
+    names = [film.name, *(film.with_suffix(suffix).name for suffix in (".srt", ".vtt", ".chapters.vtt", ".cut.json")),
+             *(path.name for path in stem_paths(film).values())]
+    found = [p for p in folder.glob(glob.escape(work_prefix(slug)) + "*") if p.is_dir()]
+    for name in names:
+        found += [p for p in folder.glob(f".{glob.escape(name)}.*{TMP_SUFFIX}") if p.is_file() and is_temp(p)]
+        found += [p for p in folder.glob(f".{glob.escape(name)}.partial") if p.is_file()]
+    return sorted(found)
 
 
 def _cut(ws: Workspace, slug: str, scenes: str | None, output: Path | None, report: ProgressCallback,
@@ -262,7 +287,7 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
     write_atomic(srt, to_srt(cues))
     write_atomic(vtt, to_vtt(cues))
     write_atomic(chapters_vtt, to_chapters_vtt(marks))
-    with tempfile.TemporaryDirectory(dir=film.parent, prefix=".cut-") as tmp:
+    with tempfile.TemporaryDirectory(dir=film.parent, prefix=work_prefix(analysis.book.slug)) as tmp:
         work = Path(tmp)
         metadata = work / "chapters.txt"
         metadata.write_text(to_ffmetadata(marks, reel.title), encoding="utf-8")
