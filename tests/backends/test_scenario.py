@@ -74,7 +74,11 @@ def test_a_project_id_travels_as_a_query_parameter(fake, tmp_path):
 
 def test_no_model_is_refused_before_anything_is_sent(fake, tmp_path):
     with pytest.raises(BackendError, match="--option model="):
-        run(make_one(backend(fake, model=None), still(), tmp_path / "still.png"))
+        backend(fake, model=None)
+    unkeyed = ScenarioBackend(ScenarioBackend.make_options({"base_url": fake.url}))  # a dry run: priced, not sent
+    assert unkeyed.cost(0.0) > 0
+    with pytest.raises(BackendError, match="--option model="):
+        unkeyed.check(still())
     assert fake.requests == []
 
 

@@ -20,7 +20,7 @@ from filmsofone import store
 from filmsofone.errors import BackendError
 from filmsofone.generate import generate_scenes
 from filmsofone.generate.api import StoryboardNotApproved
-from filmsofone.keyframes import in_frame, make_keyframes
+from filmsofone.keyframes import in_frame, make_keyframes, read_index
 
 SCENE = "1.1"
 RIGS = {  # backend: (fake, options(fake), keys)
@@ -93,3 +93,24 @@ def test_grok_imagine_video_waits_for_the_storyboard_and_spends_nothing(ws, cast
                              "grok-imagine", "--option", f"base_url={fake.url}", "--dry-run")
         assert code == 0 and "$" in out and "shots have no approved keyframe" in out
         assert fake.requests == []
+
+
+def test_a_grok_image_made_but_not_fetched_is_fetched_next_run_without_paying_again(ws, cast, monkeypatch, tmp_path):
+    use_keys(monkeypatch, tmp_path, XAI_API_KEY=XAI_KEY)
+    with FakeXai() as fake:
+        options = {"base_url": fake.url, "poll_interval": 0.01}
+        fake.expire_outputs = True  # the image is made, its URL does not serve (as after a crash, or a lost link)
+        first = make_keyframes(ws, SLUG, None, shot_ids=["1.1-001"], backend="grok-imagine-image", options=options)
+        assert "1.1-001" in first.failed and len(fake.creates) == 1
+        assert read_index(ws.project(SLUG)).shots["1.1-001"].pending.remote_id.startswith(fake.url)
+        fake.expire_outputs = False
+        again = make_keyframes(ws, SLUG, [SCENE], backend="grok-imagine-image", options=options)
+        assert sorted(again.made) == ["1.1-001", "1.1-002", "1.1-003"]
+        assert len(fake.creates) == 3  # the first still was fetched from its URL, not made again
+
+
+def test_scenario_without_a_model_is_one_line_and_exit_2(ws, cast, monkeypatch, tmp_path, capsys):
+    use_keys(monkeypatch, tmp_path, SCENARIO_API_KEY=SCENARIO_KEY, SCENARIO_API_SECRET=SECRET)
+    code, out, err = cli(capsys, "--workspace", ws.root, "keyframes", SLUG, "--scene", SCENE, "--backend", "scenario")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "--option model=" in err
+    assert SECRET not in err + out and SCENARIO_KEY not in err + out

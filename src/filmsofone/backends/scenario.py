@@ -73,8 +73,9 @@ class ScenarioBackend(Backend):
         super().__init__(options, key)
         self.capabilities = _capabilities(self.options.max_references)
         self._api_key = api_key
-        if key:
-            self.api_key()  # both halves or nothing: say so before any shot is planned
+        if key:  # a run that will send: say what is missing before any shot is planned
+            self.api_key()
+            self._require_model()
 
     def api_key(self) -> str:
         key = self._api_key or find_api_key()
@@ -97,12 +98,15 @@ class ScenarioBackend(Backend):
             transport.secrets = tuple(s for s in (*transport.secrets, self.api_key(), self._token()) if s)
         return transport
 
-    def check(self, request: GenerationRequest) -> None:
-        super().check(request)
+    def _require_model(self) -> None:
         if not self.options.model:
             raise BackendError(f"{PROVIDER}: no model to generate with",
                                "give your character model's id: --option model=model_... (Scenario: Your Models > "
                                "Copy Model ID)")
+
+    def check(self, request: GenerationRequest) -> None:
+        super().check(request)
+        self._require_model()
 
     def _query(self) -> dict[str, str]:
         return {"projectId": self.options.project_id} if self.options.project_id else {}
