@@ -102,9 +102,10 @@ class FakeHandler(BaseHTTPRequestHandler):
         self.send(status, json.dumps(payload), headers=headers)
 
     def send_file(self, data: bytes, *, truncate: bool = False, name: str = "clip.mp4") -> None:
-        """Serve MP4 bytes; `truncate` announces the full length but sends half and closes."""
+        """Serve MP4 (or PNG) bytes; `truncate` announces the full length but sends half and closes."""
         sent = data[: len(data) // 2] if truncate else data
-        self.send(200, sent, "video/mp4", {"Content-Disposition": f'filename="{name}"'}, length=len(data))
+        kind = "image/png" if data.startswith(b"\x89PNG") else "video/mp4"
+        self.send(200, sent, kind, {"Content-Disposition": f'filename="{name}"'}, length=len(data))
 
 
 class FakeServer(ThreadingHTTPServer, FaultPlayer):

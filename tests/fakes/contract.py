@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from collections.abc import Callable
 
 from filmsofone.backends.base import Backend, GenerationRequest
@@ -19,6 +22,7 @@ from filmsofone.backends.transport import with_retries
 from .chat_openai import FakeChat
 from .comfyui import FakeComfyUI
 from .fal import FakeFal
+from .faults import tiny_png
 from .kling import ACCESS, SECRET, FakeKling
 from .luma import KEY as LUMA_KEY
 from .luma import FakeLuma
@@ -60,6 +64,20 @@ class Harness:
 def _video(shot: str, duration: float, **extra) -> GenerationRequest:
     return GenerationRequest(shot_id=shot, prompt="a lantern swings in the wind on the harbour wall",
                              duration=duration, aspect_ratio="16:9", **extra)
+
+
+def _reference_png() -> Path:
+    """A face to send as a reference (the image backends' requests carry one)."""
+    path = Path(tempfile.gettempdir()) / f"filmsofone-contract-face-{os.getpid()}.png"
+    if not path.is_file():
+        path.write_bytes(tiny_png(48, 48, (200, 160, 130)))
+    return path
+
+
+def _still(shot: str) -> GenerationRequest:
+    """A keyframe request: an image of the shot's shape with one reference image."""
+    return GenerationRequest(shot_id=shot, prompt="a lantern swings in the wind on the harbour wall", duration=0.0,
+                             aspect_ratio="16:9", resolution="1365x768", references=[_reference_png()])
 
 
 def _service_creates(fake) -> int:
@@ -104,6 +122,13 @@ HARNESSES: dict[str, Harness] = {
                          _posts("/v1/models/", "/v1/predictions"), lambda f: f.submissions, _moderated),
     "fal": Harness(lambda: FakeFal(job_seconds=0.1), lambda f: Backend_of("fal", {"base_url": f.url}, f.key),
                    _video("1.1-009", 5.0), _posts("/fal-ai/"), lambda f: f.submissions, _moderated),
+    "fal-image": Harness(lambda: FakeFal(job_seconds=0.1),
+                         lambda f: Backend_of("fal-image", {"base_url": f.url}, f.key),
+                         _still("1.1-011"), _posts("/fal-ai/"), lambda f: f.submissions, _moderated),
+    "replicate-image": Harness(lambda: FakeReplicate(job_seconds=0.1),
+                               lambda f: Backend_of("replicate-image", {"base_url": f.url}, f.token),
+                               _still("1.1-012"), _posts("/v1/models/", "/v1/predictions"), lambda f: f.submissions,
+                               _moderated),
     "comfyui": Harness(lambda: FakeComfyUI(job_seconds=0.1),
                        lambda f: Backend_of("comfyui", {"url": [f.url], "websocket": False}, None),
                        _video("1.1-010", 1.0, resolution="320x180", seed=7, idempotency_key="key-1.1-010"),

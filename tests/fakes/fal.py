@@ -3,28 +3,35 @@
 `POST /{endpoint id}` answers request_id plus status/response/cancel URLs that drop the endpoint's
 subpath (`/{owner}/{app}/requests/{id}`), as the real queue does. Requests go IN_QUEUE -> IN_PROGRESS ->
 COMPLETED as time passes (`job_seconds`); the result is `{"video": {"url", ...}, "seed"}` with a real MP4
-on the CDN, as long as the input's `duration` (or 25 frames at the input's `fps` for stable-video).
+on the CDN, as long as the input's `duration` (or 25 frames at the input's `fps` for stable-video). The image
+endpoints (Seedream, FLUX Kontext, Nano Banana) answer `{"images": [{"url", "content_type", "width",
+"height"}], "seed", "has_nsfw_concepts"}` with a real PNG; their edit endpoints need `image_urls` (Seedream:
+at most 10, as documented). `received_references()` gives the decoded reference images of each create.
 `Authorization: Key <key>` is checked.
 
 Switches: `throttle` (429 + Retry-After on submit), `create_errors` (500 `internal_error`),
 `hang_create`, `get_errors` (503 `runner_scheduling_failure` on a status poll), `malformed`,
 `moderate_submit` (422 content_policy_violation at submit), `outcome` ("success" | "moderated": 422 on
-the result | "failed": COMPLETED with an error), `expire_outputs`, `truncate_downloads`.
+the result | "failed": COMPLETED with an error | "nsfw": an image result flagged in `has_nsfw_concepts`),
+`expire_outputs`, `truncate_downloads`.
 `submissions` counts accepted submits.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
 import uuid
 
 from ._base import FakeHandler, FakeServer, sample_mp4
-from .faults import Reply
+from .faults import Reply, tiny_png
 from .replicate import SIZES, FakeCdn
 
 NEEDS_IMAGE = ("image-to-video", "stable-video")
+IMAGE_APPS = ("fal-ai/bytedance/seedream", "fal-ai/flux-pro/kontext", "fal-ai/nano-banana")
+MAX_IMAGE_URLS = {"fal-ai/bytedance/seedream/v4/edit": 10, "fal-ai/bytedance/seedream/v4.5/edit": 10}
 DURATIONS = {"fal-ai/kling-video": {"5", "10"}, "fal-ai/pika": {5, 10}}
 
 
@@ -54,6 +61,13 @@ class FalHandler(FakeHandler):
         problems = []
         if endpoint.endswith(NEEDS_IMAGE) and "image_url" not in inputs:
             problems.append({"loc": ["body", "image_url"], "msg": "Field required", "type": "missing"})
+        if endpoint.startswith(IMAGE_APPS) and (endpoint.endswith(("/edit", "/multi"))):
+            urls = inputs.get("image_urls")
+            if not isinstance(urls, list) or not urls:
+                problems.append({"loc": ["body", "image_urls"], "msg": "Field required", "type": "missing"})
+            elif len(urls) > MAX_IMAGE_URLS.get(endpoint, len(urls)):
+                problems.append({"loc": ["body", "image_urls"], "msg": "List should have at most "
+                                 f"{MAX_IMAGE_URLS[endpoint]} items", "type": "too_long"})
         if "stable-video" not in endpoint and "prompt" not in inputs:
             problems.append({"loc": ["body", "prompt"], "msg": "Field required", "type": "missing"})
         for prefix, allowed in DURATIONS.items():
@@ -182,7 +196,15 @@ class FakeFal(FakeServer):
             body.update(error="Runner crashed while generating", error_type="runner_server_error")
         return body
 
+    def received_references(self) -> list[list[bytes]]:
+        """The reference images each create carried (decoded), in the order they were sent."""
+        with self.lock:
+            jobs = sorted(self.jobs.values(), key=lambda job: job["created"])
+        return [[_decoded(url) for url in job["input"].get("image_urls") or []] for job in jobs]
+
     def result(self, request_id: str, job: dict) -> dict:
+        if job["endpoint"].startswith(IMAGE_APPS):
+            return self.image_result(request_id, job)
         path = f"/files/{request_id}/output.mp4"
         inputs = job["input"]
         with self._made:
@@ -196,3 +218,14 @@ class FakeFal(FakeServer):
         data = self.cdn.files[path]
         return {"video": {"url": f"{self.cdn.url}{path}", "content_type": "video/mp4", "file_name": "output.mp4",
                           "file_size": len(data)}, "seed": inputs.get("seed", 1234)}
+
+    def image_result(self, request_id: str, job: dict) -> dict:
+        path = f"/files/{request_id}/output.png"
+        with self._made:
+            self.cdn.files.setdefault(path, tiny_png(96, 54))
+        return {"images": [{"url": f"{self.cdn.url}{path}", "content_type": "image/png", "width": 96, "height": 54}],
+                "seed": job["input"].get("seed", 1234), "has_nsfw_concepts": [job["outcome"] == "nsfw"]}
+
+
+def _decoded(url: str) -> bytes:
+    return base64.b64decode(url.split(",", 1)[1]) if url.startswith("data:") else url.encode()

@@ -8,19 +8,29 @@ Switches (counted ints are consumed per use): `throttle` (429 + Retry-After on c
 (500 on create), `unavailable` (503 on create), `hang_create` (create the prediction, answer after
 `hang_seconds`), `drop_create` (create it, then hang up without answering), `get_errors` (500 on a poll), `malformed` (garbage poll body), `outcome`
 ("success" | "moderated" | "failed"), `expire_outputs` (the CDN answers 404), `truncate_downloads`.
-`submissions` counts predictions created.
+`submissions` counts predictions created. The image models (`IMAGE_MODELS`: Seedream 4 / 4.5, Nano Banana,
+FLUX Kontext max and its two-image app) check their documented image inputs and answer a real PNG (a list of
+URLs for Seedream, one URL for the others); `received_references()` gives each create's reference images.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
 import uuid
 
 from ._base import FakeHandler, FakeServer, sample_mp4
-from .faults import Reply
+from .faults import Reply, tiny_png
 
+IMAGE_MODELS = {  # model -> (its reference input, at most, exactly two numbered inputs, output as a list)
+    "bytedance/seedream-4": ("image_input", 10, False, True),
+    "bytedance/seedream-4.5": ("image_input", 14, False, True),
+    "google/nano-banana": ("image_input", None, False, False),
+    "flux-kontext-apps/multi-image-kontext-max": ("input_image_", 2, True, False),
+    "black-forest-labs/flux-kontext-max": ("input_image", 1, False, False),
+}
 KNOWN_DURATIONS = {"kwaivgi/kling-v2.1-master": {5, 10}, "minimax/hailuo-2.3": {6, 10}}
 SIZES = {"16:9": (320, 180), "9:16": (180, 320), "1:1": (240, 240), "4:3": (240, 180), "3:4": (180, 240),
          "21:9": (336, 144), "9:21": (144, 336)}
@@ -99,6 +109,9 @@ class ReplicateHandler(FakeHandler):
         if "prompt" not in inputs and "input_image" not in inputs:  # Stable Video Diffusion takes no prompt
             return self.send_json(422, {"title": "Input validation failed", "detail": "input: prompt is required",
                                         "status": 422})
+        problem = _image_problem(model, inputs)
+        if problem:
+            return self.send_json(422, {"title": "Input validation failed", "detail": problem, "status": 422})
         allowed = KNOWN_DURATIONS.get(model or "")
         if allowed and inputs.get("duration") not in allowed:
             return self.send_json(422, {"title": "Input validation failed", "detail": f"input.duration: must be "
@@ -194,10 +207,22 @@ class FakeReplicate(FakeServer):
         if job["outcome"] == "failed":
             return {**base, "status": "failed", "error": "CUDA out of memory"}
         url = self._output(prediction_id, job)
-        return {**base, "status": "succeeded", "output": [url] if self.output_as_list else url,
+        return {**base, "status": "succeeded", "output": [url] if self.output_as_list and isinstance(url, str) else url,
                 "completed_at": "2026-11-21T05:00:09Z", "metrics": {"predict_time": self.job_seconds}}
 
-    def _output(self, prediction_id: str, job: dict) -> str:
+    def received_references(self) -> list[list[bytes]]:
+        """The reference images each create carried (decoded), in the order they were sent."""
+        with self.lock:
+            jobs = sorted(self.jobs.values(), key=lambda job: job["created"])
+        return [_references(job["model"], job["input"]) for job in jobs]
+
+    def _output(self, prediction_id: str, job: dict):
+        if job["model"] in IMAGE_MODELS:
+            path = f"/{prediction_id}/output.png"
+            with self._made:
+                self.cdn.files.setdefault(path, tiny_png(96, 54))
+            url = f"{self.cdn.url}{path}"
+            return [url] if IMAGE_MODELS[job["model"]][3] else url
         path = f"/{prediction_id}/output.mp4"
         with self._made:
             if path not in self.cdn.files:
@@ -208,3 +233,34 @@ class FakeReplicate(FakeServer):
                 width, height = SIZES.get(inputs.get("aspect_ratio", "16:9"), (320, 180))
                 self.cdn.files[path] = sample_mp4(seconds, width, height, 24)
         return f"{self.cdn.url}{path}"
+
+
+def _decoded(value) -> bytes:
+    value = str(value)
+    return base64.b64decode(value.split(",", 1)[1]) if value.startswith("data:") else value.encode()
+
+
+def _references(model: str, inputs: dict) -> list[bytes]:
+    field, _, numbered, _ = IMAGE_MODELS.get(model, ("", None, False, False))
+    if not field:
+        return []
+    if numbered:
+        return [_decoded(inputs[k]) for k in sorted(inputs) if k.startswith(field)]
+    value = inputs.get(field)
+    return [_decoded(v) for v in value] if isinstance(value, list) else ([_decoded(value)] if value else [])
+
+
+def _image_problem(model: str | None, inputs: dict) -> str | None:
+    """What the model's documented schema refuses in `inputs` (None: acceptable)."""
+    if model not in IMAGE_MODELS:
+        return None
+    field, most, numbered, _ = IMAGE_MODELS[model]
+    if numbered:
+        missing = [f"{field}{n}" for n in (1, 2) if not inputs.get(f"{field}{n}")]
+        return f"input: {', '.join(missing)} is required" if missing else None
+    value = inputs.get(field)
+    if most == 1 and isinstance(value, list):
+        return f"input.{field}: expected a string"
+    if isinstance(value, list) and most is not None and len(value) > most:
+        return f"input.{field}: at most {most} images"
+    return None

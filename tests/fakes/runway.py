@@ -11,6 +11,8 @@ throttled (THROTTLED for a poll, then on) | no_output (SUCCEEDED without output:
 
 from __future__ import annotations
 
+import base64
+
 from .hosted_base import FakeService, Recorded, Reply
 
 KEY = "rw_test_SECRET_key_0123456789"
@@ -25,6 +27,11 @@ class FakeRunway(FakeService):
         super().__init__(**kwargs)
         self.expire_outputs = False
         self.uploaded: list[bytes] = []
+
+    def received_references(self) -> list[list[bytes]]:
+        """The reference images each text-to-image create carried (decoded), in the order they were sent."""
+        return [[base64.b64decode(ref["uri"].split(",", 1)[1]) for ref in r.json().get("referenceImages", [])]
+                for r in self.creates if r.path == "/v1/text_to_image"]
 
     def route(self, req: Recorded) -> Reply:
         if req.path == "/upload-bucket":  # the presigned storage POST: no Runway key expected

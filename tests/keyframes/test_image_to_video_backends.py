@@ -28,7 +28,6 @@ from filmsofone.generate.requests import Frames, continues, shot_frames
 from filmsofone.keyframes import approve, approved_keyframe, make_keyframes
 
 SCENE = "1.1"
-SVD_VERSION = "3f0457e4619daac51203dedb472816fd4af51f3149fa7a9e0b5ffcf1b8172438"  # a community model: pinned
 
 
 def decoded(value: str) -> bytes:
@@ -50,7 +49,7 @@ def posted_images(path, field):
 CASES = {  # name: (backend, fake factory, options, key env, what the fake received)
     "svd-fal": ("fal", lambda: FakeFal(job_seconds=0.2), {"model": "fal-ai/stable-video"}, "fal", fal_images),
     "svd-replicate": ("replicate", lambda: FakeReplicate(job_seconds=0.2),
-                      {"model": "stability-ai/stable-video-diffusion", "version": SVD_VERSION}, "replicate",
+                      {"model": "stability-ai/stable-video-diffusion"}, "replicate",  # the documented version
                       replicate_images("input_image")),
     "runway-gen4_turbo": ("runway", lambda: FakeRunway(polls_to_finish=1), {"model": "gen4_turbo"}, "runway",
                           posted_images("/v1/image_to_video", "promptImage")),

@@ -1,5 +1,6 @@
-"""On a scene of the bundled sample whose two leads have picked faces: every keyframe request to Runway's
-image API carries exactly the in-frame characters' picked faces, a paid video backend refuses shots whose
+"""On a scene of the bundled sample whose two leads have picked faces: every keyframe request to each
+reference-taking image backend (`IMAGE_RIGS`: Runway's, fal's and Replicate's multi-reference models, ComfyUI)
+carries exactly the in-frame characters' picked faces, a paid video backend refuses shots whose
 keyframe is not approved (spending nothing), and every image-to-video request carries the shot's approved
 keyframe as its first frame. The fakes record what they receive; everything is compared by hash."""
 
@@ -7,9 +8,13 @@ from __future__ import annotations
 
 import base64
 import collections
+from dataclasses import dataclass
+from collections.abc import Callable
 
 import pytest
+from fakes.fal import FakeFal
 from fakes.hosted_base import cli, use_keys
+from fakes.replicate import FakeReplicate
 from fakes.runway import KEY, FakeRunway
 from kfkit import sha
 from sqlmodel import select
@@ -62,22 +67,43 @@ def data_uri_sha(uri: str) -> str:
     return sha(base64.b64decode(uri.split(",", 1)[1]))
 
 
-def test_keyframe_requests_carry_exactly_the_picked_faces_in_frame(sample, runway):
+@dataclass
+class ImageRig:
+    """A reference-taking image backend against its fake: how to start it, its options and its keys."""
+
+    fake: Callable[[], object]  # started on enter; has received_references() -> list[list[bytes]]
+    options: Callable[[object], dict]
+    keys: Callable[[object], dict[str, str]]
+
+
+IMAGE_RIGS = {  # every registered image backend that takes reference images (the `left out` test below too)
+    "runway-image": ImageRig(lambda: FakeRunway(polls_to_finish=1), lambda f: {"base_url": f.url},
+                             lambda f: {"RUNWAYML_API_SECRET": KEY}),
+    "fal-image": ImageRig(lambda: FakeFal(job_seconds=0.05), lambda f: {"base_url": f.url},
+                          lambda f: {"FAL_KEY": f.key}),
+    "replicate-image": ImageRig(lambda: FakeReplicate(job_seconds=0.05), lambda f: {"base_url": f.url},
+                                lambda f: {"REPLICATE_API_TOKEN": f.token}),
+}
+
+
+@pytest.mark.parametrize("name", list(IMAGE_RIGS))
+def test_keyframe_requests_carry_exactly_the_picked_faces_in_frame(name, sample, monkeypatch, tmp_path):
     ws, faces = sample
-    report = make_keyframes(ws, SLUG, [SCENE], backend="runway-image",
-                            options={"base_url": runway.url, "poll_interval": 0.01})
-    shots = store.load_shots(ws.project(SLUG).db_path, SCENE)
-    assert report.ok and sorted(report.made) == sorted(s.id for s in shots)
-    creates = [r for r in runway.creates if r.path == "/v1/text_to_image"]
-    sent = collections.Counter(frozenset(data_uri_sha(ref["uri"]) for ref in r.json().get("referenceImages", []))
-                               for r in creates)
-    expected = collections.Counter(frozenset(faces[c] for c in in_frame(s) if c in faces) for s in shots)
-    assert sent == expected
-    both = frozenset(faces.values())
-    assert expected[both] > 0 and expected[frozenset()] > 0  # shots with both faces, and with neither
-    again = make_keyframes(ws, SLUG, [SCENE], backend="runway-image",
-                           options={"base_url": runway.url, "poll_interval": 0.01})
-    assert again.made == [] and len(runway.creates) == len(creates)  # cached: nothing paid twice
+    rig = IMAGE_RIGS[name]
+    with rig.fake() as fake:
+        use_keys(monkeypatch, tmp_path, **rig.keys(fake))
+        options = {**rig.options(fake), "poll_interval": 0.01}
+        report = make_keyframes(ws, SLUG, [SCENE], backend=name, options=options)
+        shots = store.load_shots(ws.project(SLUG).db_path, SCENE)
+        assert report.ok and sorted(report.made) == sorted(s.id for s in shots)
+        received = fake.received_references()
+        sent = collections.Counter(frozenset(sha(image) for image in images) for images in received)
+        expected = collections.Counter(frozenset(faces[c] for c in in_frame(s) if c in faces) for s in shots)
+        assert sent == expected and len(received) == len(shots)
+        both = frozenset(faces.values())
+        assert expected[both] > 0 and expected[frozenset()] > 0  # shots with both faces, and with neither
+        again = make_keyframes(ws, SLUG, [SCENE], backend=name, options=options)
+        assert again.made == [] and len(fake.received_references()) == len(received)  # cached: nothing paid twice
 
 
 def test_a_paid_video_backend_refuses_unapproved_shots_and_spends_nothing(sample, runway, capsys):
@@ -119,3 +145,29 @@ def test_image_to_video_requests_carry_each_shots_approved_keyframe(sample, runw
         assert data_uri_sha(body["promptImage"]) in {approved[s] for s in shots_of_prompt[body["promptText"]]}
     assert collections.Counter(data_uri_sha(b["promptImage"]) for b in creates) == \
         collections.Counter(approved.values())
+
+
+def test_a_backend_taking_fewer_references_sends_the_most_prominent_and_names_the_rest(sample, monkeypatch,
+                                                                                       tmp_path, capsys):
+    from filmsofone.bible import load_bible
+    from filmsofone.keyframes.requests import references
+
+    ws, faces = sample
+    shots = store.load_shots(ws.project(SLUG).db_path, SCENE)
+    analysis = store.load_analysis(ws.project(SLUG).db_path)
+    bible = load_bible(ws, SLUG)
+    first = collections.Counter(frozenset(sha(r.path) for r in references(ws, bible, s, analysis)[:1]) for s in shots)
+    with FakeReplicate(job_seconds=0.05) as fake:
+        use_keys(monkeypatch, tmp_path, REPLICATE_API_TOKEN=fake.token)
+        argv = ["--workspace", ws.root, "keyframes", SLUG, "--scene", SCENE, "--backend", "replicate-image",
+                "--option", f"base_url={fake.url}", "--option", "model=black-forest-labs/flux-kontext-max",
+                "--option", "poll_interval=0.01"]
+        code, out, err = cli(capsys, *argv, "--dry-run")
+        assert code == 0, err
+        assert f"{len(shots)} keyframes, estimated ${0.08 * len(shots):.2f} on replicate-image" in " ".join(out.split())
+        assert "left out" in out and "face" in out and fake.requests == []  # the price first, nothing sent
+        code, out, err = cli(capsys, *argv)
+        assert code == 0, err
+        sent = collections.Counter(frozenset(sha(image) for image in images) for images in fake.received_references())
+    assert sent == first and all(len(images) <= 1 for images in sent)
+    assert any(len(images) == 1 for images in sent)

@@ -19,6 +19,8 @@ _LAZY = {  # name: (module, kind)
     "grok-imagine": ("filmsofone.backends.xai", "video"),
     "grok-imagine-image": ("filmsofone.backends.xai", "image"),
     "scenario": ("filmsofone.backends.scenario", "image"),
+    "fal-image": ("filmsofone.backends.fal", "image"),
+    "replicate-image": ("filmsofone.backends.replicate", "image"),
     "animatic-portrait": ("filmsofone.backends.portrait", "image"),
     "espeak": ("filmsofone.backends.speech_espeak", "speech"),
     "openai-speech": ("filmsofone.backends.speech_openai", "speech"),

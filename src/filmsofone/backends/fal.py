@@ -5,6 +5,10 @@ Also the way to Pika (no first-party API), Kling, Seedance and Stable Video Diff
 as given: they drop the model's subpath) -> poll `GET {status_url}?logs=1` (IN_QUEUE, IN_PROGRESS,
 COMPLETED, with `error` when the run failed) -> `GET {response_url}` -> `video.url` -> download.
 
+`fal-image` (kind image, for keyframes and portraits) is the same queue with the multi-reference image
+models of `IMAGE_MODELS` (FLUX Kontext max multi, Seedream 4 / 4.5 edit, Nano Banana edit): the shot's
+reference images go in the model's image list, the result is `images[].url`.
+
 Auth is `Authorization: Key $FAL_KEY` (not Bearer), sent only to the queue host. Creates are not
 idempotent (a timeout after sending is `OutcomeUnknown`). A 422 whose detail is a content-policy type is
 a moderation refusal, never retried. Prices are estimates in USD from fal's model pages (late 2026);
@@ -23,7 +27,8 @@ from pydantic import Field, field_validator
 
 from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
                    Transient)
-from .inputs import GENERIC, VideoModel, check_images, data_uri, describe, output_urls
+from .inputs import (GENERIC, ImageModel, VideoModel, check_images, check_references, data_uri, describe,
+                     describe_image, image_model_for, known_image_model, output_urls)
 from .transport import Contract, Step, Transport, is_moderation, pick, same_origin
 
 IMAGE_LIMIT_MB = 7.0
@@ -136,12 +141,16 @@ class FalBackend(Backend):
         self.check(request)
         body = {**describe(self.model, request, partial(data_uri, provider="fal", limit_mb=IMAGE_LIMIT_MB)),
                 **self.options.extra_input}
+        return await self._queue(client, self.options.model, body)
+
+    async def _queue(self, client: Transport, endpoint: str, body: dict) -> str:
+        """Submit `body` to `endpoint`'s queue; the job id holds the request id and its status/response URLs."""
         headers = {}
         if self.options.priority:
             headers["X-Fal-Queue-Priority"] = self.options.priority
         if self.options.start_timeout:
             headers["X-Fal-Request-Timeout"] = str(self.options.start_timeout)
-        data = await client.json(Step.CREATE, "POST", f"/{self.options.model}", json=body, headers=headers)
+        data = await client.json(Step.CREATE, "POST", f"/{endpoint}", json=body, headers=headers)
         ids = [str(pick(data, name, contract=CONTRACT, step=Step.CREATE))
                for name in ("request_id", "status_url", "response_url")]
         job_id = _SEPARATOR.join(ids)
@@ -178,7 +187,10 @@ class FalBackend(Backend):
             message = f"fal: {_detail(response)}"[:500]
             refused = is_moderation(message, CONTRACT)
             return JobStatus(state=JobState.REFUSED if refused else JobState.FAILED, error=message)
-        data = client.decode(Step.READ, response)
+        return self.outcome(client.decode(Step.READ, response))
+
+    def outcome(self, data: dict) -> JobStatus:
+        """The job's end from its result: the output URLs, or why there are none."""
         urls = output_urls(data.get("video") or data.get("videos") or data)
         if not urls:
             return JobStatus(state=JobState.FAILED, error="fal: the result holds no video URL")
@@ -219,3 +231,82 @@ def _log_progress(logs) -> float | None:
     text = "\n".join(str(item.get("message", "")) for item in logs if isinstance(item, dict))
     found = re.findall(r"(\d{1,3}(?:\.\d+)?)\s?%", text)
     return min(1.0, float(found[-1]) / 100) if found else None
+
+
+# --- images: multi-reference models for keyframes (`fal-image`) -----------------------------------------
+
+_KONTEXT_RATIOS = ("21:9", "16:9", "4:3", "3:2", "1:1", "2:3", "3:4", "9:16", "9:21")
+_SEEDREAM_SIZES = {"16:9": "landscape_16_9", "9:16": "portrait_16_9", "4:3": "landscape_4_3",
+                   "3:4": "portrait_4_3", "1:1": "square_hd"}
+_NANO_RATIOS = ("21:9", "16:9", "3:2", "4:3", "5:4", "1:1", "4:5", "3:4", "2:3", "9:16")
+_ONE_PNG = {"num_images": 1, "output_format": "png"}
+
+
+def _seedream(version: str, price: float, references: int) -> dict[str, ImageModel]:
+    base = f"fal-ai/bytedance/seedream/{version}"
+    shape = dict(aspect_ratios=tuple(_SEEDREAM_SIZES), ratio="image_size", sizes=_SEEDREAM_SIZES, seed="seed")
+    return {f"{base}/edit": ImageModel(price, references="image_urls", max_references=references, min_references=1,
+                                       fallback=f"{base}/text-to-image", fixed={"num_images": 1, "max_images": 1,
+                                       "enable_safety_checker": True}, **shape),
+            f"{base}/text-to-image": ImageModel(price, fixed={"num_images": 1, "max_images": 1,
+                                                               "enable_safety_checker": True}, **shape)}
+
+
+IMAGE_MODELS: dict[str, ImageModel] = {  # endpoint id -> inputs (fal's model pages, llms.txt; late 2026)
+    **_seedream("v4", 0.03, 10),
+    **_seedream("v4.5", 0.04, 10),
+    "fal-ai/flux-pro/kontext/max/multi": ImageModel(  # fal documents no maximum: 4 is ours
+        0.08, _KONTEXT_RATIOS, references="image_urls", max_references=4, min_references=1,
+        fallback="fal-ai/flux-pro/kontext/max/text-to-image", seed="seed",
+        fixed={**_ONE_PNG, "safety_tolerance": "2"}),
+    "fal-ai/flux-pro/kontext/max/text-to-image": ImageModel(0.08, _KONTEXT_RATIOS, seed="seed",
+                                                            fixed={**_ONE_PNG, "safety_tolerance": "2"}),
+    "fal-ai/nano-banana/edit": ImageModel(  # Gemini 2.5 Flash Image: Google advises at most 3 input images
+        0.039, _NANO_RATIOS, references="image_urls", max_references=3, min_references=1,
+        fallback="fal-ai/nano-banana", seed="seed", fixed=_ONE_PNG),
+    "fal-ai/nano-banana": ImageModel(0.039, _NANO_RATIOS, seed="seed", fixed=_ONE_PNG),
+}
+DEFAULT_IMAGE_MODEL = "fal-ai/bytedance/seedream/v4/edit"
+
+
+class FalImageOptions(FalOptions):
+    model: str = DEFAULT_IMAGE_MODEL  # one of IMAGE_MODELS
+
+
+class FalImageBackend(FalBackend):
+    """fal's multi-reference image models: a keyframe from the shot's prompt and its reference images."""
+
+    name = "fal-image"
+    kind = "image"
+    description = "fal.ai image models with reference images: Seedream 4/4.5 edit, FLUX Kontext max multi, Nano Banana"
+    capabilities = IMAGE_MODELS[DEFAULT_IMAGE_MODEL].capabilities()
+    Options = FalImageOptions
+    price_per_second = None
+    price_per_clip = IMAGE_MODELS[DEFAULT_IMAGE_MODEL].price_per_image
+    poll_interval = 2.0
+
+    def __init__(self, options: FalImageOptions | None = None, key: str | None = None):
+        Backend.__init__(self, options, key)
+        self.image_model = known_image_model(IMAGE_MODELS, self.options.model, "fal-image")
+        self.capabilities = self.image_model.capabilities()
+        self.price_per_clip = self.image_model.price_per_image
+
+    def check(self, request: GenerationRequest) -> None:
+        Backend.check(self, request)
+        check_references(request, IMAGE_MODELS, self.options.model, "fal", IMAGE_LIMIT_MB)
+
+    async def submit(self, client: Transport, request: GenerationRequest) -> str:
+        self.check(request)
+        endpoint, model = image_model_for(IMAGE_MODELS, self.options.model, request)
+        body = {**describe_image(model, request, partial(data_uri, provider="fal", limit_mb=IMAGE_LIMIT_MB)),
+                **self.options.extra_input}
+        return await self._queue(client, endpoint, body)
+
+    def outcome(self, data: dict) -> JobStatus:
+        if any(flag is True for flag in data.get("has_nsfw_concepts") or []):
+            return JobStatus(state=JobState.REFUSED, error="fal: the safety checker flagged the image")
+        urls = output_urls(data.get("images") or data.get("image") or [])
+        if not urls:
+            return JobStatus(state=JobState.FAILED, error="fal: the result holds no image URL")
+        return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=urls[:1])
+

@@ -2,6 +2,8 @@
 
 - `VideoModel` declares what one hosted model takes and what its inputs are called; `describe` builds
   its input from a `GenerationRequest`; `GENERIC` serves any model the adapter does not know.
+- `ImageModel` does the same for a hosted image model (keyframes, portraits) that takes reference images:
+  where the references go, how many it takes, how the shape is named; `describe_image` builds its input.
 - Images: `check_images` (exist, small enough, a first frame when needed: before anything is sent),
   `image_bytes`, `data_uri`, `raw_base64`.
 - `output_urls`: every URL in a model's output (a string, a list, or an object of them).
@@ -66,6 +68,78 @@ def describe(model: VideoModel, request: GenerationRequest, image) -> dict:
     if request.references:
         data[names["references"]] = [image(path) for path in request.references]
     return data
+
+
+@dataclass(frozen=True)
+class ImageModel:
+    """What one hosted image model takes, and what its inputs are called (data, from the model's API page)."""
+
+    price_per_image: float
+    aspect_ratios: tuple[str, ...]
+    references: str = ""  # the input taking the reference images: a list, one image when max_references is 1,
+    #                       numbered inputs for "name_{n}" (name_1, name_2, ...); "" takes none
+    max_references: int = 0
+    min_references: int = 0  # a shot with fewer is sent to `fallback` (the same family without references)
+    fallback: str | None = None
+    ratio: str | None = "aspect_ratio"  # the input naming the shape
+    sizes: dict[str, object] = field(default_factory=dict)  # aspect ratio -> that input's value (default: itself)
+    seed: str | None = None  # the seed's input, when the model takes one
+    prompt_limit: int = 2000
+    fixed: dict = field(default_factory=dict)  # inputs always sent (one image, its format)
+
+    def capabilities(self) -> Capabilities:
+        return Capabilities(min_duration=0.0, max_duration=3600.0, aspect_ratios=list(self.aspect_ratios),
+                            resolutions=[still_size(a) for a in self.aspect_ratios], prompt_limit=self.prompt_limit,
+                            seed=self.seed is not None, reference_images=self.max_references)
+
+
+def still_size(aspect: str, area: int = 1024 * 1024) -> str:
+    """About a megapixel in the shape `aspect` ("16:9" -> "1365x768"), for the engine's resolution field."""
+    width, _, height = aspect.partition(":")
+    ratio = float(width) / float(height)
+    return f"{round((area * ratio) ** 0.5)}x{round((area / ratio) ** 0.5)}"
+
+
+def describe_image(model: ImageModel, request: GenerationRequest, image) -> dict:
+    """The image model's input for one request; `image(path)` encodes a reference the way the service takes it."""
+    data = {**model.fixed, "prompt": request.prompt}
+    if request.seed is not None and model.seed:
+        data[model.seed] = request.seed
+    if model.ratio:
+        data[model.ratio] = model.sizes.get(request.aspect_ratio, request.aspect_ratio)
+    encoded = [image(path) for path in request.references]
+    if encoded and "{n}" in model.references:
+        data.update({model.references.format(n=n): value for n, value in enumerate(encoded, start=1)})
+    elif encoded:
+        data[model.references] = encoded[0] if model.max_references == 1 else encoded
+    return data
+
+
+def image_model_for(table: dict[str, ImageModel], name: str, request: GenerationRequest) -> tuple[str, ImageModel]:
+    """The model (its name and entry) that makes `request`: `name`, or its fallback for a shot with fewer
+    references than it needs."""
+    model = table[name]
+    if len(request.references) < model.min_references and model.fallback:
+        return model.fallback, table[model.fallback]
+    return name, model
+
+
+def known_image_model(table: dict[str, ImageModel], name: str, backend: str) -> ImageModel:
+    """The table's entry for `name`, or BackendError naming the known ones (before anything is sent)."""
+    if name not in table:
+        raise BackendError(f"{backend}: unknown model '{name}'", f"known models: {', '.join(table)}")
+    return table[name]
+
+
+def check_references(request: GenerationRequest, table: dict[str, ImageModel], name: str, provider: str,
+                     limit_mb: float) -> None:
+    """The references exist and are small enough, and a model that needs more than the shot has has a fallback."""
+    model = table[name]
+    if len(request.references) < model.min_references and not model.fallback:
+        raise BackendError(f"{provider}: {name} needs {model.min_references} reference images and shot "
+                           f"{request.shot_id} has {len(request.references)}", "pick another model")
+    for path in request.references:
+        image_bytes(path, provider=provider, limit_mb=limit_mb)
 
 
 def nearest_resolution(table: dict[int, str], resolution: str) -> str:

@@ -4,6 +4,9 @@ create `POST /v1/models/{owner}/{name}/predictions` (or `/v1/predictions` with a
 poll `GET /v1/predictions/{id}` (starting, processing, succeeded, failed, canceled) -> download `output`
 (a URL, a list of them, or an object holding them; deleted after an hour, so fetched at once).
 
+`replicate-image` (kind image, for keyframes and portraits) runs the multi-reference image models of
+`IMAGE_MODELS` (Seedream 4 / 4.5, Nano Banana, FLUX Kontext max and its two-image app) the same way.
+
 Auth is `Authorization: Bearer $REPLICATE_API_TOKEN`, sent only to the API host, never to the file CDN.
 Creates are not idempotent: a create that times out after sending is `OutcomeUnknown` (the engine marks
 it and asks before resubmitting). Inputs differ per model; the known models below declare theirs (input
@@ -22,7 +25,8 @@ from pydantic import Field, field_validator
 
 from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
                    Transient)
-from .inputs import GENERIC, VideoModel, check_images, data_uri, describe, output_urls
+from .inputs import (GENERIC, ImageModel, VideoModel, check_images, check_references, data_uri, describe,
+                     describe_image, image_model_for, known_image_model, output_urls)
 from .transport import Contract, Step, Transport, is_moderation, pick
 
 IMAGE_LIMIT_MB = 7.0  # data URIs travel inside the JSON body
@@ -69,6 +73,11 @@ MODELS: dict[str, VideoModel] = {
                                        "maintain_aspect_ratio", "motion_bucket_id": 127, "cond_aug": 0.02}),
 }
 DEFAULT_MODEL = "kwaivgi/kling-v2.1-master"
+# community models run by version id: the one Replicate's own example prediction runs
+# (replicate.com/p/i3p45mtb7hlersug7xeese7gla, by Replicate's @fofr); `--option version=` overrides it
+PINNED_VERSIONS = {
+    "stability-ai/stable-video-diffusion": "3f0457e4619daac51203dedb472816fd4af51f3149fa7a9e0b5ffcf1b8172438",
+}
 
 
 class ReplicateOptions(BackendOptions):
@@ -113,11 +122,18 @@ class ReplicateBackend(Backend):
     async def submit(self, client: Transport, request: GenerationRequest) -> str:
         self.check(request)
         image = partial(data_uri, provider="replicate", limit_mb=IMAGE_LIMIT_MB)
-        body = {"input": {**describe(self.model, request, image), **self.options.extra_input}}
-        if self.options.version:
-            url, body["version"] = "/v1/predictions", self.options.version
+        inputs = {**describe(self.model, request, image), **self.options.extra_input}
+        return await self._predict(client, self.options.model, inputs)
+
+    async def _predict(self, client: Transport, model: str, inputs: dict) -> str:
+        """Create a prediction of `model` (pinned to the option's version, else to the documented one)."""
+        body: dict = {"input": inputs}
+        chosen = self.options.version if model == self.options.model else None  # not a fallback's
+        version = chosen or PINNED_VERSIONS.get(model)
+        if version:
+            url, body["version"] = "/v1/predictions", version
         else:
-            url = f"/v1/models/{self.options.model}/predictions"
+            url = f"/v1/models/{model}/predictions"
         data = await client.json(Step.CREATE, "POST", url, json=body)
         return str(pick(data, "id", contract=CONTRACT, step=Step.CREATE))
 
@@ -132,7 +148,7 @@ class ReplicateBackend(Backend):
             urls = output_urls(data.get("output"))
             if not urls:
                 return JobStatus(state=JobState.FAILED, error="replicate: the prediction succeeded without a "
-                                 "video URL in its output")
+                                 "URL in its output")
             return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=urls)
         if state in ("failed", "canceled", "aborted"):
             message = f"replicate: {error or state}"
@@ -153,3 +169,60 @@ def log_progress(logs) -> float | None:
     found = re.findall(r"(\d{1,3})%\|", logs) or re.findall(r"(\d{1,3}(?:\.\d+)?)\s?%", logs)
     return min(1.0, float(found[-1]) / 100) if found else None
 
+
+
+# --- images: multi-reference models for keyframes (`replicate-image`) -----------------------------------
+
+_RATIOS = ("16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "1:1", "21:9")
+_KONTEXT_RATIOS = ("21:9", "16:9", "4:3", "3:2", "1:1", "2:3", "3:4", "9:16", "9:21")
+_SEEDREAM = {"size": "2K", "sequential_image_generation": "disabled", "max_images": 1}
+_KONTEXT = {"output_format": "png", "safety_tolerance": 2}
+
+IMAGE_MODELS: dict[str, ImageModel] = {  # owner/name -> inputs (the models' API pages on Replicate; late 2026)
+    "bytedance/seedream-4": ImageModel(0.03, _RATIOS, references="image_input", max_references=10, fixed=_SEEDREAM),
+    "bytedance/seedream-4.5": ImageModel(0.04, _RATIOS, references="image_input", max_references=14,
+                                         fixed=_SEEDREAM),
+    "google/nano-banana": ImageModel(  # Gemini 2.5 Flash Image: Google advises at most 3 input images
+        0.039, _RATIOS[:-1] + ("4:5", "5:4", "21:9"), references="image_input", max_references=3,
+        fixed={"output_format": "png"}),
+    "flux-kontext-apps/multi-image-kontext-max": ImageModel(  # exactly two images (input_image_1, input_image_2)
+        0.08, _KONTEXT_RATIOS, references="input_image_{n}", max_references=2, min_references=2,
+        fallback="black-forest-labs/flux-kontext-max", fixed=_KONTEXT),
+    "black-forest-labs/flux-kontext-max": ImageModel(0.08, _KONTEXT_RATIOS, references="input_image",
+                                                     max_references=1, seed="seed", fixed=_KONTEXT),
+}
+DEFAULT_IMAGE_MODEL = "bytedance/seedream-4"
+
+
+class ReplicateImageOptions(ReplicateOptions):
+    model: str = DEFAULT_IMAGE_MODEL  # one of IMAGE_MODELS
+
+
+class ReplicateImageBackend(ReplicateBackend):
+    """Replicate's multi-reference image models: a keyframe from the shot's prompt and its reference images."""
+
+    name = "replicate-image"
+    kind = "image"
+    description = "Replicate image models with reference images: Seedream 4/4.5, Nano Banana, FLUX Kontext max"
+    capabilities = IMAGE_MODELS[DEFAULT_IMAGE_MODEL].capabilities()
+    Options = ReplicateImageOptions
+    price_per_second = None
+    price_per_clip = IMAGE_MODELS[DEFAULT_IMAGE_MODEL].price_per_image
+    poll_interval = 2.0
+
+    def __init__(self, options: ReplicateImageOptions | None = None, key: str | None = None):
+        Backend.__init__(self, options, key)
+        self.image_model = known_image_model(IMAGE_MODELS, self.options.model, "replicate-image")
+        self.capabilities = self.image_model.capabilities()
+        self.price_per_clip = self.image_model.price_per_image
+
+    def check(self, request: GenerationRequest) -> None:
+        Backend.check(self, request)
+        check_references(request, IMAGE_MODELS, self.options.model, "replicate", IMAGE_LIMIT_MB)
+
+    async def submit(self, client: Transport, request: GenerationRequest) -> str:
+        self.check(request)
+        model_name, model = image_model_for(IMAGE_MODELS, self.options.model, request)
+        image = partial(data_uri, provider="replicate", limit_mb=IMAGE_LIMIT_MB)
+        return await self._predict(client, model_name, {**describe_image(model, request, image),
+                                                        **self.options.extra_input})
