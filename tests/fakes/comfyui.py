@@ -3,7 +3,7 @@
 It validates class types, queues prompts (client-set prompt_id honoured), "executes" them one at a time in
 a worker thread (weightless-style graphs: the frame count, size and fps are read from the graph, and the
 output is a real MP4 of that length), writes `/history` only when done (`{}` before, and forever for
-unknown ids), serves `/view`, `/upload/image` (multipart), `/queue`, `/interrupt`, `/object_info`,
+unknown ids; a graph ending in SaveImage makes a real PNG of the graph's size instead), serves `/view`, `/upload/image` (multipart), `/queue`, `/interrupt`, `/object_info`,
 `/system_stats`, every route under `/api` too, and the `/ws` socket with the real message order.
 
 Failure switches (counted ints are consumed one use at a time): `throttle` (429 + Retry-After on
@@ -11,7 +11,8 @@ Failure switches (counted ints are consumed one use at a time): `throttle` (429 
 prompt, then answer only after `hang_seconds`), `lose` (accept a prompt, then drop it), `fail` (the run
 ends in execution_error), `escape_filename` (history names an output "../../escaped.mp4"),
 `expire_outputs` (404 on /view), `truncate_view` (half the file, then hang up). `submissions` counts
-accepted POST /prompt; `duplicates` counts prompt_ids queued more than once.
+accepted POST /prompt; `duplicates` counts prompt_ids queued more than once; `received_references()` gives the
+images each queued prompt's LoadImage nodes load, in node order.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ import time
 from pathlib import PurePosixPath
 
 from ._base import FakeHandler, FakeServer, sample_mp4
-from .faults import Reply
+from .faults import Reply, tiny_png
 
 NODE_CLASSES = {
-    "EmptyImage", "LoadImage", "ImageScale", "RepeatImageBatch", "ImageAddNoise", "CreateVideo", "SaveVideo",
+    "EmptyImage", "LoadImage", "ImageScale", "ImageBlend", "RepeatImageBatch", "ImageAddNoise", "CreateVideo", "SaveVideo",
     "SaveWEBM", "SaveImage", "PreviewImage", "PrimitiveString", "PrimitiveInt", "CheckpointLoaderSimple",
     "CLIPLoader", "CLIPTextEncode", "LTXVConditioning", "EmptyLTXVLatentVideo", "KSampler", "VAEDecode",
     "LoraLoader", "LoraLoaderModelOnly",
@@ -315,6 +316,14 @@ class FakeComfyUI(FakeServer):
         self.wake.set()
         super().stop()
 
+    def received_references(self) -> list[list[bytes]]:
+        """The images each queued prompt's LoadImage nodes load (node order), prompts in the order queued."""
+        with self.lock:
+            records = sorted(self.records.values(), key=lambda record: record["number"])
+            return [[self.uploads[node["inputs"]["image"]] for _, node in sorted(record["graph"].items(),
+                                                                                  key=lambda item: int(item[0]))
+                     if node["class_type"] == "LoadImage"] for record in records]
+
     def queue_item(self, prompt_id: str) -> list:
         record = self.records[prompt_id]
         return [record["number"], prompt_id, record["graph"], {"client_id": record["client_id"]},
@@ -376,19 +385,20 @@ class FakeComfyUI(FakeServer):
             messages.append(["execution_error", error])
             self._emit(prompt_id, "execution_error", error)
             return self._finish(prompt_id, messages, {}, success=False)
-        data = sample_mp4(round(frames / fps, 3), width, height, fps)
         save_id = _save_node(graph)
+        still = graph[save_id]["class_type"] == "SaveImage"
+        data = tiny_png(width, height) if still else sample_mp4(round(frames / fps, 3), width, height, fps)
         prefix = str(graph[save_id]["inputs"].get("filename_prefix", "video/ComfyUI"))
         subfolder, _, stem = prefix.rpartition("/")
         with self.lock:
             self.counter += 1
-            filename = f"{stem}_{self.counter:05}_.mp4"
+            filename = f"{stem}_{self.counter:05}_.{'png' if still else 'mp4'}"
             self.outputs[(subfolder, filename)] = data
             self.executed.append(prompt_id)
         if self.escape_filename:
             filename, subfolder = "../../escaped.mp4", ""
         outputs = {save_id: {"images": [{"filename": filename, "subfolder": subfolder, "type": "output"}],
-                             "animated": [True]}}
+                             **({} if still else {"animated": [True]})}}
         self._emit(prompt_id, "executed", {"node": save_id, "display_node": save_id, "output": outputs[save_id]})
         self.cache[signature] = outputs
         self._finish(prompt_id, messages, outputs, success=True)

@@ -135,6 +135,12 @@ HARNESSES: dict[str, Harness] = {
                        _posts("/prompt", "/api/prompt"), lambda f: len(f.records), None,
                        not_applicable={"moderation refusal": "a ComfyUI server runs the user's own workflow: "
                                                              "no content policy, no refusal answer"}),
+    "comfyui-image": Harness(lambda: FakeComfyUI(job_seconds=0.1),
+                             lambda f: Backend_of("comfyui-image", {"url": [f.url], "websocket": False}, None),
+                             _still("1.1-013").model_copy(update={"seed": 7, "idempotency_key": "key-1.1-013"}),
+                             _posts("/prompt", "/api/prompt"), lambda f: len(f.records), None,
+                             not_applicable={"moderation refusal": "a ComfyUI server runs the user's own workflow: "
+                                                                   "no content policy, no refusal answer"}),
 }
 
 

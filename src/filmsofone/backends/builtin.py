@@ -7,6 +7,7 @@ from __future__ import annotations
 
 _LAZY = {  # name: (module, kind)
     "comfyui": ("filmsofone.backends.comfyui", "video"),
+    "comfyui-image": ("filmsofone.backends.comfyui", "image"),
     "replicate": ("filmsofone.backends.replicate", "video"),
     "fal": ("filmsofone.backends.fal", "video"),
     "runway": ("filmsofone.backends.runway", "video"),

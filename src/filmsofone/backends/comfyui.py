@@ -5,8 +5,13 @@ with placeholders such as "{{prompt}}" in input values; a value that is exactly 
 typed value (int seed, frames, width...), otherwise the text is interpolated. Placeholders:
 
     prompt, negative_prompt, seed, frames, width, height, fps, duration, shot_id, filename_prefix,
-    reference_image, first_frame, last_frame (uploaded through /upload/image), checkpoint, sampler, steps,
-    cfg, lora_N, lora_N_strength (N = 1, 2, ...; from the `loras` option, "name" or "name:weight")
+    reference_image, reference_image_N (the Nth most prominent reference; reference_image is the first),
+    first_frame, last_frame (uploaded through /upload/image), checkpoint, sampler, steps, cfg, lora_N,
+    lora_N_strength (N = 1, 2, ...; from the `loras` option, "name" or "name:weight")
+
+`comfyui-image` (kind image, for keyframes) runs a workflow that ends in SaveImage: its LoadImage nodes get
+the shot's reference images through the reference_image_N placeholders (a slot the shot has no reference for
+gets a plain grey image, so one workflow serves every shot), and the PNG is fetched through /history + /view.
 
 checkpoint, LoRAs, sampler, steps and cfg come from the options, else from the style bible's model hints
 (`apply_model_hints`), and only where the workflow has a place for them.
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import json
 import re
@@ -39,12 +45,13 @@ from pydantic import Field, field_validator
 from ..errors import BackendError
 from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
                    Throttled, Transient)
+from .inputs import still_size
 from .transport import Contract, Step, Transport
 
 CONTRACT = Contract("comfyui", message_fields=("error", "message", "details", "type"))
 
 BUNDLED = {"weightless": "comfyui_weightless_t2v.json", "weightless-i2v": "comfyui_weightless_i2v.json",
-           "weightless-ref": "comfyui_weightless_ref.json",
+           "weightless-ref": "comfyui_weightless_ref.json", "weightless-image": "comfyui_weightless_image.json",
            "ltxv-t2v": "comfyui_ltxv_t2v.json", "ltxv-t2v-lora": "comfyui_ltxv_t2v_lora.json"}
 WORKFLOWS = Path(__file__).parent / "workflows"
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_0-9]+)\s*\}\}")
@@ -53,7 +60,23 @@ _SIMPLE = {"prompt", "negative_prompt", "seed", "frames", "width", "height", "fp
            "cfg"}
 _TUNING = ("checkpoint", "sampler", "steps", "cfg")  # from options or the style bible's model hints
 _LORA = re.compile(r"lora_(\d+)(_strength)?$")
+_REFERENCE = re.compile(r"reference_image_(\d+)$")
 VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".mkv", ".gif")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+
+
+@dataclasses.dataclass(frozen=True)
+class OutputKind:
+    """What a workflow must end in: a video (comfyui) or an image (comfyui-image)."""
+
+    noun: str
+    suffixes: tuple[str, ...]
+    preferred: str  # the suffix taken first when a workflow saves several
+    hint: str
+
+
+VIDEO_OUTPUT = OutputKind("video", VIDEO_SUFFIXES, ".mp4", "does it end in SaveVideo, SaveWEBM or VHS_VideoCombine?")
+IMAGE_OUTPUT = OutputKind("image", IMAGE_SUFFIXES, ".png", "does it end in SaveImage?")
 
 
 class ComfyUIOptions(BackendOptions):
@@ -110,10 +133,11 @@ def load_workflow(spec: str) -> dict:
             isinstance(node, dict) and "class_type" in node for node in graph.values()):
         raise BackendError(f"{where} is not an API-format workflow (nodes with class_type)",
                            "in ComfyUI use Workflow > Export (API), not the UI save")
-    unknown = sorted(name for name in placeholders(graph) if name not in _SIMPLE and not _LORA.match(name))
+    unknown = sorted(name for name in placeholders(graph)
+                     if name not in _SIMPLE and not _LORA.match(name) and not _REFERENCE.match(name))
     if unknown:
         raise BackendError(f"{where} uses unknown placeholder(s): {', '.join(unknown)}",
-                           f"known: {', '.join(sorted(_SIMPLE))}, lora_N, lora_N_strength")
+                           f"known: {', '.join(sorted(_SIMPLE))}, reference_image_N, lora_N, lora_N_strength")
     return graph
 
 
@@ -126,6 +150,24 @@ def placeholders(value: Any) -> set[str]:
     if isinstance(value, list):
         return set().union(*(placeholders(v) for v in value)) if value else set()
     return set()
+
+
+def reference_slots(used: set[str]) -> list[str]:
+    """The workflow's reference placeholders in prominence order (reference_image is the first)."""
+    numbered = {int(m.group(1)): m.group(0) for m in map(_REFERENCE.match, used) if m}
+    count = max([*numbered, 1 if "reference_image" in used else 0])
+    return [numbered.get(n) or "reference_image" for n in range(1, count + 1)]
+
+
+def blank_reference() -> bytes:
+    """The plain grey PNG a reference slot gets when the shot has no reference for it (comfyui-image)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (128, 128, 128)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def fill(value: Any, values: dict[str, Any]) -> Any:
@@ -180,6 +222,8 @@ class ComfyUIBackend(Backend):
     default_concurrency = 2
     poll_interval = 1.0
     job_timeout = 6 * 3600.0
+    output_kind = VIDEO_OUTPUT
+    fills_missing_references = False  # True: a reference slot the shot has no image for gets a grey one
 
     def __init__(self, options: ComfyUIOptions | None = None, key: str | None = None):
         super().__init__(options, key)
@@ -190,7 +234,7 @@ class ComfyUIBackend(Backend):
         self.workflow = load_workflow(self.options.workflow)
         used = placeholders(self.workflow)
         self.capabilities = type(self).capabilities.model_copy(update={  # what this workflow can honour
-            "seed": "seed" in used, "reference_images": int("reference_image" in used),
+            "seed": "seed" in used, "reference_images": len(reference_slots(used)),
             "first_frame": "first_frame" in used, "last_frame": "last_frame" in used})
 
     def concurrency(self) -> int:
@@ -206,9 +250,13 @@ class ComfyUIBackend(Backend):
                     if wanted[name] and name not in used]
         problems += [f"no {name} (the workflow needs one: set --option {name}=... or the bible's model hints)"
                      for name in _TUNING if name in used and not wanted[name]]
-        for name in ("reference_image", "first_frame", "last_frame"):
+        for name in ("first_frame", "last_frame"):
             if name in used and not wanted[name]:
                 problems.append(f"no {name.replace('_', ' ')} (the workflow loads one)")
+        slots = len(reference_slots(used))
+        if not self.fills_missing_references and len(request.references) < slots:
+            problems.append("no reference image (the workflow loads one)" if not request.references else
+                            f"{len(request.references)} reference image(s) (the workflow loads {slots})")
         slots = {int(m.group(1)) for m in map(_LORA.match, used) if m}
         if len(self.options.loras) != len(slots):
             problems.append(f"{len(self.options.loras)} LoRA(s) for {len(slots)} lora_N slot(s) in the workflow")
@@ -301,19 +349,27 @@ class ComfyUIBackend(Backend):
             **{name: getattr(self.options, name) for name in _TUNING}}
         for index, spec in enumerate(self.options.loras, start=1):
             values[f"lora_{index}"], values[f"lora_{index}_strength"] = parse_lora(spec)
-        images = {"reference_image": request.references[0] if request.references else None,
-                  "first_frame": request.first_frame, "last_frame": request.last_frame}
         used = placeholders(self.workflow)
-        for name, path in images.items():
+        for name, path in {"first_frame": request.first_frame, "last_frame": request.last_frame}.items():
             if path is not None and name in used:
-                values[name] = await self._upload(client, server, Path(path), f"{prompt_id}-{name}")
+                values[name] = await self._upload_file(client, server, Path(path), f"{prompt_id}-{name}")
+        for index, slot in enumerate(reference_slots(used)):
+            stem = f"{prompt_id}-ref{index + 1}"
+            if index < len(request.references):
+                values[slot] = await self._upload_file(client, server, Path(request.references[index]), stem)
+            elif self.fills_missing_references:
+                values[slot] = await self._upload(client, server, blank_reference(), f"{stem}-blank.png")
+        if "reference_image" in used and "reference_image" not in values and "reference_image_1" in values:
+            values["reference_image"] = values["reference_image_1"]
         return fill(self.workflow, values)
 
-    async def _upload(self, client: Transport, server: str, path: Path, stem: str) -> str:
+    async def _upload_file(self, client: Transport, server: str, path: Path, stem: str) -> str:
         if not path.is_file():
             raise BackendError(f"comfyui: image not found: {path}", "check the shot's reference images")
-        name = f"{stem}{path.suffix.lower() or '.png'}"
-        files = {"image": (name, path.read_bytes(), "application/octet-stream")}
+        return await self._upload(client, server, path.read_bytes(), f"{stem}{path.suffix.lower() or '.png'}")
+
+    async def _upload(self, client: Transport, server: str, data: bytes, name: str) -> str:
+        files = {"image": (name, data, "application/octet-stream")}
         data = await client.json(Step.UPLOAD, "POST", f"{server}/upload/image", files=files,
                                  data={"type": "input", "overwrite": "true"})
         if not data.get("name"):
@@ -337,7 +393,7 @@ class ComfyUIBackend(Backend):
             if not entry:
                 return JobStatus(state=JobState.FAILED, error=f"comfyui: prompt {prompt_id} is in neither the "
                                  f"history nor the queue of {server} (deleted, or the server restarted)")
-        return _history_status(entry, server)
+        return _history_status(entry, server, self.output_kind)
 
     async def _history(self, client: Transport, server: str, prompt_id: str) -> dict | None:
         data = await self._get_json(client, f"{server}/history/{prompt_id}")
@@ -355,7 +411,7 @@ class ComfyUIBackend(Backend):
 
     async def download(self, client: Transport, status: JobStatus, dest: Path) -> None:
         if not status.output_urls:
-            raise Failed("comfyui: the job produced no video output")
+            raise Failed(f"comfyui: the job produced no {self.output_kind.noun} output")
         await client.download(status.output_urls[0], dest)
 
     # -- the /ws accelerator --
@@ -459,7 +515,7 @@ def _queue_position(queue: Any, prompt_id: str) -> int | None:
     return None
 
 
-def _history_status(entry: dict, server: str) -> JobStatus:
+def _history_status(entry: dict, server: str, wanted: OutputKind = VIDEO_OUTPUT) -> JobStatus:
     status = entry.get("status") or {}
     outcome = status.get("status_str")
     if outcome == "error":
@@ -470,7 +526,7 @@ def _history_status(entry: dict, server: str) -> JobStatus:
             continue
         for items in node_output.values():
             for item in items if isinstance(items, list) else []:
-                if isinstance(item, dict) and str(item.get("filename", "")).lower().endswith(VIDEO_SUFFIXES):
+                if isinstance(item, dict) and str(item.get("filename", "")).lower().endswith(wanted.suffixes):
                     try:
                         filename, subfolder, kind = safe_output_name(item)
                     except Failed as exc:
@@ -478,9 +534,9 @@ def _history_status(entry: dict, server: str) -> JobStatus:
                     query = urlencode({"filename": filename, "subfolder": subfolder, "type": kind})
                     videos.append(f"{server}/view?{query}")
     if not videos:
-        return JobStatus(state=JobState.FAILED, error="comfyui: the workflow finished without a video output "
-                         "(does it end in SaveVideo, SaveWEBM or VHS_VideoCombine?)")
-    videos.sort(key=lambda url: 0 if ".mp4" in url.lower() else 1)
+        return JobStatus(state=JobState.FAILED, error=f"comfyui: the workflow finished without a {wanted.noun} "
+                         f"output ({wanted.hint})")
+    videos.sort(key=lambda url: (0 if "type=output" in url else 1, 0 if wanted.preferred in url.lower() else 1))
     return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=videos)
 
 
@@ -542,3 +598,21 @@ def _pump(connection, stop: threading.Event, loop: asyncio.AbstractEventLoop, in
         pass
     finally:
         hand((None, None))
+
+
+class ComfyUIImageOptions(ComfyUIOptions):
+    workflow: str = "weightless-image"  # a bundled name or the path of an API-format JSON ending in SaveImage
+
+
+class ComfyUIImageBackend(ComfyUIBackend):
+    """Keyframes from the user's ComfyUI: references into LoadImage slots, the PNG from SaveImage."""
+
+    name = "comfyui-image"
+    kind = "image"
+    description = "your own ComfyUI server(s): an image workflow whose LoadImage slots get the shot's references"
+    capabilities = ComfyUIBackend.capabilities.model_copy(update={
+        "min_duration": 0.0, "max_duration": 3600.0,
+        "resolutions": [still_size(a) for a in ComfyUIBackend.capabilities.aspect_ratios]})
+    Options = ComfyUIImageOptions
+    output_kind = IMAGE_OUTPUT
+    fills_missing_references = True
