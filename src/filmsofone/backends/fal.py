@@ -27,8 +27,7 @@ from pydantic import Field, field_validator
 
 from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
                    Transient)
-from .inputs import (GENERIC, ImageModel, VideoModel, check_images, check_references, data_uri, describe,
-                     describe_image, image_model_for, known_image_model, output_urls)
+from .inputs import GENERIC, ImageModel, ReferenceImageModels, VideoModel, check_images, data_uri, describe, output_urls
 from .transport import Contract, Step, Transport, is_moderation, pick, same_origin
 
 IMAGE_LIMIT_MB = 7.0
@@ -273,7 +272,7 @@ class FalImageOptions(FalOptions):
     model: str = DEFAULT_IMAGE_MODEL  # one of IMAGE_MODELS
 
 
-class FalImageBackend(FalBackend):
+class FalImageBackend(ReferenceImageModels, FalBackend):
     """fal's multi-reference image models: a keyframe from the shot's prompt and its reference images."""
 
     name = "fal-image"
@@ -284,23 +283,11 @@ class FalImageBackend(FalBackend):
     price_per_second = None
     price_per_clip = IMAGE_MODELS[DEFAULT_IMAGE_MODEL].price_per_image
     poll_interval = 2.0
-
-    def __init__(self, options: FalImageOptions | None = None, key: str | None = None):
-        Backend.__init__(self, options, key)
-        self.image_model = known_image_model(IMAGE_MODELS, self.options.model, "fal-image")
-        self.capabilities = self.image_model.capabilities()
-        self.price_per_clip = self.image_model.price_per_image
-
-    def check(self, request: GenerationRequest) -> None:
-        Backend.check(self, request)
-        check_references(request, IMAGE_MODELS, self.options.model, "fal", IMAGE_LIMIT_MB)
+    image_models, provider, image_limit_mb = IMAGE_MODELS, "fal", IMAGE_LIMIT_MB
 
     async def submit(self, client: Transport, request: GenerationRequest) -> str:
         self.check(request)
-        endpoint, model = image_model_for(IMAGE_MODELS, self.options.model, request)
-        body = {**describe_image(model, request, partial(data_uri, provider="fal", limit_mb=IMAGE_LIMIT_MB)),
-                **self.options.extra_input}
-        return await self._queue(client, endpoint, body)
+        return await self._queue(client, *self.image_input(request))
 
     def outcome(self, data: dict) -> JobStatus:
         if any(flag is True for flag in data.get("has_nsfw_concepts") or []):

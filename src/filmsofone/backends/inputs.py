@@ -15,10 +15,12 @@ import base64
 import mimetypes
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import ClassVar
 
 from ..errors import BackendError
-from .base import Capabilities, GenerationRequest
+from .base import Backend, Capabilities, GenerationRequest
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,31 @@ def check_references(request: GenerationRequest, table: dict[str, ImageModel], n
                            f"{request.shot_id} has {len(request.references)}", "pick another model")
     for path in request.references:
         image_bytes(path, provider=provider, limit_mb=limit_mb)
+
+
+class ReferenceImageModels:
+    """Mixin of the hosted image backends whose models are a table of `ImageModel` (fal-image,
+    replicate-image): the chosen model's capabilities and price, its checks, and its input for a request."""
+
+    image_models: ClassVar[dict[str, ImageModel]]
+    provider: ClassVar[str]
+    image_limit_mb: ClassVar[float]
+
+    def __init__(self, options=None, key: str | None = None):
+        Backend.__init__(self, options, key)
+        self.image_model = known_image_model(self.image_models, self.options.model, self.name)
+        self.capabilities = self.image_model.capabilities()
+        self.price_per_clip = self.image_model.price_per_image
+
+    def check(self, request: GenerationRequest) -> None:
+        Backend.check(self, request)
+        check_references(request, self.image_models, self.options.model, self.provider, self.image_limit_mb)
+
+    def image_input(self, request: GenerationRequest) -> tuple[str, dict]:
+        """The model that makes `request` (the chosen one or its fallback) and its input."""
+        name, model = image_model_for(self.image_models, self.options.model, request)
+        image = partial(data_uri, provider=self.provider, limit_mb=self.image_limit_mb)
+        return name, {**describe_image(model, request, image), **self.options.extra_input}
 
 
 def nearest_resolution(table: dict[int, str], resolution: str) -> str:

@@ -25,8 +25,7 @@ from pydantic import Field, field_validator
 
 from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
                    Transient)
-from .inputs import (GENERIC, ImageModel, VideoModel, check_images, check_references, data_uri, describe,
-                     describe_image, image_model_for, known_image_model, output_urls)
+from .inputs import GENERIC, ImageModel, ReferenceImageModels, VideoModel, check_images, data_uri, describe, output_urls
 from .transport import Contract, Step, Transport, is_moderation, pick
 
 IMAGE_LIMIT_MB = 7.0  # data URIs travel inside the JSON body
@@ -198,7 +197,7 @@ class ReplicateImageOptions(ReplicateOptions):
     model: str = DEFAULT_IMAGE_MODEL  # one of IMAGE_MODELS
 
 
-class ReplicateImageBackend(ReplicateBackend):
+class ReplicateImageBackend(ReferenceImageModels, ReplicateBackend):
     """Replicate's multi-reference image models: a keyframe from the shot's prompt and its reference images."""
 
     name = "replicate-image"
@@ -209,20 +208,8 @@ class ReplicateImageBackend(ReplicateBackend):
     price_per_second = None
     price_per_clip = IMAGE_MODELS[DEFAULT_IMAGE_MODEL].price_per_image
     poll_interval = 2.0
-
-    def __init__(self, options: ReplicateImageOptions | None = None, key: str | None = None):
-        Backend.__init__(self, options, key)
-        self.image_model = known_image_model(IMAGE_MODELS, self.options.model, "replicate-image")
-        self.capabilities = self.image_model.capabilities()
-        self.price_per_clip = self.image_model.price_per_image
-
-    def check(self, request: GenerationRequest) -> None:
-        Backend.check(self, request)
-        check_references(request, IMAGE_MODELS, self.options.model, "replicate", IMAGE_LIMIT_MB)
+    image_models, provider, image_limit_mb = IMAGE_MODELS, "replicate", IMAGE_LIMIT_MB
 
     async def submit(self, client: Transport, request: GenerationRequest) -> str:
         self.check(request)
-        model_name, model = image_model_for(IMAGE_MODELS, self.options.model, request)
-        image = partial(data_uri, provider="replicate", limit_mb=IMAGE_LIMIT_MB)
-        return await self._predict(client, model_name, {**describe_image(model, request, image),
-                                                        **self.options.extra_input})
+        return await self._predict(client, *self.image_input(request))
