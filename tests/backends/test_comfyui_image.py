@@ -61,6 +61,7 @@ def test_references_fill_the_load_image_slots_in_prominence_order(fake, faces, t
 def test_it_declares_what_the_workflow_can_take_and_refuses_more(fake, faces, tmp_path):
     backend = image_backend(fake)
     assert backend.kind == "image" and backend.capabilities.reference_images == 2 and backend.cost(0.0) == 0
+    assert not backend.capabilities.negative_prompt  # the bundled workflow has no {{negative_prompt}}
     with pytest.raises(BackendError, match="3 reference image"):
         asyncio.run(drive(backend, still(faces), tmp_path / "k.png"))
     assert fake.submissions == 0 and fake.uploads == {}

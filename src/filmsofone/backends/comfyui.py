@@ -610,9 +610,15 @@ class ComfyUIImageBackend(ComfyUIBackend):
     name = "comfyui-image"
     kind = "image"
     description = "your own ComfyUI server(s): an image workflow whose LoadImage slots get the shot's references"
-    capabilities = ComfyUIBackend.capabilities.model_copy(update={
-        "min_duration": 0.0, "max_duration": 3600.0,
+    capabilities = ComfyUIBackend.capabilities.model_copy(update={  # the default workflow's; each instance its own
+        "min_duration": 0.0, "max_duration": 3600.0, "reference_images": 2, "first_frame": False,
+        "last_frame": False, "negative_prompt": False,
         "resolutions": [still_size(a) for a in ComfyUIBackend.capabilities.aspect_ratios]})
     Options = ComfyUIImageOptions
     output_kind = IMAGE_OUTPUT
     fills_missing_references = True
+
+    def __init__(self, options: ComfyUIImageOptions | None = None, key: str | None = None):
+        super().__init__(options, key)
+        used = placeholders(self.workflow)
+        self.capabilities = self.capabilities.model_copy(update={"negative_prompt": "negative_prompt" in used})
