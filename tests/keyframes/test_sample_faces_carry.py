@@ -1,5 +1,6 @@
 """On a scene of the bundled sample whose two leads have picked faces: every keyframe request to each
-reference-taking image backend (`IMAGE_RIGS`: Runway's, fal's and Replicate's multi-reference models, ComfyUI)
+reference-taking image backend (`IMAGE_RIGS`: Runway's, fal's and Replicate's multi-reference models, ComfyUI,
+Grok Imagine's and Scenario's)
 carries exactly the in-frame characters' picked faces, a paid video backend refuses shots whose
 keyframe is not approved (spending nothing), and every image-to-video request carries the shot's approved
 keyframe as its first frame. The fakes record what they receive; everything is compared by hash."""
@@ -17,6 +18,10 @@ from fakes.fal import FakeFal
 from fakes.hosted_base import cli, use_keys
 from fakes.replicate import FakeReplicate
 from fakes.runway import KEY, FakeRunway
+from fakes.scenario import KEY as SCENARIO_KEY
+from fakes.scenario import MODEL, SECRET, FakeScenario
+from fakes.xai import KEY as XAI_KEY
+from fakes.xai import FakeXai
 from kfkit import sha
 from sqlmodel import select
 
@@ -88,7 +93,18 @@ IMAGE_RIGS = {  # every registered image backend that takes reference images (th
                                 lambda f: {"REPLICATE_API_TOKEN": f.token}),
     "comfyui-image": ImageRig(lambda: FakeComfyUI(job_seconds=0.02), lambda f: {"url": f.url, "websocket": False},
                               lambda f: {}, fillers=(blank_reference(),)),
+    "grok-imagine-image": ImageRig(FakeXai, lambda f: {"base_url": f.url}, lambda f: {"XAI_API_KEY": XAI_KEY}),
+    "scenario": ImageRig(lambda: FakeScenario(polls_to_finish=1), lambda f: {"base_url": f.url, "model": MODEL},
+                         lambda f: {"SCENARIO_API_KEY": SCENARIO_KEY, "SCENARIO_API_SECRET": SECRET}),
 }
+
+
+def test_every_image_backend_that_sends_references_has_a_rig():
+    from filmsofone.backends import backend_class, backend_names
+
+    senders = [n for n in backend_names(kind="image")
+               if not backend_class(n).local and backend_class(n).capabilities.reference_images > 0]
+    assert sorted(senders) == sorted(IMAGE_RIGS)
 
 
 @pytest.mark.parametrize("name", list(IMAGE_RIGS))
