@@ -135,24 +135,17 @@ def score_litbank(doc: litbank_docs.Document, weights_dir: Path | None) -> dict:
     found_chars = named & set(to_gold.values())
     precision_pairs, recall_pairs = _pairs(proper)
 
-    qspans = sorted((s, e, q["speaker"]) for q in analysis["quotes"] for s, e in q["spans"])
-    qstarts = [q[0] for q in qspans]
+    predicted = eval_pdnc.QuoteSpans(analysis["quotes"])
     totals, correct, found_quotes = Counter(), Counter(), 0
     for s, e, speaker, kind in doc.quotes:
         if speaker is None:
             continue
         totals[kind] += 1
-        i = max(0, bisect.bisect_left(qstarts, s) - 3)
-        hit = None
-        while i < len(qspans) and qspans[i][0] < e:
-            if qspans[i][1] > s:
-                hit = qspans[i]
-                break
-            i += 1
+        hit = predicted.overlapping([(s, e)])
         if hit is None:
             continue
         found_quotes += 1
-        correct[kind] += to_gold.get(hit[2]) == speaker
+        correct[kind] += to_gold.get(hit["speaker"]) == speaker
     narrator = _narrator_verdict(bool(doc.narrator), bool(narrators),
                                  bool(doc.proper_names(doc.narrator)) if doc.narrator else False,
                                  any(to_gold.get(c) == doc.narrator and votes.get(c) for c in narrators))

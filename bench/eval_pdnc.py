@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import bisect
 import csv
 import json
 import os
@@ -152,6 +153,24 @@ def gold_of_clusters(characters: list[dict], owner: dict[str, str]) -> dict[str,
 # --- scoring ------------------------------------------------------------------------------------------
 
 
+class QuoteSpans:
+    """The predicted quotations' spans in text order, to find the one a gold quotation overlaps."""
+
+    def __init__(self, quotes: list[dict]):
+        self.spans = sorted(((s, e, q) for q in quotes for s, e in q["spans"]), key=lambda span: span[:2])
+        self.starts = [span[0] for span in self.spans]
+
+    def overlapping(self, gold_spans) -> dict | None:
+        """The first predicted quotation overlapping one of `gold_spans` (tried in order), or None."""
+        for gs, ge in gold_spans:
+            i = max(0, bisect.bisect_left(self.starts, gs) - 3)
+            while i < len(self.spans) and self.spans[i][0] < ge:
+                if self.spans[i][1] > gs:
+                    return self.spans[i][2]
+                i += 1
+        return None
+
+
 def score_novel(novel: Path, show_errors: int = 0, analysis_only: bool = False, weights_dir: Path | None = None) -> dict:
     imported = run_import(novel, analysis_only, weights_dir)
     analysis = imported["analysis"]
@@ -178,32 +197,20 @@ def score_novel(novel: Path, show_errors: int = 0, analysis_only: bool = False, 
     merged = sorted({g for group in merged_groups for g in group})
     majors_merged = [g for g in merged_groups if sum(gold[n]["category"] == "major" for n in g) > 1]
 
-    spans = sorted((s, e, q["id"], q["speaker"]) for q in analysis["quotes"] for s, e in q["spans"])
-    starts = [s[0] for s in spans]
-    import bisect
-
+    predicted_spans = QuoteSpans(analysis["quotes"])
     found_quotes, correct = 0, Counter()
     totals = Counter()
     errors = []
     for q in gold_quotes:
         totals[q["type"]] += 1
-        predicted = None
-        for gs, ge in q["spans"]:
-            i = max(0, bisect.bisect_left(starts, gs) - 3)
-            while i < len(spans) and spans[i][0] < ge:
-                if spans[i][1] > gs and spans[i][0] < ge:
-                    predicted = spans[i]
-                    break
-                i += 1
-            if predicted:
-                break
+        predicted = predicted_spans.overlapping(q["spans"])
         if predicted is None:
             continue
         found_quotes += 1
-        if best_gold.get(predicted[3]) == q["speaker"]:
+        if best_gold.get(predicted["speaker"]) == q["speaker"]:
             correct[q["type"]] += 1
         elif len(errors) < show_errors:
-            errors.append((q["type"], q["speaker"], best_gold.get(predicted[3]), q["spans"][0]))
+            errors.append((q["type"], q["speaker"], best_gold.get(predicted["speaker"]), q["spans"][0]))
     result = {
         "novel": novel.name,
         "char_recall": (len(wanted) - len(missing)) / max(len(wanted), 1),

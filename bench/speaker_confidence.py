@@ -13,7 +13,6 @@ lower buckets are more often wrong.
 from __future__ import annotations
 
 import argparse
-import bisect
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -30,25 +29,14 @@ def scored_quotes(novel: Path, weights_dir: Path | None) -> list[tuple[str, floa
     gold, gold_quotes = eval_pdnc.load_gold(novel)
     owner = eval_pdnc.unique_names(gold)
     to_gold = eval_pdnc.gold_of_clusters(analysis["characters"], owner)
-    spans = sorted((s, e, q) for q in analysis["quotes"] for s, e in q["spans"])
-    starts = [s[0] for s in spans]
+    spans = eval_pdnc.QuoteSpans(analysis["quotes"])
     found = []
     for q in gold_quotes:
         speaker = eval_pdnc.gold_character(q["speaker"], gold, owner)
-        predicted = _overlapping(q["spans"], spans, starts)
+        predicted = spans.overlapping(q["spans"])
         if predicted is not None:
             found.append((predicted["method"], predicted["confidence"], to_gold.get(predicted["speaker"]) == speaker))
     return found
-
-
-def _overlapping(gold_spans, spans, starts) -> dict | None:
-    for gs, ge in gold_spans:
-        i = max(0, bisect.bisect_left(starts, gs) - 3)
-        while i < len(spans) and spans[i][0] < ge:
-            if spans[i][1] > gs:
-                return spans[i][2]
-            i += 1
-    return None
 
 
 def print_tables(scored: list[tuple[str, float, bool]]) -> None:
