@@ -3,8 +3,8 @@
     .venv/bin/python bench/bench_import.py BOOK [--analysis-only]
     .venv/bin/python bench/bench_import.py --generate-mb 50 [--corpus ../shared/corpus/pdnc] [--no-tagging]
 
-Prints, for the import (`books.import_book` into a temporary workspace): each stage as it starts (seconds, peak
-RSS so far, on stderr), then wall time, CPU time (this process and its worker processes) and peak RSS; then the same for running the whole English pipeline over the same text
+Prints, for the import (`books.import_book` into a temporary workspace): each stage as it starts (wall seconds,
+CPU seconds of this process and its finished workers, peak RSS so far, on stderr), then wall time, CPU time (this process and its worker processes) and peak RSS; then the same for running the whole English pipeline over the same text
 (`nlp.pipe` over its paragraphs, one process), and the ratio of the two wall times. Each measurement runs in
 a fresh child process so that neither benefits from the other's loaded model or warm caches.
 
@@ -34,12 +34,13 @@ def measure_import(book: Path, analysis_only: bool) -> dict:
     from filmsofone.workspace import Workspace
 
     started = time.perf_counter()
-    stages: list[tuple[str, float, float]] = []  # (label, seconds since start, peak RSS MB so far)
+    stages: list[tuple[str, float, float, float]] = []  # (label, wall s since start, CPU s, peak RSS MB so far)
 
     def progress(label: str, done: int, total: int) -> None:
         if not stages or stages[-1][0] != label:
-            stages.append((label, time.perf_counter() - started, _peak_rss_kb() / 1024))
-            print(f"{stages[-1][1]:8.1f} s  {stages[-1][2]:6.0f} MB  {label}", file=sys.stderr, flush=True)
+            stages.append((label, time.perf_counter() - started, _cpu_seconds(), _peak_rss_kb() / 1024))
+            print(f"{stages[-1][1]:8.1f} s  {stages[-1][2]:6.1f} s CPU  {stages[-1][3]:6.0f} MB  {label}",
+                  file=sys.stderr, flush=True)
 
     with tempfile.TemporaryDirectory() as tmp:
         if analysis_only:
@@ -69,13 +70,19 @@ def measure_tagging(book: Path) -> dict:
     return _figures(started)
 
 
-def _figures(started: float) -> dict:
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its worker processes that have ended."""
     own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _figures(started: float) -> dict:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     own_kb = _peak_rss_kb()
     return {
         "wall": time.perf_counter() - started,
-        "cpu": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
+        "cpu": _cpu_seconds(),
         "rss_mb": (own_kb + children.ru_maxrss) / 1024,  # upper bound: the two peaks may not coincide
         "max_rss_mb": max(own_kb, children.ru_maxrss) / 1024,
     }
