@@ -102,6 +102,20 @@ def story() -> tuple[BookAnalysis, str]:
     return build_analysis(), STORY
 
 
+def whole(analysis: BookAnalysis, text: str):
+    """The book adapted whole (a running time longer than all its material: every filmable beat is kept)."""
+    from filmsofone.adapt import Choices, adapt_book
+
+    return adapt_book(analysis, text, Choices(runtime_seconds=10**7))
+
+
+def plan(analysis: BookAnalysis, scene_id: str, text: str, **options):
+    """`plan_scene` on the scene as the whole-book adaptation writes it (the planner shoots adapted scenes)."""
+    from filmsofone.plan import plan_scene
+
+    return plan_scene(analysis, whole(analysis, text).scene(scene_id), **options)
+
+
 SAMPLE = "the-lantern-keepers"
 
 

@@ -6,8 +6,10 @@ import pytest
 
 from filmsofone import store
 from filmsofone.errors import UserError
-from filmsofone.plan import plan_book, plan_scene
+from filmsofone.plan import plan_book
 from filmsofone.plan.edit import add_shot, move_shot, remove_shot, set_shot
+
+from .conftest import plan
 
 SLUG = "the-lantern-keepers"
 
@@ -87,10 +89,10 @@ def test_characters_by_name_and_position(sample_ws):
 
 def test_merge_is_pure_on_the_story(story):
     analysis, text = story
-    first = plan_scene(analysis, "1.1", text)
+    first = plan(analysis, "1.1", text)
     edited = first[3].model_copy(update={"size": "ECU", "edited": True})
     previous = [*first[:3], edited, *first[4:]]
-    again = plan_scene(analysis, "1.1", text, previous=previous)
+    again = plan(analysis, "1.1", text, previous=previous)
     assert again[3] == edited
     assert [s.id for s in again] == [s.id for s in first]
 
@@ -145,7 +147,7 @@ def test_split_takes_carry_their_part(story):
     from filmsofone.models import legacy_kind
 
     analysis, text = story
-    split = [s for s in plan_scene(analysis, "1.2", text, max_clip=2.0) if s.part]
+    split = [s for s in plan(analysis, "1.2", text, max_clip=2.0) if s.part]
     assert split and all(1 <= s.part[0] <= s.part[1] and s.notes.endswith(f"(part {s.part[0]}/{s.part[1]})")
                          for s in split)
     assert {s.kind for s in split} <= {"establishing", "action", "insert", "single", "two-shot", "master", "cutaway"}

@@ -118,13 +118,3 @@ def test_shot_list_before_planning_says_what_to_do(sample_ws, tmp_path):
     with pytest.raises(UserError, match="no shots yet"):
         export_shotlist(sample_ws, SLUG, "csv", tmp_path / "x.csv")
 
-
-def test_speech_tag_narration_becomes_a_parenthetical():
-    from filmsofone.plan.beats import split_speech_tag as _split_tag
-
-    assert _split_tag("said Ada, setting his plate in front of him,") == ("", "setting his plate in front of him")
-    assert _split_tag("he said.") == ("", "")
-    assert _split_tag("Ada turned to the window.") == ("Ada turned to the window.", "")
-    long = "said Tom, and he walked the whole length of the room and back again before he turned. He sat."
-    action, direction = _split_tag(long)
-    assert direction == "" and action.startswith("And he walked")

@@ -136,10 +136,10 @@ def test_unknown_backend_is_a_user_error(planned_ws):
 def test_packaged_templates_render_every_family(story):
     from filmsofone.prompts import shot_context
     from filmsofone.prompts.env import make_env, render, template_for
-    from filmsofone.plan import plan_scene
+    from plan.conftest import plan
 
     analysis, text = story
-    shot = next(s for s in plan_scene(analysis, "1.1", text) if s.dialogue and s.characters)
+    shot = next(s for s in plan(analysis, "1.1", text) if s.dialogue and s.characters)
     context = shot_context(shot, analysis, None, text)
     env = make_env(None)
     for family in ("default", "video", "image", "animatic"):
@@ -157,6 +157,26 @@ def test_speech_tags_read_as_action_in_prompts(story):
     assert shot_context(shot, analysis, None, text)["action"] == "Ada Quill speaks, lifting the lamp higher."
     tag_only = shot.model_copy(update={"action": "said Ada."})
     assert shot_context(tag_only, analysis, None, text)["action"] == "Ada Quill speaks."
+    long = shot.model_copy(update={"action": "said Ada, and she walked the whole length of the room and back "
+                                             "again before she turned. She sat."})
+    assert shot_context(long, analysis, None, text)["action"].startswith("And she walked the whole length")
+    plain = shot.model_copy(update={"action": "Ada turned to the window."})
+    assert shot_context(plain, analysis, None, text)["action"] == "Ada turned to the window."
+
+
+def test_the_tag_is_the_one_the_analysis_recorded_not_words_that_look_like_one(story):
+    """Only the quotation's recorded tag is read: narration that merely opens with a speech verb stays."""
+    from filmsofone.models import Shot
+    from filmsofone.prompts import shot_context
+
+    analysis, text = story
+    untagged = next(q for q in analysis.quotes if q.tag is None)
+    shot = Shot(id="1.1-009", scene=untagged.scene, order=9, action="said nothing and turned away",
+                dialogue=[untagged.id])
+    assert shot_context(shot, analysis, None, text)["action"] == "Said nothing and turned away"
+    tagged = next(q for q in analysis.quotes if q.tag is not None and q.tag.who == "Tom")
+    other = shot.model_copy(update={"action": "said Ada, smiling", "dialogue": [tagged.id]})  # not this line's tag
+    assert shot_context(other, analysis, None, text)["action"] == "Said Ada, smiling"
 
 
 def test_the_scene_intent_gives_each_prompt_its_mood(planned_ws):

@@ -35,10 +35,10 @@ class FilmEstimate(BaseModel):
     backends: list[BackendEstimate] = Field(default_factory=list)  # cheapest first, free ones first
 
 
-def estimate_film(ws: Workspace, slug: str, adaptation: Adaptation, *, analysis: BookAnalysis | None = None,
-                  text: str | None = None) -> FilmEstimate:
+def estimate_film(ws: Workspace, slug: str, adaptation: Adaptation, *,
+                  analysis: BookAnalysis | None = None) -> FilmEstimate:
     """The price of the whole adapted film on every registered video backend that makes clips."""
-    shots = film_shots(ws, slug, adaptation, analysis=analysis, text=text)
+    shots = film_shots(ws, slug, adaptation, analysis=analysis)
     flat = [shot for scene in shots.values() for shot in scene]
     estimate = FilmEstimate(shots=len(flat), seconds=round(sum(s.duration for s in flat), 1), scenes=len(shots))
     for cls in list_backends("video"):

@@ -1,6 +1,7 @@
 """Shot planning: film grammar turns a scene's analysis into a shot list; intent shapes its pace.
 
-Entry points: `plan_scene` (pure), `plan_book` (stores the shot lists, keeps locked and edited shots),
+Entry points: `plan_scene` (pure: shoots one scene as the adaptation wrote it), `plan_book` (adapts the book,
+stores the shot lists, keeps locked and edited shots), `film_shots` (the kept scenes' shots, nothing stored),
 `set_intent`, the edits in `plan.edit`, and the exports in `plan.export`.
 """
 

@@ -1,6 +1,7 @@
-"""A scene's text as beats: action paragraphs and dialogue lines, with who is named in each.
-
-The planner never reads raw text itself; it reads the beats this module cuts from the scene's span.
+"""A scene as beats, with who is named in each: the adaptation's beats as the planner shoots them
+(`beats_from_adaptation`), and the book's paragraphs cut into action and dialogue beats (`cut_beats`, which
+the sound reads for a scene's emotional curve). The planner never reads raw text itself; a line's speech
+tag is read from its quotation (`Quote.tag`), never parsed out of the narration.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from functools import cached_property
 from ..adapt import AdaptedScene, beat_seconds
 from ..adapt.source import paragraph_of, scene_quotes
 from ..analysis.text import paragraphs
-from ..lexicon import LOUD_SPEECH_VERBS, QUIET_SPEECH_VERBS, SPEECH_VERBS, alternation
+from ..lexicon import LOUD_SPEECH_VERBS, QUIET_SPEECH_VERBS
 from ..models import BookAnalysis, Quote, Scene
 
 _WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['\u2019][A-Za-z]+)*")
@@ -37,26 +38,6 @@ embrace embraces embraced embracing despair grief agony anguish pale blush blush
 gasped gasping dead death dying blood murder murdered hate hatred shock shocked astonished astonishment aghast
 heart love loved loves passion passionate howl howls howled howling stunned dread panic frantic frantically
 """.split())
-_VERBS = alternation(SPEECH_VERBS)
-SPEECH_TAG = re.compile(rf"^\W*(?:(?:{_VERBS})\s+[\w. ]{{1,30}}?|[\w. ]{{1,30}}?\s+(?:{_VERBS}))\W*$", re.I)
-_TAG_HEAD = re.compile(rf"^(?=[a-z])[^,;.!?]{{0,60}}?\b({_VERBS})\b[^,;.!?]*[,;]\s*(.*)$", re.S)
-
-
-def split_speech_tag(action: str) -> tuple[str, str]:
-    """Narration after a speech tag: ('', 'setting down the plate') when short enough for a parenthetical,
-    (the rest as action, '') when long, ('', '') when only the tag. Narration not led by a tag is action."""
-    if not action[:1].islower():
-        return action, ""
-    match = _TAG_HEAD.match(action)
-    rest = match.group(2).strip().rstrip(",;:.").strip() if match else ""
-    rest = rest.replace("(", "").replace(")", "")
-    if not rest:
-        return "", ""
-    if len(rest.split()) <= 14 and not re.search(r"[.!?]", rest):
-        return "", rest
-    return rest[:1].upper() + rest[1:] + ".", ""
-
-
 def words(text: str) -> int:
     return len(_WORD.findall(text))
 
@@ -219,11 +200,6 @@ def _outside(text: str, lo: int, hi: int, spans: list[tuple[int, int]]) -> str:
     pieces.append(text[cursor:hi])
     joined = " ".join(pieces)
     return re.sub(r"[\"\u201c\u201d\u2018\u2019`]|(?<!\w)'|'(?!\w)", " ", joined)
-
-
-def is_speech_tag(narration: str) -> bool:
-    """Narration that is only a speech tag ('said Ada', 'she asked')."""
-    return not narration.strip(" ,.;:-\u2014") or bool(SPEECH_TAG.match(narration))
 
 
 def beats_from_adaptation(analysis: BookAnalysis, scene: Scene, adapted: AdaptedScene) -> list[Beat]:

@@ -52,7 +52,7 @@ def plan_book(ws: Workspace, slug: str, scene_id: str | None = None, progress: P
     if scene_id is not None:
         check_scene(analysis, scene_id)
     adaptation = adapt(ws, slug, analysis=analysis, text=text, progress=progress)
-    planner = _planner(ws, slug, analysis, text, backend_max_clip(backend))
+    planner = _planner(ws, slug, analysis, backend_max_clip(backend))
     scene_ids = [scene_id] if scene_id is not None else [s.id for s in analysis.scenes]
     previous_by_scene: dict[str, list[Shot]] = {}
     for shot in store.load_shots(project.db_path, scene_id):
@@ -60,7 +60,7 @@ def plan_book(ws: Workspace, slug: str, scene_id: str | None = None, progress: P
     planned: dict[str, list[Shot]] = {}
     for done, sid in enumerate(scene_ids):
         adapted = adaptation.scene(sid)
-        shots = planner(sid, adapted, previous_by_scene.get(sid, [])) if adapted.kept else []
+        shots = planner(adapted, previous_by_scene.get(sid, []))
         store.save_shots(project.db_path, sid, shots)
         planned[sid] = shots
         if progress:
@@ -68,13 +68,12 @@ def plan_book(ws: Workspace, slug: str, scene_id: str | None = None, progress: P
     return planned
 
 
-def film_shots(ws: Workspace, slug: str, adaptation: Adaptation, *, analysis: BookAnalysis | None = None,
-               text: str | None = None) -> dict[str, list[Shot]]:
+def film_shots(ws: Workspace, slug: str, adaptation: Adaptation, *,
+               analysis: BookAnalysis | None = None) -> dict[str, list[Shot]]:
     """The shots of every scene `adaptation` keeps, as `generate --all` would make them, storing nothing: a
     scene's stored shot list when it has one, else the list `plan_book` would store (planned in memory)."""
     project = open_project(ws, slug)
     analysis = analysis or store.load_analysis(project.db_path)
-    text = text if text is not None else load_text(ws, slug)
     stored: dict[str, list[Shot]] = {}
     for shot in store.load_shots(project.db_path):
         stored.setdefault(shot.scene, []).append(shot)
@@ -84,19 +83,19 @@ def film_shots(ws: Workspace, slug: str, adaptation: Adaptation, *, analysis: Bo
         if not adapted.kept:
             continue
         if adapted.id not in stored and planner is None:
-            planner = _planner(ws, slug, analysis, text, backend_max_clip(None))
-        shots[adapted.id] = stored.get(adapted.id) or planner(adapted.id, adapted, [])
+            planner = _planner(ws, slug, analysis, backend_max_clip(None))
+        shots[adapted.id] = stored.get(adapted.id) or planner(adapted, [])
     return shots
 
 
-def _planner(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, max_clip: float):
-    """(scene id, adapted scene, its stored shots) -> its shot list, with the bible, intents and removals."""
+def _planner(ws: Workspace, slug: str, analysis: BookAnalysis, max_clip: float):
+    """(adapted scene, its stored shots) -> its shot list, with the bible, intents and removals."""
     bible = load_bible(ws, slug)
     intents = load_intents(open_project(ws, slug).db_path)
     removed = load_removed(ws, slug)
 
-    def planner(scene_id: str, adapted: AdaptedScene, previous: list[Shot]) -> list[Shot]:
-        return plan_scene(analysis, scene_id, text, bible=bible, max_clip=max_clip, previous=previous,
-                          intent=intents.get(scene_id), removed=removed.get(scene_id, []), adapted=adapted)
+    def planner(adapted: AdaptedScene, previous: list[Shot]) -> list[Shot]:
+        return plan_scene(analysis, adapted, bible=bible, max_clip=max_clip, previous=previous,
+                          intent=intents.get(adapted.id), removed=removed.get(adapted.id, []))
 
     return planner

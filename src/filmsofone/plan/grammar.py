@@ -1,13 +1,16 @@
-"""Film grammar: a scene's beats become shots the way an editor would cut them.
+"""Film grammar: an adapted scene's beats become shots the way an editor would cut them.
 
 Rules, in the order they apply:
-- an establishing shot when the place or the time of day changes (and at the very first scene);
+- every scene opens on its place; another establishing shot when the action moves time on or takes the
+  people to another known place;
 - action beats as wide or medium shots, tracking when people move, close-ups at emotional peaks;
 - a dialogue exchange opens on a two-shot (two speakers) or a master (more), then singles follow the speaker,
-  over the shoulder of the one they speak to; a strong line gets a reaction shot of the listener;
+  over the shoulder of the one they speak to; a strong line (any line, when the scene is very tense) gets a
+  reaction shot of the listener;
 - the 180-degree rule: each character keeps one screen side for the whole scene;
-- durations from the text (speech at ~2.5 words/s plus a pause, action at reading pace), scaled by the
-  scene's tension, within the target backend's longest clip (a long take is split).
+- durations from the adaptation (each beat's screen time, paced by the scene's tension: calm action holds
+  longer, a tense line cuts in sooner; the scene then scaled to the time the adaptation gives it), within the
+  target backend's longest clip (a long take is split).
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..adapt import AdaptedScene
-from ..adapt.runtime import ESTABLISHING_SECONDS, SPEECH_WPS
+from ..adapt.runtime import ESTABLISHING_SECONDS
 from ..models import BookAnalysis, InFrame, Scene, Shot
-from .beats import Beat, beats_from_adaptation, cut_beats, is_speech_tag, sentences, words
+from .beats import Beat, beats_from_adaptation, sentences, words
 from .intent import TensionCurve, closeness_steps, closer, pace_factor, tension_curve
 
-READING_WPS = 4.0  # words per second of attentive reading
 REACTION_SECONDS = 2.0
+REACT_TENSION = 0.8  # from this tension on, every line cuts to the listener's reaction (not only strong ones)
+LINE_BREATH = 0.3  # seconds a line holds beyond its speech when calm (and cuts in sooner when tense)
 MIN_SHOT = 1.5
 DEFAULT_MAX_CLIP = 10.0
 INSERT_WORDS = 25  # a short paragraph about one of the bible's props is shown as an insert of it
@@ -117,33 +121,30 @@ def lens_for(size: str, bible=None) -> str:
     return min(kit, key=lambda lens: abs(int(_MM.search(lens).group(1)) - target))
 
 
-def plan_scene(analysis: BookAnalysis, scene_id: str, text: str, *, bible=None, max_clip: float | None = None,
-               previous=(), intent: str | None = None, removed=(), adapted: AdaptedScene | None = None) -> list[Shot]:
-    """The shot list of one scene (pure: reads only its arguments).
+def plan_scene(analysis: BookAnalysis, adapted: AdaptedScene, *, bible=None, max_clip: float | None = None,
+               previous=(), intent: str | None = None, removed=()) -> list[Shot]:
+    """The shot list of one scene as the adaptation wrote it (pure: reads only its arguments).
 
-    `adapted` is the scene as the adaptation wrote it: the shots are cut from its beats and last as long as
-    it runs (`filmsofone plan` always passes it; without it, the scene's paragraphs are shot whole).
+    The shots are cut from `adapted`'s beats (`adapt`: `filmsofone plan` and `generate` pass the book's
+    adaptation), open on the place, and last as long as the scene runs; a scene the adaptation cuts has none.
     `previous` is the scene's stored shot list: its locked and edited shots are kept as they are, in place;
     shots made from the same words as one in `removed` (shots the user deleted) are left out.
     `intent` ("from dread to relief") shapes pace and closeness through a tension curve.
     """
     from .merge import merge_previous
 
-    scene = analysis.scene(scene_id)
+    if not adapted.kept:
+        return []
+    scene = analysis.scene(adapted.id)
     max_clip = max(MIN_SHOT, max_clip or DEFAULT_MAX_CLIP)
-    if adapted is not None:
-        beats = beats_from_adaptation(analysis, scene, adapted)
-    else:
-        beats = _merge_short_actions(cut_beats(analysis, scene, text), max_clip)
+    beats = beats_from_adaptation(analysis, scene, adapted)
     ctx = _Context(analysis, scene, bible, max_clip, tension_curve(intent, [b.emotion for b in beats]),
                    sides=screen_sides(scene, beats), names={c.id: c.name for c in analysis.characters},
                    time_of_day=scene.time_of_day, setting=scene.setting, interior=scene.interior)
     ctx.peak = scene_peak(ctx.curve, len(beats))
-    if adapted is not None or needs_establishing(analysis, scene):
-        _establishing(ctx)
+    _establishing(ctx)
     _cover(ctx, beats)
-    if adapted is not None:
-        fit_durations(ctx.drafts, adapted.seconds, max_clip)
+    fit_durations(ctx.drafts, adapted.seconds, max_clip)
     fresh = [Shot(id=f"{scene.id}-{i:03d}", scene=scene.id, order=i, **d) for i, d in enumerate(ctx.drafts, 1)]
     return merge_previous(fresh, list(previous), list(removed))
 
@@ -171,17 +172,6 @@ def scene_peak(curve: TensionCurve, beats: int) -> float | None:
     positions = [_position(i, beats) for i in range(beats)]
     top = max(positions, key=curve.at)
     return top if curve.at(top) >= PEAK_TENSION else None
-
-
-def needs_establishing(analysis: BookAnalysis, scene: Scene) -> bool:
-    """The first scene, a new place, a new time of day, or a new chapter somewhere unnamed."""
-    index = next(i for i, s in enumerate(analysis.scenes) if s.id == scene.id)
-    if index == 0:
-        return True
-    before = analysis.scenes[index - 1]
-    if scene.setting != before.setting or scene.time_of_day != before.time_of_day:
-        return True
-    return scene.setting is None and scene.chapter != before.chapter
 
 
 def screen_sides(scene: Scene, beats: list[Beat]) -> dict[str, str]:
@@ -227,21 +217,6 @@ def _conversation_graph(scene: Scene, beats: list[Beat]) -> tuple[list[str], dic
         elif beat.kind == "action":
             previous_speaker = None
     return order, ties
-
-
-def _merge_short_actions(beats: list[Beat], max_clip: float) -> list[Beat]:
-    """Join an action paragraph too short to hold a shot with the action paragraph after it."""
-    merged: list[Beat] = []
-    for beat in beats:
-        prev = merged[-1] if merged else None
-        if (prev is not None and prev.kind == beat.kind == "action"
-                and prev.words / READING_WPS < MIN_SHOT + 1.0
-                and (prev.words + beat.words) / READING_WPS <= max_clip):
-            merged[-1] = Beat("action", prev.start, beat.end, f"{prev.narration} {beat.narration}",
-                              named=list(dict.fromkeys(prev.named + beat.named)), pronoun=prev.pronoun or beat.pronoun)
-        else:
-            merged.append(beat)
-    return merged
 
 
 def _position(index: int, total: int) -> float:
@@ -343,8 +318,7 @@ def _action(ctx: _Context, beat: Beat, position: float) -> None:
             size = closer(size, closeness_steps(tension))
     if beat.voiceover:
         size, movement, kind = ("WS" if people else "EWS"), "slow pan", "voiceover"
-    reading = beat.seconds if beat.seconds is not None else beat.words / READING_WPS * pace_factor(tension)
-    total = max(MIN_SHOT, min(reading, ACTION_CAP_CLIPS * ctx.max_clip))
+    total = max(MIN_SHOT, min(beat.seconds * pace_factor(tension), ACTION_CAP_CLIPS * ctx.max_clip))
     _add_split(ctx, beat, size, people, total, beat.narration, kind, movement)
 
 
@@ -408,7 +382,8 @@ def _exchange(ctx: _Context, beats: list[Beat], positions: list[float], after: B
         listener = _listener(beat.speaker, previous_speaker, group)
         opening = number == 0 and len(group) >= 2
         _line(ctx, beat, tension, listener, group if opening else None, at_peak=position == ctx.peak)
-        if beat.strong and beat.speaker and listener and not _listener_next(beats, number, listener, after):
+        reacts = beat.strong or tension >= REACT_TENSION
+        if reacts and beat.speaker and listener and not _listener_next(beats, number, listener, after):
             ctx.add(beat, size=closer("MCU", 1 if tension >= 0.5 else 0), characters=[listener],
                     duration=REACTION_SECONDS * pace_factor(tension),
                     action=f"{ctx.names.get(listener, listener)} reacts.", kind="reaction",
@@ -427,16 +402,13 @@ def _listener(speaker: str | None, previous_speaker: str | None, group: list[str
 
 def _line(ctx: _Context, beat: Beat, tension: float, listener: str | None, opening_group: list[str] | None,
           *, at_peak: bool = False) -> None:
-    speech = words(beat.spoken) / SPEECH_WPS + (0.3 + 0.4 * (1.0 - tension))
-    narration_time = 0.0 if is_speech_tag(beat.narration) or words(beat.narration) <= 12 else \
-        words(beat.narration) / READING_WPS * 0.5
-    total = speech + narration_time * pace_factor(tension) if beat.seconds is None else beat.seconds
+    total = beat.seconds + LINE_BREATH * (1.0 - 2.0 * tension)  # a calm line holds longer, a tense one cuts sooner
     ids = [q.id for q in beat.quotes]
     speaker = beat.speaker
     who = ctx.names.get(speaker, "someone") if speaker else "someone"
     placeholder = f"{who} speaks to {ctx.names.get(listener, listener)}." if speaker and listener else \
         (f"{who} speaks." if speaker else "A voice speaks.")
-    action = beat.narration if not is_speech_tag(beat.narration) else placeholder
+    action = beat.narration or placeholder  # a line's beat carries no narration: the adaptation cut its tag
     if opening_group is not None:
         size, kind = ("MS", "two-shot") if len(opening_group) == 2 else ("WS", "master")
         people = ([speaker] if speaker else []) + [c for c in opening_group if c != speaker]

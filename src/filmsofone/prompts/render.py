@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from ..backends import backend_class
 from ..bible import identity_text, load_bible, look_text, seed_for
 from ..bible import style_text as bible_style_text
 from ..models import BookAnalysis, Shot, ShotPrompt
-from ..plan.beats import split_speech_tag
 from ..plan.book import backend_capabilities
 from ..plan.intent import mood_at
 from ..project import load_analysis, load_intents, load_text, open_project
@@ -14,6 +15,7 @@ from ..workspace import Workspace
 from .budget import fit
 from .env import make_env, render, template_for
 
+DIRECTION_WORDS = 14  # what follows a speech tag is a direction ('speaks, turning') up to this long
 SIZE_WORDS = {"EWS": "extreme wide shot", "WS": "wide shot", "MS": "medium shot", "MCU": "medium close-up",
               "CU": "close-up", "ECU": "extreme close-up", "insert": "insert shot"}
 
@@ -96,15 +98,24 @@ def _dialogue(book: _Book, shot: Shot) -> str:
 
 
 def _action(book: _Book, shot: Shot) -> str:
-    """The shot's action; on a line of dialogue, the speech tag ('said Ada, turning') becomes 'Ada speaks, turning'."""
+    """The shot's action. On a line of dialogue whose action opens with the line's speech tag as the book
+    writes it (`Quote.tag`; a shot planned from the book's paragraphs, or edited so), the tag becomes
+    '<who> speaks': 'said Ada, turning' -> 'Ada Quill speaks, turning'; a long rest stays as action."""
     action = " ".join(shot.action.split())
-    if not shot.dialogue or not action[:1].islower():
+    quote = book.quotes.get(shot.dialogue[0]) if shot.dialogue else None
+    if quote is None or quote.tag is None or book.text is None:
         return action
-    rest, direction = split_speech_tag(action)
-    quote = book.quotes.get(shot.dialogue[0])
-    who = book.names.get(quote.speaker or "", "") if quote else ""
-    who = who or (book.names.get(shot.characters[0].character, "") if shot.characters else "") or "Someone"
-    return f"{who} speaks, {direction}." if direction else (rest or f"{who} speaks.")
+    written = " ".join(book.text[quote.tag.span[0]:quote.tag.span[1]].split())
+    if not written or not action.lower().startswith(written.lower()):
+        return action
+    rest = action[len(written):].strip(" ,;:.\u2014-").replace("(", "").replace(")", "")
+    who = book.names.get(quote.speaker or "", "") or \
+        (book.names.get(shot.characters[0].character, "") if shot.characters else "") or "Someone"
+    if not rest:
+        return f"{who} speaks."
+    if len(rest.split()) <= DIRECTION_WORDS and not re.search(r"[.!?]", rest):
+        return f"{who} speaks, {rest}."
+    return _capital(rest) + ("" if rest[-1] in ".!?" else ".")
 
 
 def _capital(text: str) -> str:

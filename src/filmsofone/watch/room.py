@@ -172,7 +172,7 @@ def _adaptation(ws: Workspace, slug: str, analysis: BookAnalysis, text: str) -> 
     view = AdaptationView(report=adaptation_report(analysis, adaptation), stale=current.stale,
                           warnings=list(adaptation.warnings))
     try:
-        view.estimate = estimate_film(ws, slug, adaptation, analysis=analysis, text=text)
+        view.estimate = estimate_film(ws, slug, adaptation, analysis=analysis)
     except UserError as exc:  # a cast bible that does not load: no shots to price
         view.problem = f"no estimate: {exc}"
     return view
