@@ -140,3 +140,25 @@ def test_a_hosted_composer_scores_each_scene_once_after_its_price_is_accepted(vo
         assert stem_rms(made.stems["music"]) > 0.01
         cut(voiced.ws, "tale")  # composed pieces are kept: nothing is paid twice
         assert len(fake.creates) == 3
+
+
+def test_lyria_scores_each_scene_once_after_its_price_is_accepted(voiced, monkeypatch):
+    from fakes.lyria import KEY, PROJECT, FakeLyria
+
+    from filmsofone.bible.edit import open_document, save_document
+
+    monkeypatch.setenv("GOOGLE_ACCESS_TOKEN", KEY)
+    with FakeLyria() as fake:
+        doc = open_document(voiced.ws, "tale")
+        doc["music"]["engine"] = "lyria"
+        doc["music"]["options"] = {"base_url": fake.url + "/v1", "project": PROJECT}
+        save_document(voiced.ws, "tale", doc)
+        with pytest.raises(UserError, match=r"composing 3 scene\(s\) with lyria costs about \$0\.18"):
+            cut(voiced.ws, "tale")
+        assert fake.creates == []
+        made = cut(voiced.ws, "tale", sound=SoundOptions(allow_paid=True)).manifest
+        assert len(fake.creates) == 3
+        assert all(r.json()["instances"][0]["prompt"].startswith("Instrumental film score") for r in fake.creates)
+        assert stem_rms(made.stems["music"]) > 0.01
+        cut(voiced.ws, "tale")  # composed pieces are kept: nothing is paid twice
+        assert len(fake.creates) == 3

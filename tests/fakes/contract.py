@@ -25,6 +25,9 @@ from .fal import FakeFal
 from .faults import tiny_png
 from .kling import ACCESS, SECRET, FakeKling
 from .luma import KEY as LUMA_KEY
+from .lyria import KEY as LYRIA_KEY
+from .lyria import PROJECT as LYRIA_PROJECT
+from .lyria import FakeLyria
 from .luma import FakeLuma
 from .minimax import KEY as MINIMAX_KEY
 from .minimax import FakeMinimax
@@ -187,6 +190,11 @@ HARNESSES.update({
                                 lambda f: Backend_of("elevenlabs-music", {"base_url": f.url}, ELEVEN_KEY),
                                 "instrumental film score, slow pulse", _service_creates, _accepted_creates,
                                 _moderated, dict(ONE_REQUEST), _compose, timeout=3.0),
+    "lyria": Harness(lambda: FakeLyria(),
+                     lambda f: Backend_of("lyria", {"base_url": f.url + "/v1", "project": LYRIA_PROJECT}, LYRIA_KEY),
+                     "instrumental film score, slow pulse", _service_creates, _accepted_creates, _moderated,
+                     {fault: why for fault, why in ONE_REQUEST.items() if fault != "malformed JSON on create"},
+                     _compose, timeout=3.0),
 })
 
 

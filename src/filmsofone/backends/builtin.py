@@ -27,6 +27,7 @@ _LAZY = {  # name: (module, kind)
     "openai-speech": ("filmsofone.backends.speech_openai", "speech"),
     "elevenlabs": ("filmsofone.backends.speech_elevenlabs", "speech"),
     "elevenlabs-music": ("filmsofone.backends.music_elevenlabs", "music"),
+    "lyria": ("filmsofone.backends.music_lyria", "music"),
     "openai-chat": ("filmsofone.backends.chat_openai", "chat"),
     "local": ("filmsofone.backends.local", "video"),
     "local-image": ("filmsofone.backends.local", "image"),
