@@ -27,6 +27,7 @@ import argparse
 import bisect
 import json
 import math
+import multiprocessing
 import pickle
 import random
 import sys
@@ -177,6 +178,7 @@ def main() -> None:
     parser.add_argument("--save", action="store_true", help="write the weights fitted on all novels")
     parser.add_argument("--ner-cache", type=Path, help="keep the recogniser's entities here between runs")
     parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=1, help="fit the held-out weights in this many processes")
     parser.add_argument("--lono-dir", type=Path,
                         help="also write, for each novel, weights fitted without it (<dir>/<novel>.json) for "
                              "eval_pdnc.py --weights-dir")
@@ -190,16 +192,21 @@ def main() -> None:
             if doc.quotes:
                 data[doc.name] = collect_litbank(doc, args.ner_cache)
     print(f"{'held out':28} {'quotes':>6} {'rules':>6} {'decoded':>7} {'ceiling':>7}")
-    totals, count, held_weights, margins = [0.0, 0.0, 0.0], 0, {}, []
+    held_weights, margins, per_book = {}, [], {}
+    fitted = held_out_fits(data, args.epochs, args.jobs)
     for held, runs in data.items():
-        weights = held_weights[held] = fit([r for name, rs in data.items() if name != held for r in rs], args.epochs)
+        weights = held_weights[held] = fitted[held]
         figures = accuracy(runs, weights)
         margins += held_out_margins(runs, weights)
-        n = sum(sum(m) for _, _, m, _ in runs)
-        count += n
-        totals = [t + f * n for t, f in zip(totals, figures)]
-        print(f"{held[:28]:28} {n:6d} {figures[0]:6.3f} {figures[1]:7.3f} {figures[2]:7.3f}")
-    print(f"{'ALL (leave-one-novel-out)':28} {count:6d} {totals[0] / count:6.3f} {totals[1] / count:7.3f} {totals[2] / count:7.3f}")
+        n = per_book[held] = (sum(sum(m) for _, _, m, _ in runs), figures)
+        print(f"{held[:28]:28} {n[0]:6d} {figures[0]:6.3f} {figures[1]:7.3f} {figures[2]:7.3f}")
+    pdnc = {novel.name for novel in novels}
+    for label, books in (("PDNC (leave-one-book-out)", pdnc), ("LitBank (leave-one-book-out)", set(data) - pdnc),
+                         ("ALL (leave-one-book-out)", set(data))):
+        count = sum(per_book[b][0] for b in books)
+        if count:
+            totals = [sum(per_book[b][0] * per_book[b][1][k] for b in books) / count for k in range(3)]
+            print(f"{label:28} {count:6d} {totals[0]:6.3f} {totals[1]:7.3f} {totals[2]:7.3f}")
     calibration = fit_calibration(margins)
     print_calibration(margins, calibration)
     if args.lono_dir:
@@ -209,6 +216,25 @@ def main() -> None:
     if args.save:
         save(WEIGHTS_PATH, fit([r for rs in data.values() for r in rs], args.epochs), sorted(data), args.epochs, calibration)
         print(f"weights written to {WEIGHTS_PATH}")
+
+
+_DATA: dict = {}
+
+
+def _fit_without(args: tuple[str, int]) -> tuple[str, dict[str, float]]:
+    held, epochs = args
+    return held, fit([r for name, rs in _DATA.items() if name != held for r in rs], epochs)
+
+
+def held_out_fits(data: dict, epochs: int, jobs: int) -> dict[str, dict[str, float]]:
+    """For each book, the weights fitted on all the others (in `jobs` forked processes)."""
+    _DATA.clear()
+    _DATA.update(data)
+    tasks = [(held, epochs) for held in data]
+    if jobs <= 1:
+        return dict(map(_fit_without, tasks))
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return dict(pool.imap_unordered(_fit_without, tasks))
 
 
 # --- confidence ---------------------------------------------------------------------------------------

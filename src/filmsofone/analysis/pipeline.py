@@ -1,7 +1,7 @@
 """`analyze`: a `BookText` to the `BookAnalysis` document, stage by stage.
 
 Stages (each one class, one entry point, one output): ChapterSplitter -> SceneSegmenter -> QuoteFinder ->
-named entities (spaCy NER only) -> CharacterFinder -> NarratorFinder -> speakers (rules, then decoder) ->
+named entities (spaCy NER only) -> CharacterFinder -> NarratorFinder -> UnnamedFinder -> speakers (rules, then decoder) ->
 SettingFinder; then each scene gets its setting, interior/exterior, time of day and characters present.
 
 `AnalysisHooks` are the documented ways in for the bench scripts (the import never passes any): one replaces
@@ -29,6 +29,7 @@ from .scenes import SceneSegmenter
 from .settings import SettingFinder, fill_scene_gaps, scene_setting, time_of_day
 from .speakers import Attribution, RuleGuesses, SpeechTag, attribute_speakers
 from .text import paragraphs
+from .unnamed import UnnamedFinder
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _ENTITY_LABELS = _PLACE_LABELS | {"PERSON", "ORG"}  # the small model often tags a full name ORG
@@ -70,6 +71,7 @@ def analyze(book: BookText, *, slug: str, title: str, progress=None, hooks: Anal
     places = [e for e in entities if e.label in _PLACE_LABELS]
     characters = CharacterFinder().find(text, story_start, story_end, persons, quote_spans, places)
     characters = NarratorFinder().find(text, story_start, story_end, characters, quote_spans)
+    characters = UnnamedFinder().find(text, story_start, story_end, characters, quote_spans)
     _report(progress, "analysis: attributing speakers", 4, 5)
     index = DialogueIndex(text, paras, characters, quotes)
     attributions = attribute_speakers(index, quotes, progress, on_rules=hooks.speaker_rules)

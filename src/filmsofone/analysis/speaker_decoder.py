@@ -151,6 +151,9 @@ class SpeakerDecoder:
         """The candidate speakers of quotation `i` with their features."""
         results = guesses.attributions
         quote, result, turn = quotes[i], results[i], self.turns[i]
+        tag = guesses.tags[i]
+        if tag is not None and tag.kind == "narrator" and self.index.narrator:
+            return [(self.index.narrator, {"narrator_i_tag": 1.0})]  # "said I" is the narrator, whatever follows
         evidence: dict[str, dict[str, float]] = {}
 
         def add(who: str | None, feature: str, value: float = 1.0) -> None:
@@ -161,7 +164,6 @@ class SpeakerDecoder:
         self._neighbours(guesses, turn, add)
         self._participants(i, quotes, results, add)
         self._narration(quote, add)
-        tag = guesses.tags[i]
         if tag is not None and tag.kind == "name":
             add(tag.who, "tag_name")
         gender = _tag_gender(tag)

@@ -1,0 +1,181 @@
+"""Why speakers go wrong: every gold quotation of the development books sorted into a kind of error.
+
+    .venv/bin/python bench/speaker_errors.py ../shared/corpus [--weights-dir DIR] [--only NAME ...]
+        [--show KIND] [--examples N] [--json FILE]
+
+Each book is analysed in this process (PDNC novels and LitBank openings, as `eval_books.py` does), with the
+packaged speaker weights or, with `--weights-dir` (from `train_speakers.py --lono-dir`), those fitted without
+it. Each gold quotation with a speaker falls into one kind, the first that applies:
+
+- right; missed (no predicted quotation overlaps it);
+- narrator: the gold speaker is the book's first-person narrator (and the quotation is wrong);
+- unnamed not in list: the gold speaker has no proper name in the gold (LitBank: no PROP mention; "the boy")
+  and no predicted character stands for it;
+- named not in list: the gold speaker has a name but no predicted character stands for it;
+- tag name -> other: a name tag whose subject is the gold speaker's own name gave someone else (the
+  character list maps that name wrongly: a merge or a split);
+- tag name misread: a name tag naming someone other than the gold speaker (the subject found is not the speaker);
+- tag pronoun / tag descriptor / tag I: the tag's pronoun, description or "I" resolved to the wrong person;
+- untagged <method>: no tag; the method that chose the wrong speaker (turn-taking, vocative, narration, ...);
+- spurious: the chosen speaker is a predicted character that stands for no gold character.
+
+Printed: counts per kind, per corpus; `--show KIND --examples N` prints that many wrong quotations of a kind
+with the text around them. The corpus never enters the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+import os
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import eval_books
+import eval_pdnc
+import litbank_docs
+
+
+def _predicted_at(quotes: list[dict]):
+    spans = sorted((s, e, q) for q in quotes for s, e in q["spans"])
+    starts = [s[0] for s in spans]
+
+    def find(gold_spans) -> dict | None:
+        for gs, ge in gold_spans:
+            i = max(0, bisect.bisect_left(starts, gs) - 3)
+            while i < len(spans) and spans[i][0] < ge:
+                if spans[i][1] > gs:
+                    return spans[i][2]
+                i += 1
+        return None
+
+    return find
+
+
+def classify(gold: str, quote: dict | None, to_gold: dict, present: set, named: bool, narrator: str | None,
+             tag_owner: str | None) -> str:
+    """The kind of a gold quotation's outcome (see the module docstring)."""
+    if quote is None:
+        return "missed"
+    got = to_gold.get(quote["speaker"])
+    if got == gold:
+        return "right"
+    if narrator is not None and gold == narrator:
+        return "narrator"
+    if gold not in present:
+        return "named not in list" if named else "unnamed not in list"
+    tag = quote.get("tag")
+    if tag is not None:
+        if tag["kind"] == "name":
+            return "tag name -> other" if tag_owner == gold else "tag name misread"
+        return {"pronoun": "tag pronoun", "descriptor": "tag descriptor", "narrator": "tag I"}[tag["kind"]]
+    if quote["speaker"] is not None and got is None:
+        return "spurious"
+    return f"untagged {quote.get('method') or 'none'}"
+
+
+def litbank_book(doc: litbank_docs.Document) -> list[dict]:
+    analysis = eval_books.analyse_text(doc.text, doc.name)
+    to_gold = eval_books.litbank_to_gold(doc, analysis["characters"])[0]
+    present = set(to_gold.values())
+    mention_owner = sorted((s, e, entity) for entity, ms in doc.entities.items() for s, e, _ in ms)
+    find = _predicted_at(analysis["quotes"])
+    rows = []
+    for s, e, speaker, kind in doc.quotes:
+        if speaker is None:
+            continue
+        quote = find([(s, e)])
+        owner = None
+        if quote is not None and quote.get("tag"):
+            ts, te = quote["tag"]["who_span"]
+            owner = next((g for ms, me, g in mention_owner if ms < te and ts < me), None)
+        category = classify(speaker, quote, to_gold, present, bool(doc.proper_names(speaker)), doc.narrator, owner)
+        rows.append({"book": doc.name, "corpus": "litbank", "type": kind, "kind": category, "span": (s, e),
+                     "gold": speaker, "got": to_gold.get(quote["speaker"]) if quote else None,
+                     "tag": quote.get("tag") if quote else None, "text": doc.text})
+    return rows
+
+
+def pdnc_book(novel: Path) -> list[dict]:
+    analysis = eval_pdnc.import_one(novel, analysis_only=True)["analysis"]
+    gold, gold_quotes = eval_pdnc.load_gold(novel)
+    owner = eval_pdnc.unique_names(gold)
+    to_gold = eval_pdnc.gold_of_clusters(analysis["characters"], owner)
+    present = {g for g in to_gold.values() if g}
+    first_person, narrator = eval_books._pdnc_narrator(novel)
+    find = _predicted_at(analysis["quotes"])
+    text = (novel / "novel_text.txt").read_text(encoding="utf-8")
+    rows = []
+    for q in gold_quotes:
+        speaker = eval_pdnc.gold_character(q["speaker"], gold, owner)
+        quote = find(q["spans"])
+        tag_owner = owner.get(eval_pdnc.norm(quote["tag"]["who"])) if quote is not None and quote.get("tag") else None
+        category = classify(speaker, quote, to_gold, present, True, narrator if first_person else None, tag_owner)
+        rows.append({"book": novel.name, "corpus": "pdnc", "type": q["type"], "kind": category,
+                     "span": tuple(q["spans"][0]), "gold": speaker,
+                     "got": to_gold.get(quote["speaker"]) if quote else None,
+                     "tag": quote.get("tag") if quote else None, "text": text})
+    return rows
+
+
+def print_counts(rows: list[dict]) -> None:
+    for label, corpus in (("PDNC", "pdnc"), ("LitBank", "litbank"), ("all", None)):
+        part = [r for r in rows if corpus is None or r["corpus"] == corpus]
+        if not part:
+            continue
+        counts = Counter(r["kind"] for r in part)
+        by_type = defaultdict(Counter)
+        for r in part:
+            by_type[r["kind"]][r["type"]] += 1
+        print(f"\n{label}: {len(part)} quotations, right {counts['right']} ({counts['right'] / len(part):.3f})")
+        print(f"{'kind':28} {'n':>5} {'share':>6}  {'expl':>5} {'anaph':>5} {'impl':>5}")
+        for kind, n in counts.most_common():
+            if kind == "right":
+                continue
+            t = by_type[kind]
+            print(f"{kind:28} {n:5d} {n / len(part):6.3f}  {t['explicit']:5d} {t['anaphoric']:5d} {t['implicit']:5d}")
+
+
+def print_examples(rows: list[dict], kind: str, n: int) -> None:
+    shown = [r for r in rows if r["kind"] == kind][:n]
+    for r in shown:
+        s, e = r["span"]
+        text = r["text"]
+        context = text[max(0, s - 250) : s] + "[[" + text[s : min(e, s + 200)] + "]]" + text[e : e + 120]
+        tag = f" tag={r['tag']['kind']}:{r['tag']['who']}" if r["tag"] else ""
+        print(f"--- {r['book']} gold={r['gold']} got={r['got']}{tag}\n{context}\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus", type=Path, help="the folder holding pdnc/ and litbank/")
+    parser.add_argument("--weights-dir", type=Path, help="leave-one-book-out weights <dir>/<book>.json")
+    parser.add_argument("--only", action="append", help="only books whose name starts with this")
+    parser.add_argument("--show", action="append", default=[], help="print examples of this kind of error")
+    parser.add_argument("--examples", type=int, default=10)
+    parser.add_argument("--json", type=Path, help="also write the rows (without the text) here")
+    args = parser.parse_args()
+    novels = sorted(p for p in (args.corpus / "pdnc").iterdir() if (p / "novel_text.txt").is_file())
+    docs = [d for d in litbank_docs.documents(args.corpus / "litbank") if d.quotes]
+    if args.only:
+        novels = [n for n in novels if any(n.name.startswith(o) for o in args.only)]
+        docs = [d for d in docs if any(d.name.startswith(o) for o in args.only)]
+    rows = []
+    books = [(n.name, lambda n=n: pdnc_book(n)) for n in novels] + [(d.name, lambda d=d: litbank_book(d)) for d in docs]
+    for done, (name, score) in enumerate(books, 1):
+        if args.weights_dir is not None:
+            os.environ[eval_books.WEIGHTS_ENV] = str((args.weights_dir / f"{name}.json").resolve())
+        rows += score()
+        print(f"[{done}/{len(books)}] {name}", file=sys.stderr)
+    for kind in args.show:
+        print_examples(rows, kind, args.examples)
+    print_counts(rows)
+    if args.json:
+        args.json.write_text(json.dumps([{k: v for k, v in r.items() if k != "text"} for r in rows], indent=0))
+
+
+if __name__ == "__main__":
+    main()
