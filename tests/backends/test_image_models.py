@@ -179,3 +179,16 @@ def test_both_are_registered_image_backends_needing_their_providers_keys(monkeyp
         monkeypatch.delenv(var, raising=False)
         with pytest.raises(BackendError, match=var):
             get_backend(name, kind="image")
+
+
+def test_the_fakes_refuse_a_shape_the_models_do_not_document(faces, tmp_path):
+    from filmsofone.backends.base import Failed
+
+    with FakeFal(job_seconds=0.1) as fake:
+        backend = FalImageBackend(FalImageBackend.make_options(
+            {"base_url": fake.url, "extra_input": {"image_size": "cinemascope"}}), key=fake.key)
+        with pytest.raises(Failed, match="image_size"):
+            asyncio.run(drive(backend, still(faces[:1]), tmp_path / "k.png"))
+    with FakeReplicate(job_seconds=0.1) as fake:
+        with pytest.raises(Failed, match="aspect_ratio"):
+            asyncio.run(drive(replicate(fake, extra_input={"aspect_ratio": "7:5"}), still(faces[:1]), tmp_path / "k.png"))

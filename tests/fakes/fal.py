@@ -32,6 +32,13 @@ from .replicate import SIZES, FakeCdn
 NEEDS_IMAGE = ("image-to-video", "stable-video")
 IMAGE_APPS = ("fal-ai/bytedance/seedream", "fal-ai/flux-pro/kontext", "fal-ai/nano-banana")
 MAX_IMAGE_URLS = {"fal-ai/bytedance/seedream/v4/edit": 10, "fal-ai/bytedance/seedream/v4.5/edit": 10}
+SHAPES = {  # app -> (the input naming the shape, its documented values)
+    "fal-ai/bytedance/seedream": ("image_size", {"square_hd", "square", "portrait_4_3", "portrait_16_9",
+                                                 "landscape_4_3", "landscape_16_9", "auto", "auto_2K", "auto_4K"}),
+    "fal-ai/flux-pro/kontext": ("aspect_ratio", {"21:9", "16:9", "4:3", "3:2", "1:1", "2:3", "3:4", "9:16", "9:21"}),
+    "fal-ai/nano-banana": ("aspect_ratio", {"auto", "21:9", "16:9", "3:2", "4:3", "5:4", "1:1", "4:5", "3:4", "2:3",
+                                            "9:16"}),
+}
 DURATIONS = {"fal-ai/kling-video": {"5", "10"}, "fal-ai/pika": {5, 10}}
 
 
@@ -68,6 +75,11 @@ class FalHandler(FakeHandler):
             elif len(urls) > MAX_IMAGE_URLS.get(endpoint, len(urls)):
                 problems.append({"loc": ["body", "image_urls"], "msg": "List should have at most "
                                  f"{MAX_IMAGE_URLS[endpoint]} items", "type": "too_long"})
+        for app, (field, allowed) in SHAPES.items():
+            value = inputs.get(field)
+            if endpoint.startswith(app) and value is not None and not isinstance(value, dict) and value not in allowed:
+                problems.append({"loc": ["body", field], "msg": f"Input should be one of {sorted(allowed)}",
+                                 "type": "enum"})
         if "stable-video" not in endpoint and "prompt" not in inputs:
             problems.append({"loc": ["body", "prompt"], "msg": "Field required", "type": "missing"})
         for prefix, allowed in DURATIONS.items():

@@ -250,10 +250,25 @@ def _references(model: str, inputs: dict) -> list[bytes]:
     return [_decoded(v) for v in value] if isinstance(value, list) else ([_decoded(value)] if value else [])
 
 
+_RATIOS = {"match_input_image", "1:1", "4:3", "3:4", "16:9", "9:16", "3:2", "2:3", "21:9"}
+SHAPES = {  # model -> documented aspect ratios (and sizes)
+    "bytedance/seedream-4": (_RATIOS, {"1K", "2K", "4K", "custom"}),
+    "bytedance/seedream-4.5": (_RATIOS, {"2K", "4K", "custom"}),
+    "google/nano-banana": (_RATIOS | {"4:5", "5:4"}, None),
+    "flux-kontext-apps/multi-image-kontext-max": (_RATIOS | {"4:5", "5:4", "9:21", "2:1", "1:2"}, None),
+    "black-forest-labs/flux-kontext-max": (_RATIOS | {"4:5", "5:4", "9:21", "2:1", "1:2"}, None),
+}
+
+
 def _image_problem(model: str | None, inputs: dict) -> str | None:
     """What the model's documented schema refuses in `inputs` (None: acceptable)."""
     if model not in IMAGE_MODELS:
         return None
+    ratios, sizes = SHAPES[model]
+    if inputs.get("aspect_ratio", "match_input_image") not in ratios:
+        return f"input.aspect_ratio: must be one of {sorted(ratios)}"
+    if sizes is not None and inputs.get("size", "2K") not in sizes:
+        return f"input.size: must be one of {sorted(sizes)}"
     field, most, numbered, _ = IMAGE_MODELS[model]
     if numbered:
         missing = [f"{field}{n}" for n in (1, 2) if not inputs.get(f"{field}{n}")]

@@ -296,4 +296,3 @@ class FalImageBackend(ReferenceImageModels, FalBackend):
         if not urls:
             return JobStatus(state=JobState.FAILED, error="fal: the result holds no image URL")
         return JobStatus(state=JobState.SUCCEEDED, progress=1.0, output_urls=urls[:1])
-
