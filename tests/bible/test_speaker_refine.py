@@ -180,7 +180,8 @@ def test_model_speakers_survive_reimport_and_the_users_fix_wins(fake, ws: Worksp
     fix_speaker(ws, "quills", "q2", "Mr. Quill")  # the user disagrees with the model on q2
 
     fresh = store_book(ws)
-    fresh.quotes[0].speaker, fresh.quotes[2].speaker = None, "c1"  # the re-import is as unsure as before
+    for quote, speaker, confidence in ((fresh.quotes[0], None, None), (fresh.quotes[2], "c1", 0.2)):
+        quote.speaker, quote.confidence = speaker, confidence  # the re-import is as unsure as before
     bible.seed_bible_with_report(ws, "quills", fresh, TEXT)
     again = store.load_analysis(ws.project("quills").db_path)
     assert [q.speaker for q in again.quotes] == ["c1", "c3", "c3", "c1"]
@@ -221,3 +222,15 @@ def test_refine_options_without_refine_are_refused(capsys, ws: Workspace):
     store_unsure(ws)
     code, _, err = run_cli(capsys, "--workspace", str(ws.root), "speakers", "quills", "--estimate")
     assert code == 2 and "go with --refine" in err
+
+
+def test_a_model_record_gives_way_to_a_surer_fresh_analysis(fake, ws: Workspace):
+    store_unsure(ws)
+    refine_with_model(ws, "quills", chat(fake), policy=FAST)
+    fresh = store_book(ws)  # the re-import is sure of every line now (0.95, explicit), q1 even of someone else
+    fresh.quotes[0].speaker = "c2"
+    fresh.quotes[1].confidence = 0.5  # but less sure of q2 than the model was (0.6)
+    bible.seed_bible_with_report(ws, "quills", fresh, TEXT)
+    again = store.load_analysis(ws.project("quills").db_path)
+    assert [(q.speaker, q.method) for q in again.quotes] == [("c2", "explicit"), ("c2", "llm"), ("c3", "explicit"),
+                                                            ("c1", "explicit")]

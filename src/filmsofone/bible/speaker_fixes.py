@@ -106,7 +106,7 @@ def _record(path: Path, records: list[dict]) -> None:
 def reapply_speaker_fixes(ws: Workspace, slug: str, analysis: BookAnalysis, text: str) -> bool:
     """Apply the recorded speakers to a fresh analysis (in place): the model's (`--refine`), then the user's
     (`--fix`), which win. True when any applied. A record whose line or character the fresh analysis no longer
-    has is skipped."""
+    has is skipped, and so is a model's record for a line the fresh analysis is now surer of than the model was."""
     by_words: dict[str, list[Quote]] = {}
     for quote in analysis.quotes:
         by_words.setdefault(_words(text, quote), []).append(quote)
@@ -120,7 +120,10 @@ def reapply_speaker_fixes(ws: Workspace, slug: str, analysis: BookAnalysis, text
             who = resolve_character(analysis, record["character"])
         except UserError:
             continue
-        _set(quote, who.id, method, _confidence(record.get("confidence", 1.0)))
+        confidence = _confidence(record.get("confidence", 1.0))
+        if method == "llm" and quote.method != "user" and (quote.confidence or 0.0) >= confidence:
+            continue
+        _set(quote, who.id, method, confidence)
         applied = True
     return applied
 
