@@ -1,5 +1,6 @@
 """The English pipeline is loaded lean: only the components asked for, and spaCy without torch (thinc imports
-torch whenever it is installed; the pipeline never uses it), while torch still imports normally afterwards."""
+torch whenever it is installed; the pipeline never uses it), while torch still imports normally afterwards; its
+matrix products through numpy's BLAS."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ try:
     torch_after = True
 except ImportError:
     torch_after = False
-print(json.dumps({"pipes": model.pipe_names, "found": found, "torch_while_loaded": torch_while_loaded,
+print(json.dumps({"pipes": model.pipe_names, "blis": model.get_pipe("ner").model.ops.use_blis, "found": found, "torch_while_loaded": torch_while_loaded,
                   "torch_after": torch_after}))
 """
 
@@ -38,6 +39,7 @@ def _probe() -> dict:
 def test_only_the_recogniser_is_loaded_and_torch_is_not_imported_with_spacy():
     seen = _probe()
     assert seen["pipes"] == ["ner"]
+    assert seen["blis"] is False  # numpy's BLAS, kept to one thread per worker
     assert ("PERSON", "Elizabeth Bennet") in [tuple(f) for f in seen["found"]]
     assert seen["torch_while_loaded"] is False
     assert seen["torch_after"] is (importlib.util.find_spec("torch") is not None)  # blocked only while spaCy loads

