@@ -56,3 +56,30 @@ def test_abbreviations_do_not_end_sentences():
 def test_present_tense_keeps_words_it_does_not_know():
     assert present_tense("She had a basket on her arm and walked quickly") == "She has a basket on her arm and walks quickly"
     assert states_interior("He remembered the day") and not states_interior("He walked the dog")
+
+
+@pytest.mark.parametrize("past, present", [
+    ("She rose and went to the window.", "She rises and goes to the window."),  # irregular: by spaCy's lemma
+    ("He hated the sea and hurried away.", "He hates the sea and hurries away."),  # the small model says 'hat'
+    ("They stopped and stared at the door.", "They stop and stare at the door."),  # ... and 'star'
+    ("Mr. Bennet and his wife walked in.", "Mr. Bennet and his wife walk in."),  # two people: plural
+    ("The men carried the boxes and the dog followed them.", "The men carry the boxes and the dog follows them."),
+    ("I was standing by the door when he entered.", "I am standing by the door when he enters."),
+    ("The Miss Alans were duly offended, and wrote a letter.", "The Miss Alans are duly offended, and write a letter."),
+    ("Little Oliver's blood ran cold, as he listened to the words.",
+     "Little Oliver's blood runs cold, as he listens to the words."),  # every clause, not only the first verb
+    ("Ada climbed the stairs with the lamp held high.", "Ada climbs the stairs with the lamp held high."),
+    ("He is lively and unreserved, danced every dance.", "He is lively and unreserved, dances every dance."),
+    ("She had gone out and we sat by the fire.", "She has gone out and we sit by the fire."),
+])
+def test_present_tense_reads_each_verbs_tense_and_subject(past, present):
+    assert present_tense(past) == present
+
+
+def test_present_tense_spelling_rules():
+    from filmsofone.adapt.filmable import regular_past, third_person
+
+    assert [third_person(v) for v in ("go", "carry", "play", "watch", "have", "press", "fix", "take")] == [
+        "goes", "carries", "plays", "watches", "has", "presses", "fixes", "takes"]
+    assert [regular_past(v) for v in ("hope", "stop", "carry", "rain", "walk", "row", "visit")] == [
+        "hoped", "stopped", "carried", "rained", "walked", "rowed", "visited"]

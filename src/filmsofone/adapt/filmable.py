@@ -4,15 +4,16 @@ A narration sentence becomes an action line only when it holds a visible action 
 `lexicon.VISIBLE_ACTION_VERBS`) and none of: a speech tag or its residue, an interior state
 (`lexicon.INTERIOR_STATE_WORDS`), back-story (the pluperfect, 'used to', 'years before'), a negated or
 hypothetical action, or a quotation the analysis missed. The line keeps the clause with the action, drops
-trailing subordinate clauses, and turns the past tense of its verbs into the present.
+trailing subordinate clauses (`action_clause`), and is told in the present tense (`present_tenses`: spaCy's
+tags, lemmas and parse, a scene's lines in one batch).
 """
 
 from __future__ import annotations
 
 import re
 
-from ..lexicon import (ABBREVIATIONS, BE_HAVE_PRESENT, HONORIFICS, VISIBLE_ACTION_VERBS, has_speech_verb,
-                       states_interior)
+from ..analysis.nlp import load_model
+from ..lexicon import ABBREVIATIONS, HONORIFICS, VISIBLE_ACTION_VERBS, has_speech_verb, states_interior
 
 MAX_ACTION_WORDS = 24
 _VISIBLE_WORDS = frozenset(VISIBLE_ACTION_VERBS)
@@ -20,7 +21,6 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 _ABBREVIATIONS = frozenset(a.lower() for a in (*HONORIFICS, *ABBREVIATIONS)) | frozenset(
     "messrs gen lt sgt esq jr sr no vol ch".split())
 _SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)]*(?=\s+[\"'\u201c\u2018(]?[A-Z0-9_])")
-_TOKEN = re.compile(r"[A-Za-z\u00C0-\u024F0-9]+(?:['\u2019-][A-Za-z\u00C0-\u024F0-9]+)*|[^\sA-Za-z\u00C0-\u024F0-9]")
 _QUOTE_MARK = re.compile(r"[\"\u201c\u201d\u00ab\u00bb]|(?:^|\s)['\u2018]\w|\w[\u2019']\s*$")
 _BACK_STORY = re.compile(
     r"\bhad\s+(?:not\s+|never\s+|already\s+|just\s+|long\s+|once\s+)?(?:been|[a-z]+ed|[a-z]+en|gone|come|done|"
@@ -36,14 +36,9 @@ _CLAUSE_BREAK = re.compile(r"\s*(?:;|:|\s[\u2014\u2013]\s|\u2014|--)\s*")
 _TRAILING = re.compile(
     r",\s+(?:which|who|whom|whose|where|when|while|as if|as though|though|although|because|for|since|until|"
     r"till|unless|that|and yet|but|so that|in order|without)\b", re.I)
-_PRONOUN_SINGULAR = frozenset("he she it".split())
-_PRONOUN_PLURAL = frozenset("they we you".split())
 _SUBORDINATORS = frozenset("as when while whilst till until though although because if unless since after before "
                            "once whenever wherever".split())
 _QUESTION_WORDS = frozenset("how what why whether who whom which that".split())
-_PLURAL_NOUNS = frozenset("men women people children others gentlemen ladies folk".split())
-_COUNTING = frozenset("the two three four five six several many some these those their our his her my".split())
-_ADVERB_SKIP = frozenset("then all both slowly quickly now again also once suddenly at last soon still".split())
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -126,6 +121,12 @@ def _main_clause(clause: str) -> str | None:
 
 def action_line(sentence: str, beside_dialogue: bool = False) -> str | None:
     """The sentence as a short present-tense action line, or None when no clause of it can be filmed."""
+    clause = action_clause(sentence, beside_dialogue)
+    return present_tense(clause) if clause else None
+
+
+def action_clause(sentence: str, beside_dialogue: bool = False) -> str | None:
+    """The sentence's filmable clause, shortened, as the book tells it (the tense not yet turned), or None."""
     clause = filmable_clause(sentence, beside_dialogue)
     if clause is None:
         return None
@@ -145,89 +146,126 @@ def action_line(sentence: str, beside_dialogue: bool = False) -> str | None:
     clause = clause[:1].upper() + clause[1:]
     if len(clause.split()) < 3 or is_residue(clause):
         return None
-    return present_tense(clause) + "."
+    return clause + "."
 
 
 def present_tense(clause: str) -> str:
-    """'She rose and went to the window' -> 'She rises and goes to the window'.
+    """'She rose and went to the window' -> 'She rises and goes to the window' (see `present_tenses`)."""
+    return present_tenses([clause])[0]
 
-    The clause's first past-tense verb (of the visible-action list, or was/were/had) is turned, and after it
-    only verbs coordinated with it ('and followed', ', turned'); a past participle after a noun ('the lamp
-    held high') stays. Coordinated regular verbs outside the list are turned when their spelling is sure."""
-    tokens = _TOKEN.findall(clause)
-    out: list[str] = []
-    decided: dict[int, bool] = {}
-    for index, token in enumerate(tokens):
-        lower = token.lower()
-        forms = VISIBLE_ACTION_VERBS.get(lower) or BE_HAVE_PRESENT.get(lower)
-        coordinated = bool(decided) and (_coordinated(tokens, index) or (
-            index > 0 and tokens[index - 1].lower() in _PRONOUN_SINGULAR | _PRONOUN_PLURAL | {"i"}))
-        if forms is None and coordinated:
-            forms = _regular_present(lower)
-        if forms is None or (decided and not coordinated) or _after_infinitive(tokens, index):
-            out.append(token)
-            continue
-        subject = _subject_number(tokens, index, decided)
-        decided[index] = subject != "singular"
-        if subject == "i":
-            word = {"was": "am", "were": "am", "had": "have"}.get(lower, forms[1])
+
+def present_tenses(clauses: list[str]) -> list[str]:
+    """Each clause told in the present tense, read with spaCy (one batch).
+
+    Every finite verb in the past (tag VBD: 'rose', 'went', 'was', 'had') is turned, in every clause of the
+    line (a screenplay is in the present throughout: 'as he listened' -> 'as he listens'); a participle is
+    left as it is ('the lamp held high': tag VBD but a reduced relative, `acl`/`amod`; 'had gone' -> 'has
+    gone'). The present form is made from the verb's lemma by the rule of English spelling (`third_person`);
+    the lemma is spaCy's when it gives the word back as a regular past (`regular_past`), else the one the
+    word's own spelling gives ('stared' -> 'stare', where the small model says 'star'), else spaCy's (an
+    irregular verb: 'rose' -> 'rise'). The subject decides the person: 'I' (am), plural (they, we, you, a
+    plural noun, two people joined by 'and', or a verb written 'were'), else the third person singular."""
+    nlp = load_model("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+    return [_present(doc) for doc in nlp.pipe(clauses, batch_size=256)]
+
+
+def _present(doc) -> str:
+    out = []
+    for token in doc:
+        word = token.text
+        if token.tag_ == "VBD" and token.dep_ not in _PARTICIPLE_DEPS:
+            word = _present_form(token)
+        out.append(word + token.whitespace_)
+    return "".join(out)
+
+
+_PARTICIPLE_DEPS = frozenset({"acl", "amod"})
+_BE = {"i": "am", "plural": "are", "singular": "is"}
+
+
+def _present_form(token) -> str:
+    person = _person(token)
+    lemma = _lemma(token)
+    if lemma == "be":
+        form = _BE[person]
+    elif person == "singular":
+        form = third_person(lemma)
+    else:
+        form = lemma
+    return form.capitalize() if token.text[:1].isupper() else form
+
+
+def _lemma(token) -> str:
+    """The verb's lemma (see `present_tenses`): spaCy's when it spells the word back, else the spelling's."""
+    word, given = token.text.lower(), token.lemma_.lower()
+    if word in ("was", "were"):
+        return "be"
+    if regular_past(given) == word or not word.endswith("ed"):
+        return given
+    for stem in (word[:-1], word[:-2], word[:-3], word[:-3] + "y"):  # hated, walked, stopped, hurried
+        if stem and regular_past(stem) == word:
+            return stem
+    return given
+
+
+def regular_past(lemma: str) -> str:
+    """The past tense by the regular rule: 'hope' -> 'hoped', 'stop' -> 'stopped', 'carry' -> 'carried'."""
+    if lemma.endswith("e"):
+        return lemma + "d"
+    if len(lemma) > 1 and lemma[-1] == "y" and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ied"
+    if _short_stressed(lemma):
+        return lemma + lemma[-1] + "ed"
+    return lemma + "ed"
+
+
+def _short_stressed(lemma: str) -> bool:
+    """One syllable ending in a single vowel and a consonant (stop, grab; not rain, walk, row)."""
+    vowels = [i for i, c in enumerate(lemma) if c in "aeiou"]
+    return (len(vowels) == 1 and vowels[0] == len(lemma) - 2 and lemma[-1] not in "wxy"
+            and not (len(lemma) > 2 and lemma[-3] == "q"))
+
+
+def third_person(lemma: str) -> str:
+    """The present tense, third person singular: 'go' -> 'goes', 'carry' -> 'carries', 'have' -> 'has'."""
+    if lemma == "have":
+        return "has"
+    if lemma.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return lemma + "es"
+    if len(lemma) > 1 and lemma[-1] == "y" and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ies"
+    return lemma + "s"
+
+
+def _person(token) -> str:
+    """'i', 'plural' or 'singular' for a past verb, from its subject (or the subject of the verb it joins)."""
+    if token.text.lower() == "were":
+        return "plural" if not _subject_is_i(token) else "i"
+    verb = token
+    for _ in range(4):
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            return _number(subject, verb)
+        if verb.dep_ in ("conj", "aux", "auxpass") and verb.head is not verb:
+            verb = verb.head
         else:
-            word = forms[0] if subject == "singular" else forms[1]
-        out.append(word.capitalize() if token[:1].isupper() else word)
-    return _join(out)
-
-
-def _after_infinitive(tokens: list[str], index: int) -> bool:
-    return index > 0 and tokens[index - 1].lower() in ("to", "will", "would", "could", "should", "might", "must")
-
-
-def _coordinated(tokens: list[str], index: int) -> bool:
-    """The verb follows 'and', 'or', 'then' or a comma (adverbs between allowed)."""
-    back = index - 1
-    while back >= 0 and (tokens[back].lower().endswith("ly") or tokens[back].lower() in _ADVERB_SKIP):
-        back -= 1
-    return back >= 0 and tokens[back].lower() in ("and", "or", "then", ",", "but")
-
-
-def _regular_present(past: str) -> tuple[str, str] | None:
-    """('presses', 'press') for 'pressed' when the spelling of the present is sure, else None."""
-    if not past.endswith("ed") or len(past) < 5:
-        return None
-    stem = past[:-2]
-    if past.endswith("ied"):
-        return past[:-3] + "ies", past[:-3] + "y"
-    if stem.endswith(("ss", "sh", "ch", "x")):
-        return stem + "es", stem
-    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
-        return stem[:-1] + "s", stem[:-1]
-    if stem[-1] not in "aeiou" and (stem[-2] not in "aeiou" or stem[-3:-1] in ("ai", "ea", "oa", "ee", "oo", "ou")):
-        return stem + "s", stem
-    return None
-
-
-def _subject_number(tokens: list[str], index: int, decided: dict[int, bool]) -> str:
-    """'singular', 'plural' or 'i' for the verb at `index`, from the nearest subject before it."""
-    for back in range(index - 1, max(-1, index - 8), -1):
-        lower = tokens[back].lower()
-        if back in decided:
-            return "plural" if decided[back] else "singular"
-        if lower == "i":
-            return "i"
-        if lower in _PRONOUN_PLURAL:
-            return "plural"
-        if lower in _PRONOUN_SINGULAR:
-            return "singular"
-        if lower in _PLURAL_NOUNS or (lower.endswith("s") and not lower.endswith(("ss", "us", "is"))
-                                      and back >= 1 and tokens[back - 1].lower() in _COUNTING):
-            return "plural"
-        if lower == "and" and back >= 1 and tokens[back - 1][:1].isupper() and tokens[back + 1][:1].isupper():
-            return "plural"
-        if lower in _ADVERB_SKIP or lower.endswith("ly"):
-            continue
+            break
     return "singular"
 
 
-def _join(tokens: list[str]) -> str:
-    text = " ".join(tokens)
-    text = re.sub(r"\s+([,.;:!?)\]])", r"\1", text)
-    return re.sub(r"([(\[])\s+", r"\1", text)
+def _number(subject, verb) -> str:
+    lower = subject.text.lower()
+    if lower == "i":
+        return "i"
+    if lower in ("they", "we", "you") or subject.tag_ in ("NNS", "NNPS") or "Plur" in subject.morph.get("Number"):
+        return "plural"
+    if any(c.dep_ == "conj" for c in subject.children):
+        return "plural"
+    if any(c.text.lower() == "were" for c in verb.children if c.dep_ in ("aux", "auxpass")):
+        return "plural"
+    return "singular"
+
+
+def _subject_is_i(token) -> bool:
+    verb = token.head if token.dep_ in ("aux", "auxpass") else token
+    return any(c.dep_.startswith("nsubj") and c.text.lower() == "i" for c in verb.children)

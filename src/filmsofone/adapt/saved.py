@@ -26,7 +26,7 @@ from .runtime import parse_runtime
 
 ADAPTATION_FILE = "adaptation.json"
 CHOICES_FILE = "adaptation-choices.json"
-VERSION = 1  # bump when the offline adapter changes what it writes
+VERSION = 2  # bump when the offline adapter changes what it writes (2: present tense read with spaCy)
 
 
 def _path(ws: Workspace, slug: str, name: str) -> Path:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..analysis.text import paragraphs
 from ..models import BookAnalysis, Quote, Scene
-from .filmable import action_line, split_sentences, tidy
+from .filmable import action_clause, present_tenses, split_sentences, tidy
 from .runtime import beat_seconds, word_count
 
 TRIM_WORDS = 40  # a long speech is cut, at a sentence end, to about this many words when the scene is compressed
@@ -120,10 +120,12 @@ def read_scene(analysis: BookAnalysis, scene: Scene, text: str, roles: dict[str,
         sentence = text[piece.start:piece.end]
         if not material.opening and not piece.beside_dialogue and sentence[:1].isupper() and word_count(sentence) >= 6:
             material.opening, material.opening_span = tidy(sentence), (piece.start, piece.end)
-        line = action_line(sentence, piece.beside_dialogue)
-        if line:
-            material.candidates.append(Candidate("action", line, piece.start, piece.end,
-                                                 score=beat_score("action", line, None, roles)))
+        clause = action_clause(sentence, piece.beside_dialogue)
+        if clause:
+            material.candidates.append(Candidate("action", clause, piece.start, piece.end))
+    actions = [c for c in material.candidates if c.kind == "action"]
+    for candidate, line in zip(actions, present_tenses([c.text for c in actions])):  # one parse for the scene
+        candidate.text, candidate.score = line, beat_score("action", line, None, roles)
     scores = [c.score for c in material.candidates]
     mark_ends(scores)
     for candidate, score in zip(material.candidates, scores):
