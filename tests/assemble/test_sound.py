@@ -119,46 +119,38 @@ def test_a_clip_with_its_own_speech_is_kept_and_not_spoken_over(ws):
     assert audio_rms(ws.project("tale").film_path) > 0.01
 
 
-def test_a_hosted_composer_scores_each_scene_once_after_its_price_is_accepted(voiced, monkeypatch):
+def _eleven_composer():
     from fakes.speech import ELEVEN_KEY, FakeElevenLabs
 
-    from filmsofone.bible.edit import open_document, save_document
-
-    monkeypatch.setenv("ELEVENLABS_API_KEY", ELEVEN_KEY)
-    with FakeElevenLabs() as fake:
-        doc = open_document(voiced.ws, "tale")
-        doc["music"]["engine"] = "elevenlabs-music"
-        doc["music"]["options"] = {"base_url": fake.url}
-        save_document(voiced.ws, "tale", doc)
-        with pytest.raises(UserError, match=r"composing 3 scene\(s\) with elevenlabs-music costs about \$"):
-            cut(voiced.ws, "tale")
-        assert fake.creates == []
-        made = cut(voiced.ws, "tale", sound=SoundOptions(allow_paid=True)).manifest
-        assert len(fake.creates) == 3
-        prompts = [r.json()["prompt"] for r in fake.creates]
-        assert all(p.startswith("Instrumental film score") and "pulse" in p for p in prompts)
-        assert stem_rms(made.stems["music"]) > 0.01
-        cut(voiced.ws, "tale")  # composed pieces are kept: nothing is paid twice
-        assert len(fake.creates) == 3
+    return FakeElevenLabs(), "ELEVENLABS_API_KEY", ELEVEN_KEY, lambda url: {"base_url": url}, \
+        lambda sent: sent["prompt"], r"\$"
 
 
-def test_lyria_scores_each_scene_once_after_its_price_is_accepted(voiced, monkeypatch):
+def _lyria_composer():
     from fakes.lyria import KEY, PROJECT, FakeLyria
 
+    return FakeLyria(), "GOOGLE_ACCESS_TOKEN", KEY, lambda url: {"base_url": url + "/v1", "project": PROJECT}, \
+        lambda sent: sent["instances"][0]["prompt"], r"\$0\.18"  # one 30-second clip a scene
+
+
+@pytest.mark.parametrize("engine, composer", [("elevenlabs-music", _eleven_composer), ("lyria", _lyria_composer)])
+def test_a_hosted_composer_scores_each_scene_once_after_its_price_is_accepted(voiced, monkeypatch, engine, composer):
     from filmsofone.bible.edit import open_document, save_document
 
-    monkeypatch.setenv("GOOGLE_ACCESS_TOKEN", KEY)
-    with FakeLyria() as fake:
+    fake, key_var, key, options, prompt_of, price = composer()
+    monkeypatch.setenv(key_var, key)
+    with fake:
         doc = open_document(voiced.ws, "tale")
-        doc["music"]["engine"] = "lyria"
-        doc["music"]["options"] = {"base_url": fake.url + "/v1", "project": PROJECT}
+        doc["music"]["engine"] = engine
+        doc["music"]["options"] = options(fake.url)
         save_document(voiced.ws, "tale", doc)
-        with pytest.raises(UserError, match=r"composing 3 scene\(s\) with lyria costs about \$0\.18"):
+        with pytest.raises(UserError, match=rf"composing 3 scene\(s\) with {engine} costs about {price}"):
             cut(voiced.ws, "tale")
         assert fake.creates == []
         made = cut(voiced.ws, "tale", sound=SoundOptions(allow_paid=True)).manifest
         assert len(fake.creates) == 3
-        assert all(r.json()["instances"][0]["prompt"].startswith("Instrumental film score") for r in fake.creates)
+        prompts = [prompt_of(r.json()) for r in fake.creates]
+        assert all(p.startswith("Instrumental film score") and "pulse" in p for p in prompts)
         assert stem_rms(made.stems["music"]) > 0.01
         cut(voiced.ws, "tale")  # composed pieces are kept: nothing is paid twice
         assert len(fake.creates) == 3
