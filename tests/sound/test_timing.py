@@ -111,3 +111,10 @@ def test_lines_never_start_before_their_shot_nor_overlap():
     said = lines(a=[("ada", 5.0)], b=[("ada", 1.0)])
     placed = place([("a", 0.0, 2.0), ("b", 2.0, 4.0)], said)  # takes shorter than the speech
     assert placed[1].start >= placed[0].end + GAP
+
+
+def test_no_lead_into_a_clip_that_speaks_for_itself_and_the_next_line_waits_after_it():
+    said = lines(a=[("ada", 1.0)], c=[("tom", 1.0)])  # b is a native-audio clip: its own speech, not in `lines`
+    spans = [Span("a", 0.0, 2.0, "1.1"), Span("b", 2.0, 4.0, "1.1"), Span("c", 4.0, 6.0, "1.1")]
+    assert place(spans, said)[1].start < 4.0  # as a silent reaction shot it would carry Tom's lead
+    assert place(spans, said, own_sound={"b"})[1].start == pytest.approx(4.0 + LEAD)

@@ -87,7 +87,8 @@ def render_stems(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, bi
     ordered = [s for s in shots if s.id in in_cut]
     lines, spoken = speak_shots(ws, slug, analysis, text, ordered, progress=progress, engines=options.engines,
                                 skip_shots=options.native_audio, allow_paid=options.allow_paid)
-    placed = place([Span(i.shot_id, i.start, i.end, i.scene) for i in timeline], timed_lines(lines, spoken))
+    placed = place([Span(i.shot_id, i.start, i.end, i.scene) for i in timeline], timed_lines(lines, spoken),
+                   own_sound=options.native_audio)
     names = {c.id: c.name for c in analysis.characters}
     heard = [_heard(p, spoken[p.key], names, seconds) for p in placed if p.start < seconds - 0.05]
     spans = scene_spans(timeline)

@@ -8,7 +8,8 @@ shots of one scene meet, the sound and the picture may cut at different moments:
   was another known character), or the previous shot is silent while the scene's conversation is under way
   (a *speaker cut to mid-conversation*, over a reaction or an insert). The line starts up to `J_LEAD`
   seconds before its shot, and never in more than the last `J_SHARE` of the previous shot, never less than
-  the usual gap after the previous line ends (no overlap), never over a scene change or a card.
+  the usual gap after the previous line ends (no overlap), never over a scene change, a card, or a clip that
+  speaks for itself (native audio: the next line waits `LEAD` after it).
 - **L cut** (the sound runs over the picture), between two speaking shots otherwise (the same speaker goes
   on, a voiceover, an unknown speaker): the picture cuts `L_CUT` seconds before the last line ends and we
   see the next shot while the line finishes.
@@ -126,12 +127,15 @@ def retime(shots: list[str], lines: dict[str, list[Timed]], planned: dict[str, f
     return durations
 
 
-def place(segments: list[Span] | list[tuple], lines: dict[str, list[Timed]]) -> list[Placed]:
+def place(segments: list[Span] | list[tuple], lines: dict[str, list[Timed]],
+          own_sound: frozenset[str] | set[str] = frozenset()) -> list[Placed]:
     """Start and end (film seconds) of every line, given the cut's segments in order.
 
     `segments`: `Span`s (or (shot id, start, end[, scene]) tuples). A line starts after the previous one
     (plus the gap); the first line of a shot starts with it after a speaking shot (L cut), LEAD after a
     silent one, or up to `lead_seconds` before it by the J-cut rule (`leads`) within one scene.
+    `own_sound`: shots whose clip speaks for itself (native audio; their lines are not in `lines`): nothing
+    leads into them or runs over them, and the next line waits LEAD after them.
     """
     placed: list[Placed] = []
     cursor, previous = 0.0, None  # the end and the last line of the speech so far
@@ -143,7 +147,9 @@ def place(segments: list[Span] | list[tuple], lines: dict[str, list[Timed]]) -> 
         same_scene = scene_goes_on and before.shot_id is not None and segment.shot_id is not None
         said = lines.get(segment.shot_id or "", [])
         if said:
-            if same_scene and leads(before_last, conversation, said[0]):
+            if before is not None and before.shot_id in own_sound:  # its speech is the clip's: keep clear
+                at = segment.start + LEAD
+            elif same_scene and leads(before_last, conversation, said[0]):
                 at = segment.start - lead_seconds(before.end - before.start)
             else:
                 at = segment.start + (0.0 if same_scene and before_last is not None else LEAD)
