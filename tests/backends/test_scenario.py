@@ -121,3 +121,14 @@ def test_neither_half_of_the_key_nor_the_basic_token_can_appear_in_a_message(fak
 def test_price_is_an_estimate_the_user_can_override():
     assert ScenarioBackend().cost(0.0) > 0  # never shown as free
     assert ScenarioBackend(ScenarioBackend.make_options({"price_per_clip": 0.01})).cost(0.0) == 0.01
+
+
+def test_both_halves_can_come_from_the_key_file(monkeypatch, tmp_path):
+    from filmsofone.keys import set_key
+
+    monkeypatch.setenv("FILMSOFONE_KEYS_FILE", str(tmp_path / "keys.json"))
+    for var in ("SCENARIO_API_KEY", "SCENARIO_API_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+    set_key("SCENARIO_API_KEY", KEY)
+    set_key("SCENARIO_API_SECRET", SECRET)
+    assert get_backend("scenario", {"model": MODEL}).auth_headers() == {"Authorization": basic()}

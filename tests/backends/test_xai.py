@@ -156,3 +156,13 @@ def test_poll_answers_map_onto_states():
 def test_video_price_follows_the_resolution_tier():
     assert XaiVideoBackend().cost(10.0) == pytest.approx(0.702)  # 720p, plus the first frame's input
     assert XaiVideoBackend(XaiVideoBackend.make_options({"resolution": "480p"})).cost(10.0) == pytest.approx(0.502)
+
+
+def test_one_stored_key_serves_both_backends(monkeypatch, tmp_path):
+    from filmsofone.backends import get_backend
+    from filmsofone.keys import set_key
+
+    monkeypatch.setenv("FILMSOFONE_KEYS_FILE", str(tmp_path / "keys.json"))
+    monkeypatch.delenv("XAI_API_KEY", raising=False)
+    set_key("XAI_API_KEY", KEY)
+    assert get_backend("grok-imagine").key == KEY and get_backend("grok-imagine-image").key == KEY
