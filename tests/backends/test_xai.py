@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fakes.faults import tiny_png
 from fakes.hosted_base import make_one, png_files, run
-from fakes.xai import KEY, FakeXai
+from fakes.xai import KEY, FakeXai, tiny_jpeg
 from filmsofone import ffmpeg
 from filmsofone.backends import backend_class, backend_kind
 from filmsofone.backends.base import Failed, GenerationRequest, JobState, Refused
@@ -57,7 +56,7 @@ def test_text_to_image_is_one_synchronous_create_whose_url_is_the_job(fake, tmp_
     assert create.json() == {"model": "grok-imagine-image", "prompt": still().prompt, "aspect_ratio": "16:9",
                              "response_format": "url", "n": 1, "resolution": "1k"}
     assert create.headers["authorization"] == f"Bearer {KEY}"
-    assert dest.read_bytes() == tiny_png()
+    assert dest.read_bytes() == tiny_jpeg()  # as served; the keyframe step stores stills as PNG
     assert [r.path for r in fake.requests if r.method == "GET"] == [f"/imgen/{next(iter(fake.jobs))}.jpeg"]
 
 

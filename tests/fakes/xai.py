@@ -29,6 +29,16 @@ def _bad(message: str) -> Reply:
     return Reply(400, {"code": "Client specified an invalid argument", "error": message})
 
 
+def tiny_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 36), (150, 110, 70)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
 def decoded_image(url: str) -> bytes:
     """The bytes of a data URI (what the adapter sends for local images)."""
     return base64.b64decode(url.split(",", 1)[1])
@@ -40,6 +50,13 @@ class FakeXai(FakeService):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.expire_outputs = False
+
+    def media_reply(self, job: dict) -> Reply:
+        """Images come as JPEG (`mime_type: image/jpeg`), as xAI's examples show; videos as MP4."""
+        reply = super().media_reply(job)
+        if job.get("image") and reply.status == 200:
+            return Reply(200, tiny_jpeg(), {"Content-Type": "image/jpeg"})
+        return reply
 
     # -- what tests look at --
 

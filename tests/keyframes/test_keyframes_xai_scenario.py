@@ -47,6 +47,8 @@ def test_each_still_carries_exactly_the_in_frame_faces(ws, cast, rig):
     sent = collections.Counter(frozenset(sha(image) for image in refs) for refs in fake.received_references())
     expected = collections.Counter(frozenset(faces[c] for c in in_frame(s) if c in faces) for s in shots)
     assert sent == expected and any(expected)
+    takes = [ws.project(SLUG).root / t.file for e in read_index(ws.project(SLUG)).shots.values() for t in e.takes]
+    assert len(takes) == len(shots) and all(p.read_bytes().startswith(b"\x89PNG") for p in takes)  # JPEG -> PNG
     again = make_keyframes(ws, SLUG, [SCENE], backend=name, options=options)
     assert again.made == [] and len(fake.creates) == len(shots)  # cached: nothing paid twice
 

@@ -200,13 +200,19 @@ async def _step(call, *, polling: bool = False):
 
 
 def check_image(path: Path) -> None:
-    """Raise Failed unless `path` is a readable image."""
+    """Raise Failed unless `path` is a readable image. Another format (a provider's JPEG or WebP) is rewritten
+    as PNG in place: stills are kept as .png and later sent to video backends as image/png."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(path) as picture:
             picture.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        with Image.open(path) as picture:
+            if picture.format == "PNG":
+                return
+            converted = picture.convert("RGBA" if "A" in picture.getbands() else "RGB")
+        converted.save(path, format="PNG")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise Failed(f"the backend's output is not an image ({type(exc).__name__})") from None
 
 
