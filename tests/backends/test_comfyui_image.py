@@ -72,6 +72,14 @@ def test_a_workflow_without_an_image_output_fails_with_the_hint(fake, tmp_path):
     assert status.state == JobState.FAILED and "SaveImage" in status.error
 
 
+def test_an_output_named_outside_the_output_folder_is_refused(fake, tmp_path):
+    fake.escape_filename = True
+    dest = tmp_path / "k.png"
+    _, status = asyncio.run(drive(image_backend(fake), still(), dest))
+    assert status.state == JobState.FAILED and "outside the output folder" in status.error
+    assert not dest.exists() and not (tmp_path / "escaped.png").exists()
+
+
 def test_a_users_workflow_with_numbered_slots(fake, faces, tmp_path):
     graph = {
         "1": {"class_type": "LoadImage", "inputs": {"image": "{{reference_image_1}}"}},

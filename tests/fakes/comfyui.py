@@ -9,7 +9,7 @@ unknown ids; a graph ending in SaveImage makes a real PNG of the graph's size in
 Failure switches (counted ints are consumed one use at a time): `throttle` (429 + Retry-After on
 /prompt), `server_errors` (500 on /history), `malformed` (garbage /history), `hang_prompt` (queue the
 prompt, then answer only after `hang_seconds`), `lose` (accept a prompt, then drop it), `fail` (the run
-ends in execution_error), `escape_filename` (history names an output "../../escaped.mp4"),
+ends in execution_error), `escape_filename` (history names an output "../../escaped.mp4" or ".png"),
 `expire_outputs` (404 on /view), `truncate_view` (half the file, then hang up). `submissions` counts
 accepted POST /prompt; `duplicates` counts prompt_ids queued more than once; `received_references()` gives the
 images each queued prompt's LoadImage nodes load, in node order.
@@ -396,7 +396,7 @@ class FakeComfyUI(FakeServer):
             self.outputs[(subfolder, filename)] = data
             self.executed.append(prompt_id)
         if self.escape_filename:
-            filename, subfolder = "../../escaped.mp4", ""
+            filename, subfolder = f"../../escaped.{'png' if still else 'mp4'}", ""
         outputs = {save_id: {"images": [{"filename": filename, "subfolder": subfolder, "type": "output"}],
                              **({} if still else {"animated": [True]})}}
         self._emit(prompt_id, "executed", {"node": save_id, "display_node": save_id, "output": outputs[save_id]})
