@@ -122,10 +122,7 @@ def test_the_image_workflow_on_a_real_comfyui_server(tmp_path, faces):
 
     async def go():
         async with backend.client() as client:
-            job_id = await remote.submit(backend, client, request)
-            status = await remote.poll(backend, client, job_id, what="real")
-            await remote.fetch(backend, client, status, dest, what="real", check=lambda p: asyncio.sleep(0),
-                               refresh=lambda: remote.poll(backend, client, job_id, what="real"))
+            await remote.make(backend, client, request, dest, check=lambda path: asyncio.sleep(0))
 
     asyncio.run(go())
     with Image.open(dest) as picture:

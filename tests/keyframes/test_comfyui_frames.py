@@ -67,10 +67,7 @@ def test_the_frame_workflows_on_a_real_comfyui_server(tmp_path, workflow, field)
 
     async def go():
         async with backend.client() as client:
-            job_id = await remote.submit(backend, client, request)
-            status = await remote.poll(backend, client, job_id, what="real")
-            await remote.fetch(backend, client, status, dest, what="real", check=lambda p: asyncio.sleep(0),
-                               refresh=lambda: remote.poll(backend, client, job_id, what="real"))
+            await remote.make(backend, client, request, dest, check=lambda path: asyncio.sleep(0))
 
     asyncio.run(go())
     info = ffmpeg.probe(dest)
