@@ -254,7 +254,7 @@ def _seedream(version: str, price: float, references: int) -> dict[str, ImageMod
 IMAGE_MODELS: dict[str, ImageModel] = {  # endpoint id -> inputs (fal's model pages, llms.txt; late 2026)
     **_seedream("v4", 0.03, 10),
     **_seedream("v4.5", 0.04, 10),
-    "fal-ai/flux-pro/kontext/max/multi": ImageModel(  # fal documents no maximum: 4 is ours
+    "fal-ai/flux-pro/kontext/max/multi": ImageModel(  # fal documents no maximum: 4, as BFL's own Kontext API
         0.08, _KONTEXT_RATIOS, references="image_urls", max_references=4, min_references=1,
         fallback="fal-ai/flux-pro/kontext/max/text-to-image", seed="seed",
         fixed={**_ONE_PNG, "safety_tolerance": "2"}),
