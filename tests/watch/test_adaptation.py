@@ -130,3 +130,70 @@ def test_the_page_shows_running_time_estimates_and_the_report(browser, room, mod
 def _clock(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}" if minutes >= 60 else f"{minutes}:{secs:02d}"
+
+
+@pytest.fixture
+def planned_room(sample_ws):
+    from filmsofone.plan import plan_book
+
+    plan_book(sample_ws, SLUG)
+    server = open_room(sample_ws, SLUG)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _post(server, path: str, headers: dict) -> tuple[int, dict]:
+    import http.client
+
+    conn = http.client.HTTPConnection(*server.server_address[:2], timeout=60)
+    conn.request("POST", path, body=b"", headers={"Host": f"127.0.0.1:{server.server_address[1]}", **headers})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, (json.loads(body) if body.startswith(b"{") else {})
+
+
+def test_scene_choices_need_the_token_the_origin_and_the_pages_csrf_token(planned_room, sample_ws):
+    from filmsofone.adapt import load_choices
+
+    page = raw_get(planned_room, f"/{planned_room.token}/")[2].decode()
+    csrf = page.split('name="csrf-token" content="')[1].split('"')[0]
+    same = {"Origin": f"http://127.0.0.1:{planned_room.server_address[1]}", "X-CSRF-Token": csrf}
+    route = f"/{planned_room.token}/adaptation/scenes/1.2/drop"
+    assert _post(planned_room, route, {"X-CSRF-Token": csrf})[0] == 403  # no Origin
+    assert _post(planned_room, route, {**same, "X-CSRF-Token": "forged"})[0] == 403
+    assert _post(planned_room, "/wrong/adaptation/scenes/1.2/drop", same)[0] == 403
+    assert _post(planned_room, f"/{planned_room.token}/adaptation/scenes/1.2/explode", same)[0] == 404
+    assert not load_choices(sample_ws, SLUG).scenes
+    status, answer = _post(planned_room, f"/{planned_room.token}/adaptation/scenes/9.9/keep", same)
+    assert status == 400 and not answer["ok"] and "9.9" in answer["message"]
+    status, answer = _post(planned_room, route, same)
+    assert status == 200 and answer["ok"] and "dropped" in answer["message"] and "re-planned" in answer["message"]
+    assert load_choices(sample_ws, SLUG).of("1.2").drop
+    assert not store.load_shots(sample_ws.project(SLUG).db_path, "1.2")  # re-planned without it
+
+
+def test_drop_and_undo_from_the_page(browser, planned_room, sample_ws):
+    from filmsofone.adapt import load_choices
+
+    context = browser.new_context()  # the page's own CSP: the buttons' script must run under it
+    page = context.new_page()
+    try:
+        page.goto(planned_room.url)
+        page.locator("#report-scenes summary").click()
+        row = page.locator("#report-scenes tr[data-scene='1.2']")
+        assert "kept" in row.get_attribute("class")
+        with page.expect_navigation(timeout=60000):
+            row.locator("button[data-scene-act=drop]").click()
+        assert "scene 1.2: dropped" in page.locator("#adaptation-message").inner_text()
+        row = page.locator("#report-scenes tr[data-scene='1.2']")
+        assert row.is_visible() and "cut" in row.get_attribute("class")  # the scenes table is open again
+        assert load_choices(sample_ws, SLUG).of("1.2").drop
+        with page.expect_navigation(timeout=60000):
+            row.locator("button[data-scene-act=clear]").click()
+        assert "back to the adapter's choice" in page.locator("#adaptation-message").inner_text()
+        assert "1.2" not in load_choices(sample_ws, SLUG).scenes
+        assert "kept" in page.locator("#report-scenes tr[data-scene='1.2']").get_attribute("class")
+    finally:
+        context.close()

@@ -49,7 +49,8 @@ def open_room(ws: Workspace, slug: str, *, port: int = 0, token: str | None = No
     from .server import ScreeningServer
 
     server = ScreeningServer(gather(ws, slug), render, port=port, token=token, quiet=quiet,
-                             regather=lambda: gather(ws, slug), act=lambda *a: storyboard_action(ws, slug, *a))
+                             regather=lambda: gather(ws, slug), act=lambda *a: storyboard_action(ws, slug, *a),
+                             adapt_act=lambda *a: scene_choice_action(ws, slug, *a))
     threading.Thread(target=server.serve_forever, name="screening-room", daemon=True).start()
     return server
 
@@ -82,6 +83,30 @@ def storyboard_action(ws: Workspace, slug: str, shot_id: str, verb: str, body: b
         raise UserError(f"shot {shot_id}: {'; '.join({**report.failed, **report.unknown}.values())}",
                         "try again, or another backend from the command line")
     return f"shot {shot_id}: a new keyframe take on {backend}"
+
+
+def scene_choice_action(ws: Workspace, slug: str, scene_id: str, verb: str) -> str:
+    """What the adaptation's buttons do: keep a scene whole, drop it, or forget what was set, as
+    `filmsofone adapt S --scene ID --keep|--drop|--clear` does. With the offline adapter the book is adapted
+    again and, when it has shots, re-planned; a chat adapter is never asked from the room (it may cost money):
+    the choice is saved for the next `filmsofone adapt`. Returns a line for the page."""
+    from .. import store
+    from ..adapt import adapt, format_runtime, load_choices, set_scene_choice
+    from ..adapt.offline import NAME as OFFLINE
+    from ..plan import plan_book
+
+    set_scene_choice(ws, slug, scene_id, keep=verb == "keep", drop=verb == "drop", clear=verb == "clear")
+    done = {"keep": "kept whole", "drop": "dropped", "clear": "back to the adapter's choice"}[verb]
+    adapter = load_choices(ws, slug).adapter
+    if adapter != OFFLINE:
+        return (f"scene {scene_id}: {done}; run `filmsofone adapt {slug}` to adapt again "
+                f"(the {adapter} adapter shows its price first)")
+    adaptation = adapt(ws, slug)
+    replanned = bool(store.load_shots(ws.project(slug).db_path))
+    if replanned:
+        plan_book(ws, slug)
+    return (f"scene {scene_id}: {done}; the film runs {format_runtime(adaptation.total_seconds)} "
+            f"(target {format_runtime(adaptation.target_seconds)})" + ("; shots re-planned" if replanned else ""))
 
 
 def serve(ws: Workspace, slug: str, *, port: int = 0, open_browser: bool = True,

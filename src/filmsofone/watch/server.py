@@ -3,7 +3,8 @@ for seeking, and only the project's own files (no path outside it, whatever the 
 the page, the film and its tracks, `files/`, `cast/`, `thumb/SHOT.jpg`, and `adaptation.json` (the
 adaptation report, running time and per-backend estimate the page shows).
 
-The routes that change something (the storyboard's approve / another take / replace, POST only) need,
+The routes that change something (POST only: the storyboard's approve / another take / replace, and the
+adaptation's keep / drop / clear of a scene) need,
 besides the session token in the URL, a same-origin request (an `Origin` naming this server, and no
 cross-site `Sec-Fetch-Site`) carrying a CSRF token the server put in a page it served (`X-CSRF-Token`).
 """
@@ -34,6 +35,7 @@ _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 MAX_UPLOAD = 25 * 1024 * 1024  # bytes of an image sent to replace a keyframe
 CSRF_KEPT = 64  # pages whose CSRF token is still honoured (the newest ones)
 _ACTION_RE = re.compile(r"^keyframes/([A-Za-z0-9._-]{1,80})/(approve|retake|replace)$")
+_SCENE_ACTION_RE = re.compile(r"^adaptation/scenes/([A-Za-z0-9._-]{1,40})/(keep|drop|clear)$")
 
 
 class RangeError(ValueError):
@@ -88,11 +90,12 @@ class ScreeningServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, room: Room, render_page, *, port: int = 0, token: str | None = None, quiet: bool = True,
-                 regather=None, act=None):
+                 regather=None, act=None, adapt_act=None):
         self.room = room
         self.render_page = render_page  # (room, nonce, csrf=...) -> html
         self.regather = regather  # () -> Room: the page shows the latest cut, takes and cast on every load
         self.act = act  # (shot_id, verb, body bytes) -> message: the storyboard's write actions
+        self.adapt_act = adapt_act  # (scene_id, keep|drop|clear) -> message: the adaptation's scene choices
         self.token = token or secrets.token_urlsafe(24)
         self.quiet = quiet
         self.thumb_lock = threading.Lock()
@@ -143,15 +146,22 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._same_origin() or not self.server.csrf_ok(self.headers.get("X-CSRF-Token")):
             return self._refuse(HTTPStatus.FORBIDDEN)
         match = _ACTION_RE.match(unquote(rest))
+        scene_match = _SCENE_ACTION_RE.match(unquote(rest))
+        if scene_match is not None and self.server.adapt_act is not None:
+            return self._run_action(self.server.adapt_act, scene_match.group(1), scene_match.group(2))
         if match is None or self.server.act is None:
             return self._refuse(HTTPStatus.NOT_FOUND)
         length = self.headers.get("Content-Length", "0")
         if not length.isdigit() or int(length) > MAX_UPLOAD:
             return self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         body = self.rfile.read(int(length)) if int(length) else b""
+        self._run_action(self.server.act, match.group(1), match.group(2), body)
+
+    def _run_action(self, action, *args) -> None:
+        """One write action at a time; its line (or the user's mistake) goes back to the page as JSON."""
         try:
             with self.server.act_lock:
-                message = self.server.act(match.group(1), match.group(2), body)
+                message = action(*args)
             self._json(HTTPStatus.OK, {"ok": True, "message": message})
         except UserError as exc:
             self._json(HTTPStatus.BAD_REQUEST, {"ok": False, "message": str(exc)})
