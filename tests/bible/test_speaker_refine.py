@@ -71,13 +71,14 @@ def test_the_unsure_lines_get_the_speakers_the_model_names(fake, tmp_path):
     assert asked["analysis_guess"] == "Ada Quill"
 
 
-def test_the_least_sure_come_first_under_a_limit_and_user_fixes_are_never_asked():
+def test_the_least_sure_come_first_under_a_limit_and_fixed_or_answered_lines_are_never_asked():
     analysis = unsure_analysis()
     assert [q.id for q in lines_to_refine(analysis, 0.5)] == ["q1", "q2", "q3"]
     assert [q.id for q in lines_to_refine(analysis, 0.5, limit=2)] == ["q1", "q3"]  # none, then 0.2; book order
     assert [q.id for q in lines_to_refine(analysis, 0.95)] == ["q1", "q2", "q3", "q4"]
     analysis.quotes[0].method = "user"
-    assert [q.id for q in lines_to_refine(analysis, 0.5)] == ["q2", "q3"]
+    analysis.quotes[2].method = "llm"  # answered by the model in an earlier run
+    assert [q.id for q in lines_to_refine(analysis, 0.5)] == ["q2"]
 
 
 def test_an_agreeing_answer_raises_the_confidence_and_unknown_leaves_the_line(fake, tmp_path):

@@ -8,7 +8,7 @@ characters that may speak it (id, name, aliases, gender), and answers JSON `{"sp
 "unknown"; otherwise it is asked again once, and a second bad answer (or a model that cannot be reached) leaves
 the line as it was, with a warning. Answers are cached by the hash of what was asked (a run resumes where it
 stopped); a token and price estimate is given before anything is sent. A line the model gives a speaker gets
-method "llm"; lines the user fixed (method "user") are never asked.
+method "llm" and is not asked again; lines the user fixed (method "user") are never asked.
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ class Refinement:
 
 def lines_to_refine(analysis: BookAnalysis, below: float, limit: int | None = None) -> list[Quote]:
     """The lines found for no one, then those of confidence under `below` (least sure first), at most `limit`,
-    in the book's order; never a line the user fixed."""
-    unsure = [q for q in analysis.quotes if q.method != "user" and q.spans
+    in the book's order; never a line the user fixed or the model already answered."""
+    unsure = [q for q in analysis.quotes if q.method not in ("user", "llm") and q.spans
               and (q.speaker is None or (q.confidence is not None and q.confidence < below))]
     unsure.sort(key=lambda q: (q.speaker is not None, q.confidence if q.confidence is not None else 0.0, q.spans[0][0]))
     chosen = unsure if limit is None else unsure[: max(limit, 0)]

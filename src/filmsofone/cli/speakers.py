@@ -58,7 +58,8 @@ def speakers(
         console.print(f"[bold]{line.quote}[/] {sure} {escape(line.speaker or 'nobody')} ({line.method or '?'})",
                       highlight=False)
         console.print(f"    …{escape(line.before[-120:])} [italic]“{escape(line.line[:160])}”[/]", highlight=False)
-    console.print(f"fix one: filmsofone speakers {slug} --fix QUOTE_ID CHARACTER", highlight=False)
+    console.print(f"fix one: filmsofone speakers {slug} --fix QUOTE_ID CHARACTER "
+                  f"(or have a language model try them: --refine --estimate)", highlight=False)
 
 
 def _refine(ws, slug: str, backend_name: str, options: list[str], below: float, limit: int | None,
