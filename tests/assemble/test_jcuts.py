@@ -87,3 +87,12 @@ def test_the_sound_check_still_finds_speech_earlier_than_a_lead_allows(talk):
         elif placed.segment.shot_id == "1.1-005":
             placed.start += late
     assert speech_report(moved).silent_shots_with_speech == ["1.1-004"]
+
+
+def test_a_voiceover_shot_is_not_counted_as_a_silent_one(talk):
+    made, _ = talk
+    narrated = made.model_copy(deep=True)
+    reaction = next(c for c in narrated.cues if c.shot_id == "1.1-005").model_copy(
+        update={"shot_id": "1.1-004", "quote_id": "vo", "speaker": "Narrator"})
+    narrated.cues.append(reaction)  # the narrator speaks over the reaction shot (no quotation there)
+    assert speech_report(narrated).silent_shots == 1

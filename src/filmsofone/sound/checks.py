@@ -1,7 +1,8 @@
 """How well a cut's sound keeps its promises (used by the demo test and bench/bench_cut_sound.py).
 
 `speech_report` reads the dialogue stem with ffmpeg's silencedetect: the share of subtitle cues during
-which speech is heard, and the shots without dialogue during which any is heard; and the film's EBU R128
+which speech is heard, and the shots without dialogue or voiceover (no quotation, no cue of their own)
+during which any is heard; and the film's EBU R128
 integrated loudness and true peak.
 
 A J cut's lead (the next shot's first line starting in the last moments of a silent shot of the same scene,
@@ -65,8 +66,9 @@ def speech_report(manifest) -> SpeechReport:
     lead = leads(manifest)
     following = {before.segment.shot_id: lead.get(placed.segment.shot_id or "", 0.0)
                  for before, placed in zip(manifest.segments, manifest.segments[1:])}
+    own = {cue.shot_id for cue in manifest.cues}  # a voiceover shot has cues (the narrator's) but no dialogue
     silent = [p for p in manifest.segments if p.segment.kind in ("shot", "placeholder") and not p.segment.dialogue
-              and p.segment.shot_id]
+              and p.segment.shot_id and p.segment.shot_id not in own]
     speaking = []
     for p in silent:
         end = p.end - max(EDGE, min(J_LEAD, following.get(p.segment.shot_id, 0.0)))
