@@ -97,6 +97,7 @@ def test_an_image_job_id_that_is_not_a_url_fails(fake):
 
 
 def test_image_prices_count_the_output_and_up_to_three_inputs():
+    assert XaiImageBackend.price_per_clip == pytest.approx(0.026)  # what `filmsofone backends` lists
     assert XaiImageBackend().cost(0.0) == pytest.approx(0.026)
     assert XaiImageBackend(XaiImageBackend.make_options({"model": "grok-imagine-image-pro"})).cost(0) == \
         pytest.approx(0.076)

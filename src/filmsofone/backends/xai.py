@@ -79,6 +79,8 @@ class XaiImageBackend(_XaiCommon):
     Options = XaiImageOptions
     contract = IMAGE_CONTRACT
     poll_interval = 1.0  # nothing is polled: the create answers with the image
+    # the default model's image plus its (at most 3) input images; an instance prices its own model
+    price_per_clip = round(IMAGE_PRICES["grok-imagine-image"] + MAX_SOURCE_IMAGES * INPUT_IMAGE_PRICE, 4)
 
     def __init__(self, options: BackendOptions | None = None, key: str | None = None):
         super().__init__(options, key)
