@@ -1,5 +1,7 @@
 """The speaker decoder: a second-order Viterbi over each run of dialogue, with packaged weights."""
 
+import re
+
 from filmsofone.analysis.speaker_decoder import (
     Position,
     SpeakerDecoder,
@@ -9,8 +11,11 @@ from filmsofone.analysis.speaker_decoder import (
     transition,
 )
 
+from filmsofone.analysis.characters import CharacterCluster
 from filmsofone.analysis.conversation import DialogueIndex
+from filmsofone.analysis.quotes import QuoteFinder
 from filmsofone.analysis.speakers import Attribution, RuleGuesses
+from filmsofone.analysis.text import paragraphs
 
 from .stories import analyze_story
 
@@ -79,3 +84,25 @@ def test_attribution_reports_progress_on_a_long_dialogue():
     speaker_updates = [h for h in heard if h[0].startswith("speakers: reading the tags")]
     assert speaker_updates and speaker_updates[-1][2] == len(analysis.quotes) == 600
     assert [done for _, done, _ in speaker_updates] == sorted(done for _, done, _ in speaker_updates)
+
+
+
+def _index(text: str, names: dict[str, str]) -> DialogueIndex:
+    """An index over `text` whose characters are `names` (name -> gender), every occurrence a mention."""
+    clusters = [CharacterCluster(name=n, aliases={n}, gender=g, id=f"c{k}", mentions=[m.span() for m in re.finditer(n, text)])
+                for k, (n, g) in enumerate(names.items(), 1)]
+    paras = paragraphs(text, 0, len(text))
+    return DialogueIndex(text, paras, clusters, QuoteFinder().find(text, paras))
+
+
+def test_a_pronoun_chained_through_narration_leads_back_to_its_named_subject():
+    text = ('"Good morning," said Tom.\n\nAnna looked at the garden, and Tom went in.\n\n'
+            "She often walked there alone, and she liked it.\n\n"
+            '"I hope it will not rain," said she.\n')
+    index = _index(text, {"Tom": "male", "Anna": "female"})
+    position = text.index("said she") + 5
+    assert index.local_antecedent(position, "female", set()) is None  # the paragraph before names no woman
+    assert index.chained_antecedent(position, "female", set()) == "c2"  # "She often..." leads back to Anna
+    broken = text.replace("She often walked there alone, and she liked it.", "The garden was wet.")
+    index = _index(broken, {"Tom": "male", "Anna": "female"})
+    assert index.chained_antecedent(broken.index("said she") + 5, "female", set()) is None

@@ -171,6 +171,24 @@ class DialogueIndex:
                     return who
         return None
 
+    def chained_antecedent(self, position: int, gender: str, exclude: set[str], reach: int = 3) -> str | None:
+        """Further back than `local_antecedent`: over narration paragraphs that name no one of this gender but
+        go on with its pronoun ("Miss Bingley saw..." / "She often tried..." / '"I hope," said she'), the first
+        character of the gender named in the paragraph the pronouns lead back to; None when dialogue or a
+        paragraph without the pronoun comes first."""
+        pronoun = _FEMALE_PRONOUN if gender == "female" else _MALE_PRONOUN
+        index = self.paragraph_index(position)
+        for k in range(index - 1, max(-1, index - 1 - reach), -1):
+            para = self.paragraphs[k]
+            if self.inside.any_between(para.start, para.end):
+                return None
+            for _, _, who in self.mentions_in(para.start, para.end):
+                if who in self.characters and who not in exclude and self.gender(who) == gender:
+                    return who
+            if not pronoun.search(self.text, para.start, para.end):
+                return None
+        return None
+
     def recent_named(self, position: int, gender: str, exclude: set[str], narration_only: bool = True) -> list[str]:
         """Characters of `gender` named in narration (or anywhere) before `position` (nearest first, distinct,
         a few)."""
@@ -215,6 +233,8 @@ class DialogueIndex:
         return found
 
 
+_FEMALE_PRONOUN = re.compile(r"\b(?:[Ss]he|her)\b")
+_MALE_PRONOUN = re.compile(r"\b(?:[Hh]e|him|his)\b")
 _DESCRIBED = re.compile(r"\b(?:the|[Hh]er|[Hh]is)\s+(?:(?:old|young|little|stout|fat|tall)\s+)?(?P<noun>[a-zA-Z][a-z-]+)\b")
 
 

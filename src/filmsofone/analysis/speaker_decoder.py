@@ -170,7 +170,10 @@ class SpeakerDecoder:
         if tag is not None and tag.kind == "descriptor":
             add(self.index.descriptors.get(tag.who), "descriptor_known")
         if gender:
-            add(self.index.local_antecedent(tag.position, gender, set()), "local_antecedent")
+            local = self.index.local_antecedent(tag.position, gender, set())
+            add(local, "local_antecedent")
+            if local is None:
+                add(self.index.chained_antecedent(tag.position, gender, set()), "chained_antecedent")
             for rank, who in enumerate(self.index.recent_named(quote.start, gender, set())[:3]):
                 add(who, f"recent_{rank}")
         own_addressees = guesses.addressees[i]
