@@ -59,7 +59,7 @@ class Harness:
     moderate: Callable[[object], None] | None  # make the next job a moderation refusal
     not_applicable: dict[str, str] = field(default_factory=dict)  # fault -> why the provider has no such answer
     drive: Callable[[Backend, object, object], None] | None = None  # one-request plugins: make it, blocking
-    timeout: float = 0.5  # the client's read timeout; the fake's "hang" answers one second later
+    timeout: float = 1.0  # the client's read timeout (0.5 s flaked under load); the fake's "hang" answers one second later
     stages: dict[str, str] = field(default_factory=dict)  # the fake's own name of a stage ("create": "complete")
     resends_unknown: str = ""  # why this plugin sends a request again after an unknown outcome (its choice)
 
