@@ -14,7 +14,7 @@ from .filmable import filmable_clause
 from .model import AdaptedBeat, AdaptedScene, Adaptation, Choices
 from .runtime import ESTABLISHING_SECONDS, beat_seconds, default_target_seconds, word_count
 from .select import Plan, select, story_weights
-from .source import Candidate, SceneMaterial, read_scene
+from .source import Candidate, SceneMaterial, read_scenes
 
 NAME = "offline"
 VOICEOVER_WORDS = 45
@@ -23,11 +23,7 @@ VOICEOVER_WORDS = 45
 def read_book(analysis: BookAnalysis, text: str, progress: ProgressCallback | None = None) -> list[SceneMaterial]:
     """Every scene's material, in book order."""
     roles = {c.id: c.role for c in analysis.characters}
-    materials = []
-    for done, scene in enumerate(analysis.scenes, 1):
-        materials.append(read_scene(analysis, scene, text, roles))
-        if progress and (done % 25 == 0 or done == len(analysis.scenes)):
-            progress("adapting: reading scenes", done, len(analysis.scenes))
+    materials = read_scenes(analysis, analysis.scenes, text, roles, progress)
     if materials:
         _opening_voiceover(materials[0])
     return materials

@@ -108,8 +108,28 @@ def scene_pieces(analysis: BookAnalysis, scene: Scene, text: str) -> list[Piece]
     return pieces
 
 
-def read_scene(analysis: BookAnalysis, scene: Scene, text: str, roles: dict[str, str]) -> SceneMaterial:
-    """The scene's candidate beats in text order."""
+def read_scenes(analysis: BookAnalysis, scenes: list[Scene], text: str, roles: dict[str, str],
+                progress=None) -> list[SceneMaterial]:
+    """Each scene's candidate beats in text order; the action lines of all of them are told in the present
+    tense in one batch (one parse is much faster than one a scene)."""
+    materials = []
+    for done, scene in enumerate(scenes, 1):
+        materials.append(_gather(analysis, scene, text, roles))
+        if progress and (done % 25 == 0 or done == len(scenes)):
+            progress("adapting: reading scenes", done, len(scenes))
+    actions = [c for material in materials for c in material.candidates if c.kind == "action"]
+    for candidate, line in zip(actions, present_tenses([c.text for c in actions])):
+        candidate.text, candidate.score = line, beat_score("action", line, None, roles)
+    for material in materials:
+        scores = [c.score for c in material.candidates]
+        mark_ends(scores)
+        for candidate, score in zip(material.candidates, scores):
+            candidate.score = score
+    return materials
+
+
+def _gather(analysis: BookAnalysis, scene: Scene, text: str, roles: dict[str, str]) -> SceneMaterial:
+    """The scene's lines (scored) and filmable clauses (as the book tells them, scored once told), in order."""
     material = SceneMaterial(scene)
     for piece in scene_pieces(analysis, scene, text):
         if piece.quote is not None:
@@ -123,13 +143,6 @@ def read_scene(analysis: BookAnalysis, scene: Scene, text: str, roles: dict[str,
         clause = action_clause(sentence, piece.beside_dialogue)
         if clause:
             material.candidates.append(Candidate("action", clause, piece.start, piece.end))
-    actions = [c for c in material.candidates if c.kind == "action"]
-    for candidate, line in zip(actions, present_tenses([c.text for c in actions])):  # one parse for the scene
-        candidate.text, candidate.score = line, beat_score("action", line, None, roles)
-    scores = [c.score for c in material.candidates]
-    mark_ends(scores)
-    for candidate, score in zip(material.candidates, scores):
-        candidate.score = score
     return material
 
 
