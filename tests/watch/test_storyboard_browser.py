@@ -75,6 +75,8 @@ def test_approve_another_take_and_replace_from_the_page(page, board_ws, tmp_path
     page.set_input_files("#frame-1\\.1-003 input[data-act=replace]", str(painting))
     page.wait_for_selector("#frame-1\\.1-003.approved", timeout=20000)
     assert approved(board_ws, "1.1-003")
+    page.wait_for_function("(() => { const img = document.querySelector('#frame-1\\\\.1-003 img');"
+                           " return img && img.complete && img.naturalWidth > 0; })()", timeout=20000)
     colour = page.evaluate("""() => { const img = document.querySelector('#frame-1\\\\.1-003 img');
         const c = document.createElement('canvas'); c.width = img.naturalWidth; c.height = img.naturalHeight;
         const g = c.getContext('2d'); g.drawImage(img, 0, 0);
