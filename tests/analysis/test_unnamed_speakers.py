@@ -66,3 +66,11 @@ def test_an_unnamed_speaker_takes_only_the_mentions_of_its_episode():
     assert [c.name for c in found] == ["the man"]
     assert all(end <= len(episode) for _, end in found[0].mentions) and len(found[0].mentions) == 3
     assert found[0].id == "c1"
+
+
+def test_a_description_that_speaks_once_and_acts_twice_is_a_character():
+    text = 'The girl sat in the swamp. "Who are you?" cried the girl. The girl laughed.'
+    found = UnnamedFinder().find(text, 0, len(text), [], [(28, 40)])
+    assert [(c.name, c.gender, len(c.mentions)) for c in found] == [("the girl", "female", 3)]
+    once = 'The girl sat in the swamp. "Who are you?" cried the girl.'
+    assert UnnamedFinder().find(once, 0, len(once), [], [(28, 40)]) == []

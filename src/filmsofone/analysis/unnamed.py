@@ -7,7 +7,7 @@ names him. Where a named character of that gender is about, "said the girl" is m
 speaker rules resolve it), so those uses are left alone.
 
 A description becomes a character (named "the <noun>", gender from the noun) when it speaks unaccompanied at
-least twice, or once and is used unaccompanied in the narration at least three times, within one episode (uses
+least twice, or once and is used unaccompanied in the narration at least twice more, within one episode (uses
 close together) that holds most of its unaccompanied uses in the book; its mentions are only that episode's
 uses, so the man of one chapter does not take the lines of every man in the book.
 """
@@ -31,7 +31,7 @@ _TAG_BEFORE = re.compile(rf"\b(?:{_VERBS})[ \t\n]+$")  # "said the man"
 _ABOUT = 1500  # characters of text before a use in which a named character of its gender counts as about
 _EPISODE_GAP = 5000  # characters between two uses of one episode
 _MIN_TAGS = 2
-_MIN_NARRATION = 3
+_MIN_NARRATION = 2
 
 
 class UnnamedFinder:
