@@ -82,3 +82,30 @@ def test_the_log_filter_blanks_keys(caplog):
     finally:
         logger.removeFilter(scrubber)
     assert "k-url-987654" not in caplog.text and "[redacted]" in caplog.text
+
+
+def test_both_halves_of_a_two_part_credential_are_scrubbed_and_listed(key_file, monkeypatch, capsys):
+    from filmsofone.backends import backend_class, key_env_vars
+    from filmsofone.cli import main
+
+    backend_class("scenario"), backend_class("kling")  # key_env_vars() names the backends loaded so far
+    monkeypatch.setenv("SCENARIO_API_KEY", "scn-key-1234567")
+    monkeypatch.setenv("SCENARIO_API_SECRET", "scn-secret-7654321")
+    monkeypatch.delenv("KLING_ACCESS_KEY", raising=False)
+    monkeypatch.setenv("KLING_SECRET_KEY", "kl-secret-246810")
+    assert {"SCENARIO_API_KEY", "SCENARIO_API_SECRET", "KLING_ACCESS_KEY", "KLING_SECRET_KEY"} <= set(key_env_vars())
+    text = keys.scrub("401 for scn-key-1234567:scn-secret-7654321", keys.known_secrets(key_env_vars()))
+    assert "scn-" not in text
+    with pytest.raises(SystemExit) as exit_info:
+        main(["keys", "list"])
+        raise SystemExit(0)
+    assert exit_info.value.code == 0
+    rows = [line.split("│") for line in capsys.readouterr().out.splitlines() if line.count("│") == 4]
+    table, name = {}, ""  # backend -> (variables, key status): rich wraps long cells over several lines
+    for _, backend, variables, status, _ in rows:
+        name = backend.strip() or name
+        previous = table.get(name, ("", ""))
+        table[name] = (f"{previous[0]} {variables.strip()}".strip(), f"{previous[1]} {status.strip()}".strip())
+    assert table["scenario"][0] == "SCENARIO_API_SECRET + SCENARIO_API_KEY"
+    assert table["kling"] == ("KLING_SECRET_KEY + KLING_ACCESS_KEY", "set (env:KLING_SECRET_KEY); KLING_ACCESS_KEY missing")
+    assert "scn-" not in str(table) and "kl-secret" not in str(table)

@@ -87,9 +87,13 @@ def backend_names(kind: str | None = None) -> list[str]:
 
 
 def key_env_vars() -> list[str]:
-    """The API-key environment variables of the backends registered as classes or already loaded (for
-    `keys.known_secrets`); naming them imports no backend module."""
-    return sorted({var for entry in _load_entries().values() if (var := getattr(entry.target, "key_env_var", None))})
+    """The API-key environment variables (both halves of a two-part credential) of the backends registered as
+    classes or already loaded (for `keys.known_secrets`); naming them imports no backend module."""
+    found = set()
+    for entry in _load_entries().values():
+        found.update(getattr(entry.target, "extra_key_env_vars", ()))
+        found.add(getattr(entry.target, "key_env_var", None))
+    return sorted(var for var in found if var)
 
 
 def backend_kind(name: str) -> str:

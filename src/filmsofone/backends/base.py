@@ -155,6 +155,7 @@ class Backend:
     capabilities: ClassVar[Capabilities] = Capabilities()
     needs_key: ClassVar[bool] = False
     key_env_var: ClassVar[str | None] = None
+    extra_key_env_vars: ClassVar[tuple[str, ...]] = ()  # the other half of a two-part credential
     Options: ClassVar[type[BackendOptions]] = BackendOptions
     local: ClassVar[bool] = False  # True: `render` makes the file here; False: create/poll/download
     idempotent_create: ClassVar[bool] = False  # the provider dedupes creates (client-set ids, keys)

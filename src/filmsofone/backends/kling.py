@@ -16,7 +16,6 @@ throttling, 1301 is a content-security refusal, 1000-1004 are auth, 1100-1102 th
 
 from __future__ import annotations
 
-import os
 import re
 import time
 import warnings
@@ -26,6 +25,7 @@ from typing import ClassVar, Literal
 
 
 from ..errors import BackendError
+from ..keys import find_named_key
 from .base import Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus
 from .inputs import raw_base64
 from .transport import Contract, Envelope, Step, Transport, is_moderation, malformed, pick
@@ -61,12 +61,7 @@ def make_jwt(access_key: str, secret_key: str, now: float | None = None, ttl: in
 
 def find_access_key() -> str | None:
     """KLING_ACCESS_KEY from the environment, else the key file (entry `KLING_ACCESS_KEY` or `kling-access`)."""
-    if os.environ.get(ACCESS_KEY_VAR):
-        return os.environ[ACCESS_KEY_VAR]
-    from ..keys import find_key
-
-    holder = type("KlingAccessKey", (), {"name": "kling-access", "key_env_var": ACCESS_KEY_VAR})
-    return find_key(holder)
+    return find_named_key("kling-access", ACCESS_KEY_VAR)
 
 
 class KlingOptions(BackendOptions):
@@ -100,6 +95,7 @@ class KlingBackend(Backend):
     capabilities: ClassVar[Capabilities] = _capabilities("kling-v1-6")
     needs_key = True
     key_env_var = SECRET_KEY_VAR
+    extra_key_env_vars = (ACCESS_KEY_VAR,)
     Options = KlingOptions
     contract = CONTRACT
     price_per_second = 0.056  # [unverified] std list price

@@ -62,6 +62,7 @@ class ScenarioBackend(Backend):
     capabilities: ClassVar[Capabilities] = _capabilities(3)
     needs_key = True
     key_env_var = SECRET_VAR
+    extra_key_env_vars = (KEY_VAR,)
     Options = ScenarioOptions
     contract = CONTRACT
     price_per_clip = 0.064  # [estimate] Scenario bills Compute Units per model; override with price_per_clip

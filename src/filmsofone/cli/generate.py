@@ -56,12 +56,17 @@ def backends_() -> None:
         else:
             try:
                 source = key_source(cls)
-                key = f"set ({source})" if source else f"[yellow]missing[/] ({cls.key_env_var or 'keys set'})"
+                key = f"set ({source})" if source else f"[yellow]missing[/] ({_key_vars(cls) or 'keys set'})"
             except UserError as exc:
                 key = f"[red]{exc.message}[/]"
         table.add_row(f"[bold]{cls.name}[/] ({cls.kind})\n{cls.description}", durations + " s",
                       ", ".join(takes) or "-", price, key)
     console.print(table)
+
+
+def _key_vars(cls) -> str:
+    """The variables a backend's key comes from ('KLING_SECRET_KEY + KLING_ACCESS_KEY' for a two-part one)."""
+    return " + ".join(var for var in (cls.key_env_var, *cls.extra_key_env_vars) if var)
 
 
 @app.command("generate")
@@ -184,12 +189,14 @@ def keys_set(name: str = typer.Argument(..., help="A backend name (e.g. replicat
 def keys_list() -> None:
     """Which backends have a key configured, and where from (never the key)."""
     from ..backends import list_backends
-    from ..keys import key_source, keys_file, stored_names
+    from ..keys import find_named_key, key_source, keys_file, stored_names
 
     table = Table("backend", "variable", "key")
     for cls in list_backends():
         if cls.needs_key:
             source = key_source(cls)
-            table.add_row(cls.name, cls.key_env_var or "-", f"set ({source})" if source else "missing")
+            status = f"set ({source})" if source else "missing"
+            missing = [var for var in cls.extra_key_env_vars if not find_named_key(var, var)]
+            table.add_row(cls.name, _key_vars(cls) or "-", status + "".join(f"; {var} missing" for var in missing))
     console.print(table)
     console.print(f"key file: {keys_file()} ({len(stored_names())} stored)")

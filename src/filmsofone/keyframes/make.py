@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..backends import backend_class, get_backend, remote
+from ..backends import backend_class, get_backend, key_env_vars, remote
 from ..backends.base import (
     Backend,
     BackendFailure,
@@ -96,7 +96,7 @@ async def _make_one(backend: Backend, project: Project, plan: KeyframePlan, repo
     if earlier and not force:
         report.failed[shot.id] = f"refused earlier by the provider ({earlier}); change the shot, or --shot to ask again"
         return
-    secrets_ = [s for s in {backend.key, *known_secrets()} if s]
+    secrets_ = [s for s in {backend.key, *known_secrets(key_env_vars())} if s]
     tmp = keyframes_dir(project) / shot.scene / f".{shot.id}-{secrets.token_hex(4)}.part.png"
     tmp.parent.mkdir(parents=True, exist_ok=True)
     try:
