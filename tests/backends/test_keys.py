@@ -106,6 +106,6 @@ def test_both_halves_of_a_two_part_credential_are_scrubbed_and_listed(key_file, 
         name = backend.strip() or name
         previous = table.get(name, ("", ""))
         table[name] = (f"{previous[0]} {variables.strip()}".strip(), f"{previous[1]} {status.strip()}".strip())
-    assert table["scenario"][0] == "SCENARIO_API_SECRET + SCENARIO_API_KEY"
-    assert table["kling"] == ("KLING_SECRET_KEY + KLING_ACCESS_KEY", "set (env:KLING_SECRET_KEY); KLING_ACCESS_KEY missing")
+    assert table["scenario"][0] == "SCENARIO_API_SECRET SCENARIO_API_KEY"
+    assert table["kling"] == ("KLING_SECRET_KEY KLING_ACCESS_KEY", "set (env:KLING_SECRET_KEY) KLING_ACCESS_KEY missing")
     assert "scn-" not in str(table) and "kl-secret" not in str(table)

@@ -64,9 +64,9 @@ def backends_() -> None:
     console.print(table)
 
 
-def _key_vars(cls) -> str:
+def _key_vars(cls, between: str = " + ") -> str:
     """The variables a backend's key comes from ('KLING_SECRET_KEY + KLING_ACCESS_KEY' for a two-part one)."""
-    return " + ".join(var for var in (cls.key_env_var, *cls.extra_key_env_vars) if var)
+    return between.join(var for var in (cls.key_env_var, *cls.extra_key_env_vars) if var)
 
 
 @app.command("generate")
@@ -197,6 +197,6 @@ def keys_list() -> None:
             source = key_source(cls)
             status = f"set ({source})" if source else "missing"
             missing = [var for var in cls.extra_key_env_vars if not find_named_key(var, var)]
-            table.add_row(cls.name, _key_vars(cls) or "-", status + "".join(f"; {var} missing" for var in missing))
+            table.add_row(cls.name, _key_vars(cls, "\n") or "-", "\n".join([status, *(f"{var} missing" for var in missing)]))
     console.print(table)
     console.print(f"key file: {keys_file()} ({len(stored_names())} stored)")
