@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import socket
 from pathlib import Path
 
 import httpx
@@ -14,7 +15,7 @@ from fakes._base import drive
 from fakes.comfyui import FakeComfyUI
 from filmsofone import ffmpeg
 from filmsofone.backends.base import (Failed, GenerationRequest, JobState, OutcomeUnknown, OutputExpired, Throttled,
-                                      Transient)
+                                      Transient, Unreachable)
 from filmsofone.backends.transport import Contract, Step, Transport
 from filmsofone.backends.comfyui import (ComfyUIBackend, fill, load_workflow, parse_lora, placeholders,
                                          safe_output_name, ws_messages)
@@ -429,3 +430,18 @@ def test_moving_to_other_servers_does_not_remake_cached_shots(ws):
         again = generate_scenes(ws, SLUG, ["1.2"], backend="comfyui",
                                 options={"url": [first.url, second.url], "websocket": False})
         assert again.made == [] and len(again.cached) == 2 and second.submissions == 0
+
+
+def test_a_server_that_is_not_running_is_named_as_unreachable(tmp_path):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    backend = ComfyUIBackend(ComfyUIBackend.make_options({"url": [f"http://127.0.0.1:{port}"]}))
+
+    async def go():
+        async with backend.client() as client:
+            await backend.submit(client, request())
+
+    with pytest.raises(Unreachable) as caught:
+        asyncio.run(go())
+    assert f"cannot reach 127.0.0.1:{port}" in str(caught.value) and caught.value.host == f"127.0.0.1:{port}"

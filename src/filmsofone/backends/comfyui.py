@@ -44,7 +44,7 @@ from pydantic import Field, field_validator
 
 from ..errors import BackendError
 from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
-                   Throttled, Transient)
+                   Throttled, Transient, Unreachable)
 from .inputs import still_size
 from .transport import Contract, Step, Transport
 
@@ -479,9 +479,11 @@ def _origin(url: str) -> str:
 
 
 def _tagged(exc: Exception, where: str) -> Exception:
-    """The same failure, saying which server answered (Throttled keeps its Retry-After)."""
+    """The same failure, saying which server answered (Throttled keeps its Retry-After, Unreachable its host)."""
     if isinstance(exc, Throttled):
         return Throttled(f"{where}: {exc}", exc.retry_after)
+    if isinstance(exc, Unreachable):
+        return Unreachable(f"{where}: {exc}", exc.reason, exc.host, exc.settled)
     return type(exc)(f"{where}: {exc}")
 
 
