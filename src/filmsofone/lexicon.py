@@ -211,12 +211,6 @@ VISIBLE_ACTION_VERBS: dict[str, tuple[str, str]] = {
     for past, third, base in (entry.split() for entry in _VISIBLE.replace("\n", "").split("|") if entry.strip())
 }
 
-VISIBLE_ACTION_VERBS: dict[str, tuple[str, str]] = {
-    past: (third, base)
-    for past, third, base in (entry.split() for entry in _VISIBLE.replace("\n", "").split("|") if entry.strip())
-}
-BE_HAVE_PRESENT = {"was": ("is", "are"), "were": ("is", "are"), "had": ("has", "have")}
-
 _WORD = re.compile(r"[A-Za-z]+")
 _MULTIWORD = {v for v in SPEECH_VERBS if " " in v}
 _MULTIWORD_RE = re.compile(r"\b(?:" + alternation(_MULTIWORD) + r")\b", re.I)
