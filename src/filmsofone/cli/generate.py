@@ -37,7 +37,7 @@ def parse_options(pairs: list[str]) -> dict:
 
 @app.command("backends")
 def backends_() -> None:
-    """List the video backends, what they can do, and whether their key is configured."""
+    """List the backends (video, image, speech, music, chat), what they can do, and whether their key is set."""
     from ..backends import list_backends
     from ..generate import price_label
     from ..keys import key_source

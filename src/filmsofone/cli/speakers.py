@@ -34,8 +34,9 @@ def speakers(
     only_estimate: bool = typer.Option(False, "--estimate", help="With --refine: show tokens and price; send nothing."),
     yes: bool = typer.Option(False, "--yes", help="With --refine: send to a paid or hosted chat backend."),
 ) -> None:
-    """List the lines whose speaker is least sure (lowest confidence first, with the text before each), fix one,
-    or have a language model re-attribute them (--refine; off unless asked)."""
+    """The lines whose speaker is least sure: list them, fix one, or have a language model re-attribute them.
+
+    Lowest confidence first, with the text before each; --refine (off unless asked) sends them to a chat backend."""
     ws = workspace()
     if limit is not None and limit < 1:
         raise BadInput(f"--limit must be at least 1 (got {limit})")
