@@ -236,6 +236,12 @@ def test_sound_on_a_model_that_makes_none_is_refused_before_sending(fake, tmp_pa
     assert fake.requests == []
 
 
+@pytest.mark.parametrize("model", ["kling-v2-1", "kling-v1-6"])
+def test_sound_off_on_a_model_that_makes_none_is_silent_and_not_sent(fake, tmp_path, model):
+    _, status = run(drive(backend(fake, model=model, sound="off"), request(), tmp_path / "t.mp4"))
+    assert status.state is JobState.SUCCEEDED and "sound" not in fake.creates[0].json()
+
+
 def test_a_bad_sound_value_is_refused_by_the_options():
     with pytest.raises(Exception, match="sound"):
         KlingBackend.make_options({"sound": "loud"})

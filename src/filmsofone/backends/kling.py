@@ -8,7 +8,7 @@ multi-image2video}` (images as raw base64, no `data:` prefix), poll `GET` the sa
 Sound (`sound: "on"|"off"`, kling-v2-6 and later): with sound on Kling makes the clip's audio itself, speech
 included; the shot's line is already in the prompt as Kling's guide asks (the speaker named, the words in
 double quotes: `Ada says: "..."`), and the cut keeps the clip's sound instead of the speech engine's voice
-(`sound.native`). Off, or left out on older models, the clip is silent.
+(`sound.native`). Off, or left out, the clip is silent; an older model takes sound=off without sending it.
 
 Errors come as `{"code", "message", "request_id"}`: 1302/1303 (too frequent / over concurrency) are
 throttling, 1301 is a content-security refusal, 1000-1004 are auth, 1100-1102 the account's balance.
@@ -130,8 +130,8 @@ class KlingBackend(Backend):
         if request.references and (request.first_frame or request.last_frame):
             raise BackendError(f"{PROVIDER}: shot {request.shot_id} has both reference images and frames",
                                "Kling's multi-image mode takes references only; drop the frames")
-        if self.options.sound is not None and not makes_sound(self.options.model):
-            raise BackendError(f"{PROVIDER}: model {self.options.model} makes no sound (sound={self.options.sound})",
+        if self.options.sound == "on" and not makes_sound(self.options.model):
+            raise BackendError(f"{PROVIDER}: model {self.options.model} makes no sound (sound=on)",
                                "use --option model=kling-v2-6 (or later) for sound, or leave the sound option out")
 
     def endpoint_and_body(self, request: GenerationRequest) -> tuple[str, dict]:
@@ -141,7 +141,7 @@ class KlingBackend(Backend):
             body["negative_prompt"] = request.negative_prompt
         if self.options.cfg_scale is not None:
             body["cfg_scale"] = self.options.cfg_scale
-        if self.options.sound is not None:
+        if self.options.sound is not None and makes_sound(self.options.model):  # an older model is silent anyway
             body["sound"] = self.options.sound
         if request.idempotency_key:
             body["external_task_id"] = request.idempotency_key
