@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from filmsofone.cli import main
+from filmsofone.cli.progress import progress_bar
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -51,3 +52,13 @@ def test_console_script_entry_point(ws):
                           capture_output=True, text=True)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "no imported book 'x'" in done.stderr
+
+
+def test_a_progress_bar_never_drawn_writes_nothing(capsys):
+    """A command that fails (or prints its result) before any progress shows no blank line before it."""
+    with progress_bar():
+        pass
+    assert capsys.readouterr().err == ""
+    with progress_bar() as update:
+        update("planning shots", 1, 2)
+    assert "planning shots" in capsys.readouterr().err

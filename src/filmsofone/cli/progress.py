@@ -18,13 +18,19 @@ def progress_bar() -> Iterator[ProgressCallback]:
     follows the latest label.
     """
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=False) as bars:
-        tasks: dict[str, int] = {}
+    bars = Progress(*columns, console=err_console, transient=False)
+    tasks: dict[str, int] = {}
 
-        def update(label: str, done: int, total: int) -> None:
-            key = label.split(": ", 1)[0]
-            if key not in tasks:
-                tasks[key] = bars.add_task(label, total=max(total, 1))
-            bars.update(tasks[key], description=label, completed=done, total=max(total, 1))
+    def update(label: str, done: int, total: int) -> None:
+        key = label.split(": ", 1)[0]
+        if not tasks:
+            bars.start()  # drawn from the first step on: a command that ends before any writes no blank line
+        if key not in tasks:
+            tasks[key] = bars.add_task(label, total=max(total, 1))
+        bars.update(tasks[key], description=label, completed=done, total=max(total, 1))
 
+    try:
         yield update
+    finally:
+        if tasks:
+            bars.stop()
