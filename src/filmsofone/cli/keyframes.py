@@ -53,7 +53,7 @@ def _make(ws, slug, scene, all_scenes, shot, backend, option, dry_run, resubmit_
             console.print(f"[yellow]left out[/] {plan.shot.id}: {', '.join(plan.left_out)} ({backend} takes "
                           f"{len(plan.request.references)} reference images)", highlight=False)
     if report.dry_run:
-        console.print(f"{len(report.planned)} keyframes, estimated ${report.estimated_cost:.2f} on {backend}")
+        _print_dry_run(report, backend)
         return
     console.print(f"{backend}: {len(report.made)} keyframes made, {len(report.cached)} cached")
     for title, items in (("failed", report.failed), ("outcome unknown (rerun with --resubmit-unknown)",
@@ -64,6 +64,16 @@ def _make(ws, slug, scene, all_scenes, shot, backend, option, dry_run, resubmit_
                   highlight=False)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _print_dry_run(report, backend: str) -> None:
+    """Each keyframe to make with the reference images it sends and its price, then the total."""
+    table = Table("shot", "size", "references", "price")
+    for plan in report.planned:
+        table.add_row(plan.shot.id, plan.shot.size, str(len(plan.request.references)), f"${plan.cost:.2f}")
+    if report.planned:
+        console.print(table)
+    console.print(f"{len(report.planned)} keyframes, estimated ${report.estimated_cost:.2f} on {backend}")
 
 
 def _show(ws, slug: str, scene: list[str] | None) -> None:
