@@ -92,3 +92,4 @@ def test_chat_adapter_from_the_command_line_shows_the_estimate_first(sample_ws, 
         assert json.loads(out)["adapter"] == "openai-chat"
     code, _, err = run(sample_ws, "adapt", SAMPLE, "--adapter", "banana", capsys=capsys)
     assert code == 2 and "banana" in err and len(err.strip().splitlines()) == 1
+    assert "unknown adapter" in err and "--adapter offline" in err  # the offline adapter is named among the choices

@@ -17,7 +17,7 @@ from .. import store
 from ..errors import UserError
 from ..models import BookAnalysis, ProgressCallback
 from ..project import check_scene, load_analysis, load_text, open_project
-from ..backends import get_backend
+from ..backends import backend_names, get_backend
 from ..workspace import Project, Workspace
 from .llm import adapt_with_model
 from .model import Adaptation, Choices, SceneChoice
@@ -161,7 +161,10 @@ def set_adapter(ws: Workspace, slug: str, adapter: str, options: dict | None = N
     choices = load_choices(ws, slug)
     merged = {**(choices.adapter_options if adapter == choices.adapter else {}), **(options or {})}
     if adapter != OFFLINE:
-        get_backend(adapter, merged, kind="chat")  # an unknown name or a bad option is refused here
+        if adapter not in backend_names("chat"):
+            raise UserError(f"unknown adapter '{adapter}'",
+                            f"use --adapter {OFFLINE}, or a chat backend: {', '.join(backend_names('chat'))}")
+        get_backend(adapter, merged, kind="chat")  # a bad option is refused here
     choices.adapter, choices.adapter_options = adapter, merged
     save_choices(ws, slug, choices)
     return choices
