@@ -16,7 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .transport import BackendFailure, RetryPolicy, WaitCallback, with_retries
+from ..errors import BackendError
+from .transport import BackendFailure, GaveUp, RetryPolicy, Unreachable, WaitCallback, with_retries
 
 CHARS_PER_TOKEN = 4  # a rough size of a token in English prose and JSON
 T = TypeVar("T")
@@ -65,9 +66,19 @@ class AnswerCache:
         pending.replace(path)
 
 
+def _stop_if_unreachable(backend, failure: BackendFailure) -> None:
+    """A server that never answered (refused, DNS, TLS) stops the run: every other question would fail the same way."""
+    last = failure.last if isinstance(failure, GaveUp) else failure
+    if isinstance(last, Unreachable):
+        raise BackendError(f"{backend.name}: cannot reach {last.host} ({last.reason}); nothing was sent",
+                           "start the chat server (e.g. `ollama serve`), or give its address with "
+                           "--option base_url=...") from failure
+
+
 async def ask_checked(client, backend, messages: list[dict], check: Check, *, policy: RetryPolicy, what: str,
                       again: str, on_wait: WaitCallback | None = None) -> tuple[Any | None, str | None]:
-    """The checked value of the model's answer to `messages`, or None and why (unreachable, or refused twice).
+    """The checked value of the model's answer to `messages`, or None and why (failed, or refused twice); a
+    server that cannot be reached at all raises BackendError.
 
     A refused answer is asked again once: the refused answer and "Your answer was refused: <reasons>. <again>"
     are added to the messages."""
@@ -78,6 +89,7 @@ async def ask_checked(client, backend, messages: list[dict], check: Check, *, po
             answer = await with_retries(lambda m=sent: backend.complete(client, m), policy=policy, what=what,
                                         on_wait=on_wait)
         except BackendFailure as exc:
+            _stop_if_unreachable(backend, exc)
             return None, f"the model could not be reached ({exc})"
         value, problems = check(answer.text)
         if not problems:
