@@ -6,7 +6,10 @@ import sys
 import pytest
 
 from filmsofone.cli import main
+from filmsofone.backends import backend_class
 from filmsofone.cli.progress import progress_bar
+from filmsofone.errors import BackendError
+from filmsofone.keys import require_key
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -62,3 +65,14 @@ def test_a_progress_bar_never_drawn_writes_nothing(capsys):
     with progress_bar() as update:
         update("planning shots", 1, 2)
     assert "planning shots" in capsys.readouterr().err
+
+
+def test_a_missing_two_part_key_names_both_variables(capsys, ws, monkeypatch):
+    for var in ("SCENARIO_API_KEY", "SCENARIO_API_SECRET", "KLING_ACCESS_KEY", "KLING_SECRET_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("FILMSOFONE_KEYS_FILE", str(ws.root / "no-keys"))
+    for backend, both in (("scenario", ("SCENARIO_API_SECRET", "SCENARIO_API_KEY")),
+                          ("kling", ("KLING_SECRET_KEY", "KLING_ACCESS_KEY"))):
+        with pytest.raises(BackendError) as caught:
+            require_key(backend_class(backend))
+        assert all(var in caught.value.hint for var in both), caught.value.hint

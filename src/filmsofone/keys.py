@@ -94,8 +94,11 @@ def require_key(backend_cls) -> str:
     key = find_key(backend_cls)
     if not key:
         var = backend_cls.key_env_var
+        others = [v for v in getattr(backend_cls, "extra_key_env_vars", ()) if not find_named_key(v, v)]
         hint = f"set {var}, or run `filmsofone keys set {backend_cls.name}`" if var else \
             f"run `filmsofone keys set {backend_cls.name}`"
+        if others:  # the other half of a two-part credential, missing too
+            hint += f"; and set {' and '.join(others)}"
         raise BackendError(f"backend '{backend_cls.name}' needs an API key and none is configured", hint)
     return key
 
