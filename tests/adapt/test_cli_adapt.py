@@ -93,3 +93,18 @@ def test_chat_adapter_from_the_command_line_shows_the_estimate_first(sample_ws, 
     code, _, err = run(sample_ws, "adapt", SAMPLE, "--adapter", "banana", capsys=capsys)
     assert code == 2 and "banana" in err and len(err.strip().splitlines()) == 1
     assert "unknown adapter" in err and "--adapter offline" in err  # the offline adapter is named among the choices
+
+
+@pytest.mark.parametrize("argv", [["--runtime", "25m", "--scene", "9.9", "--drop"],
+                                  ["--runtime", "25m", "--scene", "1.1", "--weight", "0"],
+                                  ["--scene", "1.1", "--keep", "--runtime", "banana"],
+                                  ["--runtime", "25m", "--adapter", "banana"]])
+def test_a_refused_command_changes_none_of_the_choices(sample_ws, capsys, argv):
+    code, out, _ = run(sample_ws, "adapt", SAMPLE, "--json", capsys=capsys)
+    before = json.loads(out)
+    code, _, err = run(sample_ws, "adapt", SAMPLE, *argv, capsys=capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    code, out, _ = run(sample_ws, "adapt", SAMPLE, "--json", capsys=capsys)
+    after = json.loads(out)
+    assert after["target_seconds"] == before["target_seconds"] and after["scenes"] == before["scenes"]
+    assert after["adapter"] == "offline"

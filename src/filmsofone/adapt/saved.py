@@ -57,24 +57,35 @@ def save_choices(ws: Workspace, slug: str, choices: Choices) -> None:
     _write_json(_path(ws, slug, CHOICES_FILE), choices.model_dump(mode="json"))
 
 
+def runtime_seconds(runtime: str | None) -> float | None:
+    """The running time asked for ('2h', '90m', '5400s'), or None for 'default' / '' (the default rule)."""
+    default = runtime is None or runtime.strip().lower() in ("", "default", "auto")
+    return None if default else parse_runtime(runtime)
+
+
 def set_runtime(ws: Workspace, slug: str, runtime: str | None) -> Choices:
     """Set the book's running time ('2h', '90m', '5400s'); 'default' or '' returns to the default rule."""
     choices = load_choices(ws, slug)
-    default = runtime is None or runtime.strip().lower() in ("", "default", "auto")
-    choices.runtime_seconds = None if default else parse_runtime(runtime)
+    choices.runtime_seconds = runtime_seconds(runtime)
     save_choices(ws, slug, choices)
     return choices
 
 
-def set_scene_choice(ws: Workspace, slug: str, scene_id: str, *, keep: bool = False, drop: bool = False,
-                     weight: float | None = None, clear: bool = False) -> SceneChoice:
-    """Pin a scene (keep it whole), drop it, weight it (more or less time), or clear what was set."""
+def check_scene_choice(ws: Workspace, slug: str, scene_id: str, *, keep: bool = False, drop: bool = False,
+                       weight: float | None = None) -> None:
+    """Refuse a choice `set_scene_choice` cannot make (unknown scene, kept and dropped, weight out of range)."""
     check_scene(load_analysis(ws, slug), scene_id)
     if keep and drop:
         raise UserError("a scene cannot be both kept and dropped", "give one of --keep or --drop")
     if weight is not None and not (0 < weight <= 10):
         raise UserError(f"the weight must be above 0 and at most 10 (got {weight:g})",
                         "e.g. --weight 1.5 for more time, 0.5 for less")
+
+
+def set_scene_choice(ws: Workspace, slug: str, scene_id: str, *, keep: bool = False, drop: bool = False,
+                     weight: float | None = None, clear: bool = False) -> SceneChoice:
+    """Pin a scene (keep it whole), drop it, weight it (more or less time), or clear what was set."""
+    check_scene_choice(ws, slug, scene_id, keep=keep, drop=drop, weight=weight)
     choices = load_choices(ws, slug)
     choice = SceneChoice() if clear else choices.of(scene_id).model_copy()
     if keep or drop:

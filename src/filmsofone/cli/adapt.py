@@ -34,18 +34,23 @@ def adapt_command(
 ) -> None:
     """Adapt the book to a running time (the planner then shoots the kept scenes' beats)."""
     from .. import project, store
-    from ..adapt import adapt, adaptation_report, set_adapter, set_runtime, set_scene_choice
+    from ..adapt import (adapt, adaptation_report, check_scene_choice, runtime_seconds, set_adapter, set_runtime,
+                         set_scene_choice)
     from ..errors import UserError
     from ..plan import plan_book
     from .generate import parse_options
 
     ws = workspace()
-    if adapter is not None or option:
-        set_adapter(ws, slug, adapter or load_adapter(ws, slug), parse_options(option or []))
     if (keep or drop or weight is not None or clear) and scene is None:
         raise UserError("--keep, --drop, --weight and --clear need --scene", f"e.g. adapt {slug} --scene 1.2 --keep")
     if scene is not None and not (keep or drop or weight is not None or clear):
         raise UserError("say what to do with the scene", "add --keep, --drop, --weight N or --clear")
+    if runtime is not None:  # every choice checked before any is saved: a refused command changes nothing
+        runtime_seconds(runtime)
+    if scene is not None:
+        check_scene_choice(ws, slug, scene, keep=keep, drop=drop, weight=weight)
+    if adapter is not None or option:
+        set_adapter(ws, slug, adapter or load_adapter(ws, slug), parse_options(option or []))
     if runtime is not None:
         set_runtime(ws, slug, runtime)
     if scene is not None:
