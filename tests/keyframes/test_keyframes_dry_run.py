@@ -29,3 +29,14 @@ def test_the_dry_run_lists_every_shot_with_its_references_and_price(ws, cast, mo
         assert rows[plan.shot.id][7] == f"${plan.cost:.2f}"
     assert any(len(p.request.references) for p in report.planned)  # the cast's faces are among them
     assert f"{len(shots)} keyframes, estimated ${report.estimated_cost:.2f} on grok-imagine-image" in out
+
+
+def test_a_generate_dry_run_waiting_for_the_storyboard_names_the_book_to_approve(ws, cast, monkeypatch, tmp_path,
+                                                                                  capsys):
+    use_keys(monkeypatch, tmp_path, XAI_API_KEY=KEY)
+    with FakeXai() as fake:
+        code, out, err = cli(capsys, "--workspace", ws.root, "generate", SLUG, "--scene", SCENE, "--backend",
+                             "grok-imagine", "--option", f"base_url={fake.url}", "--dry-run")
+        assert code == 0, err
+        assert fake.requests == []
+    assert f"filmsofone keyframes {SLUG} approve SHOT" in " ".join(out.split())

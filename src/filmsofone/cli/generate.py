@@ -96,12 +96,12 @@ def generate(
                                  concurrency=concurrency, progress=progress, shot_ids=list(shot or []) or None,
                                  options=parse_options(option or []), dry_run=dry_run, budget=budget,
                                  resubmit_unknown=resubmit_unknown, require_approval=not no_storyboard)
-    _print_report(report)
+    _print_report(report, slug)
     if not report.ok:
         raise typer.Exit(1)
 
 
-def _print_report(report) -> None:
+def _print_report(report, slug: str) -> None:
     if report.dry_run:
         table = Table("shot", "seconds", "estimated cost", "cached")
         for item in report.planned:
@@ -112,7 +112,8 @@ def _print_report(report) -> None:
                       f"estimated ${report.estimated_cost:.2f} on {report.backend}")
         if report.awaiting_approval:
             console.print(f"[yellow]{len(report.awaiting_approval)} shots have no approved keyframe[/]: approve "
-                          "them (`filmsofone keyframes S approve SHOT`) or pass --no-storyboard", highlight=False)
+                          f"them (`filmsofone keyframes {slug} approve SHOT`, or in `filmsofone watch {slug}`) or pass "
+                          "--no-storyboard", highlight=False)
         return
     console.print(f"{report.backend}: {len(report.made)} made, {len(report.cached)} cached "
                   f"in {report.seconds:.1f} s" + (f", about ${report.spent:.2f}" if report.spent else ""))
