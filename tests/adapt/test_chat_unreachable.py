@@ -7,19 +7,8 @@ import socket
 
 import pytest
 
-from filmsofone.cli import main
-
 from .conftest import SAMPLE
-
-
-def run(ws, *args, capsys):
-    try:
-        main(["--workspace", str(ws.root), *args])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
+from .test_cli_adapt import run
 
 
 @pytest.fixture
