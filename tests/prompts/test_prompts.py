@@ -191,3 +191,26 @@ def test_the_scene_intent_gives_each_prompt_its_mood(planned_ws):
     assert "Mood: dread." in prompts[1].prompt and "Mood: relief." in prompts[-1].prompt
     other = render_prompts(planned_ws, SLUG, store.load_shots(planned_ws.project(SLUG).db_path, "1.1")[:3])
     assert all("Mood:" not in p.prompt for p in other)
+
+
+def test_a_cutaway_shows_the_listener_listening_and_the_line_is_heard_off_screen(story):
+    """A long line cut to the listener: the listener's face, and nobody in the picture says the words."""
+    from filmsofone.models import InFrame
+    from filmsofone.prompts import shot_context
+    from plan.conftest import plan
+
+    analysis, text = story
+    shots = [s for scene in analysis.scenes for s in plan(analysis, scene.id, text, max_clip=2.0)]
+    cutaways = [s for s in shots if s.kind == "cutaway"]
+    assert cutaways, "a 2-second clip limit cuts a long line to its listener"
+    names = {c.id: c.name for c in analysis.characters}
+    for shot in cutaways:
+        quote = next(q for q in analysis.quotes if q.id == shot.dialogue[0])
+        listener = shot.characters[0].character
+        assert listener != quote.speaker
+        context = shot_context(shot, analysis, None, text)
+        assert context["action"] == f"{names[listener]} listens to {names[quote.speaker]}."
+        assert f"{names[quote.speaker]} says:" not in context["dialogue"]
+        assert f"{names[quote.speaker]}, off screen, is heard saying:" in context["dialogue"]
+        seen = shot.model_copy(update={"characters": [InFrame(character=quote.speaker)]})
+        assert f"{names[quote.speaker]} says:" in shot_context(seen, analysis, None, text)["dialogue"]

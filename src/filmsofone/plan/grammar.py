@@ -449,8 +449,9 @@ def _add_line(ctx: _Context, beat: Beat, size: str, people: list[str], total: fl
         span = (beat.start + length * number // parts, beat.start + length * (number + 1) // parts)
         part = (number + 1, parts)
         if number % 2 == 1 and listener and beat.speaker:
-            name = ctx.names.get(beat.speaker, beat.speaker)
-            ctx.add(beat, size="MCU", characters=[listener], duration=total / parts, action=text,
+            name = ctx.names.get(beat.speaker, beat.speaker)  # the listener's face; the speaker is heard, not seen
+            ctx.add(beat, size="MCU", characters=[listener], duration=total / parts,
+                    action=f"{ctx.names.get(listener, listener)} listens to {name}.",
                     kind=f"cutaway: listening to {name}", part=part, dialogue=ids, span=span)
         else:
             ctx.add(beat, size=size if number == 0 else closer(size) if size in ("MS", "MCU") else size,

@@ -86,14 +86,17 @@ class _Book:
 def _dialogue(book: _Book, shot: Shot) -> str:
     if not shot.dialogue or book.text is None:
         return ""
-    lines = []
+    lines, in_frame = [], {placed.character for placed in shot.characters}
     for quote_id in shot.dialogue:
         quote = book.quotes.get(quote_id)
         if quote is None:
             continue
         speaker = book.names.get(quote.speaker or "", "Someone")
         spoken = " ".join(" ".join(book.text[a:b] for a, b in quote.spans).split())
-        lines.append(f'{speaker} says: "{spoken}"')
+        if quote.speaker and quote.speaker not in in_frame:  # a cutaway: nobody in the picture says it
+            lines.append(f'{speaker}, off screen, is heard saying: "{spoken}"')
+        else:
+            lines.append(f'{speaker} says: "{spoken}"')
     return " ".join(lines)
 
 
