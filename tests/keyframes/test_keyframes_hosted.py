@@ -55,3 +55,15 @@ def test_no_key_no_request(ws, cast, runway, monkeypatch):
     with pytest.raises(BackendError):
         make_keyframes(ws, SLUG, ["1.1"], backend="runway-image", options={"base_url": runway.url})
     assert runway.requests == []
+
+
+def test_an_unreachable_server_stops_the_run_and_leaves_the_other_shots_untouched(ws, cast, runway):
+    options = {"base_url": "http://127.0.0.1:9", "poll_interval": 0.01, "concurrency": 1}
+    with pytest.raises(BackendError) as caught:
+        make_keyframes(ws, SLUG, ["1.1"], backend="runway-image", options=options)
+    assert "cannot reach 127.0.0.1:9" in str(caught.value) and "2 shot(s) not tried" in str(caught.value)
+    entries = read_index(ws.project(SLUG)).shots
+    assert all(e.pending is None and not e.takes for e in entries.values())  # nothing left half-sent
+    again = make_keyframes(ws, SLUG, ["1.1"], backend="runway-image", options={"base_url": runway.url,
+                                                                                 "poll_interval": 0.01})
+    assert sorted(again.made) == ["1.1-001", "1.1-002", "1.1-003"]  # resumable: a later run makes them all

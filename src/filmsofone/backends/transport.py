@@ -94,6 +94,12 @@ class GaveUp(BackendFailure):
         self.last, self.attempts = last, attempts
 
 
+def unreachable_in(failure: BaseException) -> Unreachable | None:
+    """The Unreachable behind `failure` (itself, or the last try of a GaveUp): a server that never answered."""
+    last = failure.last if isinstance(failure, GaveUp) else failure
+    return last if isinstance(last, Unreachable) else None
+
+
 # --- steps and the table of answers ---------------------------------------------------------------
 
 

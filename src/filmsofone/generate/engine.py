@@ -31,8 +31,8 @@ from ..backends.base import (
     Refused,
     Transient,
 )
-from ..backends.transport import Wait
-from ..errors import UserError
+from ..backends.transport import Unreachable, Wait, unreachable_in
+from ..errors import BackendError, UserError
 from ..keys import ScrubFilter, known_secrets, scrub
 from ..models import ProgressCallback
 from ..store.faults import checkpoint
@@ -73,6 +73,8 @@ class Engine:
         self._secrets = [s for s in {self.backend.key, *known_secrets(key_env_vars())} if s]
         self._spent = 0.0
         self._budget_lock = asyncio.Lock()
+        self._unreachable: Unreachable | None = None  # the server never answered: the shots not begun wait
+        self._untried = 0
 
     # -- the run --
 
@@ -97,8 +99,17 @@ class Engine:
             if client is not None:
                 await client.aclose()
         self.report.spent = round(self._spent, 4)
+        if self._unreachable is not None:
+            gone = self._unreachable
+            raise BackendError(f"{self.backend.name}: cannot reach {gone.host} ({gone.reason}); "
+                               f"{self._untried} shot(s) not tried",
+                               "start the server or check its address (--option base_url=... or the "
+                               "backend's server option), then run again to resume")
 
     async def _shot(self, item: Planned, client) -> None:
+        if self._unreachable is not None:
+            self._untried += 1
+            return
         try:
             outcome = await self._make(item, client)
         except UserError as exc:
@@ -106,6 +117,9 @@ class Engine:
         except Exception as exc:  # a bug in an adapter must not stop the other shots
             outcome = _Outcome("failed", self._clean(f"{type(exc).__name__}: {exc}"))
             log.debug("shot %s failed: %s", item.shot.id, outcome.detail)  # scrubbed; no traceback with locals
+        if outcome.kind == "untried":
+            self._untried += 1
+            return
         self.report.add(item.shot.id, outcome.kind, outcome.detail)
         self._scene_done[item.shot.scene] = self._scene_done.get(item.shot.scene, 0) + 1
         self._tick(f"scene {item.shot.scene}", self._scene_done[item.shot.scene],
@@ -132,6 +146,8 @@ class Engine:
         if self.flags.dry_run:
             return _Outcome("pending", "would resume" if job else "would make")
         async with self._slots:
+            if self._unreachable is not None and not self.backend.local:
+                return _Outcome("untried")  # left as it was: a later run makes it
             self._tick(f"shot: {shot.id}", 0, 100)  # which shot runs, on one bar shared by all shots
             started = time.monotonic()
             outcome = await self._make_in_slot(item, job, client)
@@ -217,6 +233,7 @@ class Engine:
             self.jobs.update(job, status="unknown", error=self._clean(str(exc)))
             return _Outcome("unknown", self._clean(str(exc)))
         except GaveUp as exc:  # nothing was accepted: the last failure says why (refused, DNS, throttled...)
+            self._unreachable = self._unreachable or unreachable_in(exc)
             error = self._clean(f"not submitted: {exc.last} (gave up after {exc.attempts} tries)")
             self.jobs.update(job, status="failed", error=error)
             return _Outcome("failed", f"{error}; run again later")
@@ -235,6 +252,7 @@ class Engine:
             return await remote.poll(self.backend, client, job.remote_id, what=f"shot {shot_id}",
                                      on_wait=self._show_wait, on_status=seen)
         except GaveUp as exc:
+            self._unreachable = self._unreachable or unreachable_in(exc)
             self.jobs.update(job, error=self._clean(f"polling keeps failing: {exc.last}"))
         except remote.TimedOut:
             self.jobs.update(job, error="timed out waiting for the provider; run again to resume")

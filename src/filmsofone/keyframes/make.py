@@ -24,7 +24,7 @@ from ..backends.base import (
     OutcomeUnknown,
     Refused,
 )
-from ..backends.transport import GaveUp
+from ..backends.transport import GaveUp, Unreachable, unreachable_in
 from ..errors import BackendError, UserError
 from ..keys import known_secrets, scrub
 from ..models import ProgressCallback, Shot
@@ -73,15 +73,28 @@ async def make_all(backend: Backend, project: Project, plans: list[KeyframePlan]
     if progress is not None:
         progress(label, 0, len(plans))
 
+    gone: Unreachable | None = None  # the server never answered: the shots not begun are left as they are
+    untried = 0
+
     async def one(plan: KeyframePlan) -> None:
-        nonlocal done
+        nonlocal done, gone, untried
         async with slots:
-            await _make_one(backend, project, plan, report, force=force, resubmit_unknown=resubmit_unknown)
+            if gone is not None:
+                untried += 1
+                return
+            try:
+                await _make_one(backend, project, plan, report, force=force, resubmit_unknown=resubmit_unknown)
+            except Unanswered as exc:
+                gone = gone or exc.gone
         done += 1
         if progress is not None:
             progress(label, done, len(plans))
 
     await asyncio.gather(*(one(p) for p in plans))
+    if gone is not None:
+        raise BackendError(f"{backend.name}: cannot reach {gone.host} ({gone.reason}); {untried} shot(s) not tried",
+                           "start the server or check its address (--option base_url=... or the backend's "
+                           "server option), then run again to resume")
 
 
 async def _make_one(backend: Backend, project: Project, plan: KeyframePlan, report: KeyframeReport, *,
@@ -115,6 +128,8 @@ async def _make_one(backend: Backend, project: Project, plan: KeyframePlan, repo
         if isinstance(exc, Refused):
             with editing(project) as index:
                 index.shot(shot).refused[plan.cache_key] = report.failed[shot.id][:300]
+        if isinstance(exc, Unanswered):
+            raise
         return
     record_take(project, shot, tmp, backend=backend.name, cache_key=plan.cache_key, left_out=plan.left_out)
     report.made.append(shot.id)
@@ -123,6 +138,14 @@ async def _make_one(backend: Backend, project: Project, plan: KeyframePlan, repo
 def refusal(project: Project, shot_id: str, key: str) -> str | None:
     entry = read_index(project).shots.get(shot_id)
     return entry.refused.get(key) if entry else None
+
+
+class Unanswered(Failed):
+    """The server never answered (refused, DNS, TLS): nothing was sent, and every other shot would fail the same."""
+
+    def __init__(self, message: str, gone: Unreachable):
+        super().__init__(message)
+        self.gone = gone
 
 
 class StillRunning(Failed):
@@ -196,6 +219,9 @@ async def _step(call, *, polling: bool = False):
     except remote.TimedOut as exc:
         raise StillRunning(str(exc)) from None
     except GaveUp as exc:
+        gone = unreachable_in(exc)
+        if gone is not None and not polling:
+            raise Unanswered(str(exc), gone) from None
         raise (StillRunning if polling else Failed)(str(exc)) from None
 
 
