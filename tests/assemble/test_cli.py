@@ -1,5 +1,7 @@
 """`filmsofone cut`: a thin command over the library; user mistakes are one line and exit 2."""
 
+from pathlib import Path
+
 import pytest
 from cutkit import Book
 
@@ -40,6 +42,7 @@ def test_cut_scenes_and_output(book, ws, capsys, tmp_path):
     (["cut", "tale", "--scenes", "9.9"], "no scene '9.9'"),
     (["cut", "nope"], "no imported book 'nope'"),
     (["cut", "tale", "--music", "missing.ogg"], "no such music file"),
+    (["cut", "tale", "--music", str(Path(__file__).parent)], "is a folder, not a file"),
     (["export", "tale", "--format", "edl"], "has no cut yet"),
 ])
 def test_user_mistakes_exit_2_with_one_line(book, ws, capsys, argv, message):

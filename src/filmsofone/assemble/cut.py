@@ -136,6 +136,8 @@ def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | N
     report = progress or (lambda label, done, total: None)
     sound = sound or SoundOptions()
     if music is not None:
+        if Path(music).is_dir():
+            raise UserError(f"--music {music} is a folder, not a file", "give one audio file to --music")
         if not Path(music).is_file():
             raise UserError(f"no such music file: {music}", "give an audio file to --music, or leave it out")
         music = user_audio(ws, Path(music).resolve(), "music")  # one clear line for a file that is not audio

@@ -265,6 +265,8 @@ def user_audio(ws: Workspace, name: str | Path, what: str) -> Path:
     """The path of a user's audio file (workspace-relative or absolute), checked to hold sound (ffprobe reads
     it by path). A missing file, or one with no audio stream, is the user's mistake (UserError, exit 2)."""
     source = Path(name) if Path(name).is_absolute() else ws.root / name
+    if source.is_dir():
+        raise UserError(f"the {what} {name} is a folder, not a file", "give one audio file")
     if not source.is_file():
         raise UserError(f"no such {what} file: {name}", f"give an audio file (relative to {ws.root})")
     try:
