@@ -109,3 +109,11 @@ def test_scenario_without_a_model_is_one_line_and_exit_2(ws, cast, monkeypatch, 
     code, out, err = cli(capsys, "--workspace", ws.root, "keyframes", SLUG, "--scene", SCENE, "--backend", "scenario")
     assert code == 2 and len(err.strip().splitlines()) == 1 and "--option model=" in err
     assert SECRET not in err + out and SCENARIO_KEY not in err + out
+
+
+def test_a_scenario_dry_run_without_a_model_is_priced_and_says_a_model_is_needed(ws, cast, capsys):
+    code, out, err = cli(capsys, "--workspace", ws.root, "keyframes", SLUG, "--scene", SCENE, "--backend", "scenario",
+                         "--dry-run")
+    shown = " ".join(out.split())
+    assert code == 0, err
+    assert "estimated $" in shown and "on scenario" in shown and "needed a character model to run: --option model=" in shown

@@ -247,6 +247,10 @@ class Backend:
 
     # -- checks, before anything is sent --
 
+    def still_needed(self) -> list[str]:
+        """What a real run needs that the options do not give yet (a dry run prices it and says so)."""
+        return []
+
     def check(self, request: GenerationRequest) -> None:
         """Raise BackendError when the request asks for something this backend cannot honour."""
         caps = self.capabilities

@@ -105,9 +105,14 @@ class ScenarioBackend(Backend):
                                "give your character model's id: --option model=model_... (Scenario: Your Models > "
                                "Copy Model ID)")
 
+    def still_needed(self) -> list[str]:
+        return [] if self.options.model else ["a character model to run: --option model=model_... "
+                                              "(Scenario: Your Models > Copy Model ID)"]
+
     def check(self, request: GenerationRequest) -> None:
         super().check(request)
-        self._require_model()
+        if self.key:  # a dry run (no key) is priced without a model, and says one is needed
+            self._require_model()
 
     def _query(self) -> dict[str, str]:
         return {"projectId": self.options.project_id} if self.options.project_id else {}

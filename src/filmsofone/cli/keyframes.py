@@ -74,6 +74,8 @@ def _print_dry_run(report, backend: str) -> None:
     if report.planned:
         console.print(table)
     console.print(f"{len(report.planned)} keyframes, estimated ${report.estimated_cost:.2f} on {backend}")
+    for need in report.still_needed:
+        console.print(f"[yellow]needed[/] {need}", highlight=False)
 
 
 def _show(ws, slug: str, scene: list[str] | None) -> None:

@@ -56,6 +56,7 @@ def make_keyframes(ws: Workspace, slug: str, scene_ids: list[str] | None, *, bac
         if plan.left_out:
             report.left_out[plan.shot.id] = plan.left_out
     if dry_run:
+        report.still_needed = engine.still_needed()
         return report
     run_coroutine(make_all(engine, project, plans, report, force=force or bool(shot_ids), progress=progress,
                   resubmit_unknown=resubmit_unknown))

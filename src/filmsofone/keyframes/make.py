@@ -44,6 +44,7 @@ class KeyframeReport:
     planned: list[KeyframePlan] = field(default_factory=list)
     estimated_cost: float = 0.0
     dry_run: bool = False
+    still_needed: list[str] = field(default_factory=list)  # a dry run: what a real run would need first
 
     @property
     def ok(self) -> bool:
