@@ -108,3 +108,14 @@ def test_a_refused_command_changes_none_of_the_choices(sample_ws, capsys, argv):
     after = json.loads(out)
     assert after["target_seconds"] == before["target_seconds"] and after["scenes"] == before["scenes"]
     assert after["adapter"] == "offline"
+
+
+def test_report_with_json_is_one_line_and_exit_2(sample_ws, capsys):
+    code, out, err = run(sample_ws, "adapt", SAMPLE, "--report", "--json", capsys=capsys)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert code == 2 and "--report and --json" in err and len(lines) <= 2 and out == ""
+
+
+def test_an_estimate_with_the_offline_adapter_says_it_is_free_and_sends_nothing(sample_ws, capsys):
+    code, out, err = run(sample_ws, "adapt", SAMPLE, "--estimate", capsys=capsys)
+    assert code == 0 and "offline adapter is free and sends nothing" in " ".join(err.split())

@@ -41,6 +41,9 @@ def adapt_command(
     from .generate import parse_options
 
     ws = workspace()
+    if report and as_json:
+        raise UserError("--report and --json cannot go together", "--json prints the adaptation for tools; "
+                        "--report prints what is kept and cut for reading: give one")
     if (keep or drop or weight is not None or clear) and scene is None:
         raise UserError("--keep, --drop, --weight and --clear need --scene", f"e.g. adapt {slug} --scene 1.2 --keep")
     if scene is not None and not (keep or drop or weight is not None or clear):
@@ -55,6 +58,11 @@ def adapt_command(
         set_runtime(ws, slug, runtime)
     if scene is not None:
         set_scene_choice(ws, slug, scene, keep=keep, drop=drop, weight=weight, clear=clear)
+    if only_estimate and load_adapter(ws, slug) == "offline":
+        err_console.print("the offline adapter is free and sends nothing: $0.00 (adapt without --estimate to run it)",
+                          highlight=False)
+        return
+
     def shown(estimate) -> None:
         err_console.print(f"{estimate.scenes} scene(s) to ask ({estimate.cached} cached): about "
                           f"{estimate.prompt_tokens} prompt and {estimate.completion_tokens} answer tokens, "
