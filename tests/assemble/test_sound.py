@@ -61,10 +61,14 @@ def test_stems_beside_the_film_and_the_master_meets_ebu_r128(voiced):
     assert made.loudness == pytest.approx(level.integrated, abs=0.3)  # measured before the AAC encode
 
 
-def test_no_music_and_no_ambience_leave_those_stems_silent(voiced):
+def test_no_music_and_no_ambience_write_no_such_stems(voiced):
+    cut(voiced.ws, "tale")  # an earlier cut with every stem
     made = cut(voiced.ws, "tale", sound=SoundOptions(music=False, ambience=False)).manifest
-    assert stem_rms(made.stems["music"]) == 0.0 and stem_rms(made.stems["ambience"]) == 0.0
-    assert stem_rms(made.stems["dialogue"]) > 0.01
+    film = voiced.project.film_path
+    assert set(made.stems) == {"dialogue"} and stem_rms(made.stems["dialogue"]) > 0.01
+    assert not film.with_name("tale.music.wav").exists() and not film.with_name("tale.ambience.wav").exists()
+    level = ffmpeg.measure_loudness(film)
+    assert level.integrated == pytest.approx(-16.0, abs=1.0)  # mastered from the dialogue alone
 
 
 def test_music_follows_the_scene_and_a_users_file_replaces_it(voiced, tmp_path):

@@ -97,7 +97,10 @@ def render_stems(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, bi
     music = _music_source(ws, bible, analysis, text, spans, intents or {}, cache, options.allow_paid) \
         if options.music else None
     ambience = _ambience_source(ws, bible, analysis, text, spans, cache) if options.ambience else None
-    paths = stem_paths(film)
+    paths = {name: path for name, path in stem_paths(film).items() if name == "dialogue" or getattr(options, name)}
+    for name, path in stem_paths(film).items():  # a stem switched off is not written (an older one would mislead)
+        if name not in paths:
+            path.unlink(missing_ok=True)
     write_stems(paths, {"dialogue": dialogue, "music": music, "ambience": ambience}, seconds, progress)
     return Stems(paths=paths, lines=heard, seconds=seconds, native=set(options.native_audio))
 
