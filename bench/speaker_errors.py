@@ -26,7 +26,6 @@ with the text around them. The corpus never enters the repository.
 from __future__ import annotations
 
 import argparse
-import bisect
 import json
 import os
 import sys
@@ -37,22 +36,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 import eval_books
 import eval_pdnc
 import litbank_docs
-
-
-def _predicted_at(quotes: list[dict]):
-    spans = sorted((s, e, q) for q in quotes for s, e in q["spans"])
-    starts = [s[0] for s in spans]
-
-    def find(gold_spans) -> dict | None:
-        for gs, ge in gold_spans:
-            i = max(0, bisect.bisect_left(starts, gs) - 3)
-            while i < len(spans) and spans[i][0] < ge:
-                if spans[i][1] > gs:
-                    return spans[i][2]
-                i += 1
-        return None
-
-    return find
 
 
 def classify(gold: str, quote: dict | None, to_gold: dict, present: set, named: bool, narrator: str | None,
@@ -82,7 +65,7 @@ def litbank_book(doc: litbank_docs.Document) -> list[dict]:
     to_gold = eval_books.litbank_to_gold(doc, analysis["characters"])[0]
     present = set(to_gold.values())
     mention_owner = sorted((s, e, entity) for entity, ms in doc.entities.items() for s, e, _ in ms)
-    find = _predicted_at(analysis["quotes"])
+    find = eval_pdnc.QuoteSpans(analysis["quotes"]).overlapping
     rows = []
     for s, e, speaker, kind in doc.quotes:
         if speaker is None:
@@ -106,7 +89,7 @@ def pdnc_book(novel: Path) -> list[dict]:
     to_gold = eval_pdnc.gold_of_clusters(analysis["characters"], owner)
     present = {g for g in to_gold.values() if g}
     first_person, narrator = eval_books._pdnc_narrator(novel)
-    find = _predicted_at(analysis["quotes"])
+    find = eval_pdnc.QuoteSpans(analysis["quotes"]).overlapping
     text = (novel / "novel_text.txt").read_text(encoding="utf-8")
     rows = []
     for q in gold_quotes:

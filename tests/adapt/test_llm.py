@@ -22,13 +22,9 @@ def fake():
         yield server
 
 
-def chat(fake, **options):
-    return get_backend("openai-chat", {"base_url": f"{fake.url}/v1", "model": "tiny", **options}, kind="chat")
-
-
 def run(story, fake, tmp_path, *, runtime=3600, backend=None, **kw):
     analysis, text = story
-    return adapt_with_model(analysis, text, Choices(runtime_seconds=runtime), backend or chat(fake),
+    return adapt_with_model(analysis, text, Choices(runtime_seconds=runtime), backend or fake.backend(),
                             tmp_path / "cache",
                             policy=FAST, on_estimate=kw.pop("on_estimate", lambda estimate: None), **kw)
 
@@ -71,7 +67,7 @@ def test_wire_failures_are_retried(story, fake, tmp_path, fault):
 def test_a_paid_completion_of_unknown_outcome_is_not_sent_again(story, fake, tmp_path, fault):
     fake.hang_seconds = 1.5
     fake.fault("complete", fault, times=1)
-    adaptation = run(story, fake, tmp_path, read_timeout=0.5, backend=chat(fake, paid=True))
+    adaptation = run(story, fake, tmp_path, read_timeout=0.5, backend=fake.backend(paid=True))
     kept = [s for s in adaptation.scenes if s.kept]
     assert len(fake.completions) == len(kept)  # the failed one was not resent
     assert any("could not be reached" in w for w in adaptation.warnings)  # that scene is offline, and said so
@@ -134,7 +130,7 @@ def test_the_estimate_comes_before_anything_is_sent_and_a_price_needs_consent(st
     with pytest.raises(UserError):
         run(story, fake, tmp_path, on_estimate=refuse)
     assert not fake.completions and seen[0].scenes == 4 and seen[0].prompt_tokens > 0 and seen[0].usd == 0
-    paid = chat(fake, price_per_million_input=5.0, price_per_million_output=15.0)
+    paid = fake.backend(price_per_million_input=5.0, price_per_million_output=15.0)
     with pytest.raises(UserError, match="would cost about"):
         adapt_with_model(analysis, text, Choices(runtime_seconds=3600), paid, tmp_path / "c2", policy=FAST)
     assert not fake.completions

@@ -10,7 +10,6 @@ import pytest
 from fakes.chat_openai import FakeChat
 from filmsofone import bible, store
 from filmsofone.analysis.refine import lines_to_refine, read_answer, refine_speakers
-from filmsofone.backends import get_backend
 from filmsofone.backends.transport import RetryPolicy
 from filmsofone.bible.speaker_fixes import fix_speaker, llm_fixes_path, refine_with_model
 from filmsofone.errors import UserError
@@ -26,10 +25,6 @@ TRUE_SPEAKERS = ["c1", "c2", "c3", "c1"]
 def fake():
     with FakeChat() as server:
         yield server
-
-
-def chat(fake, **options):
-    return get_backend("openai-chat", {"base_url": f"{fake.url}/v1", "model": "tiny", **options}, kind="chat")
 
 
 def unsure_analysis():
@@ -51,7 +46,7 @@ def store_unsure(ws: Workspace):
 
 def refine(analysis, fake, tmp_path, *, backend=None, **kw):
     kw.setdefault("below", 0.5)
-    return refine_speakers(analysis, TEXT, backend or chat(fake), tmp_path / "cache", policy=FAST,
+    return refine_speakers(analysis, TEXT, backend or fake.backend(), tmp_path / "cache", policy=FAST,
                            on_estimate=kw.pop("on_estimate", lambda estimate: None), **kw)
 
 
@@ -126,7 +121,7 @@ def test_a_paid_completion_of_unknown_outcome_is_not_sent_again_and_the_line_sta
     fake.hang_seconds = 1.5
     fake.fault("complete", fault, times=1)
     analysis = unsure_analysis()
-    result = refine(analysis, fake, tmp_path, read_timeout=0.5, backend=chat(fake, paid=True))
+    result = refine(analysis, fake, tmp_path, read_timeout=0.5, backend=fake.backend(paid=True))
     assert len(fake.completions) == 3  # the failed one was not resent
     assert len(result.warnings) == 1 and result.warnings[0].startswith("q1: the model could not be reached")
     assert analysis.quotes[0].speaker is None and analysis.quotes[0].method == "none"
@@ -167,15 +162,15 @@ def test_answers_are_validated():
 def test_a_paid_run_without_the_users_word_sends_nothing(fake, tmp_path):
     analysis = unsure_analysis()
     with pytest.raises(UserError, match="may cost money"):
-        refine_speakers(analysis, TEXT, chat(fake, paid=True), tmp_path / "cache", below=0.5)
+        refine_speakers(analysis, TEXT, fake.backend(paid=True), tmp_path / "cache", below=0.5)
     with pytest.raises(UserError, match="may cost money"):
-        refine_speakers(analysis, TEXT, chat(fake, price_per_million_input=5.0), tmp_path / "cache", below=0.5)
+        refine_speakers(analysis, TEXT, fake.backend(price_per_million_input=5.0), tmp_path / "cache", below=0.5)
     assert not fake.requests
 
 
 def test_model_speakers_survive_reimport_and_the_users_fix_wins(fake, ws: Workspace):
     store_unsure(ws)
-    refine_with_model(ws, "quills", chat(fake), policy=FAST)
+    refine_with_model(ws, "quills", fake.backend(), policy=FAST)
     assert [r["character"] for r in json.loads(llm_fixes_path(ws, "quills").read_text())["fixes"]] == \
         ["Ada Quill", "Tom Quill", "Mr. Quill"]
     fix_speaker(ws, "quills", "q2", "Mr. Quill")  # the user disagrees with the model on q2
@@ -227,7 +222,7 @@ def test_refine_options_without_refine_are_refused(capsys, ws: Workspace):
 
 def test_a_model_record_gives_way_to_a_surer_fresh_analysis(fake, ws: Workspace):
     store_unsure(ws)
-    refine_with_model(ws, "quills", chat(fake), policy=FAST)
+    refine_with_model(ws, "quills", fake.backend(), policy=FAST)
     fresh = store_book(ws)  # the re-import is sure of every line now (0.95, explicit), q1 even of someone else
     fresh.quotes[0].speaker = "c2"
     fresh.quotes[1].confidence = 0.5  # but less sure of q2 than the model was (0.6)

@@ -29,6 +29,12 @@ class FakeChat(FakeService):
         self.garbled = 0  # the next N answers are not JSON
         self.strangers = 0  # the next N speaker answers name a character that does not exist
 
+    def backend(self, **options):
+        """The `openai-chat` plugin pointed at this fake (model 'tiny'), `options` on top."""
+        from filmsofone.backends import get_backend
+
+        return get_backend("openai-chat", {"base_url": f"{self.url}/v1", "model": "tiny", **options}, kind="chat")
+
     @property
     def completions(self) -> list[Recorded]:
         return [r for r in self.requests if r.path == "/v1/chat/completions"]
