@@ -66,6 +66,7 @@ class Stems:
 
 @dataclass
 class StemOptions:
+    dialogue: bool = True
     music: bool = True
     ambience: bool = True
     native_audio: set[str] = field(default_factory=set)  # shot ids whose clip speaks for itself
@@ -85,6 +86,7 @@ def render_stems(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, bi
     options = options or StemOptions()
     in_cut = {item.shot_id for item in timeline if item.shot_id}
     ordered = [s for s in shots if s.id in in_cut]
+    ordered = ordered if options.dialogue else []
     lines, spoken = speak_shots(ws, slug, analysis, text, ordered, progress=progress, engines=options.engines,
                                 skip_shots=options.native_audio, allow_paid=options.allow_paid)
     placed = place([Span(i.shot_id, i.start, i.end, i.scene) for i in timeline], timed_lines(lines, spoken),
@@ -97,7 +99,7 @@ def render_stems(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, bi
     music = _music_source(ws, bible, analysis, text, spans, intents or {}, cache, options.allow_paid) \
         if options.music else None
     ambience = _ambience_source(ws, bible, analysis, text, spans, cache) if options.ambience else None
-    paths = {name: path for name, path in stem_paths(film).items() if name == "dialogue" or getattr(options, name)}
+    paths = {name: path for name, path in stem_paths(film).items() if getattr(options, name)}
     for name, path in stem_paths(film).items():  # a stem switched off is not written (an older one would mislead)
         if name not in paths:
             path.unlink(missing_ok=True)
