@@ -88,7 +88,9 @@ def test_music_follows_the_scene_and_a_users_file_replaces_it(voiced, tmp_path):
     doc = open_document(voiced.ws, "tale")
     doc["music"]["scenes"] = {"2.1": "tone.mp4"}
     save_document(voiced.ws, "tale", doc)
-    made = cut(voiced.ws, "tale").manifest
+    labels = []
+    made = cut(voiced.ws, "tale", progress=lambda label, done, total: labels.append(label)).manifest
+    assert "sound: decoding the music file tone.mp4" in labels  # the cut's bar says what it waits for
     opener = next(s.start for s in made.segments if s.segment.scene == "2.1")
     with wave.open(made.stems["music"], "rb") as source:
         rate = source.getframerate()
