@@ -64,7 +64,7 @@ def adapt_command(
         return
 
     def shown(estimate) -> None:
-        err_console.print(f"{estimate.scenes} scene(s) to ask ({estimate.cached} cached): about "
+        err_console.print(f"{estimate.asks} scene(s) to ask ({estimate.cached} cached): about "
                           f"{estimate.prompt_tokens} prompt and {estimate.completion_tokens} answer tokens, "
                           f"about ${estimate.usd:.2f}", highlight=False)
         if only_estimate:
