@@ -28,12 +28,19 @@ class TimedOut(Exception):
     """The job did not end within the backend's wall-clock timeout (it may still finish: resumable)."""
 
 
+def pause_of(client) -> Callable[[float], Awaitable[object]]:
+    """How this run waits: the transport's `pause` (cut short when its host is taken as down: the next
+    request then fails at once), else a plain sleep (a client that is not the transport, in tests)."""
+    pause = getattr(client, "pause", None)
+    return pause if pause is not None else asyncio.sleep
+
+
 async def submit(backend: Backend, client, request, *, on_wait: WaitCallback | None = None) -> str:
     """Create the job; return its id. Raises OutcomeUnknown (never resent unless the provider dedupes
     creates), GaveUp (nothing was accepted: the last failure says why), Refused or Failed."""
     remote_id = await with_retries(lambda: backend.submit(client, request),
                                    policy=backend.retry_policy(MAX_STEP_RETRIES),
-                                   what=f"shot {request.shot_id}", on_wait=on_wait)
+                                   what=f"shot {request.shot_id}", on_wait=on_wait, sleep=pause_of(client))
     if not remote_id:
         raise Failed("the provider answered the create without a job id")
     return str(remote_id)
@@ -46,7 +53,8 @@ async def poll(backend: Backend, client, remote_id: str, *, what: str, on_wait: 
     deadline = time.monotonic() + backend.timeout()
     while True:
         status = await with_retries(lambda: backend.status(client, remote_id),
-                                    policy=backend.retry_policy(MAX_STEP_RETRIES), what=what, on_wait=on_wait)
+                                    policy=backend.retry_policy(MAX_STEP_RETRIES), what=what, on_wait=on_wait,
+                                    sleep=pause_of(client))
         if status.state == JobState.SUCCEEDED:
             return status
         if status.state == JobState.REFUSED:
@@ -58,7 +66,7 @@ async def poll(backend: Backend, client, remote_id: str, *, what: str, on_wait: 
         delay = status.poll_after if status.poll_after is not None else backend.interval()
         if time.monotonic() + delay > deadline:
             raise TimedOut(f"no result after {backend.timeout():.0f} s")
-        await asyncio.sleep(delay)
+        await pause_of(client)(delay)
 
 
 async def fetch(backend: Backend, client, status: JobStatus, tmp: Path, *, what: str,
@@ -79,7 +87,7 @@ async def fetch(backend: Backend, client, status: JobStatus, tmp: Path, *, what:
 
     for refreshes in range(REFRESH_ATTEMPTS + 1):
         try:
-            return await with_retries(once, policy=policy, what=what, on_wait=on_wait)
+            return await with_retries(once, policy=policy, what=what, on_wait=on_wait, sleep=pause_of(client))
         except GaveUp as exc:
             raise Failed(f"the output could not be downloaded intact: {exc.last}") from None
         except OutputExpired as exc:

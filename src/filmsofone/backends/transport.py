@@ -416,6 +416,7 @@ class Transport:
         self.http = http or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
         self._connect_failures = 0
         self._last_unreachable: Unreachable | None = None
+        self._gone: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None  # set when the host is down
 
     def __repr__(self) -> str:  # never shows a key
         return f"<Transport {self.contract.name} {self.base_url}>"
@@ -480,18 +481,45 @@ class Transport:
             failure = failure_of_error(step, exc, target, self.contract)
             self._note_connect(failure)
             raise failure from None
-        self._connect_failures, self._last_unreachable = 0, None
+        self._connected()
         return response
+
+    @property
+    def down(self) -> bool:
+        """True once the host is taken as down for this run (SETTLE_AFTER connect failures in a row)."""
+        return self._last_unreachable is not None and self._connect_failures >= self.SETTLE_AFTER
+
+    async def pause(self, seconds: float) -> None:
+        """Wait `seconds` before a retry or the next poll, or less: the wait ends as soon as the host is taken
+        as down, so the request after it fails at once and the shots in flight stop with the run instead of
+        sleeping out their retries."""
+        if self.down:
+            return
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._gone_event().wait(), seconds)
+
+    def _gone_event(self) -> asyncio.Event:
+        loop = asyncio.get_running_loop()
+        if self._gone is None or self._gone[0] is not loop:
+            self._gone = (loop, asyncio.Event())
+        return self._gone[1]
 
     def _refuse_if_down(self, target: httpx.URL) -> None:
         last = self._last_unreachable
-        if last is not None and self._connect_failures >= self.SETTLE_AFTER:
+        if last is not None and self.down:
             raise Unreachable(f"{last} (still unreachable; not sent)", last.reason, last.host, settled=True)
 
     def _note_connect(self, failure: BackendFailure) -> None:
         if isinstance(failure, Unreachable):
             self._connect_failures += 1
             self._last_unreachable = failure
+            if self.down and self._gone is not None:
+                self._gone[1].set()  # wakes every wait of this run (`pause`)
+
+    def _connected(self) -> None:
+        self._connect_failures, self._last_unreachable = 0, None
+        if self._gone is not None:
+            self._gone[1].clear()
 
     async def json(self, step: Step, method: str, url: str, **kwargs) -> dict:
         """`send`, then the body as a JSON object (a malformed body: see `malformed`)."""
@@ -532,7 +560,7 @@ class Transport:
                 failure = failure_of_error(Step.DOWNLOAD, exc, target, self.contract)
                 self._note_connect(failure)
                 raise failure from None
-            self._connect_failures, self._last_unreachable = 0, None
+            self._connected()
             if response.is_redirect and response.headers.get("location"):
                 await response.aclose()
                 target = target.join(response.headers["location"])
