@@ -20,6 +20,9 @@ documents are rebuilt as prose by `litbank_docs` and analysed in this process. P
   "found" (a narrator character, unnamed or the book gives no name), "MISSED"; for a third-person book "-",
   or "FALSE" when a narrator was made up.
 
+`--details` prints, for each LitBank document, the gold people named at least twice (found or MISSING, with
+the proper names the gold gives them) and each predicted character with its aliases and the gold it maps to.
+
 A predicted character maps to the gold character most of its alias occurrences cover (LitBank) or most of its
 aliases belong to (PDNC, `eval_pdnc.gold_of_clusters`); the narrator character maps to the gold narrator.
 """
@@ -64,7 +67,7 @@ def analyse_text(text: str, name: str):
 
 def alias_mentions(text: str, characters: list[dict]) -> list[tuple[int, int, str]]:
     """(start, end, character id) for every occurrence of an alias, longest first (an alias two characters
-    share belongs to neither)."""
+    share belongs to neither; the full stop of a title is optional, as in the analysis's own mention scan)."""
     owners = defaultdict(set)
     for c in characters:
         for alias in {c["name"], *c["aliases"]}:
@@ -75,11 +78,14 @@ def alias_mentions(text: str, characters: list[dict]) -> list[tuple[int, int, st
     if not owners:
         return []
     alternatives = sorted(owners, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives) + r")(?!\w)")
-    lookup = {re.sub(r"\s+", " ", a): ids for a, ids in owners.items()}
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+").replace(r"\.", r"\.?")
+                                                for a in alternatives) + r")(?!\w)")
+    lookup: dict[str, set] = defaultdict(set)  # "Mr Cotter" is "Mr. Cotter", as the analysis finds mentions
+    for a, ids in owners.items():
+        lookup[re.sub(r"\s+", " ", a).replace(".", "")] |= ids
     found = []
     for match in pattern.finditer(text):
-        ids = lookup.get(re.sub(r"\s+", " ", match.group(0)), set())
+        ids = lookup.get(re.sub(r"\s+", " ", match.group(0)).replace(".", ""), set())
         if len(ids) == 1:
             found.append((match.start(), match.end(), next(iter(ids))))
     return found
@@ -125,6 +131,20 @@ def gold_speaker_of(doc: litbank_docs.Document, spans) -> str | None:
     return None
 
 
+def details(doc: litbank_docs.Document, characters: list[dict], to_gold: dict, votes: dict, named: set[str]) -> list[str]:
+    """Lines showing the gold people named twice (found or MISSING, with their proper names) and every predicted
+    character (aliases, the gold entity it maps to and the gold mentions its aliases cover)."""
+    found = set(to_gold.values())
+    lines = [f"  gold narrator: {doc.narrator} {sorted(set(doc.proper_names(doc.narrator)))}" if doc.narrator else "  gold narrator: -"]
+    for entity in sorted(named, key=lambda g: -len(doc.proper_names(g))):
+        lines.append(f"  gold {'found  ' if entity in found else 'MISSING'} {entity}: {dict(Counter(doc.proper_names(entity)))}")
+    for c in characters:
+        covered = dict(votes.get(c["id"], {}))
+        lines.append(f"  predicted {c['id']} {c['name']!r} {sorted(a for a in c['aliases'] if a != c['name'])} "
+                     f"-> {to_gold.get(c['id'])} {covered}")
+    return lines
+
+
 def score_litbank(doc: litbank_docs.Document, weights_dir: Path | None) -> dict:
     if weights_dir is not None:
         os.environ[WEIGHTS_ENV] = str((weights_dir / f"{doc.name}.json").resolve())
@@ -151,7 +171,7 @@ def score_litbank(doc: litbank_docs.Document, weights_dir: Path | None) -> dict:
                                  any(to_gold.get(c) == doc.narrator and votes.get(c) for c in narrators))
     quotes = sum(totals.values())
     return {
-        "book": doc.name, "corpus": "litbank",
+        "book": doc.name, "corpus": "litbank", "details": details(doc, characters, to_gold, votes, named),
         "chars_wanted": len(named), "chars_found": len(found_chars),
         "char_recall": len(found_chars) / len(named) if named else None,
         "missing": sorted(named - found_chars),
@@ -300,6 +320,8 @@ def main() -> None:
     parser.add_argument("--weights-dir", type=Path, help="leave-one-book-out weights <dir>/<book>.json")
     parser.add_argument("--only", action="append", help="only books whose name starts with this")
     parser.add_argument("--json", type=Path, help="also write the per-book results here")
+    parser.add_argument("--details", action="store_true",
+                        help="also print each LitBank document's gold people and predicted characters")
     args = parser.parse_args()
     novels = sorted(p for p in (args.corpus / "pdnc").iterdir() if (p / "novel_text.txt").is_file())
     docs = litbank_docs.documents(args.corpus / "litbank")
@@ -314,6 +336,11 @@ def main() -> None:
         print(f"{doc.name}: done", file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
+    if args.details:
+        for r in results:
+            if r.get("details"):
+                print(f"== {r['book']}")
+                print("\n".join(r["details"]))
     print_table(results)
 
 

@@ -1,6 +1,10 @@
 """Score the book analysis on the Project Dialogism Novel Corpus (PDNC), end to end.
 
     .venv/bin/python bench/eval_pdnc.py ../shared/corpus/pdnc [--novel NAME ...] [--json] [--weights-dir DIR]
+    .venv/bin/python bench/eval_pdnc.py ../shared/corpus/pdnc --novel NAME --analysis-json FILE
+
+The second form scores an analysis the CLI printed (`filmsofone import`, then `filmsofone show S --json > FILE`)
+with the same scorer: the figures an unseen novel gets measured through the public CLI.
 
 The speaker model's packaged weights were fitted on these novels; `--weights-dir` (from
 `bench/train_speakers.py --lono-dir DIR`) scores each novel with weights fitted without it instead.
@@ -46,7 +50,16 @@ def main() -> None:
     parser.add_argument("--weights-dir", type=Path,
                         help="score each novel with the speaker weights <dir>/<novel>.json (fitted without it: "
                              "bench/train_speakers.py --lono-dir), for honest figures on the training novels")
+    parser.add_argument("--analysis-json", type=Path,
+                        help="score this analysis document (`filmsofone show S --json > FILE`) instead of importing; "
+                             "with one --novel, the gold it is scored against")
     args = parser.parse_args()
+    if args.analysis_json:
+        if not args.novel or len(args.novel) != 1:
+            parser.error("--analysis-json needs exactly one --novel (the gold)")
+        analysis = json.loads(args.analysis_json.read_text(encoding="utf-8"))
+        print_table([score_analysis(args.corpus / args.novel[0], {"analysis": analysis})])
+        return
     if args.one:
         print(json.dumps(import_one(args.corpus, args.analysis_only)))
         return
@@ -172,7 +185,11 @@ class QuoteSpans:
 
 
 def score_novel(novel: Path, show_errors: int = 0, analysis_only: bool = False, weights_dir: Path | None = None) -> dict:
-    imported = run_import(novel, analysis_only, weights_dir)
+    return score_analysis(novel, run_import(novel, analysis_only, weights_dir), show_errors)
+
+
+def score_analysis(novel: Path, imported: dict, show_errors: int = 0) -> dict:
+    """The figures of one novel's analysis (`imported["analysis"]`, the document `show --json` prints)."""
     analysis = imported["analysis"]
     gold, gold_quotes = load_gold(novel)
     owner = unique_names(gold)
@@ -224,9 +241,9 @@ def score_novel(novel: Path, show_errors: int = 0, analysis_only: bool = False, 
         "predicted_quotes": len(analysis["quotes"]),
         "speaker_acc": sum(correct.values()) / max(len(gold_quotes), 1),
         "by_type": {t: (correct[t], totals[t]) for t in totals},
-        "wall": imported["wall"],
-        "cpu": imported["cpu"],
-        "rss_mb": imported["rss_mb"],
+        "wall": imported.get("wall", 0.0),
+        "cpu": imported.get("cpu", 0.0),
+        "rss_mb": imported.get("rss_mb", 0.0),
         "words": len((novel / "novel_text.txt").read_text(encoding="utf-8").split()),
         "characters": [{k: c[k] for k in ("id", "name", "aliases")} for c in analysis["characters"]],
     }

@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 
 from ..lexicon import (
     ABBREVIATED_TITLES,
+    AMBIGUOUS_SPEECH_VERBS,
+    GESTURE_VERBS,
+    INTERIOR_VERBS,
+    SPEECH_VERBS,
     FAMILY_TITLES,
     HONORIFICS,
     NAMING_SPEECH_VERBS,
@@ -149,9 +153,10 @@ class CharacterFinder:
     """`find(text, start, end, persons, quote_spans) -> list[CharacterCluster]`, most mentioned first."""
 
     def find(self, text: str, start: int, end: int, persons: list[Entity], quote_spans: list[tuple[int, int]],
-             places: list[Entity] = ()) -> list[CharacterCluster]:
+             places: list[Entity] = (), others: list[Entity] = ()) -> list[CharacterCluster]:
+        """`others`: the recogniser's other entities (ORG, ...), among which a name it mislabelled may be."""
         places_seen = Counter(clean_surface(e.text) for e in places)
-        counts = self._candidates(text, start, end, persons)
+        counts = self._candidates(text, start, end, persons, quote_spans, [*places, *others])
         placey = set(_mostly_places(persons, places_seen))
         for place in _place_like(text, start, end, counts, placey) + _plurals(counts):
             counts.pop(place, None)
@@ -173,7 +178,8 @@ class CharacterFinder:
 
     # -- candidates -----------------------------------------------------------------------------------
 
-    def _candidates(self, text: str, start: int, end: int, persons: list[Entity]) -> Counter:
+    def _candidates(self, text: str, start: int, end: int, persons: list[Entity], quote_spans=(),
+                    mislabelled: list[Entity] = ()) -> Counter:
         counts: Counter = Counter()
         for entity in persons:
             name = parse_name(entity.text)
@@ -186,7 +192,13 @@ class CharacterFinder:
         counts.update(self._the_characters(text, start, end))
         for name, n in _speaking_names(text, start, end).items():
             counts.setdefault(name, n)
-        for lone in _lone_full_names(counts):
+        for name, n in _acting_names(text, start, end, quote_spans, counts).items():
+            counts.setdefault(name, n)
+        for name, n in _first_names_mislabelled(mislabelled, counts).items():
+            counts.setdefault(name, n)
+        for name, n in _bare_surnames(text, start, end, counts).items():
+            counts.setdefault(name, n)
+        for lone in _lone_full_names(counts, text[start:end]):
             del counts[lone]
         counts.update(_full_names_by_pattern(text, start, end, counts))
         return counts
@@ -600,15 +612,112 @@ _CAPITALISED_INSIDE = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)\b")
 _LOWER_WORD = re.compile(r"\b[a-z]\w*")
 
 
-def _lone_full_names(counts: Counter) -> list[str]:
-    """Untitled two-word names seen once whose last word is no one's surname ("Lucy Italian"): recogniser noise."""
+def _lone_full_names(counts: Counter, text: str = "") -> list[str]:
+    """Untitled two-word names seen once whose last word is no one's surname ("Lucy Italian"): recogniser noise
+    (unless a known first name the text writes again with that surname, where the recogniser missed it:
+    "Eliza Millward"; not "Folly Ditch")."""
     surnames = {p.tokens[-1] for s in counts if (p := parse_name(s)) and (p.title or len(p.tokens) >= 2) and counts[s] >= 2}
     lone = []
     for surface, n in counts.items():
         parsed = parse_name(surface) if not surface.startswith("the ") else None
         if parsed and n == 1 and not parsed.title and len(parsed.tokens) >= 2 and parsed.tokens[-1] not in surnames:
-            lone.append(surface)
+            if parsed.first not in _FIRST_NAMES or len(re.findall(_written(surface), text)) < 2:
+                lone.append(surface)
     return lone
+
+
+_HUMAN_VERBS = alternation((*(v for v in SPEECH_VERBS if v not in AMBIGUOUS_SPEECH_VERBS), *GESTURE_VERBS,
+                            *(v for v in INTERIOR_VERBS if v not in ("considered", "forgotten")),
+                            "frowned", "blushed", "wept", "shrugged", "glanced", "stared", "watched", "exclaimed"))
+_ANY_SPEECH_VERB = alternation(SPEECH_VERBS)
+_EPITHET_BEFORE = r"(?:(?:old|young|little|poor|dear|good|big)\s+)?"
+
+
+def _acting_names(text: str, start: int, end: int, quote_spans, counts: Counter) -> Counter:
+    """Capitalised words the recogniser did not take for a person that the text shows to be one: the subject
+    of a speech tag right after a quotation ('" shrieked Fergus', '" said old Cotter'; once is enough), or at
+    least twice of a verb only people do ("Ogilvy watched", "Marlow thought"), asked to do something ("tell
+    Newton to bring"), or addressed inside a quotation ("Nonsense, Fergus!"); and written at least twice. A
+    word ever written in lower case ("Then", "Good") is a word, not a name."""
+    known = {w for s in counts for w in s.split()}
+    inside = Counter(m.group(1) for m in _CAPITALISED_INSIDE.finditer(text, start, end))
+    words = {w for w in inside if w not in known and w.lower() not in NOT_NAMES and w not in HONORIFICS
+             and w.rstrip("s") not in known}
+    if not words:
+        return Counter()
+    lowered = {m.group() for m in _LOWER_WORD.finditer(text, start, end)}
+    words = {w for w in words if w.lower() not in lowered}
+    if not words:
+        return Counter()
+    evidence: Counter = Counter()
+    for match in _ACTING.finditer(text, start, end):
+        # a speech tag right after a quotation is enough alone: '" said Marlow suddenly'
+        evidence[match.group("after") or match.group("before") or match.group("asked")] += 2 if match.group("after") else 1
+    for s, e in sorted(quote_spans):
+        if start <= s and e <= end:
+            evidence.update(m.group("name") for m in _VOCATIVE.finditer(text, s, e + 1) if _is_address(text, m.start(), s))
+    everywhere = Counter(m.group() for m in _CAPITALISED_WORD.finditer(text, start, end) if m.group() in words)
+    return Counter({w: everywhere[w] for w, n in evidence.items() if w in words and n >= 2 and everywhere[w] >= 2})
+
+
+_ACTING = re.compile(rf"[”’\"'][ \t\n]*,?[ \t\n]*(?:{_ANY_SPEECH_VERB})[ \t\n]+{_EPITHET_BEFORE}(?P<after>[A-Z][a-z]+)\b(?![-'’][a-z])"
+                     rf"|\b(?P<before>[A-Z][a-z]+)[ \t\n]+(?:[a-z]+ly[ \t\n]+)?(?:{_HUMAN_VERBS})\b"
+                     r"|\b(?:tell|told|ask|asked|bid|bade|beg|begged|order|ordered|persuade|persuaded)[ \t\n]+(?P<asked>[A-Z][a-z]+)[ \t\n]+to\b")
+# a name addressed: after a comma or an interjection, or opening the quotation, then a comma or "!" ("Ah Newton!")
+# (not a word quoted inside the quotation, "'Uglification,'", nor an item of a list, "Ambition, Distraction, and")
+_VOCATIVE = re.compile(r"\b(?P<name>[A-Z][a-z]+)[ \t\n]*[,!?;—]")
+_ADDRESS_BEFORE = re.compile(r"(?:[,;!?—][ \t\n]*|\b(?:[Aa]h|[Oo]h|O|[Dd]ear|[Mm]y)[ \t\n]+)$")
+_LIST_BEFORE = re.compile(r",[ \t\n]*[A-Z][a-z]+,[ \t\n]*$")
+
+
+def _is_address(text: str, position: int, quote_start: int) -> bool:
+    """Does the capitalised word at `position` (followed by a comma or "!") address someone: it opens the
+    quotation, or follows an interjection or a comma ("Nonsense, Fergus!"), not as an item of a list of
+    capitalised words ("Ambition, Distraction, Uglification")?"""
+    if position == quote_start:
+        return True
+    before = text[max(quote_start, position - 40) : position]
+    return _ADDRESS_BEFORE.search(before) is not None and _LIST_BEFORE.search(before) is None
+
+
+def _written(surface: str) -> str:
+    """A pattern for a name as written, any run of spaces between its words."""
+    return r"(?<!\w)" + re.escape(surface).replace(r"\ ", r"\s+") + r"(?!\w)"
+
+
+def _word_before(text: str, position: int) -> str:
+    match = re.search(r"(\S+)\s+$", text[max(0, position - 30) : position])
+    return match.group(1) if match else ""
+
+
+def _first_names_mislabelled(entities: list[Entity], counts: Counter) -> Counter:
+    """A known first name the recogniser found at least twice but labelled a place or an organisation
+    ("Agnes", "Florence" as a person): a candidate; the locative test (`_place_like`) still removes a city."""
+    seen = Counter(clean_surface(e.text) for e in entities)
+    return Counter({w: n for w, n in seen.items() if n >= 2 and w not in counts and " " not in w
+                    and w.istitle() and canonical_first(w) in FEMALE_NAMES | MALE_NAMES})
+
+
+def _bare_surnames(text: str, start: int, end: int, counts: Counter) -> Counter:
+    """The bare surname of the one titled person of that surname ("Cotter" of "Mr Cotter"), when the text uses
+    it alone inside a sentence ("said old Cotter"), so that those mentions are found too."""
+    by_surname: dict[str, list[str]] = {}
+    for surface in counts:
+        parsed = parse_name(surface) if not surface.startswith("the ") else None
+        if parsed is not None and parsed.tokens:
+            by_surname.setdefault(parsed.tokens[-1], []).append(surface)
+    found = Counter()
+    for surname, surfaces in by_surname.items():
+        if surname in counts or len(surfaces) != 1:
+            continue
+        parsed = parse_name(surfaces[0])
+        if not parsed.is_surname_only() or " " in parsed.surname:
+            continue
+        alone = [m for m in re.compile(rf"(?<=[a-z,;][ \t\n]){re.escape(surname)}\b(?![ \t\n]+[A-Z])").finditer(text, start, end)
+                 if _word_before(text, m.start()).rstrip(".") not in HONORIFICS]
+        if alone:
+            found[surname] = len(alone)
+    return found
 
 
 def _full_names_by_pattern(text: str, start: int, end: int, counts: Counter) -> Counter:

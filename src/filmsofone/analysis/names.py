@@ -35,7 +35,7 @@ HYPOCORISTICS: dict[str, str] = {
     "winnie": "winifred", "addie": "ada", "georgy": "georgiana",
     "di": "diana", "belle": "isabella", "bella": "isabella", "ibby": "isabella", "lydie": "lydia",
     "jenn": "jennifer", "nettie": "antoinette", "gerty": "gertrude", "trudy": "gertrude", "edie": "edith",
-    "chris": "christopher", "ollie": "oliver", "noll": "oliver",
+    "chris": "christopher", "deb": "deborah", "debby": "deborah", "ollie": "oliver", "noll": "oliver", "nolly": "oliver",
 }
 
 MALE_NAMES = frozenset(
@@ -52,7 +52,7 @@ MALE_NAMES = frozenset(
 )
 FEMALE_NAMES = frozenset(
     """ada adela adelaide adele adèle agatha agnes alice amelia amy angela ann anna anne annie arabella augusta
-    barbara beatrice bella bertha betsy betty blanche bridget caroline catherine cecily celia charity charlotte
+    barbara beatrice bella bertha deborah betsy betty blanche bridget caroline catherine cecily celia charity charlotte
     clara clarissa constance cora daisy diana dinah dora dorothea dorothy edith edna eleanor eliza elizabeth
     ellen elsie emily emma esther ethel eugenia eva evelyn fanny flora florence frances georgiana gertrude
     grace hannah harriet helen henrietta hester hetty honor isabel isabella jane janet jemima jenny jessie joan

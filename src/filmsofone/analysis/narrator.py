@@ -21,6 +21,7 @@ from collections import Counter
 
 from ..lexicon import ABBREVIATED_TITLES, SPEECH_VERBS, alternation
 from .characters import CharacterCluster
+from .names import NOT_NAMES
 
 _HEADING_WORDS = ("CHAPTER", "Chapter", "BOOK", "Book", "PART", "Part", "VOLUME", "Volume", "LETTER", "Letter")
 _NOT_A_HEADING_NUMBER = "".join(rf"(?<!{word}\s)" for word in _HEADING_WORDS)  # "CHAPTER I." is not "I"
@@ -54,8 +55,8 @@ class NarratorFinder:
         owner = {alias.lower(): c for c in characters for alias in c.aliases if alias != "the narrator"}
         lower_words = {m.group() for m in re.finditer(r"\b[a-z]+\b", text[start:end])}
         for name, n in votes.most_common():
-            if any(w in lower_words for w in name.split()):
-                continue  # a common word ("I am Seven", "Yours as ever, Entirely frivolous")
+            if any(w in lower_words or w in NOT_NAMES for w in name.split()):
+                continue  # a common word ("I am Seven", "Yours as ever, Entirely frivolous", "'Ah!' I said")
             if n < 2:
                 break
             words = name.split()
@@ -78,9 +79,11 @@ class NarratorFinder:
         for match in [*_SELF_NAMING.finditer(narration), *_DIARY.finditer(narration), *_SIGNATURE.finditer(narration)]:
             vote(match.group("name"), 3, strong=not match.group(0).startswith(("I am", "I'm")))
         starts = [s for s, _ in spans]
+        narrator_lines: list[int] = []  # where the narrator's own lines are
         for k, (s, e) in enumerate(spans):
             if not (_I_TAG.match(text, e + 1, min(len(text), e + 40)) or _I_TAG_BEFORE.search(text, max(0, s - 30), s)):
                 continue
+            narrator_lines.append(s)
             for match in _SELF_NAMING.finditer(text, s, e):  # '"I am Mr. Lockwood," said I'
                 vote(match.group("name"), 3)
             if re.fullmatch(rf"\s*{_NAME}[.!]?\s*", text[s:e]) and k and spans[k - 1][1] > s - 40:  # '"Yes," I said, "Jonathan Harker."'
@@ -92,12 +95,36 @@ class NarratorFinder:
             in_quotes = sum(1 for s, _ in cluster.mentions if _inside(starts, spans, s))
             outside = len(cluster.mentions) - in_quotes
             named = [a.lower() for a in cluster.aliases if a.lower() in votes]
-            if in_quotes >= 5 and in_quotes / (outside + 1) >= 3:
-                vote(cluster.name, 2)
+            addressed = in_quotes >= 2 and not outside and any(
+                _addressed(text, s, e) and _near(narrator_lines, s) for s, e in cluster.mentions)
+            if (in_quotes >= 5 and in_quotes / (outside + 1) >= 3) or addressed:
+                vote(cluster.name, 2)  # others call the narrator by name, the narration says "I"
             elif named and outside > in_quotes + 2 and not any(votes[a] >= 3 for a in named):
                 for alias in named:  # named in the narration as someone else ("Holmes said")
                     del votes[alias]
+        for name in [n for n in votes if _tagged_by_name(text, votes.originals[n])]:
+            del votes[name]  # '"Three years," said Good': the narrator's lines are tagged "I said"
         return votes
+
+
+_CONVERSATION = 2000  # characters: a name addressed this near a line of the narrator's may be the narrator's
+
+
+def _near(positions: list[int], position: int) -> bool:
+    i = bisect.bisect_left(positions, position)
+    return any(0 <= j < len(positions) and abs(positions[j] - position) <= _CONVERSATION for j in (i - 1, i))
+
+
+def _addressed(text: str, start: int, end: int) -> bool:
+    """Is the name at text[start:end] addressed ("..., Gilbert, for", "Mr. Lockwood, your new tenant")?"""
+    before = text[max(0, start - 4) : start]
+    return bool(re.search(r"(?:[,;!?—“‘\"']|^)\s*$", before) and re.match(r"\s*[,!?]", text[end : end + 3]))
+
+
+def _tagged_by_name(text: str, name: str) -> bool:
+    """Is `name` the subject of a speech tag after a quotation ('" said Good', '" Good replied')?"""
+    written = r"[ \t\n]+".join(map(re.escape, name.split()))
+    return re.search(rf"[”’\"'][ \t\n]*,?[ \t\n]*(?:(?:{_SPEECH_VERBS})[ \t\n]+{written}|{written}[ \t\n]+(?:{_SPEECH_VERBS}))\b", text) is not None
 
 
 def _unshouted(word: str) -> str:

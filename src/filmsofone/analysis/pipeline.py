@@ -69,7 +69,8 @@ def analyze(book: BookText, *, slug: str, title: str, progress=None, hooks: Anal
     quote_spans = [span for q in quotes for span in q.spans]
     persons = [e for e in entities if e.label == "PERSON" or looks_like_person(e)]
     places = [e for e in entities if e.label in _PLACE_LABELS]
-    characters = CharacterFinder().find(text, story_start, story_end, persons, quote_spans, places)
+    others = [e for e in entities if e.label not in _PLACE_LABELS and e not in persons]
+    characters = CharacterFinder().find(text, story_start, story_end, persons, quote_spans, places, others)
     characters = NarratorFinder().find(text, story_start, story_end, characters, quote_spans)
     characters = UnnamedFinder().find(text, story_start, story_end, characters, quote_spans)
     _report(progress, "analysis: attributing speakers", 4, 5)

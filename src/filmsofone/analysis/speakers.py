@@ -339,7 +339,7 @@ class SpeakerAttributor:
         preceding = self.index.mentions_in(max(start, verb.start() - _SUBJECT_GAP), verb.start())
         if preceding:
             between = self.text[preceding[-1][1] : verb.start()]
-            if not re.search(r"[\"“”;]|\b(?:to|at|with|for|of|from|by|on)\s*$|\band\s*$", between):
+            if not re.search(r"[\"“”;]|\b(?:to|at|with|for|of|from|by|on)\s*$|\b(?:and|but)\s*$", between):
                 return self._as_tag(preceding[-1], span)
         before_text = self.text[max(start, verb.start() - _SUBJECT_GAP) : verb.start()]
         descriptors = [d for d in _DESCRIPTOR.finditer(before_text) if d.group("noun").lower() not in NOT_SUBJECT_NOUNS]

@@ -1,0 +1,151 @@
+"""Names the recogniser misses or mislabels on a book it has never seen, found from what the text says of them:
+speech tags, verbs only people do, names addressed in quotations, known first names, bare surnames; and the
+first-person narrator named by the name others call them."""
+
+import re
+from collections import Counter
+
+from filmsofone.analysis.characters import (
+    _acting_names,
+    _bare_surnames,
+    _first_names_mislabelled,
+    _lone_full_names,
+)
+from filmsofone.analysis.nlp import Entity
+
+from .stories import analyze_story
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start() + 1, m.end() - 1) for m in re.finditer(r"“[^”]*”", text)]
+
+
+def _acting(text: str, known: Counter | None = None) -> Counter:
+    return _acting_names(text, 0, len(text), _quote_spans(text), known or Counter())
+
+
+TAGGED_ONCE = """The boat lay at anchor and the tide was out. Brackwater sat in the stern with his pipe.
+
+“It was a dark river once,” said Brackwater slowly, “and it is dark still.”
+
+Nobody answered him. It was just like Brackwater to begin a story at dusk.
+"""
+
+
+def test_a_name_tagged_once_after_a_quotation_is_a_person():
+    assert _acting(TAGGED_ONCE) == Counter({"Brackwater": 3})
+
+
+def test_an_untagged_capitalised_word_is_not_a_person():
+    text = "They sailed from Brackwater at dawn. The town of Brackwater was asleep, and Brackwater harbour was empty."
+    assert _acting(text) == Counter()
+
+
+HUMAN_VERBS = """I had met Dunstable, the astronomer, at the observatory. Dunstable watched the sky till one, and
+then Dunstable nodded and gave it up. I told Dunstable what I had seen. Mars approached the earth that year."""
+
+
+def test_a_word_that_does_what_only_people_do_twice_is_a_person():
+    found = _acting(HUMAN_VERBS)
+    assert found["Dunstable"] == 4
+    assert "Mars" not in found  # "Mars approached" is no person's verb
+
+
+def test_one_human_verb_is_not_enough():
+    text = "Dunstable watched the sky. The dome of Dunstable was dark; they walked to Dunstable and back."
+    assert _acting(text) == Counter()
+
+
+ADDRESSED = """The family sat at breakfast.
+
+“Nonsense, Pellow! You never saw a ghost,” said his sister.
+
+“Ah Pellow, let him tell it,” said their mother. Pellow went on with his porridge.
+"""
+
+
+def test_a_name_addressed_in_two_quotations_is_a_person():
+    assert _acting(ADDRESSED)["Pellow"] == 3
+
+
+def test_a_word_also_written_in_lower_case_is_not_a_name():
+    text = "“Well, Then!” said Rose. “Then, Then!” said Rose. And then they went home, Then said nothing."
+    assert "Then" not in _acting(text)
+
+
+def test_a_first_name_the_recogniser_labelled_a_place_twice_is_a_candidate():
+    entities = [Entity("LOC", 0, 5, "Agnes"), Entity("ORG", 10, 15, "Agnes"), Entity("GPE", 20, 26, "Boston"),
+                Entity("GPE", 30, 36, "Boston"), Entity("ORG", 40, 45, "Edith")]
+    assert _first_names_mislabelled(entities, Counter()) == Counter({"Agnes": 2})
+
+
+def test_the_bare_surname_of_the_one_titled_person_becomes_a_candidate():
+    text = "Mr Tolley came in. “No,” said old Tolley, and Tolley sat down. Mr Tolley was tired."
+    assert _bare_surnames(text, 0, len(text), Counter({"Mr. Tolley": 2})) == Counter({"Tolley": 2})
+
+
+def test_a_bare_surname_two_titled_people_share_is_left_alone():
+    text = "Mr. Tolley and Mrs. Tolley came in, and old Tolley sat down."
+    assert _bare_surnames(text, 0, len(text), Counter({"Mr. Tolley": 1, "Mrs. Tolley": 1})) == Counter()
+
+
+def test_a_full_name_seen_once_by_the_recogniser_but_written_twice_stays():
+    counts = Counter({"Clara Penhallow": 1, "Lucy Italian": 1, "Folly Ditch": 1, "Rose": 4})
+    text = ("Clara Penhallow was there. Lucy Italian was not. Later Clara Penhallow came again. They crossed "
+            "Folly Ditch at dusk; Folly Ditch was black.")
+    assert _lone_full_names(counts, text) == ["Lucy Italian", "Folly Ditch"]
+
+
+NARRATOR_ADDRESSED = """CHAPTER I.
+
+I came home from the fields at six, and I found my mother and my sister at the tea-table. I sat down and I
+took my cup, and I listened to them, for I was tired and had nothing to say. I had worked since dawn and my
+back ached; I thought of the long meadow I had still to drain, and of my dog, who lay at my feet.
+
+“You should have come with us, Osric,” said my mother. “The new tenant was at church.”
+
+“Was she?” said I.
+
+“She was, Osric, and she sat alone,” said my sister.
+
+I said nothing. I finished my tea and I went out to the yard, and I looked at the sky, and I thought that it
+would rain before morning. I went to bed early, and I slept badly, and I dreamt of the new tenant at church.
+"""
+
+
+def test_the_narrator_takes_the_name_others_address_them_by():
+    analysis = analyze_story(NARRATOR_ADDRESSED, "narrator")
+    narrators = [c for c in analysis.characters if "I" in c.aliases or c.name == "the narrator"]
+    assert [c.name for c in narrators] == ["Osric"]
+
+
+NARRATOR_AND_A_FRIEND = """CHAPTER I.
+
+I had sat by the fire all evening, and I was half asleep when the bell rang. I went to the door myself, and I
+found my old friend on the step, wet through. I took his coat and I gave him a chair, and I poured him a
+glass of wine, for I could see that he had news; I know the look of him by now, and I knew it then.
+
+“Kenwick has come back,” said Hollis.
+
+“Ah!” I said. “What is it this time?”
+
+“You will not like it, Hollis,” said his wife from the stairs. “Nobody will.”
+
+“Then I must hear it,” I said. “Where is he?”
+
+“At the inn, Hollis,” said his wife. “Tell him.”
+
+I looked at the fire, and I thought that I had better go to the inn myself, and I went.
+"""
+
+
+def test_an_interjection_and_a_name_tagged_by_name_are_not_the_narrator():
+    analysis = analyze_story(NARRATOR_AND_A_FRIEND, "friend")
+    narrators = [c for c in analysis.characters if "I" in c.aliases or c.name == "the narrator"]
+    assert [c.name for c in narrators] == ["the narrator"]
+
+
+def test_a_list_or_a_word_quoted_in_a_quotation_is_not_an_address():
+    text = ("“The branches of it: Ambition, Distraction, Uglification, and Derision,” said the tutor.\n\n"
+            "“I never heard of ‘Uglification,’” said the girl. “Nor of Uglification, and so on.”")
+    assert "Uglification" not in _acting(text)
