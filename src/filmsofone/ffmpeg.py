@@ -609,24 +609,29 @@ def mix_args(film: Path, stems: dict[str, Path], output: Path, *, duck_threshold
     """The film's own sound (input 0: a film, or with `concat` the cut's ffconcat list of parts) plus the
     stems, music and ambience ducked under dialogue, as float WAV.
 
-    `stems` holds 'dialogue' and any of 'music', 'ambience' (16-bit stereo WAVs as long as the film).
+    `stems` holds any of 'dialogue', 'music', 'ambience' (16-bit stereo WAVs as long as the film); without
+    dialogue nothing is ducked.
     """
     source = ffmpeg_python.input(str(film), f="concat", safe=0) if concat else ffmpeg_python.input(str(film))
     native = source.audio.filter("aresample", AUDIO_RATE).filter(
         "aformat", sample_fmts="fltp", channel_layouts="stereo")
-    dialogue = ffmpeg_python.input(str(stems["dialogue"])).audio.filter(  # evens the voices: less for the limiter
-        "acompressor", threshold=0.125, ratio=3, attack=5, release=120, makeup=1)
     beds = [ffmpeg_python.input(str(stems[name])).audio for name in ("music", "ambience") if name in stems]
-    if not beds:
-        mixed = ffmpeg_python.filter([native, dialogue], "amix", inputs=2, duration="first", normalize=0)
+    if "dialogue" not in stems:
+        layers = [native, *beds]
     else:
-        split = dialogue.filter_multi_output("asplit", 2)
-        key, voice = split[0], split[1]
-        bed = beds[0] if len(beds) == 1 else ffmpeg_python.filter(beds, "amix", inputs=len(beds), duration="first",
-                                                           normalize=0)
-        ducked = ffmpeg_python.filter([bed, key], "sidechaincompress", threshold=duck_threshold, ratio=duck_ratio,
-                              attack=15, release=400, makeup=1)
-        mixed = ffmpeg_python.filter([native, voice, ducked], "amix", inputs=3, duration="first", normalize=0)
+        dialogue = ffmpeg_python.input(str(stems["dialogue"])).audio.filter(  # evens the voices: less for the limiter
+            "acompressor", threshold=0.125, ratio=3, attack=5, release=120, makeup=1)
+        layers = [native, dialogue]
+        if beds:
+            split = dialogue.filter_multi_output("asplit", 2)
+            key, voice = split[0], split[1]
+            bed = beds[0] if len(beds) == 1 else ffmpeg_python.filter(beds, "amix", inputs=len(beds),
+                                                                       duration="first", normalize=0)
+            ducked = ffmpeg_python.filter([bed, key], "sidechaincompress", threshold=duck_threshold,
+                                          ratio=duck_ratio, attack=15, release=400, makeup=1)
+            layers = [native, voice, ducked]
+    mixed = layers[0] if len(layers) == 1 else ffmpeg_python.filter(layers, "amix", inputs=len(layers),
+                                                                     duration="first", normalize=0)
     return compiled(ffmpeg_python.output(mixed, str(output), acodec="pcm_f32le", ar=AUDIO_RATE, ac=2))
 
 

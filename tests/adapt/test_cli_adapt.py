@@ -66,6 +66,22 @@ def test_scene_choices_and_report(sample_ws, capsys):
     assert not next(s for s in json.loads(out)["scenes"] if s["id"] == "1.1")["kept"]
 
 
+def test_a_weighted_scene_is_marked_in_the_report_with_its_undo(sample_ws, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run(sample_ws, "adapt", SAMPLE, "--report", capsys=capsys)
+    assert code == 0 and "weight x" not in out and "your choices" not in out
+    run(sample_ws, "adapt", SAMPLE, "--scene", "1.2", "--weight", "1.5", capsys=capsys)
+    run(sample_ws, "adapt", SAMPLE, "--scene", "1.1", "--drop", capsys=capsys)
+    code, out, _ = run(sample_ws, "adapt", SAMPLE, "--report", capsys=capsys)
+    row = next(line for line in out.splitlines() if line.strip("│ ").startswith("1.2 "))
+    assert code == 0 and "weight x1.5" in row
+    assert "your choices: 1.1 dropped; 1.2 weight x1.5" in " ".join(out.split())
+    assert f"filmsofone adapt {SAMPLE} --scene 1.1 --clear" in out
+    run(sample_ws, "adapt", SAMPLE, "--scene", "1.2", "--clear", capsys=capsys)
+    code, out, _ = run(sample_ws, "adapt", SAMPLE, "--report", capsys=capsys)
+    assert "weight x1.5" not in out and "1.1 dropped" in " ".join(out.split())
+
+
 def test_changing_the_runtime_re_plans_a_planned_book(sample_ws, capsys):
     from filmsofone import store
     from filmsofone.plan import plan_book

@@ -8,6 +8,7 @@ import pytest
 from fakes.chat_openai import FakeChat
 from filmsofone.adapt import Choices, adapt_book
 from filmsofone.adapt.checks import unverbatim_lines
+from filmsofone.backends.chat_ask import Estimate
 from filmsofone.adapt.llm import adapt_with_model, read_answer, scene_ask
 from filmsofone.backends import get_backend
 from filmsofone.backends.transport import RetryPolicy
@@ -129,7 +130,8 @@ def test_the_estimate_comes_before_anything_is_sent_and_a_price_needs_consent(st
 
     with pytest.raises(UserError):
         run(story, fake, tmp_path, on_estimate=refuse)
-    assert not fake.completions and seen[0].scenes == 4 and seen[0].prompt_tokens > 0 and seen[0].usd == 0
+    assert not fake.completions and seen[0].asks == 4 and seen[0].prompt_tokens > 0 and seen[0].usd == 0
+    assert isinstance(seen[0], Estimate)  # the one estimate the chat stages share (speaker refinement too)
     paid = fake.backend(price_per_million_input=5.0, price_per_million_output=15.0)
     with pytest.raises(UserError, match="would cost about"):
         adapt_with_model(analysis, text, Choices(runtime_seconds=3600), paid, tmp_path / "c2", policy=FAST)

@@ -71,6 +71,15 @@ def test_no_music_and_no_ambience_write_no_such_stems(voiced):
     assert level.integrated == pytest.approx(-16.0, abs=1.0)  # mastered from the dialogue alone
 
 
+def test_no_dialogue_writes_no_dialogue_stem(voiced):
+    cut(voiced.ws, "tale")  # an earlier cut with every stem
+    made = cut(voiced.ws, "tale", sound=SoundOptions(dialogue=False)).manifest
+    film = voiced.project.film_path
+    assert set(made.stems) == {"music", "ambience"} and all(stem_rms(p) > 0.001 for p in made.stems.values())
+    assert not film.with_name("tale.dialogue.wav").exists()
+    assert ffmpeg.measure_loudness(film).integrated == pytest.approx(-16.0, abs=1.0)  # mastered from the beds
+
+
 def test_music_follows_the_scene_and_a_users_file_replaces_it(voiced, tmp_path):
     make_clip(voiced.ws.root / "tone.mp4", 2.0, tone=True)
     set_fields(voiced.ws, "tale", "Ada Quill", ["notes=x"])  # the bible exists and is valid
@@ -79,7 +88,9 @@ def test_music_follows_the_scene_and_a_users_file_replaces_it(voiced, tmp_path):
     doc = open_document(voiced.ws, "tale")
     doc["music"]["scenes"] = {"2.1": "tone.mp4"}
     save_document(voiced.ws, "tale", doc)
-    made = cut(voiced.ws, "tale").manifest
+    labels = []
+    made = cut(voiced.ws, "tale", progress=lambda label, done, total: labels.append(label)).manifest
+    assert "sound: decoding the music file tone.mp4" in labels  # the cut's bar says what it waits for
     opener = next(s.start for s in made.segments if s.segment.scene == "2.1")
     with wave.open(made.stems["music"], "rb") as source:
         rate = source.getframerate()

@@ -10,6 +10,7 @@ import pytest
 from fakes.chat_openai import FakeChat
 from filmsofone import bible, store
 from filmsofone.analysis.refine import lines_to_refine, read_answer, refine_speakers
+from filmsofone.backends.chat_ask import Estimate
 from filmsofone.backends.transport import RetryPolicy
 from filmsofone.bible.speaker_fixes import fix_speaker, llm_fixes_path, refine_with_model
 from filmsofone.errors import UserError
@@ -52,7 +53,9 @@ def refine(analysis, fake, tmp_path, *, backend=None, **kw):
 
 def test_the_unsure_lines_get_the_speakers_the_model_names(fake, tmp_path):
     analysis = unsure_analysis()
-    result = refine(analysis, fake, tmp_path)
+    seen = []
+    result = refine(analysis, fake, tmp_path, on_estimate=seen.append)
+    assert isinstance(seen[0], Estimate) and seen[0].asks == 3 and seen[0].cached == 0  # shared with `adapt`
     assert [q.speaker for q in analysis.quotes] == TRUE_SPEAKERS
     assert [q.method for q in analysis.quotes] == ["llm", "llm", "llm", "explicit"]
     assert [q.confidence for q in analysis.quotes] == [0.6, 0.6, 0.6, 0.9]

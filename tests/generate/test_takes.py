@@ -77,7 +77,7 @@ def test_takes_and_generate_commands(ws, tmp_path, capsys, monkeypatch):
     code, out = _cli(["-w", root, "takes", SLUG, "--scene", "1.1"], capsys)
     assert code == 0 and "picked" in out and "clips" in out
     code, out = _cli(["-w", root, "generate", SLUG, "--all", "--dry-run"], capsys)
-    assert code == 0 and "2 shots to make" in out
+    assert code == 0 and "2 shots to make" in out and "(2 shots already made, not priced)" in out
     code, out = _cli(["-w", root, "generate", SLUG], capsys)
     assert code == 2 and "--scene ID, --all or --shot ID" in out
     code, out = _cli(["-w", root, "generate", SLUG, "--scene", "7.7"], capsys)

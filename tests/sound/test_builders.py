@@ -22,6 +22,10 @@ def test_the_mix_ducks_music_and_ambience_under_the_dialogue():
                     "-map", "[s7]", "-ac", "2", "-acodec", "pcm_f32le", "-ar", "48000", "mix.wav"]
     alone = ffmpeg.mix_args(Path("film.mp4"), {"dialogue": Path("d.wav")}, Path("mix.wav"))
     assert "sidechaincompress" not in alone[alone.index("-filter_complex") + 1]
+    beds = ffmpeg.mix_args(Path("film.mp4"), {"music": Path("m.wav"), "ambience": Path("a.wav")}, Path("mix.wav"))
+    graph = beds[beds.index("-filter_complex") + 1]
+    assert "d.wav" not in beds and "sidechaincompress" not in graph and "acompressor" not in graph
+    assert "amix=duration=first:inputs=3:normalize=0" in graph  # the film's sound, music, ambience
 
 
 def test_the_master_limits_and_the_join_or_a_remux_encodes_it_once():

@@ -72,3 +72,16 @@ def test_a_file_that_is_not_audio_is_one_clear_error(ws, tmp_path, content):
     with pytest.raises(UserError, match="no such music file: gone.ogg"):
         decode_user_audio(ws, "gone.ogg", "music", tmp_path / "cache")
     assert not list((tmp_path / "cache").glob("*.wav")) if (tmp_path / "cache").exists() else True
+
+
+def test_decoding_a_long_file_shows_its_progress_in_seconds_of_the_file(ws, tmp_path):
+    seen = []
+    decode_user_audio(ws, str(tone_file(tmp_path / "long.flac", 60.0)), "music", tmp_path / "cache",
+                      progress=lambda label, done, total: seen.append((label, done, total)))
+    assert seen and all(label == "sound: decoding the music file long.flac" for label, _, _ in seen)
+    assert {total for _, _, total in seen} == {60} and seen[-1][1] == 60
+    assert [done for _, done, _ in seen] == sorted(done for _, done, _ in seen)
+    assert seen[0][1] == 0  # shown before ffmpeg's first figure, however long the file
+    seen.clear()
+    decode_user_audio(ws, str(tmp_path / "long.flac"), "music", tmp_path / "cache", progress=seen.append)
+    assert not seen  # decoded once: the cached WAV is read, nothing to wait for

@@ -70,6 +70,10 @@ def test_the_estimate_is_what_generate_all_dry_run_charges(sample_ws):
         assert shown[backend].billed_seconds == pytest.approx(sum(p.seconds for p in report.planned), abs=0.1)
     assert room.adaptation.estimate.shots == len(report.planned)
     assert gather(sample_ws, SLUG).adaptation.estimate.model_dump() == room.adaptation.estimate.model_dump()
+    assert "already made, not priced" not in render(room)
+    shown["runway"].made = 3  # as when runway made three of the film's shots (tests/generate/test_film_estimate.py)
+    row = render(room).split('data-backend="runway"')[1].split("</tr>")[0]
+    assert "3 shots already made, not priced" in row
 
 
 def test_a_changed_runtime_shows_at_once_and_cut_scenes_say_so(sample_ws):
@@ -81,6 +85,18 @@ def test_a_changed_runtime_shows_at_once_and_cut_scenes_say_so(sample_ws):
     assert cut and all(not s.kept for s in after.scenes if s.id in cut)
     page = render(after)
     assert f"adapt {SLUG} --scene {cut[0]} --keep" in page and 'id="runtime-target">4:00<' in page
+
+
+def test_a_weighted_scene_is_marked_in_the_room_and_can_be_undone(sample_ws):
+    set_scene_choice(sample_ws, SLUG, "1.2", weight=1.5)
+    room = gather(sample_ws, SLUG)
+    line = next(s for s in room.adaptation.report.scenes if s.id == "1.2")
+    assert line.choice == "weight x1.5"
+    row = render(room).split('<tr class="kept" data-scene="1.2">')[1].split("</tr>")[0]
+    assert "yours: weight x1.5" in row and 'data-scene-act="clear">undo<' in row
+    assert 'data-scene-act="keep"' in row and 'data-scene-act="drop"' in row  # still yours to keep or drop
+    other = render(room).split('data-scene="1.3">')[1].split("</tr>")[0]
+    assert "yours:" not in other and 'data-scene-act="clear"' not in other
 
 
 def test_a_chat_adapter_is_never_asked_by_the_room(sample_ws):

@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from ..backends.chat_ask import AnswerCache, ask_checked, messages_key, prompt_tokens, strip_fences
+from ..backends.chat_ask import AnswerCache, Estimate, ask_checked, messages_key, prompt_tokens, strip_fences
 from ..backends.transport import RetryPolicy
 from ..errors import UserError
 from ..lexicon import has_speech_verb, states_interior
@@ -72,15 +72,6 @@ class SceneAsk:
     @property
     def key(self) -> str:
         return messages_key(self.messages)
-
-
-@dataclass
-class Estimate:
-    scenes: int  # scenes to ask (not cached)
-    cached: int
-    prompt_tokens: int
-    completion_tokens: int
-    usd: float
 
 
 def scene_ask(analysis: BookAnalysis, text: str, scene_id: str, seconds: float, model: str) -> SceneAsk:

@@ -8,7 +8,7 @@ import re
 from pydantic import BaseModel
 
 from ..models import BookAnalysis
-from .model import Adaptation
+from .model import Adaptation, Choices, SceneChoice
 from .runtime import beat_seconds
 
 
@@ -27,6 +27,7 @@ class SceneLine(BaseModel):
     place: str | None
     beats: int
     note: str
+    choice: str = ""  # what you set for it ("kept whole", "dropped", "weight x1.5"); undone by --clear
 
 
 class CharacterLine(BaseModel):
@@ -48,9 +49,12 @@ class AdaptationReport(BaseModel):
     characters: list[CharacterLine]
 
 
-def adaptation_report(analysis: BookAnalysis, adaptation: Adaptation) -> AdaptationReport:
-    scenes = [SceneLine(id=s.id, kept=s.kept, seconds=s.seconds, place=s.place, beats=len(s.beats), note=s.note)
-              for s in adaptation.scenes]
+def adaptation_report(analysis: BookAnalysis, adaptation: Adaptation,
+                      choices: Choices | None = None) -> AdaptationReport:
+    """The report of `adaptation`; with `choices`, each scene says what you set for it."""
+    chosen = choices.scenes if choices else {}
+    scenes = [SceneLine(id=s.id, kept=s.kept, seconds=s.seconds, place=s.place, beats=len(s.beats), note=s.note,
+                        choice=describe_choice(chosen.get(s.id, SceneChoice()))) for s in adaptation.scenes]
     chapters = []
     for chapter in analysis.chapters:
         mine = [s for s in adaptation.scenes if _chapter_of(analysis, s.id) == chapter.index]
@@ -61,6 +65,14 @@ def adaptation_report(analysis: BookAnalysis, adaptation: Adaptation) -> Adaptat
     return AdaptationReport(target_seconds=adaptation.target_seconds, total_seconds=adaptation.total_seconds,
                             full_seconds=adaptation.full_seconds, adapter=adaptation.adapter, chapters=chapters,
                             scenes=scenes, characters=_characters(analysis, adaptation))
+
+
+def describe_choice(choice: SceneChoice) -> str:
+    """What the user set for a scene, in words ("" when nothing): kept whole / dropped, and a weight."""
+    parts = ["dropped" if choice.drop else "kept whole" if choice.pin else ""]
+    if choice.weight != 1.0:
+        parts.append(f"weight x{choice.weight:g}")
+    return ", ".join(part for part in parts if part)
 
 
 def _chapter_of(analysis: BookAnalysis, scene_id: str) -> int | None:

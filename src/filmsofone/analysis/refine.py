@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from ..backends.chat_ask import AnswerCache, ask_checked, messages_key, prompt_tokens, strip_fences
+from ..backends.chat_ask import AnswerCache, Estimate, ask_checked, messages_key, prompt_tokens, strip_fences
 from ..backends.transport import RetryPolicy
 from ..errors import UserError
 from ..models import BookAnalysis, Character, ProgressCallback, Quote
@@ -53,15 +53,6 @@ class QuoteAsk:
     @property
     def key(self) -> str:
         return messages_key(self.messages)
-
-
-@dataclass
-class Estimate:
-    lines: int  # lines to ask (not cached)
-    cached: int
-    prompt_tokens: int
-    completion_tokens: int
-    usd: float
 
 
 @dataclass
@@ -140,7 +131,7 @@ def refine_speakers(analysis: BookAnalysis, text: str, backend, cache_dir: Path,
     cost = estimate(asks, cache, backend)
     if on_estimate is not None:
         on_estimate(cost)
-    elif cost.lines and (cost.usd > 0 or backend.is_paid()):
+    elif cost.asks and (cost.usd > 0 or backend.is_paid()):
         raise UserError(f"refining speakers with {backend.name} may cost money (about ${cost.usd:.2f})",
                         "run `filmsofone speakers S --refine --estimate` to see the estimate, then confirm with --yes")
     refinement = Refinement(cached=cost.cached)

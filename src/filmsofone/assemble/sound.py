@@ -55,11 +55,10 @@ def make_stems(ws: Workspace, inputs: CutInputs, reel: Reel, film: Path, fade: f
     native = native_audio_shots({shot_id: (take.backend, take.path, bool(take.signature.audio_codec))
                                  for shot_id, take in inputs.takes.items()},
                                 inputs.project.cache_dir / "cut" / "loudness.json")
-    options = StemOptions(music=sound.music, ambience=sound.ambience, native_audio=native,
+    options = StemOptions(dialogue=sound.dialogue, music=sound.music, ambience=sound.ambience, native_audio=native,
                           allow_paid=sound.allow_paid)
-    shots = inputs.shots if sound.dialogue else []
     return render_stems(ws, inputs.analysis.book.slug,
-                        inputs.analysis, inputs.text, bible, shots, timeline(reel, fade), film_seconds(reel, fade),
+                        inputs.analysis, inputs.text, bible, inputs.shots, timeline(reel, fade), film_seconds(reel, fade),
                         film, intents=load_intents(inputs.project.db_path), options=options, progress=report)
 
 
@@ -67,8 +66,7 @@ def master(native: Path, stems: dict[str, Path], work: Path, sound: SoundOptions
            concat: bool = False) -> tuple[Path, ffmpeg.Loudness]:
     """Mix the stems under the film's own sound (`native`: a film, or with `concat` the parts' list) and
     master it to -16 LUFS under the limiter; return the finished WAV and its loudness as measured."""
-    used = {"dialogue": stems["dialogue"]}
-    used.update({name: stems[name] for name in ("music", "ambience") if getattr(sound, name)})
+    used = {name: path for name, path in stems.items() if getattr(sound, name)}
     mix, finished = work / "mix.wav", work / "master.wav"
     report("sound: mixing", 0, 3)
     ffmpeg.run(ffmpeg.mix_args(native, used, mix, concat=concat))

@@ -4,7 +4,8 @@
 unknown outcome is never resent), hands the answer's text to a check, and when the check refuses it asks again
 once with the reasons; a second refusal, or a model that cannot be reached, gives no value and why. `AnswerCache`
 keeps accepted answers under the hash of what was asked (`messages_key`), so a second run, or one resumed after
-an interruption, asks only what it has not asked yet. `prompt_tokens` estimates a prompt's size before sending.
+an interruption, asks only what it has not asked yet. `prompt_tokens` estimates a prompt's size before sending;
+an `Estimate` is what a stage shows (and may refuse) before anything is sent.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +24,18 @@ from .transport import BackendFailure, GaveUp, RetryPolicy, Unreachable, WaitCal
 CHARS_PER_TOKEN = 4  # a rough size of a token in English prose and JSON
 T = TypeVar("T")
 Check = Callable[[str], tuple["T | None", list[str]]]  # the answer's text -> (value, reasons it is refused)
+
+
+@dataclass
+class Estimate:
+    """What a run would ask, before anything is sent: the asks to send (scenes, lines; the cached ones are not
+    sent), about how many tokens, and the price in USD (0 when free)."""
+
+    asks: int  # to send (not cached)
+    cached: int
+    prompt_tokens: int
+    completion_tokens: int
+    usd: float
 
 
 def messages_key(messages: list[dict]) -> str:

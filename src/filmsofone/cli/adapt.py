@@ -34,8 +34,8 @@ def adapt_command(
 ) -> None:
     """Adapt the book to a running time (the planner then shoots the kept scenes' beats)."""
     from .. import project, store
-    from ..adapt import (adapt, adaptation_report, check_scene_choice, runtime_seconds, set_adapter, set_runtime,
-                         set_scene_choice)
+    from ..adapt import (adapt, adaptation_report, check_scene_choice, load_choices, runtime_seconds, set_adapter,
+                         set_runtime, set_scene_choice)
     from ..errors import UserError
     from ..plan import plan_book
     from .generate import parse_options
@@ -64,7 +64,7 @@ def adapt_command(
         return
 
     def shown(estimate) -> None:
-        err_console.print(f"{estimate.scenes} scene(s) to ask ({estimate.cached} cached): about "
+        err_console.print(f"{estimate.asks} scene(s) to ask ({estimate.cached} cached): about "
                           f"{estimate.prompt_tokens} prompt and {estimate.completion_tokens} answer tokens, "
                           f"about ${estimate.usd:.2f}", highlight=False)
         if only_estimate:
@@ -88,7 +88,7 @@ def adapt_command(
         return
     _summary(slug, adaptation, replanned)
     if report:
-        _print_report(adaptation_report(project.load_analysis(ws, slug), adaptation))
+        _print_report(slug, adaptation_report(project.load_analysis(ws, slug), adaptation, load_choices(ws, slug)))
 
 
 class _Estimated(Exception):
@@ -111,7 +111,7 @@ def _summary(slug: str, adaptation, replanned: bool) -> None:
                   + ("; shots re-planned" if replanned else ""), highlight=False)
 
 
-def _print_report(report) -> None:
+def _print_report(slug: str, report) -> None:
     from ..adapt import format_runtime
 
     chapters = Table(title="chapters")
@@ -122,12 +122,16 @@ def _print_report(report) -> None:
                          format_runtime(line.seconds))
     console.print(chapters)
     scenes = Table(title="scenes")
-    for column in ("scene", "kept", "time", "place", "beats", "note"):
+    for column in ("scene", "kept", "time", "place", "beats", "note", "your choice"):
         scenes.add_column(column)
     for line in report.scenes:
         scenes.add_row(line.id, "yes" if line.kept else "cut", format_runtime(line.seconds) if line.kept else "-",
-                       line.place or "-", str(line.beats), line.note)
+                       line.place or "-", str(line.beats), line.note, line.choice or "-")
     console.print(scenes)
+    chosen = [line for line in report.scenes if line.choice]
+    if chosen:
+        console.print(f"your choices: {'; '.join(f'{line.id} {line.choice}' for line in chosen)}. Undo one with "
+                      f"`filmsofone adapt {slug} --scene {chosen[0].id} --clear`", highlight=False)
     people = Table(title="characters")
     for column in ("character", "role", "screen time", "lines", "scenes"):
         people.add_column(column)

@@ -108,8 +108,10 @@ def _print_report(report, slug: str) -> None:
             table.add_row(item.shot_id, f"{item.seconds:g}", f"${item.cost:.2f}", "yes" if item.cached else "")
         console.print(table)
         todo = [p for p in report.planned if not p.cached]
+        made = len(report.planned) - len(todo)
         console.print(f"{len(todo)} shots to make, {sum(p.seconds for p in todo):g} s, "
-                      f"estimated ${report.estimated_cost:.2f} on {report.backend}")
+                      f"estimated ${report.estimated_cost:.2f} on {report.backend}"
+                      + (f" ({made} shots already made, not priced)" if made else ""), highlight=False)
         if report.awaiting_approval:
             console.print(f"[yellow]{len(report.awaiting_approval)} shots have no approved keyframe[/]: approve "
                           f"them (`filmsofone keyframes {slug} approve SHOT`, or in `filmsofone watch {slug}`) or pass "

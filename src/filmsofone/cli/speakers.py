@@ -73,13 +73,13 @@ def _refine(ws, slug: str, backend_name: str, options: list[str], below: float, 
     backend = get_backend(backend_name, parse_options(options), kind="chat")
 
     def shown(estimate) -> None:
-        err_console.print(f"{estimate.lines} line(s) to ask {backend.name} ({estimate.cached} cached): about "
+        err_console.print(f"{estimate.asks} line(s) to ask {backend.name} ({estimate.cached} cached): about "
                           f"{estimate.prompt_tokens} prompt and {estimate.completion_tokens} answer tokens, "
                           f"about {_dollars(estimate.usd)}", highlight=False, soft_wrap=True)
         if only_estimate:
             raise _Estimated()
-        if estimate.lines and (estimate.usd > 0 or backend.is_paid()) and not yes:
-            raise UserError(f"sending {estimate.lines} line(s) to {backend.options.base_url} may be billed "
+        if estimate.asks and (estimate.usd > 0 or backend.is_paid()) and not yes:
+            raise UserError(f"sending {estimate.asks} line(s) to {backend.options.base_url} may be billed "
                             f"(about {_dollars(estimate.usd)} at the prices set)",
                             "add --yes to send them; set price_per_million_input/output with --option to see a price")
 

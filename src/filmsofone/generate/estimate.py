@@ -1,28 +1,37 @@
 """What the adapted film would cost on each registered video backend, with the pricing `generate --dry-run`
 uses: every shot of every kept scene (its stored shot list, else the one `filmsofone plan` would store) is
 billed at the clip length the backend makes for it (`requests.billed_seconds`), at the backend's declared
-price (`Backend.cost`). Nothing is planned into the store, nothing is sent, no key is needed.
+price (`Backend.cost`). A shot whose clip that backend already made, with the request it would send now (the
+same cache key `generate` checks), is counted as made and not priced, as the dry run does. Nothing is planned
+into the store, nothing is sent, no key is needed.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from .. import store
 from ..adapt import Adaptation
 from ..backends import backend_class, list_backends
+from ..bible import load_bible
+from ..errors import UserError
+from ..keyframes import current_keyframe
 from ..keys import key_source
 from ..models import BookAnalysis, Shot
 from ..plan import film_shots
-from ..workspace import Workspace
-from .requests import billed_seconds
+from ..project import load_text, open_project
+from ..workspace import Project, Workspace
+from .jobs import JobStore
+from .requests import billed_seconds, plan_requests, shot_frames
 
 
 class BackendEstimate(BaseModel):
     backend: str
     description: str = ""
     free: bool  # no declared price (local, your own server, the offline animatic)
-    usd: float  # the whole film, every shot made once
-    billed_seconds: float  # clip seconds the backend makes (each shot rounded up to a length it makes)
+    usd: float  # the whole film, every shot not made yet made once
+    billed_seconds: float  # clip seconds still to make (each shot rounded up to a length the backend makes)
+    made: int = 0  # shots whose current clip from this backend exists: not priced (`generate` does not remake them)
     price: str  # "$0.12/s", "$0.28/clip" or "free"
     needs_key: bool = False
     key_set: bool = False
@@ -37,26 +46,47 @@ class FilmEstimate(BaseModel):
 
 def estimate_film(ws: Workspace, slug: str, adaptation: Adaptation, *,
                   analysis: BookAnalysis | None = None) -> FilmEstimate:
-    """The price of the whole adapted film on every registered video backend that makes clips."""
+    """The price of the whole adapted film on every registered video backend that makes clips, without the
+    shots whose clip from that backend is already made."""
+    project = open_project(ws, slug)
+    analysis = analysis or store.load_analysis(project.db_path)
     shots = film_shots(ws, slug, adaptation, analysis=analysis)
     flat = [shot for scene in shots.values() for shot in scene]
     estimate = FilmEstimate(shots=len(flat), seconds=round(sum(s.duration for s in flat), 1), scenes=len(shots))
+    takes = JobStore(project.db_path, project.root).cached_keys_by_backend({s.id for s in flat})
     for cls in list_backends("video"):
         if hasattr(cls, "attach"):  # attaches a file you made elsewhere (`takes add`): nothing to price
             continue
-        estimate.backends.append(backend_estimate(cls, flat))
+        made = made_shots(ws, project, cls, flat, takes.get(cls.name, set()), analysis)
+        estimate.backends.append(backend_estimate(cls, flat, made))
     estimate.backends.sort(key=lambda e: (e.usd, e.backend))
     return estimate
 
 
-def backend_estimate(cls, shots: list[Shot]) -> BackendEstimate:
-    """One backend's price for `shots`, as `generate --dry-run` prices them (nothing cached)."""
+def made_shots(ws: Workspace, project: Project, cls, shots: list[Shot], takes: set[tuple[str, str]],
+               analysis: BookAnalysis) -> set[str]:
+    """The shots whose clip from backend `cls` exists for the request it would send now (as the dry run
+    checks); only asked of a paid backend that has takes (a free one costs nothing either way)."""
     backend = dry_backend(cls.name, None)
-    billed = [billed_seconds(shot.duration, cls.capabilities) for shot in shots]
+    if not takes or backend.cost(1.0) == 0:
+        return set()
+    frames = shot_frames(shots, lambda shot: current_keyframe(project, shot), backend.capabilities)
+    try:
+        planned = plan_requests(ws, project.slug, shots, backend, analysis=analysis, bible=load_bible(ws, project.slug),
+                                text=load_text(ws, project.slug), frames=frames)
+    except UserError:  # a shot this backend cannot make: the dry run refuses too; price every shot
+        return set()
+    return {item.shot.id for item in planned if (item.shot.id, item.cache_key) in takes}
+
+
+def backend_estimate(cls, shots: list[Shot], made: set[str] | None = None) -> BackendEstimate:
+    """One backend's price for `shots` but those `made`, as `generate --dry-run` prices them."""
+    backend = dry_backend(cls.name, None)
+    billed = [billed_seconds(shot.duration, cls.capabilities) for shot in shots if shot.id not in (made or ())]
     usd = round(sum(backend.cost(seconds) for seconds in billed), 2)
     return BackendEstimate(backend=cls.name, description=cls.description, free=backend.cost(1.0) == 0, usd=usd,
-                           billed_seconds=round(sum(billed), 1), price=price_label(cls), needs_key=cls.needs_key,
-                           key_set=bool(cls.needs_key and key_source(cls)))
+                           billed_seconds=round(sum(billed), 1), made=len(made or ()), price=price_label(cls),
+                           needs_key=cls.needs_key, key_set=bool(cls.needs_key and key_source(cls)))
 
 
 def price_label(cls) -> str:

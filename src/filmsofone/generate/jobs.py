@@ -64,9 +64,17 @@ class JobStore:
 
     def cached_keys(self, shot_ids: set[str]) -> set[tuple[str, str]]:
         """(shot id, cache key) of every take of these shots whose file exists, in one query."""
+        return {made for keys in self.cached_keys_by_backend(shot_ids).values() for made in keys}
+
+    def cached_keys_by_backend(self, shot_ids: set[str]) -> dict[str, set[tuple[str, str]]]:
+        """Backend -> (shot id, cache key) of its takes of these shots whose file exists, in one query."""
         with store.session_for(self.db_path) as session:
-            rows = session.exec(select(TakeRow.shot_id, TakeRow.cache_key, TakeRow.path)).all()
-        return {(shot, key) for shot, key, path in rows if shot in shot_ids and (self.root / path).is_file()}
+            rows = session.exec(select(TakeRow.backend, TakeRow.shot_id, TakeRow.cache_key, TakeRow.path)).all()
+        found: dict[str, set[tuple[str, str]]] = {}
+        for backend, shot, key, path in rows:
+            if shot in shot_ids and (self.root / path).is_file():
+                found.setdefault(backend, set()).add((shot, key))
+        return found
 
     def recover(self, clips_dir: Path) -> Recovery:
         """Settle the jobs a dead process left in flight, then delete the partial files nobody writes."""

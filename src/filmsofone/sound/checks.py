@@ -61,7 +61,8 @@ def leads(manifest) -> dict[str, float]:
 
 def speech_report(manifest) -> SpeechReport:
     """The report of a cut, from its manifest (`assemble.cut.CutManifest`) and files."""
-    silences = ffmpeg.silences(Path(manifest.stems["dialogue"]), manifest.duration)
+    stem = manifest.stems.get("dialogue")  # none in a cut made with --no-dialogue: nothing is heard
+    silences = ffmpeg.silences(Path(stem), manifest.duration) if stem else [(0.0, manifest.duration)]
     cues_heard = sum(1 for c in manifest.cues if heard(silences, c.start, c.end) > HEARD)
     lead = leads(manifest)
     following = {before.segment.shot_id: lead.get(placed.segment.shot_id or "", 0.0)

@@ -66,6 +66,7 @@ class Stems:
 
 @dataclass
 class StemOptions:
+    dialogue: bool = True
     music: bool = True
     ambience: bool = True
     native_audio: set[str] = field(default_factory=set)  # shot ids whose clip speaks for itself
@@ -85,6 +86,7 @@ def render_stems(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, bi
     options = options or StemOptions()
     in_cut = {item.shot_id for item in timeline if item.shot_id}
     ordered = [s for s in shots if s.id in in_cut]
+    ordered = ordered if options.dialogue else []
     lines, spoken = speak_shots(ws, slug, analysis, text, ordered, progress=progress, engines=options.engines,
                                 skip_shots=options.native_audio, allow_paid=options.allow_paid)
     placed = place([Span(i.shot_id, i.start, i.end, i.scene) for i in timeline], timed_lines(lines, spoken),
@@ -94,10 +96,10 @@ def render_stems(ws: Workspace, slug: str, analysis: BookAnalysis, text: str, bi
     spans = scene_spans(timeline)
     dialogue = DialogueSource([(p.start, spoken[p.key].path) for p in placed])
     cache = ws.project(slug).cache_dir / "audio"
-    music = _music_source(ws, bible, analysis, text, spans, intents or {}, cache, options.allow_paid) \
+    music = _music_source(ws, bible, analysis, text, spans, intents or {}, cache, options.allow_paid, progress) \
         if options.music else None
-    ambience = _ambience_source(ws, bible, analysis, text, spans, cache) if options.ambience else None
-    paths = {name: path for name, path in stem_paths(film).items() if name == "dialogue" or getattr(options, name)}
+    ambience = _ambience_source(ws, bible, analysis, text, spans, cache, progress) if options.ambience else None
+    paths = {name: path for name, path in stem_paths(film).items() if getattr(options, name)}
     for name, path in stem_paths(film).items():  # a stem switched off is not written (an older one would mislead)
         if name not in paths:
             path.unlink(missing_ok=True)
@@ -199,14 +201,14 @@ class _Mixed:
 
 def _music_source(ws: Workspace, bible: CastBible, analysis: BookAnalysis, text: str,
                   spans: dict[str, tuple[float, float]], intents: dict[str, str], cache: Path,
-                  allow_paid: bool = False):
+                  allow_paid: bool = False, progress: ProgressCallback | None = None):
     generated, from_files, loops = [], [], {}
     for scene_id, (start, end) in spans.items():
         chosen = bible.music.for_scene(scene_id)
         if chosen.strip().lower() == "none":
             continue
         if chosen:
-            decoded = decode_user_audio(ws, chosen, "music", cache)
+            decoded = decode_user_audio(ws, chosen, "music", cache, progress)
             loops.setdefault(str(decoded), FileLoop(decoded, bible.music.volume))
             from_files.append(AmbienceSpan(start, end, file_loop=str(decoded)))
         else:
@@ -225,14 +227,14 @@ def _music_source(ws: Workspace, bible: CastBible, analysis: BookAnalysis, text:
 
 
 def _ambience_source(ws: Workspace, bible: CastBible, analysis: BookAnalysis, text: str,
-                     spans: dict[str, tuple[float, float]], cache: Path):
+                     spans: dict[str, tuple[float, float]], cache: Path, progress: ProgressCallback | None = None):
     settings = {s.id: s for s in bible.settings}
     found, loops = [], {}
     for scene_id, (start, end) in spans.items():
         scene = analysis.scene(scene_id)
         look = settings.get(scene.setting or "")
         if look is not None and look.ambience:
-            decoded = decode_user_audio(ws, look.ambience, "ambience", cache)
+            decoded = decode_user_audio(ws, look.ambience, "ambience", cache, progress)
             loops.setdefault(str(decoded), FileLoop(decoded))
             found.append(AmbienceSpan(start, end, file_loop=str(decoded)))
             continue
@@ -267,6 +269,10 @@ def compose_scenes(engine: str, options: dict, scenes: list[SceneMusic], cache: 
 def user_audio(ws: Workspace, name: str | Path, what: str) -> Path:
     """The path of a user's audio file (workspace-relative or absolute), checked to hold sound (ffprobe reads
     it by path). A missing file, or one with no audio stream, is the user's mistake (UserError, exit 2)."""
+    return _probed_user_audio(ws, name, what)[0]
+
+
+def _probed_user_audio(ws: Workspace, name: str | Path, what: str) -> tuple[Path, ffmpeg.MediaInfo]:
     source = Path(name) if Path(name).is_absolute() else ws.root / name
     if source.is_dir():
         raise UserError(f"the {what} {name} is a folder, not a file", "give one audio file")
@@ -278,15 +284,17 @@ def user_audio(ws: Workspace, name: str | Path, what: str) -> Path:
         info = None
     if info is None or not info.audio:
         raise UserError(f"the {what} file {name} is not audio", "give an audio file (WAV, MP3, FLAC, OGG, M4A)")
-    return source
+    return source, info
 
 
-def decode_user_audio(ws: Workspace, name: str, what: str, cache: Path) -> Path:
+def decode_user_audio(ws: Workspace, name: str, what: str, cache: Path,
+                      progress: ProgressCallback | None = None) -> Path:
     """A user's audio file decoded once (by ffmpeg, streaming from its path) to 48 kHz 16-bit stereo WAV in the
-    cache, which the stems then read block by block: the file is never held whole in memory.
+    cache, which the stems then read block by block: the file is never held whole in memory. `progress` hears
+    `sound: decoding the music file NAME` in seconds of the file decoded (an hour-long file takes a while).
 
     A missing file, one with no audio, or one whose sound cannot be decoded is the user's mistake (UserError)."""
-    source = user_audio(ws, name, what)
+    source, info = _probed_user_audio(ws, name, what)
     stat = source.stat()
     key = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
     out = cache / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.wav"
@@ -294,7 +302,9 @@ def decode_user_audio(ws: Workspace, name: str, what: str, cache: Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_name(f".{out.name}.partial.wav")
         try:
-            ffmpeg.run(ffmpeg.decode_audio_args(source, partial, rate=RATE))
+            report = _decoding(progress, f"sound: decoding the {what} file {Path(name).name}")
+            report(0, max(1, round(info.duration)))  # shown at once: ffmpeg's first figure may take a while
+            ffmpeg.run_with_progress(ffmpeg.decode_audio_args(source, partial, rate=RATE), info.duration, report)
         except FFmpegError as exc:
             partial.unlink(missing_ok=True)
             raise UserError(f"the {what} file {name} could not be decoded: {exc.message}",
@@ -304,3 +314,11 @@ def decode_user_audio(ws: Workspace, name: str, what: str, cache: Path) -> Path:
             raise UserError(f"the {what} file {name} holds no sound", "give an audio file that plays")
         partial.replace(out)
     return out
+
+
+def _decoding(progress: ProgressCallback | None, label: str):
+    """ffmpeg's (seconds done, seconds in all) as the cut's progress under `label`."""
+    def report(done: int, total: int) -> None:
+        if progress:
+            progress(label, done, total)
+    return report

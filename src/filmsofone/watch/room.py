@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import ffmpeg, store
-from ..adapt import adaptation_report, current_adaptation
+from ..adapt import adaptation_report, current_adaptation, load_choices
 from ..adapt.report import AdaptationReport
 from ..assemble.chapters import scene_title
 from ..assemble.cut import load_manifest, manifest_path
@@ -169,7 +169,7 @@ def _adaptation(ws: Workspace, slug: str, analysis: BookAnalysis, text: str) -> 
     if current is None:
         return AdaptationView(problem=f"not adapted yet: run `filmsofone adapt {slug}`")
     adaptation = current.adaptation
-    view = AdaptationView(report=adaptation_report(analysis, adaptation), stale=current.stale,
+    view = AdaptationView(report=adaptation_report(analysis, adaptation, load_choices(ws, slug)), stale=current.stale,
                           warnings=list(adaptation.warnings))
     try:
         view.estimate = estimate_film(ws, slug, adaptation, analysis=analysis)
