@@ -105,7 +105,7 @@ class Quote(_Model):
     tag: QuoteTag | None = None  # the speech tag next to it, when it has one
     method: AttributionMethod | None = None  # how the speaker was chosen (None: analysed before it was recorded)
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)  # how likely the speaker is right, roughly
-    # calibrated: of the quotations given 0.8, about eight in ten have the right speaker (measured on PDNC)
+    # calibrated on books held out of the training (bench/train_speakers.py prints its reliability table)
 
 
 class BookAnalysis(_Model):

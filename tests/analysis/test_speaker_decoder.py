@@ -1,11 +1,17 @@
 """The speaker decoder: a second-order Viterbi over each run of dialogue, with packaged weights."""
 
+import json
+import math
 import re
 
 from filmsofone.analysis.speaker_decoder import (
+    WEIGHTS_ENV,
     Position,
     SpeakerDecoder,
     best_sequence,
+    calibration_inputs,
+    confidence,
+    load_calibration,
     load_weights,
     sequence_features,
     transition,
@@ -106,3 +112,38 @@ def test_a_pronoun_chained_through_narration_leads_back_to_its_named_subject():
     broken = text.replace("She often walked there alone, and she liked it.", "The garden was wet.")
     index = _index(broken, {"Tom": "male", "Anna": "female"})
     assert index.chained_antecedent(broken.index("said she") + 5, "female", set()) is None
+
+
+def test_the_calibration_reads_the_kind_of_evidence_and_an_untagged_speaker():
+    named = calibration_inputs(3.0, {"tag_name": 1.0, "tag_name|tag_name": 1.0, "speaker_share": 0.5})
+    assert named == {"log_margin": math.log1p(3.0), "bias": 1.0, "context_tag_name": 1.0}
+    pronoun = calibration_inputs(0.0, {"gender_match|tag_pronoun_gendered": 1.0, "speaker_share": 0.0})
+    assert pronoun == {"log_margin": 0.0, "bias": 1.0, "context_tag_pronoun": 1.0, "never_tagged": 1.0}
+    assert calibration_inputs(1.0, {"nobody": 1.0}) == {"log_margin": math.log1p(1.0), "bias": 1.0}
+    calibration = {"log_margin": 1.0, "bias": -1.0, "context_tag_name": 2.0, "never_tagged": -1.5}
+    named_sure = confidence(3.0, calibration, {"tag_name|tag_name": 1.0, "speaker_share": 0.5})
+    talk_sure = confidence(3.0, calibration, {"talks_before_1|in_talk": 1.0, "speaker_share": 0.5})
+    stranger_sure = confidence(3.0, calibration, {"talks_before_1|in_talk": 1.0, "speaker_share": 0.0})
+    assert named_sure > talk_sure > stranger_sure
+    assert talk_sure == round(1 / (1 + math.exp(-(math.log1p(3.0) - 1.0))), 3)
+    assert confidence(3.0, (1.0, -1.0)) == talk_sure  # an older (a, b) calibration reads the margin alone
+
+
+def test_a_weights_file_gives_its_calibration(tmp_path, monkeypatch):
+    path = tmp_path / "weights.json"
+    calibration = {"log_margin": 0.9, "bias": -2.0, "context_tag_name": 1.1}
+    path.write_text(json.dumps({"weights": {"tag_name": 1.0}, "calibration": calibration}))
+    monkeypatch.setenv(WEIGHTS_ENV, str(path))
+    assert load_calibration() == calibration
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps({"weights": {"tag_name": 1.0}, "calibration": [1.1, -2.4]}))
+    monkeypatch.setenv(WEIGHTS_ENV, str(older))
+    assert load_calibration() == (1.1, -2.4)
+
+
+def test_packaged_calibration_is_surer_of_a_name_tag_than_of_an_untagged_turn():
+    calibration = load_calibration()
+    assert isinstance(calibration, dict), "speaker_weights.json has no calibration by kind of evidence"
+    assert calibration["log_margin"] > 0  # a larger margin is surer
+    assert calibration["context_tag_name"] > calibration.get("context_in_talk", 0.0)
+    assert calibration.get("never_tagged", 0.0) < 0

@@ -15,7 +15,8 @@ averaged structured perceptron and prints leave-one-novel-out figures. Without w
 The decoder reads only what it is given: the `DialogueIndex` (text, paragraphs, characters, mentions) and the
 rules' `RuleGuesses` (each quotation's guess, tag and addressees). Each quotation's confidence comes from the
 margin between the best sequence and the best one giving that quotation another speaker (max-marginals of the
-same Viterbi search), mapped through a logistic fitted on held-out novels (`calibration` in the weights file).
+same Viterbi search), mapped through a logistic fitted on held-out books (`calibration` in the weights file)
+that also reads the kind of evidence the quotation had (`calibration_inputs`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ _STRONG = frozenset({"explicit", "anaphoric", "narration"})
 # its own: fitted by bench/train_speakers.py on the 8 PDNC novels, each decoded with weights fitted without it
 # (8,482 quotations; right 39% of the time under 0.3, 84% at 0.8-0.9, 98% above 0.95)
 DEFAULT_CALIBRATION = (1.1065, -2.4492)
+# the kinds of evidence the calibration tells apart (prefixes of a quotation's context, see `_context`)
+_CALIBRATION_CONTEXTS = ("tag_name", "tag_pronoun", "tag_descriptor", "in_talk")
+Calibration = tuple[float, float] | dict[str, float]
 _SURE_MARGIN = 50.0  # the margin of a quotation with a single candidate
 
 
@@ -61,10 +65,12 @@ def load_weights() -> dict[str, float] | None:
     return document["weights"] if document else None
 
 
-def load_calibration() -> tuple[float, float]:
-    """(a, b) of the logistic that turns a decoding margin into a confidence, from the weights file."""
+def load_calibration() -> Calibration:
+    """The logistic that turns a decoding margin into a confidence, from the weights file: its coefficients by
+    `calibration_inputs` name, or (a, b) of an older file that reads the margin alone."""
     document = _read_weights_file(os.environ.get(WEIGHTS_ENV) or None)
-    return tuple(document.get("calibration", DEFAULT_CALIBRATION)) if document else DEFAULT_CALIBRATION
+    calibration = document.get("calibration", DEFAULT_CALIBRATION) if document else DEFAULT_CALIBRATION
+    return dict(calibration) if isinstance(calibration, dict) else tuple(calibration)
 
 
 @functools.cache
@@ -84,10 +90,34 @@ def margin_feature(margin: float) -> float:
     return math.log1p(max(margin, 0.0))
 
 
-def confidence(margin: float, calibration: tuple[float, float]) -> float:
-    """A decoding margin as a probability of being right: 1 / (1 + exp(-(a * log(1 + margin) + b)))."""
-    a, b = calibration
-    return round(1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, a * margin_feature(margin) + b)))), 3)
+def calibration_inputs(margin: float, features: dict[str, float]) -> dict[str, float]:
+    """What the calibration reads of a decoded quotation, given its speaker's features: log(1 + margin), a bias,
+    the kind of evidence the quotation had (a name, pronoun or descriptor tag, or a turn in a conversation) and
+    whether its speaker is never named in a speech tag of the book (such a speaker is more often a wrong one)."""
+    inputs = {"log_margin": margin_feature(margin), "bias": 1.0}
+    context = next((name.split("|", 1)[1] for name in features if "|" in name), "")
+    kind = next((kind for kind in _CALIBRATION_CONTEXTS if context.startswith(kind)), None)
+    if kind:
+        inputs[f"context_{kind}"] = 1.0
+    if features.get("speaker_share", 1.0) == 0.0:
+        inputs["never_tagged"] = 1.0
+    return inputs
+
+
+def confidence(margin: float, calibration: Calibration, features: dict[str, float] | None = None) -> float:
+    """A decoding margin (and the chosen speaker's features) as a probability of being right."""
+    return calibrated(calibration_inputs(margin, features or {}), calibration)
+
+
+def calibrated(inputs: dict[str, float], calibration: Calibration) -> float:
+    """1 / (1 + exp(-z)), z the calibration's coefficients times the `calibration_inputs` (or
+    a * log(1 + margin) + b for an (a, b) calibration)."""
+    if isinstance(calibration, dict):
+        z = sum(calibration.get(name, 0.0) * value for name, value in inputs.items())
+    else:
+        a, b = calibration
+        z = a * inputs["log_margin"] + b
+    return round(1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z)))), 3)
 
 
 class SpeakerDecoder:
@@ -96,7 +126,7 @@ class SpeakerDecoder:
     `guesses` is the rules' `RuleGuesses` for `quotes`; `index` the `DialogueIndex` they were read with."""
 
     def __init__(self, index: DialogueIndex, weights: dict[str, float] | None,
-                 calibration: tuple[float, float] | None = None):
+                 calibration: Calibration | None = None):
         self.index = index
         self.weights = weights or {}
         self.calibration = calibration or load_calibration()
@@ -117,7 +147,8 @@ class SpeakerDecoder:
             sequence, margins = best_sequence_with_margins(run, self.weights)
             for position, who, margin in zip(run, sequence, margins):
                 old = results[position.index]
-                sure = confidence(margin, self.calibration)
+                features = next((f for candidate, f in position.options if candidate == who), {})
+                sure = confidence(margin, self.calibration, features)
                 if who is not None and who != old.speaker:
                     kind = "implicit" if old.kind not in _STRONG else old.kind
                     chosen[position.index] = replace(old, speaker=who, kind=kind, via="decoder", confidence=sure)
