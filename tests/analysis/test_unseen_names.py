@@ -13,7 +13,7 @@ from filmsofone.analysis.characters import (
 )
 from filmsofone.analysis.nlp import Entity
 
-from .stories import analyze_story
+from .stories import analyze_story, speaker_of
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
@@ -149,3 +149,31 @@ def test_a_list_or_a_word_quoted_in_a_quotation_is_not_an_address():
     text = ("“The branches of it: Ambition, Distraction, Uglification, and Derision,” said the tutor.\n\n"
             "“I never heard of ‘Uglification,’” said the girl. “Nor of Uglification, and so on.”")
     assert "Uglification" not in _acting(text)
+
+
+TAGS_BEFORE = """CHAPTER I.
+
+Kate Moss and Mary Lane sat in the court. Kate looked at Mary, and Mary looked at the judge. The court was full.
+
+Mary began to speak in a loud voice, but she stopped, for Kate cried out, “Silence in the court!”
+
+Mary was quiet after that. Mary heard it say to itself, “Then I shall go round by the window.”
+
+“Very well,” said Kate.
+"""
+
+
+def _tag_of(analysis, text: str, words: str):
+    quote = next(q for q in analysis.quotes if text[q.spans[0][0] : q.spans[0][1]].startswith(words))
+    return quote.tag.who if quote.tag else None
+
+
+def test_before_a_quotation_the_speech_verb_nearest_to_it_names_the_speaker():
+    analysis = analyze_story(TAGS_BEFORE, "court")
+    assert _tag_of(analysis, TAGS_BEFORE, "Silence in the court") == "Kate"
+    assert speaker_of(analysis, TAGS_BEFORE, "Silence in the court").startswith("Kate")
+
+
+def test_a_name_whose_object_says_the_words_is_not_the_speech_tag():
+    analysis = analyze_story(TAGS_BEFORE, "court")
+    assert _tag_of(analysis, TAGS_BEFORE, "Then I shall go round") != "Mary"

@@ -266,7 +266,10 @@ class SpeakerAttributor:
             inverted = self._inverted_tag(start, end) if start == quote.end + 1 else None
             if inverted is not None:
                 return inverted
-            for verb in _VERB.finditer(self.text, start, end):
+            verbs = list(_VERB.finditer(self.text, start, end))
+            if end <= quote.start:  # before the quotation: the verb nearest to it first ("..., for X cried out, '...'")
+                verbs.reverse()
+            for verb in verbs:
                 tag = self._subject_of(verb, start, end)
                 if tag is not None:
                     return tag
@@ -339,7 +342,8 @@ class SpeakerAttributor:
         preceding = self.index.mentions_in(max(start, verb.start() - _SUBJECT_GAP), verb.start())
         if preceding:
             between = self.text[preceding[-1][1] : verb.start()]
-            if not re.search(r"[\"“”;]|\b(?:to|at|with|for|of|from|by|on)\s*$|\b(?:and|but)\s*$", between):
+            # not the object of a preposition, nor a name whose own object says the words ("Alice heard it say")
+            if not re.search(r"[\"“”;]|\b(?:to|at|with|for|of|from|by|on)\s*$|\b(?:and|but)\s*$|\b(?:him|her|it|them|they)\s+$", between):
                 return self._as_tag(preceding[-1], span)
         before_text = self.text[max(start, verb.start() - _SUBJECT_GAP) : verb.start()]
         descriptors = [d for d in _DESCRIPTOR.finditer(before_text) if d.group("noun").lower() not in NOT_SUBJECT_NOUNS]
