@@ -1,6 +1,8 @@
 """People the book never names who speak ("said the man") become characters of their own, only where no named
 character of their gender is about; and "said I" always goes to the narrator."""
 
+import re
+
 from filmsofone.analysis.characters import CharacterCluster
 from filmsofone.analysis.unnamed import UnnamedFinder
 
@@ -74,3 +76,91 @@ def test_a_description_that_speaks_once_and_acts_twice_is_a_character():
     assert [(c.name, c.gender, len(c.mentions)) for c in found] == [("the girl", "female", 3)]
     once = 'The girl sat in the swamp. "Who are you?" cried the girl.'
     assert UnnamedFinder().find(once, 0, len(once), [], [(28, 40)]) == []
+
+
+MARKET = """CHAPTER I.
+
+Tom Reed walked down to the market with his sister Ann. The stalls were full and the morning was loud.
+
+At the corner they met a stout man with a basket of eels, who stood in their way.
+
+"Fresh eels, sir!" cried the man. "Fine fresh eels!"
+
+"Not today," said Tom Reed.
+
+"Cheap, sir, cheap," said the stout man, and held one up.
+
+Tom laughed and walked on, and Ann followed him past the fish.
+"""
+
+
+def test_a_person_brought_in_by_a_description_speaks_under_it_though_named_people_are_about():
+    analysis = analyze_story(MARKET, "market")
+    stout = [c for c in analysis.characters if c.name == "the stout man"]
+    assert stout and stout[0].gender == "male" and "the man" in stout[0].aliases
+    assert speaker_of(analysis, MARKET, "Fresh eels") == "the stout man"
+    assert speaker_of(analysis, MARKET, "Cheap, sir") == "the stout man"
+    assert speaker_of(analysis, MARKET, "Not today") == "Tom Reed"
+
+
+def test_a_predicate_or_an_apposition_brings_no_one_in():
+    for sentence in ("Tom was a stout man who sold eels.", "Tom, a stout man with a basket, stood there."):
+        text = f'{sentence} "Eels!" said the man. "Eels!" said the man.'
+        tom = _cluster("Tom", "male", [(0, 3)], "c1")
+        quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
+        found = UnnamedFinder().find(text, 0, len(text), [tom], quotes)
+        assert [c.name for c in found] == ["Tom"], sentence
+
+
+def test_a_newcomer_named_soon_after_the_introduction_is_not_an_unnamed_person():
+    text = ('Tom sat by the fire. A tall man came in. "Evening," said the man. Mr. Grey took off his coat. '
+            '"Cold out," said the man.')
+    tom, grey = _cluster("Tom", "male", [(0, 3)], "c1"), _cluster("Mr. Grey", "male", [(text.index("Mr. Grey"), text.index("Mr. Grey") + 8)], "c2")
+    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
+    found = UnnamedFinder().find(text, 0, len(text), [tom, grey], quotes)
+    assert [c.name for c in found] == ["Tom", "Mr. Grey"]
+
+
+def test_one_description_introduced_twice_is_one_character_and_another_is_another():
+    text = ('A tall man came in. "Evening," said the man. ' + "The rain fell on the roofs of the town. " * 100
+            + 'A tall man came in again. "Evening," said the tall man. A young woman followed. "Hush," said the woman.')
+    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
+    found = UnnamedFinder().find(text, 0, len(text), [], quotes)
+    assert sorted((c.name, len(c.mentions), c.gender) for c in found) == [("the tall man", 4, "male"), ("the young woman", 2, "female")]
+    assert all(c.id for c in found)
+
+
+def test_a_bare_man_met_again_far_on_is_someone_else():
+    text = ('A man came in. "Evening," said the man. ' + "The rain fell on the roofs of the town. " * 100
+            + 'A man came in. "Morning," said the man.')
+    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
+    found = UnnamedFinder().find(text, 0, len(text), [], quotes)
+    assert sorted(c.name for c in found) == ["the man", "the man (2)"]
+    assert all(len(c.mentions) == 2 for c in found)
+
+
+COURT = """CHAPTER I.
+
+Tom Reed stood before the bench, and Mr. Hale, the magistrate, frowned at him.
+
+"Who accuses this boy?" said Mr. Hale.
+
+"I do," said the old gentleman, stepping forward. "He took my book."
+
+"And who are you?" said Mr. Hale.
+
+"My name, sir," said the old gentleman, "is Silas Gray. I keep the shop at the corner."
+
+"Sit down," said Mr. Hale. The old gentleman sat down.
+
+"I am sorry for him," said the old gentleman, and looked at the boy.
+
+Silas Gray went home that night and did not sleep.
+"""
+
+
+def test_a_description_that_says_who_it_is_is_that_character():
+    analysis = analyze_story(COURT, "court")
+    assert speaker_of(analysis, COURT, "I do") == "Silas Gray"
+    assert speaker_of(analysis, COURT, "I am sorry") == "Silas Gray"
+    assert not [c for c in analysis.characters if c.name.startswith("the old")]

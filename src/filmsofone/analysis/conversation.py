@@ -32,31 +32,63 @@ _NEW_RUN_PARAGRAPHS = 2  # more paragraphs than this between two quotations and 
 
 FEMALE_NOUNS = frozenset(
     "woman girl lady wife mother sister daughter aunt niece housekeeper maid matron widow mistress queen "
-    "duchess governess nurse landlady cook dame damsel".split()
+    "duchess governess nurse landlady cook dame damsel hostess actress waitress stewardess seamstress sempstress "
+    "laundress countess princess baroness marchioness abbess shepherdess heiress nun lass wench hag crone".split()
 )
 MALE_NOUNS = frozenset(
     "man gentleman boy husband father brother son uncle nephew beadle jew master king duke lord fellow "
     "landlord clergyman parson vicar rector doctor surgeon magistrate officer constable sergeant captain "
     "colonel major inspector butler footman porter waiter".split()
 )
-PERSON_NOUNS = FEMALE_NOUNS | MALE_NOUNS | frozenset("child stranger person youth companion friend".split())
+# people by what they do or are, of either sex as the noun goes (general English, not any book's cast)
+ROLE_NOUNS = frozenset(
+    "driver clerk servant attendant visitor traveller traveler passenger guest keeper jailer gaoler turnkey "
+    "warder sentry sentinel guard messenger courier tinker pedlar peddler beggar vagrant tramp pauper labourer "
+    "laborer carpenter smith blacksmith baker butcher grocer farmer peasant shepherd gardener groom chemist "
+    "apothecary druggist lawyer attorney solicitor barrister judge physician teacher usher conductor steward "
+    "sexton undertaker miller weaver tailor cobbler shoemaker merchant banker innkeeper publican "
+    "soldier sailor trooper corporal lieutenant admiral commander skipper pilot hunter trapper miner "
+    "prisoner convict thief robber burglar murderer rider newcomer spectator bystander onlooker neighbour "
+    "neighbor foreigner chaplain curate priest monk friar bishop secretary agent manager proprietor "
+    "shopkeeper jeweller jeweler hairdresser barber dealer detective spokesman".split()
+)
+PERSON_NOUNS = FEMALE_NOUNS | MALE_NOUNS | ROLE_NOUNS | frozenset("child stranger person youth companion friend".split())
+# "-man" and "-woman" words that name no person
+_NOT_PEOPLE = frozenset("ottoman talisman caiman human german roman".split())
 
 # nouns that name someone only relative to another person ("her cousin"): never one fixed character
 RELATIONAL_NOUNS = frozenset(KIN) | frozenset("cousin aunt uncle niece nephew friend companion".split())
+
+
+def is_person_noun(word: str) -> bool:
+    """Does this lower-case noun name a kind of person ("gentleman", "turnkey", "cabman", "housemaid",
+    "saloon-keeper")?"""
+    if word in PERSON_NOUNS:
+        return True
+    if word in _NOT_PEOPLE or len(word) < 5:
+        return False
+    return word.endswith(("man", "woman", "maid", "keeper"))
 
 
 def descriptor_noun(words: list[str]) -> str | None:
     """The person noun of a short lower-case phrase after a determiner ("old gentleman" -> "gentleman"):
     the first word that names a kind of person, else None."""
     for word in words[:3]:
-        if word.lower() in PERSON_NOUNS:
+        if is_person_noun(word.lower()):
             return word.lower()
     return None
 
 
 def noun_gender(noun: str) -> str | None:
-    """'female' for "lady", "mother"...; 'male' for "gentleman", "father"...; None when unknown."""
-    return "female" if noun in FEMALE_NOUNS else "male" if noun in MALE_NOUNS else None
+    """'female' for "lady", "mother", "washerwoman"...; 'male' for "gentleman", "father", "cabman"...; None when
+    unknown."""
+    if noun in FEMALE_NOUNS:
+        return "female"
+    if noun in MALE_NOUNS:
+        return "male"
+    if noun in _NOT_PEOPLE or len(noun) < 5:
+        return None
+    return "female" if noun.endswith(("woman", "maid")) else "male" if noun.endswith("man") else None
 
 
 def relative(kin: str, possessor: CharacterCluster, characters: list[CharacterCluster]) -> str | None:

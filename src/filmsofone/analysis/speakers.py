@@ -37,12 +37,11 @@ from ..lexicon import (
     not_sentence_end,
 )
 from .conversation import (
-    FEMALE_NOUNS,
-    MALE_NOUNS,
     NOT_SUBJECT_NOUNS,
     DialogueIndex,
     descriptor_noun,
     link,
+    noun_gender,
     relative,
     runs,
     turn_heads,
@@ -406,7 +405,7 @@ class SpeakerAttributor:
         known = self.index.descriptors.get(tag.who)
         if known and known not in addressees:
             return known
-        gender = "female" if tag.who in FEMALE_NOUNS else "male" if tag.who in MALE_NOUNS else None
+        gender = noun_gender(tag.who)
         if gender is None:
             return None
         others = addressees | ({previous_speaker} if previous_speaker else set())  # a new paragraph is a new voice

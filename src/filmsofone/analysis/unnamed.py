@@ -1,37 +1,97 @@
 """UnnamedFinder: people the book never names who speak ("said the man", "cried the girl") become characters.
 
-A description of a kind of person ("the man", "the old man", "the boy") that is the subject of speech tags
-stands for someone unnamed when, where it speaks, no named character of its gender is about (named in the
-narration shortly before, the narrator aside): the convict of a novel's opening is "the man" until the book
-names him. Where a named character of that gender is about, "said the girl" is most often that character (the
-speaker rules resolve it), so those uses are left alone.
+Two ways in, both general English:
 
-A description becomes a character (named "the <noun>", gender from the noun) when it speaks unaccompanied at
-least twice, or once and is used unaccompanied in the narration at least twice more, within one episode (uses
-close together) that holds most of its unaccompanied uses in the book; its mentions are only that episode's
-uses, so the man of one chapter does not take the lines of every man in the book.
+- **Introduced**: an indefinite description in the narration ("a stout man with a bunch of keys", "a police
+  officer", "an old woman") brings in someone new; the definite descriptions that follow it ("the man", "the
+  stout man", "the officer": the same noun, or "man"/"woman"/"stranger"/"person" for the same sex, with no
+  modifier the introduction lacks) are that person until the uses stop for a while or another such person is
+  introduced. When one of those uses is the subject of a speech tag, the person is a character named after
+  the introduction ("the stout man"), with the bare noun ("the man") as an alias; the same description
+  introduced again later in the book is the same character. Not a predicate ("he was a man who"), not an
+  apposition after a name ("Lucy, a girl of twenty"), and not when a named character of that sex who was
+  not about before appears between the introduction and the first speech tag (the newcomer may be named).
+- **Unaccompanied** descriptions: a description ("the man", "the old man", "the boy") that is the subject of
+  speech tags stands for someone unnamed when, where it speaks, no named character of its gender is about
+  (named in the narration shortly before, the narrator aside): the convict of a novel's opening is "the man"
+  until the book names him. Where a named character of that gender is about, "said the girl" is most often
+  that character (the speaker rules resolve it), so those uses are left alone. Such a description becomes a
+  character (named "the <noun>", gender from the noun) when it speaks unaccompanied at least twice, or once
+  and is used unaccompanied in the narration at least twice more, within one episode (uses close together)
+  that holds most of its unaccompanied uses in the book; its mentions are only that episode's uses, so the
+  man of one chapter does not take the lines of every man in the book.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
-from ..lexicon import NAMING_SPEECH_VERBS, alternation
+from ..lexicon import NAMING_SPEECH_VERBS, SPEECH_VERBS, alternation
 from .characters import CharacterCluster
-from .conversation import PERSON_NOUNS, RELATIONAL_NOUNS, noun_gender
+from .conversation import RELATIONAL_NOUNS, is_person_noun, noun_gender
 
-_NOUNS = alternation(sorted(PERSON_NOUNS - RELATIONAL_NOUNS))
 _VERBS = alternation(NAMING_SPEECH_VERBS)
-# "the man", "the old man", "the little red-haired girl": up to two lower-case words before the person noun
-_DESCRIPTION = re.compile(rf"\b[Tt]he[ \t\n]+(?:[a-z-]+[ \t\n]+){{0,2}}?(?P<noun>{_NOUNS})\b(?![-'’])")
+_IRREGULAR_PAST = frozenset("said cried began thought went on".split())
+_THE = re.compile(r"\b[Tt]he[ \t\n]+")
+_ARTICLE = re.compile(r"\b(?:[Aa]n?)[ \t\n]+")
+_WORD = re.compile(r"([a-z][a-z-]*)(?![-'’\w])(,?)[ \t\n]*")
 _TAG_AFTER = re.compile(rf"[ \t\n]*(?:[a-z]+ly[ \t\n]+)?(?:{_VERBS})\b")  # "the man said", "the man quickly said"
 _TAG_BEFORE = re.compile(rf"\b(?:{_VERBS})[ \t\n]+$")  # "said the man"
+_TAG_VERBS = alternation(v for v in SPEECH_VERBS if v.endswith("ed") or " " in v or v in _IRREGULAR_PAST)
+_BROAD_TAG_AFTER = re.compile(rf"[ \t\n]*(?:[a-z]+ly[ \t\n]+)?(?:{_TAG_VERBS})\b")
+_BROAD_TAG_BEFORE = re.compile(rf"\b(?:{_TAG_VERBS})[ \t\n]+$")
+_PRONOUN = re.compile(r"\b(?:[Hh]e|his|him|himself|[Ss]he|her|herself)\b")
+_SENTENCE_END = re.compile(r"[.!?;\"“”]")
+_PRONOUN_REACH = 150
 _ABOUT = 1500  # characters of text before a use in which a named character of its gender counts as about
 _EPISODE_GAP = 5000  # characters between two uses of one episode
 _MIN_TAGS = 2
 _MIN_NARRATION = 2
+_FOLLOW_GAP = 2500  # characters between two uses of one introduced person
+# words before "a man" that make it a predicate or a kind, not someone new ("he was a man who", "such a man")
+_PREDICATE = frozenset(
+    "was is were are be been being became become becomes seemed seems appeared like as such what quite rather "
+    "half not never every many than".split()
+)
+_KIND_OF = frozenset("sort kind type manner something bit".split())  # "a sort of a man"
+_INTENSIFIERS = frozenset("very rather quite most more somewhat extremely exceedingly remarkably certain".split())
+_STOP = frozenset("of and or the to in with who whom whose that which at on by for from as but".split())
+_SELF_NAMING = re.compile(r"\b(?:[Mm]y\s+name(?:,\s*[a-z]+,)?\s+is|I\s+am|I'm|I’m)\s+(?=[A-Z])")
+_NAME_IS_BEFORE = re.compile(r"\b[Mm]y\s+name(?:,\s*[a-z]+)?[\W]*$")
+_IS_AFTER = re.compile(r"[\W]*is\s+(?=[A-Z])")
+_TAG_REACH = 60  # characters between a quotation and the description tagging it
+_GENERIC_PEOPLE = frozenset("man woman boy girl gentleman lady child person fellow stranger youth".split())
+_GENERIC = {"male": {"man", "fellow", "stranger", "person"}, "female": {"woman", "stranger", "person"}}
+
+
+@dataclass
+class _Person:
+    """Someone brought in by an indefinite description, and the definite descriptions that follow."""
+
+    noun: str
+    modifiers: tuple[str, ...]
+    gender: str | None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    tag_starts: list[int] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return " ".join(("the", *self.modifiers, self.noun))
+
+    @property
+    def aliases(self) -> set[str]:
+        """The description shortened from the left: "the little hump-backed man", "the hump-backed man",
+        "the man"."""
+        return {" ".join(("the", *self.modifiers[k:], self.noun)) for k in range(len(self.modifiers) + 1)}
+
+    def follows(self, noun: str, modifiers: tuple[str, ...]) -> bool:
+        """Can "the <modifiers> <noun>" be this person?"""
+        if not set(modifiers) <= set(self.modifiers):
+            return False
+        return noun == self.noun or noun in _GENERIC.get(self.gender or "", _GENERIC["male"] | _GENERIC["female"])
 
 
 class UnnamedFinder:
@@ -45,25 +105,216 @@ class UnnamedFinder:
                        if not _inside(s, spans, span_starts))
         named_starts = [s for s, _ in named]
         taken = {alias.lower() for c in characters for alias in c.aliases}
+        roles = {word.lower().rstrip(".") for c in characters if not c.narrator for word in (c.title or "", *c.name.split()[:1])}
+        definites = [d for d in _definites(text, start, end) if not _inside(d[0], spans, span_starts)]
+        linked = _self_named(text, definites, spans, characters)
+        for use_start, (use_end, who) in linked.items():
+            who.mentions = sorted([*who.mentions, (use_start, use_end)])
+        definites = [d for d in definites if d[0] not in linked]
+        introduced = self._introduced(text, start, end, definites, spans, span_starts, named, named_starts, taken, roles)
+        claimed = {s for person in introduced for s, _ in person.mentions}
         uses: dict[str, list[tuple[int, int, bool]]] = defaultdict(list)  # noun -> (start, end, is a speech tag)
-        for match in _DESCRIPTION.finditer(text, start, end):
-            noun = match.group("noun")
-            if f"the {noun}" in taken or _inside(match.start(), spans, span_starts):
+        for s, e, noun, _ in definites:
+            if s in claimed or noun in RELATIONAL_NOUNS or f"the {noun}" in taken:
                 continue
-            if _about(named, named_starts, match.start(), noun_gender(noun)):
+            if _about(named, named_starts, s, noun_gender(noun) or _pronoun_gender(text, e, end)):
                 continue
-            is_tag = bool(_TAG_AFTER.match(text, match.end()) or _TAG_BEFORE.search(text, max(start, match.start() - 30), match.start()))
-            uses[noun].append((match.start(), match.end(), is_tag))
-        added = []
+            uses[noun].append((s, e, _is_tag(text, s, e, start)))
+        clusters: dict[str, CharacterCluster] = {}
+        for person in introduced:
+            _add(clusters, person.name, person.aliases, person.gender, person.noun, person.mentions)
         for noun, found in uses.items():
             episode = _main_episode(found)
             if episode:
-                added.append(CharacterCluster(name=f"the {noun}", aliases={f"the {noun}"}, gender=noun_gender(noun) or "unknown",
-                                              last=noun, mentions=[(s, e) for s, e, _ in episode]))
-        added.sort(key=lambda c: -len(c.mentions))
+                gender = noun_gender(noun) or _usual_gender(text, [e for _, e, _ in episode], end)
+                _add(clusters, f"the {noun}", set(), gender, noun, [(s, e) for s, e, _ in episode])
+        for cluster in clusters.values():  # an alias that is another's name is not this one's
+            cluster.aliases = {a for a in cluster.aliases if a == cluster.name or (a not in clusters and a not in taken)}
+        added = sorted(clusters.values(), key=lambda c: -len(c.mentions))
         for n, cluster in enumerate(added, len(characters) + 1):
+            cluster.mentions.sort()
             cluster.id = f"c{n}"
         return characters + added
+
+    def _introduced(self, text, start, end, definites, spans, span_starts, named, named_starts, taken, roles) -> list[_Person]:
+        """The people introduced by an indefinite description who then speak under a definite one."""
+        events = [(s, "a", phrase) for s, phrase in _indefinites(text, start, end) if not _inside(s, spans, span_starts)]
+        events += [(s, "the", (e, noun, modifiers)) for s, e, noun, modifiers in definites]
+        events.sort(key=lambda event: event[0])
+        live: list[_Person] = []
+        people: list[_Person] = []
+        for position, kind, phrase in events:
+            if kind == "a":
+                phrase_end, noun, modifiers = phrase
+                if noun in RELATIONAL_NOUNS or noun in roles:
+                    continue
+                gender = noun_gender(noun) or _pronoun_gender(text, phrase_end, end)
+                person = _Person(noun, modifiers, gender, [(position, phrase_end)])
+                live.append(person)
+                people.append(person)
+                continue
+            phrase_end, noun, modifiers = phrase
+            live = [p for p in live if position - p.mentions[-1][0] <= _FOLLOW_GAP]
+            person = next((p for p in reversed(live) if p.noun == noun and p.follows(noun, modifiers)), None)
+            person = person or next((p for p in reversed(live) if p.follows(noun, modifiers)), None)
+            if person is not None:
+                person.mentions.append((position, phrase_end))
+                if _is_tag(text, position, phrase_end, start, broad=True):
+                    person.tag_starts.append(position)
+        return [p for p in people if p.tag_starts and f"{p.name}" not in taken
+                and not _newcomer_named(named, named_starts, p)]
+
+
+def _self_named(text: str, definites, spans: list[tuple[int, int]],
+                characters: list[CharacterCluster]) -> dict[int, tuple[int, CharacterCluster]]:
+    """Description uses the book names: a description that speaks a line saying who it is ("My name, sir," said
+    the old gentleman, "is Silas Gray." / "I am Jane Grey,") is that character, and so are the uses of the same
+    description close around it (no two further apart than `_FOLLOW_GAP`). use start -> (use end, character)."""
+    owners = sorted((s, c) for c in characters if not c.narrator and not c.name.startswith("the ") for s, _ in c.mentions)
+    owner_at = {s: c for s, c in owners}
+    span_ends = sorted(e for _, e in spans)
+    span_starts = sorted(s for s, _ in spans)
+    by_phrase: dict[tuple, list] = defaultdict(list)
+    for use in definites:
+        by_phrase[(use[2], use[3])].append(use)
+    linked: dict[int, tuple[int, CharacterCluster]] = {}
+    for (noun, _), uses in by_phrase.items():
+        gender = noun_gender(noun)
+        stretch: list = []
+        for use in [*uses, None]:
+            if use is not None and (not stretch or use[0] - stretch[-1][0] <= _FOLLOW_GAP):
+                stretch.append(use)
+                continue
+            who = next((w for s, e, *_ in stretch if (w := _says_who(text, s, e, spans, span_starts, span_ends, owner_at, gender))), None)
+            if who is not None:
+                linked.update({s: (e, who) for s, e, *_ in stretch})
+            stretch = [use]
+    return linked
+
+
+def _says_who(text: str, s: int, e: int, spans, span_starts: list[int], span_ends: list[int],
+              owner_at: dict[int, CharacterCluster], gender: str | None) -> CharacterCluster | None:
+    """The named character the quotation tagged by the description at text[s:e] says its speaker is."""
+    if not _is_tag(text, s, e, 0, broad=True):
+        return None
+    pieces = []
+    i = bisect.bisect_right(span_ends, s) - 1
+    if i >= 0 and s - span_ends[i] < _TAG_REACH:
+        pieces.append(i)
+    j = bisect.bisect_left(span_starts, e)
+    if j < len(span_starts) and span_starts[j] - e < _TAG_REACH:
+        pieces.append(j)
+    matches = [m for k in pieces for m in _SELF_NAMING.finditer(text, *spans[k])]
+    if len(pieces) == 2 and _NAME_IS_BEFORE.search(text, *spans[pieces[0]]):  # "My name," said he, "is Gray."
+        matches += [m for m in [_IS_AFTER.match(text, *spans[pieces[1]])] if m]
+    for match in matches:
+        who = owner_at.get(match.end())
+        if who is not None and (gender is None or who.gender in (gender, "unknown")):
+            return who
+    return None
+
+
+def _add(clusters: dict[str, CharacterCluster], name: str, aliases: set[str], gender: str | None, noun: str,
+         mentions: list[tuple[int, int]]) -> None:
+    """A new unnamed character, or more mentions for the one of that name when the description is particular
+    enough to be the same person again ("the old gentleman", "the turnkey"); a bare "the man" met again is
+    someone else ("the man (2)")."""
+    if name in clusters and (name.count(" ") > 1 or noun not in _GENERIC_PEOPLE):
+        clusters[name].mentions += mentions
+        clusters[name].aliases |= aliases
+        return
+    if name in clusters:
+        name = next(f"{name} ({n})" for n in range(2, len(clusters) + 3) if f"{name} ({n})" not in clusters)
+    clusters[name] = CharacterCluster(name=name, aliases={name} | aliases, gender=gender or "unknown", last=noun,
+                                      mentions=list(mentions))
+
+
+def _phrase(text: str, position: int, end: int) -> tuple[int, str, tuple[str, ...]] | None:
+    """A person noun and the lower-case modifiers before it, right at `position` ("stout man with" ->
+    (end of "man", "man", ("stout",))); None when no person noun comes within four words."""
+    words: list[str] = []
+    for _ in range(4):
+        match = _WORD.match(text, position, end)
+        if match is None:
+            return None
+        word = match.group(1)
+        if is_person_noun(word):
+            following = _WORD.match(text, match.end(), end)
+            if following is not None and not match.group(2) and is_person_noun(following.group(1)):
+                words.append(word)  # "a farmer boy": the last noun is the person
+                position = match.end()
+                continue
+            modifiers = tuple(w for w in words if w not in _INTENSIFIERS)
+            return match.start(1) + len(word), word, modifiers[-3:]
+        if word in _STOP:
+            return None
+        words.append(word)
+        position = match.end()
+    return None
+
+
+def _indefinites(text: str, start: int, end: int):
+    """(start, (end, noun, modifiers)) for each "a/an <modifiers> <person noun>" that brings someone in."""
+    for article in _ARTICLE.finditer(text, start, end):
+        before = text[max(start, article.start() - 30) : article.start()]
+        previous = re.search(r"([\w'’]+)([,]?)\s*$", before)
+        if previous is not None:
+            word = previous.group(1)
+            if word.lower() in _PREDICATE or word.lower().endswith(("'s", "’s")):
+                continue
+            kind = re.search(r"(\w+)\s+of\s*$", before)
+            if word.lower() == "of" and kind is not None and kind.group(1).lower() in _KIND_OF:
+                continue
+            if previous.group(2) and word[:1].isupper():
+                continue  # "Lucy, a girl of twenty": the named one described
+        phrase = _phrase(text, article.end(), end)
+        if phrase is not None:
+            yield article.start(), phrase
+
+
+def _definites(text: str, start: int, end: int) -> list[tuple[int, int, str, tuple[str, ...]]]:
+    """(start, end, noun, modifiers) for each "the <up to two modifiers> <person noun>"."""
+    found = []
+    for the in _THE.finditer(text, start, end):
+        phrase = _phrase(text, the.end(), end)
+        if phrase is not None and len(phrase[2]) <= 2:
+            found.append((the.start(), phrase[0], phrase[1], phrase[2]))
+    return found
+
+
+def _pronoun_gender(text: str, position: int, end: int) -> str | None:
+    """The sex of the first third-person pronoun after a description in its sentence ("the stranger took off
+    his hat": male), or None."""
+    sentence = _SENTENCE_END.search(text, position, min(end, position + _PRONOUN_REACH))
+    pronoun = _PRONOUN.search(text, position, sentence.start() if sentence else min(end, position + _PRONOUN_REACH))
+    if pronoun is None:
+        return None
+    return "female" if pronoun.group(0).lower() in ("she", "her", "herself") else "male"
+
+
+def _usual_gender(text: str, ends: list[int], end: int) -> str | None:
+    """The sex the pronouns after a description's uses give it most often, or None."""
+    votes = Counter(g for e in ends if (g := _pronoun_gender(text, e, end)))
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _is_tag(text: str, s: int, e: int, start: int, broad: bool = False) -> bool:
+    """Is the description at text[s:e] the subject of a speech tag ("said the man", "the man said")? With the
+    common naming verbs only, or (`broad`) any speech verb ("called the man", "the man growled")."""
+    after, before = (_BROAD_TAG_AFTER, _BROAD_TAG_BEFORE) if broad else (_TAG_AFTER, _TAG_BEFORE)
+    return bool(after.match(text, e) or before.search(text, max(start, s - 30), s))
+
+
+def _newcomer_named(named: list[tuple[int, CharacterCluster]], starts: list[int], person: _Person) -> bool:
+    """Is a named character of the person's sex, not about before the introduction, named between it and the
+    person's last use? (Then the newcomer may be that character, named once introduced.)"""
+    introduced, first_tag = person.mentions[0][0], person.mentions[-1][0]
+    about = {id(c) for _, c in named[bisect.bisect_left(starts, introduced - _ABOUT) : bisect.bisect_left(starts, introduced)]}
+    for _, cluster in named[bisect.bisect_left(starts, introduced) : bisect.bisect_left(starts, first_tag)]:
+        same_sex = person.gender is None or cluster.gender in (person.gender, "unknown")
+        if same_sex and id(cluster) not in about:
+            return True
+    return False
 
 
 def _main_episode(uses: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
