@@ -177,3 +177,11 @@ def test_before_a_quotation_the_speech_verb_nearest_to_it_names_the_speaker():
 def test_a_name_whose_object_says_the_words_is_not_the_speech_tag():
     analysis = analyze_story(TAGS_BEFORE, "court")
     assert _tag_of(analysis, TAGS_BEFORE, "Then I shall go round") != "Mary"
+
+
+def test_a_capitalised_the_name_tagged_by_any_speech_verb_after_a_quotation_is_a_character():
+    text = ("CHAPTER I.\n\nThe Dormouse slept at the table, and the Hatter poured the tea.\n\n“Twinkle, twinkle,” "
+            "squeaked the Dormouse. The Hatter laughed.\n\n“Wake up,” said the Hatter, and the Dormouse opened its "
+            "eyes.\n\n“I was not asleep,” grumbled the Dormouse.\n")
+    names = {n for c in analyze_story(text, "tea").characters for n in (c.name, *c.aliases)}
+    assert "the Dormouse" in names and "the Hatter" in names

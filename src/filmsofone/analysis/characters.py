@@ -44,7 +44,8 @@ _HONORIFIC_NAME = re.compile(
 _THE_CHARACTER = re.compile(r"\b[Tt]he[ \t\n]+(?P<name>(?:[A-Z][a-z]+[ \t\n]+){0,2}[A-Z][a-z]+)\b")
 _SPEECH_SUBJECT = rf"(?:{alternation(NAMING_SPEECH_VERBS)})"
 _CAP_RUN = r"(?P<name>[A-Z][a-z]+\b(?:\s+[A-Z][a-z]+\b){0,2})"
-_SAID_THE = re.compile(rf"{_SPEECH_SUBJECT}\s+the\s+{_CAP_RUN}")
+# "said the White Rabbit"; right after a quotation any speech verb ('" squeaked the Dormouse')
+_SAID_THE = re.compile(rf"(?:{_SPEECH_SUBJECT}|(?<=[”’\"'])[ \t\n]*,?[ \t\n]*(?:{alternation(SPEECH_VERBS)}))\s+the\s+{_CAP_RUN}")
 _THE_SAID = re.compile(rf"\bthe\s+(?=(?:[A-Z][a-z]+\s+){{1,3}}{_SPEECH_SUBJECT})(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}})\s+{_SPEECH_SUBJECT}")
 _CAPITALISED_WORD = re.compile(r"\b[A-Z]\w*\b")
 _MIN_MENTIONS = 2
