@@ -161,6 +161,23 @@ delighted disappointed satisfied uneasy happiness unhappy thoughts idea ideas re
 memories opinion opinions feelings
 """.split())
 
+# verbs of liking and disliking (lemmas): "she liked to sit", "he detests being alone" state a feeling, not an
+# action; the adapter reads them as verbs in spaCy's parse ("like" the preposition is not one)
+LIKING_VERBS = frozenset("""
+like love hate detest dislike loathe adore enjoy despise abhor relish prefer
+""".split())
+# adjectives (and participles) of feeling: after a copula ("is glad", "grew afraid", "was surprised") they state
+# what a character feels; in front of a noun ("an angry sea") they describe what is seen, so the adapter reads
+# them only as a copula's complement in the parse
+FEELING_ADJECTIVES = frozenset("""
+glad happy unhappy sad sorrowful miserable wretched lonely angry furious cross indignant annoyed irritated afraid
+frightened scared terrified fearful nervous worried troubled distressed upset proud ashamed embarrassed sorry fond
+eager impatient hopeful hopeless desperate surprised astonished amazed puzzled bewildered perplexed confused shocked
+relieved content contented thankful bored disgusted offended amused charmed enchanted
+""".split())
+# linking verbs whose adjective describes the subject ("she was glad", "he grew angry", "she felt ashamed")
+COPULAS = frozenset("be become grow feel get remain".split())  # not seem/look: a face is seen
+
 # past-tense verbs of what can be seen (bodies moving, objects handled), each with its present tense
 # (third person singular, and plural), for rewriting narration as screen action
 _VISIBLE = """

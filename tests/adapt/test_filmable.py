@@ -83,3 +83,41 @@ def test_present_tense_spelling_rules():
         "goes", "carries", "plays", "watches", "has", "presses", "fixes", "takes"]
     assert [regular_past(v) for v in ("hope", "stop", "carry", "rain", "walk", "row", "visit")] == [
         "hoped", "stopped", "carried", "rained", "walked", "rowed", "visited"]
+
+
+@pytest.mark.parametrize("past, present", [
+    ("You had better go home before the rain comes.", "You had better go home before the rain comes."),  # a modal
+    ("We had best not wait for the carriage.", "We had best not wait for the carriage."),
+    ("He wondered whether he hadn't better run away.", "He wonders whether he hadn't better run away."),
+    ("He had better luck with the horses.", "He has better luck with the horses."),  # had + object: turned
+    ("She sat in the room when Madame Ratignolle played or practiced.",  # the tagger says VBN
+     "She sits in the room when Madame Ratignolle plays or practices."),
+    ("He had walked in and sat down.", "He has walked in and sat down."),  # 'sat' shares 'had'
+    ("He found the door locked and barred.", "He finds the door locked and barred."),  # participles stay
+])
+def test_present_tense_reads_modal_idioms_and_the_taggers_vbn_for_vbd(past, present):
+    assert present_tense(past) == present
+
+
+@pytest.mark.parametrize("sentence", [
+    "She was glad that he came, and walked to the window.",  # copula + adjective of feeling + clause
+    "He was angry that the door stood open, and slammed it.",
+    "He was certain that the boat had sunk, and ran to the shore.",  # any adjective taking a that-clause
+    "He was certain that nothing went out of the door.",  # the clause hung on 'was' by the parser
+    "Victor was proud of his boat, and rowed it every day.",
+    "She was surprised by the noise and turned.",  # a participle of feeling in the passive
+    "She liked to sit by the window and sew.",  # a verb of liking
+    "He detested the sea and walked inland.",
+])
+def test_feelings_the_parse_shows_are_dropped(sentence):
+    assert action_line(sentence) is None
+
+
+@pytest.mark.parametrize("sentence, line", [
+    ("The angry crowd gathered at the gate.", "The angry crowd gathers at the gate."),  # not after a copula
+    ("He looked like his father and walked like a sailor.", "He looks like his father and walks like a sailor."),
+    ("He was so tall that he struck his head on the beam.", "He is so tall that he strikes his head on the beam."),
+    ("He looked angry and slammed the door.", "He looks angry and slams the door."),  # a face is seen
+])
+def test_what_only_looks_like_a_feeling_is_kept(sentence, line):
+    assert action_line(sentence) == line

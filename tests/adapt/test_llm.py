@@ -146,6 +146,8 @@ def test_read_answer_checks_each_beat(story):
     for bad, reason in [
         ('{"beats": [{"kind": "dialogue", "text": "Tom, are you there?", "quote": "q99"}]}', "no quotation"),
         ('{"beats": [{"kind": "action", "text": "Ada thought about the sea.", "source": "n2"}]}', "thought"),
+        ('{"beats": [{"kind": "action", "text": "Ada is glad that Tom climbs.", "source": "n2"}]}', "thought"),
+        ('{"beats": [{"kind": "action", "text": "Ada likes the stairs.", "source": "n2"}]}', "thought"),
         ('{"beats": [{"kind": "action", "text": "said Ada, climbing.", "source": "n2"}]}', "speech tag"),
         ('{"beats": [{"kind": "action", "text": "Ada climbs.", "source": "n99"}]}', "no narration sentence"),
         ('{"beats": [{"kind": "voiceover", "text": "A lighthouse keeper sleeps.", "source": "n1"}]}', "voice-over"),

@@ -4,8 +4,10 @@ A narration sentence becomes an action line only when it holds a visible action 
 `lexicon.VISIBLE_ACTION_VERBS`) and none of: a speech tag or its residue, an interior state
 (`lexicon.INTERIOR_STATE_WORDS`), back-story (the pluperfect, 'used to', 'years before'), a negated or
 hypothetical action, or a quotation the analysis missed. The line keeps the clause with the action, drops
-trailing subordinate clauses (`action_clause`), and is told in the present tense (`present_tenses`: spaCy's
-tags, lemmas and parse, a scene's lines in one batch).
+trailing subordinate clauses (`action_clause`), and is told in the present tense (`screen_lines`: spaCy's
+tags, lemmas and parse, a scene's lines in one batch); the parse also refuses the interior states a word list
+cannot tell from actions (`states_feeling`: a verb of liking, a copula with an adjective of feeling or with an
+adjective that takes a that-clause).
 """
 
 from __future__ import annotations
@@ -13,7 +15,16 @@ from __future__ import annotations
 import re
 
 from ..analysis.nlp import load_model
-from ..lexicon import ABBREVIATIONS, HONORIFICS, VISIBLE_ACTION_VERBS, has_speech_verb, states_interior
+from ..lexicon import (
+    ABBREVIATIONS,
+    COPULAS,
+    FEELING_ADJECTIVES,
+    HONORIFICS,
+    LIKING_VERBS,
+    VISIBLE_ACTION_VERBS,
+    has_speech_verb,
+    states_interior,
+)
 
 MAX_ACTION_WORDS = 24
 _VISIBLE_WORDS = frozenset(VISIBLE_ACTION_VERBS)
@@ -122,7 +133,7 @@ def _main_clause(clause: str) -> str | None:
 def action_line(sentence: str, beside_dialogue: bool = False) -> str | None:
     """The sentence as a short present-tense action line, or None when no clause of it can be filmed."""
     clause = action_clause(sentence, beside_dialogue)
-    return present_tense(clause) if clause else None
+    return screen_lines([clause])[0] if clause else None
 
 
 def action_clause(sentence: str, beside_dialogue: bool = False) -> str | None:
@@ -165,21 +176,104 @@ def present_tenses(clauses: list[str]) -> list[str]:
     word's own spelling gives ('stared' -> 'stare', where the small model says 'star'), else spaCy's (an
     irregular verb: 'rose' -> 'rise'). The subject decides the person: 'I' (am), plural (they, we, you, a
     plural noun, two people joined by 'and', or a verb written 'were'), else the third person singular."""
+    return [_present(doc) for doc in _parsed(clauses)]
+
+
+def screen_lines(clauses: list[str]) -> list[str | None]:
+    """Each clause told in the present tense (`present_tenses`), or None when its parse shows it states a
+    feeling (`states_feeling`); one batch."""
+    return [None if states_feeling(doc) else _present(doc) for doc in _parsed(clauses)]
+
+
+def _parsed(clauses: list[str]):
     nlp = load_model("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
-    return [_present(doc) for doc in nlp.pipe(clauses, batch_size=256)]
+    return nlp.pipe(clauses, batch_size=256)
+
+
+def states_feeling(doc) -> bool:
+    """The parsed clause states what someone feels, in ways a list of words cannot tell from an action:
+    a verb of liking ("she liked to sit", "he detests being alone": `lexicon.LIKING_VERBS`, as a verb, not
+    "like" the preposition); a copula's adjective (or passive participle) of feeling ("she was glad", "he grew
+    afraid", "she is puzzled": `lexicon.FEELING_ADJECTIVES`; "an angry sea" is not one); or a copula's
+    adjective that takes a that-clause ("he was certain that ...", "she is angry the door stands open"), whose
+    subject is someone ("it is clear that ..." is not; nor "so tall that ...")."""
+    for token in doc:
+        if token.pos_ == "VERB" and _lemma(token) in LIKING_VERBS:
+            return True
+        if _predicate_adjective(token) and (token.text.lower() in FEELING_ADJECTIVES or _takes_that_clause(token)):
+            return True
+    return False
+
+
+def feels(line: str) -> bool:
+    """`states_feeling` of one line (parsed alone: for a few lines, such as a model's answer)."""
+    return states_feeling(next(iter(_parsed([line]))))
+
+
+def _predicate_adjective(token) -> bool:
+    """An adjective after a copula ('was glad'), or a participle in the passive ('was surprised')."""
+    if token.dep_ == "acomp" and token.head.pos_ in ("AUX", "VERB"):
+        return _lemma(token.head) in COPULAS
+    return token.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in token.children)
+
+
+def _takes_that_clause(adjective) -> bool:
+    if any(c.dep_ == "advmod" and c.text.lower() in ("so", "too", "such") for c in adjective.children):
+        return False  # "so tall that he stoops": a result, not what he thinks
+    subject = next((c for c in adjective.head.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.text.lower() in ("it", "this", "that", "there", "which", "what"):
+        return False
+    after = [*adjective.children, *(c for c in adjective.head.children if c.i > adjective.i)]  # either may hold it
+    return any(c.dep_ == "ccomp" and any(g.dep_ == "nsubj" for g in c.children) for c in after)
 
 
 def _present(doc) -> str:
     out = []
     for token in doc:
         word = token.text
-        if token.tag_ == "VBD" and token.dep_ not in _PARTICIPLE_DEPS:
+        if _finite_past(token):
             word = _present_form(token)
         out.append(word + token.whitespace_)
     return "".join(out)
 
 
 _PARTICIPLE_DEPS = frozenset({"acl", "amod"})
+_MODAL_IDIOMS = frozenset({"better", "best", "rather", "sooner"})  # "you had better go": had is not past
+
+
+def _finite_past(token) -> bool:
+    """A verb in the simple past, which the line turns: tagged VBD, but not a participle (a reduced relative,
+    or one after 'had'/'was' the tagger called VBD), nor 'had' of 'had better'; or tagged VBN where the small
+    tagger confuses the two after a subject ('she practiced', 'he played or practiced'): a VBN with no
+    auxiliary that has its own subject, or is joined to a past verb that is not a copula."""
+    own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+    if token.tag_ == "VBD":
+        if token.dep_ in _PARTICIPLE_DEPS or _has_auxiliary(token) or _shares_auxiliary(token, own_subject):
+            return False
+        return not (token.text.lower() == "had" and _modal_idiom(token))
+    if token.tag_ != "VBN" or _has_auxiliary(token) or token.dep_ in _PARTICIPLE_DEPS:
+        return False
+    if own_subject:
+        return token.dep_ in ("ROOT", "advcl", "relcl", "conj")  # not "found the door locked"
+    head = token.head
+    return (token.dep_ == "conj" and head.tag_ == "VBD" and _finite_past(head) and _lemma(head) not in COPULAS)
+
+
+def _shares_auxiliary(token, own_subject: bool) -> bool:
+    """A verb joined, without a subject of its own, to a participle after 'had': 'had walked in and sat down'
+    (a participle the tagger called VBD; after 'was', 'were offended and wrote' is a past of its own)."""
+    head = token.head
+    return token.dep_ == "conj" and not own_subject and head.tag_ == "VBN" and _has_auxiliary(head, ("have",))
+
+
+def _has_auxiliary(token, lemmas: tuple[str, ...] = ("have", "be")) -> bool:
+    return any(c.dep_ in ("aux", "auxpass") and c.lemma_.lower() in lemmas for c in token.children)
+
+
+def _modal_idiom(had) -> bool:
+    """'had (not) better / best / rather / sooner (not)' before a verb: a modal, not the past of have."""
+    following = [t for t in had.doc[had.i + 1:had.i + 5] if t.text.lower() not in ("not", "n't")]
+    return len(following) >= 2 and following[0].text.lower() in _MODAL_IDIOMS and following[1].tag_ == "VB"
 _BE = {"i": "am", "plural": "are", "singular": "is"}
 
 

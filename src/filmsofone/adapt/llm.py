@@ -28,7 +28,7 @@ from ..errors import UserError
 from ..lexicon import has_speech_verb, states_interior
 from ..models import BookAnalysis, ProgressCallback
 from .checks import is_verbatim
-from .filmable import is_residue, tidy
+from .filmable import feels, is_residue, tidy
 from .model import AdaptedBeat, Adaptation, Choices
 from .offline import adapt_book, scene_seconds
 from .select import trim_to_budget
@@ -128,7 +128,7 @@ def _checked(beat: ModelBeat, ask: SceneAsk, text: str) -> tuple[AdaptedBeat | N
     if beat.kind == "voiceover":
         if not is_verbatim(words, text[piece.start:piece.end], 1):
             return None, f"the voice-over is not the words of {beat.source}"
-    elif has_speech_verb(words) or is_residue(words) or states_interior(words):
+    elif has_speech_verb(words) or is_residue(words) or states_interior(words) or feels(words):
         return None, f"the action '{words[:60]}' holds a speech tag, a thought or a fragment"
     return AdaptedBeat(kind=beat.kind, text=words, source=(piece.start, piece.end)), None
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..analysis.text import paragraphs
 from ..models import BookAnalysis, Quote, Scene
-from .filmable import action_clause, present_tenses, split_sentences, tidy
+from .filmable import action_clause, screen_lines, split_sentences, tidy
 from .runtime import beat_seconds, word_count
 
 TRIM_WORDS = 40  # a long speech is cut, at a sentence end, to about this many words when the scene is compressed
@@ -111,16 +111,22 @@ def scene_pieces(analysis: BookAnalysis, scene: Scene, text: str) -> list[Piece]
 def read_scenes(analysis: BookAnalysis, scenes: list[Scene], text: str, roles: dict[str, str],
                 progress=None) -> list[SceneMaterial]:
     """Each scene's candidate beats in text order; the action lines of all of them are told in the present
-    tense in one batch (one parse is much faster than one a scene)."""
+    tense in one batch (one parse is much faster than one a scene), and those the parse shows to state a
+    feeling are left out (`filmable.screen_lines`)."""
     materials = []
     for done, scene in enumerate(scenes, 1):
         materials.append(_gather(analysis, scene, text, roles))
         if progress and (done % 25 == 0 or done == len(scenes)):
             progress("adapting: reading scenes", done, len(scenes))
     actions = [c for material in materials for c in material.candidates if c.kind == "action"]
-    for candidate, line in zip(actions, present_tenses([c.text for c in actions])):
-        candidate.text, candidate.score = line, beat_score("action", line, None, roles)
+    felt = set()
+    for candidate, line in zip(actions, screen_lines([c.text for c in actions])):
+        if line is None:
+            felt.add(id(candidate))
+        else:
+            candidate.text, candidate.score = line, beat_score("action", line, None, roles)
     for material in materials:
+        material.candidates = [c for c in material.candidates if id(c) not in felt]
         scores = [c.score for c in material.candidates]
         mark_ends(scores)
         for candidate, score in zip(material.candidates, scores):
