@@ -66,14 +66,17 @@ def estimate_film(ws: Workspace, slug: str, adaptation: Adaptation, *,
 def made_shots(ws: Workspace, project: Project, cls, shots: list[Shot], takes: set[tuple[str, str]],
                analysis: BookAnalysis) -> set[str]:
     """The shots whose clip from backend `cls` exists for the request it would send now (as the dry run
-    checks); only asked of a paid backend that has takes (a free one costs nothing either way)."""
+    checks); only asked of a paid backend that has takes (a free one costs nothing either way), and only the
+    shots with takes are planned (a whole novel's shots take seconds)."""
     backend = dry_backend(cls.name, None)
-    if not takes or backend.cost(1.0) == 0:
+    taken = {shot_id for shot_id, _ in takes}
+    with_takes = [shot for shot in shots if shot.id in taken]  # each prompt is its shot's own: plan only these
+    if not with_takes or backend.cost(1.0) == 0:
         return set()
     frames = shot_frames(shots, lambda shot: current_keyframe(project, shot), backend.capabilities)
     try:
-        planned = plan_requests(ws, project.slug, shots, backend, analysis=analysis, bible=load_bible(ws, project.slug),
-                                text=load_text(ws, project.slug), frames=frames)
+        planned = plan_requests(ws, project.slug, with_takes, backend, analysis=analysis,
+                                bible=load_bible(ws, project.slug), text=load_text(ws, project.slug), frames=frames)
     except UserError:  # a shot this backend cannot make: the dry run refuses too; price every shot
         return set()
     return {item.shot.id for item in planned if (item.shot.id, item.cache_key) in takes}
