@@ -78,6 +78,8 @@ def test_no_dialogue_writes_no_dialogue_stem(voiced):
     assert set(made.stems) == {"music", "ambience"} and all(stem_rms(p) > 0.001 for p in made.stems.values())
     assert not film.with_name("tale.dialogue.wav").exists()
     assert ffmpeg.measure_loudness(film).integrated == pytest.approx(-16.0, abs=1.0)  # mastered from the beds
+    silent = cut(voiced.ws, "tale", sound=SoundOptions(dialogue=False, music=False, ambience=False)).manifest
+    assert silent.stems == {} and not list(film.parent.glob("tale.*.wav"))  # none left from the cut before
 
 
 def test_music_follows_the_scene_and_a_users_file_replaces_it(voiced, tmp_path):

@@ -189,6 +189,9 @@ def _cut(ws: Workspace, slug: str, scenes: str | None, output: Path | None, repo
     work = inputs.project.cache_dir / "cut"
     parts = make_parts(reel, work, report)
     stems = make_stems(ws, inputs, reel, film, fade, music, sound, report) if sound.any else None
+    if stems is None:  # no stem at all: an older cut's would be taken for this one's
+        for path in stem_paths(film).values():
+            path.unlink(missing_ok=True)
     manifest = _assemble(inputs, reel, parts, film, fade, music, stems, sound, report)
     write_atomic(manifest_path(film), manifest.model_dump_json(indent=1))
     return CutResult(manifest)
