@@ -185,3 +185,14 @@ def test_a_capitalised_the_name_tagged_by_any_speech_verb_after_a_quotation_is_a
             "eyes.\n\n“I was not asleep,” grumbled the Dormouse.\n")
     names = {n for c in analyze_story(text, "tea").characters for n in (c.name, *c.aliases)}
     assert "the Dormouse" in names and "the Hatter" in names
+
+
+def test_a_second_speaker_tagged_between_two_pieces_starts_a_new_quotation():
+    from filmsofone.analysis.quotes import QuoteFinder
+    from filmsofone.analysis.text import paragraphs
+
+    two = ("“Stupid things!” Alice began in a loud voice, but she stopped, for the White Rabbit cried out, "
+           "“Silence in the court!”")
+    one = "“Oh!” Alice said, and added: “How do you do?”"
+    for text, count in ((two, 2), (one, 1)):
+        assert len(QuoteFinder().find(text, paragraphs(text, 0, len(text)))) == count, text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..lexicon import SPEECH_VERBS, alternation
 from .text import Paragraph
 
 _OPEN_CONTEXT = set(" \t\n([{—–-_*")
@@ -47,7 +48,7 @@ class QuoteFinder:
             for start, end in pieces:
                 if current is None and carry is not None and start == para.start + 1:
                     current = carry
-                elif current is None or start - current.end > _MAX_TAG_BETWEEN:
+                elif current is None or start - current.end > _MAX_TAG_BETWEEN or _another_speaker(text, current.end + 1, start - 1):
                     current = QuoteMatch()
                     quotes.append(current)
                 if end > start:
@@ -89,6 +90,32 @@ class QuoteFinder:
         if depth > 0:
             pieces.append((piece_start, para.end))
         return pieces, depth > 0
+
+
+_NAMED_SUBJECT = r"(?:[Tt]he[ \t\n]+)?[A-Z][a-z]+(?:[ \t\n]+[A-Z][a-z]+)*"
+_SPEECH = alternation(SPEECH_VERBS)
+# a speech verb with a subject (either side), then a clause break, then a named subject of another speech verb
+_TWO_TAGS = re.compile(
+    rf"\b(?:{_SPEECH})\b.*?(?:,[ \t\n]+(?:but|for|when|while|and[ \t\n]+then)\b|[;.!?][ \t\n]).*?"
+    rf"(?:\b(?P<before>{_NAMED_SUBJECT})[ \t\n]+(?:{_SPEECH})|\b(?:{_SPEECH})[ \t\n]+(?P<after>{_NAMED_SUBJECT}))[ \t\n,:]*$",
+    re.S,
+)
+
+
+def _another_speaker(text: str, start: int, end: int) -> bool:
+    """Does the narration between two quoted pieces of a paragraph hand the word to someone else: a speech
+    tag, a clause break, then a second speech verb with a named subject just before the next piece ('"Stupid
+    things!" Alice began, but she stopped, for the White Rabbit cried out, "Silence!"')? Then the next piece
+    is a new quotation. ('"Oh!" she said, and added: "..."' stays one.)"""
+    between = text[start:end]
+    if len(between) > _MAX_TAG_BETWEEN or not between.strip():
+        return False
+    match = _TWO_TAGS.search(between)
+    if match is None:
+        return False
+    second = match.group("before") or match.group("after")
+    first = between[: match.start("before") if match.group("before") else match.start("after")]
+    return second.split()[-1] not in first  # the same name twice is one speaker ("said Ada; and Ada added")
 
 
 def _mark(text: str, pos: int, para: Paragraph, style: str, depth: int) -> str | None:
