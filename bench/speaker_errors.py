@@ -19,6 +19,12 @@ it. Each gold quotation with a speaker falls into one kind, the first that appli
 - untagged <method>: no tag; the method that chose the wrong speaker (turn-taking, vocative, narration, ...);
 - spurious: the chosen speaker is a predicted character that stands for no gold character.
 
+`--tag-causes` splits the wrong pronoun and descriptor tags of the PDNC novels by cause, from PDNC's own
+columns (each quotation's addressees, each character's gender): the speaker chosen is one the quotation
+addresses; is the previous quotation's speaker; the gold speaker was the previous quotation's; the chosen one
+is of the other gender; another person of the same gender; or the row's kind when the tag was not the problem
+(the gold speaker not in the character list...). `--show "tag pronoun: chose an addressee"` prints those rows.
+
 Printed: counts per kind, per corpus; `--show KIND --examples N` prints that many wrong quotations of a kind
 with the text around them. The corpus never enters the repository.
 """
@@ -26,6 +32,8 @@ with the text around them. The corpus never enters the repository.
 from __future__ import annotations
 
 import argparse
+import ast
+import csv
 import json
 import os
 import sys
@@ -82,6 +90,48 @@ def litbank_book(doc: litbank_docs.Document) -> list[dict]:
     return rows
 
 
+def pdnc_context(novel: Path, gold: dict, owner: dict[str, str]) -> tuple[dict, dict[str, str]]:
+    """PDNC's addressees of each gold quotation (by its first span: gold characters) and each character's gender."""
+    addressed = {}
+    with open(novel / "quotation_info.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            names = ast.literal_eval(row["addressees"] or "[]")
+            first = tuple(ast.literal_eval(row["quoteByteSpans"])[0])
+            addressed[first] = sorted({eval_pdnc.gold_character(n, gold, owner) for n in names})
+    with open(novel / "character_info.csv", encoding="utf-8") as f:
+        gender = {row["Main Name"]: row["Gender"].strip() for row in csv.DictReader(f)}
+    return addressed, gender
+
+
+def tag_cause(row: dict) -> str | None:
+    """Why a wrong pronoun or descriptor tag went wrong (PDNC rows), or None for other rows."""
+    if row["corpus"] != "pdnc" or row["kind"] == "right" or not row["tag"] or row["tag"]["kind"] not in ("pronoun", "descriptor"):
+        return None
+    got, gold = row["got"], row["gold"]
+    if not row["kind"].startswith("tag "):
+        return row["kind"]
+    if got is None:
+        return "chose no gold character"
+    if got in row["addressees"]:
+        return "chose an addressee"
+    if got == row["previous"]:
+        return "chose the previous speaker"
+    if gold == row["previous"]:
+        return "gold was the previous speaker"
+    if row["genders"][0] != row["genders"][1]:
+        return "chose the other gender"
+    return "another of the same gender"
+
+
+def print_tag_causes(rows: list[dict]) -> None:
+    for kind in ("pronoun", "descriptor"):
+        tagged = [r for r in rows if r["corpus"] == "pdnc" and r["tag"] and r["tag"]["kind"] == kind]
+        causes = Counter(r["cause"] for r in tagged if r["cause"])
+        print(f"\nPDNC {kind} tags: {len(tagged)}, wrong {sum(causes.values())}")
+        for cause, n in causes.most_common():
+            print(f"  {cause:32} {n:5d}")
+
+
 def pdnc_book(novel: Path) -> list[dict]:
     analysis = eval_pdnc.import_one(novel, analysis_only=True)["analysis"]
     gold, gold_quotes = eval_pdnc.load_gold(novel)
@@ -91,8 +141,10 @@ def pdnc_book(novel: Path) -> list[dict]:
     first_person, narrator = eval_books._pdnc_narrator(novel)
     find = eval_pdnc.QuoteSpans(analysis["quotes"]).overlapping
     text = (novel / "novel_text.txt").read_text(encoding="utf-8")
+    addressed, gender = pdnc_context(novel, gold, owner)
     rows = []
-    for q in gold_quotes:
+    previous = None
+    for q in sorted(gold_quotes, key=lambda q: q["spans"][0]):
         speaker = eval_pdnc.gold_character(q["speaker"], gold, owner)
         quote = find(q["spans"])
         tag_owner = owner.get(eval_pdnc.norm(quote["tag"]["who"])) if quote is not None and quote.get("tag") else None
@@ -100,7 +152,12 @@ def pdnc_book(novel: Path) -> list[dict]:
         rows.append({"book": novel.name, "corpus": "pdnc", "type": q["type"], "kind": category,
                      "span": tuple(q["spans"][0]), "gold": speaker,
                      "got": to_gold.get(quote["speaker"]) if quote else None,
-                     "tag": quote.get("tag") if quote else None, "text": text})
+                     "tag": quote.get("tag") if quote else None, "text": text,
+                     "addressees": addressed.get(tuple(q["spans"][0]), []), "previous": previous})
+        got = rows[-1]["got"]
+        rows[-1]["genders"] = (gender.get(got), gender.get(speaker))
+        rows[-1]["cause"] = tag_cause(rows[-1])
+        previous = speaker
     return rows
 
 
@@ -123,7 +180,7 @@ def print_counts(rows: list[dict]) -> None:
 
 
 def print_examples(rows: list[dict], kind: str, n: int) -> None:
-    shown = [r for r in rows if r["kind"] == kind][:n]
+    shown = [r for r in rows if kind in (r["kind"], f"{r['kind']}: {r.get('cause')}")][:n]
     for r in shown:
         s, e = r["span"]
         text = r["text"]
@@ -140,6 +197,8 @@ def main() -> None:
     parser.add_argument("--show", action="append", default=[], help="print examples of this kind of error")
     parser.add_argument("--examples", type=int, default=10)
     parser.add_argument("--json", type=Path, help="also write the rows (without the text) here")
+    parser.add_argument("--tag-causes", action="store_true",
+                        help="split the wrong pronoun and descriptor tags of the PDNC novels by cause")
     args = parser.parse_args()
     novels = sorted(p for p in (args.corpus / "pdnc").iterdir() if (p / "novel_text.txt").is_file())
     docs = [d for d in litbank_docs.documents(args.corpus / "litbank") if d.quotes]
@@ -156,6 +215,8 @@ def main() -> None:
     for kind in args.show:
         print_examples(rows, kind, args.examples)
     print_counts(rows)
+    if args.tag_causes:
+        print_tag_causes(rows)
     if args.json:
         args.json.write_text(json.dumps([{k: v for k, v in r.items() if k != "text"} for r in rows], indent=0))
 
