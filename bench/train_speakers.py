@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import hashlib
 import json
 import math
 import multiprocessing
@@ -61,12 +62,15 @@ def capture(book_path: Path, name: str, ner_cache: Path | None):
         captured["rules"] = [r.speaker for r in guesses.attributions]
 
     def entities(text, spans, **kw):  # the documented hook: the recogniser's answers, cached between runs
-        cached = ner_cache / f"{name}.pkl" if ner_cache else None
+        spans = list(spans)  # the key holds what is asked, so a change of the pieces or labels asks again
+        asked = hashlib.sha1(repr((spans, sorted(kw.get("labels", ())), len(text))).encode()).hexdigest()[:12]
+        cached = ner_cache / f"{name}.{asked}.pkl" if ner_cache else None
         if cached and cached.exists():
             return pickle.loads(cached.read_bytes())
         found = list(nlp.entities(text, spans, **kw))
         if cached:
-            cached.write_bytes(pickle.dumps(found))
+            cached.with_suffix(".tmp").write_bytes(pickle.dumps(found))
+            cached.with_suffix(".tmp").replace(cached)  # never a half-written answer
         return found
 
     hooks = AnalysisHooks(entities=entities, speaker_rules=speaker_rules)
