@@ -475,7 +475,7 @@ def save(path: Path, weights: dict[str, float], novels: list[str], recipe: Recip
             "calibration": "fitted on each book's decodings with weights fitted without it, each quotation weighing "
                            f"by its book's size^-{CALIBRATION_BOOK_POWER}"}
     rounded = {name: round(value, 4) for name, value in sorted(weights.items()) if abs(value) >= 1e-4}
-    document = {"meta": meta, "weights": rounded, "calibration": list(calibration)}
+    document = {"meta": meta, "weights": rounded, "calibration": calibration}
     path.write_text(json.dumps(document, indent=1) + "\n")
 
 
