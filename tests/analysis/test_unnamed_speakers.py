@@ -164,3 +164,39 @@ def test_a_description_that_says_who_it_is_is_that_character():
     assert speaker_of(analysis, COURT, "I do") == "Silas Gray"
     assert speaker_of(analysis, COURT, "I am sorry") == "Silas Gray"
     assert not [c for c in analysis.characters if c.name.startswith("the old")]
+
+
+def test_a_particular_description_the_book_repeats_is_one_person_wherever_it_comes():
+    text = ('Tom Reed faced the board. "Sit," said the man in the grey coat. Tom sat. '
+            + "The rain fell on the roofs of the town. " * 200
+            + 'Tom Reed saw the man in the grey coat again. "You," said Tom. "Yes," said the man in the grey coat.')
+    tom = _cluster("Tom Reed", "male", [(m.start(), m.end()) for m in re.finditer("Tom( Reed)?", text)], "c1")
+    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
+    found = UnnamedFinder().find(text, 0, len(text), [tom], quotes)
+    coat = [c for c in found if c.name == "the man in the grey coat"]
+    assert coat and len(coat[0].mentions) == 3 and coat[0].gender == "male"
+    inn = ('"Beer," said the landlord of the Anchor. ' + "The rain fell on the roofs of the town. " * 200
+           + 'Tom Reed paid the landlord of the Anchor.')
+    assert [c.name for c in UnnamedFinder().find(inn, 0, len(inn), [], [(0, 6)])] == ["the landlord of the Anchor"]
+    once = 'Tom Reed faced the board. "Sit," said the man in the grey coat. "No," said Tom in a low voice.'
+    assert [c.name for c in UnnamedFinder().find(once, 0, len(once), [tom], [(26, 31), (62, 66)])] == ["Tom Reed"]
+
+
+def test_a_named_person_beside_the_description_in_one_sentence_is_someone_else():
+    text = ('Tom sat by the fire. A travelling tinker came in from the rain. Mr. Grey, Tom and the tinker sat down '
+            'together. "Wet night," said the tinker.')
+    tom = _cluster("Tom", "male", [(0, 3)], "c1")
+    grey = _cluster("Mr. Grey", "male", [(text.index("Mr. Grey"), text.index("Mr. Grey") + 8)], "c2")
+    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
+    found = UnnamedFinder().find(text, 0, len(text), [tom, grey], quotes)
+    assert [c.name for c in found][2:] == ["the travelling tinker"]
+    assert "the tinker" in found[2].aliases
+
+
+def test_a_named_person_in_apposition_to_the_description_may_be_the_newcomer():
+    text = ('Tom sat by the fire. An old lady came in from the rain. The old lady, Mrs. Grey, sat down. '
+            '"Wet night," said the old lady.')
+    tom = _cluster("Tom", "male", [(0, 3)], "c1")
+    grey = _cluster("Mrs. Grey", "female", [(text.index("Mrs. Grey"), text.index("Mrs. Grey") + 9)], "c2")
+    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
+    assert [c.name for c in UnnamedFinder().find(text, 0, len(text), [tom, grey], quotes)] == ["Tom", "Mrs. Grey"]

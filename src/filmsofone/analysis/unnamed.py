@@ -46,6 +46,14 @@ _BROAD_TAG_BEFORE = re.compile(rf"\b(?:{_TAG_VERBS})[ \t\n]+$")
 _PRONOUN = re.compile(r"\b(?:[Hh]e|his|him|himself|[Ss]he|her|herself)\b")
 _SENTENCE_END = re.compile(r"[.!?;\"“”]")
 _PRONOUN_REACH = 150
+_SENTENCE_REACH = 80
+_NAME = r"[A-Z][\w.'’]*(?:[ \t\n]+[A-Z][\w.'’]*)*"
+_NAMES_THEN_AND = re.compile(rf"{_NAME}(?:[ \t\n]*,[ \t\n]*{_NAME})*[ \t\n]*,?[ \t\n]+(?:and|or|nor)[ \t\n]+")
+_AND_THEN_NAMES = re.compile(rf"(?:[ \t\n]*,[ \t\n]*{_NAME})*[ \t\n]*,?[ \t\n]+(?:and|or|nor)[ \t\n]+(?:{_NAME}[ \t\n]*,[ \t\n]*)*")
+_SPACE = r"(?:[ \t]*\n[ \t]*|[ \t]+)"  # within a paragraph
+_PARTICULAR = re.compile(rf"{_SPACE}(?P<prep>in|with|of){_SPACE}the{_SPACE}(?P<words>[A-Za-z-]+(?:{_SPACE}[A-Za-z-]+){{0,3}})")
+_NOT_A_FEATURE_END = frozenset("voice tone manner way time moment whisper undertone air meantime same act end".split())
+_NOT_A_FEATURE = frozenset("was is were had has who which that whom whose".split())
 _ABOUT = 1500  # characters of text before a use in which a named character of its gender counts as about
 _EPISODE_GAP = 5000  # characters between two uses of one episode
 _MIN_TAGS = 2
@@ -111,6 +119,9 @@ class UnnamedFinder:
         for use_start, (use_end, who) in linked.items():
             who.mentions = sorted([*who.mentions, (use_start, use_end)])
         definites = [d for d in definites if d[0] not in linked]
+        particular = _particular(text, definites, end, taken)
+        held = {s for _, _, mentions in particular for s, _ in mentions}
+        definites = [d for d in definites if d[0] not in held]
         introduced = self._introduced(text, start, end, definites, spans, span_starts, named, named_starts, taken, roles)
         claimed = {s for person in introduced for s, _ in person.mentions}
         uses: dict[str, list[tuple[int, int, bool]]] = defaultdict(list)  # noun -> (start, end, is a speech tag)
@@ -121,6 +132,8 @@ class UnnamedFinder:
                 continue
             uses[noun].append((s, e, _is_tag(text, s, e, start)))
         clusters: dict[str, CharacterCluster] = {}
+        for name, noun, mentions in particular:
+            _add(clusters, name, set(), noun_gender(noun) or _usual_gender(text, [e for _, e in mentions], end), noun, mentions)
         for person in introduced:
             _add(clusters, person.name, person.aliases, person.gender, person.noun, person.mentions)
         for noun, found in uses.items():
@@ -162,7 +175,55 @@ class UnnamedFinder:
                 if _is_tag(text, position, phrase_end, start, broad=True):
                     person.tag_starts.append(position)
         return [p for p in people if p.tag_starts and f"{p.name}" not in taken
-                and not _newcomer_named(named, named_starts, p)]
+                and not _newcomer_named(text, named, named_starts, p)]
+
+
+def _particular(text: str, definites, end: int, taken: set[str]) -> list[tuple[str, str, list[tuple[int, int]]]]:
+    """People known by a particular description the book repeats: "the gentleman in the white waistcoat", "the
+    man with the black beard", "the landlord of the Anchor" (a person noun, then "in"/"with"/"of" "the" and what
+    sets the person apart: the longest
+    such words the book uses more than once), used at least twice, once at least as the subject of a speech
+    tag; "the man with the beard" is the same person as "the man with the black beard". (name, noun, mentions),
+    every use in the book being that one person."""
+    candidates = []  # per use: (start, noun, [(name, end of the phrase), ...] shortest first)
+    for s, e, noun, modifiers in definites:
+        pp = _PARTICULAR.match(text, e, end)
+        if pp is None:
+            continue
+        names, words = [], []
+        for word in pp.group("words").split()[:3]:
+            if word in _STOP or word in SPEECH_VERBS or word in _NOT_A_FEATURE:
+                break
+            words.append(word)
+            if word not in _NOT_A_FEATURE_END and not word.endswith(("ed", "ly")):
+                name = " ".join(("the", *modifiers, noun, pp.group("prep"), "the", *words))
+                names.append((name, pp.start("words") + len(" ".join(words)) + _extra_space(text, pp.start("words"), words)))
+        if names:
+            candidates.append((s, noun, names))
+    counts = Counter(name for _, _, names in candidates for name, _ in names)
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    nouns: dict[str, str] = {}
+    for s, noun, names in candidates:
+        recurring = [(name, e) for name, e in names if counts[name] >= 2]
+        if recurring:
+            name, e = recurring[-1]
+            found[name].append((s, e))
+            nouns[name] = noun
+    by_head: dict[tuple[str, str], str] = {}  # (the start and the last word) -> the name used most
+    for name in sorted(found, key=lambda n: -len(found[n])):
+        head = (" ".join(name.split()[: name.split().index("the", 1) + 1]), name.split()[-1])
+        if head in by_head:
+            found[by_head[head]] += found.pop(name)
+        else:
+            by_head[head] = name
+    return [(name, nouns[name], sorted(uses)) for name, uses in found.items()
+            if len(uses) >= 2 and name not in taken and any(_is_tag(text, s, e, 0, broad=True) for s, e in uses)]
+
+
+def _extra_space(text: str, start: int, words: list[str]) -> int:
+    """How much longer than single spaces the words are as written from `start` (line breaks, double spaces)."""
+    match = re.compile(r"[ \t\n]+".join(map(re.escape, words))).match(text, start)
+    return (match.end() - start - len(" ".join(words))) if match else 0
 
 
 def _self_named(text: str, definites, spans: list[tuple[int, int]],
@@ -305,16 +366,27 @@ def _is_tag(text: str, s: int, e: int, start: int, broad: bool = False) -> bool:
     return bool(after.match(text, e) or before.search(text, max(start, s - 30), s))
 
 
-def _newcomer_named(named: list[tuple[int, CharacterCluster]], starts: list[int], person: _Person) -> bool:
+def _newcomer_named(text: str, named: list[tuple[int, CharacterCluster]], starts: list[int], person: _Person) -> bool:
     """Is a named character of the person's sex, not about before the introduction, named between it and the
-    person's last use? (Then the newcomer may be that character, named once introduced.)"""
-    introduced, first_tag = person.mentions[0][0], person.mentions[-1][0]
+    person's last use? (Then the newcomer may be that character, named once introduced.) One named in the same
+    sentence as a use of the person and joined to it by "and" ("Mr. Giles, Brittles, and the tinker") is someone
+    else."""
+    introduced, last = person.mentions[0][0], person.mentions[-1][0]
     about = {id(c) for _, c in named[bisect.bisect_left(starts, introduced - _ABOUT) : bisect.bisect_left(starts, introduced)]}
-    for _, cluster in named[bisect.bisect_left(starts, introduced) : bisect.bisect_left(starts, first_tag)]:
+    newcomers: dict[int, list[int]] = defaultdict(list)
+    for position, cluster in named[bisect.bisect_left(starts, introduced) : bisect.bisect_left(starts, last)]:
         same_sex = person.gender is None or cluster.gender in (person.gender, "unknown")
         if same_sex and id(cluster) not in about:
-            return True
-    return False
+            newcomers[id(cluster)].append(position)
+    return any(not any(_same_sentence(text, p, u) for p in positions for u in person.mentions) for positions in newcomers.values())
+
+
+def _same_sentence(text: str, named_at: int, use: tuple[int, int]) -> bool:
+    """Is a name coordinated with a use of the description as two people ("Mr. Giles, Brittles, and the tinker",
+    "the tinker and Tom"; not an apposition, "the old lady, Mrs. Bedwin")?"""
+    if named_at < use[0]:
+        return use[0] - named_at < _SENTENCE_REACH and _NAMES_THEN_AND.fullmatch(text, named_at, use[0]) is not None
+    return named_at - use[1] < _SENTENCE_REACH and _AND_THEN_NAMES.fullmatch(text, use[1], named_at) is not None
 
 
 def _main_episode(uses: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
