@@ -45,6 +45,17 @@ def _cluster(name: str, gender: str, mentions: list[tuple[int, int]], cid: str) 
     return CharacterCluster(name=name, aliases={name}, gender=gender, mentions=mentions, id=cid)
 
 
+def _named(text: str, name: str, gender: str, cid: str) -> CharacterCluster:
+    """A named character mentioned wherever `name` is written in `text`."""
+    return _cluster(name, gender, [(m.start(), m.end()) for m in re.finditer(re.escape(name), text)], cid)
+
+
+def _find(text: str, *characters: CharacterCluster) -> list[CharacterCluster]:
+    """The UnnamedFinder's characters for `text`, its quotations being what stands between double quotes."""
+    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
+    return UnnamedFinder().find(text, 0, len(text), list(characters), quotes)
+
+
 def test_a_description_beside_a_named_person_of_its_gender_is_that_person():
     text = 'Nancy came in. "Where is he?" said the girl. "Gone," said the girl again. The girl sat down.'
     nancy = _cluster("Nancy", "female", [(0, 5)], "c1")
@@ -106,26 +117,21 @@ def test_a_person_brought_in_by_a_description_speaks_under_it_though_named_peopl
 def test_a_predicate_or_an_apposition_brings_no_one_in():
     for sentence in ("Tom was a stout man who sold eels.", "Tom, a stout man with a basket, stood there."):
         text = f'{sentence} "Eels!" said the man. "Eels!" said the man.'
-        tom = _cluster("Tom", "male", [(0, 3)], "c1")
-        quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
-        found = UnnamedFinder().find(text, 0, len(text), [tom], quotes)
+        found = _find(text, _named(text, "Tom", "male", "c1"))
         assert [c.name for c in found] == ["Tom"], sentence
 
 
 def test_a_newcomer_named_soon_after_the_introduction_is_not_an_unnamed_person():
     text = ('Tom sat by the fire. A tall man came in. "Evening," said the man. Mr. Grey took off his coat. '
             '"Cold out," said the man.')
-    tom, grey = _cluster("Tom", "male", [(0, 3)], "c1"), _cluster("Mr. Grey", "male", [(text.index("Mr. Grey"), text.index("Mr. Grey") + 8)], "c2")
-    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
-    found = UnnamedFinder().find(text, 0, len(text), [tom, grey], quotes)
+    found = _find(text, _named(text, "Tom", "male", "c1"), _named(text, "Mr. Grey", "male", "c2"))
     assert [c.name for c in found] == ["Tom", "Mr. Grey"]
 
 
 def test_one_description_introduced_twice_is_one_character_and_another_is_another():
     text = ('A tall man came in. "Evening," said the man. ' + "The rain fell on the roofs of the town. " * 100
             + 'A tall man came in again. "Evening," said the tall man. A young woman followed. "Hush," said the woman.')
-    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
-    found = UnnamedFinder().find(text, 0, len(text), [], quotes)
+    found = _find(text)
     assert sorted((c.name, len(c.mentions), c.gender) for c in found) == [("the tall man", 4, "male"), ("the young woman", 2, "female")]
     assert all(c.id for c in found)
 
@@ -133,8 +139,7 @@ def test_one_description_introduced_twice_is_one_character_and_another_is_anothe
 def test_a_bare_man_met_again_far_on_is_someone_else():
     text = ('A man came in. "Evening," said the man. ' + "The rain fell on the roofs of the town. " * 100
             + 'A man came in. "Morning," said the man.')
-    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
-    found = UnnamedFinder().find(text, 0, len(text), [], quotes)
+    found = _find(text)
     assert sorted(c.name for c in found) == ["the man", "the man (2)"]
     assert all(len(c.mentions) == 2 for c in found)
 
@@ -171,8 +176,7 @@ def test_a_particular_description_the_book_repeats_is_one_person_wherever_it_com
             + "The rain fell on the roofs of the town. " * 200
             + 'Tom Reed saw the man in the grey coat again. "You," said Tom. "Yes," said the man in the grey coat.')
     tom = _cluster("Tom Reed", "male", [(m.start(), m.end()) for m in re.finditer("Tom( Reed)?", text)], "c1")
-    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
-    found = UnnamedFinder().find(text, 0, len(text), [tom], quotes)
+    found = _find(text, tom)
     coat = [c for c in found if c.name == "the man in the grey coat"]
     assert coat and len(coat[0].mentions) == 3 and coat[0].gender == "male"
     inn = ('"Beer," said the landlord of the Anchor. ' + "The rain fell on the roofs of the town. " * 200
@@ -185,10 +189,7 @@ def test_a_particular_description_the_book_repeats_is_one_person_wherever_it_com
 def test_a_named_person_beside_the_description_in_one_sentence_is_someone_else():
     text = ('Tom sat by the fire. A travelling tinker came in from the rain. Mr. Grey, Tom and the tinker sat down '
             'together. "Wet night," said the tinker.')
-    tom = _cluster("Tom", "male", [(0, 3)], "c1")
-    grey = _cluster("Mr. Grey", "male", [(text.index("Mr. Grey"), text.index("Mr. Grey") + 8)], "c2")
-    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
-    found = UnnamedFinder().find(text, 0, len(text), [tom, grey], quotes)
+    found = _find(text, _named(text, "Tom", "male", "c1"), _named(text, "Mr. Grey", "male", "c2"))
     assert [c.name for c in found][2:] == ["the travelling tinker"]
     assert "the tinker" in found[2].aliases
 
@@ -196,7 +197,5 @@ def test_a_named_person_beside_the_description_in_one_sentence_is_someone_else()
 def test_a_named_person_in_apposition_to_the_description_may_be_the_newcomer():
     text = ('Tom sat by the fire. An old lady came in from the rain. The old lady, Mrs. Grey, sat down. '
             '"Wet night," said the old lady.')
-    tom = _cluster("Tom", "male", [(0, 3)], "c1")
-    grey = _cluster("Mrs. Grey", "female", [(text.index("Mrs. Grey"), text.index("Mrs. Grey") + 9)], "c2")
-    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
-    assert [c.name for c in UnnamedFinder().find(text, 0, len(text), [tom, grey], quotes)] == ["Tom", "Mrs. Grey"]
+    found = _find(text, _named(text, "Tom", "male", "c1"), _named(text, "Mrs. Grey", "female", "c2"))
+    assert [c.name for c in found] == ["Tom", "Mrs. Grey"]
