@@ -164,7 +164,8 @@ memories opinion opinions feelings
 # verbs of liking and disliking (lemmas): "she liked to sit", "he detests being alone" state a feeling, not an
 # action; the adapter reads them as verbs in spaCy's parse ("like" the preposition is not one)
 LIKING_VERBS = frozenset("""
-like love hate detest dislike loathe adore enjoy despise abhor relish prefer
+like love hate detest dislike loathe adore enjoy despise abhor relish prefer admire cherish appreciate esteem
+resent envy pity
 """.split())
 # adjectives (and participles) of feeling: after a copula ("is glad", "grew afraid", "was surprised") they state
 # what a character feels; in front of a noun ("an angry sea") they describe what is seen, so the adapter reads

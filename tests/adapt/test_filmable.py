@@ -108,6 +108,7 @@ def test_present_tense_reads_modal_idioms_and_the_taggers_vbn_for_vbd(past, pres
     "She was surprised by the noise and turned.",  # a participle of feeling in the passive
     "She liked to sit by the window and sew.",  # a verb of liking
     "He detested the sea and walked inland.",
+    "Mr. Fagin took Oliver in, and cherished him.",  # the admiring kind too
 ])
 def test_feelings_the_parse_shows_are_dropped(sentence):
     assert action_line(sentence) is None
