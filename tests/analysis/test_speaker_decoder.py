@@ -147,3 +147,39 @@ def test_packaged_calibration_is_surer_of_a_name_tag_than_of_an_untagged_turn():
     assert calibration["log_margin"] > 0  # a larger margin is surer
     assert calibration["context_tag_name"] > calibration.get("context_in_talk", 0.0)
     assert calibration.get("never_tagged", 0.0) < 0
+
+
+def _guesses(index: DialogueIndex, quotes, kinds: dict[int, tuple[str, str]]) -> RuleGuesses:
+    """Rule guesses for `quotes`: quotation k -> (speaker id, kind) as given, the others untagged."""
+    found = [Attribution(*kinds[k]) if k in kinds else Attribution(None, "none") for k in range(len(quotes))]
+    return RuleGuesses(found, [None] * len(quotes), [set() for _ in quotes])
+
+
+def _options_of(decoder: SpeakerDecoder, quotes, guesses, k: int) -> dict[str, dict[str, float]]:
+    positions = [p for run in decoder.runs(quotes, guesses) for p in run]
+    return {who: features for who, features in positions[k].options}
+
+
+def test_untagged_turns_know_the_name_tags_an_even_and_an_odd_number_of_turns_away():
+    text = ('Tom Hale and Anna Reed stood at the gate.\n\n"Is it late?" said Tom.\n\n"Not yet."\n\n"Then wait."\n\n'
+            '"For whom?"\n\n"For the carter," said Tom.\n\n"Very well."\n')
+    index = _index(text, {"Tom": "male", "Anna": "female"})
+    quotes = QuoteFinder().find(text, paragraphs(text, 0, len(text)))
+    guesses = _guesses(index, quotes, {0: ("c1", "explicit"), 4: ("c1", "explicit")})
+    decoder = SpeakerDecoder(index, None)
+    third = _options_of(decoder, quotes, guesses, 2)  # "Then wait.": Tom two turns before and two after
+    assert third["c1"]["anchor_even_before"] == 1.0 and third["c1"]["anchor_even_after"] == 1.0
+    assert third["c1"]["anchor_even_both"] == 1.0
+    second = _options_of(decoder, quotes, guesses, 1)  # "Not yet.": Tom the turn before, three turns after
+    assert second["c1"]["anchor_odd_before"] == 1.0 and second["c1"]["anchor_odd_after"] == 1.0
+    assert "anchor_even_before" not in second["c1"]
+
+
+def test_narration_between_turns_ends_the_exchange_the_name_tags_are_read_in():
+    text = ('"Is it late?" said Tom.\n\n"Not yet."\n\nThe clock struck and the dog barked in the yard.\n\n'
+            '"Then wait."\n\n"For whom?"\n')
+    index = _index(text, {"Tom": "male", "Anna": "female"})
+    quotes = QuoteFinder().find(text, paragraphs(text, 0, len(text)))
+    guesses = _guesses(index, quotes, {0: ("c1", "explicit")})
+    options = _options_of(SpeakerDecoder(index, None), quotes, guesses, 3)  # "For whom?" after the narration
+    assert not any(name.startswith("anchor_") for features in options.values() for name in features)

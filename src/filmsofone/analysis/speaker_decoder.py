@@ -2,12 +2,13 @@
 
 The rule-based `SpeakerAttributor` leaves one guess per quotation and plenty of evidence around it. The
 decoder lists the plausible speakers of each quotation (the guess; the people talking around it; characters
-named in the narration nearby; those the neighbouring turns address) and describes each candidate with a few
-local features ("named just before the quotation", "of the pronoun's gender", "addressed by the turn
-before"...). Along a run of dialogue, transition features score how speakers follow one another (a new
-paragraph is usually a new speaker; in talk between two people the speaker before last speaks again). A
-second-order Viterbi search picks the best sequence of speakers for the whole run at once, so one uncertain
-turn no longer decides all the turns after it.
+named in the narration nearby; those the neighbouring turns address; those the name tags of the exchange give
+the turns an even or odd number of turns away) and describes each candidate with a few local features ("named
+just before the quotation", "of the pronoun's gender", "addressed by the turn before"...). Along a run of
+dialogue, transition features score how speakers follow one another (a new paragraph is usually a new
+speaker; in talk between two people the speaker before last speaks again). A second-order Viterbi search picks
+the best sequence of speakers for the whole run at once, so one uncertain turn no longer decides all the turns
+after it.
 
 The weights live in `speaker_weights.json`; `bench/train_speakers.py` fits them on annotated novels with an
 averaged structured perceptron and prints leave-one-novel-out figures. Without weights the rules stand.
@@ -32,7 +33,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
-from .conversation import DialogueIndex, link, noun_gender
+from .conversation import DialogueIndex, link, noun_gender, runs
 from .quotes import QuoteMatch
 
 WEIGHTS_FILE = "speaker_weights.json"
@@ -177,6 +178,8 @@ class SpeakerDecoder:
         self.tagged = Counter(r.speaker for r in results if r.kind == "explicit" and r.speaker)  # by name tags
         self.tagged_total = max(1, max(self.tagged.values(), default=1))
         self.turns = _turns(quotes)
+        self.anchors = _anchors(quotes, results)
+        self.run_tags = _run_tags(quotes, results)
 
     def _options(self, i: int, quotes: list[QuoteMatch], guesses) -> list[tuple[str, dict[str, float]]]:
         """The candidate speakers of quotation `i` with their features."""
@@ -195,6 +198,7 @@ class SpeakerDecoder:
         self._neighbours(guesses, turn, add)
         self._participants(i, quotes, results, add)
         self._narration(quote, add)
+        self._talk(i, add)
         if tag is not None and tag.kind == "name":
             add(tag.who, "tag_name")
         gender = _tag_gender(tag)
@@ -245,6 +249,21 @@ class SpeakerDecoder:
                  if m[2] in self.index.characters]
         for rank, who in enumerate(dict.fromkeys(named)):
             add(who, f"named_near_{min(rank, 3)}")
+
+    def _talk(self, i: int, add) -> None:
+        """Who the name tags of the talk point to: the nearest name-tagged turns an even and an odd number of
+        turns away in the same exchange (in talk between two people the even ones are the same speaker), and
+        who is tagged by name anywhere in the run (the two tagged most: the pair talking)."""
+        anchors = self.anchors[i]
+        for name, who in anchors.items():
+            add(who, f"anchor_{name}")
+        if anchors.get("even_before") and anchors.get("even_before") == anchors.get("even_after"):
+            add(anchors["even_before"], "anchor_even_both")
+        tagged = self.run_tags[i]
+        for rank, (who, _) in enumerate(tagged.most_common()):
+            add(who, "run_tagged")
+            if rank < 2 and len(tagged) >= 2:
+                add(who, "run_pair")
 
     def _narration(self, quote: QuoteMatch, add) -> None:
         """Characters named in the narration of the quotation's paragraph and of the paragraphs beside it,
@@ -463,6 +482,53 @@ def _turns(quotes: list[QuoteMatch]) -> list[Turn]:
         same = i - 1 if heads[k] != i else None
         turns.append(Turn(_walk(quotes, heads, k, -1), _walk(quotes, heads, k, 1), same))
     return turns
+
+
+_ANCHOR_REACH = 8  # turns: how far the name tags of an exchange are looked for
+
+
+def _anchors(quotes: list[QuoteMatch], results: list) -> list[dict[str, str]]:
+    """For each quotation, the speakers of the nearest name-tagged turns at an even and an odd distance before
+    and after it, over turns in adjacent paragraphs only (narration between ends the exchange):
+    {"even_before": id, "odd_after": id, ...}."""
+    heads = [i for i in range(len(quotes)) if not i or link(quotes[i - 1], quotes[i]) != "same_paragraph"]
+    tagged = []  # per turn: the speaker of its first name-tagged quotation, or None
+    for k, head in enumerate(heads):
+        end = heads[k + 1] if k + 1 < len(heads) else len(quotes)
+        tagged.append(next((results[j].speaker for j in range(head, end) if results[j].kind == "explicit"), None))
+    per_turn = []
+    for k in range(len(heads)):
+        found: dict[str, str] = {}
+        for side, step in (("before", -1), ("after", 1)):
+            position = k
+            for distance in range(1, _ANCHOR_REACH + 1):
+                nxt = position + step
+                if not 0 <= nxt < len(heads):
+                    break
+                first, second = (heads[nxt], heads[position]) if step < 0 else (heads[position], heads[nxt])
+                if link(quotes[first], quotes[second]) != "adjacent":
+                    break
+                position = nxt
+                key = f"{'even' if distance % 2 == 0 else 'odd'}_{side}"
+                if tagged[position] and key not in found:
+                    found[key] = tagged[position]
+        per_turn.append(found)
+    out, k = [], -1
+    for i in range(len(quotes)):
+        if k + 1 < len(heads) and heads[k + 1] == i:
+            k += 1
+        out.append(per_turn[k])
+    return out
+
+
+def _run_tags(quotes: list[QuoteMatch], results: list) -> list[Counter]:
+    """For each quotation, how often each speaker is tagged by name in its run of dialogue."""
+    out: list[Counter] = [Counter() for _ in quotes]
+    for run in runs(quotes):
+        counts = Counter(results[i].speaker for i in run if results[i].kind == "explicit" and results[i].speaker)
+        for i in run:
+            out[i] = counts
+    return out
 
 
 def _walk(quotes: list[QuoteMatch], heads: list[int], k: int, step: int) -> list[tuple[int, bool]]:
