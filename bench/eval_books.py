@@ -314,20 +314,50 @@ def print_table(results: list[dict]) -> None:
               f"peak RSS {max(r['rss_mb'] for r in walls):.0f} MB")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def book_arguments(description: str) -> argparse.ArgumentParser:
+    """The arguments the development-book scripts share: the corpus folder, held-out weights, --only."""
+    parser = argparse.ArgumentParser(description=description.split("\n")[0])
     parser.add_argument("corpus", type=Path, help="the folder holding pdnc/ and litbank/")
     parser.add_argument("--weights-dir", type=Path, help="leave-one-book-out weights <dir>/<book>.json")
     parser.add_argument("--only", action="append", help="only books whose name starts with this")
+    return parser
+
+
+def development_books(corpus: Path, only: list[str] | None, quoted_only: bool = False):
+    """The PDNC novel folders and LitBank documents under `corpus` (those whose name starts with one of `only`;
+    with `quoted_only`, the LitBank documents that have quotations)."""
+    novels = sorted(p for p in (corpus / "pdnc").iterdir() if (p / "novel_text.txt").is_file())
+    docs = [d for d in litbank_docs.documents(corpus / "litbank") if d.quotes or not quoted_only]
+    if only:
+        novels = [n for n in novels if any(n.name.startswith(o) for o in only)]
+        docs = [d for d in docs if any(d.name.startswith(o) for o in only)]
+    return novels, docs
+
+
+def rows_of_books(books: list[tuple[str, object]], weights_dir: Path | None) -> list[dict]:
+    """Each (name, score) book scored in turn (with its held-out weights from `weights_dir`), rows joined."""
+    rows = []
+    for done, (name, score) in enumerate(books, 1):
+        if weights_dir is not None:
+            os.environ[WEIGHTS_ENV] = str((weights_dir / f"{name}.json").resolve())
+        rows += score()
+        print(f"[{done}/{len(books)}] {name}", file=sys.stderr)
+    return rows
+
+
+def quotation_in_context(text: str, span: tuple[int, int], before: int, inside: int, after: int) -> str:
+    """The quotation at `span` marked [[...]] (cut to `inside` characters) with the text around it."""
+    s, e = span
+    return text[max(0, s - before) : s] + "[[" + text[s : min(e, s + inside)] + "]]" + text[e : e + after]
+
+
+def main() -> None:
+    parser = book_arguments(__doc__)
     parser.add_argument("--json", type=Path, help="also write the per-book results here")
     parser.add_argument("--details", action="store_true",
                         help="also print each LitBank document's gold people and predicted characters")
     args = parser.parse_args()
-    novels = sorted(p for p in (args.corpus / "pdnc").iterdir() if (p / "novel_text.txt").is_file())
-    docs = litbank_docs.documents(args.corpus / "litbank")
-    if args.only:
-        novels = [n for n in novels if any(n.name.startswith(o) for o in args.only)]
-        docs = [d for d in docs if any(d.name.startswith(o) for o in args.only)]
+    novels, docs = development_books(args.corpus, args.only)
     results = []
     for novel in novels:
         results.append(score_pdnc(novel, args.weights_dir))

@@ -31,11 +31,9 @@ with the text around them. The corpus never enters the repository.
 
 from __future__ import annotations
 
-import argparse
 import ast
 import csv
 import json
-import os
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -182,36 +180,22 @@ def print_counts(rows: list[dict]) -> None:
 def print_examples(rows: list[dict], kind: str, n: int) -> None:
     shown = [r for r in rows if kind in (r["kind"], f"{r['kind']}: {r.get('cause')}")][:n]
     for r in shown:
-        s, e = r["span"]
-        text = r["text"]
-        context = text[max(0, s - 250) : s] + "[[" + text[s : min(e, s + 200)] + "]]" + text[e : e + 120]
+        context = eval_books.quotation_in_context(r["text"], r["span"], 250, 200, 120)
         tag = f" tag={r['tag']['kind']}:{r['tag']['who']}" if r["tag"] else ""
         print(f"--- {r['book']} gold={r['gold']} got={r['got']}{tag}\n{context}\n")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("corpus", type=Path, help="the folder holding pdnc/ and litbank/")
-    parser.add_argument("--weights-dir", type=Path, help="leave-one-book-out weights <dir>/<book>.json")
-    parser.add_argument("--only", action="append", help="only books whose name starts with this")
+    parser = eval_books.book_arguments(__doc__)
     parser.add_argument("--show", action="append", default=[], help="print examples of this kind of error")
     parser.add_argument("--examples", type=int, default=10)
     parser.add_argument("--json", type=Path, help="also write the rows (without the text) here")
     parser.add_argument("--tag-causes", action="store_true",
                         help="split the wrong pronoun and descriptor tags of the PDNC novels by cause")
     args = parser.parse_args()
-    novels = sorted(p for p in (args.corpus / "pdnc").iterdir() if (p / "novel_text.txt").is_file())
-    docs = [d for d in litbank_docs.documents(args.corpus / "litbank") if d.quotes]
-    if args.only:
-        novels = [n for n in novels if any(n.name.startswith(o) for o in args.only)]
-        docs = [d for d in docs if any(d.name.startswith(o) for o in args.only)]
-    rows = []
+    novels, docs = eval_books.development_books(args.corpus, args.only, quoted_only=True)
     books = [(n.name, lambda n=n: pdnc_book(n)) for n in novels] + [(d.name, lambda d=d: litbank_book(d)) for d in docs]
-    for done, (name, score) in enumerate(books, 1):
-        if args.weights_dir is not None:
-            os.environ[eval_books.WEIGHTS_ENV] = str((args.weights_dir / f"{name}.json").resolve())
-        rows += score()
-        print(f"[{done}/{len(books)}] {name}", file=sys.stderr)
+    rows = eval_books.rows_of_books(books, args.weights_dir)
     for kind in args.show:
         print_examples(rows, kind, args.examples)
     print_counts(rows)

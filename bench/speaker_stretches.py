@@ -31,9 +31,7 @@ options; "no char": no predicted character stands for them at all), and how many
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import pickle
 import sys
 import tempfile
@@ -197,16 +195,12 @@ def print_table(rows: list[dict], wanted_type: str) -> None:
 
 def print_examples(rows: list[dict], name: str, n: int, wanted_type: str) -> None:
     for r in [r for r in rows if r["stretch"] == name and not r["right"] and wanted_type in ("all", r["type"])][:n]:
-        s, e = r["span"]
-        context = r["text"][max(0, s - 300) : s] + "[[" + r["text"][s : min(e, s + 160)] + "]]" + r["text"][e : e + 100]
+        context = eval_books.quotation_in_context(r["text"], r["span"], 300, 160, 100)
         print(f"--- {r['book']} gold={r['gold']} got={r['got']} method={r['method']} cand={r['candidate']}\n{context}\n")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("corpus", type=Path, help="the folder holding pdnc/ and litbank/")
-    parser.add_argument("--weights-dir", type=Path, help="leave-one-book-out weights <dir>/<book>.json")
-    parser.add_argument("--only", action="append", help="only books whose name starts with this")
+    parser = eval_books.book_arguments(__doc__)
     parser.add_argument("--ner-cache", type=Path, help="the recogniser's entities kept between runs")
     parser.add_argument("--type", default="implicit", choices=("implicit", "anaphoric", "explicit", "all"))
     parser.add_argument("--show", action="append", default=[], help="print wrong quotations of this stretch")
@@ -215,19 +209,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.ner_cache:
         args.ner_cache.mkdir(parents=True, exist_ok=True)
-    novels = sorted(p for p in (args.corpus / "pdnc").iterdir() if (p / "novel_text.txt").is_file())
-    docs = [d for d in litbank_docs.documents(args.corpus / "litbank") if d.quotes]
-    if args.only:
-        novels = [n for n in novels if any(n.name.startswith(o) for o in args.only)]
-        docs = [d for d in docs if any(d.name.startswith(o) for o in args.only)]
+    novels, docs = eval_books.development_books(args.corpus, args.only, quoted_only=True)
     books = [(n.name, lambda n=n: pdnc_book(n, args.ner_cache)) for n in novels]
     books += [(d.name, lambda d=d: litbank_book(d, args.ner_cache)) for d in docs]
-    rows = []
-    for done, (name, score) in enumerate(books, 1):
-        if args.weights_dir is not None:
-            os.environ[eval_books.WEIGHTS_ENV] = str((args.weights_dir / f"{name}.json").resolve())
-        rows += score()
-        print(f"[{done}/{len(books)}] {name}", file=sys.stderr)
+    rows = eval_books.rows_of_books(books, args.weights_dir)
     for name in args.show:
         print_examples(rows, name, args.examples, args.type)
     print_table(rows, args.type)
