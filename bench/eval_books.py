@@ -146,8 +146,8 @@ def details(doc: litbank_docs.Document, characters: list[dict], to_gold: dict, v
 
 
 def score_litbank(doc: litbank_docs.Document, weights_dir: Path | None) -> dict:
-    if weights_dir is not None:
-        os.environ[WEIGHTS_ENV] = str((weights_dir / f"{doc.name}.json").resolve())
+    if weights_dir is not None and doc.quotes:  # a document without quotations has no speakers to weigh
+        os.environ[WEIGHTS_ENV] = eval_pdnc.held_out_weights(weights_dir, doc.name)
     analysis = analyse_text(doc.text, doc.name)
     characters = analysis["characters"]
     to_gold, proper, narrators, votes = litbank_to_gold(doc, characters)
@@ -339,7 +339,7 @@ def rows_of_books(books: list[tuple[str, object]], weights_dir: Path | None) -> 
     rows = []
     for done, (name, score) in enumerate(books, 1):
         if weights_dir is not None:
-            os.environ[WEIGHTS_ENV] = str((weights_dir / f"{name}.json").resolve())
+            os.environ[WEIGHTS_ENV] = eval_pdnc.held_out_weights(weights_dir, name)
         rows += score()
         print(f"[{done}/{len(books)}] {name}", file=sys.stderr)
     return rows

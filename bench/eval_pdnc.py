@@ -98,11 +98,20 @@ def import_one(novel: Path, analysis_only: bool = False) -> dict:
             "rss_mb": self_rss + child_rss}
 
 
+def held_out_weights(weights_dir: Path, book: str) -> str:
+    """The weights file fitted without `book`; a missing one stops the run (the analysis would otherwise fall back
+    to its rules alone and the figures would silently mean something else)."""
+    path = (weights_dir / f"{book}.json").resolve()
+    if not path.is_file():
+        raise SystemExit(f"no held-out weights for {book}: {path} is missing (train_speakers.py --lono-dir writes them)")
+    return str(path)
+
+
 def run_import(novel: Path, analysis_only: bool, weights_dir: Path | None = None) -> dict:
     command = [sys.executable, __file__, str(novel), "--one"] + (["--analysis-only"] if analysis_only else [])
     env = dict(os.environ)
     if weights_dir is not None:
-        env["FILMSOFONE_SPEAKER_WEIGHTS"] = str((weights_dir / f"{novel.name}.json").resolve())
+        env["FILMSOFONE_SPEAKER_WEIGHTS"] = held_out_weights(weights_dir, novel.name)
     out = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if out.returncode:
         raise SystemExit(f"import of {novel.name} failed:\n{out.stderr[-3000:]}")
