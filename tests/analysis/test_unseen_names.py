@@ -90,10 +90,10 @@ def test_a_bare_surname_two_titled_people_share_is_left_alone():
 
 
 def test_a_full_name_seen_once_by_the_recogniser_but_written_twice_stays():
-    counts = Counter({"Clara Penhallow": 1, "Lucy Italian": 1, "Folly Ditch": 1, "Rose": 4})
+    counts = Counter({"Clara Penhallow": 1, "Lucy Italian": 1, "Cinder Ditch": 1, "Rose": 4})
     text = ("Clara Penhallow was there. Lucy Italian was not. Later Clara Penhallow came again. They crossed "
-            "Folly Ditch at dusk; Folly Ditch was black.")
-    assert _lone_full_names(counts, text) == ["Lucy Italian", "Folly Ditch"]
+            "Cinder Ditch at dusk; Cinder Ditch was black.")
+    assert _lone_full_names(counts, text) == ["Lucy Italian", "Cinder Ditch"]
 
 
 NARRATOR_ADDRESSED = """CHAPTER I.
@@ -146,18 +146,18 @@ def test_an_interjection_and_a_name_tagged_by_name_are_not_the_narrator():
 
 
 def test_a_list_or_a_word_quoted_in_a_quotation_is_not_an_address():
-    text = ("“The branches of it: Ambition, Distraction, Uglification, and Derision,” said the tutor.\n\n"
-            "“I never heard of ‘Uglification,’” said the girl. “Nor of Uglification, and so on.”")
-    assert "Uglification" not in _acting(text)
+    text = ("“The parts of it: Sowing, Weeding, Reaping, and Threshing,” said the tutor.\n\n"
+            "“I never heard of ‘Threshing,’” said the girl. “Nor of Threshing, and so on.”")
+    assert "Threshing" not in _acting(text)
 
 
 TAGS_BEFORE = """CHAPTER I.
 
-Kate Moss and Mary Lane sat in the court. Kate looked at Mary, and Mary looked at the judge. The court was full.
+Kate Moor and Mary Lane sat in the hall. Kate looked at Mary, and Mary looked at the chairman. The hall was full.
 
-Mary began to speak in a loud voice, but she stopped, for Kate cried out, “Silence in the court!”
+Mary began to speak in a loud voice, but she stopped, for Kate cried out, “Order in the hall!”
 
-Mary was quiet after that. Mary heard it say to itself, “Then I shall go round by the window.”
+Mary was quiet after that. Mary heard it say to itself, “Then I shall take the back stairs.”
 
 “Very well,” said Kate.
 """
@@ -169,30 +169,30 @@ def _tag_of(analysis, text: str, words: str):
 
 
 def test_before_a_quotation_the_speech_verb_nearest_to_it_names_the_speaker():
-    analysis = analyze_story(TAGS_BEFORE, "court")
-    assert _tag_of(analysis, TAGS_BEFORE, "Silence in the court") == "Kate"
-    assert speaker_of(analysis, TAGS_BEFORE, "Silence in the court").startswith("Kate")
+    analysis = analyze_story(TAGS_BEFORE, "hall")
+    assert _tag_of(analysis, TAGS_BEFORE, "Order in the hall") == "Kate"
+    assert speaker_of(analysis, TAGS_BEFORE, "Order in the hall").startswith("Kate")
 
 
 def test_a_name_whose_object_says_the_words_is_not_the_speech_tag():
-    analysis = analyze_story(TAGS_BEFORE, "court")
-    assert _tag_of(analysis, TAGS_BEFORE, "Then I shall go round") != "Mary"
+    analysis = analyze_story(TAGS_BEFORE, "hall")
+    assert _tag_of(analysis, TAGS_BEFORE, "Then I shall take") != "Mary"
 
 
 def test_a_capitalised_the_name_tagged_by_any_speech_verb_after_a_quotation_is_a_character():
-    text = ("CHAPTER I.\n\nThe Dormouse slept at the table, and the Hatter poured the tea.\n\n“Twinkle, twinkle,” "
-            "squeaked the Dormouse. The Hatter laughed.\n\n“Wake up,” said the Hatter, and the Dormouse opened its "
-            "eyes.\n\n“I was not asleep,” grumbled the Dormouse.\n")
-    names = {n for c in analyze_story(text, "tea").characters for n in (c.name, *c.aliases)}
-    assert "the Dormouse" in names and "the Hatter" in names
+    text = ("CHAPTER I.\n\nThe Badger dozed by the stove, and the Heron stirred the soup.\n\n“Too much salt,” "
+            "squeaked the Badger. The Heron laughed.\n\n“Wake up,” said the Heron, and the Badger opened its "
+            "eyes.\n\n“I was only resting,” grumbled the Badger.\n")
+    names = {n for c in analyze_story(text, "soup").characters for n in (c.name, *c.aliases)}
+    assert "the Badger" in names and "the Heron" in names
 
 
 def test_a_second_speaker_tagged_between_two_pieces_starts_a_new_quotation():
     from filmsofone.analysis.quotes import QuoteFinder
     from filmsofone.analysis.text import paragraphs
 
-    two = ("“Stupid things!” Alice began in a loud voice, but she stopped, for the White Rabbit cried out, "
-           "“Silence in the court!”")
-    one = "“Oh!” Alice said, and added: “How do you do?”"
+    two = ("“Wretched weather!” Tom grumbled under his breath, but he broke off, for the Ferryman called out, "
+           "“All aboard now!”")
+    one = "“Oh!” Tom said, and added: “Good morning to you.”"
     for text, count in ((two, 2), (one, 1)):
         assert len(QuoteFinder().find(text, paragraphs(text, 0, len(text)))) == count, text

@@ -44,7 +44,7 @@ _HONORIFIC_NAME = re.compile(
 _THE_CHARACTER = re.compile(r"\b[Tt]he[ \t\n]+(?P<name>(?:[A-Z][a-z]+[ \t\n]+){0,2}[A-Z][a-z]+)\b")
 _SPEECH_SUBJECT = rf"(?:{alternation(NAMING_SPEECH_VERBS)})"
 _CAP_RUN = r"(?P<name>[A-Z][a-z]+\b(?:\s+[A-Z][a-z]+\b){0,2})"
-# "said the White Rabbit"; right after a quotation any speech verb ('" squeaked the Dormouse')
+# "said the White Rabbit"; right after a quotation any speech verb ('" squeaked the Badger')
 _SAID_THE = re.compile(rf"(?:{_SPEECH_SUBJECT}|(?<=[”’\"'])[ \t\n]*,?[ \t\n]*(?:{alternation(SPEECH_VERBS)}))\s+the\s+{_CAP_RUN}")
 _THE_SAID = re.compile(rf"\bthe\s+(?=(?:[A-Z][a-z]+\s+){{1,3}}{_SPEECH_SUBJECT})(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}})\s+{_SPEECH_SUBJECT}")
 _CAPITALISED_WORD = re.compile(r"\b[A-Z]\w*\b")
@@ -616,7 +616,7 @@ _LOWER_WORD = re.compile(r"\b[a-z]\w*")
 def _lone_full_names(counts: Counter, text: str = "") -> list[str]:
     """Untitled two-word names seen once whose last word is no one's surname ("Lucy Italian"): recogniser noise
     (unless a known first name the text writes again with that surname, where the recogniser missed it:
-    "Eliza Millward"; not "Folly Ditch")."""
+    "Clara Penhallow"; not "Cinder Ditch")."""
     surnames = {p.tokens[-1] for s in counts if (p := parse_name(s)) and (p.title or len(p.tokens) >= 2) and counts[s] >= 2}
     lone = []
     for surface, n in counts.items():
@@ -636,9 +636,9 @@ _EPITHET_BEFORE = r"(?:(?:old|young|little|poor|dear|good|big)\s+)?"
 
 def _acting_names(text: str, start: int, end: int, quote_spans, counts: Counter) -> Counter:
     """Capitalised words the recogniser did not take for a person that the text shows to be one: the subject
-    of a speech tag right after a quotation ('" shrieked Fergus', '" said old Cotter'; once is enough), or at
-    least twice of a verb only people do ("Ogilvy watched", "Marlow thought"), asked to do something ("tell
-    Newton to bring"), or addressed inside a quotation ("Nonsense, Fergus!"); and written at least twice. A
+    of a speech tag right after a quotation ('" shrieked Pellow', '" said old Tolley'; once is enough), or at
+    least twice of a verb only people do ("Dunstable watched", "Dunstable thought"), asked to do something ("tell
+    Brackwater to bring"), or addressed inside a quotation ("Nonsense, Pellow!"); and written at least twice. A
     word ever written in lower case ("Then", "Good") is a word, not a name."""
     known = {w for s in counts for w in s.split()}
     inside = Counter(m.group(1) for m in _CAPITALISED_INSIDE.finditer(text, start, end))
@@ -652,7 +652,7 @@ def _acting_names(text: str, start: int, end: int, quote_spans, counts: Counter)
         return Counter()
     evidence: Counter = Counter()
     for match in _ACTING.finditer(text, start, end):
-        # a speech tag right after a quotation is enough alone: '" said Marlow suddenly'
+        # a speech tag right after a quotation is enough alone: '" said Brackwater slowly'
         evidence[match.group("after") or match.group("before") or match.group("asked")] += 2 if match.group("after") else 1
     for s, e in sorted(quote_spans):
         if start <= s and e <= end:
@@ -664,8 +664,8 @@ def _acting_names(text: str, start: int, end: int, quote_spans, counts: Counter)
 _ACTING = re.compile(rf"[”’\"'][ \t\n]*,?[ \t\n]*(?:{_ANY_SPEECH_VERB})[ \t\n]+{_EPITHET_BEFORE}(?P<after>[A-Z][a-z]+)\b(?![-'’][a-z])"
                      rf"|\b(?P<before>[A-Z][a-z]+)[ \t\n]+(?:[a-z]+ly[ \t\n]+)?(?:{_HUMAN_VERBS})\b"
                      r"|\b(?:tell|told|ask|asked|bid|bade|beg|begged|order|ordered|persuade|persuaded)[ \t\n]+(?P<asked>[A-Z][a-z]+)[ \t\n]+to\b")
-# a name addressed: after a comma or an interjection, or opening the quotation, then a comma or "!" ("Ah Newton!")
-# (not a word quoted inside the quotation, "'Uglification,'", nor an item of a list, "Ambition, Distraction, and")
+# a name addressed: after a comma or an interjection, or opening the quotation, then a comma or "!" ("Ah Pellow!")
+# (not a word quoted inside the quotation, "'Threshing,'", nor an item of a list, "Sowing, Weeding, and")
 _VOCATIVE = re.compile(r"\b(?P<name>[A-Z][a-z]+)[ \t\n]*[,!?;—]")
 _ADDRESS_BEFORE = re.compile(r"(?:[,;!?—][ \t\n]*|\b(?:[Aa]h|[Oo]h|O|[Dd]ear|[Mm]y)[ \t\n]+)$")
 _LIST_BEFORE = re.compile(r",[ \t\n]*[A-Z][a-z]+,[ \t\n]*$")
@@ -673,8 +673,8 @@ _LIST_BEFORE = re.compile(r",[ \t\n]*[A-Z][a-z]+,[ \t\n]*$")
 
 def _is_address(text: str, position: int, quote_start: int) -> bool:
     """Does the capitalised word at `position` (followed by a comma or "!") address someone: it opens the
-    quotation, or follows an interjection or a comma ("Nonsense, Fergus!"), not as an item of a list of
-    capitalised words ("Ambition, Distraction, Uglification")?"""
+    quotation, or follows an interjection or a comma ("Nonsense, Pellow!"), not as an item of a list of
+    capitalised words ("Sowing, Weeding, Reaping")?"""
     if position == quote_start:
         return True
     before = text[max(quote_start, position - 40) : position]
@@ -693,15 +693,15 @@ def _word_before(text: str, position: int) -> str:
 
 def _first_names_mislabelled(entities: list[Entity], counts: Counter) -> Counter:
     """A known first name the recogniser found at least twice but labelled a place or an organisation
-    ("Agnes", "Florence" as a person): a candidate; the locative test (`_place_like`) still removes a city."""
+    ("Agnes", "Edith" as a person): a candidate; the locative test (`_place_like`) still removes a city."""
     seen = Counter(clean_surface(e.text) for e in entities)
     return Counter({w: n for w, n in seen.items() if n >= 2 and w not in counts and " " not in w
                     and w.istitle() and canonical_first(w) in FEMALE_NAMES | MALE_NAMES})
 
 
 def _bare_surnames(text: str, start: int, end: int, counts: Counter) -> Counter:
-    """The bare surname of the one titled person of that surname ("Cotter" of "Mr Cotter"), when the text uses
-    it alone inside a sentence ("said old Cotter"), so that those mentions are found too."""
+    """The bare surname of the one titled person of that surname ("Tolley" of "Mr Tolley"), when the text uses
+    it alone inside a sentence ("said old Tolley"), so that those mentions are found too."""
     by_surname: dict[str, list[str]] = {}
     for surface in counts:
         parsed = parse_name(surface) if not surface.startswith("the ") else None

@@ -5,7 +5,7 @@ and spread through it (not gathered in one stretch), so letters or a diary quote
 third-person book do not make it first-person. The narrator takes the name the book gives them:
 - a name the narration gives itself ("my name is Pip", "I called myself Pip", "call me Ishmael"), a diary's
   heading ("Jonathan Harker's Journal") or a letter's signature ("Yours ever, Sallie");
-- a name the narrator's own lines give ('"I am Mr. Lockwood," said I');
+- a name the narrator's own lines give ('"I am Mr. Penhallow," said I');
 - the name others address the narrator by, in the lines next to one of the narrator's ("said I") and not
   used for the same person in the narration ("my dear Watson");
 - the character named in quotations far more often than in the narration (others call Watson by name; he
@@ -84,7 +84,7 @@ class NarratorFinder:
             if not (_I_TAG.match(text, e + 1, min(len(text), e + 40)) or _I_TAG_BEFORE.search(text, max(0, s - 30), s)):
                 continue
             narrator_lines.append(s)
-            for match in _SELF_NAMING.finditer(text, s, e):  # '"I am Mr. Lockwood," said I'
+            for match in _SELF_NAMING.finditer(text, s, e):  # '"I am Mr. Penhallow," said I'
                 vote(match.group("name"), 3)
             if re.fullmatch(rf"\s*{_NAME}[.!]?\s*", text[s:e]) and k and spans[k - 1][1] > s - 40:  # '"Yes," I said, "Jonathan Harker."'
                 vote(text[s:e].strip(" .!"), 3, strong=True)
@@ -103,7 +103,7 @@ class NarratorFinder:
                 for alias in named:  # named in the narration as someone else ("Holmes said")
                     del votes[alias]
         for name in [n for n in votes if _tagged_by_name(text, votes.originals[n])]:
-            del votes[name]  # '"Three years," said Good': the narrator's lines are tagged "I said"
+            del votes[name]  # '"Three years," said Hollis': the narrator's lines are tagged "I said"
         return votes
 
 
@@ -116,13 +116,13 @@ def _near(positions: list[int], position: int) -> bool:
 
 
 def _addressed(text: str, start: int, end: int) -> bool:
-    """Is the name at text[start:end] addressed ("..., Gilbert, for", "Mr. Lockwood, your new tenant")?"""
+    """Is the name at text[start:end] addressed ("..., Osric, for", "Mr. Penhallow, your new tenant")?"""
     before = text[max(0, start - 4) : start]
     return bool(re.search(r"(?:[,;!?—“‘\"']|^)\s*$", before) and re.match(r"\s*[,!?]", text[end : end + 3]))
 
 
 def _tagged_by_name(text: str, name: str) -> bool:
-    """Is `name` the subject of a speech tag after a quotation ('" said Good', '" Good replied')?"""
+    """Is `name` the subject of a speech tag after a quotation ('" said Hollis', '" Hollis replied')?"""
     written = r"[ \t\n]+".join(map(re.escape, name.split()))
     return re.search(rf"[”’\"'][ \t\n]*,?[ \t\n]*(?:(?:{_SPEECH_VERBS})[ \t\n]+{written}|{written}[ \t\n]+(?:{_SPEECH_VERBS}))\b", text) is not None
 

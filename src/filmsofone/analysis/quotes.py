@@ -104,8 +104,8 @@ _TWO_TAGS = re.compile(
 
 def _another_speaker(text: str, start: int, end: int) -> bool:
     """Does the narration between two quoted pieces of a paragraph hand the word to someone else: a speech
-    tag, a clause break, then a second speech verb with a named subject just before the next piece ('"Stupid
-    things!" Alice began, but she stopped, for the White Rabbit cried out, "Silence!"')? Then the next piece
+    tag, a clause break, then a second speech verb with a named subject just before the next piece ('"Wretched
+    weather!" Tom grumbled, but he broke off, for the Ferryman called out, "All aboard!"')? Then the next piece
     is a new quotation. ('"Oh!" she said, and added: "..."' stays one.)"""
     between = text[start:end]
     if len(between) > _MAX_TAG_BETWEEN or not between.strip():

@@ -179,7 +179,7 @@ class UnnamedFinder:
 
 
 def _particular(text: str, definites, end: int, taken: set[str]) -> list[tuple[str, str, list[tuple[int, int]]]]:
-    """People known by a particular description the book repeats: "the gentleman in the white waistcoat", "the
+    """People known by a particular description the book repeats: "the gentleman in the grey coat", "the
     man with the black beard", "the landlord of the Anchor" (a person noun, then "in"/"with"/"of" "the" and what
     sets the person apart: the longest
     such words the book uses more than once), used at least twice, once at least as the subject of a speech
