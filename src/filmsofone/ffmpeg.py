@@ -605,9 +605,10 @@ def decode_audio_args(source: Path, output: Path, *, rate: int = AUDIO_RATE) -> 
 
 
 def mix_args(film: Path, stems: dict[str, Path], output: Path, *, duck_threshold: float = 0.02,
-             duck_ratio: float = 8.0, concat: bool = False) -> list[str]:
-    """The film's own sound (input 0: a film, or with `concat` the cut's ffconcat list of parts) plus the
-    stems, music and ambience ducked under dialogue, as float WAV.
+             duck_ratio: float = 8.0, concat: bool = False, muted: list[tuple[float, float]] = ()) -> list[str]:
+    """The film's own sound (input 0: a film, or with `concat` the cut's ffconcat list of parts; silenced
+    over the `muted` (start, end) seconds) plus the stems, music and ambience ducked under dialogue, as
+    float WAV.
 
     `stems` holds any of 'dialogue', 'music', 'ambience' (16-bit stereo WAVs as long as the film); without
     dialogue nothing is ducked.
@@ -615,6 +616,9 @@ def mix_args(film: Path, stems: dict[str, Path], output: Path, *, duck_threshold
     source = ffmpeg_python.input(str(film), f="concat", safe=0) if concat else ffmpeg_python.input(str(film))
     native = source.audio.filter("aresample", AUDIO_RATE).filter(
         "aformat", sample_fmts="fltp", channel_layouts="stereo")
+    if muted:
+        windows = "+".join(f"between(t,{start:.6f},{end:.6f})" for start, end in muted)
+        native = native.filter("volume", volume=0, enable=windows)
     beds = [ffmpeg_python.input(str(stems[name])).audio for name in ("music", "ambience") if name in stems]
     if "dialogue" not in stems:
         layers = [native, *beds]

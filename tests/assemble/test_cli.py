@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from cutkit import Book
 
+from filmsofone import ffmpeg
 from filmsofone.cli import main
 
 
@@ -36,6 +37,16 @@ def test_cut_scenes_and_output(book, ws, capsys, tmp_path):
     code, out, err = run(capsys, "-w", str(ws.root), "cut", "tale", "--scenes", "1.2", "-o", str(tmp_path / "one"))
     assert code == 0, err
     assert out.strip().splitlines()[-1] == str(tmp_path / "one.mp4") and (tmp_path / "one.srt").is_file()
+
+
+def test_cut_no_dialogue_shows_no_line(book, ws, capsys):
+    code, out, err = run(capsys, "-w", str(ws.root), "cut", "tale")
+    film = ws.project("tale").film_path
+    assert code == 0 and "Mind the lantern" in film.with_suffix(".srt").read_text()
+    code, out, err = run(capsys, "-w", str(ws.root), "cut", "tale", "--no-dialogue", "--no-music", "--no-ambience")
+    assert code == 0, err
+    assert not film.with_suffix(".srt").exists() and not film.with_suffix(".vtt").exists()
+    assert not ffmpeg.probe(film).subtitles
 
 
 @pytest.mark.parametrize("argv, message", [

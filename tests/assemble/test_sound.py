@@ -4,7 +4,7 @@ import wave
 
 import numpy as np
 import pytest
-from cutkit import Book, audio_rms, make_clip
+from cutkit import Book, audio_rms, chapters, make_clip, subtitle_packets
 from sqlmodel import select
 
 from filmsofone import ffmpeg, store
@@ -82,6 +82,38 @@ def test_no_dialogue_writes_no_dialogue_stem(voiced):
     assert silent.stems == {} and not list(film.parent.glob("tale.*.wav"))  # none left from the cut before
 
 
+def test_no_dialogue_shows_no_line_either(voiced):
+    """`cut --no-dialogue`: no line heard, and none shown (no subtitle track, no .srt/.vtt, none in the room)."""
+    spoken = cut(voiced.ws, "tale").manifest  # an earlier cut with every line spoken and subtitled
+    film = voiced.project.film_path
+    assert spoken.cues and subtitle_packets(film) and film.with_suffix(".vtt").read_text().count(" --> ") >= 4
+    made = cut(voiced.ws, "tale", sound=SoundOptions(dialogue=False, subtitles=False)).manifest
+    assert made.cues == [] and made.subtitles_srt is None and made.subtitles_vtt is None
+    assert not film.with_suffix(".srt").exists() and not film.with_suffix(".vtt").exists()
+    info = ffmpeg.probe(film)
+    assert not info.subtitles and subtitle_packets(film) == []
+    assert len(chapters(film)) == 3 and film.with_suffix(".chapters.vtt").is_file()  # the scene titles stay
+    assert set(made.stems) == {"music", "ambience"}
+
+
+def test_without_dialogue_a_clip_that_speaks_for_itself_is_muted_while_it_speaks(ws):
+    book = Book(ws)
+    speaking = next(s.id for s in book.shots if s.dialogue and s.scene == "1.1")
+    quiet = next(s.id for s in book.shots if not s.dialogue)
+    book.shoot()
+    with_sound_of_its_own(book, speaking)
+    with_sound_of_its_own(book, quiet)
+    none = SoundOptions(dialogue=False, subtitles=False, music=False, ambience=False)
+    for how, sound, fade in (("spoken", SoundOptions(music=False, ambience=False), False), ("no dialogue", none, False),
+                             ("no dialogue, cross-faded", none, 0.5)):
+        made = cut(ws, "tale", sound=sound, transitions=fade).manifest
+        windows = {p.segment.shot_id: (p.start, p.end) for p in made.segments}
+        film = ws.project("tale").film_path
+        heard = film_rms(film, windows[speaking][0] + 0.1, windows[speaking][1] - 0.1)  # clear of AAC's edges
+        assert heard > 0.01 if how == "spoken" else heard < 1e-4, how
+        assert film_rms(film, *windows[quiet]) > 0.01  # a clip's own sound without a line stays
+
+
 def test_music_follows_the_scene_and_a_users_file_replaces_it(voiced, tmp_path):
     make_clip(voiced.ws.root / "tone.mp4", 2.0, tone=True)
     set_fields(voiced.ws, "tale", "Ada Quill", ["notes=x"])  # the bible exists and is valid
@@ -114,19 +146,39 @@ def test_a_music_file_that_is_not_audio_is_one_clear_error(voiced):
         cut(voiced.ws, "tale")
 
 
+def with_sound_of_its_own(book, shot_id):
+    """Give `shot_id` a newest take with a tone, as if Veo 3 made it with generateAudio."""
+    native = make_clip(book.project.clips_dir / f"veo-{shot_id}.mp4",
+                       next(s.duration for s in book.shots if s.id == shot_id), tone=True)
+    book.add_take(shot_id, native, 1.0)
+    with store.session_for(book.project.db_path) as session:
+        row = session.exec(select(TakeRow).where(TakeRow.shot_id == shot_id).order_by(TakeRow.id.desc())).first()
+        row.backend = "veo"
+        session.add(row)
+        session.commit()
+
+
+def film_rms(film, start, end):
+    """Root-mean-square level of the film's sound between `start` and `end` seconds."""
+    import av
+
+    total, count = 0.0, 0
+    with av.open(str(film)) as container:
+        for frame in container.decode(audio=0):
+            if frame.time is None or not start <= frame.time < end - frame.samples / frame.sample_rate:
+                continue
+            samples = frame.to_ndarray().astype("float64")
+            total, count = total + float((samples ** 2).sum()), count + samples.size
+    assert count, "no sound decoded in the window"
+    return (total / count) ** 0.5
+
+
 def test_a_clip_with_its_own_speech_is_kept_and_not_spoken_over(ws):
     book = Book(ws)
     book.voice()
     speaking = next(s.id for s in book.shots if s.dialogue and s.scene == "1.1")
     book.shoot()
-    native = make_clip(book.project.clips_dir / "veo.mp4", next(s.duration for s in book.shots if s.id == speaking),
-                       tone=True)
-    book.add_take(speaking, native, 1.0)
-    with store.session_for(book.project.db_path) as session:  # as if Veo 3 made it, with generateAudio
-        row = session.exec(select(TakeRow).where(TakeRow.shot_id == speaking).order_by(TakeRow.id.desc())).first()
-        row.backend = "veo"
-        session.add(row)
-        session.commit()
+    with_sound_of_its_own(book, speaking)
     made = cut(ws, "tale").manifest
     window = next((p.start, p.end) for p in made.segments if p.segment.shot_id == speaking)
     silences = ffmpeg.silences(made.stems["dialogue"], made.duration)

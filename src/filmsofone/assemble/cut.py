@@ -37,7 +37,7 @@ from .format import FilmFormat, film_format
 from .inputs import CutInputs, load_inputs
 from .mp4fix import drop_dangling_chapter_refs
 from .reel import Reel, Segment, UsableTake, build_reel
-from .sound import SoundOptions, make_stems, master
+from .sound import SoundOptions, make_stems, master, muted_windows, native_shots
 from .subtitles import Cue, dialogue_cues, speech_cues, to_srt, to_vtt
 from .timing import film_seconds, segment_times
 
@@ -188,11 +188,14 @@ def _cut(ws: Workspace, slug: str, scenes: str | None, output: Path | None, repo
     film.parent.mkdir(parents=True, exist_ok=True)
     work = inputs.project.cache_dir / "cut"
     parts = make_parts(reel, work, report)
-    stems = make_stems(ws, inputs, reel, film, fade, music, sound, report) if sound.any else None
+    native = native_shots(inputs)
+    muted = muted_windows(reel, fade, native, sound)
+    # with no stem the clips' sound goes in as it is, unless a clip would speak a line the cut leaves out
+    stems = make_stems(ws, inputs, reel, film, fade, music, sound, native, report) if sound.any or muted else None
     if stems is None:  # no stem at all: an older cut's would be taken for this one's
         for path in stem_paths(film).values():
             path.unlink(missing_ok=True)
-    manifest = _assemble(inputs, reel, parts, film, fade, music, stems, sound, report)
+    manifest = _assemble(inputs, reel, parts, film, fade, music, stems, sound, muted, report)
     write_atomic(manifest_path(film), manifest.model_dump_json(indent=1))
     return CutResult(manifest)
 
@@ -280,17 +283,38 @@ def _normalised(segment: Segment, fmt: FilmFormat, folder: Path) -> Path:
 # --- joining ------------------------------------------------------------------------------------------
 
 
-def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade: float, music: Path | None,
-              stems: Stems | None, sound: SoundOptions, report: ProgressCallback) -> CutManifest:
-    analysis = inputs.analysis
-    cues = dialogue_cues(reel, analysis, inputs.text, transition=fade)
-    if stems is not None and sound.dialogue:  # timed to the speech; clips with their own sound keep theirs
+def film_cues(inputs: CutInputs, reel: Reel, fade: float, stems: Stems | None, sound: SoundOptions) -> list[Cue]:
+    """The subtitles: timed to the speech when the lines are spoken (clips with their own sound keep their
+    shots' windows), else to the shots that speak them; none without subtitles."""
+    if not sound.subtitles:
+        return []
+    cues = dialogue_cues(reel, inputs.analysis, inputs.text, transition=fade)
+    if stems is not None and sound.dialogue:
         cues = sorted(speech_cues(stems.lines) + [c for c in cues if c.shot_id in stems.native],
                       key=lambda c: c.start)
-    marks = scene_chapters(reel, analysis, transition=fade)
-    srt, vtt, chapters_vtt = film.with_suffix(".srt"), film.with_suffix(".vtt"), film.with_suffix(".chapters.vtt")
+    return cues
+
+
+def _write_subtitles(film: Path, cues: list[Cue], sound: SoundOptions) -> tuple[Path | None, Path | None]:
+    """The .srt and .vtt beside the film; without subtitles none (an older cut's would show its lines)."""
+    srt, vtt = film.with_suffix(".srt"), film.with_suffix(".vtt")
+    if not sound.subtitles:
+        srt.unlink(missing_ok=True)
+        vtt.unlink(missing_ok=True)
+        return None, None
     write_atomic(srt, to_srt(cues))
     write_atomic(vtt, to_vtt(cues))
+    return srt, vtt
+
+
+def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade: float, music: Path | None,
+              stems: Stems | None, sound: SoundOptions, muted: list[tuple[float, float]],
+              report: ProgressCallback) -> CutManifest:
+    analysis = inputs.analysis
+    cues = film_cues(inputs, reel, fade, stems, sound)
+    marks = scene_chapters(reel, analysis, transition=fade)
+    srt, vtt = _write_subtitles(film, cues, sound)
+    chapters_vtt = film.with_suffix(".chapters.vtt")
     write_atomic(chapters_vtt, to_chapters_vtt(marks))
     with tempfile.TemporaryDirectory(dir=film.parent, prefix=work_prefix(analysis.book.slug)) as tmp:
         work = Path(tmp)
@@ -303,13 +327,13 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
         if fade > 0:
             _join_with_transitions(reel, parts, partial, work, fade, subtitles, metadata, bed, report)
             if stems is not None:  # the cross-faded film's own sound, mixed and mastered, under its picture
-                audio, level = master(partial, stems.paths, work, sound, report)
+                audio, level = master(partial, stems.paths, work, sound, report, muted=muted)
                 joined, partial = partial, work / "mastered.mp4"
                 ffmpeg.run(ffmpeg.remux_args(joined, audio, partial, metadata=metadata, fps=reel.format.fps))
         else:
             listing = _listing(reel, parts, work)
             if stems is not None:  # the parts' own sound, mixed and mastered, encoded once by the join
-                audio, level = master(listing, stems.paths, work, sound, report, concat=True)
+                audio, level = master(listing, stems.paths, work, sound, report, concat=True, muted=muted)
             _join(reel, listing, partial, subtitles, metadata, bed, report, audio=audio if stems else None)
         drop_dangling_chapter_refs(partial)
         checkpoint("film-joined")
@@ -319,7 +343,8 @@ def _assemble(inputs: CutInputs, reel: Reel, parts: list[Path], film: Path, fade
               for s, (a, b), p in zip(reel.segments, times, parts)]
     normalised = sum(1 for s in reel.segments if s.kind == "shot" and not s.matches)
     return CutManifest(
-        slug=analysis.book.slug, title=reel.title, film=str(film), subtitles_srt=str(srt), subtitles_vtt=str(vtt),
+        slug=analysis.book.slug, title=reel.title, film=str(film), subtitles_srt=str(srt) if srt else None,
+        subtitles_vtt=str(vtt) if vtt else None,
         chapters_vtt=str(chapters_vtt), format=reel.format, duration=film_seconds(reel, fade),
         fast_path=normalised == 0 and fade == 0, normalised=normalised, transitions=fade,
         music=str(music) if music else None, scenes=reel.scenes, chapters=marks, cues=cues, segments=placed,

@@ -22,7 +22,8 @@ def cut(
                                          "(instead of the score made from each scene's intent)."),
     no_music: bool = typer.Option(False, "--no-music", help="No score."),
     no_ambience: bool = typer.Option(False, "--no-ambience", help="No room tone, weather or place sound."),
-    no_dialogue: bool = typer.Option(False, "--no-dialogue", help="Do not speak the lines."),
+    no_dialogue: bool = typer.Option(False, "--no-dialogue", help="No line of dialogue: none spoken (voiceover "
+                                     "included), none subtitled."),
     yes: bool = typer.Option(False, "--yes", help="Pay for hosted voices or music (a run without it shows "
                              "the price)."),
 ) -> None:
@@ -30,7 +31,8 @@ def cut(
     from ..assemble.cut import cut as cut_library
     from ..assemble.sound import SoundOptions
 
-    sound = SoundOptions(dialogue=not no_dialogue, music=not no_music, ambience=not no_ambience, allow_paid=yes)
+    sound = SoundOptions(dialogue=not no_dialogue, subtitles=not no_dialogue, music=not no_music,
+                         ambience=not no_ambience, allow_paid=yes)
     with progress_bar() as progress:
         result = cut_library(workspace(), slug, scenes=scenes, output=output, progress=progress,
                              transitions=transitions, music=music, sound=sound)
