@@ -97,3 +97,28 @@ def test_migration_gives_stored_shots_their_kind_and_part(tmp_path):
     assert {i: (d["kind"], d["part"]) for i, d in stored.items()} == {
         "1.1-001": ("single", [2, 3]), "1.1-002": ("two-shot", [1, 12]), "1.1-003": ("establishing", None),
         "1.1-004": ("", None)}
+
+
+def test_migration_6_gives_jobs_their_options_and_keeps_older_jobs(tmp_path):
+    """A job stored before version 6 keeps its row; its options read as None (the estimate then reads its request's)."""
+    from sqlmodel import select
+
+    from filmsofone.store.tables import JobRow
+
+    db = tmp_path / "filmsofone.db"
+    store.save_analysis(db, _analysis(), source_path="b.txt")
+    with sqlite3.connect(db) as conn:
+        conn.execute("ALTER TABLE jobs DROP COLUMN options")
+        conn.execute("INSERT INTO jobs (shot_id, backend, cache_key, status, cost, request, created_at, updated_at) "
+                     "VALUES ('1.1-001', 'runway', 'k', 'done', 0.6, '{\"options\": {\"model\": \"gen4_turbo\"}}', "
+                     "'2026-01-01 00:00:00', '2026-01-01 00:00:00')")
+        conn.execute("pragma user_version = 5")
+    store.forget_engine(db)  # opened again, as by the next run
+    with store.session_for(db) as session:
+        job = session.exec(select(JobRow)).one()
+        assert job.options is None and job.request["options"] == {"model": "gen4_turbo"}
+        job.options = {"model": "gen4.5"}
+        session.add(job)
+        session.commit()
+    assert store.get_version(store.engine_for(db)) == store.SCHEMA_VERSION == 6
+    assert json.loads(sqlite3.connect(db).execute("select options from jobs").fetchone()[0]) == {"model": "gen4.5"}

@@ -231,6 +231,10 @@ class FakeHostedService(FaultPlayer):
 class FakeHostedOptions(BackendOptions):
     base_url: str = "http://127.0.0.1:9"
     http_timeout: float = 5.0
+    model: str = "standard"  # "pro" costs three times as much, as providers price their better models
+
+
+PRICES = {"standard": 0.1, "pro": 0.3}
 
 
 class FakeHostedBackend(Backend):
@@ -251,12 +255,16 @@ class FakeHostedBackend(Backend):
 
     contract: ClassVar[Contract] = Contract("fakehosted")
 
+    def __init__(self, options: BackendOptions | None = None, key: str | None = None):
+        super().__init__(options, key)
+        self.price_per_second = PRICES.get(self.options.model, 0.1)
+
     def client(self, *, timeout: float | None = None) -> Transport:
         return super().client(timeout=timeout or self.options.http_timeout)
 
     async def submit(self, client: Transport, request: GenerationRequest) -> str:
         body = await client.json(Step.CREATE, "POST", "/v1/jobs", json={
-            "prompt": request.prompt, "duration": request.duration, "seed": request.seed})
+            "prompt": request.prompt, "duration": request.duration, "seed": request.seed, "model": self.options.model})
         return pick(body, "id", contract=self.contract, step=Step.CREATE)
 
     async def status(self, client: Transport, job_id: str) -> JobStatus:

@@ -6,8 +6,12 @@ from __future__ import annotations
 import pytest
 from test_hosted_engine import run, set_action
 
+from sqlmodel import select
+
+from filmsofone import store
 from filmsofone.adapt import adapt
 from filmsofone.generate import estimate_film, generate_scenes
+from filmsofone.store.tables import JobRow
 from fakes.project import SLUG, make_book
 
 
@@ -15,8 +19,9 @@ def _priced(ws, backend="fakehosted"):
     return next(b for b in estimate_film(ws, SLUG, adapt(ws, SLUG)).backends if b.backend == backend)
 
 
-def _dry_run(ws, service):
-    return generate_scenes(ws, SLUG, None, backend="fakehosted", options={"base_url": service.url}, dry_run=True)
+def _dry_run(ws, service, **options):
+    return generate_scenes(ws, SLUG, None, backend="fakehosted", options={"base_url": service.url, **options},
+                           dry_run=True)
 
 
 def test_shots_already_made_are_not_priced_and_the_room_equals_the_dry_run(ws, service):
@@ -33,3 +38,45 @@ def test_shots_already_made_are_not_priced_and_the_room_equals_the_dry_run(ws, s
     assert _priced(ws, "animatic").made == 0  # made on another backend: generate would make it again there
     set_action(ws, "1.1-001", "Shot 1 of scene 1.1: the lamps go out.")  # its clip is no longer current
     assert _priced(ws).made == after.made - 1 == sum(p.cached for p in _dry_run(ws, service).planned)
+
+
+def test_the_room_prices_with_the_options_the_clips_were_made_with(ws, service):
+    """A clip made with `--option model=pro` is made (and the rest priced at pro's price) in the room too, as in
+    the dry run given that option: the room equals `generate --all --dry-run --option model=pro`."""
+    make_book(ws, shots_per_scene=4, duration=2.0)
+    run(ws, service, scenes=("1.1",), options={"model": "pro"})
+    priced, pro, standard = _priced(ws), _dry_run(ws, service, model="pro"), _dry_run(ws, service)
+    assert priced.made == sum(p.cached for p in pro.planned) == 4 and not any(p.cached for p in standard.planned)
+    assert priced.usd == pytest.approx(pro.estimated_cost) and priced.usd != pytest.approx(standard.estimated_cost)
+    assert priced.options == {"model": "pro", "base_url": service.url} and priced.price == "$0.3/s"
+    assert _priced(ws, "animatic").options == {}
+    with store.session_for(ws.project(SLUG).db_path) as session:  # jobs made before the options were stored
+        for job in session.exec(select(JobRow)).all():
+            job.options = None
+            session.add(job)
+        session.commit()
+    assert _priced(ws).model_dump() == priced.model_dump()  # read from the request the job sent
+    run(ws, service, scenes=("1.2",))  # the newest clips are standard ones: the film would go on in standard
+    priced, standard = _priced(ws), _dry_run(ws, service)
+    assert priced.made == sum(p.cached for p in standard.planned) == 4 and priced.options == {"base_url": service.url}
+    assert priced.usd == pytest.approx(standard.estimated_cost)
+
+
+def test_a_price_override_the_clips_were_made_with_is_the_rooms_price(ws, service):
+    make_book(ws, shots_per_scene=2, duration=2.0)
+    run(ws, service, scenes=("1.1",), options={"price_per_second": 0.25, "concurrency": 2})
+    priced, dry = _priced(ws), _dry_run(ws, service, price_per_second=0.25)
+    assert priced.made == 2 and priced.usd == pytest.approx(dry.estimated_cost) and priced.usd > 0
+    assert priced.price == "$0.25/s" and priced.options == {"price_per_second": 0.25, "base_url": service.url}
+
+
+def test_options_a_backend_no_longer_takes_fall_back_to_its_defaults(ws, service):
+    make_book(ws, shots_per_scene=2, duration=2.0)
+    run(ws, service, scenes=("1.1",), options={"model": "pro"})
+    with store.session_for(ws.project(SLUG).db_path) as session:
+        for job in session.exec(select(JobRow)).all():
+            job.options = {"model": "pro", "retired_option": 1}
+            session.add(job)
+        session.commit()
+    priced = _priced(ws)
+    assert priced.options == {} and priced.made == 0 and priced.price == "$0.1/s"

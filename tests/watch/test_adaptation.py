@@ -72,8 +72,9 @@ def test_the_estimate_is_what_generate_all_dry_run_charges(sample_ws):
     assert gather(sample_ws, SLUG).adaptation.estimate.model_dump() == room.adaptation.estimate.model_dump()
     assert "already made, not priced" not in render(room)
     shown["runway"].made = 3  # as when runway made three of the film's shots (tests/generate/test_film_estimate.py)
+    shown["runway"].options = {"model": "gen4_turbo"}  # priced as its newest clip was made
     row = render(room).split('data-backend="runway"')[1].split("</tr>")[0]
-    assert "3 shots already made, not priced" in row
+    assert "3 shots already made, not priced" in row and "as made: <code>model=gen4_turbo</code>" in row
 
 
 def test_a_changed_runtime_shows_at_once_and_cut_scenes_say_so(sample_ws):

@@ -198,6 +198,10 @@ class Backend:
             known = ", ".join(cls.Options.model_fields)
             raise BackendError(f"bad options for backend '{cls.name}': {problems}", f"known options: {known}") from None
 
+    def given_options(self) -> dict:
+        """The options set on this instance (as `--option` gave them, price overrides included), as JSON."""
+        return self.options.model_dump(mode="json", include=set(self.options.model_fields_set))
+
     def concurrency(self) -> int:
         return self.options.concurrency or self.default_concurrency
 

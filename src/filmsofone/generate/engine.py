@@ -164,7 +164,7 @@ class Engine:
             job = self.jobs.new_job(shot_id=shot.id, scene=shot.scene, backend=self.backend.name,
                                     cache_key=item.cache_key, cost=item.cost,
                                     status="pending" if self.backend.local else "submitting",
-                                    idempotency_key=uuid.uuid4().hex,
+                                    idempotency_key=uuid.uuid4().hex, options=self.backend.given_options(),
                                     request=item.request.model_dump(mode="json", exclude={"sketch"}))
         if self.backend.local:
             return await self._render_local(item, job)

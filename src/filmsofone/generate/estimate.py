@@ -1,7 +1,9 @@
 """What the adapted film would cost on each registered video backend, with the pricing `generate --dry-run`
 uses: every shot of every kept scene (its stored shot list, else the one `filmsofone plan` would store) is
 billed at the clip length the backend makes for it (`requests.billed_seconds`), at the backend's declared
-price (`Backend.cost`). A shot whose clip that backend already made, with the request it would send now (the
+price (`Backend.cost`). A backend that made clips of the film is taken with the options its newest one was
+made with (stored with its job: a model, a price override), as `generate --dry-run --option ...` with those
+options would price it. A shot whose clip that backend already made, with the request it would send now (the
 same cache key `generate` checks), is counted as made and not priced, as the dry run does. Nothing is planned
 into the store, nothing is sent, no key is needed.
 """
@@ -14,7 +16,7 @@ from .. import store
 from ..adapt import Adaptation
 from ..backends import backend_class, list_backends
 from ..bible import load_bible
-from ..errors import UserError
+from ..errors import BackendError, UserError
 from ..keyframes import current_keyframe
 from ..keys import key_source
 from ..models import BookAnalysis, Shot
@@ -22,7 +24,9 @@ from ..plan import film_shots
 from ..project import load_text, open_project
 from ..workspace import Project, Workspace
 from .jobs import JobStore
-from .requests import billed_seconds, plan_requests, shot_frames
+from .requests import ENGINE_OPTIONS, billed_seconds, plan_requests, shot_frames
+
+TUNING = ENGINE_OPTIONS - {"price_per_second", "price_per_clip"}  # options that leave the price alone
 
 
 class BackendEstimate(BaseModel):
@@ -32,6 +36,7 @@ class BackendEstimate(BaseModel):
     usd: float  # the whole film, every shot not made yet made once
     billed_seconds: float  # clip seconds still to make (each shot rounded up to a length the backend makes)
     made: int = 0  # shots whose current clip from this backend exists: not priced (`generate` does not remake them)
+    options: dict = Field(default_factory=dict)  # priced with these (its newest clip's, as `--option` gives them)
     price: str  # "$0.12/s", "$0.28/clip" or "free"
     needs_key: bool = False
     key_set: bool = False
@@ -53,22 +58,41 @@ def estimate_film(ws: Workspace, slug: str, adaptation: Adaptation, *,
     shots = film_shots(ws, slug, adaptation, analysis=analysis)
     flat = [shot for scene in shots.values() for shot in scene]
     estimate = FilmEstimate(shots=len(flat), seconds=round(sum(s.duration for s in flat), 1), scenes=len(shots))
-    takes = JobStore(project.db_path, project.root).cached_keys_by_backend({s.id for s in flat})
+    jobs = JobStore(project.db_path, project.root)
+    takes = jobs.cached_keys_by_backend({s.id for s in flat})
+    used = jobs.newest_options_by_backend({s.id for s in flat})
     for cls in list_backends("video"):
         if hasattr(cls, "attach"):  # attaches a file you made elsewhere (`takes add`): nothing to price
             continue
-        made = made_shots(ws, project, cls, flat, takes.get(cls.name, set()), analysis)
-        estimate.backends.append(backend_estimate(cls, flat, made))
+        backend, options = pricing_backend(cls, used.get(cls.name))
+        made = made_shots(ws, project, backend, flat, takes.get(cls.name, set()), analysis)
+        estimate.backends.append(backend_estimate(cls, flat, made, backend=backend, options=options))
     estimate.backends.sort(key=lambda e: (e.usd, e.backend))
     return estimate
 
 
-def made_shots(ws: Workspace, project: Project, cls, shots: list[Shot], takes: set[tuple[str, str]],
+def pricing_backend(cls, options: dict | None):
+    """The backend as it would run next: with the options its newest clip of the film was made with (a
+    model, a price override...), else, with none or options it no longer accepts, its defaults. Returns the
+    instance and the options shown with its price (those that differ from the defaults, engine tuning aside)."""
+    if options:
+        try:
+            backend = dry_backend(cls.name, options)
+        except BackendError:
+            options = None
+    if not options:
+        return dry_backend(cls.name, None), {}
+    defaults = cls.make_options(None).model_dump(mode="json")
+    return backend, {k: v for k, v in backend.options.model_dump(mode="json").items()
+                     if v != defaults.get(k) and k not in TUNING}
+
+
+def made_shots(ws: Workspace, project: Project, backend, shots: list[Shot], takes: set[tuple[str, str]],
                analysis: BookAnalysis) -> set[str]:
-    """The shots whose clip from backend `cls` exists for the request it would send now (as the dry run
-    checks); only asked of a paid backend that has takes (a free one costs nothing either way), and only the
-    shots with takes are planned (a whole novel's shots take seconds)."""
-    backend = dry_backend(cls.name, None)
+    """The shots whose clip from `backend` (as `pricing_backend` makes it) exists for the request it would
+    send now (as the dry run with those options checks); only asked of a paid backend that has takes (a free
+    one costs nothing either way), and only the shots with takes are planned (a whole novel's shots take
+    seconds)."""
     taken = {shot_id for shot_id, _ in takes}
     with_takes = [shot for shot in shots if shot.id in taken]  # each prompt is its shot's own: plan only these
     if not with_takes or backend.cost(1.0) == 0:
@@ -82,20 +106,27 @@ def made_shots(ws: Workspace, project: Project, cls, shots: list[Shot], takes: s
     return {item.shot.id for item in planned if (item.shot.id, item.cache_key) in takes}
 
 
-def backend_estimate(cls, shots: list[Shot], made: set[str] | None = None) -> BackendEstimate:
-    """One backend's price for `shots` but those `made`, as `generate --dry-run` prices them."""
-    backend = dry_backend(cls.name, None)
-    billed = [billed_seconds(shot.duration, cls.capabilities) for shot in shots if shot.id not in (made or ())]
+def backend_estimate(cls, shots: list[Shot], made: set[str] | None = None, *, backend=None,
+                     options: dict | None = None) -> BackendEstimate:
+    """One backend's price for `shots` but those `made`, as `generate --dry-run` prices them (with `backend`,
+    an instance made with `options`; its defaults without)."""
+    backend = backend or dry_backend(cls.name, None)
+    billed = [billed_seconds(shot.duration, backend.capabilities) for shot in shots if shot.id not in (made or ())]
     usd = round(sum(backend.cost(seconds) for seconds in billed), 2)
     return BackendEstimate(backend=cls.name, description=cls.description, free=backend.cost(1.0) == 0, usd=usd,
-                           billed_seconds=round(sum(billed), 1), made=len(made or ()), price=price_label(cls),
-                           needs_key=cls.needs_key, key_set=bool(cls.needs_key and key_source(cls)))
+                           billed_seconds=round(sum(billed), 1), made=len(made or ()), price=price_label(backend),
+                           options=dict(options or {}), needs_key=cls.needs_key,
+                           key_set=bool(cls.needs_key and key_source(cls)))
 
 
-def price_label(cls) -> str:
-    """A backend's declared price: "$0.12/s", "$0.28/clip" or "free"."""
-    return (f"${cls.price_per_second:g}/s" if cls.price_per_second else
-            f"${cls.price_per_clip:g}/clip" if cls.price_per_clip else "free")
+def price_label(backend) -> str:
+    """A backend's price, "$0.12/s", "$0.28/clip" or "free": a class's declared one, an instance's own (its
+    model's, or its options' override)."""
+    if isinstance(backend, type):
+        per_second, per_clip = backend.price_per_second, backend.price_per_clip
+    else:
+        per_second, per_clip = backend.cost(1.0) - backend.cost(0.0), backend.cost(0.0)
+    return f"${per_second:g}/s" if per_second else f"${per_clip:g}/clip" if per_clip else "free"
 
 
 def dry_backend(name: str, options: dict | None):

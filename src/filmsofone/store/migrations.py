@@ -45,6 +45,7 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
     (4, ["ALTER TABLE jobs ADD COLUMN lease VARCHAR"]),  # JobRow.lease: "pid:start" of the process running it
     (5, ["ALTER TABLE quotes ADD COLUMN tag JSON", "ALTER TABLE quotes ADD COLUMN method VARCHAR",
          "ALTER TABLE quotes ADD COLUMN confidence FLOAT"]),  # Quote.tag, .method, .confidence
+    (6, ["ALTER TABLE jobs ADD COLUMN options JSON"]),  # JobRow.options: the backend options a clip was made with
 ]
 
 SCHEMA_VERSION = max([1, *(version for version, _ in MIGRATIONS)])

@@ -125,6 +125,9 @@ class JobRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     lease: Optional[str] = None  # "pid:start" of the process working on it (see store/lease.py)
+    # the backend options given for it, as `--option` gives them (price overrides included; never a key);
+    # None for a job made before schema 6 (its request's options hold all but the engine's own)
+    options: Optional[dict] = Field(default=None, sa_column=Column(JSON))
 
 
 class TakeRow(SQLModel, table=True):
