@@ -1,7 +1,8 @@
 """Issue 17.7: an unreachable server is named at once (refused, not "throttled"), with the shot, retried a
 bounded number of times with each wait shown; the run stops there with one line naming the host and exit 2,
 and the shots not begun are left untouched (a later run makes them). Shots already in flight stop as soon as
-the host is taken as down: their retry waits and poll waits end at once (`Transport.pause`)."""
+the host is taken as down: their retry waits and poll waits end at once (`Transport.pause`), and so do their
+connect attempts under way (nothing was sent); a request already sent still waits for its answer."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ import pytest
 from fakes.generic import FakeHostedBackend
 from fakes.hosted_base import cli
 from fakes.project import SLUG, make_book
+from fakes.silent import SilentHost
 from sqlmodel import select
 
 from filmsofone import store
 from filmsofone.backends import remote
 from filmsofone.backends.base import GenerationRequest
-from filmsofone.backends.transport import GaveUp, Step, Transport, Unreachable
+from filmsofone.backends.transport import Contract, GaveUp, Step, Transport, Unreachable
 from filmsofone.errors import BackendError
 from filmsofone.generate import generate_scenes
 from filmsofone.store.tables import JobRow
@@ -91,3 +93,59 @@ def test_a_shot_waiting_to_poll_stops_as_soon_as_another_finds_the_host_gone(ser
             await client.aclose()
 
     assert asyncio.run(scenario()) < 2  # the job stays submitted: a later run polls it again
+
+
+async def _take_down(client: Transport) -> None:
+    """Another shot meets a host that refuses, until the run takes it as down."""
+    for _ in range(Transport.SETTLE_AFTER):
+        with pytest.raises(Unreachable):
+            await client.send(Step.READ, "GET", "http://127.0.0.1:9/v1/jobs/x")
+    assert client.down
+
+
+@pytest.mark.parametrize("how", ["request", "download"])
+def test_a_connect_under_way_stops_as_soon_as_the_host_is_known_gone(how, tmp_path):
+    """A shot connecting to a host that never answers would wait out its 30 s connect timeout; it stops within a
+    couple of seconds of the run taking the host as down (bound far below the timeout: behaviour, not speed)."""
+    client = Transport(Contract("silent", connect_timeout=30.0))
+
+    async def scenario(host: SilentHost) -> float:
+        try:
+            start = (client.send(Step.READ, "GET", f"{host.url}/v1/jobs/x") if how == "request" else
+                     client.download(f"{host.url}/clip.mp4", tmp_path / "clip.mp4"))
+            connecting = asyncio.create_task(start)
+            await asyncio.sleep(0.5)
+            assert not connecting.done()  # still connecting
+            await _take_down(client)
+            woken = time.monotonic()
+            with pytest.raises(Unreachable) as stopped:
+                await connecting
+            assert stopped.value.settled and "not sent" in str(stopped.value)
+            return time.monotonic() - woken
+        finally:
+            await client.aclose()
+
+    with SilentHost() as host:
+        assert asyncio.run(scenario(host)) < 2
+    assert not (tmp_path / "clip.mp4").exists()
+
+
+def test_a_request_already_sent_still_gets_its_answer_when_the_host_is_known_gone(service):
+    """A create the server received (it answers late) is not cut off when the host is taken as down meanwhile:
+    cutting it would leave a job that may exist unknown."""
+    service.hang_seconds = 1.5
+    service.fault("create", "hang")
+    backend = FakeHostedBackend(FakeHostedBackend.make_options({"base_url": service.url}), key=service.key)
+
+    async def scenario() -> str:
+        client = backend.client()
+        try:
+            create = asyncio.create_task(remote.submit(backend, client, GenerationRequest(
+                shot_id="s1", prompt="p", duration=1.0)))
+            await asyncio.sleep(0.5)  # sent: the server holds its answer
+            await _take_down(client)
+            return await create
+        finally:
+            await client.aclose()
+
+    assert asyncio.run(scenario()) and len(service.creates) == 1

@@ -476,13 +476,34 @@ class Transport:
         request = self.http.build_request(method, target, headers=self._headers_for(target, headers,
                                                                                        with_key=with_key), **kwargs)
         try:
-            response = await self.http.send(request)
+            response = await self._send_http(request)
         except httpx.HTTPError as exc:
             failure = failure_of_error(step, exc, target, self.contract)
             self._note_connect(failure)
             raise failure from None
         self._connected()
         return response
+
+    async def _send_http(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        """`http.send`, given up as soon as the host is taken as down while the request is still connecting
+        (its bytes not sent: nothing can have reached the server), instead of waiting out the connect timeout.
+        A request already sent waits for its answer as usual (a create's outcome would be unknown)."""
+        watch = _Progress()
+        request.extensions = {**request.extensions, "trace": watch.trace}
+        sending = asyncio.ensure_future(self.http.send(request, stream=stream))
+        gone = asyncio.ensure_future(self._gone_event().wait())
+        try:
+            await asyncio.wait({sending, gone}, return_when=asyncio.FIRST_COMPLETED)
+            if not sending.done() and watch.connecting and self.down:
+                sending.cancel()
+                with contextlib.suppress(asyncio.CancelledError, httpx.HTTPError):
+                    await sending
+                raise self._settled()
+            return await sending
+        finally:
+            gone.cancel()
+            if not sending.done():  # this request was cancelled from outside: so is its send
+                sending.cancel()
 
     @property
     def down(self) -> bool:
@@ -505,9 +526,14 @@ class Transport:
         return self._gone[1]
 
     def _refuse_if_down(self, target: httpx.URL) -> None:
+        if self.down:
+            raise self._settled()
+
+    def _settled(self) -> Unreachable:
+        """The failure of a request not sent because the host is taken as down (call only when `down`)."""
         last = self._last_unreachable
-        if last is not None and self.down:
-            raise Unreachable(f"{last} (still unreachable; not sent)", last.reason, last.host, settled=True)
+        assert last is not None
+        return Unreachable(f"{last} (still unreachable; not sent)", last.reason, last.host, settled=True)
 
     def _note_connect(self, failure: BackendFailure) -> None:
         if isinstance(failure, Unreachable):
@@ -555,7 +581,7 @@ class Transport:
             request = self.http.build_request("GET", target, headers=self._headers_for(
                 target, headers, with_key=self.contract.key_on_downloads))
             try:
-                response = await self.http.send(request, stream=True)
+                response = await self._send_http(request, stream=True)
             except httpx.HTTPError as exc:
                 failure = failure_of_error(Step.DOWNLOAD, exc, target, self.contract)
                 self._note_connect(failure)
@@ -599,6 +625,20 @@ class Transport:
         if written == 0:
             raise Transient(f"{self.contract.name}: download: empty body")
         return written
+
+
+class _Progress:
+    """How far a request has gone, from httpcore's trace events: connecting (a TCP or TLS handshake under
+    way, nothing sent yet) until its headers start to go out."""
+
+    def __init__(self):
+        self.connecting = False
+
+    async def trace(self, name: str, info: dict) -> None:
+        if name.startswith("connection.") and name.endswith(".started"):
+            self.connecting = True
+        elif name.endswith("send_request_headers.started"):
+            self.connecting = False
 
 
 def _args_of(failure: BackendFailure, secrets: tuple[str, ...]) -> tuple:
