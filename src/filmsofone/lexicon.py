@@ -178,6 +178,22 @@ relieved content contented thankful bored disgusted offended amused charmed ench
 """.split())
 # linking verbs whose adjective describes the subject ("she was glad", "he grew angry", "she felt ashamed")
 COPULAS = frozenset("be become grow feel get remain".split())  # not seem/look: a face is seen
+# lemmas of verbs of thought (the verbs of INTERIOR_STATE_WORDS as lemmas, so that every inflection counts:
+# "is considering", "comprehends"); the parse reads them as a clause's main verb
+THOUGHT_VERBS = frozenset("""
+think feel know wonder hope remember recollect recall believe suppose fancy wish realise realize understand
+comprehend imagine doubt consider contemplate reflect ponder muse meditate resolve decide dread fear regret forget
+guess conjecture suspect expect intend prefer desire long perceive judge assume presume trust
+""".split())
+# nouns of the mind: as the subject of a clause ("her fears grew", "my sympathies go out to her") or a clause
+# of its own ("Her fear of being hurried."), what happens is in someone's head
+MIND_NOUNS = frozenset("""
+thought idea feeling memory recollection opinion conviction notion fancy fear hope doubt love sympathy
+conjecture regret wish anxiety longing suspicion dread grief sorrow joy anger pity affection resentment
+""".split())
+# adjectives of a prediction ("they are sure to retire", "he is bound to come"): what will or usually happens,
+# not an action seen now
+PREDICTION_ADJECTIVES = frozenset("sure certain bound likely unlikely apt".split())
 
 # past-tense verbs of what can be seen (bodies moving, objects handled), each with its present tense
 # (third person singular, and plural), for rewriting narration as screen action

@@ -122,3 +122,48 @@ def test_feelings_the_parse_shows_are_dropped(sentence):
 ])
 def test_what_only_looks_like_a_feeling_is_kept(sentence, line):
     assert action_line(sentence) == line
+
+
+@pytest.mark.parametrize("sentence", [
+    "Tolley was just considering whether he had not better run away, when they reached the gate.",  # any inflection
+    "The boy's blood ran cold, as he listened to the words, and dimly comprehended the threats in them.",
+    "She contemplated with interest the woman who gave the dinners.",
+    "The vicar burst into self-reproach and regrets.",  # a noun of the mind joined to the main clause
+    "My sympathies and my love went out to her.",  # as the subject
+    "They both set off, and the conjectures of the other three continued.",
+    "Her fear of being hurried into saying something.",  # a clause with no verb
+    "The twins are sure to retire with their pipes, while Osric lingers by the fire.",  # a prediction
+    "The dogs were bound to bark at the carriage and run after it.",
+])
+def test_thoughts_in_any_form_and_predictions_are_dropped(sentence):
+    assert action_line(sentence) is None
+
+
+@pytest.mark.parametrize("sentence, line", [
+    ("Nell was not a bit hurt, and she jumped up on to her feet in a moment.",
+     "She jumps up on to her feet in a moment."),  # the state before ", and she" is not filmed
+    ("His red face was apprehensive, and he moved off with a sort of reluctant speed.",
+     "He moves off with a sort of reluctant speed."),
+    ("She rose, and he took her hand.", "She rises, and he takes her hand."),  # two actions: both kept
+    ("The gate gave way, and they walked in.", "The gate gives way, and they walk in."),  # not a state
+    ("Tolley, Osric, and I sat in the stern.", "Tolley, Osric, and I sit in the stern."),  # a list of people
+    ("The jury and the judge entered the court.", "The jury and the judge enter the court."),  # people, not minds
+    ("The crowd was sure of its way and marched to the square.",
+     "The crowd is sure of its way and marches to the square."),  # "sure of", not a prediction
+])
+def test_the_action_beside_a_state_is_kept(sentence, line):
+    assert action_line(sentence) == line
+
+
+def test_a_cut_at_a_comma_drops_the_list_item_it_leaves_unfinished():
+    line = action_line("Mr. Pellow looked distinguished, and it was very pleasant to see his slim figure keeping "
+                       "step with the vicar, and his long, thin shadow crossing the lawn behind them both in the "
+                       "evening light.")
+    assert line == "Mr. Pellow looks distinguished, and it is very pleasant to see his slim figure keeping step with " \
+                   "the vicar."
+    kept = action_line("The carriage rolled away down the lane, and Ada ran down the long wet road past the church, "
+                       "the school and the mill, crying out for her brother to wait for her at the gate.")
+    assert kept is not None and "Ada runs down the long wet road" in kept  # an item with its own action stays
+    verbs = action_line("He held the watch in his hand, gazed hard at the dial, opened the back, and examined the "
+                        "works, humming a little tune to himself all the while.")
+    assert verbs is not None and verbs.endswith("opens the back, and examines the works.")  # a verb's item

@@ -21,6 +21,9 @@ from ..lexicon import (
     FEELING_ADJECTIVES,
     HONORIFICS,
     LIKING_VERBS,
+    MIND_NOUNS,
+    PREDICTION_ADJECTIVES,
+    THOUGHT_VERBS,
     VISIBLE_ACTION_VERBS,
     has_speech_verb,
     states_interior,
@@ -112,6 +115,8 @@ def filmable_clause(sentence: str, beside_dialogue: bool = False) -> str | None:
         return None
     for clause in _CLAUSE_BREAK.split(flat):
         clause = _main_clause(clause)
+        if clause is not None:
+            clause = _without_state_before(clause)
         if clause is None or states_interior(clause) or _BACK_STORY.search(clause) or visible_verb(clause) is None:
             continue
         return clause
@@ -128,6 +133,22 @@ def _main_clause(clause: str) -> str | None:
         return clause
     head, comma, rest = clause.partition(", ")
     return rest if comma and rest[:1].isalpha() and len(rest.split()) >= 3 else None
+
+
+_NEXT_PERSON = re.compile(r",\s+(?:and|but)\s+(?=(?:he|she|they|we|I)\b)")
+_STATE = re.compile(r"\b(?:is|are|am|was|were|been|seems?|seemed|appears?|appeared|remains?|remained|becomes?|"
+                    r"became|grows?|grew)\b", re.I)
+
+
+def _without_state_before(clause: str) -> str:
+    """Two clauses joined by ", and she ...": when the first states how someone or something is (a copula)
+    and holds no visible action ("Ada was not a bit hurt, and she jumped up"; "His face was anxious, and he
+    moved off"), the second alone: a state is not filmed. Not a list of people ("Jones, Ada, and I sat")."""
+    joint = _NEXT_PERSON.search(clause)
+    first = clause[:joint.start()] if joint else ""
+    if joint is None or not _STATE.search(first) or visible_verb(first) is not None:
+        return clause
+    return clause[joint.end():]
 
 
 def action_line(sentence: str, beside_dialogue: bool = False) -> str | None:
@@ -151,13 +172,27 @@ def action_clause(sentence: str, beside_dialogue: bool = False) -> str | None:
         short = next((c for c in reversed(commas) if len(clause[:c].split()) <= MAX_ACTION_WORDS), None)
         if short is None:
             return None
-        clause = clause[:short]
+        clause = _finished(clause[:short])
     clause = clause.strip().rstrip(",;:.!?\u2014-").strip()
     clause = re.sub(r"^(?:and|but|so|then|yet|or)\s+", "", clause, flags=re.I)
     clause = clause[:1].upper() + clause[1:]
     if len(clause.split()) < 3 or is_residue(clause):
         return None
     return clause + "."
+
+
+_LAST_ITEM = re.compile(r",\s+(?:and|or|nor)\s+(?:the|a|an|his|her|its|their|my|our|your|this|that|these|those|"
+                        r"every|each|some|all|by|with|in|on|at|from|to)\s[^,]*$", re.I)
+
+
+def _finished(piece: str) -> str:
+    """A clause cut at a comma without the noun phrase the cut may leave unfinished: "... with Ada, and his
+    long" (of "and his long, thin shadow") ends at "with Ada". A verb's item stays ("..., and examines the
+    works"; "..., and this time it gives way"), as does an item with no visible action before it."""
+    last = _LAST_ITEM.search(piece)
+    if last is None or visible_verb(last.group(0)) or not visible_verb(piece[:last.start()]):
+        return piece
+    return piece[:last.start()]
 
 
 def present_tense(clause: str) -> str:
@@ -191,18 +226,68 @@ def _parsed(clauses: list[str]):
 
 
 def states_feeling(doc) -> bool:
-    """The parsed clause states what someone feels, in ways a list of words cannot tell from an action:
-    a verb of liking ("she liked to sit", "he detests being alone": `lexicon.LIKING_VERBS`, as a verb, not
-    "like" the preposition); a copula's adjective (or passive participle) of feeling ("she was glad", "he grew
-    afraid", "she is puzzled": `lexicon.FEELING_ADJECTIVES`; "an angry sea" is not one); or a copula's
+    """The parsed clause states what someone feels or thinks, in ways a list of words cannot tell from an
+    action: a verb of liking ("she liked to sit", "he detests being alone": `lexicon.LIKING_VERBS`, as a verb,
+    not "like" the preposition); a copula's adjective (or passive participle) of feeling ("she was glad", "he
+    grew afraid", "she is puzzled": `lexicon.FEELING_ADJECTIVES`; "an angry sea" is not one); a copula's
     adjective that takes a that-clause ("he was certain that ...", "she is angry the door stands open"), whose
-    subject is someone ("it is clear that ..." is not; nor "so tall that ...")."""
+    subject is someone ("it is clear that ..." is not; nor "so tall that ..."); or, in the main clause
+    (`_thinks`), a verb of thought in any inflection, a noun of the mind as its subject, or a prediction
+    ("they are sure to retire")."""
     for token in doc:
         if token.pos_ == "VERB" and _lemma(token) in LIKING_VERBS:
             return True
         if _predicate_adjective(token) and (token.text.lower() in FEELING_ADJECTIVES or _takes_that_clause(token)):
             return True
+    return _thinks(doc)
+
+
+_SUBORDINATE_DEPS = frozenset("advcl ccomp xcomp relcl acl csubj csubjpass pcomp parataxis".split())
+
+
+def _thinks(doc) -> bool:
+    """The clause says what goes on in a mind: a verb of thought in any inflection, by its lemma ("is just
+    considering whether ...", "as he listens and dimly comprehends"; `lexicon.THOUGHT_VERBS`); in the main
+    clause (its root and the words joined to it, not inside a subordinate clause), a noun of the mind (`lexicon.MIND_NOUNS`) as the root's subject, joined
+    to the main clause or as the root of a verbless clause ("My sympathies go out to her", "bursts into
+    self-reproach and regrets", "Her fear of being hurried"); or a prediction, a copula with "sure",
+    "bound", "likely" and an infinitive ("they are sure to retire": what usually happens, not what is seen)."""
+    for token in doc:
+        if token.pos_ == "VERB" and _word_lemma(token) in THOUGHT_VERBS:
+            return True
+        if not (token.dep_ == "ROOT" or token.dep_ == "conj" and _in_main_clause(token)):
+            continue
+        if token.pos_ == "NOUN" and _word_lemma(token) in MIND_NOUNS:
+            return True
+        subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+        subjects += [c for s in subjects for c in s.children if c.dep_ == "conj"]
+        if any(_word_lemma(s) in MIND_NOUNS for s in subjects):
+            return True
+        if _lemma(token) in COPULAS and any(c.dep_ == "acomp" and c.text.lower() in PREDICTION_ADJECTIVES and
+                                            any(g.dep_ == "xcomp" for g in c.children) for c in token.children):
+            return True
     return False
+
+
+def _in_main_clause(token) -> bool:
+    while token.dep_ != "ROOT" and token.head is not token:
+        if token.dep_ in _SUBORDINATE_DEPS:
+            return False
+        token = token.head
+    return True
+
+
+def _word_lemma(token) -> str:
+    """A noun's or verb's lemma, read off the word too where the small model leaves a plural or a form of
+    its own ("Conjectures", "regrets")."""
+    word = token.text.lower()
+    lemma = _lemma(token) if token.pos_ in ("VERB", "AUX") else token.lemma_.lower()
+    if lemma in THOUGHT_VERBS or lemma in MIND_NOUNS:
+        return lemma
+    for ending, back in (("ies", "y"), ("s", ""), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e")):
+        if word.endswith(ending) and (word[:-len(ending)] + back) in (THOUGHT_VERBS | MIND_NOUNS):
+            return word[:-len(ending)] + back
+    return lemma
 
 
 def feels(line: str) -> bool:

@@ -26,8 +26,9 @@ from .runtime import parse_runtime
 
 ADAPTATION_FILE = "adaptation.json"
 CHOICES_FILE = "adaptation-choices.json"
-VERSION = 4  # bump when the offline adapter changes what it writes (2: present tense read with spaCy;
-#   3: feelings refused by the parse, 'had better', VBN read as a past after a subject; 4: admire verbs)
+VERSION = 5  # bump when the offline adapter changes what it writes (2: present tense read with spaCy;
+#   3: feelings refused by the parse, 'had better', VBN read as a past after a subject; 4: admire verbs;
+#   5: thought verbs by lemma, nouns of the mind, predictions, a state before ", and she ...", cut list items)
 
 
 def _path(ws: Workspace, slug: str, name: str) -> Path:
