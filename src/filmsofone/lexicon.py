@@ -185,13 +185,13 @@ think feel know wonder hope remember recollect recall believe suppose fancy wish
 comprehend imagine doubt consider contemplate reflect ponder muse meditate resolve decide dread fear regret forget
 guess conjecture suspect expect intend prefer desire long perceive judge assume presume trust
 """.split())
-# nouns of the mind: as the subject of a clause ("her fears grew", "my sympathies go out to her") or a clause
-# of its own ("Her fear of being hurried."), what happens is in someone's head
+# nouns of the mind: as the subject of a clause ("her fears grew", "my pity goes out to him") or a clause
+# of its own ("Her dread of being left alone."), what happens is in someone's head
 MIND_NOUNS = frozenset("""
 thought idea feeling memory recollection opinion conviction notion fancy fear hope doubt love sympathy
 conjecture regret wish anxiety longing suspicion dread grief sorrow joy anger pity affection resentment
 """.split())
-# adjectives of a prediction ("they are sure to retire", "he is bound to come"): what will or usually happens,
+# adjectives of a prediction ("they are sure to doze off", "he is bound to come"): what will or usually happens,
 # not an action seen now
 PREDICTION_ADJECTIVES = frozenset("sure certain bound likely unlikely apt".split())
 

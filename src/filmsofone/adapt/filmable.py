@@ -142,8 +142,8 @@ _STATE = re.compile(r"\b(?:is|are|am|was|were|been|seems?|seemed|appears?|appear
 
 def _without_state_before(clause: str) -> str:
     """Two clauses joined by ", and she ...": when the first states how someone or something is (a copula)
-    and holds no visible action ("Ada was not a bit hurt, and she jumped up"; "His face was anxious, and he
-    moved off"), the second alone: a state is not filmed. Not a list of people ("Jones, Ada, and I sat")."""
+    and holds no visible action ("Nell was not at all frightened, and she climbed back"; "His face was
+    worried, and he hurried off"), the second alone: a state is not filmed. Not a list of people ("Jones, Ada, and I sat")."""
     joint = _NEXT_PERSON.search(clause)
     first = clause[:joint.start()] if joint else ""
     if joint is None or not _STATE.search(first) or visible_verb(first) is not None:
@@ -186,8 +186,8 @@ _LAST_ITEM = re.compile(r",\s+(?:and|or|nor)\s+(?:the|a|an|his|her|its|their|my|
 
 
 def _finished(piece: str) -> str:
-    """A clause cut at a comma without the noun phrase the cut may leave unfinished: "... with Ada, and his
-    long" (of "and his long, thin shadow") ends at "with Ada". A verb's item stays ("..., and examines the
+    """A clause cut at a comma without the noun phrase the cut may leave unfinished: "... beside the vicar, and
+    his short" (of "and his short, broad shadow") ends at "beside the vicar". A verb's item stays ("..., and examines the
     works"; "..., and this time it gives way"), as does an item with no visible action before it."""
     last = _LAST_ITEM.search(piece)
     if last is None or visible_verb(last.group(0)) or not visible_verb(piece[:last.start()]):
@@ -233,7 +233,7 @@ def states_feeling(doc) -> bool:
     adjective that takes a that-clause ("he was certain that ...", "she is angry the door stands open"), whose
     subject is someone ("it is clear that ..." is not; nor "so tall that ..."); or, in the main clause
     (`_thinks`), a verb of thought in any inflection, a noun of the mind as its subject, or a prediction
-    ("they are sure to retire")."""
+    ("they are sure to doze off")."""
     for token in doc:
         if token.pos_ == "VERB" and _lemma(token) in LIKING_VERBS:
             return True
@@ -247,11 +247,11 @@ _SUBORDINATE_DEPS = frozenset("advcl ccomp xcomp relcl acl csubj csubjpass pcomp
 
 def _thinks(doc) -> bool:
     """The clause says what goes on in a mind: a verb of thought in any inflection, by its lemma ("is just
-    considering whether ...", "as he listens and dimly comprehends"; `lexicon.THOUGHT_VERBS`); in the main
+    considering whether ...", "as he reads and slowly comprehends"; `lexicon.THOUGHT_VERBS`); in the main
     clause (its root and the words joined to it, not inside a subordinate clause), a noun of the mind (`lexicon.MIND_NOUNS`) as the root's subject, joined
-    to the main clause or as the root of a verbless clause ("My sympathies go out to her", "bursts into
-    self-reproach and regrets", "Her fear of being hurried"); or a prediction, a copula with "sure",
-    "bound", "likely" and an infinitive ("they are sure to retire": what usually happens, not what is seen)."""
+    to the main clause or as the root of a verbless clause ("My pity goes out to him", "bursts into
+    apologies and regrets", "Her dread of being left alone"); or a prediction, a copula with "sure",
+    "bound", "likely" and an infinitive ("they are sure to doze off": what usually happens, not what is seen)."""
     for token in doc:
         if token.pos_ == "VERB" and _word_lemma(token) in THOUGHT_VERBS:
             return True
