@@ -214,7 +214,7 @@ def score_analysis(novel: Path, imported: dict, show_errors: int = 0) -> dict:
     found = {g for hits in cluster_gold.values() for g in hits}
     missing = [n for n in wanted if n not in found]
     merged_groups = [sorted(hits) for hits in cluster_gold.values() if len(hits) > 1]
-    strong = {}  # the same, counting only multi-word names ("Mr. Bennet", "Jane Bennet"), not bare surnames
+    strong = {}  # the same, counting only multi-word names ("Mr. Pellow", "Ada Pellow"), not bare surnames
     for c in analysis["characters"]:
         names = {norm(c["name"]), *(norm(a) for a in c["aliases"])}
         strong[c["id"]] = {owner[n] for n in names if n in owner and " " in n}

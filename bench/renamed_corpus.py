@@ -3,7 +3,7 @@
     .venv/bin/python bench/renamed_corpus.py ../shared/corpus --out /work/runs/c-rename/corpus [--seed 15]
         [--kinds invented,rare,particle,mac,hyphen] [--only NAME ...]
 
-The analysis was tuned on these books, and its recogniser knows their names (Elizabeth, Darcy, Alice). A novel
+The analysis was tuned on these books, and its recogniser knows their names. A novel
 it has never seen brings names it knows less well: invented ones, surnames with particles ("van der Voort",
 "de Mornay", "du Plessis", "von Aschau"), Mac/Mc names, hyphenated names. This script writes the same books
 (same layout as the corpus, so every bench script runs on the copy unchanged) with each name token of the
@@ -16,8 +16,8 @@ book, by an invented name of the same shape:
   `particle` (van / van der / de / de la / du / von + a stem), `mac` (Mac- / Mc- + a stem), `hyphen`
   (two stems joined by a hyphen); first names use `invented` and `rare` only.
 
-Each occurrence keeps its case (DARCY -> upper case, a particle name opening a sentence takes a capital: "Van
-der Voort"), possessives stay ("Darcy's" -> "van der Voort's"), and a token inside a longer word is never
+Each occurrence keeps its case (QUILL -> upper case, a particle name opening a sentence takes a capital: "Van
+der Voort"), possessives stay ("Quill's" -> "van der Voort's"), and a token inside a longer word is never
 touched. Every gold offset is remapped exactly (PDNC quotation spans and mention spans; LitBank token indices of
 mentions and quotations, and the entity rows), the gold strings (speakers, addressees, aliases, quotation
 texts, mention texts, LitBank entity ids) are renamed with the same table, and the script checks that every
@@ -58,7 +58,7 @@ DETERMINERS = ("the ", "a ", "an ", "her ", "his ", "my ", "their ", "our ")
 FEMALE_RARE = ("Evadne Ottilie Perpetua Thomasina Zillah Keziah Tryphena Araminta Ismay Lettice Wilhelmina "
                "Drusilla Hepzibah Philippa Clemency Sabra Orpah Jerusha Temperance Loveday Tamsin Ysolde "
                "Berenice Dulcibella Morwenna Petronella").split()
-MALE_RARE = ("Thaddeus Lemuel Obadiah Peregrine Absalom Hezekiah Barnabas Ignatius Caspar Ambrose Jethro "
+MALE_RARE = ("Ephraim Lemuel Obadiah Peregrine Absalom Hezekiah Barnabas Ignatius Caspar Ambrose Jethro "
              "Zebedee Cuthbert Lancelot Erasmus Ptolemy Gamaliel Ezekiel Crispin Leofric Tristram Anselm "
              "Cornelius Sylvanus Marmaduke").split()
 SURNAME_RARE = ("Quennell Tresidder Penhaligon Ravenscroft Ollerenshaw Scattergood Haverfield Cornforth "
@@ -187,7 +187,7 @@ def name_tokens(people: list[tuple[list[str], str]], text: str) -> list[NameToke
         person_tokens: set[str] = set()
         person_firsts: set[str] = set()
         for name in sorted(set(names)):
-            name = re.split(r",| of | Of ", name)[0].strip()  # "Bill, the Lizard", "Lord X of Y": the name
+            name = re.split(r",| of | Of ", name)[0].strip()  # "Ned, the Ferryman", "Lord X of Y": the name
             if not name or name.lower().startswith(DETERMINERS):
                 continue
             words = [re.sub(r"[’']S?$", "", w, flags=re.I) for w in name.replace(".", ". ").split()]

@@ -1,7 +1,7 @@
 """The word lists about speech and people, in one place: speech verbs (and how they sound), honorifics and
 titles, and the verbs of inner life.
 
-Every stage that recognises a speech tag ("said Ada", "she whispered"), a title ("Mrs. Bennet") or a thought
+Every stage that recognises a speech tag ("said Ada", "she whispered"), a title ("Mrs. Pellow") or a thought
 reads these lists; no other module keeps its own. Words are as written in a book (inflected, "went on" as two
 words); `alternation` turns a list into a regular-expression alternation (longest first).
 """
@@ -79,25 +79,25 @@ HONORIFICS: dict[str, str] = {
 }
 # honorifics after which a bare surname names a married woman / unmarried woman / man
 FAMILY_TITLES = {"Mr": "male", "Mrs": "female", "Miss": "female", "Ms": "female", "Mister": "male"}
-# honorifics followed by a surname rather than a first name (Colonel Forster, Dr. Watson, Mrs. Bennet)
+# honorifics followed by a surname rather than a first name (Colonel Marden, Dr. Tolley, Mrs. Pellow)
 SURNAME_TITLES = frozenset(
     {"Mr", "Mrs", "Miss", "Ms", "Mister", "Monsieur", "Madame", "Mme", "Mlle", "Herr", "Frau", "Signor", "Signora",
      "Dr", "Doctor", "Professor", "Prof", "Colonel", "Col", "Captain", "Capt", "Major", "General", "Lieutenant",
      "Sergeant", "Inspector", "Reverend", "Rev", "Judge", "Señor", "Señora"}
 )
-# particles that belong to a surname ("van der Luyden", "de Winter", "du Maurier", "von Bülow"), lower case
+# particles that belong to a surname ("van der Hoek", "de Winter", "du Maurier", "von Bülow"), lower case
 SURNAME_PARTICLES = frozenset({"de", "du", "des", "van", "von", "der", "den", "ten", "ter", "la", "le", "di", "da",
                                "del", "della", "st."})
-# titles of rank (Lady Catherine, Sir William): followed by a first name as often as by a surname
+# titles of rank (Lady Imogen, Sir Osric): followed by a first name as often as by a surname
 RANK_TITLES = frozenset({"Lady", "Lord", "Sir", "Duke", "Duchess", "Earl", "Count", "Countess", "Baron", "Baroness",
                          "King", "Queen", "Prince", "Princess"})
 # the titles most names in English novels bear (a name after one of them is a person's, not a place's)
 COMMON_TITLES: tuple[str, ...] = ("Mr", "Mrs", "Miss", "Ms", "Dr", "Lady", "Sir")
-# titles written abbreviated, with a full stop ("Mr. Bennet")
+# titles written abbreviated, with a full stop ("Mr. Pellow")
 ABBREVIATED_TITLES: tuple[str, ...] = ("Mr", "Mrs", "Ms", "Dr")
-# abbreviations whose full stop does not end the sentence ("Mr. Bennet", "St. Paul's")
+# abbreviations whose full stop does not end the sentence ("Mr. Pellow", "St. Paul's")
 ABBREVIATIONS: tuple[str, ...] = (*ABBREVIATED_TITLES, "St")
-# a common noun -> the titles that name the same office ("the doctor" is "Doctor Losberne")
+# a common noun -> the titles that name the same office ("the doctor" is "Doctor Dunstable")
 TITLE_NOUNS: dict[str, tuple[str, ...]] = {
     "doctor": ("Dr", "Doctor"), "captain": ("Captain", "Capt"), "colonel": ("Colonel", "Col"), "major": ("Major",),
     "inspector": ("Inspector",), "professor": ("Professor", "Prof"), "sergeant": ("Sergeant",),

@@ -88,7 +88,7 @@ AttributionMethod = Literal[
 
 
 class QuoteTag(_Model):
-    """A quotation's speech tag as written: '"...," said Mrs. Bennet' -> verb "said", who "Mrs. Bennet"."""
+    """A quotation's speech tag as written: '"...," said Mrs. Pellow' -> verb "said", who "Mrs. Pellow"."""
 
     span: Span  # the tag in the text, from the verb to the subject or the subject to the verb
     verb: str  # as written ("said", "went on", "exploded")

@@ -14,7 +14,7 @@ from filmsofone.lexicon import states_interior
      "Tom crosses the room and presses his hand against the cracked pane."),
     ("They stopped and stared at the door.", "They stop and stare at the door."),
     ("I was standing by the door when he entered.", "I am standing by the door when he enters."),
-    ("Mr. Darcy walked into the room; he had never felt so low.", "Mr. Darcy walks into the room."),
+    ("Mr. Pellow walked into the room; he had never felt so low.", "Mr. Pellow walks into the room."),
     ("Ada climbed the stairs with the lamp held high.", "Ada climbs the stairs with the lamp held high."),
 ])
 def test_visible_actions_become_short_present_tense_lines(sentence, line):
@@ -30,7 +30,7 @@ def test_visible_actions_become_short_present_tense_lines(sentence, line):
     "She would walk there every day if she could.",
     "said he, taking up his hat and walking to the door.",  # residue of a speech tag
     "\u201cCome in,\u201d said she, and opened the door.",
-    "It is a truth universally acknowledged that a single man must be in want of a wife.",  # commentary
+    "It is known in every town of the county that a young man with money must be looking for a wife.",  # commentary
 ])
 def test_what_no_camera_can_show_is_dropped(sentence):
     assert action_line(sentence) is None
@@ -48,9 +48,9 @@ def test_long_sentences_are_cut_at_a_comma():
 
 
 def test_abbreviations_do_not_end_sentences():
-    text = "Mr. Darcy walked in. She rose! Then J. Smith left."
+    text = "Mr. Pellow walked in. She rose! Then J. Tolley left."
     assert [text[a:b] for a, b in split_sentences(text, 0, len(text))] == [
-        "Mr. Darcy walked in.", "She rose!", "Then J. Smith left."]
+        "Mr. Pellow walked in.", "She rose!", "Then J. Tolley left."]
 
 
 def test_present_tense_keeps_words_it_does_not_know():
@@ -65,7 +65,7 @@ def test_present_tense_keeps_words_it_does_not_know():
     ("Mr. Pellow and his wife walked in.", "Mr. Pellow and his wife walk in."),  # two people: plural
     ("The men carried the boxes and the dog followed them.", "The men carry the boxes and the dog follows them."),
     ("I was standing by the door when he entered.", "I am standing by the door when he enters."),
-    ("The Miss Tolleys were duly offended, and wrote a letter.", "The Miss Tolleys are duly offended, and write a letter."),
+    ("The Miss Tolleys were rather offended, and sent a letter.", "The Miss Tolleys are rather offended, and send a letter."),
     ("Little Tom's hands shook, as he listened to the footsteps.",
      "Little Tom's hands shake, as he listens to the footsteps."),  # every clause, not only the first verb
     ("Ada climbed the stairs with the lamp held high.", "Ada climbs the stairs with the lamp held high."),
@@ -90,8 +90,8 @@ def test_present_tense_spelling_rules():
     ("We had best not wait for the carriage.", "We had best not wait for the carriage."),
     ("He wondered whether he hadn't better run away.", "He wonders whether he hadn't better run away."),
     ("He had better luck with the horses.", "He has better luck with the horses."),  # had + object: turned
-    ("She sat in the room when Madame Ratignolle played or practiced.",  # the tagger says VBN
-     "She sits in the room when Madame Ratignolle plays or practices."),
+    ("She sat in the room when Madame Fourcade played or practiced.",  # the tagger says VBN
+     "She sits in the room when Madame Fourcade plays or practices."),
     ("He had walked in and sat down.", "He has walked in and sat down."),  # 'sat' shares 'had'
     ("He found the door locked and barred.", "He finds the door locked and barred."),  # participles stay
 ])
@@ -103,12 +103,12 @@ def test_present_tense_reads_modal_idioms_and_the_taggers_vbn_for_vbd(past, pres
     "She was glad that he came, and walked to the window.",  # copula + adjective of feeling + clause
     "He was angry that the door stood open, and slammed it.",
     "He was certain that the boat had sunk, and ran to the shore.",  # any adjective taking a that-clause
-    "He was certain that nothing went out of the door.",  # the clause hung on 'was' by the parser
+    "He was certain that nothing came in at the gate.",  # the clause hung on 'was' by the parser
     "Victor was proud of his boat, and rowed it every day.",
     "She was surprised by the noise and turned.",  # a participle of feeling in the passive
     "She liked to sit by the window and sew.",  # a verb of liking
     "He detested the sea and walked inland.",
-    "Mr. Fagin took Oliver in, and cherished him.",  # the admiring kind too
+    "Mr. Pellow took Osric in, and cherished him.",  # the admiring kind too
 ])
 def test_feelings_the_parse_shows_are_dropped(sentence):
     assert action_line(sentence) is None

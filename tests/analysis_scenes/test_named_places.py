@@ -81,29 +81,29 @@ def test_places_after_other_determiners_and_two_adjectives():
 def test_families_titles_and_abbreviations_from_the_recogniser_are_not_places():
     from filmsofone.analysis.nlp import Entity
 
-    text = "The Lebruns came to tea, and the Lebruns stayed. Madame Ratignolle smiled. P.S. We sailed to Grand Isle."
+    text = "The Fourcades came to tea, and the Fourcades stayed. Madame Duvergier smiled. P.S. We sailed to Marrow Isle."
     def entity(surface, label="GPE"):
         at = text.index(surface)
         return Entity(text=surface, label=label, start=at, end=at + len(surface))
-    places = [entity("Lebruns"), entity("Madame Ratignolle"), entity("P.S"), entity("Grand Isle", "LOC")]
+    places = [entity("Fourcades"), entity("Madame Duvergier"), entity("P.S"), entity("Marrow Isle", "LOC")]
     names = {c.name for c in SettingFinder().find(text, 0, len(text), places)}
-    assert names == {"Grand Isle"}
+    assert names == {"Marrow Isle"}
 
 
 def test_named_variants_group_only_when_one_name_extends_the_other():
     from filmsofone.analysis.nlp import Entity
 
     text = (
-        "They drove to Netherfield Park. At Netherfield the ball began. He sailed to the West Indies. "
+        "They drove to Hollowmere Park. At Hollowmere the ball began. He sailed to the West Indies. "
         "The crowd pressed at the West Gate. He lived at Chertsey and crossed Chertsey Bridge."
     )
     def entity(surface, label="FAC"):
         at = text.index(surface)
         return Entity(text=surface, label=label, start=at, end=at + len(surface))
-    places = [entity(n) for n in ("Netherfield Park", "Netherfield", "West Indies", "West Gate", "Chertsey", "Chertsey Bridge")]
+    places = [entity(n) for n in ("Hollowmere Park", "Hollowmere", "West Indies", "West Gate", "Chertsey", "Chertsey Bridge")]
     clusters = SettingFinder().find(text, 0, len(text), places)
     groups = [{n.removeprefix("the ") for n in [c.name, *c.aliases]} for c in clusters]
-    assert {"Netherfield", "Netherfield Park"} in groups
+    assert {"Hollowmere", "Hollowmere Park"} in groups
     assert {"West Indies"} in groups and {"West Gate"} in groups
     assert {"Chertsey"} in groups and {"Chertsey Bridge"} in groups
 
@@ -145,9 +145,9 @@ def test_thrown_into_a_river_is_no_interior():
 
 
 def test_a_name_runs_over_a_line_break_only_into_a_place_word():
-    text = "They sailed up the Nile\nOn a hot day, and down the Nile\nOn the next. They drove to Netherfield\nPark, and lived at Netherfield\nPark."
+    text = "They sailed up the Nile\nOn a hot day, and down the Nile\nOn the next. They drove to Hollowmere\nPark, and lived at Hollowmere\nPark."
     found = named_places(text, 0, len(text))
-    assert set(found) == {"the Nile", "Netherfield Park"}
+    assert set(found) == {"the Nile", "Hollowmere Park"}
     text = "The Italians came. He lived in Italians and dined at Italians."
     assert named_places(text, 0, len(text)) == {}
 
@@ -155,11 +155,11 @@ def test_a_name_runs_over_a_line_break_only_into_a_place_word():
 def test_common_words_with_a_capital_and_lost_apostrophes_are_not_recogniser_places():
     from filmsofone.analysis.nlp import Entity
 
-    text = "The Crab said nothing; a crab is quiet. They sat on Winterbourne s bench. They sailed to Bath, and a bath was drawn."
+    text = "The Heron said nothing; a heron is quiet. They sat on Tolley s bench. They sailed to Bath, and a bath was drawn."
     def entity(surface):
         at = text.index(surface)
         return Entity(text=surface, label="LOC", start=at, end=at + len(surface))
-    places = [entity("Crab"), entity("Winterbourne s bench"), entity("Bath")]
+    places = [entity("Heron"), entity("Tolley s bench"), entity("Bath")]
     names = {c.name for c in SettingFinder().find(text, 0, len(text), places)}
-    assert "Crab" not in names and "Winterbourne s bench" not in names
+    assert "Heron" not in names and "Tolley s bench" not in names
     assert "Bath" in names  # sailed to Bath: a place, though 'bath' is a word too

@@ -28,7 +28,7 @@ def rc():
     del sys.modules["renamed_corpus"]
 
 
-TEXT = ("Mr. Pellow met Annesley at the gate. PELLOW! cried Hattie. Pellow's hat fell; a Pellowish grin. "
+TEXT = ("Mr. Pellow met Annerley at the gate. PELLOW! cried Hattie. Pellow's hat fell; a Pellowish grin. "
         "\"Pellow,\" said Miss Quarle, \"Mary-Pellow is no name.\" The Pellow-Quarle wedding was off. Anne-Marie? No.")
 
 
@@ -36,7 +36,7 @@ def test_names_are_replaced_whole_keeping_case_and_possessives(rc):
     table = {"Pellow": "van der Voort", "Anne": "Ysolde"}
     renamer = rc.Renamer(table)
     new = renamer.rename(TEXT)
-    assert new.startswith("Mr. van der Voort met Annesley")  # after "Mr." no capital; "Annesley" untouched
+    assert new.startswith("Mr. van der Voort met Annerley")  # after "Mr." no capital; "Annerley" untouched
     assert "VAN DER VOORT! cried Hattie. Van der Voort's hat fell; a Pellowish grin." in new
     assert "\"Van der Voort,\" said Miss Quarle" in new  # a quotation's first word
     assert "Mary-Pellow" in new and "Pellow-Quarle" in new and "Anne-Marie" in new  # parts of longer words stay

@@ -99,7 +99,7 @@ def test_merge_and_split_fix_the_analysis_and_undo_exactly(ws: Workspace, corpus
     before = store.load_analysis(db)
     daisy = before.character(bible.load_bible(ws, SLUG).character("Daisy Miller").id)
     gold = _gold_names(corpus_dir)["Daisy Miller"]
-    # a character the analysis kept apart from Daisy though the annotations say it is her ('Miss Daisy');
+    # a character the analysis kept apart from Daisy though the annotations say it is her (one of her aliases);
     # should the analysis ever join them all, any other character exercises the same code
     apart = [c for c in before.characters if c.id != daisy.id and {c.name, *c.aliases} <= gold]
     other = (apart or [c for c in before.characters if c.id != daisy.id])[0]

@@ -143,7 +143,7 @@ _STATE = re.compile(r"\b(?:is|are|am|was|were|been|seems?|seemed|appears?|appear
 def _without_state_before(clause: str) -> str:
     """Two clauses joined by ", and she ...": when the first states how someone or something is (a copula)
     and holds no visible action ("Nell was not at all frightened, and she climbed back"; "His face was
-    worried, and he hurried off"), the second alone: a state is not filmed. Not a list of people ("Jones, Ada, and I sat")."""
+    worried, and he hurried off"), the second alone: a state is not filmed. Not a list of people ("Pellow, Ada, and I sat")."""
     joint = _NEXT_PERSON.search(clause)
     first = clause[:joint.start()] if joint else ""
     if joint is None or not _STATE.search(first) or visible_verb(first) is not None:

@@ -113,5 +113,5 @@ class _Estimated(Exception):
 def _fix_arguments(fix: tuple[str, str]) -> tuple[str, str]:
     quote_id, character = (part.strip() for part in fix)
     if not quote_id or not character:
-        raise BadInput("--fix takes a quotation id and a character, e.g. --fix q12 'Elizabeth Bennet'")
+        raise BadInput("--fix takes a quotation id and a character, e.g. --fix q12 'Ada Quill'")
     return quote_id, character
