@@ -208,6 +208,8 @@ def name_tokens(people: list[tuple[list[str], str]], text: str) -> list[NameToke
         firsts_of_person.append((person_tokens, person_firsts))
     result = []
     for token, counts in roles.items():
+        if _mostly_after_the(token, text):
+            continue  # "the Hare", "the March Hare": a description written like a name, not a name
         role = "surname" if counts["surname"] > counts["first"] else "first"
         gender = gender_of[token].most_common(1)[0][0] if gender_of[token] else "U"
         if gender not in ("M", "F"):  # the gold does not say: the name's usual sex, when it is a known one
@@ -217,6 +219,12 @@ def name_tokens(people: list[tuple[list[str], str]], text: str) -> list[NameToke
             nickname_of = _shortened(token, firsts_of_person)
         result.append(NameToken(token, "nickname" if nickname_of else role, gender, nickname_of))
     return sorted(result, key=lambda t: t.token)
+
+
+def _mostly_after_the(token: str, text: str) -> bool:
+    uses = [m.start() for m in re.finditer(rf"(?<![\w’'-]){re.escape(token)}(?![\w])", text)]
+    after_the = sum(bool(re.search(r"\b[Tt]he\s+(?:[A-Z][\w-]*\s+)?$", text[max(0, p - 30) : p])) for p in uses)
+    return bool(uses) and after_the * 2 >= len(uses)
 
 
 def _surname_title(word: str) -> bool:
@@ -462,9 +470,17 @@ class TokenRenamer:
 
 
 def rename_entity_id(table: dict[str, str], entity: str) -> str:
-    """MARY_LENNOX-0 -> the same id with each name part renamed (upper case, spaces as underscores)."""
+    """MARY_LENNOX-0, Mary_Lennox-0 -> the same id with each name part renamed in the part's case (spaces as
+    underscores)."""
     upper = {t.upper(): v for t, v in table.items()}
-    return "".join(upper[p].upper().replace(" ", "_") if p in upper else p for p in re.split(r"([_\-])", entity))
+
+    def part(p: str) -> str:
+        new = upper.get(p.upper())
+        if new is None or not p[:1].isupper():
+            return p
+        return (new.upper() if p.isupper() and len(p) > 1 else new).replace(" ", "_")
+
+    return "".join(part(p) for p in re.split(r"([_\-])", entity))
 
 
 def rename_litbank_doc(litbank: Path, target: Path, name: str, generator: NameGenerator) -> dict:

@@ -71,11 +71,13 @@ def test_a_renamed_string_matches_the_renamed_text_at_the_new_offsets(rc):
 
 
 def test_name_tokens_skip_titles_descriptions_initials_and_common_words(rc):
-    text = "Mr. Pellow and Lettie Pellow saw the Heron and a heron; the heron, the heron. Lett came. Bruno Q. Vane."
+    text = ("Mr. Pellow and Lettie Pellow saw the Heron and a heron; the heron, the heron. Lett came. Bruno Q. Vane. "
+            "The Grey Badger said so, and Badger went.")
     people = [(["Mr. Pellow", "Pellow"], "M"), (["Lettie Pellow", "Lettie", "Lett"], "F"),
-              (["The Heron", "Heron"], "U"), (["Bruno Q. Vane"], "M"), (["Her Sister"], "F")]
+              (["The Heron", "Heron"], "U"), (["Bruno Q. Vane"], "M"), (["Her Sister"], "F"), (["Grey Badger", "Badger"], "M")]
     tokens = {t.token: t for t in rc.name_tokens(people, text)}
-    assert set(tokens) == {"Pellow", "Lettie", "Lett", "Bruno", "Vane"}  # "Heron" is written in lower case more
+    # "Heron" is written in lower case more; "Badger" mostly after "the": a description, not a name
+    assert set(tokens) == {"Pellow", "Lettie", "Lett", "Bruno", "Vane"}
     assert tokens["Pellow"].role == "surname" and tokens["Vane"].role == "surname"
     assert tokens["Lettie"].role == "first" and tokens["Lettie"].gender == "F"
     assert tokens["Lett"].role == "nickname" and tokens["Lett"].nickname_of == "Lettie"
@@ -203,3 +205,10 @@ def test_the_command_refuses_an_output_inside_the_repository_and_unknown_kinds(r
     with pytest.raises(SystemExit) as stop:
         rc.main([str(tmp_path / "nowhere"), "--out", str(tmp_path / "x")])
     assert stop.value.code == 2
+
+
+def test_entity_ids_are_renamed_in_their_own_case(rc):
+    table = {"Tolley": "Ysolde", "Brant": "van der Voort"}
+    assert rc.rename_entity_id(table, "TOLLEY_BRANT-0") == "YSOLDE_VAN_DER_VOORT-0"
+    assert rc.rename_entity_id(table, "Tolley_Brant-12") == "Ysolde_van_der_Voort-12"
+    assert rc.rename_entity_id(table, "the_brant_children-3") == "the_brant_children-3"

@@ -19,6 +19,7 @@ from ..lexicon import (
     AMBIGUOUS_SPEECH_VERBS,
     GESTURE_VERBS,
     INTERIOR_VERBS,
+    KIN,
     SPEECH_VERBS,
     FAMILY_TITLES,
     HONORIFICS,
@@ -157,6 +158,7 @@ class CharacterFinder:
              places: list[Entity] = (), others: list[Entity] = ()) -> list[CharacterCluster]:
         """`others`: the recogniser's other entities (ORG, ...), among which a name it mislabelled may be."""
         places_seen = Counter(clean_surface(e.text) for e in places)
+        self._text = text
         counts = self._candidates(text, start, end, persons, quote_spans, [*places, *others])
         placey = set(_mostly_places(persons, places_seen))
         for place in _place_like(text, start, end, counts, placey) + _plurals(counts):
@@ -183,7 +185,7 @@ class CharacterFinder:
                     mislabelled: list[Entity] = ()) -> Counter:
         counts: Counter = Counter()
         for entity in persons:
-            name = parse_name(entity.text)
+            name = parse_name(_whole_hyphenated(text, entity.start, entity.end))
             if name is not None:
                 counts[name.surface] += 1
         for match in _HONORIFIC_NAME.finditer(text, start, end):
@@ -267,7 +269,7 @@ class CharacterFinder:
                 by_key.setdefault(_full_key(name), target)
         for cluster in clusters:
             cluster.name = _display_name(cluster, counts)
-        _add_first_names(clusters, getattr(self, "_bare_in_narration", set()))
+        _add_first_names(clusters, getattr(self, "_bare_in_narration", Counter()))
         return clusters
 
     def _place(self, name: _Name, clusters, by_key, counts) -> CharacterCluster | None:
@@ -277,6 +279,8 @@ class CharacterFinder:
             return by_key.get(_full_key(name))
         token = tokens[0]
         low = name.surname or token.lower()
+        if name.is_surname_only() and name.title is None:  # "van der Luyden" alone: a bare surname
+            return self._place_bare_surname(low, clusters, by_key, counts)
         if name.is_surname_only():  # "Mr. X", "Dr. X" (but "Miss Jemima", "Master Charles" are first names)
             return self._place_surname(name, low, clusters, by_key, counts)
         first = canonical_first(token)
@@ -303,6 +307,8 @@ class CharacterFinder:
             return by_key[(title, low)]
         same = [c for c in clusters if _surname_is(c.last, low) and c.first and not c.by_husband
                 and (gender == "unknown" or _gender_of(c) in (gender, "unknown"))]
+        if gender == "female" and len(same) > 1:  # a brother or sister whose first name no list knows: by pronouns
+            same = [c for c in same if _gender_of(c) == gender or self._pronoun_gender(c) == gender]
         if gender == "male":
             same = [c for c in same if _gender_of(c) == "male"] or [c for c in same if _gender_of(c) == "unknown"]
         same = [c for c in same if _gender_of(c) != "unknown" or _weight(c, counts) >= 3]
@@ -311,8 +317,12 @@ class CharacterFinder:
         target = same[0]
         if gender == "male" and counts.get(target.first_raw.capitalize(), 0) >= max(3, 0.3 * counts.get(name.surface, 0)):
             return None  # the man with this surname goes by his first name: "Mr. X" is someone else (his father)
-        if title == "Mrs" and len([c for c in clusters if _surname_is(c.last, low) and _gender_of(c) == "female"]) != 1:
+        women = [c for c in clusters if _surname_is(c.last, low) and _gender_of(c) == "female"]
+        if title == "Mrs" and (len(women) > 1 or (women and target not in women)):
             return None
+        if gender != "unknown" and _gender_of(target) == "unknown" and not self._pronoun_agrees(target, gender, title):
+            return None  # a first name no list knows ("Kisa X"): the pronouns after its names must say the title's sex
+
         if title == "Mrs" and counts.get(f"Miss {' '.join(name.tokens)}", 0) >= 2:
             return None  # a Miss and a Mrs. of one surname are two women (Miss Maylie and Mrs. Maylie)
         younger = counts.get(f"Miss {target.first_raw.capitalize()}", 0) if target.first_raw else 0
@@ -321,6 +331,19 @@ class CharacterFinder:
         if self._seen_together(name.surface, target, counts):
             return None  # "his mother, Mrs. Archer, sat with his sister Janey Archer": two people
         return target
+
+    def _pronoun_agrees(self, cluster: CharacterCluster, gender: str, title: str) -> bool:
+        """Do the pronouns after the cluster's names say the title's sex (a wife, mother, daughter, son or father
+        shares the surname)?"""
+        return self._pronoun_gender(cluster) == gender
+
+    def _pronoun_gender(self, cluster: CharacterCluster) -> str:
+        """The sex the pronouns after the cluster's names (so far) give it, as `_gender` counts them."""
+        text = getattr(self, "_text", "")
+        probe = CharacterCluster(name=cluster.name, aliases=set(cluster.aliases))
+        for alias in sorted(cluster.aliases):
+            probe.mentions += [m.span() for m in re.finditer(_written(alias), text)][:200]
+        return self._gender(text, probe) if probe.mentions else "unknown"
 
     def _seen_together(self, surface: str, cluster: CharacterCluster, counts: Counter) -> bool:
         """Is this name used in one sentence with one of the cluster's names, more than by chance (in one
@@ -333,16 +356,21 @@ class CharacterFinder:
     def _place_bare_surname(low: str, clusters, by_key, counts) -> CharacterCluster | None:
         """A bare capitalised word that is no one's first name: a "the X" character's name ("Rabbit" for "the
         Rabbit"), else a surname. A bare surname names a man: the most named man with a first name and that
-        surname (the protagonist called "Archer" is Newland Archer, not his mother or sister), else "Mr. X"."""
+        surname (the protagonist called "Archer" is Newland Archer, not his mother or sister), else "Mr. X", else
+        the most named person of that surname whose first name says no sex."""
         if ("the", low) in by_key:
             return by_key[("the", low)]
         same = [c for c in clusters if _surname_is(c.last, low)]
-        men = [c for c in same if c.first and not c.by_husband and _gender_of(c) != "female"]
+        named = [c for c in same if c.first and not c.by_husband]
+        men = [c for c in named if _gender_of(c) == "male"]
         if men:
             return max(men, key=lambda c: _weight(c, counts))
         mister = by_key.get(("Mr", low))
         if mister is not None:
-            return mister
+            return mister  # before a first name no list knows ("Wilna van Loon" may be his daughter)
+        men = [c for c in named if _gender_of(c) == "unknown"]
+        if men:
+            return max(men, key=lambda c: _weight(c, counts))
         return max(same, key=lambda c: sum(counts.get(a, 0) for a in c.aliases)) if same else None
 
     # -- mentions and gender --------------------------------------------------------------------------
@@ -391,6 +419,7 @@ class CharacterFinder:
         return best if not rest or score > 1.5 * rest[0][1] else "unknown"
 
 
+
 def _a_thing(text: str, cluster: CharacterCluster) -> bool:
     """A name always written "the X" that never speaks ("on the Curlew", "at the Elbow"): a ship, an inn or
     a landmark, not a person. "The White Rabbit" speaks ("said the White Rabbit") and stays."""
@@ -431,32 +460,35 @@ def _co_occurring(text: str, start: int, end: int, counts: Counter) -> Counter:
     return together
 
 
-def _add_first_names(clusters: list[CharacterCluster], bare: set[str]) -> None:
-    """A known first name ("Amelia" of "Amelia Sedley") becomes an alias of the one character who bears it,
-    when the narration uses it alone (`bare`), so that the bare name is found even when the recogniser never
-    tagged it alone."""
+def _add_first_names(clusters: list[CharacterCluster], bare: Counter) -> None:
+    """The first name of a full name ("Amelia" of "Amelia Sedley") becomes an alias of the one character who
+    bears it, when the narration uses it alone (`bare`: how often), so that the bare name is found even when the
+    recogniser never tagged it alone: a known first name once, a name the lists do not know ("Tamsin") twice."""
     bearers: Counter = Counter(c.first for c in clusters if c.first)
     for cluster in clusters:
         raw = cluster.first_raw
-        if (raw and bearers[cluster.first] == 1 and not cluster.by_husband and cluster.last and raw in bare
-                and (raw in _FIRST_NAMES or cluster.first in _FIRST_NAMES)):
+        if (raw and bearers[cluster.first] == 1 and not cluster.by_husband and cluster.last and bare[raw]
+                and (raw in _FIRST_NAMES or cluster.first in _FIRST_NAMES or bare[raw] >= 2)):
             cluster.aliases.add(raw.capitalize())
 
 
-def _bare_in_narration(text: str, start: int, end: int, counts: Counter, quote_spans) -> set[str]:
+def _bare_in_narration(text: str, start: int, end: int, counts: Counter, quote_spans) -> Counter:
     """The first names of candidate full names ("Amelia" of "Amelia Sedley") that the narration (outside the
-    quotations) uses alone, not followed by another capitalised word; lower case."""
+    quotations) uses alone, not followed by another capitalised word, and how often (lower case); a word the text
+    also writes in lower case ("Hope", "Will" of "Will Lacy" beside "will") only when it is a known first name."""
     firsts = {p.tokens[0] for s in counts if (p := parse_name(s)) and not p.title and len(p.tokens) >= 2 and not p.is_surname_only()}
+    firsts = {f for f in firsts if canonical_first(f) in _FIRST_NAMES
+              or not re.search(rf"\b{re.escape(f.lower())}\b", text[start:end])}
     if not firsts:
-        return set()
+        return Counter()
     spans = sorted(quote_spans)
     starts = [s for s, _ in spans]
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(firsts))) + r")\b(?![ \t\n]+[A-Z])")
-    found = set()
+    found = Counter()
     for match in pattern.finditer(text, start, end):
         i = bisect.bisect_right(starts, match.start()) - 1
         if i < 0 or match.start() >= spans[i][1]:
-            found.add(match.group(1).lower())
+            found[match.group(1).lower()] += 1
     return found
 
 
@@ -632,6 +664,9 @@ _HUMAN_VERBS = alternation((*(v for v in SPEECH_VERBS if v not in AMBIGUOUS_SPEE
                             "frowned", "blushed", "wept", "shrugged", "glanced", "stared", "watched", "exclaimed"))
 _ANY_SPEECH_VERB = alternation(SPEECH_VERBS)
 _EPITHET_BEFORE = r"(?:(?:old|young|little|poor|dear|good|big)\s+)?"
+# nouns for someone's relative or servant ("the daughter of X", "X, her maid"): general English
+_RELATION_NOUNS = (*KIN, "cousin", "niece", "nephew", "aunt", "uncle", "grandson", "granddaughter", "widow",
+                   "maid", "servant", "nurse", "governess", "companion", "friend", "child", "children")
 
 
 def _acting_names(text: str, start: int, end: int, quote_spans, counts: Counter) -> Counter:
@@ -657,10 +692,33 @@ def _acting_names(text: str, start: int, end: int, quote_spans, counts: Counter)
     for s, e in sorted(quote_spans):
         if start <= s and e <= end:
             evidence.update(m.group("name") for m in _VOCATIVE.finditer(text, s, e + 1) if _is_address(text, m.start(), s))
+    evidence.update(_related_names(text, start, end, words, known))
     everywhere = Counter(m.group() for m in _CAPITALISED_WORD.finditer(text, start, end) if m.group() in words)
     return Counter({w: everywhere[w] for w, n in evidence.items() if w in words and n >= 2 and everywhere[w] >= 2})
 
 
+def _related_names(text: str, start: int, end: int, words: set[str], known: set[str]) -> Counter:
+    """Each time one of `words` is shown to be a person by its relation to people: a relative or servant of
+    someone or someone's ("the daughters of Lettice", "Berina, her lymphatic maid"), pitied or endeared ("poor
+    Ysolde", "dear Tolley"), or named with a known name ("Stopia and Hepzibah")."""
+    found: Counter = Counter()
+    for pattern in _RELATED:  # apart: "Tesh, the two daughters of Ulva" holds two
+        found.update(match.group("name") for match in pattern.finditer(text, start, end))
+    for match in _AND_NAME.finditer(text, start, end):
+        left, right = match.group("left"), match.group("right")
+        if left in known and right in words:
+            found[right] += 1
+        elif right in known and left in words:
+            found[left] += 1
+    return Counter({w: n for w, n in found.items() if w in words})
+
+
+_RELATION = alternation([*(w + "s" for w in _RELATION_NOUNS if not w.endswith(("s", "ren"))), *_RELATION_NOUNS])
+_RELATED = (re.compile(rf"\b(?:{_RELATION})[ \t\n]+of[ \t\n]+(?P<name>[A-Z][a-z]+)\b(?![ \t\n]+[A-Z]|[-'’][a-z])"),
+            re.compile(r"\b(?:poor|dear)[ \t\n]+(?P<name>[A-Z][a-z]+)\b(?![-'’][a-z])"),
+            re.compile(r"(?<!\bof )(?<!\bin )(?<!\bat )(?<!\bto )(?<!\bfrom )(?<!\bnear )"  # not "the mayor of Lindmoor, a ..."
+                       rf"\b(?P<name>[A-Z][a-z]+),[ \t\n]+(?:her|his|their|the|a|an)[ \t\n]+(?:[a-z'’]+[ \t\n]+){{0,2}}(?:{_RELATION})\b"))
+_AND_NAME = re.compile(r"\b(?P<left>[A-Z][a-z]+)[ \t\n]+and[ \t\n]+(?P<right>[A-Z][a-z]+)\b(?![ \t\n]+[A-Z])")
 _ACTING = re.compile(rf"[”’\"'][ \t\n]*,?[ \t\n]*(?:{_ANY_SPEECH_VERB})[ \t\n]+{_EPITHET_BEFORE}(?P<after>[A-Z][a-z]+)\b(?![-'’][a-z])"
                      rf"|\b(?P<before>[A-Z][a-z]+)[ \t\n]+(?:[a-z]+ly[ \t\n]+)?(?:{_HUMAN_VERBS})\b"
                      r"|\b(?:tell|told|ask|asked|bid|bade|beg|begged|order|ordered|persuade|persuaded)[ \t\n]+(?P<asked>[A-Z][a-z]+)[ \t\n]+to\b")
@@ -679,6 +737,18 @@ def _is_address(text: str, position: int, quote_start: int) -> bool:
         return True
     before = text[max(quote_start, position - 40) : position]
     return _ADDRESS_BEFORE.search(before) is not None and _LIST_BEFORE.search(before) is None
+
+
+_HYPHEN_BEFORE = re.compile(r"(?:[A-Z][a-zà-ÿ]+-)+$")
+_HYPHEN_AFTER = re.compile(r"(?:-[A-Z][a-zà-ÿ]+)+(?![-\w])")
+
+
+def _whole_hyphenated(text: str, start: int, end: int) -> str:
+    """The entity's text with the rest of a hyphenated name the recogniser cut ("Flaistead" of
+    "Flaistead-Kery", "Kery" of "Flaistead-Kery"): capitalised parts joined by hyphens only."""
+    before = _HYPHEN_BEFORE.search(text, max(0, start - 40), start) if start and text[start - 1] == "-" else None
+    after = _HYPHEN_AFTER.match(text, end)
+    return text[before.start() if before else start : after.end() if after else end]
 
 
 def _written(surface: str) -> str:

@@ -33,6 +33,7 @@ from ..lexicon import (
     COMMON_TITLES,
     HONORIFICS,
     SPEECH_VERBS,
+    SURNAME_PARTICLES,
     alternation,
     not_sentence_end,
 )
@@ -60,7 +61,8 @@ _TITLE_BETWEEN = re.compile(
     rf"(?:(?:{alternation(HONORIFICS)})\.?\s+)?"
 )
 _TITLE_ONLY = re.compile(rf"[\s\W]*(?:(?:{alternation(COMMON_TITLES)})\.?\s+)?")  # "Mrs. " before a name
-_INVERTED_TAG = re.compile(r"[\s,]*[a-z]+ed\s+(?=[A-Z])")  # '" blubbered Noah': any past-tense verb, then a name
+# '" blubbered Noah', '" exploded van der Voort': any past-tense verb, then a name (perhaps a particle first)
+_INVERTED_TAG = re.compile(rf"[\s,]*[a-z]+ed\s+(?=[A-Z]|(?:(?:{alternation(p for p in SURNAME_PARTICLES if p.isalpha())})\s+){{1,2}}[A-Z])")
 _SENTENCE_END = re.compile(rf"{not_sentence_end()}[.!?;](?=\s)|[\"“]")
 _PROGRESS_EVERY = 500  # quotations
 _REVISABLE = frozenset({"implicit", "weak", "none"})
@@ -261,8 +263,9 @@ class SpeakerAttributor:
         return self.tags[key]
 
     def _find_tag(self, quote: QuoteMatch) -> SpeechTag | None:
+        piece_ends = {e + 1 for _, e in quote.spans}  # right after the quotation or one of its pieces
         for start, end in self._tag_regions(quote):
-            inverted = self._inverted_tag(start, end) if start == quote.end + 1 else None
+            inverted = self._inverted_tag(start, end) if start in piece_ends else None
             if inverted is not None:
                 return inverted
             verbs = list(_VERB.finditer(self.text, start, end))
