@@ -381,8 +381,11 @@ class SpeakerAttributor:
         return addressed[0] if len(addressed) == 1 else None
 
     def _pronoun(self, tag: SpeechTag, talk: _Conversation, previous_speaker, addressees, quote) -> str | None:
-        """'he'/'she': a participant of that gender who is not the previous speaker, else the nearest one."""
+        """'he'/'she': a participant of that gender who is not the previous speaker, else the nearest one; never
+        the first-person narrator (who is "I", not "he")."""
         gender = "male" if tag.who == "he" else "female"
+        if self.narrator:
+            addressees = addressees | {self.narrator}  # "he"/"she" is never the one who says "I"
         local = self.index.local_antecedent(tag.position, gender, addressees)
         if local:
             return local
