@@ -33,12 +33,13 @@ _NEW_RUN_PARAGRAPHS = 2  # more paragraphs than this between two quotations and 
 FEMALE_NOUNS = frozenset(
     "woman girl lady wife mother sister daughter aunt niece housekeeper maid matron widow mistress queen "
     "duchess governess nurse landlady cook dame damsel hostess actress waitress stewardess seamstress sempstress "
-    "laundress countess princess baroness marchioness abbess shepherdess heiress nun lass wench hag crone".split()
+    "laundress countess princess baroness marchioness abbess shepherdess heiress nun lass wench hag crone "
+    "grandmother mamma stepmother godmother".split()
 )
 MALE_NOUNS = frozenset(
     "man gentleman boy husband father brother son uncle nephew beadle jew master king duke lord fellow "
     "landlord clergyman parson vicar rector doctor surgeon magistrate officer constable sergeant captain "
-    "colonel major inspector butler footman porter waiter".split()
+    "colonel major inspector butler footman porter waiter grandfather papa stepfather godfather".split()
 )
 # people by what they do or are, of either sex as the noun goes (general English, not any book's cast)
 ROLE_NOUNS = frozenset(
@@ -57,7 +58,9 @@ PERSON_NOUNS = FEMALE_NOUNS | MALE_NOUNS | ROLE_NOUNS | frozenset("child strange
 _NOT_PEOPLE = frozenset("ottoman talisman caiman human german roman".split())
 
 # nouns that name someone only relative to another person ("her cousin"): never one fixed character
-RELATIONAL_NOUNS = frozenset(KIN) | frozenset("cousin aunt uncle niece nephew friend companion".split())
+RELATIONAL_NOUNS = frozenset(KIN) | frozenset(
+    "cousin aunt uncle niece nephew friend companion grandmother grandfather stepmother stepfather godmother godfather".split()
+)
 
 
 def is_person_noun(word: str) -> bool:

@@ -8,7 +8,8 @@ Two ways in, both general English:
   modifier the introduction lacks) are that person until the uses stop for a while or another such person is
   introduced. When one of those uses is the subject of a speech tag, the person is a character named after
   the introduction ("the stout man"), with the bare noun ("the man") as an alias; the same description
-  introduced again later in the book is the same character. Not a predicate ("he was a man who"), not an
+  introduced again later in the book is the same character; so is someone who speaks at once under an
+  indefinite description ("shouted a red-faced driver"). Not a predicate ("he was a man who"), not an
   apposition after a name ("Lucy, a girl of twenty"), and not when a named character of that sex who was
   not about before appears between the introduction and the first speech tag (the newcomer may be named).
 - **Unaccompanied** descriptions: a description ("the man", "the old man", "the boy") that is the subject of
@@ -163,6 +164,8 @@ class UnnamedFinder:
                     continue
                 gender = noun_gender(noun) or _pronoun_gender(text, phrase_end, end)
                 person = _Person(noun, modifiers, gender, [(position, phrase_end)])
+                if _is_tag(text, position, phrase_end, start, broad=True):
+                    person.tag_starts.append(position)  # "said a stout man": someone new speaks at once
                 live.append(person)
                 people.append(person)
                 continue
