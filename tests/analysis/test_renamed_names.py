@@ -182,3 +182,35 @@ def test_a_mans_title_does_not_join_a_woman_whose_pronouns_leave_her_sex_open():
     assert not any({"Stelle Marrable", "Mr. Marrable"} <= {name, *aliases} for name, aliases in characters.items())
     characters = _characters(HUSBAND.replace("Mrs. Marrable", "Mr. Marrable"), ["Tobin Marrable"])
     assert any({"Tobin Marrable", "Mr. Marrable"} <= {name, *aliases} for name, aliases in characters.items())
+
+
+NARRATOR_HYPHENATED = """CHAPTER I.
+
+I came home from the fields at six, and I found my mother and my sister at the tea-table. I sat down and I
+took my cup, and I listened to them, for I was tired and had nothing to say. I had worked since dawn and my
+back ached; I thought of the long meadow I had still to drain, and of my dog, who lay at my feet.
+
+“You should have come with us, Brook-Tarrant,” said my mother. “The new tenant was at church.”
+
+“Was she?” said I.
+
+“She was, Brook-Tarrant, and she sat alone,” said my sister.
+
+I said nothing. I finished my tea and I went out to the yard, and I looked at the sky, and I thought that it
+would rain before morning. I went to bed early, and I slept badly, and I dreamt of the new tenant at church.
+"""
+
+
+def test_the_narrator_takes_a_hyphenated_name_others_address_them_by():
+    from .stories import analyze_story
+
+    analysis = analyze_story(NARRATOR_HYPHENATED, "narrator")
+    narrators = [c for c in analysis.characters if "I" in c.aliases or c.name == "the narrator"]
+    assert [c.name for c in narrators] == ["Brook-Tarrant"]
+
+
+def test_a_hyphenated_name_addressed_near_the_narrators_line_is_read_whole():
+    from filmsofone.analysis.narrator import _VOCATIVE
+
+    names = [m.group("name") or m.group("end") for m in _VOCATIVE.finditer("You should have come, Brook-Tarrant, with us.")]
+    assert names == ["Brook-Tarrant"]

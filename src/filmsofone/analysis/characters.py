@@ -49,6 +49,7 @@ _CAP_RUN = r"(?P<name>[A-Z][a-z]+\b(?:\s+[A-Z][a-z]+\b){0,2})"
 _SAID_THE = re.compile(rf"(?:{_SPEECH_SUBJECT}|(?<=[”’\"'])[ \t\n]*,?[ \t\n]*(?:{alternation(SPEECH_VERBS)}))\s+the\s+{_CAP_RUN}")
 _THE_SAID = re.compile(rf"\bthe\s+(?=(?:[A-Z][a-z]+\s+){{1,3}}{_SPEECH_SUBJECT})(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}})\s+{_SPEECH_SUBJECT}")
 _CAPITALISED_WORD = re.compile(r"\b[A-Z]\w*\b")
+_CAPITALISED_NAME = re.compile(r"\b[A-Z]\w*(?:-[A-Z]\w*)*\b")  # "Brook-Tarrant" whole
 _MIN_MENTIONS = 2
 
 
@@ -641,7 +642,7 @@ def _speaking_names(text: str, start: int, end: int) -> Counter:
     return names
 
 
-_CAPITALISED_INSIDE = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)\b")
+_CAPITALISED_INSIDE = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+(?:-[A-Z][a-z]+)*)\b(?!-)")
 _LOWER_WORD = re.compile(r"\b[a-z]\w*")
 
 
@@ -693,7 +694,7 @@ def _acting_names(text: str, start: int, end: int, quote_spans, counts: Counter)
         if start <= s and e <= end:
             evidence.update(m.group("name") for m in _VOCATIVE.finditer(text, s, e + 1) if _is_address(text, m.start(), s))
     evidence.update(_related_names(text, start, end, words, known))
-    everywhere = Counter(m.group() for m in _CAPITALISED_WORD.finditer(text, start, end) if m.group() in words)
+    everywhere = Counter(m.group() for m in _CAPITALISED_NAME.finditer(text, start, end) if m.group() in words)
     return Counter({w: everywhere[w] for w, n in evidence.items() if w in words and n >= 2 and everywhere[w] >= 2})
 
 
@@ -724,7 +725,7 @@ _ACTING = re.compile(rf"[”’\"'][ \t\n]*,?[ \t\n]*(?:{_ANY_SPEECH_VERB})[ \t\
                      r"|\b(?:tell|told|ask|asked|bid|bade|beg|begged|order|ordered|persuade|persuaded)[ \t\n]+(?P<asked>[A-Z][a-z]+)[ \t\n]+to\b")
 # a name addressed: after a comma or an interjection, or opening the quotation, then a comma or "!" ("Ah Pellow!")
 # (not a word quoted inside the quotation, "'Threshing,'", nor an item of a list, "Sowing, Weeding, and")
-_VOCATIVE = re.compile(r"\b(?P<name>[A-Z][a-z]+)[ \t\n]*[,!?;—]")
+_VOCATIVE = re.compile(r"(?<![\w-])(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)*)[ \t\n]*[,!?;—]")
 _ADDRESS_BEFORE = re.compile(r"(?:[,;!?—][ \t\n]*|\b(?:[Aa]h|[Oo]h|O|[Dd]ear|[Mm]y)[ \t\n]+)$")
 _LIST_BEFORE = re.compile(r",[ \t\n]*[A-Z][a-z]+,[ \t\n]*$")
 

@@ -29,7 +29,8 @@ _FIRST_PERSON = re.compile(rf"{_NOT_A_HEADING_NUMBER}\b(?:I|me|my|myself)\b")
 _MIN_RATE = 0.012  # first-person words per narration word
 _MIN_SPREAD = 0.25  # the share of the narration the middle 80% of first-person words must cover
 _WORD = re.compile(r"\S+")
-_NAME = rf"(?P<name>(?:(?:{alternation((*ABBREVIATED_TITLES, 'Miss'))})\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z]+)?)"
+_WORD_OF_NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*"  # "Watson", "Brook-Tarrant"
+_NAME = rf"(?P<name>(?:(?:{alternation((*ABBREVIATED_TITLES, 'Miss'))})\.?\s+)?{_WORD_OF_NAME}(?:\s+[A-Z][a-zA-Z]+(?:-[A-Z][a-zA-Z]+)*)?)"
 _SELF_NAMING = re.compile(
     rf"\b(?:[Mm]y name (?:is|was)|I (?:am|was) called|called myself|[Cc]all me|I am|I'm|I, )\s+{_NAME}(?![a-z])"
 )
