@@ -36,7 +36,7 @@ import pickle
 import random
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -234,9 +234,7 @@ def _conjoined(name: str) -> bool:
 
 def _with_cost(run, right):
     """The run with a cost feature on each wrong candidate of a quotation that has a right one."""
-    from filmsofone.analysis.speaker_decoder import Position
-
-    return [Position(p.index, [(who, {**f, _COST: 1.0} if ok and who not in ok else f) for who, f in p.options], p.link)
+    return [replace(p, options=[(who, {**f, _COST: 1.0} if ok and who not in ok else f) for who, f in p.options])
             for p, ok in zip(run, right)]
 
 
@@ -333,7 +331,7 @@ def collect_all(novels: list[Path], litbank: Path | None, ner_cache: Path | None
     """Every book's labelled runs (PDNC novels, then LitBank documents with quotations), read from `data_cache`
     when it exists (the analysis code must not have changed since), else collected and written there."""
     if data_cache and data_cache.exists():
-        return pickle.loads(data_cache.read_bytes())
+        return _with_partners(pickle.loads(data_cache.read_bytes()))
     data = {}
     for n, novel in enumerate(novels, 1):
         print(f"reading {novel.name} ({n}/{len(novels)})", file=sys.stderr, flush=True)
@@ -347,7 +345,19 @@ def collect_all(novels: list[Path], litbank: Path | None, ner_cache: Path | None
         data_cache.parent.mkdir(parents=True, exist_ok=True)
         data_cache.with_suffix(".tmp").write_bytes(pickle.dumps(data))
         data_cache.with_suffix(".tmp").replace(data_cache)
-    return data
+    return _with_partners(data)
+
+
+def _with_partners(data: dict) -> dict:
+    """Each book's runs with the book's pairs of name-tagged speakers on every position, as the decoder has
+    them (`speaker_decoder.with_partners`)."""
+    from filmsofone.analysis.speaker_decoder import with_partners
+
+    out = {}
+    for book, labelled in data.items():
+        runs = with_partners([run for run, *_ in labelled])
+        out[book] = [(run, *rest) for run, (_, *rest) in zip(runs, labelled)]
+    return out
 
 
 _DATA: dict = {}

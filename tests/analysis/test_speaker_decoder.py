@@ -1,7 +1,9 @@
 """The speaker decoder: a second-order Viterbi over each run of dialogue, with packaged weights."""
 
+import itertools
 import json
 import math
+import random
 import re
 
 from filmsofone.analysis.speaker_decoder import (
@@ -9,12 +11,15 @@ from filmsofone.analysis.speaker_decoder import (
     Position,
     SpeakerDecoder,
     best_sequence,
+    book_partners,
     calibration_inputs,
+    edge_features,
     confidence,
     load_calibration,
     load_weights,
     sequence_features,
     transition,
+    with_partners,
 )
 
 from filmsofone.analysis.characters import CharacterCluster
@@ -66,6 +71,56 @@ def test_transition_names():
     assert transition(None, "ada", "ada", "gap", None) == "same|gap"
     assert transition("ada", "ben", "ada", "adjacent", "adjacent") == "alternate|adjacent|adjacent"
     assert transition("ada", "ben", "cy", "adjacent", "same_paragraph") == "new|adjacent"
+
+
+def _tagged(who):
+    return (who, {"guess_explicit": 1.0, "tag_name": 1.0})
+
+
+def test_book_partners_count_the_runs_where_two_speakers_are_tagged_together():
+    runs = [_run([_tagged("ada")], [_tagged("ben")], [("cy", {})]),
+            _run([_tagged("ada")], [_tagged("ben")]),
+            _run([_tagged("ada")], [_tagged("cy")]),
+            _run([_tagged("dora")], [("ada", {})])]
+    partners = book_partners(runs)
+    assert partners["ada"] == {"ben": 2, "cy": 1}  # cy speaks untagged in the first run: not counted there
+    assert partners["cy"] == {"ada": 1}
+    assert partners["dora"] == {}  # tagged alone
+
+
+def test_a_speaker_following_their_usual_partner_is_told_from_a_stranger():
+    runs = with_partners([_run([_tagged("ada")], [_tagged("ben")]), _run([_tagged("ada")], [_tagged("ben")]),
+                          _run([_tagged("ada")], [_tagged("cy")]), _run([_tagged("cy")], [_tagged("dora")])])
+    position = runs[0][1]
+    assert "new|pair_top" in edge_features(position, None, "ada", "ben", None)
+    assert "new|pair" in edge_features(position, None, "cy", "ada", None)  # ada's partner, not her usual one
+    assert "new|pair_never" in edge_features(position, None, "ben", "dora", None)
+    assert not any("pair" in name for name in edge_features(position, None, "ada", "ada", None))
+
+
+def test_transitions_are_conjoined_with_the_cues_of_the_candidate():
+    run = _run([("ada", {})], [("ben", {"prev_para_subj": 1.0, "talks_before_1": 1.0}), ("ada", {})], link="gap")
+    names = edge_features(run[1], None, "ada", "ben", None)
+    assert names == ["new|gap|second", "new|gap&prev_para_subj"]  # only the listed cues are conjoined
+    assert edge_features(run[1], None, "ada", "ada", None) == ["same|gap"]
+
+
+def test_a_turn_addressing_the_speaker_before_is_marked_on_its_transition():
+    run = _run([("ada", {})], [("ben", {}), ("ada", {"addressed_here": 1.0})])
+    assert "new|addresses_before" in edge_features(run[1], None, "ada", "ben", None)
+    assert "new|addresses_before" not in edge_features(run[1], None, "ben", "ada", None)
+
+
+def test_a_conjoined_transition_lets_a_named_newcomer_break_the_alternation():
+    """Ada and Ben alternate; a paragraph of narration names Cy just before the fourth turn."""
+    both = [("ada", {}), ("ben", {})]
+    cy = ("cy", {"prev_para_subj": 1.0})
+    run = _run([("ada", {"tag_name": 1.0})], [("ben", {"tag_name": 1.0})], both, [*both, cy])
+    weights = {**WEIGHTS, "alternate|adjacent|adjacent": 2.0}
+    assert best_sequence(run, weights)[3] == "ben"
+    weights["new|adjacent&prev_para_subj"] = 3.0
+    assert best_sequence(run, weights)[3] == "cy"
+    assert sequence_features(run, ["ada", "ben", "ada", "cy"])["new|adjacent&prev_para_subj"] == 1.0
 
 
 def test_packaged_weights_are_there_and_say_what_a_reader_expects():
@@ -183,3 +238,30 @@ def test_narration_between_turns_ends_the_exchange_the_name_tags_are_read_in():
     guesses = _guesses(index, quotes, {0: ("c1", "explicit")})
     options = _options_of(SpeakerDecoder(index, None), quotes, guesses, 3)  # "For whom?" after the narration
     assert not any(name.startswith("anchor_") for features in options.values() for name in features)
+
+
+def test_the_search_finds_the_best_sequence_under_conjoined_and_pair_features():
+    """Brute force over every labelling of a small run scores each with `sequence_features`: the Viterbi search
+    (which sums the same features its own way) must find one of the best."""
+    rng = random.Random(7)
+    people = ["ada", "ben", "cy"]
+    for _ in range(20):
+        tagged = [_run(*[[_tagged(rng.choice(people))] for _ in range(2)]) for _ in range(3)]
+        options = [[(who, {cue: 1.0 for cue in rng.sample(["prev_para_subj", "named_near_0", "run_pair",
+                                                                "talks_before_1", "addressed_here"], 2)})
+                    for who in people]
+                   for _ in range(5)]
+        run = with_partners([*tagged, _run(*options, link=rng.choice(["adjacent", "gap"]))])[-1]
+        names = {name for who in people for sequence in [[who] * 5] for name in sequence_features(run, sequence)}
+        names |= {f"{kind}|{pair}" for kind in ("alternate", "new")
+                  for pair in ("pair", "pair_top", "pair_never", "addresses_before")}
+        names |= {f"{kind}|{link}&{cue}" for kind in ("same", "alternate", "new") for link in ("adjacent", "gap")
+                  for cue in ("prev_para_subj", "named_near_0", "run_pair")}
+        weights = {name: rng.uniform(-2, 2) for name in names}
+
+        best = max(_score(run, list(s), weights) for s in itertools.product(people, repeat=5))
+        assert math.isclose(_score(run, best_sequence(run, weights), weights), best)
+
+
+def _score(run, sequence, weights):
+    return sum(weights.get(name, 0.0) * value for name, value in sequence_features(run, sequence).items())

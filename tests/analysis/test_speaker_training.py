@@ -79,3 +79,15 @@ def test_saved_weights_and_calibration_load_back(train, tmp_path, monkeypatch):
     assert load_calibration() == calibration
     assert load_weights() == json.loads(path.read_text())["weights"]
     assert best_sequence(books["a"][0][0], load_weights()) == ["ada"]
+
+
+def test_training_runs_carry_their_own_book_s_pairs_of_speakers(train):
+    tagged = {"guess_explicit": 1.0}
+    run = [Position(0, [("ada", tagged)], "start"), Position(1, [("ben", tagged), ("ada", {})], "adjacent")]
+    other = [Position(0, [("cy", tagged)], "start"), Position(1, [("dora", tagged)], "adjacent")]
+    data = train._with_partners({"one": [(run, [{"ada"}, {"ben"}], [True, True], [True, True])],
+                                 "two": [(other, [{"cy"}, {"dora"}], [True, True], [True, True])]})
+    (one_run, right, matched, _), = data["one"]
+    assert right == [{"ada"}, {"ben"}] and matched == [True, True]
+    assert one_run[1].partners == {"ada": {"ben": 1}, "ben": {"ada": 1}}  # not the other book's cy and dora
+    assert data["two"][0][0][0].partners["cy"] == {"dora": 1}

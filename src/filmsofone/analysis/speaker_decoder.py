@@ -6,9 +6,11 @@ named in the narration nearby; those the neighbouring turns address; those the n
 the turns an even or odd number of turns away) and describes each candidate with a few local features ("named
 just before the quotation", "of the pronoun's gender", "addressed by the turn before"...). Along a run of
 dialogue, transition features score how speakers follow one another (a new paragraph is usually a new
-speaker; in talk between two people the speaker before last speaks again). A second-order Viterbi search picks
-the best sequence of speakers for the whole run at once, so one uncertain turn no longer decides all the turns
-after it.
+speaker; in talk between two people the speaker before last speaks again), each also conjoined with a few of the
+candidate's cues (a newcomer named in the narration just before breaks the alternation) and with who talks with
+whom in this book (pairs of speakers tagged by name in the same run, counted over the whole book before
+decoding, so the model adapts to every book's couples). A second-order Viterbi search picks the best sequence
+of speakers for the whole run at once, so one uncertain turn no longer decides all the turns after it.
 
 The weights live in `speaker_weights.json`; `bench/train_speakers.py` fits them on annotated novels with an
 averaged structured perceptron and prints leave-one-novel-out figures. Without weights the rules stand.
@@ -142,7 +144,7 @@ class SpeakerDecoder:
             return results
         chosen = list(results)
         total = sum(1 for i in range(len(quotes)) if not i or link(quotes[i - 1], quotes[i]) == "start")
-        for n, run in enumerate(self.runs(quotes, guesses), 1):
+        for n, run in enumerate(with_partners(list(self.runs(quotes, guesses))), 1):
             if progress is not None and n % 200 == 0:
                 progress("speakers: following the talk", n, total)
             sequence, margins = best_sequence_with_margins(run, self.weights)
@@ -332,6 +334,69 @@ class Position:
     index: int
     options: list[tuple[str | None, dict[str, float]]]
     link: str
+    partners: dict[str, Counter] | None = None  # the book's pairs of name-tagged speakers (`book_partners`)
+
+    @functools.cached_property
+    def cues(self) -> dict[str | None, tuple[str, ...]]:
+        """Each candidate's local features that the transitions are conjoined with (`_EDGE_CUES`)."""
+        return {who: tuple(c for c in _EDGE_CUES if c in features) for who, features in self.options}
+
+    @functools.cached_property
+    def addressed(self) -> frozenset[str]:
+        """The candidates this quotation addresses by name."""
+        return frozenset(who for who, features in self.options if who and features.get("addressed_here"))
+
+
+# local features whose weight depends on how the speaker follows the ones before: a new speaker named in the
+# narration just before, a speaker the turn before addressed, one the name tags of the exchange point to
+_EDGE_CUES = ("named_before_first", "named_before_subj", "prev_para_last", "prev_para_subj", "prev_para_named",
+              "named_near_0", "prev1_addressed", "next1_addressed", "anchor_even_before", "anchor_odd_before",
+              "run_pair", "tag_name")
+
+
+def book_partners(runs: list[list[Position]]) -> dict[str, Counter]:
+    """Who talks with whom in this book: for each speaker, in how many runs of dialogue each other speaker is
+    tagged by name along with them (read from the rules' name-tagged guesses, so it adapts to every book)."""
+    partners: dict[str, Counter] = {}
+    for run in runs:
+        tagged = {who for p in run for who, f in p.options if who and f.get("guess_explicit")}
+        for who in tagged:
+            partners.setdefault(who, Counter()).update(tagged - {who})
+    return partners
+
+
+def with_partners(runs: list[list[Position]]) -> list[list[Position]]:
+    """The runs of one book, each position carrying the book's `book_partners`."""
+    partners = book_partners(runs)
+    return [[replace(p, partners=partners) for p in run] for run in runs]
+
+
+def _pair(partners: dict[str, Counter] | None, before: str | None, who: str | None) -> str | None:
+    """How `who` pairs with the speaker `before` in the book's talk: 'pair_top' (their usual partner),
+    'pair' (tagged together in some run), 'pair_never' (both tagged, never together), or None."""
+    if not partners or before is None or who is None or before == who:
+        return None
+    mine, theirs = partners.get(who), partners.get(before)
+    if not mine or not theirs:
+        return None
+    if mine.get(before):
+        return "pair_top" if mine.most_common(1)[0][1] == mine[before] else "pair"
+    return "pair_never"
+
+
+def edge_features(position: Position, before2: str | None, before1: str | None, who: str | None,
+                  link2: str | None) -> list[str]:
+    """The transition features of `who` speaking at `position` after `before2`, `before1`: the transition, its
+    kind (same/alternate/new) conjoined with the candidate's cues and with how it pairs with `before1`."""
+    name = transition(before2, before1, who, position.link, link2)
+    kind = name.split("|", 1)[0]
+    names = [name] + [f"{kind}|{position.link}&{cue}" for cue in position.cues.get(who, ())]
+    pair = _pair(position.partners, before1, who)
+    if pair:
+        names.append(f"{kind}|{pair}")
+    if before1 is not None and before1 != who and before1 in position.addressed:
+        names.append(f"{kind}|addresses_before")  # '"..., Ada?"' answering Ada
+    return names
 
 
 def transition(before2: str | None, before1: str | None, who: str | None, link1: str, link2: str | None) -> str:
@@ -393,11 +458,12 @@ def _forward(run: list[Position], weights: dict[str, float], allowed, beam: int)
         options.append(scored[:beam])
     table = [{(None, who): (score, None) for score, who in options[0]}]
     for k in range(1, len(run)):
-        link1, link2 = run[k].link, run[k - 1].link if k >= 2 else None
+        link2 = run[k - 1].link if k >= 2 else None
+        edge = _edge_scorer(run[k], weights, link2)
         row = {}
         for (before2, before1), (total, _) in table[-1].items():
             for score, who in options[k]:
-                value = total + score + weights.get(transition(before2, before1, who, link1, link2), 0.0)
+                value = total + score + edge(before2, before1, who)
                 key = (before1, who)
                 if key not in row or value > row[key][0]:
                     row[key] = (value, (before2, before1))
@@ -413,10 +479,10 @@ def _backward(run: list[Position], weights: dict[str, float], options) -> list[d
               for k in range(len(run))]
     after[last] = {state: 0.0 for state in states[last]}
     for k in range(last - 1, -1, -1):
-        link1, link2 = run[k + 1].link, run[k].link if k + 1 >= 2 else None
+        edge = _edge_scorer(run[k + 1], weights, run[k].link if k + 1 >= 2 else None)
         for before1, who in states[k]:
             after[k][(before1, who)] = max(
-                score + weights.get(transition(before1, who, nxt, link1, link2), 0.0) + after[k + 1][(who, nxt)]
+                score + edge(before1, who, nxt) + after[k + 1][(who, nxt)]
                 for score, nxt in options[k + 1]
             )
     return after
@@ -430,10 +496,43 @@ def sequence_features(run: list[Position], sequence: list[str | None]) -> dict[s
         for name, value in features.items():
             total[name] = total.get(name, 0.0) + value
         if k:
-            name = transition(sequence[k - 2] if k >= 2 else None, sequence[k - 1], who, position.link,
-                              run[k - 1].link if k >= 2 else None)
-            total[name] = total.get(name, 0.0) + 1.0
+            for name in edge_features(position, sequence[k - 2] if k >= 2 else None, sequence[k - 1], who,
+                                      run[k - 1].link if k >= 2 else None):
+                total[name] = total.get(name, 0.0) + 1.0
     return total
+
+
+def _edge_scorer(position: Position, weights: dict[str, float], link2: str | None):
+    """score(before2, before1, who) of the `edge_features` at `position` (what does not depend on the speakers
+    before summed once per candidate and kind; how two speakers pair looked up once per pair)."""
+    link1, kinds = position.link, ("same", "alternate", "new")
+    names = {"same": f"same|{link1}", "alternate": f"alternate|{link1}|{link2}",
+             "new": f"new|{link1}" + ("" if link2 is not None else "|second")}
+    base = {kind: weights.get(names[kind], 0.0) for kind in kinds}
+    by_kind = {who: {kind: base[kind] + sum(weights.get(f"{kind}|{link1}&{cue}", 0.0) for cue in cues)
+                     for kind in kinds} for who, cues in position.cues.items()}
+    partners, pairs, addressed = position.partners, {}, position.addressed
+    answering = {kind: weights.get(f"{kind}|addresses_before", 0.0) for kind in kinds}
+
+    def score(before2: str | None, before1: str | None, who: str | None) -> float:
+        if who is not None and who == before1:
+            kind = "same"
+        elif who is not None and link2 is not None and who == before2:
+            kind = "alternate"
+        else:
+            kind = "new"
+        value = by_kind[who][kind] if who in by_kind else base[kind]
+        if partners and kind != "same":
+            key = (before1, who, kind)
+            if key not in pairs:
+                pair = _pair(partners, before1, who)
+                pairs[key] = weights.get(f"{kind}|{pair}", 0.0) if pair else 0.0
+            value += pairs[key]
+        if before1 in addressed and kind != "same":
+            value += answering[kind]
+        return value
+
+    return score
 
 
 _CLAUSE_START = re.compile(r"(?:^|[.!?;:—]|\n\n|,|\b(?:and|but|then|when|while|as|so))[\s\"“”]*$")
