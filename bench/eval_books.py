@@ -80,7 +80,7 @@ def alias_mentions(text: str, characters: list[dict]) -> list[tuple[int, int, st
     alternatives = sorted(owners, key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a).replace(r"\ ", r"\s+").replace(r"\.", r"\.?")
                                                 for a in alternatives) + r")(?!\w)")
-    lookup: dict[str, set] = defaultdict(set)  # "Mr Cotter" is "Mr. Cotter", as the analysis finds mentions
+    lookup: dict[str, set] = defaultdict(set)  # "Mr Pellow" is "Mr. Pellow", as the analysis finds mentions
     for a, ids in owners.items():
         lookup[re.sub(r"\s+", " ", a).replace(".", "")] |= ids
     found = []

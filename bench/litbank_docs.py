@@ -84,7 +84,7 @@ def read(litbank: Path, name: str) -> Document:
         for qid, ((s, e), first, last) in sorted(spans.items(), key=lambda kv: kv[1][0]):
             speaker = speakers.get(qid)
             if last + 1 < len(sentences) and sentences[last + 1][:1] and sentences[last + 1][0][:1].islower():
-                last += 1  # '"And a Cockney, besides!" | said Lucy.': the tag is split off as a sentence
+                last += 1  # '"Not a word, mind!" | said Nell.': the tag is split off as a sentence
             doc.quotes.append((s, e, speaker, _quote_type(doc, speaker, s, e, sentence_spans[first][0], sentence_spans[last][1])))
     doc.narrator = _narrator(doc)
     return doc

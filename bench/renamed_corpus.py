@@ -176,8 +176,8 @@ def name_table(tokens: list[NameToken], generator: NameGenerator) -> dict[str, s
 
 def name_tokens(people: list[tuple[list[str], str]], text: str) -> list[NameToken]:
     """The name tokens of a gold character list: `people` is (names and aliases, gender) per character.
-    Descriptions ("The Hatter", "her sister"), titles, initials and words the book mostly writes in lower case
-    (so common words: "Rabbit" when "rabbit" is frequent) are not names."""
+    Descriptions ("The Tinker", "her sister"), titles, initials and words the book mostly writes in lower case
+    (so common words: "Heron" when "heron" is frequent) are not names."""
     lower_counts = Counter(re.findall(r"(?<![\w’'])[a-z][\w’'-]*", text))
     capital_counts = Counter(re.findall(r"(?<![\w’'])[A-Z][\w’'-]*", text))
     roles: dict[str, Counter] = defaultdict(Counter)
@@ -209,7 +209,7 @@ def name_tokens(people: list[tuple[list[str], str]], text: str) -> list[NameToke
     result = []
     for token, counts in roles.items():
         if _mostly_after_the(token, text):
-            continue  # "the Hare", "the March Hare": a description written like a name, not a name
+            continue  # "the Heron", "the Grey Heron": a description written like a name, not a name
         role = "surname" if counts["surname"] > counts["first"] else "first"
         gender = gender_of[token].most_common(1)[0][0] if gender_of[token] else "U"
         if gender not in ("M", "F"):  # the gold does not say: the name's usual sex, when it is a known one
@@ -470,7 +470,7 @@ class TokenRenamer:
 
 
 def rename_entity_id(table: dict[str, str], entity: str) -> str:
-    """MARY_LENNOX-0, Mary_Lennox-0 -> the same id with each name part renamed in the part's case (spaces as
+    """ADA_QUILL-0, Ada_Quill-0 -> the same id with each name part renamed in the part's case (spaces as
     underscores)."""
     upper = {t.upper(): v for t, v in table.items()}
 

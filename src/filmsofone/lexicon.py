@@ -29,8 +29,8 @@ SPEECH_VERBS: tuple[str, ...] = (
     "lisped", "whined", "sang", "read", "wrote", "assured", "proceeded", "hazarded", "bellowed", "breathed",
     "broke out", "remonstrated",
 )
-# the speech verbs whose subject is a speaker wherever they occur, even far from any quotation ("said Cecil",
-# "the Hatter went on"); the others also mean something else ("a house called Windy Corner", "returned to")
+# the speech verbs whose subject is a speaker wherever they occur, even far from any quotation ("said Osric",
+# "the Tinker went on"); the others also mean something else ("a house called Mill Corner", "returned to")
 NAMING_SPEECH_VERBS: tuple[str, ...] = (
     "said", "cried", "asked", "replied", "answered", "exclaimed", "shouted", "whispered", "began", "continued",
     "added", "remarked", "went on", "thought",
@@ -85,7 +85,7 @@ SURNAME_TITLES = frozenset(
      "Dr", "Doctor", "Professor", "Prof", "Colonel", "Col", "Captain", "Capt", "Major", "General", "Lieutenant",
      "Sergeant", "Inspector", "Reverend", "Rev", "Judge", "Señor", "Señora"}
 )
-# particles that belong to a surname ("van der Hoek", "de Winter", "du Maurier", "von Bülow"), lower case
+# particles that belong to a surname ("van der Hoek", "de Mornay", "du Plessis", "von Bülow"), lower case
 SURNAME_PARTICLES = frozenset({"de", "du", "des", "van", "von", "der", "den", "ten", "ter", "la", "le", "di", "da",
                                "del", "della", "st."})
 # titles of rank (Lady Imogen, Sir Osric): followed by a first name as often as by a surname

@@ -38,7 +38,7 @@ She found Mrs. Pell at her stall, weighing fish.
 
 Mrs. Pell remembered the boy she had seen, and hoped he was safe.
 
-"Only the Harker boy," said Mrs. Pell.
+"Only the Hollis boy," said Mrs. Pell.
 
 CHAPTER TWO
 
@@ -52,7 +52,7 @@ A figure in an oilskin coat ran down the steps towards the boats. Tom seized the
 
 The kettle sang on the stove in the kitchen. Ada poured the tea and sat down opposite her brother.
 
-"It was the Harker boy," said Tom. "I'm sure of it."
+"It was the Hollis boy," said Tom. "I'm sure of it."
 
 "Then we'll go and see his mother in the morning," said Ada.
 """

@@ -69,7 +69,7 @@ def test_present_tense_keeps_words_it_does_not_know():
     ("Little Tom's hands shook, as he listened to the footsteps.",
      "Little Tom's hands shake, as he listens to the footsteps."),  # every clause, not only the first verb
     ("Ada climbed the stairs with the lamp held high.", "Ada climbs the stairs with the lamp held high."),
-    ("He is lively and unreserved, danced every dance.", "He is lively and unreserved, dances every dance."),
+    ("He is cheerful and talkative, danced every reel.", "He is cheerful and talkative, dances every reel."),
     ("She had gone out and we sat by the fire.", "She has gone out and we sit by the fire."),
 ])
 def test_present_tense_reads_each_verbs_tense_and_subject(past, present):
@@ -88,7 +88,7 @@ def test_present_tense_spelling_rules():
 @pytest.mark.parametrize("past, present", [
     ("You had better go home before the rain comes.", "You had better go home before the rain comes."),  # a modal
     ("We had best not wait for the carriage.", "We had best not wait for the carriage."),
-    ("He wondered whether he hadn't better run away.", "He wonders whether he hadn't better run away."),
+    ("He wondered whether he hadn't better hide.", "He wonders whether he hadn't better hide."),
     ("He had better luck with the horses.", "He has better luck with the horses."),  # had + object: turned
     ("She sat in the room when Madame Fourcade played or practiced.",  # the tagger says VBN
      "She sits in the room when Madame Fourcade plays or practices."),
@@ -129,7 +129,7 @@ def test_what_only_looks_like_a_feeling_is_kept(sentence, line):
     "The clerk went pale as he read the letter, and slowly comprehended what it asked of him.",
     "She contemplated with pleasure the orchard her father had planted.",
     "The curate burst into apologies and regrets.",  # a noun of the mind joined to the main clause
-    "My pity and my love went out to the old ferryman.",  # as the subject
+    "My pity and my trust turned to the old ferryman.",  # as the subject
     "The two boys ran off, and the suspicions of the other guests grew.",
     "Her dread of being left alone in the empty house.",  # a clause with no verb
     "The uncles are sure to doze in their chairs, while Osric stays up by the stove.",  # a prediction
@@ -146,7 +146,7 @@ def test_thoughts_in_any_form_and_predictions_are_dropped(sentence):
      "He hurries off towards the mill with his cap in his hand."),
     ("She rose, and he took her hand.", "She rises, and he takes her hand."),  # two actions: both kept
     ("The gate gave way, and they walked in.", "The gate gives way, and they walk in."),  # not a state
-    ("Tolley, Osric, and I sat in the stern.", "Tolley, Osric, and I sit in the stern."),  # a list of people
+    ("Tolley, Osric, and I sat on the bench.", "Tolley, Osric, and I sit on the bench."),  # a list of people
     ("The jury and the judge entered the court.", "The jury and the judge enter the court."),  # people, not minds
     ("The crowd was sure of its way and marched to the square.",
      "The crowd is sure of its way and marches to the square."),  # "sure of", not a prediction

@@ -64,7 +64,7 @@ def test_load_bible_sees_every_change_and_hands_out_copies(ws: Workspace) -> Non
 
 def test_interior_comes_from_the_analysis_then_its_scenes_then_the_name(ws: Workspace) -> None:
     analysis = store_book(ws)
-    analysis.settings[0].name = "Rosings"  # a name that says nothing; its scene (1.1) is interior
+    analysis.settings[0].name = "Thornleigh"  # a name that says nothing; its scene (1.1) is interior
     analysis.settings[1].interior = True  # the analysis knows better than the name 'the garden'
     cast = bible.build_bible("quills", analysis, TEXT)
     assert [s.interior for s in cast.settings] == [True, True]

@@ -36,7 +36,7 @@ She found Mrs. Pell at her stall, weighing fish.
 
 "I have not slept," said Ada. "Did you see anyone near the lighthouse last night?"
 
-"Only the Harker boy," said Mrs. Pell.
+"Only the Hollis boy," said Mrs. Pell.
 
 CHAPTER TWO
 
