@@ -7,13 +7,13 @@ from .stories import analyze_story, speaker_of
 FIRST_PERSON = """CHAPTER I.
 
 My name is Tobias Wren, and I was born in a grey town by the sea. I remember the harbour and the boats, and I
-remember my uncle, Mr. Hale, who kept the lamp on the pier. I went to him every evening.
+remember my uncle, Mr. Ruddock, who kept the lamp on the pier. I went to him every evening.
 
-"You are late again," said Mr. Hale. "Where have you been?"
+"You are late again," said Mr. Ruddock. "Where have you been?"
 
 "At the school," said I. "The master kept me."
 
-"Then sit down, Tobias," said Mr. Hale, "and eat your supper."
+"Then sit down, Tobias," said Mr. Ruddock, "and eat your supper."
 
 I sat down. I ate my supper, and I watched him light the lamp, and I thought that I should like to keep a
 lamp of my own one day. My uncle smiled at me as if he knew it. I slept well that night, and I dreamt of

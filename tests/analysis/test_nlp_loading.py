@@ -16,7 +16,7 @@ PROBE = """
 import json, sys
 from filmsofone.analysis import nlp
 model = nlp.load_model("ner")
-found = [(e.label, e.text) for e in nlp.entities("Mr. Darcy rode to London with Elizabeth Bennet.", [(0, 47)],
+found = [(e.label, e.text) for e in nlp.entities("Mr. Pellow rode to London with Elizabeth Marden.", [(0, 48)],
                                                  labels=frozenset({"PERSON", "GPE"}))]
 torch_while_loaded = "torch" in sys.modules
 try:
@@ -40,6 +40,6 @@ def test_only_the_recogniser_is_loaded_and_torch_is_not_imported_with_spacy():
     seen = _probe()
     assert seen["pipes"] == ["ner"]
     assert seen["blis"] is False  # numpy's BLAS, kept to one thread per worker
-    assert ("PERSON", "Elizabeth Bennet") in [tuple(f) for f in seen["found"]]
+    assert ("PERSON", "Elizabeth Marden") in [tuple(f) for f in seen["found"]]
     assert seen["torch_while_loaded"] is False
     assert seen["torch_after"] is (importlib.util.find_spec("torch") is not None)  # blocked only while spaCy loads

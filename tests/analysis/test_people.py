@@ -8,41 +8,41 @@ from .stories import analyze_story, speaker_of
 
 STORY = """CHAPTER I.
 
-Elizabeth Bennet walked into the drawing-room one morning, where Mr. Bennet sat with his newspaper and
-Mrs. Bennet sat by the fire. Elizabeth loved her father dearly. Mr. Darcy had called the day before.
+Elizabeth Pellow walked into the drawing-room one morning, where Mr. Pellow sat with his newspaper and
+Mrs. Pellow sat by the fire. Elizabeth loved her father dearly. Mr. Marden had called the day before.
 
-"My dear Mr. Bennet," said Mrs. Bennet, "have you heard that Netherfield is let at last?"
+"My dear Mr. Pellow," said Mrs. Pellow, "have you heard that the mill house is sold at last?"
 
-"I have not," replied Mr. Bennet.
+"I have not," replied Mr. Pellow.
 
-"But it is," returned she, "and Lizzy knows all about it."
+"But it is sold," returned she, "and Beth knows all about it."
 
-"Is that so, Lizzy?" he asked.
+"Is that so, Beth?" he asked.
 
 "It is, papa."
 
 "Then I suppose I must call."
 
-"You must indeed," said Elizabeth, smiling. "Mr. Darcy will be there too."
+"You must indeed," said Elizabeth, smiling. "Mr. Marden will be there too."
 
-Miss Eliza Bennet went out into the garden. Jane Bennet followed her, and Jane said nothing for a while.
-Mrs. Bennet called after them from the window, and Mr. Bennet went back to his paper.
+Miss Beth Pellow went out into the garden. Clara Pellow followed her, and Clara said nothing for a while.
+Mrs. Pellow called after them from the window, and Mr. Pellow went back to his paper.
 
-"Lizzy, wait for me," said Jane.
+"Beth, wait for me," said Clara.
 
-"I am waiting," said Elizabeth. "You are too slow, Jane."
+"I am waiting," said Elizabeth. "You are too slow, Clara."
 
-Fitzwilliam Darcy came up the lane with Charles Bingley; Fitzwilliam Darcy was tall. Darcy bowed; Bingley smiled at Jane.
+Rupert Marden came up the lane with Charles Tolley; Rupert Marden was tall. Marden bowed; Tolley smiled at Clara.
 
-"A fine morning, Miss Bennet," said Bingley.
+"A fine morning, Miss Pellow," said Tolley.
 
 "It is," said she.
 
-"Shall we walk to Meryton?" asked Mr. Darcy.
+"Shall we walk to Ashby?" asked Mr. Marden.
 
-The White Rabbit ran past the gate. "Oh dear! I shall be late!" said the White Rabbit. Nobody minded
-the Rabbit; Elizabeth laughed, and Darcy laughed with her. Elizabeth said that Mr. Darcy laughed seldom.
-Mr. Bingley and Mr. Darcy and Elizabeth and Jane walked on; Mr. Bennet and Mrs. Bennet stayed at home.
+The Grey Heron stood by the gate. "Oh me! The tide is turning!" said the Grey Heron. Nobody minded
+the Heron; Elizabeth laughed, and Marden laughed with her. Elizabeth said that Mr. Marden laughed seldom.
+Mr. Tolley and Mr. Marden and Elizabeth and Clara walked on; Mr. Pellow and Mrs. Pellow stayed at home.
 """
 
 
@@ -64,36 +64,36 @@ def _speaker_of(analysis, words):
 
 def test_nicknames_and_titles_join_one_character(story):
     elizabeth = _who(story, "Elizabeth")
-    assert {"Lizzy", "Miss Eliza Bennet", "Elizabeth Bennet"} <= {elizabeth.name, *elizabeth.aliases}
+    assert {"Beth", "Miss Beth Pellow", "Elizabeth Pellow"} <= {elizabeth.name, *elizabeth.aliases}
     assert elizabeth.gender == "female"
-    darcy = _who(story, "Mr. Darcy")
-    assert {"Darcy", "Fitzwilliam Darcy"} <= {darcy.name, *darcy.aliases} and darcy.gender == "male"
+    marden = _who(story, "Mr. Marden")
+    assert {"Marden", "Rupert Marden"} <= {marden.name, *marden.aliases} and marden.gender == "male"
 
 
 def test_family_members_sharing_a_surname_stay_apart(story):
-    ids = {_who(story, n).id for n in ("Mr. Bennet", "Mrs. Bennet", "Elizabeth", "Jane")}
+    ids = {_who(story, n).id for n in ("Mr. Pellow", "Mrs. Pellow", "Elizabeth", "Clara")}
     assert len(ids) == 4
-    assert _who(story, "Mr. Bennet").gender == "male" and _who(story, "Mrs. Bennet").gender == "female"
+    assert _who(story, "Mr. Pellow").gender == "male" and _who(story, "Mrs. Pellow").gender == "female"
 
 
 def test_non_human_character(story):
-    rabbit = _who(story, "the White Rabbit")
-    assert "the Rabbit" in {rabbit.name, *rabbit.aliases}
+    heron = _who(story, "the Grey Heron")
+    assert "the Heron" in {heron.name, *heron.aliases}
 
 
 def test_explicit_and_anaphoric_tags(story):
-    assert _speaker_of(story, "My dear Mr. Bennet") == "Mrs. Bennet"  # the vocative is not the speaker
-    assert _speaker_of(story, "I have not") == "Mr. Bennet"
-    assert _speaker_of(story, "But it is") == "Mrs. Bennet"  # "returned she"
+    assert _speaker_of(story, "My dear Mr. Pellow") == "Mrs. Pellow"  # the vocative is not the speaker
+    assert _speaker_of(story, "I have not") == "Mr. Pellow"
+    assert _speaker_of(story, "But it is") == "Mrs. Pellow"  # "returned she"
     assert _speaker_of(story, "You must indeed") == _who(story, "Elizabeth").name
-    assert _speaker_of(story, "Shall we walk") == _who(story, "Mr. Darcy").name
-    assert _speaker_of(story, "Oh dear!") == _who(story, "the White Rabbit").name
+    assert _speaker_of(story, "Shall we walk") == _who(story, "Mr. Marden").name
+    assert _speaker_of(story, "Oh me!") == _who(story, "the Grey Heron").name
 
 
 def test_turn_taking_and_vocatives(story):
-    assert _speaker_of(story, "Is that so, Lizzy?") == "Mr. Bennet"  # "he asked"
-    assert _speaker_of(story, "It is, papa.") == _who(story, "Elizabeth").name  # addressed as Lizzy
-    assert _speaker_of(story, "Then I suppose") == "Mr. Bennet"  # turn-taking
+    assert _speaker_of(story, "Is that so, Beth?") == "Mr. Pellow"  # "he asked"
+    assert _speaker_of(story, "It is, papa.") == _who(story, "Elizabeth").name  # addressed as Beth
+    assert _speaker_of(story, "Then I suppose") == "Mr. Pellow"  # turn-taking
 
 
 def test_settings_and_scene(story):

@@ -136,10 +136,10 @@ from filmsofone.analysis.text import dehyphenated  # noqa: E402
 
 
 def test_dehyphenated_view_maps_back_to_the_original_offsets():
-    text = "So Eliz-\nabeth smiled at Mr. Dar-\r\n  cy, and a well-known face."
+    text = "So Eliz-\nabeth smiled at Mr. Pel-\r\n  low, and a well-known face."
     view = dehyphenated(text, 3)
-    assert view.joined.startswith("Elizabeth smiled at Mr. Darcy,")
-    for word, original in (("Elizabeth", "Eliz-\nabeth"), ("Darcy", "Dar-\r\n  cy"), ("smiled", "smiled")):
+    assert view.joined.startswith("Elizabeth smiled at Mr. Pellow,")
+    for word, original in (("Elizabeth", "Eliz-\nabeth"), ("Pellow", "Pel-\r\n  low"), ("smiled", "smiled")):
         at = view.joined.index(word)
         assert text[view.original(at) : view.original(at + len(word), end=True)] == original
 
@@ -147,14 +147,14 @@ def test_dehyphenated_view_maps_back_to_the_original_offsets():
 def test_a_name_split_at_a_line_end_is_found_with_its_span_covering_the_hyphenated_text():
     text = (
         "Elizabeth walked to the window. Jane followed her. Then Eliz-\nabeth turned, and Jane laughed.\n\n"
-        "Elizabeth sat down. Mr. Dar-\ncy came in, and Mr. Darcy bowed to Elizabeth.\n"
+        "Elizabeth sat down. Mr. Pel-\nlow came in, and Mr. Pellow bowed to Elizabeth.\n"
     )
     clusters = [
         CharacterCluster(name="Elizabeth", aliases={"Elizabeth"}),
-        CharacterCluster(name="Mr. Darcy", aliases={"Mr. Darcy", "Darcy"}),
+        CharacterCluster(name="Mr. Pellow", aliases={"Mr. Pellow", "Pellow"}),
     ]
     CharacterFinder._scan_mentions(text, 0, len(text), clusters)
-    elizabeth, darcy = clusters
+    elizabeth, pellow = clusters
     assert "Eliz-\nabeth" in [text[a:b] for a, b in elizabeth.mentions]
     assert len(elizabeth.mentions) == 4
-    assert [text[a:b] for a, b in darcy.mentions] == ["Mr. Dar-\ncy", "Mr. Darcy"]
+    assert [text[a:b] for a, b in pellow.mentions] == ["Mr. Pel-\nlow", "Mr. Pellow"]

@@ -56,7 +56,7 @@ def test_a_book_without_headings_is_one_chapter():
 
 def test_a_prose_line_opening_with_chapter_is_not_a_heading():
     body = "Some words of story here. " * 20
-    text = (f"Chapter I: The Inn\n\n{body}\n\nChapter two was found, and she glanced at its opening sentences.\n\n"
+    text = (f"Chapter I: The Inn\n\n{body}\n\nChapter two was missing, so she went back to the first page.\n\n"
             f"{body}\n\nChapter II: The Road\n\n{body}\n")
     chapters = ChapterSplitter().split(text, 0, len(text))
     assert [c.title for c in chapters] == ["Chapter I: The Inn", "Chapter II: The Road"]
@@ -82,8 +82,8 @@ def _quotes(text: str):
 
 
 def test_interrupted_quotation_is_one_quotation_with_two_spans():
-    text = '"My dear Mr. Bennet," said his lady to him one day, "have you heard that\nNetherfield Park is let at last?"\n'
-    assert _quotes(text) == [["My dear Mr. Bennet,", "have you heard that\nNetherfield Park is let at last?"]]
+    text = '"My dear Mr. Pellow," said his wife to him one evening, "have you heard that\nHollowmere Farm is sold at last?"\n'
+    assert _quotes(text) == [["My dear Mr. Pellow,", "have you heard that\nHollowmere Farm is sold at last?"]]
 
 
 def test_multi_paragraph_speech_is_one_quotation():
@@ -104,14 +104,14 @@ def test_nested_quotation_stays_inside_the_outer_one():
 
 def test_british_single_quote_dialogue_with_apostrophes():
     text = (
-        "‘I don’t know,’ said Alice, ‘it’s the Rabbit’s house.’\n\n"
-        "‘Tisn’t,’ said the Hatter. ‘It’s mine.’\n\n"
-        "‘What a curious feeling!’ said Alice.\n\n‘Is it?’\n\n‘It is.’\n"
+        "‘I don’t know,’ said Nell, ‘it’s the Heron’s nest.’\n\n"
+        "‘Tisn’t,’ said the Tinker. ‘It’s mine.’\n\n"
+        "‘What a windy morning!’ said Nell.\n\n‘Is it?’\n\n‘It is.’\n"
     )
     assert _quotes(text) == [
-        ["I don’t know,", "it’s the Rabbit’s house."],
+        ["I don’t know,", "it’s the Heron’s nest."],
         ["Tisn’t,", "It’s mine."],
-        ["What a curious feeling!"],
+        ["What a windy morning!"],
         ["Is it?"],
         ["It is."],
     ]

@@ -10,19 +10,19 @@ from .stories import analyze_story, speaker_of
 
 CHURCHYARD = """CHAPTER I.
 
-I was alone in the churchyard when the wind rose. A man started up from among the graves, all in coarse gray.
+I was alone on the sea wall when the rain began. A man climbed up out of the ditch below, all in wet brown.
 
-"Hold your noise!" said the man. "Tell us your name!"
+"Stand still!" said the man. "What do they call you?"
 
-"Pip, sir," said I. I was very much afraid of him.
+"Wren, sir," said I. I was very much afraid of him.
 
-"Once more," said the man, staring at me. The man had a great iron on his leg.
+"Say it again," said the man, looking hard at me. The man had a chain on his ankle.
 
-"Pip. Pip, sir," said I.
+"Wren. Kit Wren, sir," said I.
 
-"Show us where you live," said the man. The man looked about him over the wet flat.
+"Show me the road to your house," said the man. The man looked about him over the grey marsh.
 
-I pointed to where our village lay. The man turned me upside down and emptied my pockets.
+I pointed to where the cottages stood. The man shook me hard and took the bread from my coat.
 """
 
 
@@ -30,15 +30,15 @@ def test_a_description_that_speaks_with_no_named_person_about_is_a_character():
     analysis = analyze_story(CHURCHYARD, "churchyard")
     man = [c for c in analysis.characters if c.name == "the man"]
     assert man and man[0].gender == "male"
-    assert speaker_of(analysis, CHURCHYARD, "Hold your noise") == "the man"
-    assert speaker_of(analysis, CHURCHYARD, "Show us") == "the man"
+    assert speaker_of(analysis, CHURCHYARD, "Stand still") == "the man"
+    assert speaker_of(analysis, CHURCHYARD, "Show me the road") == "the man"
 
 
 def test_said_i_goes_to_the_narrator_even_between_lines_of_another():
     analysis = analyze_story(CHURCHYARD, "churchyard")
     narrator = next(c for c in analysis.characters if "I" in c.aliases or c.name == "the narrator")
-    assert speaker_of(analysis, CHURCHYARD, "Pip, sir") == narrator.name
-    assert speaker_of(analysis, CHURCHYARD, "Pip. Pip") == narrator.name
+    assert speaker_of(analysis, CHURCHYARD, "Wren, sir") == narrator.name
+    assert speaker_of(analysis, CHURCHYARD, "Wren. Kit Wren") == narrator.name
 
 
 def _cluster(name: str, gender: str, mentions: list[tuple[int, int]], cid: str) -> CharacterCluster:
@@ -57,10 +57,10 @@ def _find(text: str, *characters: CharacterCluster) -> list[CharacterCluster]:
 
 
 def test_a_description_beside_a_named_person_of_its_gender_is_that_person():
-    text = 'Nancy came in. "Where is he?" said the girl. "Gone," said the girl again. The girl sat down.'
-    nancy = _cluster("Nancy", "female", [(0, 5)], "c1")
-    found = UnnamedFinder().find(text, 0, len(text), [nancy], [(16, 28), (45, 50)])
-    assert [c.name for c in found] == ["Nancy"]
+    text = 'Hetty came in. "Where is he?" said the girl. "Gone," said the girl again. The girl sat down.'
+    hetty = _cluster("Hetty", "female", [(0, 5)], "c1")
+    found = UnnamedFinder().find(text, 0, len(text), [hetty], [(16, 28), (45, 50)])
+    assert [c.name for c in found] == ["Hetty"]
 
 
 def test_a_description_used_all_through_a_long_book_is_not_one_unnamed_person():
@@ -122,10 +122,10 @@ def test_a_predicate_or_an_apposition_brings_no_one_in():
 
 
 def test_a_newcomer_named_soon_after_the_introduction_is_not_an_unnamed_person():
-    text = ('Tom sat by the fire. A tall man came in. "Evening," said the man. Mr. Grey took off his coat. '
+    text = ('Tom sat by the fire. A tall man came in. "Evening," said the man. Mr. Tolley took off his coat. '
             '"Cold out," said the man.')
-    found = _find(text, _named(text, "Tom", "male", "c1"), _named(text, "Mr. Grey", "male", "c2"))
-    assert [c.name for c in found] == ["Tom", "Mr. Grey"]
+    found = _find(text, _named(text, "Tom", "male", "c1"), _named(text, "Mr. Tolley", "male", "c2"))
+    assert [c.name for c in found] == ["Tom", "Mr. Tolley"]
 
 
 def test_one_description_introduced_twice_is_one_character_and_another_is_another():
@@ -146,28 +146,28 @@ def test_a_bare_man_met_again_far_on_is_someone_else():
 
 COURT = """CHAPTER I.
 
-Tom Reed stood before the bench, and Mr. Hale, the magistrate, frowned at him.
+Tom Reed stood before the bench, and Mr. Ruddock, the magistrate, frowned at him.
 
-"Who accuses this boy?" said Mr. Hale.
+"Who accuses this boy?" said Mr. Ruddock.
 
-"I do," said the old gentleman, stepping forward. "He took my book."
+"I do," said the old sailor, stepping forward. "He cut my nets."
 
-"And who are you?" said Mr. Hale.
+"And who are you?" said Mr. Ruddock.
 
-"My name, sir," said the old gentleman, "is Silas Gray. I keep the shop at the corner."
+"My name, sir," said the old sailor, "is Amos Pell. I keep the boats at the quay."
 
-"Sit down," said Mr. Hale. The old gentleman sat down.
+"Sit down," said Mr. Ruddock. The old sailor sat down.
 
-"I am sorry for him," said the old gentleman, and looked at the boy.
+"I am sorry for him," said the old sailor, and looked at the boy.
 
-Silas Gray went home that night and did not sleep.
+Amos Pell went home that night and did not sleep.
 """
 
 
 def test_a_description_that_says_who_it_is_is_that_character():
     analysis = analyze_story(COURT, "court")
-    assert speaker_of(analysis, COURT, "I do") == "Silas Gray"
-    assert speaker_of(analysis, COURT, "I am sorry") == "Silas Gray"
+    assert speaker_of(analysis, COURT, "I do") == "Amos Pell"
+    assert speaker_of(analysis, COURT, "I am sorry") == "Amos Pell"
     assert not [c for c in analysis.characters if c.name.startswith("the old")]
 
 
@@ -187,15 +187,15 @@ def test_a_particular_description_the_book_repeats_is_one_person_wherever_it_com
 
 
 def test_a_named_person_beside_the_description_in_one_sentence_is_someone_else():
-    text = ('Tom sat by the fire. A travelling tinker came in from the rain. Mr. Grey, Tom and the tinker sat down '
+    text = ('Tom sat by the fire. A travelling tinker came in from the rain. Mr. Tolley, Tom and the tinker sat down '
             'together. "Wet night," said the tinker.')
-    found = _find(text, _named(text, "Tom", "male", "c1"), _named(text, "Mr. Grey", "male", "c2"))
+    found = _find(text, _named(text, "Tom", "male", "c1"), _named(text, "Mr. Tolley", "male", "c2"))
     assert [c.name for c in found][2:] == ["the travelling tinker"]
     assert "the tinker" in found[2].aliases
 
 
 def test_a_named_person_in_apposition_to_the_description_may_be_the_newcomer():
-    text = ('Tom sat by the fire. An old lady came in from the rain. The old lady, Mrs. Grey, sat down. '
+    text = ('Tom sat by the fire. An old lady came in from the rain. The old lady, Mrs. Tolley, sat down. '
             '"Wet night," said the old lady.')
-    found = _find(text, _named(text, "Tom", "male", "c1"), _named(text, "Mrs. Grey", "female", "c2"))
-    assert [c.name for c in found] == ["Tom", "Mrs. Grey"]
+    found = _find(text, _named(text, "Tom", "male", "c1"), _named(text, "Mrs. Tolley", "female", "c2"))
+    assert [c.name for c in found] == ["Tom", "Mrs. Tolley"]

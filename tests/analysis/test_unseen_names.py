@@ -90,10 +90,10 @@ def test_a_bare_surname_two_titled_people_share_is_left_alone():
 
 
 def test_a_full_name_seen_once_by_the_recogniser_but_written_twice_stays():
-    counts = Counter({"Clara Penhallow": 1, "Lucy Italian": 1, "Cinder Ditch": 1, "Rose": 4})
-    text = ("Clara Penhallow was there. Lucy Italian was not. Later Clara Penhallow came again. They crossed "
+    counts = Counter({"Clara Penwarden": 1, "Nell Spanish": 1, "Cinder Ditch": 1, "Rose": 4})
+    text = ("Clara Penwarden was there. Nell Spanish was not. Later Clara Penwarden came again. They crossed "
             "Cinder Ditch at dusk; Cinder Ditch was black.")
-    assert _lone_full_names(counts, text) == ["Lucy Italian", "Cinder Ditch"]
+    assert _lone_full_names(counts, text) == ["Nell Spanish", "Cinder Ditch"]
 
 
 NARRATOR_ADDRESSED = """CHAPTER I.
@@ -157,7 +157,7 @@ Kate Moor and Mary Lane sat in the hall. Kate looked at Mary, and Mary looked at
 
 Mary began to speak in a loud voice, but she stopped, for Kate cried out, “Order in the hall!”
 
-Mary was quiet after that. Mary heard it say to itself, “Then I shall take the back stairs.”
+Mary was quiet after that. Mary heard it say softly, “Then I shall take the back stairs.”
 
 “Very well,” said Kate.
 """

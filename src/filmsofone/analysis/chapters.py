@@ -98,7 +98,7 @@ def _stands_alone(text: str, pos: int, story_start: int) -> bool:
 
 def _heading_rest(rest: str) -> bool:
     """What follows "PART II" or "Chapter 3" on its line is a title ("PART II: THE RETURN", "Book One. The
-    Fog"), not prose ("Part I had played in it was small", "Chapter two was found, and she glanced")."""
+    Fog"), not prose ("Part I had played in it was small", "Chapter two was missing, so she went back")."""
     rest = rest.strip()
     if not rest or rest[0] in ".:—–-":
         return True

@@ -1,8 +1,8 @@
 """CharacterFinder: the book's characters, each a cluster of the names it goes by, with every mention.
 
-Candidates come from the recogniser's PERSON entities, honorific patterns (Mr. Darcy, Lady Catherine) and
-capitalised "the X" characters (the White Rabbit). Names are clustered by rules that keep family members apart:
-full names anchor clusters; "Miss Eliza Bennet" joins "Elizabeth Bennet" through the nickname table; "Mr. X"
+Candidates come from the recogniser's PERSON entities, honorific patterns (Mr. Pellow, Lady Imogen) and
+capitalised "the X" characters (the Grey Heron). Names are clustered by rules that keep family members apart:
+full names anchor clusters; "Miss Beth Pellow" joins "Elizabeth Pellow" through the nickname table; "Mr. X"
 joins the only man surnamed X; a bare first name joins the cluster with that first name; a bare surname joins
 "Mr. X". Mentions are then found by scanning the text for every alias.
 """
@@ -45,7 +45,7 @@ _HONORIFIC_NAME = re.compile(
 _THE_CHARACTER = re.compile(r"\b[Tt]he[ \t\n]+(?P<name>(?:[A-Z][a-z]+[ \t\n]+){0,2}[A-Z][a-z]+)\b")
 _SPEECH_SUBJECT = rf"(?:{alternation(NAMING_SPEECH_VERBS)})"
 _CAP_RUN = r"(?P<name>[A-Z][a-z]+\b(?:\s+[A-Z][a-z]+\b){0,2})"
-# "said the White Rabbit"; right after a quotation any speech verb ('" squeaked the Badger')
+# "said the Grey Heron"; right after a quotation any speech verb ('" squeaked the Marmot')
 _SAID_THE = re.compile(rf"(?:{_SPEECH_SUBJECT}|(?<=[”’\"'])[ \t\n]*,?[ \t\n]*(?:{alternation(SPEECH_VERBS)}))\s+the\s+{_CAP_RUN}")
 _THE_SAID = re.compile(rf"\bthe\s+(?=(?:[A-Z][a-z]+\s+){{1,3}}{_SPEECH_SUBJECT})(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}})\s+{_SPEECH_SUBJECT}")
 _CAPITALISED_WORD = re.compile(r"\b[A-Z]\w*\b")
@@ -67,7 +67,7 @@ class CharacterCluster:
     mentions: list[tuple[int, int]] = field(default_factory=list)
     narrator: bool = False
     id: str = ""
-    by_husband: bool = False  # "Mrs. John Dashwood": her first name is her husband's
+    by_husband: bool = False  # "Mrs. John Pellow": her first name is her husband's
 
 
 @dataclass
@@ -86,7 +86,7 @@ class _Name:
 
     def is_surname_only(self) -> bool:
         if self.tokens and self.tokens[0].lower() in SURNAME_PARTICLES:
-            return True  # "van der Luyden", "Mr. de Winter": a surname with its particles
+            return True  # "van der Hoek", "Mr. de Mornay": a surname with its particles
         if self.title in ("Miss", "Master") and self.tokens and canonical_first(self.tokens[0]) in FEMALE_NAMES | MALE_NAMES:
             return False  # "Miss Lucy", "Master Charles": a first name
         return self.title in SURNAME_TITLES and len(self.tokens) == 1
@@ -98,8 +98,8 @@ class _Name:
 
     @property
     def is_wife_by_husbands_name(self) -> bool:
-        """"Mrs. Lovell Mingott", "Mrs. John Dashwood": a married woman under her husband's first name (a
-        woman's own first name after "Mrs." is rare), not the man "Lovell Mingott"."""
+        """"Mrs. Osric Tolley", "Mrs. John Pellow": a married woman under her husband's first name (a
+        woman's own first name after "Mrs." is rare), not the man "Osric Tolley"."""
         return self.title == "Mrs" and len(self.tokens) >= 2 and not self.is_surname_only() and self.first not in FEMALE_NAMES
 
 
@@ -209,17 +209,17 @@ class CharacterFinder:
 
     @staticmethod
     def _the_characters(text: str, start: int, end: int) -> Counter:
-        """Capitalised "the X" names used as a speaker at least once (the White Rabbit, the Hatter).
+        """Capitalised "the X" names used as a speaker at least once (the Grey Heron, the Tinker).
 
         One pass over the text for each of the two speech forms (not one per name)."""
         seen: Counter = Counter()
         for match in _THE_CHARACTER.finditer(text, start, end):
             seen[re.sub(r"\s+", " ", match.group("name"))] += 1
         tagged: set[str] = set()
-        for match in _SAID_THE.finditer(text, start, end):  # "said the White Rabbit": each leading run of words
+        for match in _SAID_THE.finditer(text, start, end):  # "said the Grey Heron": each leading run of words
             words = match.group("name").split()
             tagged.update(" ".join(words[:n]) for n in range(1, len(words) + 1))
-        for match in _THE_SAID.finditer(text, start, end):  # "the White Rabbit said": the whole run
+        for match in _THE_SAID.finditer(text, start, end):  # "the Grey Heron said": the whole run
             tagged.add(" ".join(match.group("name").split()))
         speaking = {name for name in seen if seen[name] >= 2 and name.split()[-1].lower() not in NOT_NAMES and name in tagged}
         found = Counter({f"the {name}": seen[name] for name in speaking})
@@ -280,16 +280,16 @@ class CharacterFinder:
             return by_key.get(_full_key(name))
         token = tokens[0]
         low = name.surname or token.lower()
-        if name.is_surname_only() and name.title is None:  # "van der Luyden" alone: a bare surname
+        if name.is_surname_only() and name.title is None:  # "van der Hoek" alone: a bare surname
             return self._place_bare_surname(low, clusters, by_key, counts)
-        if name.is_surname_only():  # "Mr. X", "Dr. X" (but "Miss Jemima", "Master Charles" are first names)
+        if name.is_surname_only():  # "Mr. X", "Dr. X" (but "Miss Hetty", "Master Charles" are first names)
             return self._place_surname(name, low, clusters, by_key, counts)
         first = canonical_first(token)
-        # the same first name, the formal name of the cluster's nickname ("Philip" for "Pip"), or a nickname of
+        # the same first name, the formal name of the cluster's nickname ("Philip" for "Phil"), or a nickname of
         # a cluster that uses the formal name ("Lizzy" for "Elizabeth")
         by_first = [c for c in clusters if c.first == first and not c.by_husband
                     and (low in (c.first_raw, c.first) or c.first_raw == c.first)]
-        if first != low:  # a nickname: nobles are not called by nicknames (Kitty is not Lady Catherine)
+        if first != low:  # a nickname: nobles are not called by nicknames (Katie is not Lady Katherine)
             by_first = [c for c in by_first if c.title not in RANK_TITLES]
         if by_first:
             return max(by_first, key=lambda c: sum(counts.get(a, 0) for a in c.aliases))
@@ -298,7 +298,7 @@ class CharacterFinder:
         gender = HONORIFICS.get(name.title, "unknown")
         by_last = [c for c in clusters if _surname_is(c.last, low) and c.first and not c.by_husband
                    and (gender == "unknown" or _gender_of(c) in (gender, "unknown"))]
-        return by_last[0] if len(by_last) == 1 else None  # "Lady Otway" is not Sir Harry Otway
+        return by_last[0] if len(by_last) == 1 else None  # "Lady Tolley" is not Sir Osric Tolley
 
     def _place_surname(self, name: _Name, low: str, clusters, by_key, counts) -> CharacterCluster | None:
         """"Mr. X", "Mrs. X", "Dr. X", "Mr. van der X": the one person of the title's gender with that surname."""
@@ -325,12 +325,12 @@ class CharacterFinder:
             return None  # a first name no list knows ("Kisa X"): the pronouns after its names must say the title's sex
 
         if title == "Mrs" and counts.get(f"Miss {' '.join(name.tokens)}", 0) >= 2:
-            return None  # a Miss and a Mrs. of one surname are two women (Miss Maylie and Mrs. Maylie)
+            return None  # a Miss and a Mrs. of one surname are two women (Miss Marden and Mrs. Marden)
         younger = counts.get(f"Miss {target.first_raw.capitalize()}", 0) if target.first_raw else 0
         if title == "Miss" and younger >= max(2, 0.1 * counts.get(name.surface, 0)):
-            return None  # "Miss Jemima" is a younger sister: "Miss Pinkerton" is the eldest, someone else
+            return None  # "Miss Hetty" is a younger sister: "Miss Quarle" is the eldest, someone else
         if self._seen_together(name.surface, target, counts):
-            return None  # "his mother, Mrs. Archer, sat with his sister Janey Archer": two people
+            return None  # "his mother, Mrs. Tolley, sat with his sister Kate Tolley": two people
         return target
 
     def _pronoun_agrees(self, cluster: CharacterCluster, gender: str, title: str) -> bool:
@@ -355,9 +355,9 @@ class CharacterFinder:
 
     @staticmethod
     def _place_bare_surname(low: str, clusters, by_key, counts) -> CharacterCluster | None:
-        """A bare capitalised word that is no one's first name: a "the X" character's name ("Rabbit" for "the
-        Rabbit"), else a surname. A bare surname names a man: the most named man with a first name and that
-        surname (the protagonist called "Archer" is Newland Archer, not his mother or sister), else "Mr. X", else
+        """A bare capitalised word that is no one's first name: a "the X" character's name ("Heron" for "the
+        Heron"), else a surname. A bare surname names a man: the most named man with a first name and that
+        surname (the protagonist called "Tolley" is Osric Tolley, not his mother or sister), else "Mr. X", else
         the most named person of that surname whose first name says no sex."""
         if ("the", low) in by_key:
             return by_key[("the", low)]
@@ -423,7 +423,7 @@ class CharacterFinder:
 
 def _a_thing(text: str, cluster: CharacterCluster) -> bool:
     """A name always written "the X" that never speaks ("on the Curlew", "at the Elbow"): a ship, an inn or
-    a landmark, not a person. "The White Rabbit" speaks ("said the White Rabbit") and stays."""
+    a landmark, not a person. "The Grey Heron" speaks ("said the Grey Heron") and stays."""
     if cluster.name.startswith("the ") or len(cluster.mentions) < 2:
         return False
     with_the = sum(bool(re.search(r"\b[Tt]he\s+$", text[max(0, s - 5) : s])) for s, _ in cluster.mentions)
@@ -462,7 +462,7 @@ def _co_occurring(text: str, start: int, end: int, counts: Counter) -> Counter:
 
 
 def _add_first_names(clusters: list[CharacterCluster], bare: Counter) -> None:
-    """The first name of a full name ("Amelia" of "Amelia Sedley") becomes an alias of the one character who
+    """The first name of a full name ("Rosamond" of "Rosamond Thorne") becomes an alias of the one character who
     bears it, when the narration uses it alone (`bare`: how often), so that the bare name is found even when the
     recogniser never tagged it alone: a known first name once, a name the lists do not know ("Tamsin") twice."""
     bearers: Counter = Counter(c.first for c in clusters if c.first)
@@ -474,7 +474,7 @@ def _add_first_names(clusters: list[CharacterCluster], bare: Counter) -> None:
 
 
 def _bare_in_narration(text: str, start: int, end: int, counts: Counter, quote_spans) -> Counter:
-    """The first names of candidate full names ("Amelia" of "Amelia Sedley") that the narration (outside the
+    """The first names of candidate full names ("Rosamond" of "Rosamond Thorne") that the narration (outside the
     quotations) uses alone, not followed by another capitalised word, and how often (lower case); a word the text
     also writes in lower case ("Hope", "Will" of "Will Lacy" beside "will") only when it is a known first name."""
     firsts = {p.tokens[0] for s in counts if (p := parse_name(s)) and not p.title and len(p.tokens) >= 2 and not p.is_surname_only()}
@@ -502,7 +502,7 @@ def _full_key(name: _Name) -> tuple:
 
 
 def _surname_is(last: str | None, surname: str) -> bool:
-    """Is `surname` this surname, or its last word ("Luyden" of "van der Luyden")?"""
+    """Is `surname` this surname, or its last word ("Hoek" of "van der Hoek")?"""
     return bool(last) and (last == surname or last.split()[-1] == surname)
 
 
@@ -526,11 +526,11 @@ def _join_professional_titles(clusters: list[CharacterCluster]) -> list[Characte
     for cluster in clusters:
         is_titled_surname = cluster.first is None and cluster.title in _PROFESSIONAL_TITLES and cluster.last
         named = [c for c in clusters if c is not cluster and c.first and c.last == cluster.last] if is_titled_surname else []
-        if is_titled_surname and not named:  # "Dr. Kemp" is the "Mr. Kemp" of a book with one Kemp
+        if is_titled_surname and not named:  # "Dr. Brack" is the "Mr. Brack" of a book with one Brack
             named = [c for c in clusters if c is not cluster and c.last == cluster.last and c.title in (None, "Mr", "Mister")
                      and _gender_of(c) != "female"]
             others = [c for c in clusters if c is not cluster and c.last == cluster.last and c not in named
-                      and not (c.first is None and c.title in _PROFESSIONAL_TITLES)]  # "Doctor Kemp" joins too
+                      and not (c.first is None and c.title in _PROFESSIONAL_TITLES)]  # "Doctor Brack" joins too
             named = [] if others else named
         if len(named) == 1:
             named[0].aliases |= cluster.aliases
@@ -552,12 +552,12 @@ _NOT_EPITHETS = frozenset(
     ["man", "woman", "girl", "boy", "gentleman", "lady", "child", "people", "other", "others", "stranger's", "voice", "one", "two", "first", "second", "last", "same", "latter", "former", "whole", "rest", "party", "company", "crowd", "young", "old", "little", "poor", "elder", "younger", "great", "tall", "short", "fat", "stout", "big", "small", "good", "kind", "worthy", "dear", "other", "new", "strange", "pale", "thin", "grave"]
 )
 _EPITHET_FEMALE = frozenset(["woman", "girl", "lady", "wife", "mother", "sister", "daughter", "aunt", "niece", "housekeeper", "maid", "matron", "widow", "mistress", "landlady", "nurse"])
-_EPITHET_MALE = frozenset(["man", "gentleman", "boy", "husband", "father", "brother", "son", "uncle", "beadle", "jew", "master", "fellow", "landlord", "clergyman", "doctor", "surgeon", "magistrate", "officer", "constable", "mariner", "stranger", "driver"])
+_EPITHET_MALE = frozenset(["man", "gentleman", "boy", "husband", "father", "brother", "son", "uncle", "beadle", "master", "fellow", "landlord", "clergyman", "doctor", "surgeon", "magistrate", "officer", "constable", "mariner", "stranger", "driver"])
 
 
 def _add_epithets(text: str, start: int, end: int, clusters: list[CharacterCluster]) -> bool:
     """Nouns used as a speaker ("said the beadle", "said the mariner", at least three times) become an alias
-    of the character named just before them most of the time ("the beadle" -> Mr. Bumble), or else a
+    of the character named just before them most of the time ("the beadle" -> Mr. Tolley), or else a
     character of their own ("the mariner")."""
     uses: dict[str, list[int]] = {}
     for match in _EPITHET.finditer(text, start, end):
@@ -571,7 +571,7 @@ def _add_epithets(text: str, start: int, end: int, clusters: list[CharacterClust
         if len(positions) < 3:
             continue
         titled = _titled_as(text, start, end, noun, clusters)
-        if titled is not None:  # "the doctor" is the one character ever called "Doctor Losberne"
+        if titled is not None:  # "the doctor" is the one character ever called "Doctor Dunstable"
             titled.aliases.add(f"the {noun}")
             changed = True
             continue
@@ -594,7 +594,7 @@ def _add_epithets(text: str, start: int, end: int, clusters: list[CharacterClust
 
 def _titled_as(text: str, start: int, end: int, noun: str, clusters: list[CharacterCluster]) -> CharacterCluster | None:
     """The one (non-narrator) character whose surname follows the title this noun names, anywhere in the text
-    ("the doctor" -> the character once called "Doctor Losberne"); None when there is no such single one."""
+    ("the doctor" -> the character once called "Doctor Dunstable"); None when there is no such single one."""
     titles = TITLE_NOUNS.get(noun)
     if not titles:
         return None
@@ -624,9 +624,9 @@ def _alternates(text: str, positions: list[int], cluster: CharacterCluster) -> b
 
 
 def _speaking_names(text: str, start: int, end: int) -> Counter:
-    """Capitalised words used as the subject of a speech verb ("said Cecil", "said Mole") and written with a
+    """Capitalised words used as the subject of a speech verb ("said Osric", "said Heron") and written with a
     capital inside sentences far more often than in lower case: names the recogniser missed, including
-    animals' and nicknames ("Mole" is a name where "the mole" is rare; "Then" and "She" are words)."""
+    animals' and nicknames ("Heron" is a name where "the heron" is rare; "Then" and "She" are words)."""
     found = Counter(m.group("after") or m.group("before") for m in _SPEAKING.finditer(text, start, end))
     candidates = {w: n for w, n in found.items() if n >= 2 and w.lower() not in NOT_NAMES and w not in HONORIFICS}
     lowered = {w.lower() for w in candidates}
@@ -647,9 +647,9 @@ _LOWER_WORD = re.compile(r"\b[a-z]\w*")
 
 
 def _lone_full_names(counts: Counter, text: str = "") -> list[str]:
-    """Untitled two-word names seen once whose last word is no one's surname ("Lucy Italian"): recogniser noise
+    """Untitled two-word names seen once whose last word is no one's surname ("Nell Spanish"): recogniser noise
     (unless a known first name the text writes again with that surname, where the recogniser missed it:
-    "Clara Penhallow"; not "Cinder Ditch")."""
+    "Clara Penwarden"; not "Cinder Ditch")."""
     surnames = {p.tokens[-1] for s in counts if (p := parse_name(s)) and (p.title or len(p.tokens) >= 2) and counts[s] >= 2}
     lone = []
     for surface, n in counts.items():
@@ -793,7 +793,7 @@ def _bare_surnames(text: str, start: int, end: int, counts: Counter) -> Counter:
 
 
 def _full_names_by_pattern(text: str, start: int, end: int, counts: Counter) -> Counter:
-    """'Edna Pontellier' where Edna is a known first name and Pontellier a known surname ("Mrs. Pontellier")."""
+    """'Ada Fourcade' where Ada is a known first name and Fourcade a known surname ("Mrs. Fourcade")."""
     surnames = {" ".join(n.tokens) for s in counts if (n := parse_name(s)) and n.is_surname_only()}
     firsts = {s for s in counts if " " not in s and s not in surnames and not s.startswith("the")}
     if not surnames or not firsts:
@@ -804,8 +804,8 @@ def _full_names_by_pattern(text: str, start: int, end: int, counts: Counter) -> 
 
 
 def _plurals(counts: Counter) -> list[str]:
-    """'the Emersons', 'Miss Bennets': a family, not a character. A surname that ends in s ("Sikes") is
-    not the plural of a rarer name ("Sike")."""
+    """'the Tolleys', 'Miss Pellows': a family, not a character. A surname that ends in s ("Hobbes") is
+    not the plural of a rarer name ("Hobbe")."""
     by_last: Counter = Counter()
     for surface, n in counts.items():
         by_last[surface.split()[-1]] += n
@@ -814,13 +814,13 @@ def _plurals(counts: Counter) -> list[str]:
 
 
 def _mostly_places(persons: list[Entity], places_seen: Counter) -> list[str]:
-    """Names the recogniser calls a place at least as often as a person (Windy Corner, Longbourn)."""
+    """Names the recogniser calls a place at least as often as a person (Mill Corner, Fallowfield)."""
     as_person = Counter(clean_surface(e.text) for e in persons)
     return [name for name, n in as_person.items() if places_seen.get(name, 0) >= 2 * n + 1]
 
 
 def _place_like(text: str, start: int, end: int, counts: Counter, placey: set[str] = frozenset()) -> list[str]:
-    """Untitled one-word names that mostly follow a locative preposition ("at Longbourn", "to Meryton").
+    """Untitled one-word names that mostly follow a locative preposition ("at Fallowfield", "to Ashby").
 
     One pass over the capitalised words of the text (a per-name search only for names that are not one word)."""
     wanted = [s for s in counts if " " not in s and not s.startswith("the ")]
@@ -860,8 +860,8 @@ def _gender_of(cluster: CharacterCluster) -> str:
 
 
 def _titled_name(title: str, words: str) -> _Name | None:
-    """The longest name after a title that parses: "Miss Lucy Honeychurch Drive Out" (a title-case
-    heading) gives "Miss Lucy Honeychurch"."""
+    """The longest name after a title that parses: "Miss Nell Marden Rides Out" (a title-case
+    heading) gives "Miss Nell Marden"."""
     tokens = words.split()
     dot = "." if title in ABBREVIATED_TITLES else ""
     for n in range(len(tokens), 0, -1):

@@ -37,7 +37,7 @@ FEMALE_NOUNS = frozenset(
     "grandmother mamma stepmother godmother".split()
 )
 MALE_NOUNS = frozenset(
-    "man gentleman boy husband father brother son uncle nephew beadle jew master king duke lord fellow "
+    "man gentleman boy husband father brother son uncle nephew beadle master king duke lord fellow "
     "landlord clergyman parson vicar rector doctor surgeon magistrate officer constable sergeant captain "
     "colonel major inspector butler footman porter waiter grandfather papa stepfather godfather".split()
 )
@@ -171,7 +171,7 @@ class DialogueIndex:
         return sorted(m for m in found if not self.inside.contains(m[0]))
 
     def addressees(self, quote: QuoteMatch) -> set[str]:
-        """Characters named as vocatives inside the quotation ("My dear Mr. Bennet," / "Yes, Jane.")."""
+        """Characters named as vocatives inside the quotation ("My dear Mr. Pellow," / "Yes, Jane.")."""
         names = set()
         for start, end in quote.spans:
             i = bisect.bisect_left(self.mention_starts, start)
@@ -208,7 +208,7 @@ class DialogueIndex:
 
     def chained_antecedent(self, position: int, gender: str, exclude: set[str], reach: int = 3) -> str | None:
         """Further back than `local_antecedent`: over narration paragraphs that name no one of this gender but
-        go on with its pronoun ("Miss Bingley saw..." / "She often tried..." / '"I hope," said she'), the first
+        go on with its pronoun ("Miss Tolley saw..." / "She often tried..." / '"I hope," said she'), the first
         character of the gender named in the paragraph the pronouns lead back to; None when dialogue or a
         paragraph without the pronoun comes first."""
         pronoun = _FEMALE_PRONOUN if gender == "female" else _MALE_PRONOUN
@@ -240,7 +240,7 @@ class DialogueIndex:
 
     @cached_property
     def descriptors(self) -> dict[str, str]:
-        """Nouns that stand for a character ("the Jew", "the beadle") -> the character most often named just
+        """Nouns that stand for a character ("the tinker", "the beadle") -> the character most often named just
         before them in the narration."""
         if not self.paragraphs:
             return {}
@@ -274,7 +274,7 @@ _DESCRIBED = re.compile(r"\b(?:the|[Hh]er|[Hh]is)\s+(?:(?:old|young|little|stout
 
 
 def is_vocative(text: str, start: int, end: int, span_start: int, span_end: int) -> bool:
-    """A name set off by commas or ending the speech: "My dear Mr. Bennet," / "Yes, Jane."."""
+    """A name set off by commas or ending the speech: "My dear Mr. Pellow," / "Yes, Jane."."""
     before = text[max(span_start, start - 12) : start]
     after = text[end : min(span_end, end + 1)]
     set_off_before = start == span_start or re.search(r"(?:[,!?;—]\s*|\b(?:dear|my|oh|O|Oh)\s+)$", before, re.I)

@@ -5,7 +5,7 @@ common words with a capital).
 Evidence that a capitalised name is a place: a place word ending it ("Fetter Lane", "the Anchor Inn"), "the town
 of X", "the landlord of the X", a verb of dwelling or travel before the preposition ("lived at X", "sailed from
 X"), or two plain locative mentions ("in X", "at the X"). Interior when people go into it, dine at it or keep
-its bar ("into the Anchor", "dined at Netherfield", "the landlord of the Crown"); exterior when they go along,
+its bar ("into the Anchor", "dined at Hollowmere", "the landlord of the Crown"); exterior when they go along,
 down or over it ("down the Thames").
 """
 
@@ -45,8 +45,8 @@ _PART_OF_BEFORE = re.compile(
 
 
 def located_named(text: str, at: int) -> bool:
-    """A proper-noun place mention that puts someone there: after a locative ("at Netherfield") or as the
-    whole a room belongs to ("the taproom of the Anchor", "the drawing-room at Netherfield")."""
+    """A proper-noun place mention that puts someone there: after a locative ("at Hollowmere") or as the
+    whole a room belongs to ("the taproom of the Anchor", "the drawing-room at Hollowmere")."""
     return bool(_LOCATIVE_BEFORE.search(text, max(0, at - 16), at) or _PART_OF_BEFORE.search(text, max(0, at - 40), at))
 
 
@@ -59,12 +59,12 @@ def not_a_place_name(name: str) -> bool:
     if words[0].rstrip(".") in HONORIFICS or (len(words) == 1 and words[0] in NOT_PLACE_NAMES):
         return True
     if re.search(r"\bs\b", name):
-        return True  # "Daisy s", "Winterbourne s bench": a possessive that lost its apostrophe
+        return True  # "Hetty s", "Tolley s bench": a possessive that lost its apostrophe
     return len(words) == 1 and ("." in name or len(name) < 3 or name.lower() in ("esq", "ps"))
 
 
 def _capitalised_common_nouns(text: str, start: int, end: int, places: list[Entity]) -> set[str]:
-    """One-word recogniser places that are common words written with a capital ('the Crab', 'Tortoise') and
+    """One-word recogniser places that are common words written with a capital ('the Heron', 'Lantern') and
     never follow a locative preposition: the same word appears in lower case elsewhere in the text."""
     names = {}
     for entity in places:
@@ -143,7 +143,7 @@ _BOUND_VERBS = frozenset("bound started left sailed start starting set".split())
 class NamedPlace:
     score: int = 0
     inside: int = 0  # contexts of an interior ("into the Anchor", "the landlord of the Crown", "dined at X")
-    outside: int = 0  # contexts of an exterior ("along the Arno", "the banks of the Thames")
+    outside: int = 0  # contexts of an exterior ("along the Wenning", "the banks of the Thames")
     spans: list[tuple[tuple[int, int], bool]] = field(default_factory=list)
     by_name: bool | None = None  # interior or not by the name's last word ("Inn", "Street")
 
@@ -206,7 +206,7 @@ def named_places(text: str, start: int, end: int, people=frozenset()) -> dict[st
 
 def _place_name(name: str, people) -> str:
     """The name cut before its first word that cannot be part of a place name, or before a line break not
-    followed by a place word ('the Nile\nOn every...' but 'Netherfield\nPark'); '' if nothing is left, it
+    followed by a place word ('the Nile\nOn every...' but 'Hollowmere\nPark'); '' if nothing is left, it
     names a person or a people ('Italians')."""
     kept = []
     for line_number, line in enumerate(name.split("\n")):
@@ -243,13 +243,13 @@ def _context_points(name: str, prep: str, the: bool, previous: str) -> int:
     if prep == "for":
         return 2 if previous in _BOUND_VERBS else 0
     if previous in NOT_PLACE_CONTEXT and prep not in _THE_ONLY_PREPS:
-        return 0  # "looked at X", but "looked over the Arno"
+        return 0  # "looked at X", but "looked over the Wenning"
     if previous in PLACE_VERBS:
         return 2
     if the and prep in ("to", "towards", "toward", "left", "from"):
         return 0  # "to the Queen", "from the Doctor": titles more often than places
     if prep in _THE_ONLY_PREPS and not the:
-        return 0  # "on Monday", "up Jane's"... but "over the Arno", "down the Thames"
+        return 0  # "on Monday", "up Jane's"... but "over the Wenning", "down the Thames"
     return 1
 
 

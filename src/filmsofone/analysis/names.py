@@ -35,20 +35,20 @@ HYPOCORISTICS: dict[str, str] = {
     "winnie": "winifred", "addie": "ada", "georgy": "georgiana",
     "di": "diana", "belle": "isabella", "bella": "isabella", "ibby": "isabella", "lydie": "lydia",
     "jenn": "jennifer", "nettie": "antoinette", "gerty": "gertrude", "trudy": "gertrude", "edie": "edith",
-    "chris": "christopher", "deb": "deborah", "debby": "deborah", "ollie": "oliver", "noll": "oliver", "nolly": "oliver",
+    "chris": "christopher", "deb": "deborah", "debby": "deborah", "ollie": "oliver", "noll": "oliver",
 }
 
 MALE_NAMES = frozenset(
     """aaron abel abraham adam adrian albert alexander alfred algernon allan alonzo ambrose andrew anthony
     archibald arthur augustus austin barnaby bartholomew basil benjamin bernard bertram bill bob brian cecil
     charles christopher claude clement cuthbert cyril daniel david denis dick donald douglas duncan edgar edmund
-    edward edwin eli elijah ernest eugene fagin felix ferdinand fitzwilliam francis frank frederick gabriel
+    edward edwin eli elijah ernest eugene felix ferdinand francis frank frederick gabriel
     geoffrey george gerald gilbert giles godfrey gregory guy harold harry henry herbert horace hubert hugh humphrey
     isaac jack jacob james jasper jeremiah jerome jim joe john jonas jonathan joseph joshua julian julius laurence
-    lawrence leonard leonce léonce lewis lionel louis luke mark martin matthew maurice michael miles monks nathaniel
+    lawrence leonard lewis lionel louis luke mark martin matthew maurice michael miles nathaniel
     ned nicholas noah noel oliver oscar owen patrick paul percy peter philip ralph randolph raymond reginald
     richard robert roger rowland rupert samuel sebastian sidney silas simon solomon stephen theodore thomas tim
-    timothy tobias toby tom victor vincent walter wilfred william winterbourne theodore theo alcee alcée robin kit""".split()
+    timothy tobias toby tom victor vincent walter wilfred william theodore theo robin kit""".split()
 )
 FEMALE_NAMES = frozenset(
     """ada adela adelaide adele adèle agatha agnes alice amelia amy angela ann anna anne annie arabella augusta

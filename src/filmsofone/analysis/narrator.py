@@ -3,12 +3,12 @@
 A book is told in the first person when "I", "me", "my" are frequent in its narration (outside quotations)
 and spread through it (not gathered in one stretch), so letters or a diary quoted in a
 third-person book do not make it first-person. The narrator takes the name the book gives them:
-- a name the narration gives itself ("my name is Pip", "I called myself Pip", "call me Ishmael"), a diary's
-  heading ("Jonathan Harker's Journal") or a letter's signature ("Yours ever, Sallie");
-- a name the narrator's own lines give ('"I am Mr. Penhallow," said I');
+- a name the narration gives itself ("my name is Wren", "I called myself Wren", "call me Tobias"), a diary's
+  heading ("Tobias Wren's Journal") or a letter's signature ("Yours ever, Hetty");
+- a name the narrator's own lines give ('"I am Mr. Ruddock," said I');
 - the name others address the narrator by, in the lines next to one of the narrator's ("said I") and not
-  used for the same person in the narration ("my dear Watson");
-- the character named in quotations far more often than in the narration (others call Watson by name; he
+  used for the same person in the narration ("my dear Pellow");
+- the character named in quotations far more often than in the narration (others call Pellow by name; he
   calls himself "I").
 Without a name the character is "the narrator".
 """
@@ -29,7 +29,7 @@ _FIRST_PERSON = re.compile(rf"{_NOT_A_HEADING_NUMBER}\b(?:I|me|my|myself)\b")
 _MIN_RATE = 0.012  # first-person words per narration word
 _MIN_SPREAD = 0.25  # the share of the narration the middle 80% of first-person words must cover
 _WORD = re.compile(r"\S+")
-_WORD_OF_NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*"  # "Watson", "Brook-Tarrant"
+_WORD_OF_NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*"  # "Pellow", "Brook-Tarrant"
 _NAME = rf"(?P<name>(?:(?:{alternation((*ABBREVIATED_TITLES, 'Miss'))})\.?\s+)?{_WORD_OF_NAME}(?:\s+[A-Z][a-zA-Z]+(?:-[A-Z][a-zA-Z]+)*)?)"
 _SELF_NAMING = re.compile(
     rf"\b(?:[Mm]y name (?:is|was)|I (?:am|was) called|called myself|[Cc]all me|I am|I'm|I, )\s+{_NAME}(?![a-z])"
@@ -85,9 +85,9 @@ class NarratorFinder:
             if not (_I_TAG.match(text, e + 1, min(len(text), e + 40)) or _I_TAG_BEFORE.search(text, max(0, s - 30), s)):
                 continue
             narrator_lines.append(s)
-            for match in _SELF_NAMING.finditer(text, s, e):  # '"I am Mr. Penhallow," said I'
+            for match in _SELF_NAMING.finditer(text, s, e):  # '"I am Mr. Ruddock," said I'
                 vote(match.group("name"), 3)
-            if re.fullmatch(rf"\s*{_NAME}[.!]?\s*", text[s:e]) and k and spans[k - 1][1] > s - 40:  # '"Yes," I said, "Jonathan Harker."'
+            if re.fullmatch(rf"\s*{_NAME}[.!]?\s*", text[s:e]) and k and spans[k - 1][1] > s - 40:  # '"Yes," I said, "Tobias Wren."'
                 vote(text[s:e].strip(" .!"), 3, strong=True)
             for other in spans[max(0, k - 2) : k] + spans[k + 1 : k + 3]:  # the lines around it address the narrator
                 for match in _VOCATIVE.finditer(text, *other):
@@ -101,7 +101,7 @@ class NarratorFinder:
             if (in_quotes >= 5 and in_quotes / (outside + 1) >= 3) or addressed:
                 vote(cluster.name, 2)  # others call the narrator by name, the narration says "I"
             elif named and outside > in_quotes + 2 and not any(votes[a] >= 3 for a in named):
-                for alias in named:  # named in the narration as someone else ("Holmes said")
+                for alias in named:  # named in the narration as someone else ("Osric said")
                     del votes[alias]
         for name in [n for n in votes if _tagged_by_name(text, votes.originals[n])]:
             del votes[name]  # '"Three years," said Hollis': the narrator's lines are tagged "I said"
@@ -117,7 +117,7 @@ def _near(positions: list[int], position: int) -> bool:
 
 
 def _addressed(text: str, start: int, end: int) -> bool:
-    """Is the name at text[start:end] addressed ("..., Osric, for", "Mr. Penhallow, your new tenant")?"""
+    """Is the name at text[start:end] addressed ("..., Osric, for", "Mr. Ruddock, your new tenant")?"""
     before = text[max(0, start - 4) : start]
     return bool(re.search(r"(?:[,;!?—“‘\"']|^)\s*$", before) and re.match(r"\s*[,!?]", text[end : end + 3]))
 
@@ -129,7 +129,7 @@ def _tagged_by_name(text: str, name: str) -> bool:
 
 
 def _unshouted(word: str) -> str:
-    """A name written in capitals as a name is written: "SALLIE" -> "Sallie", "McBRIDE" -> "McBride"."""
+    """A name written in capitals as a name is written: "HETTY" -> "Hetty", "McALLISTER" -> "McAllister"."""
     if len(word) > 3 and word[2:].isupper():
         return word[:2] + word[2:].capitalize() if word[:2] == "Mc" else word.capitalize()
     return word

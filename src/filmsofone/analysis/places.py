@@ -76,7 +76,7 @@ NAMED_PLACE_SUFFIXES: dict[str, bool | None] = {
 for _ambiguous in ("Park", "Place", "Court", "End", "Cross", "Gate", "Terrace", "Farm", "Mill", "Mills", "Chambers", "Club"):
     NAMED_PLACE_SUFFIXES[_ambiguous] = None  # a building or an address: interior unknown
 
-# words before "of (the) X" that make X a place ("the town of Meryton", "the landlord of the Anchor")
+# words before "of (the) X" that make X a place ("the town of Ashby", "the landlord of the Anchor")
 PLACE_OF_NOUNS = frozenset(
     """town city village county port island kingdom country province state shire parish hamlet river banks bank
     shores shore streets road way coast harbour harbor neighbourhood neighborhood environs outskirts walls gates

@@ -45,7 +45,7 @@ _TITLES = alternation(COMMON_TITLES)
 
 
 def _place(group: str) -> str:
-    """A common-noun place after a determiner or possessive ("the quay", "Mrs. Bennet's drawing-room")."""
+    """A common-noun place after a determiner or possessive ("the quay", "Mrs. Pellow's drawing-room")."""
     nouns = "|".join(re.escape(p).replace(r"\-", r"[\s-]?") for p in _SCENE_PLACES)
     return rf"(?:the|a|an|his|her|their|our|my|(?:(?:{_TITLES})\.?\s+)?[A-Z][a-z]+(?:'s|’s))\s+(?:[a-z]+\s+)?(?P<{group}>{nouns})(?![\w-])"
 

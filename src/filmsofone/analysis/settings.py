@@ -4,13 +4,13 @@ interior/exterior and time of day.
 Places come from the recogniser (GPE, LOC, FAC; less the names that speak, bear a title, or are families),
 from proper nouns whose contexts make them places (`named_places`: "at the Anchor" twice, "the landlord of the
 Crown", "lived at Speyer", "Fetter Lane"; characters' names never), from common-noun places after a determiner
-("in the drawing-room", "every churchyard", "Mrs. Bennet's drawing-room") or bare after a preposition ("at sea",
+("in the drawing-room", "every churchyard", "Mrs. Pellow's drawing-room") or bare after a preposition ("at sea",
 "across fields"), and "home" ("at home", a weak interior). Variants are grouped across the book
-("drawing room" / "drawing-room" / "Mrs. Bennet's drawing-room" / "the drawing-rooms"; "Netherfield" /
-"Netherfield Park"). A scene's setting is the place that dominates it: mentions that put someone there
+("drawing room" / "drawing-room" / "Mrs. Pellow's drawing-room" / "the drawing-rooms"; "Hollowmere" /
+"Hollowmere Park"). A scene's setting is the place that dominates it: mentions that put someone there
 ("in the library", "reached the quay") count triple, and a generic place ("the room", "the house") is the
 setting only when the scene names no more specific one. A house is an interior when people dine, dance or
-sit at it ("dined at Netherfield"). `fill_scene_gaps` then gives a scene set in a town the interior/exterior
+sit at it ("dined at Hollowmere"). `fill_scene_gaps` then gives a scene set in a town the interior/exterior
 of the places it names, and an unknown time of day the time of the scene before in the same chapter unless
 the scene opens on a time jump.
 """
@@ -183,7 +183,7 @@ class SettingFinder:
 
     def _add_named(self, clusters: dict[str, SettingCluster], text: str, start: int, end: int, people, named_keys) -> None:
         """Proper-noun places the recogniser missed, on the evidence of their contexts ("lived at Speyer",
-        "the town of Meryton", "at the Anchor" twice, "the landlord of the Crown", "Fetter Lane")."""
+        "the town of Ashby", "at the Anchor" twice, "the landlord of the Crown", "Fetter Lane")."""
         for name, found in named_places(text, start, end, people).items():
             key = _named_key(name.removeprefix("the "), named_keys)
             taken = clusters[key].mentions if key in clusters else []
@@ -334,7 +334,7 @@ def _display_name(text: str, cluster: SettingCluster) -> str:
 
 
 def _mostly_after_the(text: str, mentions: list[tuple[int, int]]) -> bool:
-    """Whether most mentions of a proper-noun place follow 'the' ('the Anchor', 'the Arno')."""
+    """Whether most mentions of a proper-noun place follow 'the' ('the Anchor', 'the Wenning')."""
     after = sum(1 for s, _ in mentions if text[max(0, s - 4) : s].lower() == "the ")
     return after * 2 > len(mentions)
 
@@ -370,8 +370,8 @@ def _singular(place: str) -> str:
 
 
 def _named_key(name: str, named_keys: set[str]) -> str:
-    """The key of a proper-noun place: that of a known one it extends or that extends it ('Netherfield' and
-    'Netherfield Park', 'Rosings' and 'Rosings Park'), unless the longer one is a street, a bridge or a
+    """The key of a proper-noun place: that of a known one it extends or that extends it ('Hollowmere' and
+    'Hollowmere Park', 'Thornleigh' and 'Thornleigh Park'), unless the longer one is a street, a bridge or a
     building of its own ('Chertsey Bridge', 'Baker Street'); 'the West Gate' and 'the West Indies' stay apart."""
     words = name.lower().split()
     for key in sorted(named_keys):
@@ -392,7 +392,7 @@ _DISTINCT_SUFFIXES = frozenset(
 def _named_interior(name: str) -> bool | None:
     last = name.split()[-1].lower()
     if last == "park" and len(name.split()) > 1:
-        return None  # "Netherfield Park" is a house, "Hyde Park" a park: the contexts decide
+        return None  # "Hollowmere Park" is a house, "Hyde Park" a park: the contexts decide
     if last in INTERIOR_PLACES:
         return True
     if last in EXTERIOR_PLACES:

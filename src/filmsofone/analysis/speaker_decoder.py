@@ -313,7 +313,7 @@ class SpeakerDecoder:
         if gender and character.gender in ("male", "female"):
             features["gender_match" if character.gender == gender else "gender_mismatch"] = 1.0
             if character.gender == gender and features.get("prev1_addressed_only"):
-                features["gender_match_and_addressed"] = 1.0  # '"..., Mr. Darcy?" / "No," he said'
+                features["gender_match_and_addressed"] = 1.0  # '"..., Mr. Pellow?" / "No," he said'
             if character.gender == gender and features.get("local_antecedent"):
                 features["gender_match_and_local"] = 1.0
         if who in own_addressees:
@@ -539,7 +539,7 @@ _CLAUSE_START = re.compile(r"(?:^|[.!?;:—]|\n\n|,|\b(?:and|but|then|when|while
 
 
 def _role(text: str, start: int, end: int) -> str:
-    """'poss' for "Mr. Beebe's books", 'subj' for a name that opens a clause ("Lucy turned"), else 'other'."""
+    """'poss' for "Mr. Tolley's books", 'subj' for a name that opens a clause ("Nell turned"), else 'other'."""
     if text[end : end + 2] in ("'s", "’s"):
         return "poss"
     return "subj" if _CLAUSE_START.search(text, max(0, start - 12), start) else "other"

@@ -12,7 +12,7 @@ One pass over the quotations in reading order, keeping the current conversation 
 5. in runs of untagged dialogue, speakers alternate: the speaker before last speaks again, or the person
    the previous quotation addressed.
 
-Names inside a quotation set off as vocatives ("My dear Mr. Bennet, ...") are its addressees: a quotation is
+Names inside a quotation set off as vocatives ("My dear Mr. Pellow, ...") are its addressees: a quotation is
 never attributed to someone it addresses. Untagged turns are then revised against both neighbours, and
 finally `SpeakerDecoder` (speaker_decoder.py) chooses each run's speakers jointly from these guesses and
 the evidence around them.
@@ -61,7 +61,7 @@ _TITLE_BETWEEN = re.compile(
     rf"(?:(?:{alternation(HONORIFICS)})\.?\s+)?"
 )
 _TITLE_ONLY = re.compile(rf"[\s\W]*(?:(?:{alternation(COMMON_TITLES)})\.?\s+)?")  # "Mrs. " before a name
-# '" blubbered Noah', '" exploded van der Voort': any past-tense verb, then a name (perhaps a particle first)
+# '" blubbered Osric', '" exploded van der Voort': any past-tense verb, then a name (perhaps a particle first)
 _INVERTED_TAG = re.compile(rf"[\s,]*[a-z]+ed\s+(?=[A-Z]|(?:(?:{alternation(p for p in SURNAME_PARTICLES if p.isalpha())})\s+){{1,2}}[A-Z])")
 _SENTENCE_END = re.compile(rf"{not_sentence_end()}[.!?;](?=\s)|[\"“]")
 _PROGRESS_EVERY = 500  # quotations
@@ -89,7 +89,7 @@ class SpeechTag:
     position: int = 0  # where the subject is looked for (its start, or the verb's end)
     determiner: str = ""  # "his", "her", "the"... for descriptors
     verb: tuple[int, int] = (0, 0)  # the speech verb's span
-    subject: tuple[int, int] = (0, 0)  # the subject's span ("Mrs. Bennet", "she", "the old gentleman")
+    subject: tuple[int, int] = (0, 0)  # the subject's span ("Mrs. Pellow", "she", "the old gentleman")
 
 
 @dataclass
@@ -278,7 +278,7 @@ class SpeakerAttributor:
         return None
 
     def _inverted_tag(self, start: int, end: int) -> SpeechTag | None:
-        """'"Poor girl!" exploded Mr. Emerson': a past-tense verb right after the quotation, then a name."""
+        """'"Poor girl!" exploded Mr. Tolley': a past-tense verb right after the quotation, then a name."""
         verb = _INVERTED_TAG.match(self.text, start, end)
         if verb is None or _VERB.search(verb.group(0)):
             return None  # known speech verbs go through `_subject_of`
@@ -309,7 +309,7 @@ class SpeakerAttributor:
 
     def _introducing_paragraph(self, para: Paragraph) -> list[tuple[int, int]]:
         """The last sentence of the narration paragraph just before `para` when it introduces speech
-        ("Mr. Bennet coolly observed," / "...she said:"), as a tag region; else nothing."""
+        ("Mr. Pellow coolly observed," / "...she said:"), as a tag region; else nothing."""
         at = bisect.bisect_left(self.para_starts, para.start)  # not list.index: once per quotation
         index = at if at < len(self.para_starts) and self.para_starts[at] == para.start else -1
         if index <= 0:
@@ -344,7 +344,7 @@ class SpeakerAttributor:
         preceding = self.index.mentions_in(max(start, verb.start() - _SUBJECT_GAP), verb.start())
         if preceding:
             between = self.text[preceding[-1][1] : verb.start()]
-            # not the object of a preposition, nor a name whose own object says the words ("Alice heard it say")
+            # not the object of a preposition, nor a name whose own object says the words ("Nell heard it say")
             if not re.search(r"[\"“”;]|\b(?:to|at|with|for|of|from|by|on)\s*$|\b(?:and|but)\s*$|\b(?:him|her|it|them|they)\s+$", between):
                 return self._as_tag(preceding[-1], span)
         before_text = self.text[max(start, verb.start() - _SUBJECT_GAP) : verb.start()]
@@ -369,7 +369,7 @@ class SpeakerAttributor:
     # -- resolution ------------------------------------------------------------------------------------
 
     def _reply_to(self, previous: QuoteMatch | None, previous_speaker, tag: SpeechTag, addressees) -> str | None:
-        """'"..., Mr. Darcy?" / "Not at all," he replied': the one character of the pronoun's gender whom the
+        """'"..., Mr. Pellow?" / "Not at all," he replied': the one character of the pronoun's gender whom the
         previous quotation (in the paragraph just before) addressed."""
         if previous is None or not previous_speaker or tag.who not in ("he", "she"):
             return None

@@ -2,7 +2,7 @@
 
 Two ways in, both general English:
 
-- **Introduced**: an indefinite description in the narration ("a stout man with a bunch of keys", "a police
+- **Introduced**: an indefinite description in the narration ("a stout man with a basket of eels", "a police
   officer", "an old woman") brings in someone new; the definite descriptions that follow it ("the man", "the
   stout man", "the officer": the same noun, or "man"/"woman"/"stranger"/"person" for the same sex, with no
   modifier the introduction lacks) are that person until the uses stop for a while or another such person is
@@ -183,7 +183,7 @@ class UnnamedFinder:
 
 def _particular(text: str, definites, end: int, taken: set[str]) -> list[tuple[str, str, list[tuple[int, int]]]]:
     """People known by a particular description the book repeats: "the gentleman in the grey coat", "the
-    man with the black beard", "the landlord of the Anchor" (a person noun, then "in"/"with"/"of" "the" and what
+    woman with the red shawl", "the landlord of the Anchor" (a person noun, then "in"/"with"/"of" "the" and what
     sets the person apart: the longest
     such words the book uses more than once), used at least twice, once at least as the subject of a speech
     tag; "the man with the beard" is the same person as "the man with the black beard". (name, noun, mentions),
@@ -231,8 +231,8 @@ def _extra_space(text: str, start: int, words: list[str]) -> int:
 
 def _self_named(text: str, definites, spans: list[tuple[int, int]],
                 characters: list[CharacterCluster]) -> dict[int, tuple[int, CharacterCluster]]:
-    """Description uses the book names: a description that speaks a line saying who it is ("My name, sir," said
-    the old gentleman, "is Silas Gray." / "I am Jane Grey,") is that character, and so are the uses of the same
+    """Description uses the book names: a description that speaks a line saying who it is ("My name, madam," said
+    the old sailor, "is Amos Pell." / "I am Jane Grey,") is that character, and so are the uses of the same
     description close around it (no two further apart than `_FOLLOW_GAP`). use start -> (use end, character)."""
     owners = sorted((s, c) for c in characters if not c.narrator and not c.name.startswith("the ") for s, _ in c.mentions)
     owner_at = {s: c for s, c in owners}
@@ -372,7 +372,7 @@ def _is_tag(text: str, s: int, e: int, start: int, broad: bool = False) -> bool:
 def _newcomer_named(text: str, named: list[tuple[int, CharacterCluster]], starts: list[int], person: _Person) -> bool:
     """Is a named character of the person's sex, not about before the introduction, named between it and the
     person's last use? (Then the newcomer may be that character, named once introduced.) One named in the same
-    sentence as a use of the person and joined to it by "and" ("Mr. Giles, Brittles, and the tinker") is someone
+    sentence as a use of the person and joined to it by "and" ("Mr. Tolley, Hobbs, and the tinker") is someone
     else."""
     introduced, last = person.mentions[0][0], person.mentions[-1][0]
     about = {id(c) for _, c in named[bisect.bisect_left(starts, introduced - _ABOUT) : bisect.bisect_left(starts, introduced)]}
@@ -385,8 +385,8 @@ def _newcomer_named(text: str, named: list[tuple[int, CharacterCluster]], starts
 
 
 def _same_sentence(text: str, named_at: int, use: tuple[int, int]) -> bool:
-    """Is a name coordinated with a use of the description as two people ("Mr. Giles, Brittles, and the tinker",
-    "the tinker and Tom"; not an apposition, "the old lady, Mrs. Bedwin")?"""
+    """Is a name coordinated with a use of the description as two people ("Mr. Tolley, Hobbs, and the tinker",
+    "the tinker and Tom"; not an apposition, "the old lady, Mrs. Pellow")?"""
     if named_at < use[0]:
         return use[0] - named_at < _SENTENCE_REACH and _NAMES_THEN_AND.fullmatch(text, named_at, use[0]) is not None
     return named_at - use[1] < _SENTENCE_REACH and _AND_THEN_NAMES.fullmatch(text, use[1], named_at) is not None
