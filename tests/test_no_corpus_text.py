@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -47,12 +48,15 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, REPO
 
 from filmsofone import lexicon
 from filmsofone.analysis.names import FEMALE_NAMES, HYPOCORISTICS, MALE_NAMES
 
 pytestmark = pytest.mark.corpus
+
+# as tests/conftest.py finds them (not imported from it: "conftest" is a different module in each test folder)
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("FILMSOFONE_CORPUS") or REPO.parent / "shared" / "corpus").resolve()
 
 SHINGLE = 8
 MASKED_SHINGLE = 9
