@@ -388,9 +388,8 @@ def edge_features(position: Position, before2: str | None, before1: str | None, 
                   link2: str | None) -> list[str]:
     """The transition features of `who` speaking at `position` after `before2`, `before1`: the transition, its
     kind (same/alternate/new) conjoined with the candidate's cues and with how it pairs with `before1`."""
-    name = transition(before2, before1, who, position.link, link2)
-    kind = name.split("|", 1)[0]
-    names = [name] + [f"{kind}|{position.link}&{cue}" for cue in position.cues.get(who, ())]
+    kind = _kind(before2, before1, who, link2)
+    names = [_transition_names(position.link, link2)[kind]] + [f"{kind}|{position.link}&{cue}" for cue in position.cues.get(who, ())]
     pair = _pair(position.partners, before1, who)
     if pair:
         names.append(f"{kind}|{pair}")
@@ -401,11 +400,22 @@ def edge_features(position: Position, before2: str | None, before1: str | None, 
 
 def transition(before2: str | None, before1: str | None, who: str | None, link1: str, link2: str | None) -> str:
     """The name of the transition feature for a speaker following the two before it."""
+    return _transition_names(link1, link2)[_kind(before2, before1, who, link2)]
+
+
+def _kind(before2: str | None, before1: str | None, who: str | None, link2: str | None) -> str:
+    """'same' (the speaker before again), 'alternate' (the one before that) or 'new'."""
     if who is not None and who == before1:
-        return f"same|{link1}"
+        return "same"
     if who is not None and link2 is not None and who == before2:
-        return f"alternate|{link1}|{link2}"
-    return f"new|{link1}" + ("" if link2 is not None else "|second")
+        return "alternate"
+    return "new"
+
+
+def _transition_names(link1: str, link2: str | None) -> dict[str, str]:
+    """The transition feature of each kind, for the links to the turn before and the one before that."""
+    return {"same": f"same|{link1}", "alternate": f"alternate|{link1}|{link2}",
+            "new": f"new|{link1}" + ("" if link2 is not None else "|second")}
 
 
 def local_score(features: dict[str, float], weights: dict[str, float]) -> float:
@@ -506,21 +516,14 @@ def _edge_scorer(position: Position, weights: dict[str, float], link2: str | Non
     """score(before2, before1, who) of the `edge_features` at `position` (what does not depend on the speakers
     before summed once per candidate and kind; how two speakers pair looked up once per pair)."""
     link1, kinds = position.link, ("same", "alternate", "new")
-    names = {"same": f"same|{link1}", "alternate": f"alternate|{link1}|{link2}",
-             "new": f"new|{link1}" + ("" if link2 is not None else "|second")}
-    base = {kind: weights.get(names[kind], 0.0) for kind in kinds}
+    base = {kind: weights.get(name, 0.0) for kind, name in _transition_names(link1, link2).items()}
     by_kind = {who: {kind: base[kind] + sum(weights.get(f"{kind}|{link1}&{cue}", 0.0) for cue in cues)
                      for kind in kinds} for who, cues in position.cues.items()}
     partners, pairs, addressed = position.partners, {}, position.addressed
     answering = {kind: weights.get(f"{kind}|addresses_before", 0.0) for kind in kinds}
 
     def score(before2: str | None, before1: str | None, who: str | None) -> float:
-        if who is not None and who == before1:
-            kind = "same"
-        elif who is not None and link2 is not None and who == before2:
-            kind = "alternate"
-        else:
-            kind = "new"
+        kind = _kind(before2, before1, who, link2)
         value = by_kind[who][kind] if who in by_kind else base[kind]
         if partners and kind != "same":
             key = (before1, who, kind)
