@@ -188,21 +188,40 @@ def _particular(text: str, definites, end: int, taken: set[str]) -> list[tuple[s
     such words the book uses more than once), used at least twice, once at least as the subject of a speech
     tag; "the man with the beard" is the same person as "the man with the black beard". (name, noun, mentions),
     every use in the book being that one person."""
-    candidates = []  # per use: (start, noun, [(name, end of the phrase), ...] shortest first)
+    candidates = _particular_candidates(text, definites, end)
+    found, nouns = _recurring_descriptions(candidates)
+    _merge_by_head(found)
+    return [(name, nouns[name], sorted(uses)) for name, uses in found.items()
+            if len(uses) >= 2 and name not in taken and any(_is_tag(text, s, e, 0, broad=True) for s, e in uses)]
+
+
+def _particular_candidates(text: str, definites, end: int) -> list[tuple[int, str, list[tuple[str, int]]]]:
+    """Per definite description followed by "in"/"with"/"of the ...": (start, noun, [(name, end of the
+    phrase), ...] shortest first)."""
+    candidates = []
     for s, e, noun, modifiers in definites:
         pp = _PARTICULAR.match(text, e, end)
-        if pp is None:
-            continue
-        names, words = [], []
-        for word in pp.group("words").split()[:3]:
-            if word in _STOP or word in SPEECH_VERBS or word in _NOT_A_FEATURE:
-                break
-            words.append(word)
-            if word not in _NOT_A_FEATURE_END and not word.endswith(("ed", "ly")):
-                name = " ".join(("the", *modifiers, noun, pp.group("prep"), "the", *words))
-                names.append((name, pp.start("words") + len(" ".join(words)) + _extra_space(text, pp.start("words"), words)))
-        if names:
+        if pp is not None and (names := _particular_names(text, pp, noun, modifiers)):
             candidates.append((s, noun, names))
+    return candidates
+
+
+def _particular_names(text: str, pp: re.Match, noun: str, modifiers: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The names one use could go by ("the man with the beard", "the man with the black beard"), each with where
+    its phrase ends: the feature words after "in/with/of the", up to three, stopping at a function word."""
+    names, words = [], []
+    for word in pp.group("words").split()[:3]:
+        if word in _STOP or word in SPEECH_VERBS or word in _NOT_A_FEATURE:
+            break
+        words.append(word)
+        if word not in _NOT_A_FEATURE_END and not word.endswith(("ed", "ly")):
+            name = " ".join(("the", *modifiers, noun, pp.group("prep"), "the", *words))
+            names.append((name, pp.start("words") + len(" ".join(words)) + _extra_space(text, pp.start("words"), words)))
+    return names
+
+
+def _recurring_descriptions(candidates) -> tuple[dict[str, list[tuple[int, int]]], dict[str, str]]:
+    """Each use under the longest of its names that the book uses at least twice: name -> uses, name -> noun."""
     counts = Counter(name for _, _, names in candidates for name, _ in names)
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
     nouns: dict[str, str] = {}
@@ -212,15 +231,19 @@ def _particular(text: str, definites, end: int, taken: set[str]) -> list[tuple[s
             name, e = recurring[-1]
             found[name].append((s, e))
             nouns[name] = noun
-    by_head: dict[tuple[str, str], str] = {}  # (the start and the last word) -> the name used most
+    return found, nouns
+
+
+def _merge_by_head(found: dict[str, list[tuple[int, int]]]) -> None:
+    """Join names with the same start and last word ("the man with the beard", "the man with the black beard")
+    under the one used most, in place."""
+    by_head: dict[tuple[str, str], str] = {}
     for name in sorted(found, key=lambda n: -len(found[n])):
         head = (" ".join(name.split()[: name.split().index("the", 1) + 1]), name.split()[-1])
         if head in by_head:
             found[by_head[head]] += found.pop(name)
         else:
             by_head[head] = name
-    return [(name, nouns[name], sorted(uses)) for name, uses in found.items()
-            if len(uses) >= 2 and name not in taken and any(_is_tag(text, s, e, 0, broad=True) for s, e in uses)]
 
 
 def _extra_space(text: str, start: int, words: list[str]) -> int:
