@@ -18,12 +18,13 @@ LINES = [
 
 def make_clip(path: Path, seconds: float, *, size: str = "320x180", fps: int = 24, audio: bool = True,
               tone: bool = False, codec_args: list[str] | None = None, rate: int = 48000,
-              channels: int = 2) -> Path:
-    """A testsrc clip; house format by default (H.264 yuv420p, AAC 48 kHz stereo, +faststart)."""
+              channels: int = 2, frequency: int = 440) -> Path:
+    """A testsrc clip; house format by default (H.264 yuv420p, AAC 48 kHz stereo, +faststart); with `tone`, a
+    sine of `frequency` Hz as its sound."""
     path.parent.mkdir(parents=True, exist_ok=True)
     args = [*ffmpeg.base_args(), "-f", "lavfi", "-i", f"testsrc=size={size}:rate={fps}:duration={seconds}"]
     if audio:
-        source = (f"sine=frequency=440:sample_rate={rate}:duration={seconds}" if tone
+        source = (f"sine=frequency={frequency}:sample_rate={rate}:duration={seconds}" if tone
                   else f"anullsrc=r={rate}:cl={'mono' if channels == 1 else 'stereo'}")
         args += ["-f", "lavfi", "-t", str(seconds), "-i", source]
     args += codec_args or ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-r", str(fps)]

@@ -114,6 +114,28 @@ def test_without_dialogue_a_clip_that_speaks_for_itself_is_muted_while_it_speaks
         assert film_rms(film, *windows[quiet]) > 0.01  # a clip's own sound without a line stays
 
 
+def test_without_dialogue_a_clip_that_speaks_for_itself_keeps_the_scenes_ambience_and_music(ws):
+    """Only the speech goes: the clip's own sound (its lines cannot be told apart from its effects) is silenced,
+    the scene's ambience and score go on under the shot as under its neighbour, not a hole of silence."""
+    book = Book(ws)
+    speaking = next(s.id for s in book.shots if s.dialogue and s.scene == "1.1")
+    neighbour = next(s.id for s in book.shots if s.scene == "1.1" and s.id != speaking)
+    book.shoot()
+    with_sound_of_its_own(book, speaking, frequency=1250)  # a pitch the score does not hold
+    film = ws.project("tale").film_path
+    for sound in (SoundOptions(), SoundOptions(dialogue=False, subtitles=False)):
+        made = cut(ws, "tale", sound=sound).manifest
+        windows = {p.segment.shot_id: (p.start + 0.1, p.end - 0.1) for p in made.segments}  # clear of AAC's edges
+        share = tone_share(film, *windows[speaking], 1250)
+        if sound.dialogue:
+            assert share > 0.5  # the clip speaks for itself: its sound dominates the shot
+            continue
+        assert set(made.stems) == {"music", "ambience"}
+        assert share < 0.01  # its speech is gone
+        level, around = film_rms(film, *windows[speaking]), film_rms(film, *windows[neighbour])
+        assert level > 0.01 and level == pytest.approx(around, rel=0.5)  # the beds go on at the scene's level
+
+
 def test_music_follows_the_scene_and_a_users_file_replaces_it(voiced, tmp_path):
     make_clip(voiced.ws.root / "tone.mp4", 2.0, tone=True)
     set_fields(voiced.ws, "tale", "Ada Quill", ["notes=x"])  # the bible exists and is valid
@@ -146,10 +168,10 @@ def test_a_music_file_that_is_not_audio_is_one_clear_error(voiced):
         cut(voiced.ws, "tale")
 
 
-def with_sound_of_its_own(book, shot_id):
+def with_sound_of_its_own(book, shot_id, frequency=440):
     """Give `shot_id` a newest take with a tone, as if Veo 3 made it with generateAudio."""
     native = make_clip(book.project.clips_dir / f"veo-{shot_id}.mp4",
-                       next(s.duration for s in book.shots if s.id == shot_id), tone=True)
+                       next(s.duration for s in book.shots if s.id == shot_id), tone=True, frequency=frequency)
     book.add_take(shot_id, native, 1.0)
     with store.session_for(book.project.db_path) as session:
         row = session.exec(select(TakeRow).where(TakeRow.shot_id == shot_id).order_by(TakeRow.id.desc())).first()
@@ -158,19 +180,33 @@ def with_sound_of_its_own(book, shot_id):
         session.commit()
 
 
-def film_rms(film, start, end):
-    """Root-mean-square level of the film's sound between `start` and `end` seconds."""
+def film_samples(film, start, end):
+    """The film's sound (first channel) between `start` and `end` seconds, whole frames only; and its rate."""
     import av
 
-    total, count = 0.0, 0
+    pieces, rate = [], 48000
     with av.open(str(film)) as container:
         for frame in container.decode(audio=0):
             if frame.time is None or not start <= frame.time < end - frame.samples / frame.sample_rate:
                 continue
-            samples = frame.to_ndarray().astype("float64")
-            total, count = total + float((samples ** 2).sum()), count + samples.size
-    assert count, "no sound decoded in the window"
-    return (total / count) ** 0.5
+            pieces.append(frame.to_ndarray().astype("float64")[0])
+            rate = frame.sample_rate
+    assert pieces, "no sound decoded in the window"
+    return np.concatenate(pieces), rate
+
+
+def film_rms(film, start, end):
+    """Root-mean-square level of the film's sound between `start` and `end` seconds."""
+    samples, _ = film_samples(film, start, end)
+    return float(np.sqrt((samples ** 2).mean()))
+
+
+def tone_share(film, start, end, frequency):
+    """The part of the film's sound power between `start` and `end` that lies within 15 Hz of `frequency`."""
+    samples, rate = film_samples(film, start, end)
+    power = np.abs(np.fft.rfft(samples * np.hanning(len(samples)))) ** 2
+    hertz = np.fft.rfftfreq(len(samples), 1 / rate)
+    return float(power[np.abs(hertz - frequency) <= 15].sum() / power.sum())
 
 
 def test_a_clip_with_its_own_speech_is_kept_and_not_spoken_over(ws):

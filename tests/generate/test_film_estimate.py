@@ -56,10 +56,33 @@ def test_the_room_prices_with_the_options_the_clips_were_made_with(ws, service):
             session.add(job)
         session.commit()
     assert _priced(ws).model_dump() == priced.model_dump()  # read from the request the job sent
+    assert priced.shares == []  # one set of options: nothing to break down
+
+
+def test_clips_made_under_mixed_options_are_each_priced_with_their_own(ws, service):
+    """Scene 1.1 made with model=pro, then 1.2 in standard: each shot is counted with the options its own clip
+    was made with (the pro ones are made, not priced again at the standard price; one changed since is priced
+    at pro, as it was made), the row is the sum, and its shares say how much under which options."""
+    make_book(ws, shots_per_scene=4, duration=2.0)
+    run(ws, service, scenes=("1.1",), options={"model": "pro"})
     run(ws, service, scenes=("1.2",))  # the newest clips are standard ones: the film would go on in standard
     priced, standard = _priced(ws), _dry_run(ws, service)
-    assert priced.made == sum(p.cached for p in standard.planned) == 4 and priced.options == {"base_url": service.url}
-    assert priced.usd == pytest.approx(standard.estimated_cost)
+    assert sum(p.cached for p in standard.planned) == 4 and standard.estimated_cost == pytest.approx(4 * 2.0 * 0.1)
+    assert priced.made == 8 and priced.usd == 0  # the newest options alone would price the pro shots again
+    assert priced.options == {"base_url": service.url} and priced.price == "$0.1/s"  # as it would run next
+    set_action(ws, "1.1-001", "Shot 1 of scene 1.1: the lamps go out.")  # a pro clip no longer current
+    set_action(ws, "1.2-002", "Shot 2 of scene 1.2: the tide turns.")  # a standard one no longer current
+    priced = _priced(ws)
+    assert priced.made == 6 and priced.usd == pytest.approx(2.0 * 0.3 + 2.0 * 0.1)
+    assert priced.billed_seconds == pytest.approx(4.0)
+    shares = {share.price: share for share in priced.shares}
+    assert shares["$0.3/s"].options == {"model": "pro", "base_url": service.url}
+    assert (shares["$0.3/s"].shots, shares["$0.3/s"].made) == (4, 3)
+    assert shares["$0.3/s"].usd == pytest.approx(0.6)
+    assert (shares["$0.1/s"].shots, shares["$0.1/s"].made) == (4, 3) and shares["$0.1/s"].usd == pytest.approx(0.2)
+    assert [share.price for share in priced.shares][-1] == "$0.1/s"  # the newest options last
+    pro = _dry_run(ws, service, model="pro")  # each share is the dry run with its options, over its shots
+    assert sum(p.cost for p in pro.planned if p.scene == "1.1" and not p.cached) == pytest.approx(0.6)
 
 
 def test_a_price_override_the_clips_were_made_with_is_the_rooms_price(ws, service):

@@ -28,6 +28,18 @@ def test_the_mix_ducks_music_and_ambience_under_the_dialogue():
     assert "amix=duration=first:inputs=3:normalize=0" in graph  # the film's sound, music, ambience
 
 
+def test_without_dialogue_only_the_films_own_sound_is_silenced_over_the_muted_windows():
+    """`cut --no-dialogue` and a clip that speaks for itself: its sound goes, the music and ambience stay."""
+    args = ffmpeg.mix_args(Path("film.mp4"), {"music": Path("m.wav"), "ambience": Path("a.wav")}, Path("mix.wav"),
+                           muted=[(1.0, 2.5), (4.0, 5.0)])
+    assert args[args.index("-filter_complex") + 1] == (
+        "[0:a]aresample=48000[s0];[s0]aformat=channel_layouts=stereo:sample_fmts=fltp[s1];"
+        "[s1]volume=enable=between(t\\,1.000000\\,2.500000)+between(t\\,4.000000\\,5.000000):volume=0[s2];"
+        "[s2][1:a][2:a]amix=duration=first:inputs=3:normalize=0[s3]")  # the beds go into the mix untouched
+    unmuted = ffmpeg.mix_args(Path("film.mp4"), {"music": Path("m.wav")}, Path("mix.wav"))
+    assert "volume" not in unmuted[unmuted.index("-filter_complex") + 1]
+
+
 def test_the_master_limits_and_the_join_or_a_remux_encodes_it_once():
     args = ffmpeg.limit_args(Path("mix.wav"), Path("master.wav"), gain_db=-2.5)
     assert args == [*HEAD, "-i", "mix.wav", "-filter_complex",

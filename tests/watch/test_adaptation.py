@@ -13,6 +13,7 @@ from filmsofone import store
 from filmsofone.adapt import adapt, adaptation_report, set_adapter, set_runtime, set_scene_choice
 from filmsofone.adapt.saved import ADAPTATION_FILE
 from filmsofone.generate import generate_scenes
+from filmsofone.generate.estimate import OptionsShare
 from filmsofone.project import load_analysis
 from filmsofone.watch import open_room, render
 from filmsofone.watch.room import gather
@@ -75,6 +76,12 @@ def test_the_estimate_is_what_generate_all_dry_run_charges(sample_ws):
     shown["runway"].options = {"model": "gen4_turbo"}  # priced as its newest clip was made
     row = render(room).split('data-backend="runway"')[1].split("</tr>")[0]
     assert "3 shots already made, not priced" in row and "as made: <code>model=gen4_turbo</code>" in row
+    assert 'class="muted share"' not in row  # one set of options: no breakdown
+    shown["runway"].shares = [OptionsShare(options={"model": "gen4_turbo"}, price="$0.05/s", shots=3, made=3, usd=0.0),
+                              OptionsShare(options={}, price="$0.12/s", shots=5, usd=4.8)]
+    row = render(room).split('data-backend="runway"')[1].split("</tr>")[0]
+    assert "3 shots at $0.05/s (<code>model=gen4_turbo</code>): 3 made, $0.00" in row
+    assert "5 shots at $0.12/s (its defaults): $4.80" in row
 
 
 def test_a_changed_runtime_shows_at_once_and_cut_scenes_say_so(sample_ws):

@@ -60,7 +60,8 @@ def native_shots(inputs: CutInputs) -> set[str]:
 
 
 def muted_windows(reel: Reel, fade: float, native: set[str], sound: SoundOptions) -> list[tuple[float, float]]:
-    """Without dialogue, the film seconds where a clip would speak its own lines (to be silenced)."""
+    """Without dialogue, the film seconds where a clip would speak its own lines: the clip's sound is silenced
+    there (its speech cannot be told apart from its effects), the stems' ambience and music go on under it."""
     if sound.dialogue:
         return []
     return [times for segment, times in zip(reel.segments, segment_times(reel, fade))

@@ -472,7 +472,7 @@ class Transport:
         return response
 
     async def _send_once(self, step, method, target, headers, with_key, kwargs) -> httpx.Response:
-        self._refuse_if_down(target)
+        self._refuse_if_down()
         request = self.http.build_request(method, target, headers=self._headers_for(target, headers,
                                                                                        with_key=with_key), **kwargs)
         try:
@@ -525,7 +525,8 @@ class Transport:
             self._gone = (loop, asyncio.Event())
         return self._gone[1]
 
-    def _refuse_if_down(self, target: httpx.URL) -> None:
+    def _refuse_if_down(self) -> None:
+        """Refuse to open a request (or a download) while the host is taken as down for this run."""
         if self.down:
             raise self._settled()
 
@@ -577,7 +578,7 @@ class Transport:
         dest, limit = Path(dest), limit or self.contract.download_limit
         target = self.url(url)
         for _ in range(MAX_REDIRECTS + 1):
-            self._refuse_if_down(target)
+            self._refuse_if_down()
             request = self.http.build_request("GET", target, headers=self._headers_for(
                 target, headers, with_key=self.contract.key_on_downloads))
             try:

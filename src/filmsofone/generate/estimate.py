@@ -1,14 +1,17 @@
 """What the adapted film would cost on each registered video backend, with the pricing `generate --dry-run`
 uses: every shot of every kept scene (its stored shot list, else the one `filmsofone plan` would store) is
 billed at the clip length the backend makes for it (`requests.billed_seconds`), at the backend's declared
-price (`Backend.cost`). A backend that made clips of the film is taken with the options its newest one was
-made with (stored with its job: a model, a price override), as `generate --dry-run --option ...` with those
-options would price it. A shot whose clip that backend already made, with the request it would send now (the
-same cache key `generate` checks), is counted as made and not priced, as the dry run does. Nothing is planned
-into the store, nothing is sent, no key is needed.
+price (`Backend.cost`). A backend that made clips of the film prices each shot it made with the options that
+shot's clip was made with (stored with its job: a model, a price override), and the shots it has not made with
+the options of its newest clip, as `generate --dry-run --option ...` with those options prices them; the row is
+the sum. A shot whose clip that backend already made, with the request it would send now under those options
+(the same cache key `generate` checks), is counted as made and not priced, as the dry run does. Nothing is
+planned into the store, nothing is sent, no key is needed.
 """
 
 from __future__ import annotations
+
+import json
 
 from pydantic import BaseModel, Field
 
@@ -29,6 +32,16 @@ from .requests import ENGINE_OPTIONS, billed_seconds, plan_requests, shot_frames
 TUNING = ENGINE_OPTIONS - {"price_per_second", "price_per_clip"}  # options that leave the price alone
 
 
+class OptionsShare(BaseModel):
+    """The part of a backend's price made under one set of options (when its clips were made under several)."""
+
+    options: dict = Field(default_factory=dict)  # as shown: those that differ from the defaults, tuning aside
+    price: str
+    shots: int  # shots counted under these options
+    made: int = 0
+    usd: float
+
+
 class BackendEstimate(BaseModel):
     backend: str
     description: str = ""
@@ -36,8 +49,9 @@ class BackendEstimate(BaseModel):
     usd: float  # the whole film, every shot not made yet made once
     billed_seconds: float  # clip seconds still to make (each shot rounded up to a length the backend makes)
     made: int = 0  # shots whose current clip from this backend exists: not priced (`generate` does not remake them)
-    options: dict = Field(default_factory=dict)  # priced with these (its newest clip's, as `--option` gives them)
-    price: str  # "$0.12/s", "$0.28/clip" or "free"
+    options: dict = Field(default_factory=dict)  # its newest clip's options (as `--option` gives them)
+    price: str  # "$0.12/s", "$0.28/clip" or "free", under `options`
+    shares: list[OptionsShare] = Field(default_factory=list)  # per set of options, when its clips used several
     needs_key: bool = False
     key_set: bool = False
 
@@ -60,15 +74,51 @@ def estimate_film(ws: Workspace, slug: str, adaptation: Adaptation, *,
     estimate = FilmEstimate(shots=len(flat), seconds=round(sum(s.duration for s in flat), 1), scenes=len(shots))
     jobs = JobStore(project.db_path, project.root)
     takes = jobs.cached_keys_by_backend({s.id for s in flat})
-    used = jobs.newest_options_by_backend({s.id for s in flat})
+    used = jobs.options_by_backend({s.id for s in flat})
     for cls in list_backends("video"):
         if hasattr(cls, "attach"):  # attaches a file you made elsewhere (`takes add`): nothing to price
             continue
-        backend, options = pricing_backend(cls, used.get(cls.name))
-        made = made_shots(ws, project, backend, flat, takes.get(cls.name, set()), analysis)
-        estimate.backends.append(backend_estimate(cls, flat, made, backend=backend, options=options))
+        shares = [(_share(ws, project, cls, flat, group, options, takes.get(cls.name, set()), analysis), len(group))
+                  for options, group in option_groups(flat, used.get(cls.name, {}))]
+        estimate.backends.append(combined(shares))
     estimate.backends.sort(key=lambda e: (e.usd, e.backend))
     return estimate
+
+
+def option_groups(shots: list[Shot], made_with: dict[str, dict]) -> list[tuple[dict | None, set[str]]]:
+    """The shots grouped by the options they are priced with: a shot the backend made, its clip's options; the
+    others, those of the backend's newest clip (`made_with` is in take order), None when it made none. The group
+    of the newest options comes last."""
+    newest = list(made_with.values())[-1] if made_with else None
+    groups: dict[str, tuple[dict | None, set[str]]] = {}
+    for shot in shots:
+        options = made_with.get(shot.id, newest)
+        groups.setdefault(json.dumps(options, sort_keys=True), (options, set()))[1].add(shot.id)
+    last = json.dumps(newest, sort_keys=True)
+    return sorted(groups.values(), key=lambda group: json.dumps(group[0], sort_keys=True) == last)
+
+
+def _share(ws: Workspace, project: Project, cls, shots: list[Shot], group: set[str], options: dict | None,
+           takes: set[tuple[str, str]], analysis: BookAnalysis) -> BackendEstimate:
+    backend, shown = pricing_backend(cls, options)
+    made = made_shots(ws, project, backend, shots, takes, analysis, only=group)
+    return backend_estimate(cls, [shot for shot in shots if shot.id in group], made, backend=backend, options=shown)
+
+
+def combined(shares: list[tuple[BackendEstimate, int]]) -> BackendEstimate:
+    """One backend's row from its (price, shots) per set of options (the last: its newest options'): prices,
+    seconds and made shots summed; the shares listed when the shots were priced under more than one set of
+    options (options that price alike once shown, e.g. differing only in tuning, are one share)."""
+    merged: dict[str, OptionsShare] = {}
+    for part, shots in shares:
+        known = merged.setdefault(json.dumps(part.options, sort_keys=True),
+                                  OptionsShare(options=part.options, price=part.price, shots=0, usd=0.0))
+        known.shots, known.made, known.usd = known.shots + shots, known.made + part.made, round(known.usd + part.usd, 2)
+    parts = [part for part, _ in shares]
+    return parts[-1].model_copy(update={
+        "usd": round(sum(part.usd for part in parts), 2), "made": sum(part.made for part in parts),
+        "billed_seconds": round(sum(part.billed_seconds for part in parts), 1),
+        "shares": list(merged.values()) if len(merged) > 1 else []})
 
 
 def pricing_backend(cls, options: dict | None):
@@ -88,12 +138,12 @@ def pricing_backend(cls, options: dict | None):
 
 
 def made_shots(ws: Workspace, project: Project, backend, shots: list[Shot], takes: set[tuple[str, str]],
-               analysis: BookAnalysis) -> set[str]:
-    """The shots whose clip from `backend` (as `pricing_backend` makes it) exists for the request it would
-    send now (as the dry run with those options checks); only asked of a paid backend that has takes (a free
-    one costs nothing either way), and only the shots with takes are planned (a whole novel's shots take
-    seconds)."""
-    taken = {shot_id for shot_id, _ in takes}
+               analysis: BookAnalysis, *, only: set[str] | None = None) -> set[str]:
+    """The shots (of `only`, else all) whose clip from `backend` (as `pricing_backend` makes it) exists for the
+    request it would send now (as the dry run with those options checks); only asked of a paid backend that has
+    takes (a free one costs nothing either way), and only the shots with takes are planned (a whole novel's
+    shots take seconds; all of `shots` still give the frames, a shot may end on the next one's keyframe)."""
+    taken = {shot_id for shot_id, _ in takes if only is None or shot_id in only}
     with_takes = [shot for shot in shots if shot.id in taken]  # each prompt is its shot's own: plan only these
     if not with_takes or backend.cost(1.0) == 0:
         return set()

@@ -76,16 +76,19 @@ class JobStore:
                 found.setdefault(backend, set()).add((shot, key))
         return found
 
-    def newest_options_by_backend(self, shot_ids: set[str]) -> dict[str, dict]:
-        """Backend -> the options its newest take of these shots (whose file exists) was made with: as given
-        (`JobRow.options`), else, for a job made before they were stored, its request's options."""
+    def options_by_backend(self, shot_ids: set[str]) -> dict[str, dict[str, dict]]:
+        """Backend -> shot id -> the options its newest take of that shot (whose file exists) was made with: as
+        given (`JobRow.options`), else, for a job made before they were stored, its request's options. Each
+        backend's shots are in the order of those takes, so the last is the options of its newest clip."""
         with store.session_for(self.db_path) as session:
             rows = session.exec(select(TakeRow.backend, TakeRow.shot_id, TakeRow.path, JobRow.options, JobRow.request)
                                 .join(JobRow, TakeRow.job_id == JobRow.id).order_by(TakeRow.id)).all()
-        found: dict[str, dict] = {}
+        found: dict[str, dict[str, dict]] = {}
         for backend, shot, path, options, request in rows:
             if shot in shot_ids and (self.root / path).is_file():
-                found[backend] = options if options is not None else dict((request or {}).get("options") or {})
+                shots = found.setdefault(backend, {})
+                shots.pop(shot, None)  # a newer take of the shot moves it last
+                shots[shot] = options if options is not None else dict((request or {}).get("options") or {})
         return found
 
     def recover(self, clips_dir: Path) -> Recovery:
