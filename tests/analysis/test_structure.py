@@ -117,6 +117,22 @@ def test_british_single_quote_dialogue_with_apostrophes():
     ]
 
 
+def test_single_quote_dialogue_with_italics_and_a_lost_dash():
+    # an opening mark before an italic word; a speech broken off where a plain-text edition dropped the dash
+    text = (
+        "'_Vite!_ The boat leaves,' said Osric.\n\n"
+        "'If the tide turns before we are out '\n\n"
+        "'It will not,' said Nell. 'I have watched it for years.'\n\n"
+        "'But you ' he began, and stopped. 'The oars are gone.'\n"
+    )
+    assert _quotes(text) == [
+        ["_Vite!_ The boat leaves,"],
+        ["If the tide turns before we are out "],
+        ["It will not,", "I have watched it for years."],
+        ["But you ", "The oars are gone."],
+    ]
+
+
 def test_em_dash_dialogue():
     text = (
         "— Come in, — said Ada, — and shut the door.\n\n"
