@@ -76,3 +76,30 @@ def test_a_missing_two_part_key_names_both_variables(capsys, ws, monkeypatch):
         with pytest.raises(BackendError) as caught:
             require_key(backend_class(backend))
         assert all(var in caught.value.hint for var in both), caught.value.hint
+
+
+def test_without_ffmpeg_generate_and_demo_stop_at_once_in_one_line(capsys, ws, monkeypatch, tmp_path):
+    """FILMSOFONE_FFMPEG naming a missing program: no shot is tried (no job row, no clip) and the demo
+    imports nothing; one line naming the variable, exit 2."""
+    from fakes.project import SLUG, make_book
+    from sqlmodel import select
+
+    from filmsofone import ffmpeg, store
+    from filmsofone.store.tables import JobRow
+
+    make_book(ws, shots_per_scene=2, duration=1.0)
+    ffmpeg.ffmpeg_binary.cache_clear()
+    monkeypatch.setenv(ffmpeg.FFMPEG_ENV, str(tmp_path / "nope"))
+    try:
+        for argv in (["--workspace", str(ws.root), "generate", SLUG, "--scene", "1.1"],
+                     ["demo", "--workspace", str(tmp_path / "demo")]):
+            code, out, err = run(capsys, *argv)
+            lines = [line for line in (out + err).splitlines() if line.strip()]
+            assert code == 2 and len(lines) == 1, out + err
+            assert f"no working ffmpeg at {tmp_path / 'nope'}" in lines[0] and ffmpeg.FFMPEG_ENV in lines[0]
+    finally:
+        ffmpeg.ffmpeg_binary.cache_clear()
+    with store.session_for(ws.project(SLUG).db_path) as session:
+        assert session.exec(select(JobRow)).all() == []
+    assert not list(ws.project(SLUG).clips_dir.glob("**/*.mp4"))
+    assert not (tmp_path / "demo").exists()  # the demo made no workspace

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,11 @@ def test_the_readme_names_every_option_of_the_commands_landed_with_it(name):
     options = [o for p in COMMANDS[name].params for o in p.opts if o.startswith("--") and o != "--help"]
     missing = [o for o in options if o not in README]
     assert not missing, f"README does not mention `{name}` {', '.join(missing)}"
+
+
+def test_the_readme_shows_every_command():
+    """A first-time user finds each command (and each sub-command) in the README with an example."""
+    shown_as = {"shots table": "shots"}  # the hidden default of `shots S --scene ID`
+    missing = [name for name in sorted(COMMANDS)
+               if not re.search(rf"filmsofone {re.escape(shown_as.get(name, name))}\b", README)]
+    assert not missing, f"README has no example of: {', '.join(missing)}"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from filmsofone import ffmpeg
-from filmsofone.errors import FFmpegError
+from filmsofone.errors import FFmpegError, FFmpegMissing
 
 BANNER = """Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'film.mp4':
   Duration: 00:01:02.50, start: 0.000000, bitrate: 100 kb/s
@@ -72,6 +72,24 @@ def test_a_missing_binary_is_one_clear_error_for_every_call(tmp_path, monkeypatc
                 call()
             assert info.value.message == f"no working ffmpeg at {tmp_path / 'no-ffmpeg'}"
             assert ffmpeg.FFMPEG_ENV in info.value.hint
+    finally:
+        ffmpeg.ffmpeg_binary.cache_clear()
+
+
+@pytest.mark.parametrize("binary", ["missing", "not ffmpeg"])
+def test_require_says_at_once_that_no_ffmpeg_can_run(tmp_path, monkeypatch, binary):
+    """`require()` (asked before work that needs ffmpeg all along): a missing program, or one that is not a
+    working ffmpeg (here /bin/false), is FFmpegMissing with the one message; the real one passes."""
+    ffmpeg.ffmpeg_binary.cache_clear()
+    path = str(tmp_path / "no-ffmpeg") if binary == "missing" else "/bin/false"
+    monkeypatch.setenv(ffmpeg.FFMPEG_ENV, path)
+    try:
+        with pytest.raises(FFmpegMissing) as info:
+            ffmpeg.require()
+        assert info.value.message == f"no working ffmpeg at {path}" and ffmpeg.FFMPEG_ENV in info.value.hint
+        monkeypatch.delenv(ffmpeg.FFMPEG_ENV)
+        ffmpeg.ffmpeg_binary.cache_clear()
+        ffmpeg.require()
     finally:
         ffmpeg.ffmpeg_binary.cache_clear()
 

@@ -8,8 +8,9 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from .workspace import Workspace
+from . import ffmpeg
 from .models import ProgressCallback
+from .workspace import Workspace
 
 SAMPLE_SLUG = "the-lantern-keepers"
 
@@ -29,6 +30,7 @@ def run_demo(root: Path | None = None, *, progress: ProgressCallback | None = No
     from .plan import plan_book
     from .sound import voice_book
 
+    ffmpeg.require()  # the clips and the cut need it: say so before minutes of importing and voicing
     ws = Workspace(Path(root).resolve() if root else Path(tempfile.mkdtemp(prefix="filmsofone-demo-"))).ensure()
     book = ws.books_dir / sample_book_path().name
     if not book.exists():

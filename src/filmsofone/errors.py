@@ -40,3 +40,7 @@ class BackendError(UserError):
 
 class FFmpegError(UserError):
     """ffmpeg failed; the message carries the useful part of its stderr."""
+
+
+class FFmpegMissing(FFmpegError):
+    """No ffmpeg can be run at all (missing, not executable, not a program): nothing that needs it can work."""

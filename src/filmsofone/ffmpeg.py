@@ -29,7 +29,7 @@ from pathlib import Path
 import ffmpeg as ffmpeg_python
 import imageio_ffmpeg
 
-from .errors import FFmpegError
+from .errors import FFmpegError, FFmpegMissing
 
 FFMPEG_ENV = "FILMSOFONE_FFMPEG"
 _PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal a process gets when its parent dies (Linux)
@@ -50,9 +50,27 @@ def ffmpeg_binary() -> str:
     raise _no_ffmpeg("in the imageio-ffmpeg wheel or on PATH")
 
 
-def _no_ffmpeg(where: str) -> FFmpegError:
+def _no_ffmpeg(where: str) -> FFmpegMissing:
     """The one error for a missing or unusable ffmpeg binary."""
-    return FFmpegError(f"no working ffmpeg {where}", f"install imageio-ffmpeg, or set {FFMPEG_ENV}=/path/to/ffmpeg")
+    return FFmpegMissing(f"no working ffmpeg {where}", f"install imageio-ffmpeg, or set {FFMPEG_ENV}=/path/to/ffmpeg")
+
+
+_WORKING: set[str] = set()  # binaries that ran once in this process
+
+
+def require() -> None:
+    """Raise FFmpegMissing at once when no ffmpeg can be run (asked once per binary): for work that needs it all
+    along, so that it stops before it starts instead of failing item by item."""
+    binary = ffmpeg_binary()
+    if binary in _WORKING:
+        return
+    try:
+        run(["-hide_banner", "-version"], timeout=60)
+    except FFmpegMissing:
+        raise
+    except FFmpegError:  # it runs but is not a working ffmpeg (another program, a broken build)
+        raise _no_ffmpeg(f"at {binary}") from None
+    _WORKING.add(binary)
 
 
 def base_args() -> list[str]:

@@ -48,6 +48,11 @@ def _read_file() -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
+def check_key_file() -> None:
+    """Raise KeyFileError when the key file exists but is unsafe (readable by others) or not valid JSON."""
+    _read_file()
+
+
 def set_key(name: str, value: str) -> Path:
     """Store `value` under `name` in the key file, created with mode 600 and replaced atomically."""
     value = value.strip()

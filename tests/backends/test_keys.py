@@ -51,8 +51,17 @@ def test_scrub_removes_every_known_key(key_file, monkeypatch):
     assert keys.scrub("signed with ak-12345678", ["ak-12345678:sk-abcdefgh"]) == "signed with [redacted]"
 
 
-def test_keys_set_prompts_without_echo(key_file, monkeypatch, capsys):
+def _keys_set(name: str) -> int:
     from filmsofone.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["keys", "set", name])
+        raise SystemExit(0)
+    return exit_info.value.code
+
+
+def test_keys_set_prompts_without_echo(key_file, monkeypatch, capsys):
+    from filmsofone.backends import backend_class
 
     prompts = []
 
@@ -60,14 +69,41 @@ def test_keys_set_prompts_without_echo(key_file, monkeypatch, capsys):
         prompts.append(hide_input)
         return "k-typed-999999"
 
+    monkeypatch.delenv("RUNWAYML_API_SECRET", raising=False)
     monkeypatch.setattr("typer.prompt", fake_prompt)
-    with pytest.raises(SystemExit) as exit_info:
-        main(["keys", "set", "echo"])
-        raise SystemExit(0)
-    assert exit_info.value.code == 0 and prompts == [True]
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # at a terminal
+    assert _keys_set("runway") == 0 and prompts == [True]
     out = capsys.readouterr()
     assert "k-typed" not in out.out + out.err
-    assert keys.find_key(EchoBackend) == "k-typed-999999"
+    assert keys.find_key(backend_class("runway")) == "k-typed-999999"
+
+
+def test_keys_set_reads_one_line_from_a_pipe(key_file, monkeypatch, capsys):
+    import io
+
+    from filmsofone.backends import backend_class
+
+    monkeypatch.delenv("LUMA_API_KEY", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO("k-piped-424242\n"))
+    assert _keys_set("luma") == 0
+    assert keys.find_key(backend_class("luma")) == "k-piped-424242"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600 and "k-piped" not in "".join(capsys.readouterr())
+
+
+@pytest.mark.parametrize("case", ["unknown name", "key file others can read"])
+def test_keys_set_refuses_before_asking_for_the_key(key_file, monkeypatch, capsys, case):
+    asked = []
+    monkeypatch.setattr("typer.prompt", lambda *a, **k: asked.append(1) or "k-never-111111")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    if case == "unknown name":
+        name, needle = "runwy", "no backend or key variable called 'runwy'"
+    else:
+        keys.set_key("runway", "k-file-123456")
+        os.chmod(key_file, 0o644)
+        name, needle = "luma", "can be read by others (mode 644)"
+    assert _keys_set(name) == 2 and asked == []
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err) == 1 and needle in err[0] and ("runway" in err[0] if case == "unknown name" else "chmod 600" in err[0])
 
 
 def test_the_log_filter_blanks_keys(caplog):

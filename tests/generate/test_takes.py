@@ -88,3 +88,21 @@ def test_takes_and_generate_commands(ws, tmp_path, capsys, monkeypatch):
     assert code == 2 and "takes add" in out
     code, out = _cli(["-w", root, "takes", "pick", "1.1-002", "x"], capsys)
     assert code == 2 and "not a number" in out
+
+
+def test_takes_take_the_book_first_like_every_command_and_say_what_is_wrong(ws, tmp_path, capsys, monkeypatch):
+    make_book(ws, shots_per_scene=2, duration=1.0)
+    monkeypatch.setenv("COLUMNS", "200")
+    root = str(ws.root)
+    code, out = _cli(["-w", root, "takes", SLUG, "--scene", "1.1"], capsys)
+    assert code == 0 and f"no takes yet in scene 1.1 of {SLUG}" in out and f"generate {SLUG} --scene 1.1" in out
+    code, out = _cli(["-w", root, "takes", SLUG, "--scene", "9.9"], capsys)
+    assert code == 2 and f"no scene '9.9' in {SLUG}" in out and len(out.strip().splitlines()) == 1
+    generate_scenes(ws, SLUG, ["1.1"])
+    code, out = _cli(["-w", root, "takes", SLUG, "add", "1.1-002", str(_odd_clip(tmp_path / "c.mov"))], capsys)
+    assert code == 0 and "take 2 added" in out
+    code, out = _cli(["-w", root, "takes", SLUG, "pick", "1.1-002", "1"], capsys)
+    assert code == 0 and "now uses take 1" in out
+    assert chosen_takes(ws, SLUG)["1.1-002"].number == 1
+    code, out = _cli(["-w", root, "takes", SLUG, "1.1", "2"], capsys)
+    assert code == 2 and "too many arguments" in out and "takes S pick SHOT N" in out

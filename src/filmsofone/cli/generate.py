@@ -133,7 +133,8 @@ def _print_report(report, slug: str) -> None:
 
 @app.command("takes", context_settings={"allow_extra_args": False})
 def takes(
-    args: list[str] = typer.Argument(..., help="S | pick SHOT N | add SHOT FILE", metavar="S | pick SHOT N | add SHOT FILE"),
+    args: list[str] = typer.Argument(..., help="S | [S] pick SHOT N | [S] add SHOT FILE",
+                                     metavar="S | [S] pick SHOT N | [S] add SHOT FILE"),
     scene: Optional[str] = typer.Option(None, "--scene", help="Only this scene (with S)."),
     book: Optional[str] = typer.Option(None, "--book", help="The book's slug (for pick/add; found when unique)."),
 ) -> None:
@@ -141,6 +142,8 @@ def takes(
     from ..generate import add_take, list_takes, pick_take
 
     ws = workspace()
+    if len(args) > 1 and args[1] in ("pick", "add"):  # `takes S pick SHOT N`: the book first, as everywhere else
+        book, args = book or args[0], args[1:]
     if args[0] in ("pick", "add"):
         if len(args) != 3:
             raise UserError(f"`takes {args[0]}` needs two arguments",
@@ -156,13 +159,18 @@ def takes(
             console.print(f"shot {take.shot_id}: take {take.number} added from {args[2]} ({take.duration:.2f} s)")
         return
     if len(args) != 1:
-        raise UserError("too many arguments", "takes S --scene ID | takes pick SHOT N | takes add SHOT FILE")
+        raise UserError("too many arguments", "takes S --scene ID | takes S pick SHOT N | takes S add SHOT FILE")
     table = Table("shot", "take", "backend", "seconds", "made", "cut uses", "file")
     for shot_id, shot_takes in list_takes(ws, args[0], scene).items():
         for take in shot_takes:
             table.add_row(shot_id, str(take.number), take.backend, f"{take.duration:.2f}",
                           take.created_at.strftime("%Y-%m-%d %H:%M"),
                           ("picked" if take.chosen else "newest") if take.current else "", take.path.name)
+    if not table.rows:
+        where = f"scene {scene}" if scene else "any scene"
+        console.print(f"no takes yet in {where} of {args[0]} (make them with `filmsofone generate {args[0]}"
+                      f"{f' --scene {scene}' if scene else ' --all'}`)")
+        return
     console.print(table)
 
 
@@ -180,12 +188,28 @@ def _book_of_shot(ws, shot_id: str) -> str:
 
 @keys_app.command("set")
 def keys_set(name: str = typer.Argument(..., help="A backend name (e.g. replicate) or its key variable.")) -> None:
-    """Store an API key in the key file (mode 600); it is read without echo."""
-    from ..keys import set_key
+    """Store an API key in the key file (mode 600); it is read without echo (or from a pipe: one line)."""
+    import sys
 
-    value = typer.prompt(f"key for {name}", hide_input=True)
+    from ..keys import check_key_file, set_key
+
+    backends, variables = _key_names()
+    if name not in backends and name not in variables:
+        raise UserError(f"no backend or key variable called '{name}'",
+                        f"give a backend that takes a key: {', '.join(sorted(backends))}")
+    check_key_file()  # an unsafe key file is refused before the key is typed, not after
+    value = typer.prompt(f"key for {name}", hide_input=True) if sys.stdin.isatty() else sys.stdin.readline()
     path = set_key(name, value)
     console.print(f"stored the key for {name} in {path}")
+
+
+def _key_names() -> tuple[set[str], set[str]]:
+    """The backends that take a key, and their key variables (either names a key file entry)."""
+    from ..backends import list_backends
+
+    keyed = [cls for cls in list_backends() if getattr(cls, "key_env_var", None)]
+    return ({cls.name for cls in keyed},
+            {var for cls in keyed for var in (cls.key_env_var, *getattr(cls, "extra_key_env_vars", ()))})
 
 
 @keys_app.command("list")

@@ -42,6 +42,8 @@ def generate_scenes(ws: Workspace, slug: str, scene_ids: list[str] | None, *, ba
     their current keyframe when they have one. Returns what happened per shot.
     """
     project = open_project(ws, slug).ensure()
+    if not dry_run:
+        ffmpeg.require()  # every clip is checked with it: without one, stop before anything is made or paid
     with nullcontext() if dry_run else project_lock(project, "generate"):
         analysis = store.load_analysis(project.db_path)
         shots = _select_shots(ws, slug, project.db_path, analysis, scene_ids, shot_ids)

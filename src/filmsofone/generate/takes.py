@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from .. import store
 from ..errors import UserError
-from ..project import open_project
+from ..project import check_scene, open_project
 from ..store.tables import TakeRow
 from ..workspace import Workspace
 
@@ -66,8 +66,10 @@ def chosen_takes(ws: Workspace, slug: str) -> dict[str, Take]:
 
 
 def list_takes(ws: Workspace, slug: str, scene_id: str | None = None) -> dict[str, list[Take]]:
-    """Every take of every shot (of one scene), in shot order."""
+    """Every take of every shot (of one scene), in shot order; an unknown scene is the user's mistake."""
     project = open_project(ws, slug)
+    if scene_id is not None:
+        check_scene(store.load_analysis(project.db_path), scene_id)
     shots = store.load_shots(project.db_path, scene_id)
     takes = _takes_by_shot(project.db_path, project.root, {s.id for s in shots} if scene_id else None)
     order = {s.id: i for i, s in enumerate(shots)}
