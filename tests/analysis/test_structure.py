@@ -133,6 +133,15 @@ def test_single_quote_dialogue_with_italics_and_a_lost_dash():
     ]
 
 
+def test_single_quote_dialogue_with_dialect_elisions_inside():
+    # inside a quotation, a mark before a word is an elision (these books nest quotations in double quotes)
+    text = (
+        "'I'll make a 'prentice of him,' said Osric. 'Is the old 'un in?'\n\n"
+        "'Not today,' said Nell. 'Nor tomorrow.'\n"
+    )
+    assert _quotes(text) == [["I'll make a 'prentice of him,", "Is the old 'un in?"], ["Not today,", "Nor tomorrow."]]
+
+
 def test_em_dash_dialogue():
     text = (
         "— Come in, — said Ada, — and shut the door.\n\n"

@@ -149,13 +149,14 @@ def _mark(text: str, pos: int, para: Paragraph, style: str, depth: int) -> str |
 def _single_mark(text: str, pos: int, before: str, after: str, depth: int) -> str | None:
     """A straight or closing single quote in a book whose dialogue is in single quotes: an opening mark
     before a word (also an italic or emphasised one: '_Vite!_'), a closing mark after one, an apostrophe
-    inside a word or before an elision ('tis, 'em). A mark between spaces closes an open quotation (plain-text
+    inside a word or before an elision ('tis, 'em; any word inside a quotation: these books nest in double
+    quotes). A mark between spaces closes an open quotation (plain-text
     editions that lost the dash of a broken-off speech: 'If the tide turns ' / 'But you ' he began)."""
     if before.isalnum() and after.isalnum():
         return None  # an apostrophe inside a word
     word_after = after.isalnum() or (after in "_*" and text[pos + 2 : pos + 3].isalnum())
-    if before in _OPEN_CONTEXT and word_after:
-        return None if _ELISIONS.match(text, pos + 1) else "open"
+    if before in _OPEN_CONTEXT and word_after:  # inside a quotation it is an elision ('prentice); nested ones are "double"
+        return None if depth > 0 or _ELISIONS.match(text, pos + 1) else "open"
     if not before.isspace() and (after in _CLOSE_CONTEXT or after in "'\"”"):
         return "close" if depth > 0 else None
     if before.isspace() and after.isspace() and depth > 0:
