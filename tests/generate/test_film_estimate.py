@@ -103,3 +103,16 @@ def test_options_a_backend_no_longer_takes_fall_back_to_its_defaults(ws, service
         session.commit()
     priced = _priced(ws)
     assert priced.options == {} and priced.made == 0 and priced.price == "$0.1/s"
+
+
+def test_a_film_with_no_shots_is_priced_at_nothing(ws, service):
+    """Every scene cut (or a book too short to keep one): each backend is listed at $0, nothing to make."""
+    from filmsofone.adapt import set_scene_choice
+
+    make_book(ws, shots_per_scene=2, duration=2.0)
+    run(ws, service, scenes=("1.1",), options={"model": "pro"})
+    for scene in ("1.1", "1.2"):
+        set_scene_choice(ws, SLUG, scene, drop=True)
+    estimate = estimate_film(ws, SLUG, adapt(ws, SLUG))
+    assert estimate.shots == 0 and estimate.backends
+    assert all(row.usd == 0 and row.billed_seconds == 0 and row.made == 0 for row in estimate.backends)

@@ -94,6 +94,8 @@ def option_groups(shots: list[Shot], made_with: dict[str, dict]) -> list[tuple[d
     for shot in shots:
         options = made_with.get(shot.id, newest)
         groups.setdefault(json.dumps(options, sort_keys=True), (options, set()))[1].add(shot.id)
+    if not groups:  # a film with no shots (every scene cut): one empty group, priced at nothing
+        return [(newest, set())]
     last = json.dumps(newest, sort_keys=True)
     return sorted(groups.values(), key=lambda group: json.dumps(group[0], sort_keys=True) == last)
 
