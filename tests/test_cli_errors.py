@@ -28,6 +28,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
         (["bogus-command"], "No such command"),
         (["show"], "Missing argument"),
         (["export", "x", "--format", "docx"], "unknown export format 'docx'"),
+        (["speakers", "x", "--below", "5"], "Invalid value for '--below'"),
     ],
 )
 def test_user_mistakes_exit_2_with_one_line(capsys, ws, argv, needle):

@@ -109,12 +109,18 @@ def test_chat_adapter_from_the_command_line_shows_the_estimate_first(sample_ws, 
     code, _, err = run(sample_ws, "adapt", SAMPLE, "--adapter", "banana", capsys=capsys)
     assert code == 2 and "banana" in err and len(err.strip().splitlines()) == 1
     assert "unknown adapter" in err and "--adapter offline" in err  # the offline adapter is named among the choices
+    code, _, err = run(sample_ws, "adapt", SAMPLE, "--adapter", "offline", capsys=capsys)
+    assert code == 0
+    code, _, err = run(sample_ws, "adapt", SAMPLE, "--option", "model=tiny", capsys=capsys)  # offline: not ignored
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "the offline adapter takes no options (got model)" in err and "--adapter openai-chat" in err
 
 
 @pytest.mark.parametrize("argv", [["--runtime", "25m", "--scene", "9.9", "--drop"],
                                   ["--runtime", "25m", "--scene", "1.1", "--weight", "0"],
                                   ["--scene", "1.1", "--keep", "--runtime", "banana"],
-                                  ["--runtime", "25m", "--adapter", "banana"]])
+                                  ["--runtime", "25m", "--adapter", "banana"],
+                                  ["--runtime", "25m", "--option", "model=tiny"]])
 def test_a_refused_command_changes_none_of_the_choices(sample_ws, capsys, argv):
     code, out, _ = run(sample_ws, "adapt", SAMPLE, "--json", capsys=capsys)
     before = json.loads(out)

@@ -173,6 +173,10 @@ def set_adapter(ws: Workspace, slug: str, adapter: str, options: dict | None = N
     those already set when the adapter stays the same)."""
     choices = load_choices(ws, slug)
     merged = {**(choices.adapter_options if adapter == choices.adapter else {}), **(options or {})}
+    if adapter == OFFLINE and options:
+        raise UserError(f"the {OFFLINE} adapter takes no options (got {', '.join(sorted(options))})",
+                        f"options are for a chat adapter: --adapter {' or '.join(backend_names('chat'))} "
+                        "--option base_url=... --option model=...")
     if adapter != OFFLINE:
         if adapter not in backend_names("chat"):
             raise UserError(f"unknown adapter '{adapter}'",

@@ -30,7 +30,8 @@ def speakers(
     backend_name: str = typer.Option("openai-chat", "--backend", "-b", help="The chat backend for --refine."),
     option: Optional[list[str]] = typer.Option(None, "--option", "-o",
                                                help="Chat backend option NAME=VALUE (base_url=..., model=...)."),
-    below: float = typer.Option(UNSURE_BELOW, "--below", help="Refine the lines of confidence under this."),
+    below: float = typer.Option(UNSURE_BELOW, "--below", min=0.0, max=1.0,
+                                help="Refine the lines of confidence under this (0..1)."),
     only_estimate: bool = typer.Option(False, "--estimate", help="With --refine: show tokens and price; send nothing."),
     yes: bool = typer.Option(False, "--yes", help="With --refine: send to a paid or hosted chat backend."),
 ) -> None:
