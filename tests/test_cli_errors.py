@@ -51,6 +51,16 @@ def test_books_on_empty_workspace(capsys, ws):
     assert code == 0 and "no books yet" in out
 
 
+def test_a_mistyped_workspace_is_not_taken_for_an_empty_one(capsys, tmp_path):
+    code, out, _ = run(capsys, "--workspace", str(tmp_path / "wrokspace"), "books")
+    out = " ".join(out.split())  # the console wraps long paths
+    assert code == 0 and f"no workspace at {tmp_path / 'wrokspace'} yet" in out and "no books yet" not in out
+    assert not (tmp_path / "wrokspace").exists()
+    (tmp_path / "notes.txt").write_text("a file")
+    code, out, err = run(capsys, "--workspace", str(tmp_path / "notes.txt"), "books")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "is a file, not a folder" in err
+
+
 def test_console_script_entry_point(ws):
     done = subprocess.run([sys.executable, "-m", "filmsofone", "--workspace", str(ws.root), "show", "x"],
                           capture_output=True, text=True)

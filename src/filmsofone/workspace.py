@@ -107,8 +107,11 @@ class Workspace:
     @classmethod
     def resolve(cls, path: str | Path | None = None) -> "Workspace":
         """The workspace at `path`, else $FILMSOFONE_WORKSPACE, else the current directory."""
-        chosen = path or os.environ.get(WORKSPACE_ENV) or Path.cwd()
-        return cls(Path(chosen).expanduser().resolve())
+        chosen = Path(path or os.environ.get(WORKSPACE_ENV) or Path.cwd()).expanduser().resolve()
+        if chosen.exists() and not chosen.is_dir():
+            raise BadInput(f"the workspace {chosen} is a file, not a folder",
+                           f"give a folder with --workspace or {WORKSPACE_ENV}")
+        return cls(chosen)
 
     @property
     def books_dir(self) -> Path:

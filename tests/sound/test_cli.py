@@ -56,6 +56,7 @@ def test_the_narrator_has_a_voice_to_audition_too(quills, capsys):
     (["cast", "voice", "quills", "Ada", "--pick", "1"], "no voice audition for Ada"),
     (["cast", "voice", "quills", "the boathouse", "--audition"], "is not a character"),
     (["cast", "voice", "quills", "Nobody"], "no character, setting or prop called 'Nobody'"),
+    (["voice", "quills", "--scene", "9.9"], "no scene '9.9' in quills"),
 ])
 def test_user_mistakes_are_one_line_and_exit_2(quills, capsys, argv, message):
     code, _, err = run(capsys, "-w", str(quills.root), *argv)

@@ -37,7 +37,11 @@ def import_(
 @app.command("books")
 def books_() -> None:
     """List the imported books."""
-    rows = list_books(workspace())
+    ws = workspace()
+    if not ws.root.is_dir():  # a mistyped --workspace is not an empty one
+        console.print(f"no workspace at {ws.root} yet: `filmsofone --workspace {ws.root} import BOOK` makes it")
+        return
+    rows = list_books(ws)
     if not rows:
         console.print("no books yet: `filmsofone import BOOK`")
         return

@@ -14,7 +14,7 @@ from .. import store
 from ..bible import load_bible
 from ..models import BookAnalysis, ProgressCallback, Shot
 from ..plan.edit import set_durations
-from ..project import load_analysis, load_text, open_project
+from ..project import check_scene, load_analysis, load_text, open_project
 from ..workspace import Workspace
 from .lines import Line, shot_lines
 from .speech import Engines, Spoken, line_voices, speak_lines
@@ -62,6 +62,8 @@ def voice_book(ws: Workspace, slug: str, scenes: list[str] | None = None, *,
     project = open_project(ws, slug)
     analysis = load_analysis(ws, slug)
     text = load_text(ws, slug)
+    for scene_id in scenes or ():
+        check_scene(analysis, scene_id)  # a mistyped scene is an error, not "0 lines spoken"
     wanted = set(scenes) if scenes else None
     shots = [s for s in store.load_shots(project.db_path) if wanted is None or s.scene in wanted]
     lines, spoken = speak_shots(ws, slug, analysis, text, shots, progress=progress, engines=engines,
