@@ -22,9 +22,12 @@ def _browser_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium, headless, driven by Playwright. Skips without it, unless CI requires it."""
+    """Debian's Chromium, headless, driven by Playwright. Skips without it, unless CI requires it.
+
+    One per test module: Playwright's sync API keeps an event loop running in the main thread while it is open,
+    so a session-wide browser made every later `asyncio.run` fail (tests/backends run after tests/watch)."""
     missing = _browser_missing()
     if missing:
         if os.environ.get("FILMSOFONE_REQUIRE_BROWSER"):
