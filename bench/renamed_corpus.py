@@ -42,7 +42,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filmsofone.analysis.names import FEMALE_NAMES, MALE_NAMES
+from filmsofone.analysis.names import FEMALE_NAMES, HYPOCORISTICS, MALE_NAMES
 
 KINDS = ("invented", "rare", "particle", "mac", "hyphen")
 FIRST_NAME_KINDS = ("invented", "rare")
@@ -52,7 +52,8 @@ TITLES = frozenset("""mr mrs miss ms mister master madam madame mme mlle mademoi
     professor prof rev reverend captain capt colonel col general major lieutenant sergeant inspector constable
     judge king queen prince princess duke duchess earl count countess baron baroness marquis marquess viscount
     aunt uncle cousin father mother brother sister grandmother grandfather granny grandpa mamma papa mama
-    saint st old young little big late dear my the a an of and her his signor signora herr frau fraulein dame""".split())
+    saint st old young little big late dear my the a an of and her his signor signora herr frau fraulein dame
+    mistress goodman goodwife""".split())
 DETERMINERS = ("the ", "a ", "an ", "her ", "his ", "my ", "their ", "our ")
 
 FEMALE_RARE = ("Evadne Ottilie Perpetua Thomasina Zillah Keziah Tryphena Araminta Ismay Lettice Wilhelmina "
@@ -180,6 +181,7 @@ def name_tokens(people: list[tuple[list[str], str]], text: str) -> list[NameToke
     (so common words: "Heron" when "heron" is frequent) are not names."""
     lower_counts = Counter(re.findall(r"(?<![\w’'])[a-z][\w’'-]*", text))
     capital_counts = Counter(re.findall(r"(?<![\w’'])[A-Z][\w’'-]*", text))
+    written = _usual_forms(capital_counts)
     roles: dict[str, Counter] = defaultdict(Counter)
     gender_of: dict[str, Counter] = defaultdict(Counter)
     firsts_of_person: list[tuple[set[str], set[str]]] = []
@@ -192,7 +194,7 @@ def name_tokens(people: list[tuple[list[str], str]], text: str) -> list[NameToke
                 continue
             words = [re.sub(r"[’']S?$", "", w, flags=re.I) for w in name.replace(".", ". ").split()]
             title = words[0].rstrip(".").lower() if words and words[0].rstrip(".").lower() in TITLES else None
-            kept = [w.rstrip(".") for w in words if _is_name_word(w, lower_counts, capital_counts)]
+            kept = [_as_written(w.rstrip("."), written) for w in words if _is_name_word(w, lower_counts, capital_counts)]
             for i, w in enumerate(kept):
                 person_tokens.add(w)
                 if len(kept) > 1:
@@ -221,6 +223,35 @@ def name_tokens(people: list[tuple[list[str], str]], text: str) -> list[NameToke
     return sorted(result, key=lambda t: t.token)
 
 
+def _is_shouted(token: str) -> bool:
+    """Written in capitals: "PELLOW", or "McADOO" (a Mac name's prefix keeps its case)."""
+    return len(token) > 1 and (token.isupper() or (token[:2] == "Mc" and len(token) > 3 and token[2:].isupper()))
+
+
+def _shouted_forms(name: str) -> set[str]:
+    """The ways a name is written in capitals: "PELLOW"; "MCADOO" and "McADOO" for "McAdoo"."""
+    forms = {name.upper()}
+    if re.match(r"Ma?c[A-Z]", name):
+        forms.add(name[:2] + name[2:].upper())
+    return forms
+
+
+def _usual_forms(capital_counts: Counter) -> dict[str, str]:
+    """Lower case -> the form a capitalised word is usually written in, not all capitals ("Pellow" for
+    "PELLOW", "McAdoo" for "McADOO")."""
+    forms: dict[str, str] = {}
+    for word, _n in capital_counts.most_common():
+        if not _is_shouted(word):
+            forms.setdefault(word.lower(), word)
+    return forms
+
+
+def _as_written(word: str, forms: dict[str, str]) -> str:
+    """A name written in capitals (a heading's "PELLOW", a signature's "McADOO") as the text usually writes
+    it, so that it takes the same invented name as its other uses."""
+    return forms.get(word.lower(), word) if _is_shouted(word) else word
+
+
 def _mostly_after_the(token: str, text: str) -> bool:
     uses = [m.start() for m in re.finditer(rf"(?<![\w’'-]){re.escape(token)}(?![\w])", text)]
     after_the = sum(bool(re.search(r"\b[Tt]he\s+(?:[A-Z][\w-]*\s+)?$", text[max(0, p - 30) : p])) for p in uses)
@@ -243,15 +274,20 @@ def _is_name_word(word: str, lower_counts: Counter, capital_counts: Counter) -> 
 
 
 def _shortened(token: str, persons: list[tuple[set[str], set[str]]]) -> str | None:
-    """The longer first name of the same person this short token (at most four letters, or ending like a pet
-    name) shortens, beginning with the same two letters; else None."""
-    if len(token) > 4 and not token.endswith(("y", "ie")):
-        return None
+    """The longer first name of the same person this token is a pet form of: a known one ("Lizzy", "Eliza" of
+    "Elizabeth"), or a short token (at most four letters, or ending like a pet name) beginning with the same two
+    letters; else None."""
+    formal = HYPOCORISTICS.get(token.lower())
+    short = len(token) <= 4 or token.endswith(("y", "ie"))
     for tokens, firsts in persons:
         if token not in tokens:
             continue
         for first in sorted(firsts):
-            if first != token and len(first) > len(token) and first[:2].lower() == token[:2].lower():
+            if first == token:
+                continue
+            if formal is not None and first.lower() == formal:
+                return first
+            if short and len(first) > len(token) and first[:2].lower() == token[:2].lower():
                 return first
     return None
 
@@ -267,8 +303,8 @@ class Renamer:
     edits: list[tuple[int, int, str]] = field(default_factory=list)
 
     def pattern(self) -> re.Pattern:
-        forms = sorted({f for t in self.table for f in (t, t.upper())}, key=len, reverse=True)
-        return re.compile(r"(?<!\w)(?<!\w[’'-])(" + "|".join(map(re.escape, forms)) + r")(?!\w)(?!-\w)(?![’'](?!(?:s|d|ll)\b)\w)")
+        forms = sorted({f for t in self.table for f in (t, *_shouted_forms(t))}, key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?<!\w[’'-])(" + "|".join(map(re.escape, forms)) + r")(?!\w)(?!-\w)(?![’'](?!(?:s|d|ll|S|D|LL)\b)\w)")
 
     def rename(self, text: str, before: str = "") -> str:
         """`text` with its name tokens replaced (`before`: the text that precedes it, for sentence starts);
@@ -281,9 +317,9 @@ class Renamer:
             token = match.group(1)
             original = token if token in self.table else token.capitalize()
             if original not in self.table:
-                original = next(t for t in self.table if t.upper() == token)
+                original = next(t for t in self.table if token in _shouted_forms(t))
             new = self.table[original]
-            if token.isupper() and len(token) > 1:
+            if _is_shouted(token):
                 new = new.upper()
             elif new[0].islower() and _opens_sentence(_preceding(text, match.start(), before)):
                 new = new[0].upper() + new[1:]
@@ -438,7 +474,7 @@ class TokenRenamer:
 
     def __init__(self, table: dict[str, str]):
         self.table = table
-        self.upper = {t.upper(): t for t in table}
+        self.upper = {f: t for t in table for f in _shouted_forms(t)}
         self.index: list[list[tuple[int, int]]] = []  # per sentence: old token -> (first, last) new index
 
     def new_tokens(self, token: str, previous: str | None) -> list[str]:
@@ -446,7 +482,7 @@ class TokenRenamer:
         if original is None:
             return [token]
         new = self.table[original]
-        if token.isupper() and len(token) > 1:
+        if _is_shouted(token):
             new = new.upper()
         elif new[0].islower() and (previous is None or previous in {".", "!", "?", "“", '"', "‘", "'", "(", "--"}):
             new = new[0].upper() + new[1:]

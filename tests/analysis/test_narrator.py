@@ -56,3 +56,32 @@ def test_first_person_needs_the_first_person_spread_through_the_narration():
     letter = "I think of you and my heart is yours, I say. " * 6
     assert not is_first_person(third + letter)
     assert is_first_person("I walked to the river and my dog followed me there. " * 60)
+
+
+MAC_NARRATOR = """CHAPTER I.
+
+I had known Quarle for ten years when he asked me to go down to the marsh with him. I went, of course. I
+always went. We took the early train, and I read while he smoked and looked at the rain.
+
+"You are quiet, my dear MacAdoo," said Quarle.
+
+"I am reading," said I.
+
+"So I see," said he. "You read too much, MacAdoo."
+
+"And you smoke too much," I said. He laughed, and I went back to my book, and the train ran on.
+"""
+
+
+def test_a_narrator_addressed_by_a_mac_name_takes_it():
+    analysis = analyze_story(MAC_NARRATOR, "mac")
+    narrators = [c for c in analysis.characters if "I" in c.aliases or c.name == "the narrator"]
+    assert len(narrators) == 1 and narrators[0].name == "MacAdoo"
+    assert speaker_of(analysis, MAC_NARRATOR, "I am reading") == "MacAdoo"
+
+
+def test_a_diary_heading_with_a_hyphenated_name_names_the_narrator():
+    from filmsofone.analysis.narrator import _DIARY, _unshouted
+
+    match = _DIARY.search("CHAPTER I. OSRIC BROOK-TARRANT'S JOURNAL. 3 May. I left at dawn.")
+    assert match and " ".join(_unshouted(w) for w in match.group("name").split()) == "Osric Brook-Tarrant"

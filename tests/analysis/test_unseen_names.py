@@ -79,6 +79,14 @@ def test_a_first_name_the_recogniser_labelled_a_place_twice_is_a_candidate():
     assert _first_names_mislabelled(entities, Counter()) == Counter({"Agnes": 2})
 
 
+def test_a_full_name_the_recogniser_labelled_an_organisation_twice_is_a_candidate_when_it_looks_like_one():
+    names = ["Bine de Brir", "Ewan McKessock", "Old Cotter", "Marsh Bank"]
+    entities = [Entity("ORG", 0, 1, name) for name in names for _ in range(2)]
+    text = "Bine de Brir came; Ewan McKessock too; old Cotter sat. The Marsh Bank closed."
+    found = _first_names_mislabelled(entities, Counter({"McKessock": 3}), text)
+    assert found == Counter({"Bine de Brir": 2, "Ewan McKessock": 2})  # not an "old" man, nor a bank
+
+
 def test_the_bare_surname_of_the_one_titled_person_becomes_a_candidate():
     text = "Mr Tolley came in. “No,” said old Tolley, and Tolley sat down. Mr Tolley was tired."
     assert _bare_surnames(text, 0, len(text), Counter({"Mr. Tolley": 2})) == Counter({"Tolley": 2})
@@ -195,4 +203,16 @@ def test_a_second_speaker_tagged_between_two_pieces_starts_a_new_quotation():
            "“All aboard now!”")
     one = "“Oh!” Tom said, and added: “Good morning to you.”"
     for text, count in ((two, 2), (one, 1)):
+        assert len(QuoteFinder().find(text, paragraphs(text, 0, len(text)))) == count, text
+
+
+def test_two_pieces_of_a_paragraph_each_tagged_by_another_name_are_two_quotations():
+    from filmsofone.analysis.quotes import QuoteFinder
+    from filmsofone.analysis.text import paragraphs
+
+    two = "“Wetter at sea,” said de Brissac. Madame du Plessard nodded. “Much wetter,” said Madame du Plessard."
+    macs = "“Whisky,” said MacTavert. “Two,” said McKessock."
+    same = "“Wetter,” said de Brissac. “Much wetter,” said de Brissac again."
+    pronoun = "“Oh,” said Nell. “Yes,” said she."
+    for text, count in ((two, 2), (macs, 2), (same, 1), (pronoun, 1)):
         assert len(QuoteFinder().find(text, paragraphs(text, 0, len(text)))) == count, text

@@ -212,3 +212,20 @@ def test_entity_ids_are_renamed_in_their_own_case(rc):
     assert rc.rename_entity_id(table, "TOLLEY_BRANT-0") == "YSOLDE_VAN_DER_VOORT-0"
     assert rc.rename_entity_id(table, "Tolley_Brant-12") == "Ysolde_van_der_Voort-12"
     assert rc.rename_entity_id(table, "the_brant_children-3") == "the_brant_children-3"
+
+
+def test_a_name_written_in_capitals_takes_the_same_invented_name_as_its_other_uses(rc):
+    text = "OSRIC PELLOW'S JOURNAL. Osric Pellow wrote. Pellow slept. McADOO came; McAdoo sat with Pellow."
+    tokens = {t.token for t in rc.name_tokens([(["OSRIC PELLOW", "Osric Pellow", "Pellow"], "M"),
+                                               (["McADOO", "McAdoo"], "M")], text)}
+    assert tokens == {"Osric", "Pellow", "McAdoo"}
+    table = rc.name_table(sorted(rc.name_tokens([(["OSRIC PELLOW", "Osric Pellow"], "M")], text), key=lambda t: t.token),
+                          rc.NameGenerator(3, ("invented",)))
+    new = rc.Renamer(table).rename(text)
+    assert new.startswith(f"{table['Osric'].upper()} {table['Pellow'].upper()}'S JOURNAL. {table['Osric']} {table['Pellow']} wrote")
+
+
+def test_a_known_pet_name_is_renamed_as_a_pet_form_of_the_new_first_name(rc):
+    text = "Elizabeth Pellow came. Lizzy laughed. Eliza sang. Lizzy and Eliza and Elizabeth."
+    tokens = {t.token: t for t in rc.name_tokens([(["Elizabeth Pellow", "Lizzy", "Eliza"], "F")], text)}
+    assert tokens["Lizzy"].nickname_of == "Elizabeth" and tokens["Eliza"].nickname_of == "Elizabeth"

@@ -2,9 +2,12 @@
 
 Candidates come from the recogniser's PERSON entities, honorific patterns (Mr. Pellow, Lady Imogen) and
 capitalised "the X" characters (the Grey Heron). Names are clustered by rules that keep family members apart:
-full names anchor clusters; "Miss Beth Pellow" joins "Elizabeth Pellow" through the nickname table; "Mr. X"
-joins the only man surnamed X; a bare first name joins the cluster with that first name; a bare surname joins
-"Mr. X". Mentions are then found by scanning the text for every alias.
+full names anchor clusters; "Miss Beth Pellow" joins "Elizabeth Pellow" through the nickname table (and "Zilly"
+joins "Zillah Pellow", a pet form of a name no table knows); "Mr. X" joins the only man surnamed X; a bare first
+name joins the cluster with that first name; a bare surname joins "Mr. X", or the son when "Mr. X" is someone's
+father. Names the recogniser missed or cut are found from the text itself (a first name before a known surname,
+the rest of a particle surname, a word shown to be a person by what it does or is called). Mentions are then
+found by scanning the text for every alias.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ _THE_SAID = re.compile(rf"\bthe\s+(?=(?:[A-Z][a-z]+\s+){{1,3}}{_SPEECH_SUBJECT})
 _CAPITALISED_WORD = re.compile(r"\b[A-Z]\w*\b")
 _CAPITALISED_NAME = re.compile(r"\b[A-Z]\w*(?:-[A-Z]\w*)*\b")  # "Brook-Tarrant" whole
 _MIN_MENTIONS = 2
+_ARTICLES = frozenset({"The", "A", "An"})
 
 
 @dataclass
@@ -137,6 +141,8 @@ def parse_name(surface: str) -> _Name | None:
         title, tokens = head, tokens[1:]
     if not all(t[0].isupper() or t.lower() in SURNAME_PARTICLES for t in tokens):
         return None
+    if tokens[0] in _ARTICLES:  # "The Grey Heron" at a sentence start is "the Grey Heron", found as such
+        return None
     if any(t.lower().rstrip(".") in NOT_NAMES for t in tokens) or any(ch.isdigit() for ch in surface):
         return None
     if any(t.rstrip(".") in HONORIFICS for t in tokens):
@@ -186,7 +192,7 @@ class CharacterFinder:
                     mislabelled: list[Entity] = ()) -> Counter:
         counts: Counter = Counter()
         for entity in persons:
-            name = parse_name(_whole_hyphenated(text, entity.start, entity.end))
+            name = parse_name(_whole_name(text, entity.start, entity.end))
             if name is not None:
                 counts[name.surface] += 1
         for match in _HONORIFIC_NAME.finditer(text, start, end):
@@ -198,13 +204,15 @@ class CharacterFinder:
             counts.setdefault(name, n)
         for name, n in _acting_names(text, start, end, quote_spans, counts).items():
             counts.setdefault(name, n)
-        for name, n in _first_names_mislabelled(mislabelled, counts).items():
+        for name, n in _first_names_mislabelled(mislabelled, counts, text[start:end]).items():
             counts.setdefault(name, n)
         for name, n in _bare_surnames(text, start, end, counts).items():
             counts.setdefault(name, n)
         for lone in _lone_full_names(counts, text[start:end]):
             del counts[lone]
         counts.update(_full_names_by_pattern(text, start, end, counts))
+        for name, n in _full_names_before_surnames(text, start, end, counts).items():
+            counts.setdefault(name, n)
         return counts
 
     @staticmethod
@@ -277,7 +285,10 @@ class CharacterFinder:
         """The existing cluster this name belongs to, or None for a new character."""
         tokens = name.tokens
         if len(tokens) >= 2 and not name.is_surname_only():
-            return by_key.get(_full_key(name))
+            found = by_key.get(_full_key(name))
+            if found is None and not name.is_wife_by_husbands_name:  # "Zilly Pellow" of "Zillah Pellow"
+                found = _pet_form_bearer(tokens[0].lower(), [c for c in clusters if c.last == name.last])
+            return found
         token = tokens[0]
         low = name.surname or token.lower()
         if name.is_surname_only() and name.title is None:  # "van der Hoek" alone: a bare surname
@@ -293,6 +304,9 @@ class CharacterFinder:
             by_first = [c for c in by_first if c.title not in RANK_TITLES]
         if by_first:
             return max(by_first, key=lambda c: sum(counts.get(a, 0) for a in c.aliases))
+        pet = _pet_form_bearer(low, clusters) if name.title in (None, "Miss", "Master") else None
+        if pet is not None:
+            return pet
         if name.title is None:
             return self._place_bare_surname(low, clusters, by_key, counts)
         gender = HONORIFICS.get(name.title, "unknown")
@@ -306,6 +320,9 @@ class CharacterFinder:
         gender = HONORIFICS.get(title, "unknown") if title else "unknown"
         if (title, low) in by_key:
             return by_key[(title, low)]
+        wives = [c for c in clusters if c.by_husband and _surname_is(c.last, low)]
+        if title == "Mrs" and len(wives) == 1 and not self._seen_together(name.surface, wives[0], counts):
+            return wives[0]  # "Mrs. Tolley" is the one "Mrs. Ambrose Tolley" of the book
         same = [c for c in clusters if _surname_is(c.last, low) and c.first and not c.by_husband
                 and (gender == "unknown" or _gender_of(c) in (gender, "unknown"))]
         if gender == "female" and len(same) > 1:  # a brother or sister whose first name no list knows: by pronouns
@@ -346,6 +363,32 @@ class CharacterFinder:
             probe.mentions += [m.span() for m in re.finditer(_written(alias), text)][:200]
         return self._gender(text, probe) if probe.mentions else "unknown"
 
+    def _kin_of_another(self, cluster: CharacterCluster) -> bool:
+        """Is this character introduced as someone's relative ("his father, old Mr. Pellow", "Mr. Pellow, her
+        uncle"), so that another character of the surname is the one the relation is told from?"""
+        text = getattr(self, "_text", "")
+        names = "|".join(_written(a) for a in sorted(cluster.aliases, key=len, reverse=True) if " " in a)
+        if not names:
+            return False
+        kin = alternation(KIN)
+        relation = (rf"\b(?:[Hh]is|[Hh]er|[Tt]heir)[ \t\n]+(?:{kin}),?[ \t\n]+(?:(?:old|young|poor|dear|good)[ \t\n]+)?(?:{names})"
+                    rf"|(?:{names}),[ \t\n]+(?:his|her|their)[ \t\n]+(?:{kin})\b")
+        return re.search(relation, text) is not None
+
+    def _bare_pronoun_gender(self, surname: str) -> str:
+        """The sex the pronouns after a surname written alone give ("Tolley hung up his coat"; not the "Tolley" of
+        "Mrs. Tolley" or "Bessie Tolley")."""
+        text = getattr(self, "_text", "")
+        written = " ".join(w if w in SURNAME_PARTICLES else w.capitalize() for w in surname.split())
+        probe = CharacterCluster(name=written, aliases={written})
+        for match in re.finditer(_written(written), text):
+            before = _word_before(text, match.start())
+            if before.rstrip(".") not in HONORIFICS and not re.fullmatch(r"[A-Z][\w'’-]*", before):
+                probe.mentions.append(match.span())
+            if len(probe.mentions) >= 200:
+                break
+        return self._gender(text, probe) if probe.mentions else "unknown"
+
     def _seen_together(self, surface: str, cluster: CharacterCluster, counts: Counter) -> bool:
         """Is this name used in one sentence with one of the cluster's names, more than by chance (in one
         sentence in fifty of its uses), so not the same person?"""
@@ -353,8 +396,7 @@ class CharacterFinder:
         seen = sum(together.get(frozenset((surface, alias)), 0) for alias in cluster.aliases if alias != surface)
         return seen >= max(1, 0.02 * counts.get(surface, 0))
 
-    @staticmethod
-    def _place_bare_surname(low: str, clusters, by_key, counts) -> CharacterCluster | None:
+    def _place_bare_surname(self, low: str, clusters, by_key, counts) -> CharacterCluster | None:
         """A bare capitalised word that is no one's first name: a "the X" character's name ("Heron" for "the
         Heron"), else a surname. A bare surname names a man: the most named man with a first name and that
         surname (the protagonist called "Tolley" is Osric Tolley, not his mother or sister), else "Mr. X", else
@@ -367,12 +409,21 @@ class CharacterFinder:
         if men:
             return max(men, key=lambda c: _weight(c, counts))
         mister = by_key.get(("Mr", low))
+        men = [c for c in named if _gender_of(c) == "unknown"]
+        if mister is not None and men and self._kin_of_another(mister):
+            # "his father, old Mr. Pellow": the one called "Pellow" is the son, "Osric Pellow", unless she is a woman
+            men = [c for c in men if self._pronoun_gender(c) != "female"] or [mister]
+            return max(men, key=lambda c: _weight(c, counts))
         if mister is not None:
             return mister  # before a first name no list knows ("Wilna van Loon" may be his daughter)
-        men = [c for c in named if _gender_of(c) == "unknown"]
         if men:
             return max(men, key=lambda c: _weight(c, counts))
-        return max(same, key=lambda c: sum(counts.get(a, 0) for a in c.aliases)) if same else None
+        if not same:
+            return None
+        best = max(same, key=lambda c: sum(counts.get(a, 0) for a in c.aliases))
+        if _gender_of(best) == "female" and self._bare_pronoun_gender(low) == "male":
+            return None  # "Tolley hung up his coat": a man of his own, not Mrs. Tolley
+        return best
 
     # -- mentions and gender --------------------------------------------------------------------------
 
@@ -408,17 +459,43 @@ class CharacterFinder:
             votes["male"] += 10
         if cluster.first in FEMALE_NAMES:
             votes["female"] += 10
-        for _start, end in cluster.mentions[:400]:
+        for begin, end in cluster.mentions[:400]:
             following = re.match(r"[^.!?\"“”]{0,80}?\b(he|him|his|she|her|hers)\b", text[end : end + 90], re.IGNORECASE)
             if following:
                 pronoun = following.group(1).lower()
                 votes["male" if pronoun in MALE_PRONOUNS else "female"] += 0.5
+            described = _DESCRIBED_AS.match(text, end)  # "Vold was an old man", "Tesh, a tall girl,"
+            if described:
+                votes["female" if described.group("noun") in _FEMALE_NOUNS else "male"] += 2
+            own = _OWN_POSSESSIVE.match(text, end)  # "Nard lit his cigar": his own (her may be an object)
+            if own:
+                votes["female" if own.group("pronoun") == "herself" else "male"] += 2
+            if _SENTENCE_START.search(text, max(0, begin - 3), begin):  # "Nard rolled a cigarette. He smoked"
+                then = _NEXT_SUBJECT.match(text, end)
+                if then:
+                    votes["male" if then.group("pronoun") == "He" else "female"] += 2
         votes.pop("unknown", None)
         if not votes:
             return "unknown"
         (best, score), *rest = votes.most_common()
         return best if not rest or score > 1.5 * rest[0][1] else "unknown"
 
+
+
+_MALE_NOUNS = frozenset({"man", "gentleman", "boy", "fellow", "lad", "husband", "father", "son", "brother", "uncle",
+                         "widower", "nephew", "grandfather"})
+_FEMALE_NOUNS = frozenset({"woman", "lady", "girl", "lass", "wife", "mother", "daughter", "sister", "aunt", "widow",
+                           "niece", "grandmother", "maid"})
+# a name described by a noun of one sex: "X was an elderly, nay, an old man", "X, a tall girl of twelve,"
+_DESCRIBED_AS = re.compile(r"(?:[ \t\n]+(?:was|is)|[ \t\n]*,)[ \t\n]+(?:an?|the)[ \t\n]+(?:(?!(?:of|to|with|and|or|for|in|on|by|from|at|who|whom|that)\b)[a-z-]+[ \t\n]*,?[ \t\n]+){0,5}?"
+                           rf"(?P<noun>{alternation(sorted(_MALE_NOUNS | _FEMALE_NOUNS))})\b(?![-'’])")
+
+
+# the name's own possessive or reflexive right after its verb: "Nard lit his cigar", "Thette found herself alone"
+_OWN_POSSESSIVE = re.compile(r"[ \t\n]+(?:[a-z]+ly[ \t\n]+)?[a-z]+(?:ed|s)(?:[ \t\n]+[a-z]+){0,4}?[ \t\n]+(?P<pronoun>his|himself|herself)\b")
+# a name opening a sentence, and the next sentence opening with He or She
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’']?[ \t\n]+|\n\n)$")
+_NEXT_SUBJECT = re.compile(r"[^.!?\"“”]{0,200}[.!?][ \t\n]+(?P<pronoun>He|She)\b")
 
 
 def _a_thing(text: str, cluster: CharacterCluster) -> bool:
@@ -462,22 +539,38 @@ def _co_occurring(text: str, start: int, end: int, counts: Counter) -> Counter:
 
 
 def _add_first_names(clusters: list[CharacterCluster], bare: Counter) -> None:
-    """The first name of a full name ("Rosamond" of "Rosamond Thorne") becomes an alias of the one character who
-    bears it, when the narration uses it alone (`bare`: how often), so that the bare name is found even when the
-    recogniser never tagged it alone: a known first name once, a name the lists do not know ("Tamsin") twice."""
+    """The first name of a full name ("Rosamond" of "Rosamond Thorne", or the pet name of one of its full names,
+    "Bess" of "Miss Bess Pellow" beside "Elizabeth Pellow") becomes an alias of the one character who bears it,
+    when the narration uses it alone or a quotation addresses someone by it (`bare`: how often), so that the
+    bare name is found even when the recogniser never tagged it alone: a known first name once, a name the
+    lists do not know ("Tamsin") twice."""
     bearers: Counter = Counter(c.first for c in clusters if c.first)
     for cluster in clusters:
-        raw = cluster.first_raw
-        if (raw and bearers[cluster.first] == 1 and not cluster.by_husband and cluster.last and bare[raw]
-                and (raw in _FIRST_NAMES or cluster.first in _FIRST_NAMES or bare[raw] >= 2)):
-            cluster.aliases.add(raw.capitalize())
+        if not (cluster.first and bearers[cluster.first] == 1 and not cluster.by_husband and cluster.last):
+            continue
+        for raw in _first_names_written(cluster):
+            if bare[raw] and (raw in _FIRST_NAMES or cluster.first in _FIRST_NAMES or bare[raw] >= 2):
+                cluster.aliases.add(raw.capitalize())
+
+
+def _first_names_written(cluster: CharacterCluster) -> set[str]:
+    """The first names the cluster's full names are written with (lower case): the one that made it and the
+    pet names of it ("bess" of "Miss Bess Pellow" in Elizabeth Pellow's cluster)."""
+    written = {cluster.first_raw} if cluster.first_raw else set()
+    for alias in cluster.aliases:
+        parsed = parse_name(alias) if not alias.startswith("the ") else None
+        if parsed and len(parsed.tokens) >= 2 and parsed.first == cluster.first and not parsed.is_wife_by_husbands_name:
+            written.add(parsed.tokens[0].lower())
+    return written
 
 
 def _bare_in_narration(text: str, start: int, end: int, counts: Counter, quote_spans) -> Counter:
     """The first names of candidate full names ("Rosamond" of "Rosamond Thorne") that the narration (outside the
-    quotations) uses alone, not followed by another capitalised word, and how often (lower case); a word the text
-    also writes in lower case ("Hope", "Will" of "Will Lacy" beside "will") only when it is a known first name."""
-    firsts = {p.tokens[0] for s in counts if (p := parse_name(s)) and not p.title and len(p.tokens) >= 2 and not p.is_surname_only()}
+    quotations) uses alone, not followed by another capitalised word, or that a quotation addresses ("Is that
+    so, Rosamond?"), and how often (lower case); a word the text also writes in lower case ("Hope", "Will" of
+    "Will Lacy" beside "will") only when it is a known first name."""
+    firsts = {p.tokens[0] for s in counts if (p := parse_name(s)) and len(p.tokens) >= 2 and not p.is_surname_only()
+              and (not p.title or p.first in _FIRST_NAMES)}
     firsts = {f for f in firsts if canonical_first(f) in _FIRST_NAMES
               or not re.search(rf"\b{re.escape(f.lower())}\b", text[start:end])}
     if not firsts:
@@ -490,10 +583,29 @@ def _bare_in_narration(text: str, start: int, end: int, counts: Counter, quote_s
         i = bisect.bisect_right(starts, match.start()) - 1
         if i < 0 or match.start() >= spans[i][1]:
             found[match.group(1).lower()] += 1
+        elif re.match(r"[ \t\n]*[,!?]", text[match.end():]) and _is_address(text, match.start(), spans[i][0]):
+            found[match.group(1).lower()] += 1
     return found
 
 
 _FIRST_NAMES = MALE_NAMES | FEMALE_NAMES | frozenset(HYPOCORISTICS)
+
+
+def _pet_form_bearer(token: str, clusters: list[CharacterCluster]) -> CharacterCluster | None:
+    """The one character whose first name (one no list knows) this token is a pet form of: its first
+    syllables, with or without a pet ending ("Zilly", "Zillie", "Zill" of "Zillah"; "Talvo" of "Talvera")."""
+    if token in _FIRST_NAMES:
+        return None  # a known name is its own, or the table's ("Lizzy" is Elizabeth's)
+    bearers = [c for c in clusters if c.first_raw and c.first_raw not in _FIRST_NAMES and not c.by_husband
+               and c.title not in RANK_TITLES and _is_pet_form(token, c.first_raw)]
+    return bearers[0] if len(bearers) == 1 else None
+
+
+def _is_pet_form(token: str, first: str) -> bool:
+    """Is `token` (lower case) the first syllables of `first`, with or without a pet ending (-y, -ie, -o, -s)?"""
+    stem = re.sub(r"(?:ie|y|o|s)$", "", token)
+    stem = re.sub(r"(.)\1$", r"\1", stem) if not first.startswith(stem) else stem  # "Freddy" -> "Fred"
+    return token != first and len(stem) >= 3 and first.startswith(stem) and len(first) > len(stem)
 
 
 def _full_key(name: _Name) -> tuple:
@@ -513,7 +625,7 @@ def _weight(cluster: CharacterCluster, counts: Counter) -> int:
 
 
 _PLACE_WORDS = frozenset(
-    ["villa", "corner", "wells", "street", "hall", "park", "house", "lodge", "court", "weald", "square", "road", "lane", "abbey", "place", "manor", "castle", "cottage", "farm", "inn", "hotel", "church", "chapel", "bridge", "gardens", "garden", "hill", "green", "common", "heath", "wood", "row", "terrace", "head", "point", "cove", "bay", "harbour", "harbor", "rock", "rocks", "light", "island", "cape", "ness", "cross", "gate", "mouth", "quay", "pier", "drive", "avenue", "crescent", "gardens", "walk", "way"]
+    ["parsonage", "rectory", "vicarage", "grange", "priory", "villa", "corner", "wells", "street", "hall", "park", "house", "lodge", "court", "weald", "square", "road", "lane", "abbey", "place", "manor", "castle", "cottage", "farm", "inn", "hotel", "church", "chapel", "bridge", "gardens", "garden", "hill", "green", "common", "heath", "wood", "row", "terrace", "head", "point", "cove", "bay", "harbour", "harbor", "rock", "rocks", "light", "island", "cape", "ness", "cross", "gate", "mouth", "quay", "pier", "drive", "avenue", "crescent", "gardens", "walk", "way"]
 )
 _PROFESSIONAL_TITLES = SURNAME_TITLES - FAMILY_TITLES.keys() - {"Monsieur", "Madame", "Mme", "Mlle", "Herr", "Frau",
                                                                    "Signor", "Signora", "Señor", "Señora"}
@@ -541,7 +653,7 @@ def _join_professional_titles(clusters: list[CharacterCluster]) -> list[Characte
 
 
 _SPEAKING = re.compile(
-    rf"\b{_SPEECH_SUBJECT}[ \t\n]+(?P<after>[A-Z][a-z]+)\b(?![ \t\n]+[A-Z])|(?<=[a-z,;][ \t\n])(?P<before>[A-Z][a-z]+)[ \t\n]+{_SPEECH_SUBJECT}\b"
+    rf"\b{_SPEECH_SUBJECT}[ \t\n]+(?P<after>(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+))\b(?![ \t\n]+[A-Z])|(?<=[a-z,;][ \t\n])(?P<before>(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+))[ \t\n]+{_SPEECH_SUBJECT}\b"
 )
 
 
@@ -642,19 +754,25 @@ def _speaking_names(text: str, start: int, end: int) -> Counter:
     return names
 
 
-_CAPITALISED_INSIDE = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+(?:-[A-Z][a-z]+)*)\b(?!-)")
+_CAPITALISED_INSIDE = re.compile(r"(?<=[a-z,;] )((?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+)(?:-[A-Z][a-z]+)*)\b(?!-)")
 _LOWER_WORD = re.compile(r"\b[a-z]\w*")
 
 
 def _lone_full_names(counts: Counter, text: str = "") -> list[str]:
     """Untitled two-word names seen once whose last word is no one's surname ("Nell Spanish"): recogniser noise
     (unless a known first name the text writes again with that surname, where the recogniser missed it:
-    "Clara Penwarden"; not "Cinder Ditch")."""
+    "Clara Penwarden"; not "Cinder Ditch"; or a first name, known or never written in lower case, before a word
+    used alone as a name at least twice: "Tom Nokes" beside "said Nokes")."""
     surnames = {p.tokens[-1] for s in counts if (p := parse_name(s)) and (p.title or len(p.tokens) >= 2) and counts[s] >= 2}
+    bare = {s for s in counts if counts[s] >= 2 and " " not in s and s.lower() not in _FIRST_NAMES
+            and _written_alone(s, text) >= 3}
     lone = []
     for surface, n in counts.items():
         parsed = parse_name(surface) if not surface.startswith("the ") else None
         if parsed and n == 1 and not parsed.title and len(parsed.tokens) >= 2 and parsed.tokens[-1] not in surnames:
+            if parsed.tokens[-1] in bare and (parsed.first in _FIRST_NAMES
+                                              or not re.search(rf"\b{re.escape(parsed.tokens[0].lower())}\b", text)):
+                continue
             if parsed.first not in _FIRST_NAMES or len(re.findall(_written(surface), text)) < 2:
                 lone.append(surface)
     return lone
@@ -677,8 +795,11 @@ def _acting_names(text: str, start: int, end: int, quote_spans, counts: Counter)
     Brackwater to bring"), or addressed inside a quotation ("Nonsense, Pellow!"); and written at least twice. A
     word ever written in lower case ("Then", "Good") is a word, not a name."""
     known = {w for s in counts for w in s.split()}
-    inside = Counter(m.group(1) for m in _CAPITALISED_INSIDE.finditer(text, start, end))
-    words = {w for w in inside if w not in known and w.lower() not in NOT_NAMES and w not in HONORIFICS
+    addressed = Counter(m.group("name") for s, e in sorted(quote_spans) if start <= s and e <= end
+                        for m in _VOCATIVE.finditer(text, s, e + 1) if _is_address(text, m.start(), s))
+    # written inside a sentence, or addressed (a name only ever opening sentences and quotations: "'Vold, take it'")
+    seen = {m.group(1) for m in _CAPITALISED_INSIDE.finditer(text, start, end)} | set(addressed)
+    words = {w for w in seen if w not in known and w.lower() not in NOT_NAMES and w not in HONORIFICS
              and w.rstrip("s") not in known}
     if not words:
         return Counter()
@@ -690,9 +811,7 @@ def _acting_names(text: str, start: int, end: int, quote_spans, counts: Counter)
     for match in _ACTING.finditer(text, start, end):
         # a speech tag right after a quotation is enough alone: '" said Brackwater slowly'
         evidence[match.group("after") or match.group("before") or match.group("asked")] += 2 if match.group("after") else 1
-    for s, e in sorted(quote_spans):
-        if start <= s and e <= end:
-            evidence.update(m.group("name") for m in _VOCATIVE.finditer(text, s, e + 1) if _is_address(text, m.start(), s))
+    evidence.update(addressed)
     evidence.update(_related_names(text, start, end, words, known))
     everywhere = Counter(m.group() for m in _CAPITALISED_NAME.finditer(text, start, end) if m.group() in words)
     return Counter({w: everywhere[w] for w, n in evidence.items() if w in words and n >= 2 and everywhere[w] >= 2})
@@ -701,9 +820,10 @@ def _acting_names(text: str, start: int, end: int, quote_spans, counts: Counter)
 def _related_names(text: str, start: int, end: int, words: set[str], known: set[str]) -> Counter:
     """Each time one of `words` is shown to be a person by its relation to people: a relative or servant of
     someone or someone's ("the daughters of Lettice", "Berina, her lymphatic maid"), pitied or endeared ("poor
-    Ysolde", "dear Tolley"), or named with a known name ("Stopia and Hepzibah")."""
+    Ysolde", "dear Tolley"), a person so called ("a man called Drury"), or named with a known name ("Stopia and
+    Hepzibah")."""
     found: Counter = Counter()
-    for pattern in _RELATED:  # apart: "Tesh, the two daughters of Ulva" holds two
+    for pattern in (*_RELATED, _CALLED):  # apart: "Tesh, the two daughters of Ulva" holds two
         found.update(match.group("name") for match in pattern.finditer(text, start, end))
     for match in _AND_NAME.finditer(text, start, end):
         left, right = match.group("left"), match.group("right")
@@ -715,17 +835,19 @@ def _related_names(text: str, start: int, end: int, words: set[str], known: set[
 
 
 _RELATION = alternation([*(w + "s" for w in _RELATION_NOUNS if not w.endswith(("s", "ren"))), *_RELATION_NOUNS])
-_RELATED = (re.compile(rf"\b(?:{_RELATION})[ \t\n]+of[ \t\n]+(?P<name>[A-Z][a-z]+)\b(?![ \t\n]+[A-Z]|[-'’][a-z])"),
-            re.compile(r"\b(?:poor|dear)[ \t\n]+(?P<name>[A-Z][a-z]+)\b(?![-'’][a-z])"),
+_RELATED = (re.compile(rf"\b(?:{_RELATION})[ \t\n]+of[ \t\n]+(?P<name>(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+))\b(?![ \t\n]+[A-Z]|[-'’][a-z])"),
+            re.compile(r"\b(?:poor|dear)[ \t\n]+(?P<name>(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+))\b(?![-'’][a-z])"),
             re.compile(r"(?<!\bof )(?<!\bin )(?<!\bat )(?<!\bto )(?<!\bfrom )(?<!\bnear )"  # not "the mayor of Lindmoor, a ..."
-                       rf"\b(?P<name>[A-Z][a-z]+),[ \t\n]+(?:her|his|their|the|a|an)[ \t\n]+(?:[a-z'’]+[ \t\n]+){{0,2}}(?:{_RELATION})\b"))
-_AND_NAME = re.compile(r"\b(?P<left>[A-Z][a-z]+)[ \t\n]+and[ \t\n]+(?P<right>[A-Z][a-z]+)\b(?![ \t\n]+[A-Z])")
-_ACTING = re.compile(rf"[”’\"'][ \t\n]*,?[ \t\n]*(?:{_ANY_SPEECH_VERB})[ \t\n]+{_EPITHET_BEFORE}(?P<after>[A-Z][a-z]+)\b(?![-'’][a-z])"
-                     rf"|\b(?P<before>[A-Z][a-z]+)[ \t\n]+(?:[a-z]+ly[ \t\n]+)?(?:{_HUMAN_VERBS})\b"
-                     r"|\b(?:tell|told|ask|asked|bid|bade|beg|begged|order|ordered|persuade|persuaded)[ \t\n]+(?P<asked>[A-Z][a-z]+)[ \t\n]+to\b")
+                       rf"\b(?P<name>(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+)),[ \t\n]+(?:her|his|their|the|a|an)[ \t\n]+(?:[a-z'’]+[ \t\n]+){{0,2}}(?:{_RELATION})\b"))
+_CALLED = re.compile(r"\b(?:man|woman|boy|girl|fellow|lad|lass|gentleman|lady|child|person|servant|maid|[a-z]+man|[a-z]+woman)"
+                     r"[ \t\n]+(?:called|named)[ \t\n]+(?P<name>(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+))\b(?![-'’][a-z])")
+_AND_NAME = re.compile(r"\b(?P<left>(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+))[ \t\n]+and[ \t\n]+(?P<right>(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+))\b(?![ \t\n]+[A-Z])")
+_ACTING = re.compile(rf"[”’\"'][ \t\n]*,?[ \t\n]*(?:{_ANY_SPEECH_VERB})[ \t\n]+{_EPITHET_BEFORE}(?P<after>(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+))\b(?![-'’][a-z])"
+                     rf"|\b(?P<before>(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+))[ \t\n]+(?:[a-z]+ly[ \t\n]+)?(?:{_HUMAN_VERBS})\b"
+                     r"|\b(?:tell|told|ask|asked|bid|bade|beg|begged|order|ordered|persuade|persuaded)[ \t\n]+(?P<asked>(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+))[ \t\n]+to\b")
 # a name addressed: after a comma or an interjection, or opening the quotation, then a comma or "!" ("Ah Pellow!")
 # (not a word quoted inside the quotation, "'Threshing,'", nor an item of a list, "Sowing, Weeding, and")
-_VOCATIVE = re.compile(r"(?<![\w-])(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)*)[ \t\n]*[,!?;—]")
+_VOCATIVE = re.compile(r"(?<![\w-])(?P<name>(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+)(?:-[A-Z][a-z]+)*)[ \t\n]*[,!?;—]")
 _ADDRESS_BEFORE = re.compile(r"(?:[,;!?—][ \t\n]*|\b(?:[Aa]h|[Oo]h|O|[Dd]ear|[Mm]y)[ \t\n]+)$")
 _LIST_BEFORE = re.compile(r",[ \t\n]*[A-Z][a-z]+,[ \t\n]*$")
 
@@ -734,7 +856,7 @@ def _is_address(text: str, position: int, quote_start: int) -> bool:
     """Does the capitalised word at `position` (followed by a comma or "!") address someone: it opens the
     quotation, or follows an interjection or a comma ("Nonsense, Pellow!"), not as an item of a list of
     capitalised words ("Sowing, Weeding, Reaping")?"""
-    if position == quote_start:
+    if not text[quote_start:position].strip():  # it opens the quotation (after a space some texts put there)
         return True
     before = text[max(quote_start, position - 40) : position]
     return _ADDRESS_BEFORE.search(before) is not None and _LIST_BEFORE.search(before) is None
@@ -752,6 +874,38 @@ def _whole_hyphenated(text: str, start: int, end: int) -> str:
     return text[before.start() if before else start : after.end() if after else end]
 
 
+def _whole_name(text: str, start: int, end: int) -> str:
+    """The entity's text as a name: from its last paragraph ("CHAPTER I.\n\nOsric Tolley" is Osric Tolley), with
+    the rest of a hyphenated name the recogniser cut and of a particle surname ("Henry van" and "Henry van
+    der" of "Henry van der Hoek")."""
+    cut = text.rfind("\n\n", start, end)
+    if cut >= 0:
+        start = cut + 2
+        while start < end and text[start].isspace():
+            start += 1
+    particles = _PARTICLE_TAIL.match(text, end) if text[start:end].split() else None
+    if particles and (text[start:end].split()[-1].lower() in SURNAME_PARTICLES or particles.group(1)):
+        end = particles.end()
+    return _whole_hyphenated(text, start, end)
+
+
+# the rest of a particle surname after an entity the recogniser cut: "( der)? Hoek" after "Henry van"
+_PARTICLE_TAIL = re.compile(rf"((?:[ \t\n]+{_PARTICLE})*)[ \t\n]+{_NAME_TOKEN}")
+
+
+def _mostly_after_the(word: str, text: str) -> bool:
+    """Is the word written after "the" at least a third of the time ("the Parsonage"): a place or a thing?"""
+    every = len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text))
+    return 3 * len(re.findall(rf"\b[Tt]he[ \t\n]+{re.escape(word)}(?![\w-])", text)) >= every
+
+
+def _written_alone(word: str, text: str) -> int:
+    """How often the text writes a name word without a capitalised word or title before it ("Nokes", not "Tom
+    Nokes" or "Mr. Nokes")."""
+    every = len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text))
+    return every - len(re.findall(rf"\b[A-Z][\w.]*[ \t\n]+{re.escape(word)}(?![\w-])", text))
+
+
 def _written(surface: str) -> str:
     """A pattern for a name as written, any run of spaces between its words."""
     return r"(?<!\w)" + re.escape(surface).replace(r"\ ", r"\s+") + r"(?!\w)"
@@ -762,17 +916,31 @@ def _word_before(text: str, position: int) -> str:
     return match.group(1) if match else ""
 
 
-def _first_names_mislabelled(entities: list[Entity], counts: Counter) -> Counter:
+def _first_names_mislabelled(entities: list[Entity], counts: Counter, text: str = "") -> Counter:
     """A known first name the recogniser found at least twice but labelled a place or an organisation
-    ("Agnes", "Edith" as a person): a candidate; the locative test (`_place_like`) still removes a city."""
+    ("Agnes", "Edith" as a person), or a full name so labelled twice whose surname a person candidate bears
+    ("Ewan McKessock" beside "McKessock") or has a particle ("Bine de Brir"): a candidate; the locative test
+    (`_place_like`) still removes a city."""
     seen = Counter(clean_surface(e.text) for e in entities)
-    return Counter({w: n for w, n in seen.items() if n >= 2 and w not in counts and " " not in w
-                    and w.istitle() and canonical_first(w) in FEMALE_NAMES | MALE_NAMES})
+    borne = {w for s in counts for w in s.split()[-1:]}
+    found = Counter()
+    for w, n in seen.items():
+        if n < 2 or w in counts:
+            continue
+        if " " not in w and w.istitle() and canonical_first(w) in FEMALE_NAMES | MALE_NAMES:
+            found[w] = n
+        elif ((parsed := parse_name(w)) and not parsed.title and not parsed.is_surname_only()
+              and (len(parsed.tokens) == 2 and parsed.tokens[-1] in borne  # "Ewan McKessock" beside "McKessock"
+                   or any(t in SURNAME_PARTICLES for t in parsed.tokens[1:-1]))  # "Bine de Brir"
+              and not re.search(rf"\b{re.escape(parsed.tokens[0].lower())}\b", text)):  # not "Old Cotter"
+            found[parsed.surface] = n
+    return found
 
 
 def _bare_surnames(text: str, start: int, end: int, counts: Counter) -> Counter:
-    """The bare surname of the one titled person of that surname ("Tolley" of "Mr Tolley"), when the text uses
-    it alone inside a sentence ("said old Tolley"), so that those mentions are found too."""
+    """The bare surname of the one titled or full-named person of that surname ("Tolley" of "Mr Tolley" or of
+    "Angus Tolley"), when the text uses it alone inside a sentence ("said old Tolley"), so that those mentions
+    are found too."""
     by_surname: dict[str, list[str]] = {}
     for surface in counts:
         parsed = parse_name(surface) if not surface.startswith("the ") else None
@@ -783,7 +951,8 @@ def _bare_surnames(text: str, start: int, end: int, counts: Counter) -> Counter:
         if surname in counts or len(surfaces) != 1:
             continue
         parsed = parse_name(surfaces[0])
-        if not parsed.is_surname_only() or " " in parsed.surname:
+        full = not parsed.title and len(parsed.tokens) == 2 and not parsed.is_surname_only()
+        if not (full or parsed.is_surname_only()) or " " in (parsed.surname or ""):
             continue
         alone = [m for m in re.compile(rf"(?<=[a-z,;][ \t\n]){re.escape(surname)}\b(?![ \t\n]+[A-Z])").finditer(text, start, end)
                  if _word_before(text, m.start()).rstrip(".") not in HONORIFICS]
@@ -803,14 +972,61 @@ def _full_names_by_pattern(text: str, start: int, end: int, counts: Counter) -> 
     return Counter({name: n for name, n in found.items() if name not in counts})
 
 
+def _full_names_before_surnames(text: str, start: int, end: int, counts: Counter) -> Counter:
+    """'Osric Tolley' where Tolley is a candidate's surname ("Mrs. Tolley", "Bessie Tolley") and Osric a
+    capitalised word the text never writes in lower case, when the recogniser missed or mislabelled that full
+    name: written twice, or once with the first name also written alone (a quotation's "Osric," too), or once
+    after "called" or "named" ("a big quiet man called Abner Cray", where "Cray" is used alone)."""
+    surnames = {p.tokens[-1] for s in counts if not s.startswith("the ") and (p := parse_name(s))
+                and (p.is_surname_only() or len(p.tokens) >= 2
+                     or (counts[s] >= 2 and p.first not in _FIRST_NAMES and not _mostly_after_the(s, text[start:end])))
+                and " " not in (p.surname or p.tokens[-1])}
+    if not surnames:
+        return Counter()
+    known = {w for s in counts for w in s.split()}
+    pattern = re.compile(r"(?<![\w.-])([A-Z][a-z]+)[ \t\n]+(" + "|".join(map(re.escape, sorted(surnames))) + r")\b(?![-'’][a-z])")
+    found = Counter(f"{m.group(1)} {m.group(2)}" for m in pattern.finditer(text, start, end)
+                    if m.group(1) not in known and m.group(1) not in surnames)
+    if not found:
+        return Counter()
+    lowered = {m.group() for m in _LOWER_WORD.finditer(text, start, end)}
+    names = Counter()
+    for name, n in found.items():
+        first = name.split()[0]
+        if first.lower() in lowered or first.lower() in NOT_NAMES or first in HONORIFICS or first in _ARTICLES:
+            continue
+        if name in counts or parse_name(name) is None:
+            continue
+        alone = len(re.findall(rf"(?<![\w.-]){first}\b(?![ \t\n]+[A-Z])", text[start:end]))
+        called = re.search(rf"\b(?:called|named)[ \t\n]+{_written(name)}", text[start:end])
+        if n >= 2 or alone >= 1 or called:
+            names[name] = n
+    return names
+
+
 def _plurals(counts: Counter) -> list[str]:
     """'the Tolleys', 'Miss Pellows': a family, not a character. A surname that ends in s ("Hobbes") is
-    not the plural of a rarer name ("Hobbe")."""
+    not the plural of a rarer name ("Hobbe"), nor one shown to be a single person: after a first name ("Tom
+    Nokes") or a title only one person bears ("Mr. Nokes", "Mrs. Nokes"; the Miss Nokes may be sisters), even
+    beside a man named by its stem ("Mr. Noke")."""
     by_last: Counter = Counter()
     for surface, n in counts.items():
         by_last[surface.split()[-1]] += n
+    single = {parsed.tokens[-1] for surface in counts if (parsed := _one_person(surface))}
     return [surface for surface in counts
-            if (last := surface.split()[-1]).endswith("s") and by_last.get(last[:-1], 0) > by_last[last]]
+            if (last := surface.split()[-1]).endswith("s") and last not in single
+            and by_last.get(last[:-1], 0) > by_last[last]]
+
+
+def _one_person(surface: str) -> _Name | None:
+    """The parsed name when its form can only name one person: a first name and a surname, or a singular
+    family title before a surname ("Mr. X", "Mrs. X", not "Miss X": "the Miss Pellows")."""
+    parsed = parse_name(surface) if not surface.startswith("the ") else None
+    if parsed is None or parsed.title == "Miss":
+        return None
+    if parsed.title in SURNAME_TITLES or (parsed.title is None and len(parsed.tokens) >= 2 and parsed.first in _FIRST_NAMES):
+        return parsed
+    return None
 
 
 def _mostly_places(persons: list[Entity], places_seen: Counter) -> list[str]:
@@ -885,7 +1101,7 @@ def _specificity(name: _Name) -> int:
 def _display_name(cluster: CharacterCluster, counts: Counter) -> str:
     """A full name when there is one (the most used), else the most used alias."""
     parsed = {a: parse_name(a) for a in sorted(cluster.aliases)}
-    full = [a for a, p in parsed.items() if p and not p.title and len(p.tokens) >= 2]
+    full = [a for a, p in parsed.items() if p and not p.title and len(p.tokens) >= 2 and not p.is_surname_only()]
     titled = [a for a, p in parsed.items() if p and p.title]
     pool = full or titled or sorted(cluster.aliases)
     return max(pool, key=lambda a: (counts.get(a, 0), len(a)))

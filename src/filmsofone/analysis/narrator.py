@@ -19,7 +19,7 @@ import bisect
 import re
 from collections import Counter
 
-from ..lexicon import ABBREVIATED_TITLES, SPEECH_VERBS, alternation
+from ..lexicon import ABBREVIATED_TITLES, SPEECH_VERBS, SURNAME_PARTICLES, alternation
 from .characters import CharacterCluster
 from .names import NOT_NAMES
 
@@ -29,13 +29,15 @@ _FIRST_PERSON = re.compile(rf"{_NOT_A_HEADING_NUMBER}\b(?:I|me|my|myself)\b")
 _MIN_RATE = 0.012  # first-person words per narration word
 _MIN_SPREAD = 0.25  # the share of the narration the middle 80% of first-person words must cover
 _WORD = re.compile(r"\S+")
-_WORD_OF_NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)*"  # "Pellow", "Brook-Tarrant"
-_NAME = rf"(?P<name>(?:(?:{alternation((*ABBREVIATED_TITLES, 'Miss'))})\.?\s+)?{_WORD_OF_NAME}(?:\s+[A-Z][a-zA-Z]+(?:-[A-Z][a-zA-Z]+)*)?)"
+_WORD_OF_NAME = r"(?:Ma?c|O['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)*"  # "Pellow", "Brook-Tarrant", "MacAdoo", "O'Dare"
+_PARTICLES = rf"(?:(?:{alternation(p for p in SURNAME_PARTICLES if p.isalpha())})\s+){{0,2}}"  # "van der Hoek"
+_NAME = (rf"(?P<name>(?:(?:{alternation((*ABBREVIATED_TITLES, 'Miss'))})\.?\s+)?{_PARTICLES}{_WORD_OF_NAME}"
+         rf"(?:\s+{_PARTICLES}[A-Z][a-zA-Z]+(?:-[A-Z][a-zA-Z]+)*)?)")
 _SELF_NAMING = re.compile(
     rf"\b(?:[Mm]y name (?:is|was)|I (?:am|was) called|called myself|[Cc]all me|I am|I'm|I, )\s+{_NAME}(?![a-z])"
 )
-_CAPS_NAME = r"(?P<name>[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)"
-_DIARY = re.compile(rf"\b{_CAPS_NAME}['’]s\s+(?:JOURNAL|DIARY|Journal|Diary)\b")  # "JONATHAN HARKER'S JOURNAL"
+_CAPS_NAME = r"(?P<name>[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)*(?:\s+[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)*)?)"
+_DIARY = re.compile(rf"\b{_CAPS_NAME}['’][sS]\s+(?:JOURNAL|DIARY|Journal|Diary)\b")  # "OSRIC PELLOW'S JOURNAL"
 _SIGNATURE = re.compile(  # a letter's signature ("Yours ever, SALLIE.")
     rf"\b(?:[Yy]ours|[Aa]ffectionately|[Ss]incerely|[Ff]aithfully)(?:\s+[a-z]+){{0,3}}[,.]?\s+{_CAPS_NAME}\b"
 )
@@ -66,7 +68,8 @@ class NarratorFinder:
                 cluster.narrator = True
                 cluster.aliases.add("I")
                 return characters
-            if n >= 3 and name in votes.strong:  # named only by themselves: a character of their own
+            if (n >= 3 and name in votes.strong) or (name in votes.addressed and not _in_narration(votes.originals[name], narration)):
+                # named only by themselves, or addressed by a name the narration never uses: a character of their own
                 display = " ".join(_unshouted(w) for w in votes.originals[name].split())
                 narrator = CharacterCluster(name=display, aliases={display, "I"}, narrator=True, id=f"c{len(characters) + 1}")
                 return [*characters, narrator]
@@ -91,7 +94,7 @@ class NarratorFinder:
                 vote(text[s:e].strip(" .!"), 3, strong=True)
             for other in spans[max(0, k - 2) : k] + spans[k + 1 : k + 3]:  # the lines around it address the narrator
                 for match in _VOCATIVE.finditer(text, *other):
-                    vote(match.group("name") or match.group("end"), 1)
+                    vote(match.group("name") or match.group("end"), 1, addressed=True)
         for cluster in characters:
             in_quotes = sum(1 for s, _ in cluster.mentions if _inside(starts, spans, s))
             outside = len(cluster.mentions) - in_quotes
@@ -128,8 +131,16 @@ def _tagged_by_name(text: str, name: str) -> bool:
     return re.search(rf"[”’\"'][ \t\n]*,?[ \t\n]*(?:(?:{_SPEECH_VERBS})[ \t\n]+{written}|{written}[ \t\n]+(?:{_SPEECH_VERBS}))\b", text) is not None
 
 
+def _in_narration(name: str, narration: str) -> bool:
+    """Does the narration (outside quotations) write this name, so that it is someone the narrator speaks of?"""
+    written = r"\s+".join(map(re.escape, name.split()))
+    return re.search(rf"(?<!\w){written}(?!\w)", narration) is not None
+
+
 def _unshouted(word: str) -> str:
     """A name written in capitals as a name is written: "HETTY" -> "Hetty", "McALLISTER" -> "McAllister"."""
+    if "-" in word:  # "NALEY-FOTERY" -> "Naley-Fotery"
+        return "-".join(_unshouted(part) for part in word.split("-"))
     if len(word) > 3 and word[2:].isupper():
         return word[:2] + word[2:].capitalize() if word[:2] == "Mc" else word.capitalize()
     return word
@@ -143,13 +154,16 @@ class _Votes(Counter):
         super().__init__()
         self.originals: dict[str, str] = {}
         self.strong: set[str] = set()
+        self.addressed: set[str] = set()  # names others address the narrator by, next to the narrator's lines
 
-    def add(self, name: str, weight: int, strong: bool = False) -> None:
+    def add(self, name: str, weight: int, strong: bool = False, addressed: bool = False) -> None:
         key = " ".join(name.lower().split())
         self[key] += weight
         self.originals.setdefault(key, " ".join(name.split()))
         if strong:
             self.strong.add(key)
+        if addressed:
+            self.addressed.add(key)
 
 
 def is_first_person(narration: str) -> bool:

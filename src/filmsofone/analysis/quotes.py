@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..lexicon import SPEECH_VERBS, alternation
+from ..lexicon import SPEECH_VERBS, SURNAME_PARTICLES, alternation
 from .text import Paragraph
 
 _OPEN_CONTEXT = set(" \t\n([{—–-_*")
@@ -45,10 +45,12 @@ class QuoteFinder:
         for index, para in enumerate(paras):
             pieces, open_at_end = self._pieces(text, para, style)
             current: QuoteMatch | None = None
-            for start, end in pieces:
+            for n, (start, end) in enumerate(pieces):
+                after = (end + 1, pieces[n + 1][0] - 1 if n + 1 < len(pieces) else para.end)
                 if current is None and carry is not None and start == para.start + 1:
                     current = carry
-                elif current is None or start - current.end > _MAX_TAG_BETWEEN or _another_speaker(text, current.end + 1, start - 1):
+                elif (current is None or start - current.end > _MAX_TAG_BETWEEN or _another_speaker(text, current.end + 1, start - 1)
+                      or _tagged_apart(text, (current.end + 1, start - 1), after)):
                     current = QuoteMatch()
                     quotes.append(current)
                 if end > start:
@@ -116,6 +118,26 @@ def _another_speaker(text: str, start: int, end: int) -> bool:
     second = match.group("before") or match.group("after")
     first = between[: match.start("before") if match.group("before") else match.start("after")]
     return second.split()[-1] not in first  # the same name twice is one speaker ("said Ada; and Ada added")
+
+
+_PARTICLES = alternation(p for p in SURNAME_PARTICLES if p.isalpha())
+_NAME_WORD = r"(?:Ma?c[A-Z][a-z]+|[A-Z][a-z]+)"
+_FULL_SUBJECT = rf"(?:[Tt]he[ \t\n]+)?(?:(?:{_PARTICLES})[ \t\n]+)*{_NAME_WORD}(?:[ \t\n]+(?:(?:{_PARTICLES})[ \t\n]+)*{_NAME_WORD})*"
+# the tag that follows a quoted piece: '", said Madame du Plessard' or '" McKessock said'
+_TAG_AFTER = re.compile(rf"[ \t\n,]*(?:(?:{_SPEECH})[ \t\n]+(?P<after>{_FULL_SUBJECT})|(?P<before>{_FULL_SUBJECT})[ \t\n]+(?:{_SPEECH}))\b")
+
+
+def _tagged_apart(text: str, first: tuple[int, int], second: tuple[int, int]) -> bool:
+    """Do the narrations right after two quoted pieces of a paragraph open with speech tags naming two different
+    people ('"Wetter," said de Brissac. "Much wetter," said Madame du Plessard.')? Then the second piece is a new
+    quotation."""
+    names = []
+    for start, end in (first, second):
+        match = _TAG_AFTER.match(text, start, max(start, end))
+        if match is None:
+            return False
+        names.append((match.group("after") or match.group("before")).split()[-1])
+    return names[0] != names[1]
 
 
 def _mark(text: str, pos: int, para: Paragraph, style: str, depth: int) -> str | None:
