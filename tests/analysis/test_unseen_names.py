@@ -80,9 +80,9 @@ def test_a_first_name_the_recogniser_labelled_a_place_twice_is_a_candidate():
 
 
 def test_a_full_name_the_recogniser_labelled_an_organisation_twice_is_a_candidate_when_it_looks_like_one():
-    names = ["Bine de Brir", "Ewan McKessock", "Old Cotter", "Marsh Bank"]
+    names = ["Bine de Brir", "Ewan McKessock", "Old Pellow", "Marsh Bank"]
     entities = [Entity("ORG", 0, 1, name) for name in names for _ in range(2)]
-    text = "Bine de Brir came; Ewan McKessock too; old Cotter sat. The Marsh Bank closed."
+    text = "Bine de Brir came; Ewan McKessock too; old Pellow sat. The Marsh Bank closed."
     found = _first_names_mislabelled(entities, Counter({"McKessock": 3}), text)
     assert found == Counter({"Bine de Brir": 2, "Ewan McKessock": 2})  # not an "old" man, nor a bank
 

@@ -932,7 +932,7 @@ def _first_names_mislabelled(entities: list[Entity], counts: Counter, text: str 
         elif ((parsed := parse_name(w)) and not parsed.title and not parsed.is_surname_only()
               and (len(parsed.tokens) == 2 and parsed.tokens[-1] in borne  # "Ewan McKessock" beside "McKessock"
                    or any(t in SURNAME_PARTICLES for t in parsed.tokens[1:-1]))  # "Bine de Brir"
-              and not re.search(rf"\b{re.escape(parsed.tokens[0].lower())}\b", text)):  # not "Old Cotter"
+              and not re.search(rf"\b{re.escape(parsed.tokens[0].lower())}\b", text)):  # not "Old Pellow"
             found[parsed.surface] = n
     return found
 
