@@ -346,3 +346,11 @@ def test_the_own_possessive_and_the_next_sentences_pronoun_give_a_name_its_sex_b
             "looked at her, and she at him.")
     nard = CharacterCluster(name="Nard", aliases={"Nard"}, mentions=[m.span() for m in re.finditer("Nard", text)])
     assert CharacterFinder._gender(text, nard) == "male"
+
+
+def test_miss_joins_a_woman_whose_first_name_no_list_knows_by_the_pronouns_after_her_first_name_alone():
+    text = ("Jine Marrable came to stay. Jine was proud, and she said so. Jine sat; she sewed. Jine rose, and she "
+            "sang. Mr. Marrable read. Miss Marrable was tired of Mr. Marrable, and she left him. Miss Marrable sang.")
+    found = _characters(text, ["Jine Marrable", "Jine"])
+    jine = next(aliases for name, aliases in found.items() if "Jine Marrable" in {name, *aliases})
+    assert "Miss Marrable" in jine

@@ -356,10 +356,12 @@ class CharacterFinder:
         return self._pronoun_gender(cluster) == gender
 
     def _pronoun_gender(self, cluster: CharacterCluster) -> str:
-        """The sex the pronouns after the cluster's names (so far) give it, as `_gender` counts them."""
+        """The sex the pronouns after the cluster's names (so far, and its first name written alone: "Jine" of
+        "Jine McClol") give it, as `_gender` counts them."""
         text = getattr(self, "_text", "")
         probe = CharacterCluster(name=cluster.name, aliases=set(cluster.aliases))
-        for alias in sorted(cluster.aliases):
+        names = set(cluster.aliases) | ({cluster.first_raw.capitalize()} if cluster.first_raw and cluster.last else set())
+        for alias in sorted(names):
             probe.mentions += [m.span() for m in re.finditer(_written(alias), text)][:200]
         return self._gender(text, probe) if probe.mentions else "unknown"
 
@@ -764,13 +766,12 @@ def _lone_full_names(counts: Counter, text: str = "") -> list[str]:
     "Clara Penwarden"; not "Cinder Ditch"; or a first name, known or never written in lower case, before a word
     used alone as a name at least twice: "Tom Nokes" beside "said Nokes")."""
     surnames = {p.tokens[-1] for s in counts if (p := parse_name(s)) and (p.title or len(p.tokens) >= 2) and counts[s] >= 2}
-    bare = {s for s in counts if counts[s] >= 2 and " " not in s and s.lower() not in _FIRST_NAMES
-            and _written_alone(s, text) >= 3}
+    bare = {s for s in counts if counts[s] >= 2 and " " not in s and s.lower() not in _FIRST_NAMES}
     lone = []
     for surface, n in counts.items():
         parsed = parse_name(surface) if not surface.startswith("the ") else None
         if parsed and n == 1 and not parsed.title and len(parsed.tokens) >= 2 and parsed.tokens[-1] not in surnames:
-            if parsed.tokens[-1] in bare and (parsed.first in _FIRST_NAMES
+            if parsed.tokens[-1] in bare and _written_alone(parsed.tokens[-1], text) >= 3 and (parsed.first in _FIRST_NAMES
                                               or not re.search(rf"\b{re.escape(parsed.tokens[0].lower())}\b", text)):
                 continue
             if parsed.first not in _FIRST_NAMES or len(re.findall(_written(surface), text)) < 2:
@@ -895,15 +896,24 @@ _PARTICLE_TAIL = re.compile(rf"((?:[ \t\n]+{_PARTICLE})*)[ \t\n]+{_NAME_TOKEN}")
 
 def _mostly_after_the(word: str, text: str) -> bool:
     """Is the word written after "the" at least a third of the time ("the Parsonage"): a place or a thing?"""
-    every = len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text))
-    return 3 * len(re.findall(rf"\b[Tt]he[ \t\n]+{re.escape(word)}(?![\w-])", text)) >= every
+    uses = _uses(word, text)
+    return 3 * sum(bool(_THE_BEFORE.search(text, max(0, p - 6), p)) for p in uses) >= len(uses)
 
 
 def _written_alone(word: str, text: str) -> int:
     """How often the text writes a name word without a capitalised word or title before it ("Nokes", not "Tom
     Nokes" or "Mr. Nokes")."""
-    every = len(re.findall(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text))
-    return every - len(re.findall(rf"\b[A-Z][\w.]*[ \t\n]+{re.escape(word)}(?![\w-])", text))
+    return sum(not _CAPITAL_BEFORE.search(text, max(0, p - 30), p) for p in _uses(word, text))
+
+
+def _uses(word: str, text: str) -> list[int]:
+    """Where the word stands alone in the text (a literal search first: fast on a whole novel)."""
+    return [p for m in re.finditer(rf"{re.escape(word)}(?![\w-])", text)
+            if not (p := m.start()) or not (text[p - 1].isalnum() or text[p - 1] in "_-")]
+
+
+_THE_BEFORE = re.compile(r"\b[Tt]he[ \t\n]+$")
+_CAPITAL_BEFORE = re.compile(r"\b[A-Z][\w.]*[ \t\n]+$")
 
 
 def _written(surface: str) -> str:
