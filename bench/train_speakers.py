@@ -140,9 +140,11 @@ class Recipe:
     min_books: int = 1
     margin: float = 0.0
     contexts: bool = True
+    first_seed: int = 0
 
     def describe(self) -> str:
-        return (f"averaged structured perceptron, {self.epochs} epochs, mean of {self.seeds} shuffles, books weighted "
+        return (f"averaged structured perceptron, {self.epochs} epochs, mean of {self.seeds} shuffles "
+                f"(seeds {self.first_seed}..{self.first_seed + self.seeds - 1}), books weighted "
                 f"by size^-{self.book_power}, features of at least {self.min_books} book(s), margin {self.margin}"
                 + ("" if self.contexts else ", no context conjunctions"))
 
@@ -152,7 +154,7 @@ def fit(books: dict[str, list], recipe: Recipe = Recipe()) -> dict[str, float]:
     runs, scales = _weighted_runs(books, recipe.book_power)
     learnt = _features_of_books(books, recipe.min_books)
     total: dict[str, float] = {}
-    for seed in range(recipe.seeds):
+    for seed in range(recipe.first_seed, recipe.first_seed + recipe.seeds):
         for name, value in fit_once(runs, scales, recipe, seed, learnt).items():
             total[name] = total.get(name, 0.0) + value / recipe.seeds
     return total
@@ -269,6 +271,8 @@ def main() -> None:
                         "that change only the training; delete it when the analysis code changes")
     parser.add_argument("--epochs", type=int, default=Recipe.epochs)
     parser.add_argument("--seeds", type=int, default=Recipe.seeds, help="average this many differently shuffled fits")
+    parser.add_argument("--first-seed", type=int, default=Recipe.first_seed,
+                        help="the first shuffle's seed (another value: another set of shuffles, to see the noise)")
     parser.add_argument("--book-power", type=float, default=Recipe.book_power,
                         help="scale each book's updates by its size^-P (0: by size, 1: every book the same)")
     parser.add_argument("--min-books", type=int, default=Recipe.min_books,
@@ -288,7 +292,7 @@ def main() -> None:
         args.ner_cache.mkdir(parents=True, exist_ok=True)
     novels = sorted(p for p in args.corpus.iterdir() if (p / "novel_text.txt").is_file())
     data = collect_all(novels, args.litbank, args.ner_cache, args.data_cache)
-    recipe = Recipe(args.epochs, args.seeds, args.book_power, args.min_books, args.margin, not args.no_contexts)
+    recipe = Recipe(args.epochs, args.seeds, args.book_power, args.min_books, args.margin, not args.no_contexts, args.first_seed)
     print(f"training: {recipe.describe()}")
     pdnc = {novel.name for novel in novels}
     trained = pdnc if args.litbank_held_out else set(data)

@@ -50,6 +50,16 @@ def test_a_feature_of_one_book_is_not_learnt_with_min_books(train):
     assert train.fit(books, train.Recipe(epochs=2, seeds=1))["quirk"] > 0
 
 
+def test_the_first_seed_chooses_another_set_of_shuffles(train, monkeypatch):
+    seen = []
+    monkeypatch.setattr(train, "fit_once", lambda runs, scales, recipe, seed, learnt=None: seen.append(seed) or {"f": 1.0})
+    books = {"a": _book(3, "habit", "other")}
+    assert train.fit(books, train.Recipe(epochs=1, seeds=2)) == {"f": 1.0} and seen == [0, 1]
+    seen.clear()
+    train.fit(books, train.Recipe(epochs=1, seeds=2, first_seed=7))
+    assert seen == [7, 8]
+
+
 def test_context_conjunctions_can_be_left_out_but_transitions_stay(train):
     assert train._conjoined("tag_name|in_talk")
     assert not train._conjoined("same|adjacent") and not train._conjoined("alternate|adjacent|gap")

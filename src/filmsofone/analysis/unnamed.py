@@ -10,7 +10,7 @@ Two ways in, both general English:
   the introduction ("the stout man"), with the bare noun ("the man") as an alias; the same description
   introduced again later in the book is the same character; so is someone who speaks at once under an
   indefinite description ("shouted a red-faced driver"). Not a predicate ("he was a man who"), not an
-  apposition after a name ("Lucy, a girl of twenty"), and not when a named character of that sex who was
+  apposition after a name ("Nell, a girl of twenty"), and not when a named character of that sex who was
   not about before appears between the introduction and the first speech tag (the newcomer may be named).
 - **Unaccompanied** descriptions: a description ("the man", "the old man", "the boy") that is the subject of
   speech tags stands for someone unnamed when, where it speaks, no named character of its gender is about
@@ -353,7 +353,7 @@ def _indefinites(text: str, start: int, end: int):
             if word.lower() == "of" and kind is not None and kind.group(1).lower() in _KIND_OF:
                 continue
             if previous.group(2) and word[:1].isupper():
-                continue  # "Lucy, a girl of twenty": the named one described
+                continue  # "Nell, a girl of twenty": the named one described
         phrase = _phrase(text, article.end(), end)
         if phrase is not None:
             yield article.start(), phrase
