@@ -7,9 +7,12 @@ the turns an even or odd number of turns away) and describes each candidate with
 just before the quotation", "of the pronoun's gender", "addressed by the turn before"...). Along a run of
 dialogue, transition features score how speakers follow one another (a new paragraph is usually a new
 speaker; in talk between two people the speaker before last speaks again), each also conjoined with a few of the
-candidate's cues (a newcomer named in the narration just before breaks the alternation) and with who talks with
-whom in this book (pairs of speakers tagged by name in the same run, counted over the whole book before
-decoding, so the model adapts to every book's couples). A second-order Viterbi search picks the best sequence
+candidate's cues (a newcomer named in the narration just before, or the one the narration turns to, breaks the
+alternation), with how the turn takes up the one before (a question answered "yes" or "no", "you" answered by
+"I", a word taken up, a short reply; talk among three or more), with someone else named in the narration between
+two turns or addressed by the turn before, and with who talks with whom in this book (pairs of speakers tagged
+by name in the same run, counted over the whole book before decoding, so the model adapts to every book's
+couples). A second-order Viterbi search picks the best sequence
 of speakers for the whole run at once, so one uncertain turn no longer decides all the turns after it.
 
 The weights live in `speaker_weights.json`; `bench/train_speakers.py` fits them on annotated novels with an
@@ -169,7 +172,8 @@ class SpeakerDecoder:
             if kind == "start" and run:
                 yield run
                 run = []
-            run.append(Position(i, self._options(i, quotes, guesses) or [(None, {"nobody": 1.0})], kind))
+            options = self._options(i, quotes, guesses) or [(None, {"nobody": 1.0})]
+            run.append(Position(i, options, kind, **self._exchange(i, quotes, guesses, kind)))
         if run:
             yield run
 
@@ -182,6 +186,16 @@ class SpeakerDecoder:
         self.turns = _turns(quotes)
         self.anchors = _anchors(quotes, results)
         self.run_tags = _run_tags(quotes, results)
+
+    def _exchange(self, i: int, quotes: list[QuoteMatch], guesses, kind: str) -> dict:
+        """How a turn follows the one before, whoever speaks it (`Position.turn`, `.between`, `.asked`): what
+        kind of reply it is, who the narration between the two names, whom the turn before addressed."""
+        if kind in ("start", "same_paragraph"):
+            return {}
+        previous, quote = quotes[i - 1], quotes[i]
+        between = {who for _, _, who in self.index.mentions_in(previous.end, quote.start) if who in self.index.characters}
+        return {"turn": turn_cues(self.index.text, previous, quote), "between": frozenset(between),
+                "asked": frozenset(guesses.addressees[i - 1])}
 
     def _options(self, i: int, quotes: list[QuoteMatch], guesses) -> list[tuple[str, dict[str, float]]]:
         """The candidate speakers of quotation `i` with their features."""
@@ -200,6 +214,8 @@ class SpeakerDecoder:
         self._neighbours(guesses, turn, add)
         self._participants(i, quotes, results, add)
         self._narration(quote, add)
+        if i and link(quotes[i - 1], quote) in ("adjacent", "gap"):
+            self._narration_addressees(quotes[i - 1], quote, add)
         self._talk(i, add)
         if tag is not None and tag.kind == "name":
             add(tag.who, "tag_name")
@@ -302,6 +318,17 @@ class SpeakerDecoder:
                 if named:
                     add(named[0][0], "next_para_first")
 
+    def _narration_addressees(self, previous: QuoteMatch, quote: QuoteMatch, add) -> None:
+        """Whom the narration turns to: "Ada turned to Nell", "said Ada, looking at Nell", "Ada thanked Nell" in the
+        paragraph of the turn before or in a narration paragraph since ('narration_addressed': likely to
+        answer), or before the quotation in its own paragraph ('beat_addressed': likely spoken to)."""
+        a = self.index
+        own = a.paragraphs[a.paragraph_index(quote.start)]
+        start = a.paragraphs[a.paragraph_index(previous.start)].start
+        for s, _, who in a.mentions_in(start, quote.start):
+            if who in a.characters and _ADDRESSED.search(a.text, max(0, s - 40), s):
+                add(who, "beat_addressed" if s >= own.start else "narration_addressed")
+
     def _named(self, start: int, end: int) -> list[tuple[str, str]]:
         """Characters named in narration `text[start:end]`, in order, each with its role in the sentence."""
         return [(who, _role(self.index.text, s, e)) for s, e, who in self.index.mentions_in(start, end)
@@ -335,11 +362,21 @@ class Position:
     options: list[tuple[str | None, dict[str, float]]]
     link: str
     partners: dict[str, Counter] | None = None  # the book's pairs of name-tagged speakers (`book_partners`)
+    turn: tuple[str, ...] = ()  # how this turn answers the one before (`turn_cues`), for any speaker
+    between: frozenset[str] = frozenset()  # characters named in the narration since the quotation before
+    asked: frozenset[str] = frozenset()  # whom the quotation before addressed by name
 
     @functools.cached_property
     def cues(self) -> dict[str | None, tuple[str, ...]]:
         """Each candidate's local features that the transitions are conjoined with (`_EDGE_CUES`)."""
         return {who: tuple(c for c in _EDGE_CUES if c in features) for who, features in self.options}
+
+    @functools.cached_property
+    def exchange(self) -> tuple[str, ...]:
+        """The `turn` cues, with 'crowd' for a new turn of a run in which three or more people are tagged by
+        name (talk among several, where the one before last is less often the one who speaks)."""
+        crowd = self.link in ("adjacent", "gap") and sum(1 for who, f in self.options if who and f.get("run_tagged")) >= 3
+        return self.turn + (("crowd",) if crowd else ())
 
     @functools.cached_property
     def addressed(self) -> frozenset[str]:
@@ -351,7 +388,7 @@ class Position:
 # narration just before, a speaker the turn before addressed, one the name tags of the exchange point to
 _EDGE_CUES = ("named_before_first", "named_before_subj", "prev_para_last", "prev_para_subj", "prev_para_named",
               "named_near_0", "prev1_addressed", "next1_addressed", "anchor_even_before", "anchor_odd_before",
-              "run_pair", "tag_name")
+              "run_pair", "tag_name", "narration_addressed", "beat_addressed")
 
 
 def book_partners(runs: list[list[Position]]) -> dict[str, Counter]:
@@ -395,7 +432,22 @@ def edge_features(position: Position, before2: str | None, before1: str | None, 
         names.append(f"{kind}|{pair}")
     if before1 is not None and before1 != who and before1 in position.addressed:
         names.append(f"{kind}|addresses_before")  # '"..., Ada?"' answering Ada
+    names += [f"{kind}|turn&{cue}" for cue in position.exchange]
+    names += [f"{kind}|{cue}" for cue in _between_cues(position, before2, before1)]
     return names
+
+
+def _between_cues(position: Position, before2: str | None, before1: str | None) -> list[str]:
+    """What the narration since the quotation before and that quotation's vocatives say of the two speakers
+    before: someone else named in between ('third_named'), the one before last addressed ('asked_before2') or
+    someone else addressed ('asked_other')."""
+    cues = []
+    if position.between - {before1, before2}:
+        cues.append("third_named")
+    asked = position.asked - {before1}
+    if asked:
+        cues.append("asked_before2" if before2 in asked else "asked_other")
+    return cues
 
 
 def transition(before2: str | None, before1: str | None, who: str | None, link1: str, link2: str | None) -> str:
@@ -516,7 +568,8 @@ def _edge_scorer(position: Position, weights: dict[str, float], link2: str | Non
     """score(before2, before1, who) of the `edge_features` at `position` (what does not depend on the speakers
     before summed once per candidate and kind; how two speakers pair looked up once per pair)."""
     link1, kinds = position.link, ("same", "alternate", "new")
-    base = {kind: weights.get(name, 0.0) for kind, name in _transition_names(link1, link2).items()}
+    base = {kind: weights.get(name, 0.0) + sum(weights.get(f"{kind}|turn&{cue}", 0.0) for cue in position.exchange)
+            for kind, name in _transition_names(link1, link2).items()}
     by_kind = {who: {kind: base[kind] + sum(weights.get(f"{kind}|{link1}&{cue}", 0.0) for cue in cues)
                      for kind in kinds} for who, cues in position.cues.items()}
     partners, pairs, addressed = position.partners, {}, position.addressed
@@ -533,12 +586,76 @@ def _edge_scorer(position: Position, weights: dict[str, float], link2: str | Non
             value += pairs[key]
         if before1 in addressed and kind != "same":
             value += answering[kind]
+        if position.between or position.asked:
+            value += sum(weights.get(f"{kind}|{cue}", 0.0) for cue in _between_cues(position, before2, before1))
         return value
 
     return score
 
 
+# the words before a name that make it the one spoken to: "turned to", "looking at", "told", "thanked" (never
+# "asked Nell", which is as often an inverted tag: Nell asks)
+_ADDRESSED = re.compile(
+    r"\b(?:(?:turn|look|glanc|appeal|nodd?|bow|smil|speak|spoke|said|say|whisper|call|cr(?:y|ie)|repl(?:y|ie)|"
+    r"answer|add|shout|murmur|stare|gaz|beckon|wink|frown|laugh|point|motion|lean|bend|bent|sign|gesture|wave)"
+    r"[a-z]*\s+(?:(?:round|back|again|quickly|slowly|sharply|suddenly|now|then|gravely|gently)\s+)?"
+    r"(?:to|towards?|at|upon)\s+|"
+    r"\b(?:address|told|tell|bade|bid|implor|entreat|assur|inform|remind|urg|invit|greet|hail|thank)[a-z]*\s+)"
+    r"(?:(?:poor|little|old|young|dear|good)\s+)?(?:(?:Mr|Mrs|Miss|Ms|Dr|Lady|Lord|Sir|Captain|Colonel|Madame|Monsieur)\.?\s+)?$"
+)
 _CLAUSE_START = re.compile(r"(?:^|[.!?;:—]|\n\n|,|\b(?:and|but|then|when|while|as|so))[\s\"“”]*$")
+
+
+# first words of a reply: an answer ("Yes, ...", "No.") or an interjection that takes up what was said ("Oh, ...")
+_ANSWER_WORDS = frozenset("yes no nay aye yea certainly indeed surely exactly quite not never nothing perhaps "
+                          "maybe sure right true".split())
+_TAKE_UP_WORDS = frozenset("oh o ah ay well why what how nonsense pooh hm hum alas bah".split())
+_COMMON = _ANSWER_WORDS | _TAKE_UP_WORDS | frozenset(
+    "that this what when where which have there then them they their with your yours from will would shall "
+    "should could must been were here very only just into upon about some more much such than".split())
+_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|thou|thee|thy)\b", re.I)
+_FIRST_PERSON_START = re.compile(r"\W*(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|me|my|we|our)\b")
+
+
+def turn_cues(text: str, previous: QuoteMatch, quote: QuoteMatch) -> tuple[str, ...]:
+    """How `quote` takes up the quotation before it, whoever speaks: 'asked' (that one ended on a question),
+    'answer' / 'take_up' (this one opens with yes/no/indeed... or oh/well/why...), 'answer_to_question' (both),
+    'you_asked_i' (a question with "you" answered by "I"/"my"/"we"...), 'you_here' (this one opens on "you"),
+    'echo' (it takes up a word of the end of the one before), 'short' (at most three words), 'short_before'
+    (the one before was)."""
+    before = text[previous.spans[-1][0] : previous.spans[-1][1]].rstrip(" \n\t—–-_'’\"”")
+    here = text[quote.spans[0][0] : quote.spans[0][1]]
+    words = [w.lower() for w in _WORD.findall(here[:80])]
+    first = words[0] if words else ""
+    cues = []
+    asked = before.endswith("?")
+    if asked:
+        cues.append("asked")
+    if first in _ANSWER_WORDS:
+        cues.append("answer")
+    elif first in _TAKE_UP_WORDS:
+        cues.append("take_up")
+    if asked and first in _ANSWER_WORDS | _TAKE_UP_WORDS:
+        cues.append("answer_to_question")
+    if asked and _SECOND_PERSON.search(before[-160:]) and _FIRST_PERSON_START.match(here):
+        cues.append("you_asked_i")
+    if _SECOND_PERSON.match(here.lstrip(" —–-'‘\"“(")) or (len(words) > 1 and first in _ANSWER_WORDS | _TAKE_UP_WORDS
+                                                           and words[1] in ("you", "your")):
+        cues.append("you_here")
+    if _echoes(words, before):
+        cues.append("echo")
+    if sum(len(_WORD.findall(text[s:e])) for s, e in quote.spans) <= 3:
+        cues.append("short")
+    if sum(len(_WORD.findall(text[s:e])) for s, e in previous.spans) <= 3:
+        cues.append("short_before")
+    return tuple(cues)
+
+
+def _echoes(words: list[str], before: str) -> bool:
+    """Does a turn open by taking up a word of the end of the one before ("Poor girl!" / "Poor girl? I...")?"""
+    said = {w.lower() for w in _WORD.findall(before[-200:])}
+    return any(w in said for w in words[:3] if len(w) >= 4 and w not in _COMMON)
 
 
 def _role(text: str, start: int, end: int) -> str:
