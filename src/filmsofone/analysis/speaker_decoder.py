@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
+from ..lexicon import HONORIFICS, alternation
 from .conversation import DialogueIndex, link, noun_gender, runs
 from .quotes import QuoteMatch
 
@@ -601,7 +602,7 @@ _ADDRESSED = re.compile(
     r"[a-z]*\s+(?:(?:round|back|again|quickly|slowly|sharply|suddenly|now|then|gravely|gently)\s+)?"
     r"(?:to|towards?|at|upon)\s+|"
     r"\b(?:address|told|tell|bade|bid|implor|entreat|assur|inform|remind|urg|invit|greet|hail|thank)[a-z]*\s+)"
-    r"(?:(?:poor|little|old|young|dear|good)\s+)?(?:(?:Mr|Mrs|Miss|Ms|Dr|Lady|Lord|Sir|Captain|Colonel|Madame|Monsieur)\.?\s+)?$"
+    rf"(?:(?:poor|little|old|young|dear|good)\s+)?(?:(?:{alternation(HONORIFICS)})\.?\s+)?$"
 )
 _CLAUSE_START = re.compile(r"(?:^|[.!?;:—]|\n\n|,|\b(?:and|but|then|when|while|as|so))[\s\"“”]*$")
 
