@@ -567,13 +567,14 @@ def sequence_features(run: list[Position], sequence: list[str | None]) -> dict[s
 
 def _edge_scorer(position: Position, weights: dict[str, float], link2: str | None):
     """score(before2, before1, who) of the `edge_features` at `position` (what does not depend on the speakers
-    before summed once per candidate and kind; how two speakers pair looked up once per pair)."""
+    before summed once per candidate and kind; how two speakers pair, and what the narration between says of the
+    two before, looked up once per pair)."""
     link1, kinds = position.link, ("same", "alternate", "new")
     base = {kind: weights.get(name, 0.0) + sum(weights.get(f"{kind}|turn&{cue}", 0.0) for cue in position.exchange)
             for kind, name in _transition_names(link1, link2).items()}
     by_kind = {who: {kind: base[kind] + sum(weights.get(f"{kind}|{link1}&{cue}", 0.0) for cue in cues)
                      for kind in kinds} for who, cues in position.cues.items()}
-    partners, pairs, addressed = position.partners, {}, position.addressed
+    partners, pairs, addressed, between = position.partners, {}, position.addressed, {}
     answering = {kind: weights.get(f"{kind}|addresses_before", 0.0) for kind in kinds}
 
     def score(before2: str | None, before1: str | None, who: str | None) -> float:
@@ -588,7 +589,10 @@ def _edge_scorer(position: Position, weights: dict[str, float], link2: str | Non
         if before1 in addressed and kind != "same":
             value += answering[kind]
         if position.between or position.asked:
-            value += sum(weights.get(f"{kind}|{cue}", 0.0) for cue in _between_cues(position, before2, before1))
+            key = (before2, before1, kind)
+            if key not in between:
+                between[key] = sum(weights.get(f"{kind}|{cue}", 0.0) for cue in _between_cues(position, before2, before1))
+            value += between[key]
         return value
 
     return score
