@@ -34,6 +34,7 @@ import math
 import multiprocessing
 import pickle
 import random
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, replace
@@ -141,12 +142,19 @@ class Recipe:
     margin: float = 0.0
     contexts: bool = True
     first_seed: int = 0
+    without: str = ""
 
     def describe(self) -> str:
         return (f"averaged structured perceptron, {self.epochs} epochs, mean of {self.seeds} shuffles "
                 f"(seeds {self.first_seed}..{self.first_seed + self.seeds - 1}), books weighted "
                 f"by size^-{self.book_power}, features of at least {self.min_books} book(s), margin {self.margin}"
-                + ("" if self.contexts else ", no context conjunctions"))
+                + ("" if self.contexts else ", no context conjunctions")
+                + (f", features matching {self.without!r} left out" if self.without else ""))
+
+    def learns(self, name: str, learnt: set[str] | None) -> bool:
+        """Whether the feature `name` is fitted (the others keep weight 0)."""
+        return ((learnt is None or name in learnt) and (self.contexts or not _conjoined(name))
+                and not (self.without and re.search(self.without, name)))
 
 
 def fit(books: dict[str, list], recipe: Recipe = Recipe()) -> dict[str, float]:
@@ -222,7 +230,7 @@ def fit_once(runs, scales: list[float], recipe: Recipe, seed: int, learnt: set[s
             for name, value in sequence_features(run, predicted).items():
                 delta[name] = delta.get(name, 0.0) - value
             for name, value in delta.items():
-                if value and (learnt is None or name in learnt) and (recipe.contexts or not _conjoined(name)):
+                if value and recipe.learns(name, learnt):
                     value *= scales[n]
                     weights[name] = weights.get(name, 0.0) + value
                     totals[name] = totals.get(name, 0.0) + value * (count - steps + 1)
@@ -283,6 +291,8 @@ def main() -> None:
                         "between the held-out fits (those changing sign first)")
     parser.add_argument("--no-contexts", action="store_true",
                         help="learn the local features alone, not their copies conjoined with the quotation's context")
+    parser.add_argument("--without", default="", help="leave out the features whose name matches this regular "
+                        "expression (an ablation: e.g. '\\|third_named$')")
     parser.add_argument("--jobs", type=int, default=1, help="fit the held-out weights in this many processes")
     parser.add_argument("--lono-dir", type=Path,
                         help="also write, for each novel, weights fitted without it (<dir>/<novel>.json) for "
@@ -292,7 +302,8 @@ def main() -> None:
         args.ner_cache.mkdir(parents=True, exist_ok=True)
     novels = sorted(p for p in args.corpus.iterdir() if (p / "novel_text.txt").is_file())
     data = collect_all(novels, args.litbank, args.ner_cache, args.data_cache)
-    recipe = Recipe(args.epochs, args.seeds, args.book_power, args.min_books, args.margin, not args.no_contexts, args.first_seed)
+    recipe = Recipe(args.epochs, args.seeds, args.book_power, args.min_books, args.margin, not args.no_contexts, args.first_seed,
+                    args.without)
     print(f"training: {recipe.describe()}")
     pdnc = {novel.name for novel in novels}
     trained = pdnc if args.litbank_held_out else set(data)

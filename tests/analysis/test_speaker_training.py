@@ -67,6 +67,13 @@ def test_context_conjunctions_can_be_left_out_but_transitions_stay(train):
     assert "tag_name|in_talk" not in train.fit(books, train.Recipe(epochs=2, seeds=1, contexts=False))
 
 
+def test_features_matching_without_are_left_out_and_the_rest_learnt(train):
+    books = {"a": _book(5, "near_turn|in_talk", "x"), "b": _book(5, "tag_name", "y")}
+    weights = train.fit(books, train.Recipe(epochs=2, seeds=1, without=r"^near_turn"))
+    assert "near_turn|in_talk" not in weights and weights["tag_name"] > 0
+    assert "near_turn|in_talk" in train.fit(books, train.Recipe(epochs=2, seeds=1))
+
+
 def test_the_calibration_learns_that_a_larger_margin_and_a_name_tag_are_surer(train):
     pairs = []
     for k in range(200):
