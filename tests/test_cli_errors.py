@@ -51,6 +51,18 @@ def test_books_on_empty_workspace(capsys, ws):
     assert code == 0 and "no books yet" in out
 
 
+def test_books_says_the_text_length_is_not_a_count_of_people(capsys, ws):
+    """`books` lists each book's length in chars under "length": a column called "characters" beside the
+    analysis's characters (people) read as a cast of 232,098."""
+    from fakes.project import SLUG, make_book
+
+    make_book(ws)
+    code, out, _ = run(capsys, "--workspace", str(ws.root), "books")
+    header = next(line for line in out.splitlines() if "slug" in line)
+    assert code == 0 and "length" in header and "characters" not in header
+    assert SLUG in out and " chars" in out
+
+
 def test_a_mistyped_workspace_is_not_taken_for_an_empty_one(capsys, tmp_path):
     code, out, _ = run(capsys, "--workspace", str(tmp_path / "wrokspace"), "books")
     out = " ".join(out.split())  # the console wraps long paths

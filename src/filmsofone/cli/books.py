@@ -45,9 +45,9 @@ def books_() -> None:
     if not rows:
         console.print("no books yet: `filmsofone import BOOK`")
         return
-    table = Table("slug", "title", "characters", "source")
+    table = Table("slug", "title", "length", "source")
     for row in rows:
-        table.add_row(row.slug, row.title, f"{row.chars:,}", row.source_path)
+        table.add_row(row.slug, row.title, f"{row.chars:,} chars", row.source_path)
     console.print(table)
 
 
