@@ -1,5 +1,8 @@
 
-from filmsofone.workspace import WORKSPACE_ENV, Workspace, slugify
+import pytest
+
+from filmsofone.errors import BadInput
+from filmsofone.workspace import WORKSPACE_ENV, Workspace, output_file, slugify
 
 
 def test_slugify_file_names_and_titles():
@@ -26,3 +29,15 @@ def test_layout_and_slugs(ws: Workspace):
     assert ws.slugs() == ["book-a"]
     assert ws.bible_path("book-a") == ws.root / "casts" / "book-a.yaml"
     assert project.film_path == ws.root / "projects" / "book-a" / "cuts" / "book-a.mp4"
+
+
+def test_output_file_in_a_folder_takes_the_default_name_and_a_missing_folder_is_refused(tmp_path):
+    assert output_file(tmp_path, "tale.mp4") == tmp_path / "tale.mp4"
+    assert output_file(tmp_path / "rough.mp4", "tale.mp4") == tmp_path / "rough.mp4"
+    with pytest.raises(BadInput, match="does not exist") as info:
+        output_file(tmp_path / "filmz" / "rough.mp4", "tale.mp4")
+    assert f"mkdir -p {tmp_path / 'filmz'}" in info.value.hint
+    assert not (tmp_path / "filmz").exists()
+    (tmp_path / "notes").write_text("a file")
+    with pytest.raises(BadInput, match="is a file, not a folder"):
+        output_file(tmp_path / "notes" / "rough.mp4", "tale.mp4")

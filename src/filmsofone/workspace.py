@@ -55,6 +55,20 @@ def require_file(path: Path, hint: str = "check the path, or put the book in boo
     return path
 
 
+def output_file(path: Path, default_name: str) -> Path:
+    """Where to write a file the user named with --output: inside `path` as `default_name` when it is a folder;
+    `path` itself when its folder exists; else BadInput (a mistyped folder would otherwise appear silently)."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        return path / default_name
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise BadInput(f"cannot write {path}: the folder {folder} {what}",
+                       f"create it first (mkdir -p {folder}) or give another path")
+    return path
+
+
 @dataclass(frozen=True)
 class Project:
     """The files of one book inside a workspace."""

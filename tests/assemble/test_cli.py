@@ -39,6 +39,26 @@ def test_cut_scenes_and_output(book, ws, capsys, tmp_path):
     assert out.strip().splitlines()[-1] == str(tmp_path / "one.mp4") and (tmp_path / "one.srt").is_file()
 
 
+def test_cut_into_a_folder_uses_the_films_name_and_a_missing_folder_is_refused(book, ws, capsys, tmp_path):
+    code, out, err = run(capsys, "-w", str(ws.root), "cut", "tale", "--scenes", "1.2", "-o", str(tmp_path / "nowhere" / "one"))
+    assert code == 2 and "the folder" in err and "does not exist" in err and "mkdir -p" in err
+    assert not (tmp_path / "nowhere").exists()
+    (tmp_path / "films").mkdir()
+    code, out, err = run(capsys, "-w", str(ws.root), "cut", "tale", "--scenes", "1.2", "-o", str(tmp_path / "films"))
+    assert code == 0, err
+    assert out.strip().splitlines()[-1] == str(tmp_path / "films" / "tale-scenes-1.2.mp4")
+
+
+@pytest.mark.parametrize("fmt", ["fountain", "otio"])
+def test_export_into_a_folder_or_a_missing_one_behaves_like_cut(book, ws, capsys, tmp_path, fmt):
+    assert run(capsys, "-w", str(ws.root), "cut", "tale")[0] == 0
+    code, out, err = run(capsys, "-w", str(ws.root), "export", "tale", "-f", fmt, "-o", str(tmp_path / "nowhere" / "x"))
+    assert code == 2 and "does not exist" in err and "mkdir -p" in err and not (tmp_path / "nowhere").exists()
+    code, out, err = run(capsys, "-w", str(ws.root), "export", "tale", "-f", fmt, "-o", str(tmp_path))
+    assert code == 0, err
+    assert (tmp_path / f"tale.{fmt}").is_file() and str(tmp_path / f"tale.{fmt}") in " ".join(out.split())
+
+
 def test_cut_no_dialogue_shows_no_line(book, ws, capsys):
     code, out, err = run(capsys, "-w", str(ws.root), "cut", "tale")
     film = ws.project("tale").film_path
@@ -51,6 +71,7 @@ def test_cut_no_dialogue_shows_no_line(book, ws, capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["cut", "tale", "--scenes", "9.9"], "no scene '9.9'"),
+    (["cut", "tale", "--scenes", "2.1-1.1"], "the range '2.1-1.1' runs backwards"),
     (["cut", "nope"], "no imported book 'nope'"),
     (["cut", "tale", "--music", "missing.ogg"], "no such music file"),
     (["cut", "tale", "--music", str(Path(__file__).parent)], "is a folder, not a file"),

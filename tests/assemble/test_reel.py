@@ -23,7 +23,6 @@ def book(ws):
 @pytest.mark.parametrize("selection, expected", [
     (None, ["1.1", "1.2", "2.1", "2.2", "3.1"]),
     ("1.2-2.2", ["1.2", "2.1", "2.2"]),
-    ("2.2-1.2", ["1.2", "2.1", "2.2"]),
     ("3.1, 1.1", ["1.1", "3.1"]),
     ("2", ["2.1", "2.2"]),
     ("1.1,1.1-1.2", ["1.1", "1.2"]),
@@ -38,6 +37,13 @@ def test_select_unknown_scene_names_the_known_ones(book, selection):
     with pytest.raises(UserError, match="no scene") as info:
         select_scenes(book.analysis, selection)
     assert "1.1" in info.value.hint
+
+
+@pytest.mark.parametrize("selection", ["2.2-1.2", "1.1-1.2,3.1-2.1"])
+def test_select_refuses_a_backward_range_and_shows_it_the_right_way_round(book, selection):
+    with pytest.raises(UserError, match="runs backwards") as info:
+        select_scenes(book.analysis, selection)
+    assert "--scenes 1.2-2.2" in info.value.hint or "--scenes 2.1-3.1" in info.value.hint
 
 
 def _reel(book, with_takes=True):

@@ -2,7 +2,7 @@
 
 It follows the documented contract (https://platform.openai.com/docs/api-reference/chat/create, the same in
 Ollama, llama.cpp server, vLLM and LM Studio): the answer's text is `choices[0].message.content`, token
-counts in `usage`, errors as `{"error": {"message": ...}}`. As a "model" it reads the scene material the
+counts in `usage`, errors as `{"error": {"message": ...}}`; `GET /v1/models` lists the one model. As a "model" it reads the scene material the
 LLM adapter sends and answers the beats JSON: every quotation copied exactly, one action line per
 narration sentence it is told is visible. Faults: the generic ones of `FakeService` (throttle = 429 with
 Retry-After, server_error, malformed, hang) queued per stage "complete", and `lies` (answers that put a
@@ -40,6 +40,8 @@ class FakeChat(FakeService):
         return [r for r in self.requests if r.path == "/v1/chat/completions"]
 
     def route(self, req: Recorded) -> Reply:
+        if req.method == "GET" and req.path == "/v1/models":  # the model list (what a run checks first)
+            return Reply(200, {"object": "list", "data": [{"id": "tiny", "object": "model", "owned_by": "fake"}]})
         if req.method != "POST" or req.path != "/v1/chat/completions":
             return Reply(404, {"error": {"message": f"no route {req.method} {req.path}"}})
         fault = self.generic_fault("complete", {"error": {"message": "the server is busy"}})

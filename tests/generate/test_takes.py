@@ -45,13 +45,25 @@ def test_take_mistakes_are_user_errors(ws, tmp_path):
     generate_scenes(ws, SLUG, ["1.1"])
     with pytest.raises(UserError, match="takes 1-1, not 4"):
         pick_take(ws, SLUG, "1.1-001", 4)
-    with pytest.raises(UserError, match="no shot 9.9-001"):
+    with pytest.raises(UserError, match="no shot '9.9-001' in .*: it has no scene 9.9"):
         add_take(ws, SLUG, "9.9-001", tmp_path / "x.mp4")
     with pytest.raises(BadInput, match="no such clip"):
         add_take(ws, SLUG, "1.1-001", tmp_path / "missing.mp4")
     (tmp_path / "notes.mp4").write_text("not a video")
     with pytest.raises(BadInput):
         add_take(ws, SLUG, "1.1-001", tmp_path / "notes.mp4")
+
+
+def test_picking_a_take_of_a_shot_that_does_not_exist_says_so_and_names_the_shots(ws):
+    make_book(ws, shots_per_scene=2, duration=1.0)
+    with pytest.raises(UserError, match="no shot '9.9-001' in .*: it has no scene 9.9") as info:
+        pick_take(ws, SLUG, "9.9-001", 1)
+    assert "scenes: 1.1" in info.value.hint and f"filmsofone shots {SLUG} --scene ID" in info.value.hint
+    with pytest.raises(UserError, match="no shot '1.1-007'") as info:
+        pick_take(ws, SLUG, "1.1-007", 1)
+    assert info.value.hint == "shots of scene 1.1: 1.1-001, 1.1-002"
+    with pytest.raises(UserError, match="shot 1.1-002 has no takes"):  # a real shot not made yet
+        pick_take(ws, SLUG, "1.1-002", 1)
 
 
 def _cli(args, capsys):
@@ -104,5 +116,7 @@ def test_takes_take_the_book_first_like_every_command_and_say_what_is_wrong(ws, 
     code, out = _cli(["-w", root, "takes", SLUG, "pick", "1.1-002", "1"], capsys)
     assert code == 0 and "now uses take 1" in out
     assert chosen_takes(ws, SLUG)["1.1-002"].number == 1
+    code, out = _cli(["-w", root, "takes", SLUG, "pick", "9.9-001", "1"], capsys)
+    assert code == 2 and "no shot '9.9-001'" in out and "has no takes" not in out and "Traceback" not in out
     code, out = _cli(["-w", root, "takes", SLUG, "1.1", "2"], capsys)
     assert code == 2 and "too many arguments" in out and "takes S pick SHOT N" in out

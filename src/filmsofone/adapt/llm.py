@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ValidationError
 
-from ..backends.chat_ask import AnswerCache, Estimate, ask_checked, messages_key, prompt_tokens, strip_fences
+from ..backends.chat_ask import AnswerCache, Estimate, ask_checked, messages_key, prompt_tokens, reach, strip_fences
 from ..backends.transport import RetryPolicy
 from ..errors import UserError
 from ..lexicon import has_speech_verb, states_interior
@@ -195,6 +195,8 @@ async def _ask_all(asks: list[SceneAsk], text: str, backend, cache_dir: Path, pr
     policy = policy or backend.retry_policy(4)
     cache = AnswerCache(cache_dir)
     async with backend.client(timeout=read_timeout) as client:
+        if any(_cached(cache, ask) is None for ask in asks):
+            await reach(client, backend)  # a server that is not there: one line, before any progress
         for done, ask in enumerate(asks, 1):
             beats = _cached(cache, ask)
             if beats is None:

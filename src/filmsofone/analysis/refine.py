@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from ..backends.chat_ask import AnswerCache, Estimate, ask_checked, messages_key, prompt_tokens, strip_fences
+from ..backends.chat_ask import AnswerCache, Estimate, ask_checked, messages_key, prompt_tokens, reach, strip_fences
 from ..backends.transport import RetryPolicy
 from ..errors import UserError
 from ..models import BookAnalysis, Character, ProgressCallback, Quote
@@ -165,6 +165,8 @@ async def _ask_all(asks: list[QuoteAsk], known: set[str], backend, cache: Answer
     policy = policy or backend.retry_policy(4)
     label = f"speakers: asking {backend.name}"
     async with backend.client(timeout=read_timeout) as client:
+        if any(cache.get(ask.key) is None for ask in asks):
+            await reach(client, backend)  # a server that is not there: one line, before any progress
         for done, ask in enumerate(asks, 1):
             answer = cache.get(ask.key)
             if not isinstance(answer, dict) or (answer.get("speaker") is not None and answer["speaker"] not in known):

@@ -30,7 +30,7 @@ from ..store.debris import clean_debris
 from ..store.faults import checkpoint
 from ..store.files import TMP_SUFFIX, is_temp, write_atomic
 from ..store.lock import project_lock
-from ..workspace import Project, Workspace
+from ..workspace import Project, Workspace, output_file
 from .cards import draw_card
 from .chapters import ChapterMark, scene_chapters, to_chapters_vtt, to_ffmetadata
 from .format import FilmFormat, film_format
@@ -87,14 +87,17 @@ def load_manifest(film: Path) -> CutManifest:
 
 
 def output_path(project: Project, slug: str, scenes: str | None, output: Path | None) -> Path:
-    """`output` as an .mp4, else cuts/<slug>.mp4 (or cuts/<slug>-scenes-<selection>.mp4 for a selection)."""
-    if output is not None:
-        film = Path(output)
-        return film if film.suffix.lower() == ".mp4" else film.with_suffix(".mp4")
+    """`output` as an .mp4 (a folder holds the film under its usual name; a missing folder is refused), else
+    cuts/<slug>.mp4 (or cuts/<slug>-scenes-<selection>.mp4 for a selection)."""
     if not scenes:
-        return project.film_path
-    tag = "".join(c if c.isalnum() or c in ".-" else "_" for c in scenes.replace(",", "_"))
-    return project.cuts_dir / f"{slug}-scenes-{tag}.mp4"
+        default = project.film_path
+    else:
+        tag = "".join(c if c.isalnum() or c in ".-" else "_" for c in scenes.replace(",", "_"))
+        default = project.cuts_dir / f"{slug}-scenes-{tag}.mp4"
+    if output is None:
+        return default
+    film = output_file(Path(output), default.name)
+    return film if film.suffix.lower() == ".mp4" else film.with_suffix(".mp4")
 
 
 def cut_film(
@@ -135,13 +138,14 @@ def cut(ws: Workspace, slug: str, *, scenes: str | None = None, output: Path | N
     """
     report = progress or (lambda label, done, total: None)
     sound = sound or SoundOptions()
+    project = ws.project(slug)
+    output_path(project, slug, scenes, output)  # a missing --output folder is refused before any work
     if music is not None:
         if Path(music).is_dir():
             raise UserError(f"--music {music} is a folder, not a file", "give one audio file to --music")
         if not Path(music).is_file():
             raise UserError(f"no such music file: {music}", "give an audio file to --music, or leave it out")
         music = user_audio(ws, Path(music).resolve(), "music")  # one clear line for a file that is not audio
-    project = ws.project(slug)
     with project_lock(project, "cut") if project.db_path.is_file() else nullcontext():
         if project.root.is_dir():
             clean_debris(project)

@@ -84,8 +84,10 @@ def select_scenes(analysis: BookAnalysis, selection: str | None) -> list[Scene]:
         for name in (first, last):
             if name not in index:
                 raise _unknown(name, scenes)
-        low, high = sorted((index[first], index[last]))
-        chosen |= set(range(low, high + 1))
+        if index[first] > index[last]:
+            raise UserError(f"the range '{item}' runs backwards: scene {first} comes after {last}",
+                            f"write it first to last: --scenes {last}-{first}")
+        chosen |= set(range(index[first], index[last] + 1))
     return [scenes[i] for i in sorted(chosen)]
 
 

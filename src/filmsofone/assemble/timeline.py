@@ -18,7 +18,7 @@ import opentimelineio as otio
 
 from ..errors import UserError
 from ..project import open_project
-from ..workspace import Workspace
+from ..workspace import Workspace, output_file
 from .cut import CutManifest, load_manifest, manifest_path
 
 FORMATS = {"otio": ("otio_json", ".otio"), "edl": ("cmx_3600", ".edl"), "fcpxml": ("fcp_xml", ".xml")}
@@ -34,8 +34,11 @@ def export_timeline(ws: Workspace, slug: str, fmt: str, output: Path | None) -> 
     if not manifest_path(film).is_file():
         raise UserError(f"'{slug}' has no cut yet", f"make it with `filmsofone cut {slug}`, then export")
     adapter, suffix = FORMATS[fmt]
-    target = Path(output) if output else project.cuts_dir / f"{slug}{suffix}"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if output:
+        target = output_file(Path(output), f"{slug}{suffix}")
+    else:
+        target = project.cuts_dir / f"{slug}{suffix}"
+        target.parent.mkdir(parents=True, exist_ok=True)
     edl = adapter == "cmx_3600"  # one video track, plain ASCII comments
     timeline = build_timeline(load_manifest(film), relative_to=target.parent.resolve(), with_audio=not edl,
                               ascii_names=edl)

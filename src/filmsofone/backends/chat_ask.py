@@ -4,7 +4,7 @@
 unknown outcome is never resent), hands the answer's text to a check, and when the check refuses it asks again
 once with the reasons; a second refusal, or a model that cannot be reached, gives no value and why. `AnswerCache`
 keeps accepted answers under the hash of what was asked (`messages_key`), so a second run, or one resumed after
-an interruption, asks only what it has not asked yet. `prompt_tokens` estimates a prompt's size before sending;
+an interruption, asks only what it has not asked yet. `reach` checks the server is there before the first question; `prompt_tokens` estimates a prompt's size before sending;
 an `Estimate` is what a stage shows (and may refuse) before anything is sent.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import BackendError
-from .transport import BackendFailure, GaveUp, RetryPolicy, Unreachable, WaitCallback, with_retries
+from .transport import BackendFailure, GaveUp, RetryPolicy, Step, Unreachable, WaitCallback, with_retries
 
 CHARS_PER_TOKEN = 4  # a rough size of a token in English prose and JSON
 T = TypeVar("T")
@@ -87,6 +87,16 @@ def _stop_if_unreachable(backend, failure: BackendFailure) -> None:
         raise BackendError(f"{backend.name}: cannot reach {last.host} ({last.reason}); nothing was sent",
                            "start the chat server (e.g. `ollama serve`), or give its address with "
                            "--option base_url=...") from failure
+
+
+async def reach(client, backend) -> None:
+    """Stop at once with one line when the chat server cannot be reached, before a run's first question (its
+    retries would print a wait per try): one GET of the model list (`models` under base_url, as OpenAI-compatible
+    servers serve it; free), never retried. Any answer, an error status included, shows a server is there."""
+    try:
+        await client.send(Step.READ, "GET", "models")
+    except BackendFailure as exc:
+        _stop_if_unreachable(backend, exc)
 
 
 async def ask_checked(client, backend, messages: list[dict], check: Check, *, policy: RetryPolicy, what: str,

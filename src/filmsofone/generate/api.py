@@ -15,6 +15,7 @@ from ..keyframes import approved_keyframe, current_keyframe, waiting_for_approva
 from ..keyframes.make import run_coroutine
 from ..models import ProgressCallback, Shot
 from ..plan import plan_book
+from ..plan.edit import find_shot
 from ..project import load_text, open_project
 from ..store.debris import clean_debris
 from ..store.lock import project_lock
@@ -142,10 +143,7 @@ def _plan_scene(ws, slug, scene_id) -> list[Shot]:
 def add_take(ws: Workspace, slug: str, shot_id: str, file: Path) -> Take:
     """Attach a video file to `shot_id` as a new take (re-encoded to the clip format; the cut's pick)."""
     project = open_project(ws, slug).ensure()
-    by_id = {s.id: s for s in store.load_shots(project.db_path)}
-    if shot_id not in by_id:
-        raise UserError(f"no shot {shot_id} in '{slug}'", f"see the shot ids with `filmsofone plan {slug}`")
-    shot = by_id[shot_id]
+    shot, _ = find_shot(ws, slug, shot_id)
     backend = get_backend("clips", {"file": str(Path(file).resolve())})
     jobs = JobStore(project.db_path, project.root)
     with project_lock(project, "takes add"):

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from .. import store
 from ..errors import UserError
+from ..plan.edit import find_shot
 from ..project import check_scene, open_project
 from ..store.tables import TakeRow
 from ..workspace import Workspace
@@ -82,6 +83,7 @@ def pick_take(ws: Workspace, slug: str, shot_id: str, number: int) -> Take:
     with store.session_for(project.db_path) as session:
         rows = session.exec(select(TakeRow).where(TakeRow.shot_id == shot_id).order_by(TakeRow.id)).all()
         if not rows:
+            find_shot(ws, slug, shot_id)  # no such shot: say so, with the scene's shots
             raise UserError(f"shot {shot_id} has no takes", "generate it first, or add one with `takes add`")
         if not 1 <= number <= len(rows):
             raise UserError(f"shot {shot_id} has takes 1-{len(rows)}, not {number}",

@@ -30,8 +30,14 @@ def find_shot(ws: Workspace, slug: str, shot_id: str) -> tuple[Shot, list[Shot]]
     for shot in shots:
         if shot.id == shot_id:
             return shot, shots
+    if not shots:
+        try:
+            check_scene(load_analysis(ws, slug), scene_id)
+        except UserError as exc:  # "9.9-001": the book has no scene 9.9; name its scenes
+            raise UserError(f"no shot '{shot_id}' in {slug}: it has no scene {scene_id}",
+                            f"{exc.hint}; list a scene's shots with `filmsofone shots {slug} --scene ID`") from None
     hint = f"shots of scene {scene_id}: {', '.join(s.id for s in shots)}" if shots else \
-        f"plan it first: `filmsofone plan {slug} --scene {scene_id}`"
+        f"scene {scene_id} has no shots yet: plan it with `filmsofone plan {slug} --scene {scene_id}`"
     raise UserError(f"no shot '{shot_id}' in {slug}", hint)
 
 

@@ -22,7 +22,7 @@ from ..lexicon import PARENTHETICALS
 from ..models import BookAnalysis, Quote, Scene, Shot
 from ..project import load_intents, load_text, open_project
 from ..store.files import write_atomic
-from ..workspace import Workspace
+from ..workspace import Workspace, output_file
 from .beats import tidy
 
 CSV_COLUMNS = ("scene", "shot", "location", "description", "size", "angle", "movement", "lens", "duration",
@@ -193,6 +193,7 @@ def export_shotlist(ws: Workspace, slug: str, fmt: str, output: Path | None) -> 
     if fmt not in FORMATS:
         raise UserError(f"unknown shot list format '{fmt}'", f"use one of {', '.join(FORMATS)}")
     project = open_project(ws, slug)
+    target = output_file(Path(output), f"{slug}.{fmt}") if output is not None else None
     analysis = store.load_analysis(project.db_path)
     intents = load_intents(project.db_path)
     shots_by_scene: dict[str, list[Shot]] = {}
@@ -207,11 +208,9 @@ def export_shotlist(ws: Workspace, slug: str, fmt: str, output: Path | None) -> 
         content = shotlist_csv(analysis, load_text(ws, slug), shots_by_scene)
     else:
         content = shotlist_json(analysis, shots_by_scene, intents)
-    if output is None:
+    if target is None:
         sys.stdout.write(content)
         sys.stdout.flush()
         return None
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(output, content)
-    return output
+    write_atomic(target, content)
+    return target
