@@ -65,7 +65,7 @@ def output_file(path: Path, default_name: str) -> Path:
     if not folder.is_dir():
         what = "is a file, not a folder" if folder.exists() else "does not exist"
         raise BadInput(f"cannot write {path}: the folder {folder} {what}",
-                       f"create it first (mkdir -p {folder}) or give another path")
+                       f"create it first with mkdir -p {folder}, or give another path")
     return path
 
 

@@ -52,7 +52,7 @@ def test_otio_has_one_clip_per_shot_in_order_with_markers_and_subtitles(cut_book
 
 
 def test_edl_written_and_read_back_by_the_cmx_adapter(cut_book, ws, tmp_path):
-    path = export_timeline(ws, "tale", "edl", tmp_path / "out" / "tale.edl")
+    path = export_timeline(ws, "tale", "edl", tmp_path / "tale.edl")
     text = path.read_text()
     assert text.startswith("TITLE: The Lantern Test") and "* LOC:" in text and text.isascii()
     timeline = otio.adapters.read_from_file(str(path), adapter_name="cmx_3600")
