@@ -70,6 +70,7 @@ class CharacterCluster:
     title: str | None = None
     mentions: list[tuple[int, int]] = field(default_factory=list)
     narrator: bool = False
+    narrates: list[tuple[int, int]] = field(default_factory=list)  # where this narrator is "I" (empty: everywhere)
     id: str = ""
     by_husband: bool = False  # "Mrs. John Pellow": her first name is her husband's
 

@@ -146,9 +146,18 @@ class DialogueIndex:
         self.para_starts = [p.start for p in paragraphs]
         self.characters = {c.id: c for c in characters}
         self.narrator = next((c.id for c in characters if c.narrator), None)
+        self.sections = sorted((s, e, c.id) for c in characters if c.narrator for s, e in c.narrates)  # diaries' writers
         self.mentions = sorted((s, e, c.id) for c in characters for s, e in c.mentions)
         self.mention_starts = [m[0] for m in self.mentions]
         self.inside = Inside(quotes)
+
+    def narrator_at(self, position: int) -> str | None:
+        """Who "I" is at this point of the narration: the writer of its section when sections of the book are
+        headed by different writers ("OSRIC PELLOW'S DIARY", then "TAMSIN ORME'S JOURNAL"), else the narrator."""
+        if not self.sections:
+            return self.narrator
+        i = bisect.bisect_right(self.sections, (position, float("inf"), "")) - 1
+        return self.sections[i][2] if i >= 0 and position < self.sections[i][1] else None
 
     def paragraph_index(self, position: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, position) - 1)

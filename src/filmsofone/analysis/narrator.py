@@ -38,6 +38,12 @@ _SELF_NAMING = re.compile(
 )
 _CAPS_NAME = r"(?P<name>[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)*(?:\s+[A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)*)?)"
 _DIARY = re.compile(rf"\b{_CAPS_NAME}['’][sS]\s+(?:JOURNAL|DIARY|Journal|Diary)\b")  # "OSRIC PELLOW'S JOURNAL"
+_TITLE = rf"(?i:(?:{alternation((*ABBREVIATED_TITLES, 'Miss'))})\.?\s+)"  # "Dr. ", "DR. ", "Miss "
+_HEADED = re.compile(  # a section's heading that names its writer: "TAMSIN ORME'S JOURNAL.", "Letter, Miss Nell Pellow to ..."
+    rf"[\W_]*(?:{_TITLE}?{_CAPS_NAME}['’][sS]\s+(?:JOURNAL|DIARY|Journal|Diary)"
+    rf"|(?:LETTER|Letter)(?:,|\s+(?:FROM|from))\s+{_TITLE}?{_CAPS_NAME.replace('?P<name>', '?P<sender>')}\s+(?:TO|to)\s)"
+)
+_HEADING_LENGTH = 100  # characters: a heading is a short paragraph of its own
 _SIGNATURE = re.compile(  # a letter's signature ("Yours ever, SALLIE.")
     rf"\b(?:[Yy]ours|[Aa]ffectionately|[Ss]incerely|[Ff]aithfully)(?:\s+[a-z]+){{0,3}}[,.]?\s+{_CAPS_NAME}\b"
 )
@@ -54,6 +60,9 @@ class NarratorFinder:
         narration = _narration(text, start, end, quote_spans)
         if not is_first_person(narration):
             return characters
+        sections = writer_sections(text, start, end)
+        if len({name.lower() for _, _, name in sections}) >= 2:
+            return _writers(characters, sections)
         votes = self._names(text, narration, characters, sorted(quote_spans))
         owner = {alias.lower(): c for c in characters for alias in c.aliases if alias != "the narrator"}
         lower_words = {m.group() for m in re.finditer(r"\b[a-z]+\b", text[start:end])}
@@ -71,6 +80,11 @@ class NarratorFinder:
             if (n >= 3 and name in votes.strong) or (name in votes.addressed and not _in_narration(votes.originals[name], narration)):
                 # named only by themselves, or addressed by a name the narration never uses: a character of their own
                 display = " ".join(_unshouted(w) for w in votes.originals[name].split())
+                titled = _titled_surname(characters, display)
+                if titled is not None:  # "My name is Osric Tolley" ... "You row well, Mr. Tolley"
+                    titled.name, titled.narrator = display, True
+                    titled.aliases |= {display, "I"}
+                    return characters
                 narrator = CharacterCluster(name=display, aliases={display, "I"}, narrator=True, id=f"c{len(characters) + 1}")
                 return [*characters, narrator]
         narrator = CharacterCluster(name="the narrator", aliases={"the narrator"}, narrator=True, id=f"c{len(characters) + 1}")
@@ -109,6 +123,45 @@ class NarratorFinder:
         for name in [n for n in votes if _tagged_by_name(text, votes.originals[n])]:
             del votes[name]  # '"Three years," said Hollis': the narrator's lines are tagged "I said"
         return votes
+
+
+def writer_sections(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, writer's name) of each section a heading gives to its writer ("OSRIC PELLOW'S DIARY.",
+    "Letter, Miss Tamsin Orme to Mr. Pellow."), each running to the next heading or the end."""
+    headings = []
+    for para in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text[start:end]):
+        if len(para.group(0)) <= _HEADING_LENGTH:
+            match = _HEADED.match(para.group(0))
+            if match:
+                name = match.group("name") or match.group("sender")
+                headings.append((start + para.start(), " ".join(_unshouted(w) for w in name.split())))
+    return [(at, headings[k + 1][0] if k + 1 < len(headings) else end, name) for k, (at, name) in enumerate(headings)]
+
+
+def _writers(characters: list[CharacterCluster], sections: list[tuple[int, int, str]]) -> list[CharacterCluster]:
+    """Each writer of a book in several hands a narrator character, "I" in the sections they head."""
+    owner = {alias.lower(): c for c in characters for alias in c.aliases | {c.name}}
+    characters = list(characters)
+    for s, e, name in sections:
+        cluster = owner.get(name.lower()) or _titled_surname(characters, name)
+        if cluster is None:
+            cluster = CharacterCluster(name=name, aliases={name}, id=f"c{len(characters) + 1}")
+            characters.append(cluster)
+            owner[name.lower()] = cluster
+        cluster.narrator = True
+        cluster.aliases.add("I")
+        cluster.narrates.append((s, e))
+    return characters
+
+
+def _titled_surname(characters: list[CharacterCluster], name: str) -> CharacterCluster | None:
+    """The one character known only by a title and the surname of the narrator's full name ("Mr. Tolley" for
+    "Osric Tolley"): others' name for the narrator."""
+    words = name.split()
+    if len(words) < 2:
+        return None
+    found = [c for c in characters if c.last == words[-1].lower() and c.first is None and c.title]
+    return found[0] if len(found) == 1 else None
 
 
 _CONVERSATION = 2000  # characters: a name addressed this near a line of the narrator's may be the narrator's

@@ -203,8 +203,9 @@ class SpeakerDecoder:
         results = guesses.attributions
         quote, result, turn = quotes[i], results[i], self.turns[i]
         tag = guesses.tags[i]
-        if tag is not None and tag.kind == "narrator" and self.index.narrator:
-            return [(self.index.narrator, {"narrator_i_tag": 1.0})]  # "said I" is the narrator, whatever follows
+        narrator = self.index.narrator_at(quote.start)
+        if tag is not None and tag.kind == "narrator" and narrator:
+            return [(narrator, {"narrator_i_tag": 1.0})]  # "said I" is the narrator, whatever follows
         evidence: dict[str, dict[str, float]] = {}
 
         def add(who: str | None, feature: str, value: float = 1.0) -> None:
@@ -232,6 +233,8 @@ class SpeakerDecoder:
                 add(who, f"recent_{rank}")
         own_addressees = guesses.addressees[i]
         context = _context(tag, gender, turn)
+        if tag is not None and tag.kind == "pronoun":
+            evidence.pop(narrator, None)  # "he"/"she" is never the first-person narrator, who is "I"
         options = []
         for who, features in evidence.items():
             features = dict(features)
@@ -348,7 +351,7 @@ class SpeakerDecoder:
             features["addressed_here"] = 1.0
         if self.index.named_inside(who, quote):
             features["named_inside"] = 1.0
-        if character.narrator:
+        if character.narrator and who == self.index.narrator_at(quote.start):
             features["narrator_i_tag" if tag is not None and tag.kind == "narrator" else "narrator"] = 1.0
         features["prominence"] = math.log1p(len(character.mentions)) / self.log_top
         features["speaker_share"] = self.tagged.get(who, 0) / self.tagged_total
@@ -719,7 +722,7 @@ def _anchors(quotes: list[QuoteMatch], results: list) -> list[dict[str, str]]:
     tagged = []  # per turn: the speaker of its first name-tagged quotation, or None
     for k, head in enumerate(heads):
         end = heads[k + 1] if k + 1 < len(heads) else len(quotes)
-        tagged.append(next((results[j].speaker for j in range(head, end) if results[j].kind == "explicit"), None))
+        tagged.append(next((results[j].speaker for j in range(head, end) if _tagged(results[j])), None))
     per_turn = []
     for k in range(len(heads)):
         found: dict[str, str] = {}
@@ -749,10 +752,16 @@ def _run_tags(quotes: list[QuoteMatch], results: list) -> list[Counter]:
     """For each quotation, how often each speaker is tagged by name in its run of dialogue."""
     out: list[Counter] = [Counter() for _ in quotes]
     for run in runs(quotes):
-        counts = Counter(results[i].speaker for i in run if results[i].kind == "explicit" and results[i].speaker)
+        counts = Counter(results[i].speaker for i in run if _tagged(results[i]) and results[i].speaker)
         for i in run:
             out[i] = counts
     return out
+
+
+def _tagged(result) -> bool:
+    """Does the quotation's tag say who speaks: a name, or "said I" in a first-person book (the rules give it
+    to the narrator)?"""
+    return result.kind == "explicit" or (result.kind == "anaphoric" and result.tag is not None and result.tag.kind == "narrator")
 
 
 def _walk(quotes: list[QuoteMatch], heads: list[int], k: int, step: int) -> list[tuple[int, bool]]:

@@ -152,7 +152,6 @@ class SpeakerAttributor:
         self.paragraphs = index.paragraphs
         self.para_starts = index.para_starts
         self.characters = index.characters
-        self.narrator = index.narrator
         self.inside = index.inside
         self.tags: dict[tuple[int, int], SpeechTag | None] = {}
 
@@ -225,8 +224,9 @@ class SpeakerAttributor:
         tag = self._tag(quote)
         if tag is not None and tag.kind == "name" and tag.who not in addressees:
             return Attribution(tag.who, "explicit")
-        if tag is not None and tag.kind == "narrator" and self.narrator:
-            return Attribution(self.narrator, "anaphoric")
+        narrator = self.index.narrator_at(quote.start)
+        if tag is not None and tag.kind == "narrator" and narrator:
+            return Attribution(narrator, "anaphoric")
         if same_turn and previous_speaker and tag is None:
             return Attribution(previous_speaker, "continued")
         if tag is not None and tag.kind == "descriptor":
@@ -259,7 +259,8 @@ class SpeakerAttributor:
         (found once per quotation: the decoder asks again)."""
         key = (quote.start, quote.end)
         if key not in self.tags:
-            self.tags[key] = self._find_tag(quote)
+            tag = self._find_tag(quote)
+            self.tags[key] = None if tag is not None and tag.kind == "narrator" and self._not_an_i_tag(tag, quote) else tag
         return self.tags[key]
 
     def _find_tag(self, quote: QuoteMatch) -> SpeechTag | None:
@@ -276,6 +277,19 @@ class SpeakerAttributor:
                 if tag is not None:
                     return tag
         return None
+
+    def _not_an_i_tag(self, tag: SpeechTag, quote: QuoteMatch) -> bool:
+        """Is this "I" no speaker of the quotation: the tag of another quotation between them ('"Yes," I said,
+        "Osric Tolley." He gave me a letter: "My friend, ..."'), the subject of a sentence before the verb's ('...
+        than I had ever heard. She said "..."'), or the end of a story told over several paragraphs?"""
+        subject_end, verb_start = tag.subject[1], tag.verb[0]
+        if tag.position < quote.start and self.inside.any_between(subject_end, quote.start):
+            return True
+        if tag.position > quote.end and self.inside.any_between(quote.end + 1, tag.subject[0]):
+            return True
+        if subject_end <= verb_start and re.search(r"[.!?]\s", self.text[subject_end:verb_start]):
+            return True
+        return _told_by_i(tag, quote)
 
     def _inverted_tag(self, start: int, end: int) -> SpeechTag | None:
         """'"Poor girl!" exploded Mr. Tolley': a past-tense verb right after the quotation, then a name."""
@@ -384,8 +398,9 @@ class SpeakerAttributor:
         """'he'/'she': a participant of that gender who is not the previous speaker, else the nearest one; never
         the first-person narrator (who is "I", not "he")."""
         gender = "male" if tag.who == "he" else "female"
-        if self.narrator:
-            addressees = addressees | {self.narrator}  # "he"/"she" is never the one who says "I"
+        narrator = self.index.narrator_at(tag.position)
+        if narrator:
+            addressees = addressees | {narrator}  # "he"/"she" is never the one who says "I"
         local = self.index.local_antecedent(tag.position, gender, addressees)
         if local:
             return local
@@ -485,6 +500,16 @@ def _descriptor_tag(match: re.Match, position: int, verb: tuple[int, int], offse
     noun = noun or match.group("noun").lower()
     return SpeechTag("descriptor", noun, position, match.group("det").lower(), verb,
                      (offset + match.start(), offset + end))
+
+
+_TOLD_STORY = 3  # paragraphs: a quotation this long is a story someone tells
+
+
+def _told_by_i(tag: SpeechTag, quote: QuoteMatch) -> bool:
+    """Is this "said I" after the last paragraph of a story told over several paragraphs? Such a speech is
+    introduced before it; an "I" tag at its end is the teller quoting their own words inside the story (an
+    edition that lost the inner quotation marks shows it as narration), so it is no tag of the whole."""
+    return tag.position > quote.end and len(set(quote.paragraphs)) >= _TOLD_STORY
 
 
 def _after_narration(quote: QuoteMatch, previous: QuoteMatch | None) -> bool:

@@ -1,0 +1,252 @@
+"""First-person books: "said I" and its kin go to the narrator, the narrator's turns alternate with the one
+person they talk with, "I" inside a quotation is no tag, "he"/"she" is never the narrator; a third-person
+story with a letter has no narrator; a diary whose sections are headed by different writers gives each
+section's "I" to its writer."""
+
+import pytest
+
+from filmsofone.analysis.narrator import writer_sections
+
+from .stories import analyze_story, speaker_of
+
+FIRST_PERSON = """CHAPTER I.
+
+My name is Osric Tolley, and I keep the ferry at Marden Reach. I have kept it for twenty years, and I know
+every stone of the river. I rose early that day, as I always rise, and I went down to the landing. The mist
+lay thick on the water, and I could not see the far bank. I lit my pipe and waited for the bell.
+
+Presently a tall woman came down the lane with a bag in her hand. I had never seen her before. She stopped at
+the edge of the landing and looked at the boat, and then at me.
+
+"Are you the ferryman?" she asked.
+
+"I am," said I. "Do you want to cross?"
+
+"I must be at Pellow Hall by noon."
+
+"Then you shall be," I replied. "Step in, and mind the water at the bottom."
+
+"Is it deep here?"
+
+"Deep enough to drown a horse."
+
+"And you are not afraid of it?"
+
+"I was born on it, ma'am."
+
+"Tell my brother I said so, if he asks," she said, and she laughed. "He thinks all ferrymen are cowards."
+
+"Who is your brother?" I asked her.
+
+"Nell's father, Mr. Marden. You will know him."
+
+"Everyone knows him," cried I, and I pushed off from the landing.
+
+The boat slid out into the mist, and for a while neither of us spoke. I pulled at the oars, and she sat in
+the stern with her bag on her knees and watched the water. I thought she looked tired, and I thought that
+she had not slept. When we were half across she looked up at me.
+
+"You row well, Mr. Tolley," she said.
+
+"I have had practice."
+
+"Twenty years of it, they told me at the inn."
+
+"They talk too much at the inn."
+
+"They said you were kind, too."
+
+"They were wrong about that."
+
+She laughed again, and I saw the far bank come out of the mist. I brought the boat in, and she stepped out
+on the stones and paid me, and went up the path towards the Hall. I watched her go. I did not know then who
+she was, nor what she had come to do, and I went back to my pipe and my bell as if nothing had happened.
+"""
+
+THIRD_PERSON_WITH_LETTERS = """CHAPTER I.
+
+Nell Pellow lived with her grandfather in the house by the mill. Every morning Nell fed the hens and swept the
+yard, and her grandfather sat in the sun and watched her. He was an old man and a quiet one, and the village
+thought him hard. Nell knew better. She loved him, and he loved her, though neither said so.
+
+One morning the carrier brought a letter. Nell opened it in the yard and read it aloud to her grandfather.
+
+My dear Nell, I am coming home at last. I have been away too long, I know, and I have written too seldom. I
+shall be with you on Friday. Tell grandfather I have not forgotten him. Your loving brother, Marden.
+
+"Marden!" said the old man. "After three years!"
+
+"He says Friday," said Nell.
+
+"I shall believe it when I see him," said her grandfather. "I have been told Friday before."
+
+"You will see him," said Nell. "I know it."
+
+The old man said nothing more. He went into the house and Nell heard him walking about upstairs. She folded
+the letter and put it in her apron, and went on with the hens. In the afternoon she walked down to the bridge
+and stood there a long while, looking at the road. The carrier passed again and waved to her. She did not
+see him. She was thinking of her brother, and of the day he had gone, and of what her grandfather had said to
+him then. At dusk she walked home. Her grandfather had lit the lamp, and he looked up when she came in.
+"Well?" he said. "Nothing yet," said Nell. She sat down by the fire, and he went back to his paper, and the
+clock ticked on the wall, and neither of them spoke again that night. On Friday the coach came in at noon.
+"""
+
+DIARY = """CHAPTER I.
+
+OSRIC PELLOW'S DIARY.
+
+3 May. I arrived at the inn late and tired. The landlord gave me a room at the back, and I slept badly. In the
+morning I went down to the yard, and I found the landlord there with his dog.
+
+"You are up early, sir," said he.
+
+"I could not sleep," said I. "The river is loud."
+
+"It always is in May," said he.
+
+I paid him and walked on. I walked all day, and I wrote this at the next inn by a poor candle. I am tired,
+and I have twenty miles more tomorrow; I shall go to bed now and write more when I can.
+
+4 May. I reached the town at noon. I went to the bank and then to my lodging, and I found a letter from
+Tamsin there. I read it twice. I am glad she is well, and I shall write to her tonight.
+
+CHAPTER II.
+
+TAMSIN ORME'S JOURNAL.
+
+5 May. I had a letter from Osric today. I was so glad of it that I read it to my aunt at breakfast.
+
+"He writes a good letter," said my aunt.
+
+"He always did," said I. "I wish he wrote more of them."
+
+"You would only read them twice," said she, and I laughed.
+
+I went out into the garden after breakfast and I sat there all morning. I have been happier today than for a
+long time. I shall write to him tomorrow, and I shall tell him so. My aunt says I am foolish, and I think she
+is right, but I do not mind it. I went to bed early and I slept well.
+
+6 May. I wrote my letter this morning, and I walked to the post with it myself. I met the vicar on the way.
+"""
+
+
+@pytest.fixture(scope="module")
+def ferry():
+    return analyze_story(FIRST_PERSON, "ferry")
+
+
+def _narrators(analysis):
+    return [c for c in analysis.characters if "I" in c.aliases or c.name == "the narrator"]
+
+
+def test_every_tag_with_i_goes_to_the_narrator_who_takes_the_name_the_book_gives(ferry):
+    narrators = _narrators(ferry)
+    assert [c.name for c in narrators] == ["Osric Tolley"]
+    for line in ("I am,", "Then you shall be", "Who is your brother?", "Everyone knows him"):
+        assert speaker_of(ferry, FIRST_PERSON, line) == "Osric Tolley", line
+
+
+def test_i_said_inside_a_quotation_is_no_tag(ferry):
+    """'"Tell my brother I said so," she said': the woman's line, not the narrator's."""
+    assert speaker_of(ferry, FIRST_PERSON, "Tell my brother") != "Osric Tolley"
+    assert speaker_of(ferry, FIRST_PERSON, "Tell my brother") == speaker_of(ferry, FIRST_PERSON, "Are you the ferryman")
+
+
+def test_untagged_turns_alternate_between_the_narrator_and_the_one_other_speaker(ferry):
+    narrator_lines = ("Deep enough", "I was born on it", "I have had practice", "They talk too much",
+                      "They were wrong")
+    other_lines = ("I must be at Pellow Hall", "Is it deep here", "And you are not afraid", "Twenty years of it",
+                   "They said you were kind")
+    for line in narrator_lines:
+        assert speaker_of(ferry, FIRST_PERSON, line) == "Osric Tolley", line
+    for line in other_lines:
+        assert speaker_of(ferry, FIRST_PERSON, line) not in ("Osric Tolley", None), line
+
+
+def test_a_third_person_story_with_letters_and_talk_in_the_first_person_has_no_narrator():
+    analysis = analyze_story(THIRD_PERSON_WITH_LETTERS, "mill")
+    assert _narrators(analysis) == []
+    assert speaker_of(analysis, THIRD_PERSON_WITH_LETTERS, "He says Friday").startswith("Nell")
+    assert speaker_of(analysis, THIRD_PERSON_WITH_LETTERS, "You will see him").startswith("Nell")
+
+
+@pytest.fixture(scope="module")
+def diary():
+    return analyze_story(DIARY, "diary")
+
+
+def test_each_diary_section_gives_its_i_to_the_writer_its_heading_names(diary):
+    assert speaker_of(diary, DIARY, "I could not sleep") == "Osric Pellow"
+    assert speaker_of(diary, DIARY, "He always did") == "Tamsin Orme"
+    names = {c.name for c in _narrators(diary)}
+    assert {"Osric Pellow", "Tamsin Orme"} <= names
+
+
+def test_headings_that_name_a_writer_open_their_sections():
+    text = ("DR. MARDEN'S DIARY.\n\nI slept ill.\n\n_Letter, Miss Nell Pellow to Mrs. Orme._\n\nI write in haste.\n\n"
+            "Letter from Osric Tolley to his brother.\n\nI am well.\n\nThe Journal of a Summer.\n\nI went out.")
+    sections = writer_sections(text, 0, len(text))
+    assert [name for _, _, name in sections] == ["Marden", "Nell Pellow", "Osric Tolley"]
+    assert text[sections[1][0] : sections[1][1]].startswith("_Letter, Miss Nell")
+    assert sections[-1][1] == len(text)
+
+
+TOLD_STORY = """CHAPTER I.
+
+I had not seen Marden for ten years when I found him at the inn that night. I sat down by him, and I asked
+him where he had been. I knew he had been at sea, and I had heard that he had been in prison; I did not know
+which of the stories was true, and I thought that I should never know. He drank a little and looked at me.
+
+"You want the whole of it?" said Marden.
+
+"I do," said I.
+
+"Well, then. I went to sea when I was sixteen, on a coaster out of the Reach. The master was a hard man and
+the mate was worse, and I was sick every day of the first month.
+
+"In the second year we ran aground off the point in a gale, and I was the only one who could swim. I got
+ashore with a rope, and they hauled themselves along it one by one, the master last.
+
+"The master never thanked me. He paid me off at the next port, and I walked home with my bag on my back.
+
+" Go home to your mother",  said I. The boy at the gate ran off, and I went in to see her.
+
+"That is all of it," he said. "Now you know."
+"""
+
+
+def test_i_said_in_a_story_told_over_several_paragraphs_is_the_tellers_not_the_narrators():
+    analysis = analyze_story(TOLD_STORY, "told")
+    narrator = _narrators(analysis)[0].name
+    assert speaker_of(analysis, TOLD_STORY, "I do") == narrator
+    for line in ("Well, then", "In the second year", "The master never thanked"):
+        assert _speaker_of_piece(analysis, TOLD_STORY, line) == "Marden", line
+
+
+def _speaker_of_piece(analysis, text: str, words: str) -> str | None:
+    """The name of the speaker of the quotation one of whose pieces opens with `words`."""
+    for quote in analysis.quotes:
+        if any(text[s:e].startswith(words) for s, e in quote.spans):
+            return analysis.character(quote.speaker).name if quote.speaker else None
+    raise AssertionError(words)
+
+
+OTHER_TAGS = """CHAPTER I.
+
+I came to the inn at dusk, and I asked Mrs. Orme at the door for the landlord. I was tired, and I wanted my
+supper, and I did not want to talk. Mrs. Orme looked me up and down before she answered me.
+
+"You are the gentleman from the coast?" asked Mrs. Orme.
+
+"Yes," I said, "Osric Tolley." She smiled, and went in to fetch the landlord.
+
+Talking of the hills, she said to me: "Once I was afraid of them." That was the strangest thing I had ever
+heard. She said "Now I would not live anywhere else, sir."
+"""
+
+
+def test_an_i_subject_of_the_sentence_before_the_tags_is_no_tag():
+    """'...the strangest thing I had ever read. She said "..."': her line, not the narrator's."""
+    analysis = analyze_story(OTHER_TAGS, "inn")
+    assert _speaker_of_piece(analysis, OTHER_TAGS, "Yes") == "Osric Tolley"
+    assert _speaker_of_piece(analysis, OTHER_TAGS, "Now I would not") == "Mrs. Orme"
