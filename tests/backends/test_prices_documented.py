@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from filmsofone.backends import fal, kling, list_backends, replicate, xai
+from filmsofone.backends import fal, kling, list_backends, replicate, runway, veo, xai
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "providers.md"
 KINDS = ("video", "image", "speech", "music")
-TABLED = {"fal", "fal-image", "replicate", "replicate-image", "grok-imagine", "grok-imagine-image"}
+TABLED = {"fal", "fal-image", "replicate", "replicate-image", "grok-imagine", "grok-imagine-image", "runway", "veo"}
 
 
 def _price(value: float, unit: str) -> str:
@@ -46,6 +46,10 @@ def code_prices() -> set[tuple[str, str, str]]:
     found |= {("grok-imagine-image", name, _price(price, "image")) for name, price in xai.IMAGE_PRICES.items()}
     found.add(("grok-imagine-image", "each input image", _price(xai.INPUT_IMAGE_PRICE, "image")))
     found.add(("kling", "sound=on", _price(kling.SOUND_PRICE_PER_SECOND, "s")))
+    found |= {("runway", name, _price(runway.model_price(name), "s")) for name in runway.CREDITS_PER_SECOND}
+    found.add(("runway", "other models", _price(runway.model_price("a brokered model"), "s")))
+    found |= {("veo", name, _price(price, "s")) for name, price in veo.PRICES.items()}
+    found.add(("veo", "other models", _price(veo.STANDARD_PRICE, "s")))
     return found
 
 
@@ -85,3 +89,16 @@ def test_the_model_tables_of_the_provider_sections_agree_with_the_code():
             assert float(found.group(2)) == prices[found.group(1)], line
             checked += 1
     assert checked >= 20
+
+
+def test_a_backend_prices_the_model_it_is_given():
+    """Runway's and Veo's models differ up to eightfold in price: the estimate follows --option model."""
+    from filmsofone.backends import get_backend
+
+    def five_seconds(name, model):
+        return round(get_backend(name, {"model": model}, key="k", kind="video").cost(5.0), 4)
+
+    assert five_seconds("runway", "gen4.5") == 0.6 and five_seconds("runway", "gen4_turbo") == 0.25
+    assert five_seconds("runway", "veo3.1") == 2.0 and five_seconds("runway", "veo3.1_fast") == 0.75
+    assert five_seconds("veo", "veo-3.1-fast-generate-preview") == 0.6
+    assert five_seconds("veo", "veo-3.1-generate-preview") == 2.0 == five_seconds("veo", "veo-9-unknown")

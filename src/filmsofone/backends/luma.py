@@ -61,7 +61,7 @@ class LumaBackend(Backend):
     key_env_var = "LUMA_API_KEY"
     Options = LumaOptions
     contract = CONTRACT
-    price_per_second = 0.09  # [unverified] ray-2 720p list price
+    price_per_second = 0.14  # ray-2 720p list price as Comfy's API nodes charge it ($0.71 for 5 s); ray-3.2 unverified
     poll_interval = 6.0
     default_concurrency = 4
 

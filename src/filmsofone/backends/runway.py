@@ -69,6 +69,17 @@ MODELS: dict[str, _Model] = {
 }
 
 
+CREDIT_USD = 0.01  # what Runway sells an API credit for
+# credits per second of video, from Runway's API reference as quoted by third parties (docs/providers.md, Prices):
+# veo3.1 is 20-40 and veo3.1_fast 10-15 by resolution and sound, priced at the top; the brokered models at gen4.5's
+CREDITS_PER_SECOND = {"gen4.5": 12, "gen4_turbo": 5, "veo3.1": 40, "veo3.1_fast": 15}
+
+
+def model_price(model: str) -> float:
+    """USD a second of `model` (a model without a known rate: gen4.5's)."""
+    return round(CREDITS_PER_SECOND.get(model, CREDITS_PER_SECOND["gen4.5"]) * CREDIT_USD, 4)
+
+
 class RunwayOptions(BackendOptions):
     base_url: str = "https://api.dev.runwayml.com"
     api_version: str = "2024-11-06"
@@ -155,7 +166,7 @@ class RunwayBackend(_RunwayCommon):
     description = "Runway API: gen4.5, gen4_turbo, veo3.1 and the models Runway brokers (Kling, Seedance, ...)"
     capabilities: ClassVar[Capabilities] = MODELS["gen4.5"].capabilities()
     Options = RunwayOptions
-    price_per_second = 0.12  # gen4.5: 12 credits/s at $0.01 a credit
+    price_per_second = model_price("gen4.5")  # 12 credits/s at $0.01 a credit; per model in __init__
 
     def __init__(self, options: BackendOptions | None = None, key: str | None = None):
         super().__init__(options, key)
@@ -164,6 +175,7 @@ class RunwayBackend(_RunwayCommon):
                                f"known models: {', '.join(MODELS)}")
         self.model = MODELS[self.options.model]
         self.capabilities = self.model.capabilities()
+        self.price_per_second = model_price(self.options.model)
 
     def check(self, request: GenerationRequest) -> None:
         super().check(request)

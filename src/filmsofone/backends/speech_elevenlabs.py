@@ -68,7 +68,7 @@ class ElevenLabsSpeech(SpeechBackend):
     key_env_var = "ELEVENLABS_API_KEY"
     Options = ElevenLabsOptions
     speaks_exchanges = True
-    price_per_character = 0.00018  # [unverified] about $0.18 per 1000 characters on a Creator plan
+    price_per_character = 0.00012  # Multilingual v2 / v3: $0.10-0.12 per 1000 characters (third parties); the top
     contract: ClassVar[Contract] = Contract("elevenlabs", key_headers=("xi-api-key",),
                                             moderation_codes=("content_against_policy", "safety_violation"),
                                             message_fields=("detail.message", "detail", "message"))

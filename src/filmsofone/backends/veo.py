@@ -54,6 +54,13 @@ class VeoOptions(BackendOptions):
     enhance_prompt: bool | None = None
 
 
+# USD a second with sound at 1080p (720p costs the same or less), as third parties quote Google's Gemini API
+# price list of 2026-04 (docs/providers.md, Prices); a model not listed is priced as the standard one
+PRICES = {"veo-3.1-generate-preview": 0.40, "veo-3.1-generate-001": 0.40, "veo-3.1-fast-generate-preview": 0.12,
+          "veo-3.1-fast-generate-001": 0.12, "veo-3.1-lite-generate-preview": 0.08}
+STANDARD_PRICE = 0.40
+
+
 class VeoBackend(Backend):
     name = "veo"
     kind = "video"
@@ -63,7 +70,7 @@ class VeoBackend(Backend):
     key_env_var = "GEMINI_API_KEY"  # with api=vertex: an OAuth access token
     Options = VeoOptions
     contract = CONTRACT
-    price_per_second = 0.40  # [unverified] Veo 3.1 with audio list price
+    price_per_second = STANDARD_PRICE  # per model in __init__ (PRICES)
     poll_interval = 10.0
     default_concurrency = 2
 
@@ -76,6 +83,7 @@ class VeoBackend(Backend):
             base = GEMINI_BASE if opts.api == "gemini" else f"https://{opts.location}-aiplatform.googleapis.com/v1"
             self.options = opts.model_copy(update={"base_url": base})
         self.capabilities = _capabilities(opts.api)
+        self.price_per_second = PRICES.get(opts.model, STANDARD_PRICE)
 
     def key_origins(self) -> tuple[str, ...]:
         return (self.options.storage_url,) if self.options.api == "vertex" else ()
