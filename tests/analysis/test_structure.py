@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from filmsofone.analysis.chapters import ChapterSplitter
+from filmsofone.analysis.chapters import ChapterSplitter, heading_number
 from filmsofone.analysis.quotes import QuoteFinder
 from filmsofone.analysis.scenes import SceneSegmenter
 from filmsofone.analysis.text import paragraphs
@@ -31,6 +31,29 @@ def test_chapter_heading_shapes(headings):
     chapters = _chapters(text)
     assert [c.title for c in chapters] == [h.lstrip("# ") for h in headings]
     assert all(text[c.start : c.end].startswith(h) for c, h in zip(chapters, headings))
+
+
+@pytest.mark.parametrize("headings", [
+    ["ONE", "II.", "Chapter the Third", "FOUR", "V."],  # one numbering written in several shapes
+    ["ONE", "TWO", "THREE"],
+    ["One", "Two", "Three", "Four"],
+])
+def test_chapter_numbers_in_words_or_in_mixed_shapes(headings):
+    text = "THE LEDGER\n\nby Osric Pellow\n\n\n" + "".join(f"{h}\n\n{BODY}\n\n" for h in headings)
+    chapters = _chapters(text)
+    assert [c.title for c in chapters] == headings
+    assert all(text[c.start : c.end].startswith(h) for c, h in zip(chapters, headings))
+
+
+def test_sections_numbered_inside_chapters_are_not_chapters():
+    text = "".join(f"CHAPTER {n}\n\nI.\n\n{BODY}\n\nII.\n\n{BODY}\n\n" for n in ("I", "II"))
+    assert [c.title for c in _chapters(text)] == ["CHAPTER I", "CHAPTER II"]
+
+
+def test_heading_numbers():
+    assert [heading_number(t) for t in ("ONE", "II.", "Chapter the Third", "TWENTY-ONE", "Chapter 7: The Quay",
+                                         "XIV", "Chapter Twelfth", "Tolley", "A Story")] == \
+        [1, 2, 3, 21, 7, 14, 12, None, None]
 
 
 def test_titled_chapters_book_levels_and_a_table_of_contents():

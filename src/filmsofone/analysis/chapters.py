@@ -18,6 +18,13 @@ _CHAPTER = re.compile(rf"^[ \t]*(?:#{{1,4}}[ \t]*)?(?:CHAPTER|Chapter|CHAP\.|Cha
 _LEVEL = re.compile(rf"^[ \t]*(?:#{{1,3}}[ \t]*)?(?:BOOK|PART|VOLUME|Book|Part|Volume)[ \t]+{_NUMBER}\b(?P<rest>[^\n]{{0,80}})$", re.M)
 _BARE_NUMBER = re.compile(r"^[ \t]*(?:[IVXLC]+|\d{1,3})\.?[ \t]*$", re.M)
 _MARKDOWN = re.compile(r"^#{1,3}[ \t]+\S[^\n]{0,100}$", re.M)
+_WORD_NUMBER = re.compile(r"^[ \t]*(?:[A-Z]+(?:[ -][A-Z]+)?|[A-Z][a-z]+(?:-[a-z]+)?)\.?[ \t]*$", re.M)  # "ONE", "Twenty-one"
+_UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen").split()
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth").split()
+_TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _MIN_PROLOGUE = 1500  # text before the first heading longer than this becomes a chapter of its own
 _MIN_BODY = 150  # a heading followed by less text than this is a table of contents entry
 
@@ -66,10 +73,16 @@ class ChapterSplitter:
         return _drop_contents(text, found, end), parts, [h.start for h in found]
 
     def _chapter_headings(self, text: str, start: int, end: int, part_starts: set[int]) -> list[_Heading]:
+        shapes = {pattern: [h for h in self._find(pattern, text, start, end, level=1)
+                            if _stands_alone(text, h.start, start) and h.start not in part_starts
+                            and (pattern is not _CHAPTER or _heading_rest(_CHAPTER.match(text, h.start).group("rest")))]
+                  for pattern in (_CHAPTER, _BARE_NUMBER, _MARKDOWN, _WORD_NUMBER)}
+        words = [h for h in shapes[_WORD_NUMBER] if heading_number(h.title) is not None]  # not "THE LEDGER"
+        mixed = _numbered_run(shapes[_CHAPTER] + shapes[_BARE_NUMBER] + words)
+        if len(mixed) >= 2 and max(len(shapes[_CHAPTER]), len(shapes[_BARE_NUMBER])) < 2 * len(mixed) / 3:
+            return mixed  # "ONE", "II.", "Chapter the Third", "FOUR": one numbering in several shapes
         for pattern in (_CHAPTER, _BARE_NUMBER, _MARKDOWN):
-            found = [h for h in self._find(pattern, text, start, end, level=1)
-                     if _stands_alone(text, h.start, start) and h.start not in part_starts
-                     and (pattern is not _CHAPTER or _heading_rest(_CHAPTER.match(text, h.start).group("rest")))]
+            found = shapes[pattern]
             if len(found) >= (1 if pattern is _CHAPTER else 2):
                 return found
         return []
@@ -89,6 +102,39 @@ class ChapterSplitter:
     @staticmethod
     def _whole(text: str, start: int, end: int) -> Chapter:
         return Chapter(index=1, title="", start=start, end=_rstrip(text, start, end))
+
+
+def _numbered_run(headings: list[_Heading]) -> list[_Heading]:
+    """The headings in text order when their numbers run 1, 2, 3, ... without a gap or a repeat, else none
+    (sections numbered inside chapters, a page number, a word alone on its line that is no number)."""
+    ordered = sorted({h.start: h for h in headings}.values(), key=lambda h: h.start)
+    numbers = [heading_number(h.title) for h in ordered]
+    return ordered if numbers == list(range(1, len(ordered) + 1)) else []
+
+
+def heading_number(title: str) -> int | None:
+    """The number a chapter heading gives: "Chapter the Third" 3, "II." 2, "TWENTY-ONE" 21, "Chapter 7: ..." 7."""
+    words = re.sub(r"^(?:chapter|chap\.)\s+", "", title.strip(), flags=re.I).split(":")[0].replace("-", " ").split()
+    if not words:
+        return None
+    first = words[0].rstrip(".")
+    if first.isdigit():
+        return int(first)
+    if re.fullmatch(r"[IVXLCDM]+", first):
+        values = [_ROMAN[c] for c in first]
+        return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    words = [w.lower().rstrip(".") for w in words if w.lower() != "the"]
+    total = 0
+    for n, word in enumerate(words[:2]):
+        if word in _TENS and n == 0:
+            total = _TENS[word]
+        elif word in _UNITS or word in _ORDINALS:
+            total += (_UNITS.index(word) if word in _UNITS else _ORDINALS.index(word)) + 1
+        elif n == 0:
+            return None
+        else:
+            break
+    return total or None
 
 
 def _stands_alone(text: str, pos: int, story_start: int) -> bool:
