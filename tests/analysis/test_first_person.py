@@ -5,7 +5,7 @@ section's "I" to its writer."""
 
 import pytest
 
-from filmsofone.analysis.narrator import writer_sections
+from filmsofone.analysis.narrator import letter_spans, writer_sections
 
 from .stories import analyze_story, speaker_of
 
@@ -146,6 +146,12 @@ def test_every_tag_with_i_goes_to_the_narrator_who_takes_the_name_the_book_gives
         assert speaker_of(ferry, FIRST_PERSON, line) == "Osric Tolley", line
 
 
+def test_a_line_tagged_said_i_is_as_sure_as_a_name_tag(ferry):
+    """The calibration reads "said I" as a tag naming its speaker: the line is not listed among the unsure."""
+    said_i = next(q for q in ferry.quotes if FIRST_PERSON[q.spans[0][0] : q.spans[0][1]].startswith("I am,"))
+    assert said_i.method == "anaphoric" and said_i.confidence > 0.75
+
+
 def test_i_said_inside_a_quotation_is_no_tag(ferry):
     """'"Tell my brother I said so," she said': the woman's line, not the narrator's."""
     assert speaker_of(ferry, FIRST_PERSON, "Tell my brother") != "Osric Tolley"
@@ -250,3 +256,69 @@ def test_an_i_subject_of_the_sentence_before_the_tags_is_no_tag():
     analysis = analyze_story(OTHER_TAGS, "inn")
     assert _speaker_of_piece(analysis, OTHER_TAGS, "Yes") == "Osric Tolley"
     assert _speaker_of_piece(analysis, OTHER_TAGS, "Now I would not") == "Mrs. Orme"
+
+
+_LETTER = """My dear Tamsin,
+
+I write to you from the coast, where I have been a week. I walk every morning on the sands, and I think of you
+and of the mill, and I wish that I were home. My aunt is well; I am better than I was. I shall write again when
+I have news for you, and I hope that you will write to me.
+
+Your loving brother,
+Osric.
+"""
+
+_CHAPTER = """Tamsin Pellow read the letter twice in the kitchen, and then she put it in her apron and went out to the yard.
+Her father was mending the cart, and he did not look up when she came. She stood by him a while and watched
+his hands. He was a slow man and a careful one, and the village said that he had never made a mistake in his
+life. Tamsin did not believe it, but she liked to hear it said. "Is it from the boy?" he asked at last. "It is,"
+said Tamsin. He nodded and went on with the cart, and she went back to the house and sat down by the window.
+The afternoon passed slowly. The carrier came and went; the hens scratched in the yard; the mill wheel turned.
+"""
+
+LETTERS_NOVEL = "CHAPTER I.\n\n" + "\n\nCHAPTER II.\n\n".join(_CHAPTER + "\n" + _LETTER for _ in range(4))
+
+
+def test_letters_spread_through_a_third_person_novel_make_no_narrator():
+    analysis = analyze_story(LETTERS_NOVEL, "letters")
+    assert _narrators(analysis) == []
+    assert len(letter_spans(LETTERS_NOVEL, 0, len(LETTERS_NOVEL))) == 4
+
+
+def test_a_novel_in_letters_is_told_in_the_first_person():
+    analysis = analyze_story("CHAPTER I.\n\n" + _LETTER * 6, "epistolary")
+    assert len(_narrators(analysis)) == 1
+
+
+RESUMED_STORY = """CHAPTER I.
+
+Marden and Pellow were at the fire when I came in, and I sat down between them. Pellow was a talker, and Marden
+was not; but that night it was Marden who talked, and Pellow and I who listened.
+
+"I was a boy of twelve when I first went up the hill," said Marden. "My father sent me with the sheep, and I
+was proud to go.
+
+"The fog came down at noon. I lost the path, and then I lost the sheep, and then I sat down on a stone and
+cried, as a boy will.
+
+"I sat there till dark. Nobody came. I heard the bell of the chapel below, but I could not tell which way it
+was."
+
+"Were you not afraid?" asked Pellow.
+
+"Go on," said I.
+
+"A dog found me at last. It was not our dog; it was a shepherd's dog from over the hill, and it barked until
+its master came.
+
+"He carried me down on his back. He said nothing the whole way, and I said nothing either, for I was ashamed.
+
+"My father paid him a shilling. I have never forgotten that shilling, nor the dog, nor the fog."
+"""
+
+
+def test_a_story_resumed_after_an_interruption_is_its_tellers():
+    analysis = analyze_story(RESUMED_STORY, "hill")
+    assert speaker_of(analysis, RESUMED_STORY, "Were you not afraid") == "Pellow"
+    assert _speaker_of_piece(analysis, RESUMED_STORY, "A dog found me") == "Marden"
+    assert _speaker_of_piece(analysis, RESUMED_STORY, "My father paid him") == "Marden"

@@ -127,6 +127,30 @@ def runs(quotes: list[QuoteMatch]) -> list[list[int]]:
     return grouped
 
 
+STORY_PARAGRAPHS = 3  # a speech this many paragraphs long is a story someone tells
+
+
+def is_story(quote: QuoteMatch) -> bool:
+    """Does the quotation run over several paragraphs (someone telling a story)?"""
+    return len(set(quote.paragraphs)) >= STORY_PARAGRAPHS
+
+
+def resumed_stories(quotes: list[QuoteMatch], speakers: list[str | None], untagged: list[bool]) -> dict[int, str]:
+    """Untagged stories that go on with one told before in the same run of dialogue (someone tells a story over
+    several paragraphs, is interrupted, "Go on," and goes on over several paragraphs again): index -> the teller."""
+    resumed: dict[int, str] = {}
+    for run in runs(quotes):
+        teller = None
+        for i in run:
+            if not is_story(quotes[i]):
+                continue
+            if teller is not None and untagged[i]:
+                resumed[i] = teller
+            elif speakers[i] is not None:
+                teller = speakers[i]
+    return resumed
+
+
 def turn_heads(quotes: list[QuoteMatch], run: list[int]) -> list[int]:
     """The first quotation of each turn (a paragraph of dialogue) of a run."""
     return [i for k, i in enumerate(run) if not k or link(quotes[run[k - 1]], quotes[i]) != "same_paragraph"]

@@ -22,6 +22,7 @@ from collections import Counter
 from ..lexicon import ABBREVIATED_TITLES, SPEECH_VERBS, SURNAME_PARTICLES, alternation
 from .characters import CharacterCluster
 from .names import NOT_NAMES
+from .text import paragraphs
 
 _HEADING_WORDS = ("CHAPTER", "Chapter", "BOOK", "Book", "PART", "Part", "VOLUME", "Volume", "LETTER", "Letter")
 _NOT_A_HEADING_NUMBER = "".join(rf"(?<!{word}\s)" for word in _HEADING_WORDS)  # "CHAPTER I." is not "I"
@@ -43,6 +44,13 @@ _HEADED = re.compile(  # a section's heading that names its writer: "TAMSIN ORME
     rf"[\W_]*(?:{_TITLE}?{_CAPS_NAME}['’][sS]\s+(?:JOURNAL|DIARY|Journal|Diary)"
     rf"|(?:LETTER|Letter)(?:,|\s+(?:FROM|from))\s+{_TITLE}?{_CAPS_NAME.replace('?P<name>', '?P<sender>')}\s+(?:TO|to)\s)"
 )
+_SALUTATION = re.compile(r"[_*\s]*(?:(?:My|MY)\s+)?(?:[Dd]ear(?:est)?|DEAR(?:EST)?)\s+(?:[A-Z][\w'.-]*\s*){1,4}[,:!—-]")
+_CLOSING = re.compile(  # "Yours ever,", "Your loving brother,", "Believe me, ...", "Faithfully,"
+    r"\b(?:Yours|YOURS|Your\s+(?:[a-z]+\s+){0,2}(?:brother|sister|friend|servant|son|daughter|father|mother|cousin|"
+    r"wife|husband|nephew|niece|aunt|uncle)|Believe me|[Ff]aithfully|[Ss]incerely|[Aa]ffectionately)\b"
+)
+_LETTER_REACH = 30  # paragraphs: how far a letter's closing is looked for after its salutation
+_SIGNATURE_LENGTH = 40  # characters: a short paragraph after the closing is the signature
 _HEADING_LENGTH = 100  # characters: a heading is a short paragraph of its own
 _SIGNATURE = re.compile(  # a letter's signature ("Yours ever, SALLIE.")
     rf"\b(?:[Yy]ours|[Aa]ffectionately|[Ss]incerely|[Ff]aithfully)(?:\s+[a-z]+){{0,3}}[,.]?\s+{_CAPS_NAME}\b"
@@ -58,7 +66,7 @@ class NarratorFinder:
 
     def find(self, text: str, start: int, end: int, characters: list[CharacterCluster], quote_spans) -> list[CharacterCluster]:
         narration = _narration(text, start, end, quote_spans)
-        if not is_first_person(narration):
+        if not is_first_person(_narration_outside_letters(text, start, end, quote_spans, narration)):
             return characters
         sections = writer_sections(text, start, end)
         if len({name.lower() for _, _, name in sections}) >= 2:
@@ -129,12 +137,12 @@ def writer_sections(text: str, start: int, end: int) -> list[tuple[int, int, str
     """(start, end, writer's name) of each section a heading gives to its writer ("OSRIC PELLOW'S DIARY.",
     "Letter, Miss Tamsin Orme to Mr. Pellow."), each running to the next heading or the end."""
     headings = []
-    for para in re.finditer(r"[^\n]+(?:\n[^\n]+)*", text[start:end]):
-        if len(para.group(0)) <= _HEADING_LENGTH:
-            match = _HEADED.match(para.group(0))
+    for para in paragraphs(text, start, end):
+        if para.end - para.start <= _HEADING_LENGTH:
+            match = _HEADED.match(text, para.start, para.end)
             if match:
                 name = match.group("name") or match.group("sender")
-                headings.append((start + para.start(), " ".join(_unshouted(w) for w in name.split())))
+                headings.append((para.start, " ".join(_unshouted(w) for w in name.split())))
     return [(at, headings[k + 1][0] if k + 1 < len(headings) else end, name) for k, (at, name) in enumerate(headings)]
 
 
@@ -217,6 +225,32 @@ class _Votes(Counter):
             self.strong.add(key)
         if addressed:
             self.addressed.add(key)
+
+
+def letter_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The letters set in the narration: from a paragraph opening with a salutation ("My dear Tamsin,") to the
+    one that closes it ("Your loving brother,") and the short signature after it; a salutation whose closing
+    is not found within a few paragraphs is a letter of one paragraph."""
+    paras = [(p.start, p.end) for p in paragraphs(text, start, end)]
+    spans, k = [], 0
+    while k < len(paras):
+        if not _SALUTATION.match(text, *paras[k]):
+            k += 1
+            continue
+        close = next((j for j in range(k, min(len(paras), k + _LETTER_REACH)) if _CLOSING.search(text, *paras[j])), k)
+        if close + 1 < len(paras) and paras[close + 1][1] - paras[close + 1][0] <= _SIGNATURE_LENGTH:
+            close += 1
+        spans.append((paras[k][0], paras[close][1]))
+        k = close + 1
+    return spans
+
+
+def _narration_outside_letters(text: str, start: int, end: int, quote_spans, narration: str) -> str:
+    """The narration without the letters set in it, which say "I" for their writers, not for a narrator; a book
+    that is mostly letters (an epistolary novel) is its letters."""
+    letters = letter_spans(text, start, end)
+    outside = _narration(text, start, end, [*quote_spans, *letters])
+    return outside if len(outside) >= len(narration) / 2 else narration
 
 
 def is_first_person(narration: str) -> bool:

@@ -39,7 +39,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..lexicon import HONORIFICS, alternation
-from .conversation import DialogueIndex, link, noun_gender, runs
+from .conversation import DialogueIndex, link, noun_gender, resumed_stories, runs
 from .quotes import QuoteMatch
 
 WEIGHTS_FILE = "speaker_weights.json"
@@ -187,6 +187,7 @@ class SpeakerDecoder:
         self.turns = _turns(quotes)
         self.anchors = _anchors(quotes, results)
         self.run_tags = _run_tags(quotes, results)
+        self.resumed = resumed_stories(quotes, [r.speaker for r in results], [r.tag is None for r in results])
 
     def _exchange(self, i: int, quotes: list[QuoteMatch], guesses, kind: str) -> dict:
         """How a turn follows the one before, whoever speaks it (`Position.turn`, `.between`, `.asked`): what
@@ -205,7 +206,10 @@ class SpeakerDecoder:
         tag = guesses.tags[i]
         narrator = self.index.narrator_at(quote.start)
         if tag is not None and tag.kind == "narrator" and narrator:
-            return [(narrator, {"narrator_i_tag": 1.0})]  # "said I" is the narrator, whatever follows
+            # "said I" is the narrator, whatever follows: a tag that names its speaker, for the calibration
+            return [(narrator, {"narrator_i_tag": 1.0, "narrator_i_tag|tag_name": 1.0})]
+        if i in self.resumed:
+            return [(self.resumed[i], {"story_resumed": 1.0})]  # a told story goes on in its teller's voice
         evidence: dict[str, dict[str, float]] = {}
 
         def add(who: str | None, feature: str, value: float = 1.0) -> None:

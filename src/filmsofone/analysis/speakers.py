@@ -41,9 +41,11 @@ from .conversation import (
     NOT_SUBJECT_NOUNS,
     DialogueIndex,
     descriptor_noun,
+    is_story,
     link,
     noun_gender,
     relative,
+    resumed_stories,
     runs,
     turn_heads,
 )
@@ -173,7 +175,10 @@ class SpeakerAttributor:
             if progress is not None and len(results) % _PROGRESS_EVERY == 0:
                 progress("speakers: reading the tags", len(results), len(quotes))
         tags = [self._tag(quote) for quote in quotes]
-        results = [replace(r, tag=tag) for r, tag in zip(self._refit_runs(quotes, results), tags)]
+        results = self._refit_runs(quotes, results)
+        for i, teller in resumed_stories(quotes, [r.speaker for r in results], [t is None for t in tags]).items():
+            results[i] = Attribution(teller, "implicit")  # the story goes on in its teller's voice
+        results = [replace(r, tag=tag) for r, tag in zip(results, tags)]
         return RuleGuesses(results, tags, addressees)
 
     # -- turn-taking across a run of dialogue ----------------------------------------------------------
@@ -502,14 +507,11 @@ def _descriptor_tag(match: re.Match, position: int, verb: tuple[int, int], offse
                      (offset + match.start(), offset + end))
 
 
-_TOLD_STORY = 3  # paragraphs: a quotation this long is a story someone tells
-
-
 def _told_by_i(tag: SpeechTag, quote: QuoteMatch) -> bool:
     """Is this "said I" after the last paragraph of a story told over several paragraphs? Such a speech is
     introduced before it; an "I" tag at its end is the teller quoting their own words inside the story (an
     edition that lost the inner quotation marks shows it as narration), so it is no tag of the whole."""
-    return tag.position > quote.end and len(set(quote.paragraphs)) >= _TOLD_STORY
+    return tag.position > quote.end and is_story(quote)
 
 
 def _after_narration(quote: QuoteMatch, previous: QuoteMatch | None) -> bool:
