@@ -69,11 +69,17 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int] | None:
-    while a < b and (text[a].isspace() or text[a] in ",;:"):
+    """Without the spaces, a leading comma and the quotation marks of the quotations around the narration: the
+    closing mark it starts with ("' he said") and the opening mark it ends with ("I stared at him. '")."""
+    while a < b and (text[a].isspace() or text[a] in ",;:" or text[a] in _CLOSING and not text[a + 1:a + 2].isalnum()):
         a += 1
-    while b > a and text[b - 1].isspace():
+    while b > a and (text[b - 1].isspace() or text[b - 1] in _OPENING and (b - 1 == a or text[b - 2].isspace())):
         b -= 1
     return (a, b) if b > a else None
+
+
+_OPENING = "'\"\u2018\u201c"
+_CLOSING = "'\"\u2019\u201d"
 
 
 def tidy(text: str) -> str:

@@ -17,6 +17,11 @@ ROLE_SCORE = {"major": 3.0, "intermediate": 2.0, "minor": 1.0}
 VOICEOVER_SCORE = 1.0  # a written voice-over (the offline adapter's opening line scores its own 4.0)
 _QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb "
 _HEADING = re.compile(r"^(chapter|book|part|volume|act|stave)\b|^[IVXLC]+\.?$|^\d+\.?$", re.I)
+_SALUTATION = re.compile(r"(?:My\s+)?(?:[Dd]ear(?:est)?|DEAR)\s+[A-Z][\w.'\u2019 -]{0,40},\s*")  # "My dear Tobias,"
+_VALEDICTION = re.compile(  # "Yours ever,", "Your affectionate aunt,", "Faithfully yours," ... then the name
+    r"(?:Yours|Ever\s+yours|Your\s+(?:[a-z]+\s+){0,3}[a-z]+|Sincerely|Faithfully|Affectionately|With\s+love|"
+    r"Love)\b[^\n]{0,40},?\s*\n?\s*[A-Z][^\n]{0,40}$")
+LETTER_PARAGRAPHS = 15  # a salutation with no signature within this many paragraphs opens no letter
 _LINE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z])")
 
 
@@ -96,8 +101,11 @@ def scene_pieces(analysis: BookAnalysis, scene: Scene, text: str) -> list[Piece]
     for quote in quotes:
         by_paragraph.setdefault(paragraph_of(spans, quote.spans[0][0]), []).append(quote)
     pieces: list[Piece] = []
+    letters = letter_paragraphs(text, spans)
     for index, (a, b) in enumerate(spans):
         inside = by_paragraph.get(index, [])
+        if index in letters and not inside:
+            continue  # a letter read in the story is no action a camera shows ("he left in the winter")
         cursor = a
         for quote in inside:
             for s, e in quote.spans:
@@ -106,6 +114,21 @@ def scene_pieces(analysis: BookAnalysis, scene: Scene, text: str) -> list[Piece]
             pieces.append(Piece(quote.spans[0][0], quote.spans[-1][1], quote=quote))
         pieces += [Piece(x, y, beside_dialogue=bool(inside)) for x, y in split_sentences(text, cursor, max(b, cursor))]
     return pieces
+
+
+def letter_paragraphs(text: str, spans: list[tuple[int, int]]) -> set[int]:
+    """The paragraphs of letters written out in the narration: from a salutation standing alone ("My dear
+    Tobias,") to the paragraph that signs it ("Your affectionate aunt, / Nell Osric"), at most
+    LETTER_PARAGRAPHS apart; a salutation never signed opens nothing."""
+    found: set[int] = set()
+    for first, (a, b) in enumerate(spans):
+        if not _SALUTATION.fullmatch(text, a, b):
+            continue
+        for last in range(first + 1, min(len(spans), first + LETTER_PARAGRAPHS + 1)):
+            if _VALEDICTION.fullmatch(text[spans[last][0]:spans[last][1]].strip()):
+                found |= set(range(first, last + 1))
+                break
+    return found
 
 
 def read_scenes(analysis: BookAnalysis, scenes: list[Scene], text: str, roles: dict[str, str],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -261,12 +262,19 @@ def _find(items, key: str):
     for item in items:
         if item.id == key:
             return item
-    for fold in (str.casefold, _without_article):
+    for fold in (str.casefold, _without_article, unaccented):
         wanted = fold(key.strip())
         for item in items:
             if any(fold(n) == wanted for n in (item.name, *getattr(item, "aliases", []))):
                 return item
     return None
+
+
+def unaccented(name: str) -> str:
+    """'Ólafur' -> 'olafur', 'Zoë' -> 'zoe' (a name typed without its accents still finds its bearer), and without
+    an article as `_without_article`."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return _without_article("".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def _without_article(name: str) -> str:

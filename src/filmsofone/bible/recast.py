@@ -27,6 +27,7 @@ from ..workspace import Workspace
 from ..project import load_text, open_project
 from .edit import open_document, save_analysis_keeping_source, save_document
 from .hints import find_hints
+from .model import unaccented
 from .seed import character_look, read_base, write_base_data
 from .yamlio import assign, decorate_entry, keep_tail_comment, to_commented, to_plain, write_atomically
 
@@ -60,14 +61,15 @@ def _write_records(ws: Workspace, slug: str, records: list[dict]) -> None:
 
 
 def resolve_character(analysis: BookAnalysis, key: str) -> Character:
-    """By id, name or alias (case-insensitive)."""
-    folded = key.casefold().strip()
+    """By id, name or alias (case-insensitive; then also without accents: 'Olafur' finds 'Ólafur')."""
     for character in analysis.characters:
         if character.id == key:
             return character
-    for character in analysis.characters:
-        if any(n.casefold() == folded for n in (character.name, *character.aliases)):
-            return character
+    for fold in (str.casefold, unaccented):
+        folded = fold(key.strip())
+        for character in analysis.characters:
+            if any(fold(n) == folded for n in (character.name, *character.aliases)):
+                return character
     raise UserError(f"no character called '{key}' in the analysis of {analysis.book.slug}",
                     f"see `filmsofone show {analysis.book.slug}` for names and aliases")
 
