@@ -21,6 +21,14 @@ Two ways in, both general English:
   and is used unaccompanied in the narration at least twice more, within one episode (uses close together)
   that holds most of its unaccompanied uses in the book; its mentions are only that episode's uses, so the
   man of one chapter does not take the lines of every man in the book.
+- **Roles**: a description by what someone does or is ("the turnkey", "the ferryman", "the first constable"; not
+  a bare "man", "lady" or a relation) that is the subject of a speech tag is someone of its own, though named
+  people are about, when nothing in the book ties the role to a named character and the episode where it
+  speaks holds at least half of the book's uses of it (a role used all through a novel is a named character
+  described). Ties: a named character holds it by apposition or predicate ("Mr. Tolley, the curate", "the
+  curate, Mr. Tolley", "Tolley was a curate": then every "the curate" is Mr. Tolley), bears it as a title
+  ("Captain Marden": "the captain"), or is named just before most of its uses (the character list's own
+  epithets, "the beadle", are left to it).
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..lexicon import NAMING_SPEECH_VERBS, SPEECH_VERBS, alternation
+from ..lexicon import NAMING_SPEECH_VERBS, SPEECH_VERBS, TITLE_NOUNS, alternation
 from .characters import CharacterCluster
 from .conversation import RELATIONAL_NOUNS, is_person_noun, noun_gender
 
@@ -74,6 +82,17 @@ _IS_AFTER = re.compile(r"[\W]*is\s+(?=[A-Z])")
 _TAG_REACH = 60  # characters between a quotation and the description tagging it
 _GENERIC_PEOPLE = frozenset("man woman boy girl gentleman lady child person fellow stranger youth".split())
 _GENERIC = {"male": {"man", "fellow", "stranger", "person"}, "female": {"woman", "stranger", "person"}}
+_NOT_ROLES = _GENERIC_PEOPLE | frozenset("companion friend people".split())
+_ORDINALS = frozenset("first second third fourth fifth".split())
+# what stands between a name and the role it holds: "Tolley, the curate", "Tolley, who was the curate", "Tolley was
+# a curate", "Tolley the curate"
+_ROLE_AFTER_NAME = re.compile(
+    r"(?:[ \t\n]*,[ \t\n]*(?:who[ \t\n]+(?:was|is)[ \t\n]+)?|[ \t\n]+(?:was|is|became|had[ \t\n]+been)[ \t\n]+|[ \t]+)"
+    r"(?:the|an?)[ \t\n]+"
+)
+_NAME_AFTER_ROLE = re.compile(r"[ \t\n]*[,(][ \t\n]*")  # "the curate, Mr. Tolley," / "the curate (Mr. Tolley)"
+_NAME_CLOSES = re.compile(r"[ \t\n]*[,.;:!?)]")
+_USUAL_REACH = 400  # characters before a use of a role in which the named character it follows is looked for
 
 
 @dataclass
@@ -125,9 +144,24 @@ class UnnamedFinder:
         definites = [d for d in definites if d[0] not in held]
         introduced = self._introduced(text, start, end, definites, spans, span_starts, named, named_starts, taken, roles)
         claimed = {s for person in introduced for s, _ in person.mentions}
+        definites = [d for d in definites if d[0] not in claimed]
+        known = taken | {c.name.lower() for c in characters}  # "the beadle" the character list already has
+        holders = {noun: who for noun, who in _role_holders(text, definites, characters, roles, named).items()
+                   if f"the {noun}" not in known}
+        for noun, who in holders.items():
+            if who is not None:  # "Mr. Tolley, the curate": every "the curate" is Mr. Tolley
+                who.mentions = sorted([*who.mentions, *((s, e) for s, e, n, _ in definites if n == noun)])
         uses: dict[str, list[tuple[int, int, bool]]] = defaultdict(list)  # noun -> (start, end, is a speech tag)
-        for s, e, noun, _ in definites:
-            if s in claimed or noun in RELATIONAL_NOUNS or f"the {noun}" in taken:
+        roles_speaking: dict[str, list[tuple[int, int, bool]]] = defaultdict(list)  # the same, for role nouns
+        role_aliases: dict[str, set[str]] = defaultdict(set)  # "the turnkey" -> {"the old turnkey"}
+        for s, e, noun, modifiers in definites:
+            if noun in RELATIONAL_NOUNS or f"the {noun}" in taken or noun in holders:
+                continue
+            if _is_role(noun):
+                if f"the {noun}" in known:
+                    continue
+                roles_speaking[_role_name(noun, modifiers)].append((s, e, _is_tag(text, s, e, start, broad=True)))
+                role_aliases[_role_name(noun, modifiers)].add(" ".join(("the", *modifiers, noun)))
                 continue
             if _about(named, named_starts, s, noun_gender(noun) or _pronoun_gender(text, e, end)):
                 continue
@@ -137,6 +171,11 @@ class UnnamedFinder:
             _add(clusters, name, set(), noun_gender(noun) or _usual_gender(text, [e for _, e in mentions], end), noun, mentions)
         for person in introduced:
             _add(clusters, person.name, person.aliases, person.gender, person.noun, person.mentions)
+        for name, found in roles_speaking.items():
+            noun = name.split()[-1]
+            for episode in _role_episode(found):
+                gender = noun_gender(noun) or _usual_gender(text, [e for _, e, _ in episode], end)
+                _add(clusters, name, role_aliases[name], gender, noun, [(s, e) for s, e, _ in episode])
         for noun, found in uses.items():
             episode = _main_episode(found)
             if episode:
@@ -179,6 +218,87 @@ class UnnamedFinder:
                     person.tag_starts.append(position)
         return [p for p in people if p.tag_starts and f"{p.name}" not in taken
                 and not _newcomer_named(text, named, named_starts, p)]
+
+
+def _is_role(noun: str) -> bool:
+    """Does the noun name someone by what they do or are ("the turnkey", "the curate", "the ferryman"), rather
+    than a bare "man", "lady", "girl" or a relation ("her cousin")?"""
+    return noun not in _NOT_ROLES and noun not in RELATIONAL_NOUNS
+
+
+def _role_name(noun: str, modifiers: tuple[str, ...]) -> str:
+    """The name of the one who holds a role: "the turnkey"; "the first policeman" and "the second policeman" are
+    two."""
+    ordinal = next((m for m in modifiers if m in _ORDINALS), None)
+    return f"the {ordinal} {noun}" if ordinal else f"the {noun}"
+
+
+def _role_episode(uses: list[tuple[int, int, bool]]) -> list[list[tuple[int, int, bool]]]:
+    """The episode in which a role speaks, when it holds at least half of the book's uses of it: "the turnkey" who
+    speaks in one scene; not "the housekeeper" of a whole novel, a named character described. [episode] or []."""
+    speaking = [episode for episode in _episodes(uses) if any(is_tag for *_, is_tag in episode)]
+    best = max(speaking, key=len, default=[])
+    return [best] if best and len(best) >= 0.5 * len(uses) else []
+
+
+def _role_holders(text: str, definites, characters: list[CharacterCluster], roles: set[str],
+                  named: list[tuple[int, CharacterCluster]]) -> dict[str, CharacterCluster | None]:
+    """Roles the book ties to named characters: noun -> the one named character that holds it by apposition or
+    predicate ("Mr. Tolley, the curate", "the curate, Mr. Tolley", "Tolley was a curate"), or None when the tie
+    leaves it open who (a title such as "Doctor" a character bears, two holders, or a named character the
+    description usually follows in the narration, as "the beadle" follows the beadle's name)."""
+    people = [c for c in characters if not c.narrator and not c.name.startswith("the ")]
+    ties: dict[str, set[int]] = defaultdict(set)
+    by_id = {id(c): c for c in people}
+    for noun, who in _appositions(text, definites, people):
+        ties[noun].add(id(who))
+    holders: dict[str, CharacterCluster | None] = {}
+    for noun, ids in ties.items():
+        holders[noun] = by_id[next(iter(ids))] if len(ids) == 1 else None
+    titled = {noun for noun, titles in TITLE_NOUNS.items() if any(t.lower() in roles for t in titles)}
+    for noun in {d[2] for d in definites if _is_role(d[2])} - set(holders):
+        if noun in roles or noun in titled or _usually_follows(noun, definites, named):
+            holders[noun] = None
+    return holders
+
+
+def _appositions(text: str, definites, people: list[CharacterCluster]):
+    """(role noun, named character) for each apposition or predicate that gives a named character a role."""
+    owner_at = {s: c for c in people for s, _ in c.mentions}
+    for c in people:
+        for _, e in c.mentions:
+            between = _ROLE_AFTER_NAME.match(text, e, e + 40)
+            phrase = _phrase(text, between.end(), len(text)) if between else None
+            if phrase is not None and _is_role(phrase[1]) and _may_hold(c, phrase[1]):
+                yield phrase[1], c
+    for _, e, noun, _ in definites:
+        between = _NAME_AFTER_ROLE.match(text, e, e + 10)
+        who = owner_at.get(between.end()) if between else None
+        if who is not None and _is_role(noun) and _may_hold(who, noun):
+            mention_end = next(me for ms, me in who.mentions if ms == between.end())
+            if _NAME_CLOSES.match(text, mention_end):
+                yield noun, who
+
+
+def _may_hold(who: CharacterCluster, noun: str) -> bool:
+    gender = noun_gender(noun)
+    return gender is None or who.gender in (gender, "unknown")
+
+
+def _usually_follows(noun: str, definites, named: list[tuple[int, CharacterCluster]]) -> bool:
+    """Does the narration mostly name one character (of the noun's sex) just before it says "the <noun>"? (At
+    least four uses, three of them after that character, and 45 % of all: "the beadle" after the beadle's name.)"""
+    starts = [s for s, _ in named]
+    uses = [s for s, _, n, _ in definites if n == noun]
+    votes: Counter = Counter()
+    for s in uses:
+        i = bisect.bisect_left(starts, s) - 1
+        while i >= 0 and named[i][0] > s - _USUAL_REACH and not _may_hold(named[i][1], noun):
+            i -= 1
+        if i >= 0 and named[i][0] > s - _USUAL_REACH:
+            votes[id(named[i][1])] += 1
+    top = max(votes.values(), default=0)
+    return len(uses) >= 4 and top >= 3 and top >= 0.45 * len(uses)
 
 
 def _particular(text: str, definites, end: int, taken: set[str]) -> list[tuple[str, str, list[tuple[int, int]]]]:
@@ -419,16 +539,21 @@ def _main_episode(uses: list[tuple[int, int, bool]]) -> list[tuple[int, int, boo
     """The stretch of uses (no two consecutive ones further apart than `_EPISODE_GAP`) where the description
     speaks, when it holds most of the book's unaccompanied uses of it; else none. "the girl" used all through
     a long novel is a named girl described; an unnamed one belongs to an episode."""
+    best = max(_episodes(uses), key=len, default=[])
+    tags = sum(is_tag for *_, is_tag in best)
+    speaks = tags >= _MIN_TAGS or (tags >= 1 and len(best) - tags >= _MIN_NARRATION)
+    return best if speaks and len(best) >= 0.5 * len(uses) else []
+
+
+def _episodes(uses: list[tuple[int, int, bool]]) -> list[list[tuple[int, int, bool]]]:
+    """The uses in stretches in which no two consecutive ones are further apart than `_EPISODE_GAP`."""
     episodes: list[list[tuple[int, int, bool]]] = []
     for use in uses:
         if episodes and use[0] - episodes[-1][-1][0] <= _EPISODE_GAP:
             episodes[-1].append(use)
         else:
             episodes.append([use])
-    best = max(episodes, key=len, default=[])
-    tags = sum(is_tag for *_, is_tag in best)
-    speaks = tags >= _MIN_TAGS or (tags >= 1 and len(best) - tags >= _MIN_NARRATION)
-    return best if speaks and len(best) >= 0.5 * len(uses) else []
+    return episodes
 
 
 def _inside(position: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
