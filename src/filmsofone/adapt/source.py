@@ -160,6 +160,7 @@ def read_scenes(analysis: BookAnalysis, scenes: list[Scene], text: str, roles: d
 def _gather(analysis: BookAnalysis, scene: Scene, text: str, roles: dict[str, str]) -> SceneMaterial:
     """The scene's lines (scored) and filmable clauses (as the book tells them, scored once told), in order."""
     material = SceneMaterial(scene)
+    narrator = _narrator(analysis)
     for piece in scene_pieces(analysis, scene, text):
         if piece.quote is not None:
             line = dialogue_line(text, piece.quote)
@@ -169,10 +170,42 @@ def _gather(analysis: BookAnalysis, scene: Scene, text: str, roles: dict[str, st
         sentence = text[piece.start:piece.end]
         if not material.opening and not piece.beside_dialogue and sentence[:1].isupper() and word_count(sentence) >= 6:
             material.opening, material.opening_span = tidy(sentence), (piece.start, piece.end)
-        clause = action_clause(sentence, piece.beside_dialogue)
+        clause = action_clause(third_person(sentence, *narrator) if narrator else sentence, piece.beside_dialogue)
         if clause:
             material.candidates.append(Candidate("action", clause, piece.start, piece.end))
     return material
+
+
+_FIRST_PERSON = re.compile(r"\b(I(?![\'\u2019])|[Mm]e|[Mm]y|[Mm]yself|[Mm]ine)\b")
+_OWN = {"male": {"my": "his", "mine": "his", "myself": "himself"},
+        "female": {"my": "her", "mine": "hers", "myself": "herself"}}
+_TITLES = ("Mr.", "Mrs.", "Miss", "Ms.", "Dr.", "Captain", "Lady", "Sir", "Lord")
+
+
+def _narrator(analysis: BookAnalysis) -> tuple[str, str] | None:
+    """The first-person narrator's short name and gender (the one character called "I"), else None."""
+    tellers = [c for c in analysis.characters if "I" in c.aliases]
+    if len(tellers) != 1:
+        return None
+    name = tellers[0].name
+    short = name if name.startswith(_TITLES) or name.startswith("the ") else name.split()[0]
+    return short, tellers[0].gender
+
+
+def third_person(sentence: str, name: str, gender: str) -> str:
+    """A first-person narration sentence told of the narrator, as a camera sees them: "I" and "me" become their
+    name, "my", "mine" and "myself" the pronoun of their gender ("their", "theirs", "themselves" when unknown; a
+    name's possessive would be misread by the tense-turning parse). "I stared at my hands" -> "Nell stared at
+    her hands"."""
+
+    def swap(match: re.Match) -> str:
+        word = match.group(1).lower()
+        own = _OWN.get(gender, {"my": "their", "mine": "theirs", "myself": "themselves"})
+        out = own.get(word, name)
+        before = sentence[:match.start()].rstrip()
+        return out[:1].upper() + out[1:] if not before or before[-1] in ".!?" else out
+
+    return _FIRST_PERSON.sub(swap, sentence)
 
 
 def beat_score(kind: str, line: str, speaker: str | None, roles: dict[str, str]) -> float:
