@@ -80,6 +80,18 @@ def test_split_of_a_wrong_join_reattributes_by_the_nearest_name(ws: Workspace) -
     assert entry.id == report.other and [h.text for h in entry.hints] == ["a stout little man", "with a red beard"]
 
 
+def test_a_split_leaves_the_character_the_mentions_the_text_gives_its_remaining_names(ws: Workspace) -> None:
+    _with_shots(ws)
+    db = ws.project("quills").db_path
+    analysis = store.load_analysis(db)
+    analysis.character("c1").aliases.append("I")  # a narrator's "I", never counted among the mentions
+    store.save_analysis(db, analysis, source_path="quills.txt")
+    report = split_character(ws, "quills", "Ada Quill", ["I"])
+    after = store.load_analysis(db)
+    assert after.character(report.other).mentions == 2  # 'I know,' ... 'I' of the text
+    assert after.character("c1").mentions == 3  # "Ada Quill", "Ada", "Ada Quill": not 3 - 2
+
+
 def test_recast_mistakes_are_user_errors(ws: Workspace) -> None:
     _with_shots(ws)
     with pytest.raises(UserError, match="already one character"):

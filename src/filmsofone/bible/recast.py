@@ -218,7 +218,8 @@ def _apply_split(analysis: BookAnalysis, text: str, char_id: str, aliases: list[
     a.aliases = [x for x in a.aliases if x.casefold() not in moving and x != a.name]
     named = _Naming({a.id: [a.name, *a.aliases], new.id: [new.name, *new.aliases]})
     new.mentions = named.count(text, new.id)
-    a.mentions = max(0, a.mentions - new.mentions)
+    # the names split off may never have been counted (a narrator's "I"): what is left is at least what the text names
+    a.mentions = max(a.mentions - new.mentions, named.count(text, a.id))
     analysis.characters.insert(analysis.characters.index(a) + 1, new)
     report = RecastReport(kept=a.id, other=new.id)
     for quote in analysis.quotes:
