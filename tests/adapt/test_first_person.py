@@ -46,6 +46,8 @@ def test_without_a_narrator_the_lines_are_as_the_book_tells_them():
     ("He lifted my trunk, and I followed him.", "He lifted her trunk, and Nell followed him."),
     ("My aunt wrote to me.", "Her aunt wrote to Nell."),
     ("I hurt myself. I'm sure of it.", "Nell hurt herself. I'm sure of it."),
+    ("Osric and I mended our nets. We rowed out, and he went ahead of us.",
+     "Osric and Nell mended their nets. They rowed out, and he went ahead of them."),
 ])
 def test_third_person(sentence, told):
     assert third_person(sentence, "Nell", "female") == told

@@ -176,7 +176,9 @@ def _gather(analysis: BookAnalysis, scene: Scene, text: str, roles: dict[str, st
     return material
 
 
-_FIRST_PERSON = re.compile(r"\b(I(?![\'\u2019])|[Mm]e|[Mm]y|[Mm]yself|[Mm]ine)\b")
+_FIRST_PERSON = re.compile(r"\b(I(?![\'\u2019])|[Mm]e|[Mm]y|[Mm]yself|[Mm]ine|[Ww]e(?![\'\u2019])|[Uu]s|[Oo]ur|[Oo]urs|"
+                           r"[Oo]urselves)\b")
+_PLURAL = {"we": "they", "us": "them", "our": "their", "ours": "theirs", "ourselves": "themselves"}
 _OWN = {"male": {"my": "his", "mine": "his", "myself": "himself"},
         "female": {"my": "her", "mine": "hers", "myself": "herself"}}
 _TITLES = ("Mr.", "Mrs.", "Miss", "Ms.", "Dr.", "Captain", "Lady", "Sir", "Lord")
@@ -195,13 +197,13 @@ def _narrator(analysis: BookAnalysis) -> tuple[str, str] | None:
 def third_person(sentence: str, name: str, gender: str) -> str:
     """A first-person narration sentence told of the narrator, as a camera sees them: "I" and "me" become their
     name, "my", "mine" and "myself" the pronoun of their gender ("their", "theirs", "themselves" when unknown; a
-    name's possessive would be misread by the tense-turning parse). "I stared at my hands" -> "Nell stared at
-    her hands"."""
+    name's possessive would be misread by the tense-turning parse), "we", "us", "our" the third person plural.
+    "I stared at my hands" -> "Nell stared at her hands"; "Osric and I mended our nets" -> "... their nets"."""
 
     def swap(match: re.Match) -> str:
         word = match.group(1).lower()
         own = _OWN.get(gender, {"my": "their", "mine": "theirs", "myself": "themselves"})
-        out = own.get(word, name)
+        out = _PLURAL.get(word) or own.get(word, name)
         before = sentence[:match.start()].rstrip()
         return out[:1].upper() + out[1:] if not before or before[-1] in ".!?" else out
 
