@@ -209,8 +209,11 @@ class CharacterFinder:
             counts.setdefault(name, n)
         for name, n in _bare_surnames(text, start, end, counts).items():
             counts.setdefault(name, n)
+        tagging = _tagging_words(text, start, end)
         for lone in _lone_full_names(counts, text[start:end]):
-            del counts[lone]
+            first = lone.split()[0]  # '"Is it far?" asked Nell.': "Nell Marden" seen once is hers
+            if first not in tagging or first in counts:
+                del counts[lone]
         counts.update(_full_names_by_pattern(text, start, end, counts))
         for name, n in _full_names_before_surnames(text, start, end, counts).items():
             counts.setdefault(name, n)
@@ -817,6 +820,13 @@ def _acting_names(text: str, start: int, end: int, quote_spans, counts: Counter)
     evidence.update(_related_names(text, start, end, words, known))
     everywhere = Counter(m.group() for m in _CAPITALISED_NAME.finditer(text, start, end) if m.group() in words)
     return Counter({w: everywhere[w] for w, n in evidence.items() if w in words and n >= 2 and everywhere[w] >= 2})
+
+
+def _tagging_words(text: str, start: int, end: int) -> set[str]:
+    """Capitalised words that are the subject of a speech tag right after a quotation ('" asked Nell') and never
+    written in lower case."""
+    words = {m.group("after") for m in _ACTING.finditer(text, start, end) if m.group("after")}
+    return {w for w in words if not re.search(rf"\b{re.escape(w.lower())}\b", text[start:end])}
 
 
 def _related_names(text: str, start: int, end: int, words: set[str], known: set[str]) -> Counter:

@@ -65,6 +65,8 @@ _TITLE_BETWEEN = re.compile(
 _TITLE_ONLY = re.compile(rf"[\s\W]*(?:(?:{alternation(COMMON_TITLES)})\.?\s+)?")  # "Mrs. " before a name
 # '" blubbered Osric', '" exploded van der Voort': any past-tense verb, then a name (perhaps a particle first)
 _INVERTED_TAG = re.compile(rf"[\s,]*[a-z]+ed\s+(?=[A-Z]|(?:(?:{alternation(p for p in SURNAME_PARTICLES if p.isalpha())})\s+){{1,2}}[A-Z])")
+_PRONOUN_BEFORE_VERB = re.compile(r"\b(he|she)\s+(?:[a-z]+ly\s+)?$")
+_OPENING_PRONOUN = re.compile(r"\b(he|she|He|She)\s+(?:[a-z]+ly\s+)?$")  # 'He said, "..."' before the quotation
 _SENTENCE_END = re.compile(rf"{not_sentence_end()}[.!?;](?=\s)|[\"“]")
 _PROGRESS_EVERY = 500  # quotations
 _REVISABLE = frozenset({"implicit", "weak", "none"})
@@ -278,7 +280,7 @@ class SpeakerAttributor:
             if end <= quote.start:  # before the quotation: the verb nearest to it first ("..., for X cried out, '...'")
                 verbs.reverse()
             for verb in verbs:
-                tag = self._subject_of(verb, start, end)
+                tag = self._subject_of(verb, start, end, before=end <= quote.start)
                 if tag is not None:
                     return tag
         return None
@@ -341,14 +343,16 @@ class SpeakerAttributor:
         start = _last_sentence_start(self.text, max(previous.start, previous.end - _TAG_WINDOW), previous.end)
         return [(start, previous.end)]
 
-    def _subject_of(self, verb_match: re.Match, start: int, end: int) -> SpeechTag | None:
-        """The verb's subject: right after it ("said Ada", "said she") or before it ("Ada said")."""
+    def _subject_of(self, verb_match: re.Match, start: int, end: int, before: bool = False) -> SpeechTag | None:
+        """The verb's subject: right after it ("said Ada", "said she") or before it ("Ada said"); in narration
+        `before` the quotation, also a sentence's opening pronoun ('She said, "You go."')."""
         verb, span = verb_match, verb_match.span()
         after_text = self.text[verb.end() : min(end, verb.end() + _SUBJECT_GAP)]
-        pronoun = re.search(r"\b(he|she)\s+(?:[a-z]+ly\s+)?$", self.text[max(start, verb.start() - 20) : verb.start()])
+        pronoun = (_OPENING_PRONOUN if before else _PRONOUN_BEFORE_VERB).search(self.text[max(start, verb.start() - 20) : verb.start()])
         if pronoun:  # '"..." she asked Robert': the name after the verb is the one asked
             at = verb.start() - len(pronoun.group(0))
-            return SpeechTag("pronoun", pronoun.group(1), at, verb=span, subject=(at, at + len(pronoun.group(1))))
+            who = pronoun.group(1).lower()
+            return SpeechTag("pronoun", who, at, verb=span, subject=(at, at + len(who)))
         following = self.index.mentions_in(verb.end(), min(end, verb.end() + _SUBJECT_GAP))
         if following and _TITLE_BETWEEN.fullmatch(self.text, verb.end(), following[0][0]):
             possessed = re.match(r"['’]s\s+([a-z]+)", self.text[following[0][1] : following[0][1] + 20])
