@@ -292,7 +292,7 @@ def main() -> None:
     parser.add_argument("--no-contexts", action="store_true",
                         help="learn the local features alone, not their copies conjoined with the quotation's context")
     parser.add_argument("--without", default="", help="leave out the features whose name matches this regular "
-                        "expression (an ablation: e.g. '\\|third_named$')")
+                        "expression (an ablation: e.g. '^near_turn')")
     parser.add_argument("--jobs", type=int, default=1, help="fit the held-out weights in this many processes")
     parser.add_argument("--lono-dir", type=Path,
                         help="also write, for each novel, weights fitted without it (<dir>/<novel>.json) for "

@@ -253,15 +253,13 @@ def test_the_search_finds_the_best_sequence_under_conjoined_and_pair_features():
                     for who in people]
                    for _ in range(5)]
         run = with_partners([*tagged, _run(*options, link=rng.choice(["adjacent", "gap"]))])[-1]
-        run = [replace(p, turn=tuple(rng.sample(["asked", "answer", "short"], rng.randint(0, 2))),
-                       between=frozenset(rng.sample(people, rng.randint(0, 2))),
-                       asked=frozenset(rng.sample(people, rng.randint(0, 1)))) if k else p for k, p in enumerate(run)]
+        run = [replace(p, turn=tuple(rng.sample(["asked", "answer", "short"], rng.randint(0, 2)))) if k else p
+               for k, p in enumerate(run)]
         names = {name for who in people for sequence in [[who] * 5] for name in sequence_features(run, sequence)}
         names |= {f"{kind}|{pair}" for kind in ("alternate", "new")
                   for pair in ("pair", "pair_top", "pair_never", "addresses_before")}
         names |= {f"{kind}|{cue}" for kind in ("same", "alternate", "new")
-                  for cue in ("turn&asked", "turn&answer", "turn&short", "turn&crowd", "third_named",
-                              "asked_before2", "asked_other")}
+                  for cue in ("turn&asked", "turn&answer", "turn&short", "turn&crowd")}
         names |= {f"{kind}|{link}&{cue}" for kind in ("same", "alternate", "new") for link in ("adjacent", "gap")
                   for cue in ("prev_para_subj", "named_near_0", "run_pair")}
         weights = {name: rng.uniform(-2, 2) for name in names}

@@ -90,27 +90,6 @@ def test_talk_among_three_named_people_is_a_crowd():
     assert "alternate|turn&crowd" in edge_features(run[3], "nell", "marden", "nell", run[2].link)
 
 
-def test_someone_else_named_between_the_turns_marks_the_alternation():
-    text = ('"Shall we go?" said Osric.\n\n"Not yet," said Nell.\n\nMarden came in from the yard.\n\n'
-            '"The cart is ready."\n')
-    run = _positions(text, PEOPLE)
-    third = run[2]
-    assert third.between == {"nell", "marden"} and third.link == "gap"  # the tag of the turn before, and Marden
-    assert "alternate|third_named" in edge_features(third, "osric", "nell", "osric", run[1].link)
-    assert "new|third_named" in edge_features(third, "osric", "nell", "marden", run[1].link)
-    alone = replace(third, between=frozenset({"osric"}))  # the narration names only the two talking
-    assert not any("third_named" in name for name in edge_features(alone, "osric", "nell", "osric", run[1].link))
-
-
-def test_the_turn_before_addressing_someone_else_marks_the_alternation():
-    text = '"Shall we go?" said Osric.\n\n"Are you ready, Marden?" said Nell.\n\n"Quite ready."\n'
-    run = _positions(text, PEOPLE)
-    assert run[2].asked == {"marden"} and run[1].asked == frozenset()
-    assert "alternate|asked_other" in edge_features(run[2], "osric", "nell", "osric", run[1].link)
-    back = replace(run[2], asked=frozenset({"osric"}))
-    assert "alternate|asked_before2" in edge_features(back, "osric", "nell", "osric", run[1].link)
-
-
 def test_whom_the_narration_turns_to_is_a_candidate_cue():
     text = ('"The river is high," said Osric, turning to Nell.\n\n"Then we wait."\n\n'
             'Marden looked at Osric. "And the horses?"\n')

@@ -9,10 +9,9 @@ dialogue, transition features score how speakers follow one another (a new parag
 speaker; in talk between two people the speaker before last speaks again), each also conjoined with a few of the
 candidate's cues (a newcomer named in the narration just before, or the one the narration turns to, breaks the
 alternation), with how the turn takes up the one before (a question answered "yes" or "no", "you" answered by
-"I", a word taken up, a short reply; talk among three or more), with someone else named in the narration between
-two turns or addressed by the turn before, and with who talks with whom in this book (pairs of speakers tagged
-by name in the same run, counted over the whole book before decoding, so the model adapts to every book's
-couples). A second-order Viterbi search picks the best sequence
+"I", a word taken up, a short reply; talk among three or more), and with who talks with whom in this book (pairs
+of speakers tagged by name in the same run, counted over the whole book before decoding, so the model adapts to
+every book's couples). A second-order Viterbi search picks the best sequence
 of speakers for the whole run at once, so one uncertain turn no longer decides all the turns after it.
 
 The weights live in `speaker_weights.json`; `bench/train_speakers.py` fits them on annotated novels with an
@@ -174,7 +173,7 @@ class SpeakerDecoder:
                 yield run
                 run = []
             options = self._options(i, quotes, guesses) or [(None, {"nobody": 1.0})]
-            run.append(Position(i, options, kind, **self._exchange(i, quotes, guesses, kind)))
+            run.append(Position(i, options, kind, **self._exchange(i, quotes, kind)))
         if run:
             yield run
 
@@ -189,15 +188,11 @@ class SpeakerDecoder:
         self.run_tags = _run_tags(quotes, results)
         self.resumed = resumed_stories(quotes, [r.speaker for r in results], [r.tag is None for r in results])
 
-    def _exchange(self, i: int, quotes: list[QuoteMatch], guesses, kind: str) -> dict:
-        """How a turn follows the one before, whoever speaks it (`Position.turn`, `.between`, `.asked`): what
-        kind of reply it is, who the narration between the two names, whom the turn before addressed."""
+    def _exchange(self, i: int, quotes: list[QuoteMatch], kind: str) -> dict:
+        """How a turn takes up the one before, whoever speaks it (`Position.turn`)."""
         if kind in ("start", "same_paragraph"):
             return {}
-        previous, quote = quotes[i - 1], quotes[i]
-        between = {who for _, _, who in self.index.mentions_in(previous.end, quote.start) if who in self.index.characters}
-        return {"turn": turn_cues(self.index.text, previous, quote), "between": frozenset(between),
-                "asked": frozenset(guesses.addressees[i - 1])}
+        return {"turn": turn_cues(self.index.text, quotes[i - 1], quotes[i])}
 
     def _options(self, i: int, quotes: list[QuoteMatch], guesses) -> list[tuple[str, dict[str, float]]]:
         """The candidate speakers of quotation `i` with their features."""
@@ -371,8 +366,6 @@ class Position:
     link: str
     partners: dict[str, Counter] | None = None  # the book's pairs of name-tagged speakers (`book_partners`)
     turn: tuple[str, ...] = ()  # how this turn answers the one before (`turn_cues`), for any speaker
-    between: frozenset[str] = frozenset()  # characters named in the narration since the quotation before
-    asked: frozenset[str] = frozenset()  # whom the quotation before addressed by name
 
     @functools.cached_property
     def cues(self) -> dict[str | None, tuple[str, ...]]:
@@ -441,21 +434,7 @@ def edge_features(position: Position, before2: str | None, before1: str | None, 
     if before1 is not None and before1 != who and before1 in position.addressed:
         names.append(f"{kind}|addresses_before")  # '"..., Ada?"' answering Ada
     names += [f"{kind}|turn&{cue}" for cue in position.exchange]
-    names += [f"{kind}|{cue}" for cue in _between_cues(position, before2, before1)]
     return names
-
-
-def _between_cues(position: Position, before2: str | None, before1: str | None) -> list[str]:
-    """What the narration since the quotation before and that quotation's vocatives say of the two speakers
-    before: someone else named in between ('third_named'), the one before last addressed ('asked_before2') or
-    someone else addressed ('asked_other')."""
-    cues = []
-    if position.between - {before1, before2}:
-        cues.append("third_named")
-    asked = position.asked - {before1}
-    if asked:
-        cues.append("asked_before2" if before2 in asked else "asked_other")
-    return cues
 
 
 def transition(before2: str | None, before1: str | None, who: str | None, link1: str, link2: str | None) -> str:
@@ -574,14 +553,13 @@ def sequence_features(run: list[Position], sequence: list[str | None]) -> dict[s
 
 def _edge_scorer(position: Position, weights: dict[str, float], link2: str | None):
     """score(before2, before1, who) of the `edge_features` at `position` (what does not depend on the speakers
-    before summed once per candidate and kind; how two speakers pair, and what the narration between says of the
-    two before, looked up once per pair)."""
+    before summed once per candidate and kind; how two speakers pair looked up once per pair)."""
     link1, kinds = position.link, ("same", "alternate", "new")
     base = {kind: weights.get(name, 0.0) + sum(weights.get(f"{kind}|turn&{cue}", 0.0) for cue in position.exchange)
             for kind, name in _transition_names(link1, link2).items()}
     by_kind = {who: {kind: base[kind] + sum(weights.get(f"{kind}|{link1}&{cue}", 0.0) for cue in cues)
                      for kind in kinds} for who, cues in position.cues.items()}
-    partners, pairs, addressed, between = position.partners, {}, position.addressed, {}
+    partners, pairs, addressed = position.partners, {}, position.addressed
     answering = {kind: weights.get(f"{kind}|addresses_before", 0.0) for kind in kinds}
 
     def score(before2: str | None, before1: str | None, who: str | None) -> float:
@@ -595,11 +573,6 @@ def _edge_scorer(position: Position, weights: dict[str, float], link2: str | Non
             value += pairs[key]
         if before1 in addressed and kind != "same":
             value += answering[kind]
-        if position.between or position.asked:
-            key = (before2, before1, kind)
-            if key not in between:
-                between[key] = sum(weights.get(f"{kind}|{cue}", 0.0) for cue in _between_cues(position, before2, before1))
-            value += between[key]
         return value
 
     return score
