@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..analysis.text import paragraphs
+from ..lexicon import HONORIFICS
 from ..models import BookAnalysis, Quote, Scene
 from .filmable import action_clause, screen_lines, split_sentences, tidy
 from .runtime import beat_seconds, word_count
@@ -181,7 +182,6 @@ _FIRST_PERSON = re.compile(r"\b(I(?![\'\u2019])|[Mm]e|[Mm]y|[Mm]yself|[Mm]ine|[W
 _PLURAL = {"we": "they", "us": "them", "our": "their", "ours": "theirs", "ourselves": "themselves"}
 _OWN = {"male": {"my": "his", "mine": "his", "myself": "himself"},
         "female": {"my": "her", "mine": "hers", "myself": "herself"}}
-_TITLES = ("Mr.", "Mrs.", "Miss", "Ms.", "Dr.", "Captain", "Lady", "Sir", "Lord")
 
 
 def _narrator(analysis: BookAnalysis) -> tuple[str, str] | None:
@@ -190,7 +190,8 @@ def _narrator(analysis: BookAnalysis) -> tuple[str, str] | None:
     if len(tellers) != 1:
         return None
     name = tellers[0].name
-    short = name if name.startswith(_TITLES) or name.startswith("the ") else name.split()[0]
+    first = name.split()[0].rstrip(".") if name.split() else ""
+    short = name if first in HONORIFICS or first in ("the", "The") else name.split()[0]
     return short, tellers[0].gender
 
 
