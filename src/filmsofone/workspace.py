@@ -58,7 +58,7 @@ def require_file(path: Path, hint: str = "check the path, or put the book in boo
 def output_file(path: Path, default_name: str) -> Path:
     """Where to write a file the user named with --output: inside `path` as `default_name` when it is a folder;
     `path` itself when its folder exists; else BadInput (a mistyped folder would otherwise appear silently)."""
-    path = Path(path).expanduser()
+    path = Path(path).expanduser().absolute()
     if path.is_dir():
         return path / default_name
     folder = path.parent

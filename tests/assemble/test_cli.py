@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import opentimelineio as otio
 import pytest
 from cutkit import Book
 
@@ -59,6 +60,15 @@ def test_export_into_a_folder_or_a_missing_one_behaves_like_cut(book, ws, capsys
     assert (tmp_path / f"tale.{fmt}").is_file() and str(tmp_path / f"tale.{fmt}") in " ".join(out.split())
 
 
+def test_a_cut_of_some_scenes_exports_its_own_timeline(book, ws, capsys, tmp_path):
+    code, out, err = run(capsys, "-w", str(ws.root), "cut", "tale", "--scenes", "1.2", "-o", str(tmp_path / "rough"))
+    assert code == 0, err
+    code, out, err = run(capsys, "-w", str(ws.root), "export", "tale", "-f", "otio", "--cut", str(tmp_path / "rough.mp4"))
+    assert code == 0, err
+    timeline = otio.adapters.read_from_file(str(tmp_path / "rough.otio"))
+    assert {c.name for c in timeline.find_clips() if c.name[:1].isdigit()} == {"1.2-001", "1.2-002"}  # scene 1.2 only
+
+
 def test_cut_no_dialogue_shows_no_line(book, ws, capsys):
     code, out, err = run(capsys, "-w", str(ws.root), "cut", "tale")
     film = ws.project("tale").film_path
@@ -75,7 +85,9 @@ def test_cut_no_dialogue_shows_no_line(book, ws, capsys):
     (["cut", "nope"], "no imported book 'nope'"),
     (["cut", "tale", "--music", "missing.ogg"], "no such music file"),
     (["cut", "tale", "--music", str(Path(__file__).parent)], "is a folder, not a file"),
-    (["export", "tale", "--format", "edl"], "has no cut yet"),
+    (["export", "tale", "--format", "edl"], "has no cut of the whole film yet"),
+    (["export", "tale", "--format", "otio", "--cut", "nowhere.mp4"], "is not a cut filmsofone made"),
+    (["export", "tale", "--format", "fountain", "--cut", "x.mp4"], "--cut goes with a timeline format"),
 ])
 def test_user_mistakes_exit_2_with_one_line(book, ws, capsys, argv, message):
     code, out, err = run(capsys, "-w", str(ws.root), *argv)

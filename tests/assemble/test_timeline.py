@@ -75,7 +75,7 @@ def test_fcp_xml_written_and_read_back_by_its_adapter(cut_book, ws):
 
 def test_export_needs_a_cut_and_a_known_format(ws, monkeypatch):
     Book(ws)
-    with pytest.raises(UserError, match="no cut yet"):
+    with pytest.raises(UserError, match="no cut of the whole film yet"):
         export_timeline(ws, "tale", "otio", None)
     with pytest.raises(UserError, match="unknown timeline format"):
         export_timeline(ws, "tale", "aaf", None)

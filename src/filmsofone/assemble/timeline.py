@@ -25,25 +25,39 @@ FORMATS = {"otio": ("otio_json", ".otio"), "edl": ("cmx_3600", ".edl"), "fcpxml"
 ADAPTER_PACKAGES = {"cmx_3600": "otio-cmx3600-adapter", "fcp_xml": "otio-fcp-adapter"}
 
 
-def export_timeline(ws: Workspace, slug: str, fmt: str, output: Path | None) -> Path | None:
-    """Write the timeline of the cut of `slug` as `fmt` (otio | edl | fcpxml); return the file written."""
+def export_timeline(ws: Workspace, slug: str, fmt: str, output: Path | None, *, film: Path | None = None) -> Path | None:
+    """Write the timeline of the cut of `slug` (the whole film, or the cut `film`: one made of some scenes or
+    with --output) as `fmt` (otio | edl | fcpxml); return the file written (beside the film by default)."""
     if fmt not in FORMATS:
         raise UserError(f"unknown timeline format '{fmt}'", f"use one of {', '.join(FORMATS)}")
     project = open_project(ws, slug)
-    film = project.film_path
-    if not manifest_path(film).is_file():
-        raise UserError(f"'{slug}' has no cut yet", f"make it with `filmsofone cut {slug}`, then export")
+    film = _cut_of(project.film_path, slug, film)
     adapter, suffix = FORMATS[fmt]
     if output:
-        target = output_file(Path(output), f"{slug}{suffix}")
+        target = output_file(Path(output), f"{film.stem}{suffix}")
     else:
-        target = project.cuts_dir / f"{slug}{suffix}"
+        target = film.with_suffix(suffix)
         target.parent.mkdir(parents=True, exist_ok=True)
     edl = adapter == "cmx_3600"  # one video track, plain ASCII comments
     timeline = build_timeline(load_manifest(film), relative_to=target.parent.resolve(), with_audio=not edl,
                               ascii_names=edl)
     write(timeline, target, adapter)
     return target
+
+
+def _cut_of(whole: Path, slug: str, film: Path | None) -> Path:
+    """The film whose manifest is exported: `film` when named (it must be a cut filmsofone made), else the
+    whole film."""
+    if film is None:
+        if not manifest_path(whole).is_file():
+            raise UserError(f"'{slug}' has no cut of the whole film yet",
+                            f"make it with `filmsofone cut {slug}`, or name a cut of some scenes with --cut FILE.mp4")
+        return whole
+    film = Path(film).expanduser()
+    if not manifest_path(film).is_file():
+        raise UserError(f"{film} is not a cut filmsofone made (no {manifest_path(film).name} beside it)",
+                        f"name the .mp4 that `filmsofone cut {slug}` printed")
+    return film
 
 
 def write(timeline, target: Path, adapter: str) -> None:
