@@ -45,6 +45,13 @@ def test_chapter_numbers_in_words_or_in_mixed_shapes(headings):
     assert all(text[c.start : c.end].startswith(h) for c, h in zip(chapters, headings))
 
 
+def test_chapter_numbers_in_words_start_again_in_each_part():
+    text = "".join(f"PART {p}\n\n" + "".join(f"{h}\n\n{BODY}\n\n" for h in ("ONE", "TWO")) for p in ("ONE", "TWO"))
+    chapters = _chapters(text)
+    assert [(c.title, c.part) for c in chapters] == [("ONE", "PART ONE"), ("TWO", "PART ONE"),
+                                                      ("ONE", "PART TWO"), ("TWO", "PART TWO")]
+
+
 def test_sections_numbered_inside_chapters_are_not_chapters():
     text = "".join(f"CHAPTER {n}\n\nI.\n\n{BODY}\n\nII.\n\n{BODY}\n\n" for n in ("I", "II"))
     assert [c.title for c in _chapters(text)] == ["CHAPTER I", "CHAPTER II"]

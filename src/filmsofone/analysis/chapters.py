@@ -13,7 +13,7 @@ _NUMBER_WORDS = (
     "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
     "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|last"
 )
-_NUMBER = rf"(?:[IVXLCDM]+|\d+|(?i:(?:the\s+)?(?:{_NUMBER_WORDS})(?:[\s-]+(?:{_NUMBER_WORDS}))*))"
+_NUMBER = rf"(?:[IVXLCDM]+|\d+|(?i:(?:the[ \t]+)?(?:{_NUMBER_WORDS})(?:[ \t-]+(?:{_NUMBER_WORDS}))*))"  # on one line
 _CHAPTER = re.compile(rf"^[ \t]*(?:#{{1,4}}[ \t]*)?(?:CHAPTER|Chapter|CHAP\.|Chap\.)[ \t]+{_NUMBER}\b(?P<rest>[^\n]{{0,80}})$", re.I | re.M)
 _LEVEL = re.compile(rf"^[ \t]*(?:#{{1,3}}[ \t]*)?(?:BOOK|PART|VOLUME|Book|Part|Volume)[ \t]+{_NUMBER}\b(?P<rest>[^\n]{{0,80}})$", re.M)
 _BARE_NUMBER = re.compile(r"^[ \t]*(?:[IVXLC]+|\d{1,3})\.?[ \t]*$", re.M)
@@ -78,7 +78,7 @@ class ChapterSplitter:
                             and (pattern is not _CHAPTER or _heading_rest(_CHAPTER.match(text, h.start).group("rest")))]
                   for pattern in (_CHAPTER, _BARE_NUMBER, _MARKDOWN, _WORD_NUMBER)}
         words = [h for h in shapes[_WORD_NUMBER] if heading_number(h.title) is not None]  # not "THE LEDGER"
-        mixed = _numbered_run(shapes[_CHAPTER] + shapes[_BARE_NUMBER] + words)
+        mixed = _numbered_run(shapes[_CHAPTER] + shapes[_BARE_NUMBER] + words, sorted(part_starts))
         if len(mixed) >= 2 and max(len(shapes[_CHAPTER]), len(shapes[_BARE_NUMBER])) < 2 * len(mixed) / 3:
             return mixed  # "ONE", "II.", "Chapter the Third", "FOUR": one numbering in several shapes
         for pattern in (_CHAPTER, _BARE_NUMBER, _MARKDOWN):
@@ -104,12 +104,25 @@ class ChapterSplitter:
         return Chapter(index=1, title="", start=start, end=_rstrip(text, start, end))
 
 
-def _numbered_run(headings: list[_Heading]) -> list[_Heading]:
-    """The headings in text order when their numbers run 1, 2, 3, ... without a gap or a repeat, else none
-    (sections numbered inside chapters, a page number, a word alone on its line that is no number)."""
+def _numbered_run(headings: list[_Heading], part_starts: list[int] = ()) -> list[_Heading]:
+    """The headings in text order when their numbers run 1, 2, 3, ... without a gap or a repeat (starting again
+    at 1 after a part heading: "PART TWO", "ONE"), else none (sections numbered inside chapters, a page number, a
+    word alone on its line that is no number)."""
     ordered = sorted({h.start: h for h in headings}.values(), key=lambda h: h.start)
-    numbers = [heading_number(h.title) for h in ordered]
-    return ordered if numbers == list(range(1, len(ordered) + 1)) else []
+    expected = 1
+    for n, heading in enumerate(ordered):
+        number = heading_number(heading.title)
+        previous = ordered[n - 1].start if n else -1
+        new_part = any(previous < p < heading.start for p in part_starts)
+        if number != expected and not (new_part and number == 1):
+            return []
+        expected = number + 1
+    return ordered
+
+
+def _number_alone(line: str) -> bool:
+    """A chapter number on its own ("ONE", "II."): the next heading, not the title of the one above."""
+    return bool(_BARE_NUMBER.fullmatch(line) or _WORD_NUMBER.fullmatch(line)) and heading_number(line) is not None
 
 
 def heading_number(title: str) -> int | None:
@@ -163,7 +176,7 @@ def _subtitle(text: str, pos: int, end: int) -> tuple[str, int] | None:
     line = match.group(1).strip()
     if not line or line[-1] in ".,;:!?\"'”’" and not line.endswith("...") or line[0] in "\"“‘'" or len(line.split()) > 12:
         return None
-    if _CHAPTER.match(line) or _LEVEL.match(line):
+    if _CHAPTER.match(line) or _LEVEL.match(line) or _number_alone(line):
         return None
     return line.strip("_* "), match.end()
 
