@@ -248,14 +248,19 @@ supper, and I did not want to talk. Mrs. Orme looked me up and down before she a
 
 Talking of the hills, she said to me: "Once I was afraid of them." That was the strangest thing I had ever
 heard. She said "Now I would not live anywhere else, sir."
+
+I went up to bed. She had often told me since: "The hills are kind to strangers," and I had thought it foolish.
 """
 
 
-def test_an_i_subject_of_the_sentence_before_the_tags_is_no_tag():
-    """'...the strangest thing I had ever read. She said "..."': her line, not the narrator's."""
+def test_an_i_subject_of_the_sentence_before_or_reached_after_other_words_is_no_tag():
+    """'...the strangest thing I had ever heard. She said "..."': her line, not the narrator's."""
     analysis = analyze_story(OTHER_TAGS, "inn")
     assert _speaker_of_piece(analysis, OTHER_TAGS, "Yes") == "Osric Tolley"
     assert _speaker_of_piece(analysis, OTHER_TAGS, "Now I would not") == "Mrs. Orme"
+    kind = next(q for q in analysis.quotes if OTHER_TAGS[q.spans[0][0] : q.spans[0][1]].startswith("The hills"))
+    assert kind.tag is None  # '"...," and I had thought it foolish' goes on with the narration: no tag
+
 
 
 _LETTER = """My dear Tamsin,

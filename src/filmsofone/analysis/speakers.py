@@ -288,12 +288,14 @@ class SpeakerAttributor:
     def _not_an_i_tag(self, tag: SpeechTag, quote: QuoteMatch) -> bool:
         """Is this "I" no speaker of the quotation: the tag of another quotation between them ('"Yes," I said,
         "Osric Tolley." He gave me a letter: "My friend, ..."'), the subject of a sentence before the verb's ('...
-        than I had ever heard. She said "..."'), or the end of a story told over several paragraphs?"""
+        than I had ever heard. She said "..."'), an "I" the narration reaches after other words ('"...," and I had
+        thought'), or the end of a story told over several paragraphs?"""
         subject_end, verb_start = tag.subject[1], tag.verb[0]
         if tag.position < quote.start and self.inside.any_between(subject_end, quote.start):
             return True
-        if tag.position > quote.end and self.inside.any_between(quote.end + 1, tag.subject[0]):
-            return True
+        if tag.position > quote.end and (self.inside.any_between(quote.end + 1, tag.subject[0])
+                                         or re.search(r"[A-Za-z]", self.text[quote.end + 1 : min(tag.subject[0], tag.verb[0])])):
+            return True  # '"...," and I had thought it idle': words between, the narration goes on
         if subject_end <= verb_start and re.search(r"[.!?]\s", self.text[subject_end:verb_start]):
             return True
         return _told_by_i(tag, quote)
