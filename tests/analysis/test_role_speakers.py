@@ -96,3 +96,17 @@ def test_the_first_and_the_second_constable_are_two_people():
     assert sorted(c.name for c in found[1:]) == ["the first constable", "the second constable"]
     first = next(c for c in found if c.name == "the first constable")
     assert len(first.mentions) == 2
+
+
+def test_a_role_the_book_uses_often_speaks_as_itself_where_it_talks_only_with_named_people():
+    filler = "The rain fell on the roofs of the town. " * 150
+    elsewhere = "The coachman waited in the yard. " + filler
+    journey = 'Nell took her seat. "Are we late?" said Nell. "No, miss," said the coachman. ' + filler
+    text = elsewhere + elsewhere + journey
+    found = _find(text, _named(text, "Nell", "female", "c1"))
+    coachman = [c for c in found if c.name == "the coachman"]
+    assert coachman and all(s >= text.index(journey) for s, _ in coachman[0].mentions)
+    beside = 'Osric Marden was there. Nell took her seat. "Are we late?" said Nell. "No, miss," said the coachman. '
+    text = elsewhere + elsewhere + beside + filler
+    found = _find(text, _named(text, "Nell", "female", "c1"), _named(text, "Osric Marden", "male", "c2"))
+    assert "the coachman" not in [c.name for c in found]

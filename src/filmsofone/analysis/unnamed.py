@@ -92,6 +92,7 @@ _ROLE_AFTER_NAME = re.compile(
 )
 _NAME_AFTER_ROLE = re.compile(r"[ \t\n]*[,(][ \t\n]*")  # "the curate, Mr. Tolley," / "the curate (Mr. Tolley)"
 _NAME_CLOSES = re.compile(r"[ \t\n]*[,.;:!?)]")
+_PARTNER_REACH = 400  # characters around a role's speech tag in which a name tagging a speech is its partner's
 _USUAL_REACH = 400  # characters before a use of a role in which the named character it follows is looked for
 
 
@@ -173,7 +174,7 @@ class UnnamedFinder:
             _add(clusters, person.name, person.aliases, person.gender, person.noun, person.mentions)
         for name, found in roles_speaking.items():
             noun = name.split()[-1]
-            for episode in _role_episode(found):
+            for episode in _role_episodes(text, found, named, named_starts, noun):
                 gender = noun_gender(noun) or _usual_gender(text, [e for _, e, _ in episode], end)
                 _add(clusters, name, role_aliases[name], gender, noun, [(s, e) for s, e, _ in episode])
         for noun, found in uses.items():
@@ -233,12 +234,32 @@ def _role_name(noun: str, modifiers: tuple[str, ...]) -> str:
     return f"the {ordinal} {noun}" if ordinal else f"the {noun}"
 
 
-def _role_episode(uses: list[tuple[int, int, bool]]) -> list[list[tuple[int, int, bool]]]:
-    """The episode in which a role speaks, when it holds at least half of the book's uses of it: "the turnkey" who
-    speaks in one scene; not "the housekeeper" of a whole novel, a named character described. [episode] or []."""
+def _role_episodes(text: str, uses: list[tuple[int, int, bool]], named: list[tuple[int, CharacterCluster]],
+                   named_starts: list[int], noun: str) -> list[list[tuple[int, int, bool]]]:
+    """The episodes (uses close together) in which a role speaks as someone of its own: the one holding at least
+    half of the book's uses of it ("the turnkey" who speaks in one scene; not "the housekeeper" of a whole novel,
+    a named character described); in a book that uses the role all through, each episode where it speaks with
+    no named character who may hold it about, bar those it talks with ("the coachman" of one journey)."""
     speaking = [episode for episode in _episodes(uses) if any(is_tag for *_, is_tag in episode)]
     best = max(speaking, key=len, default=[])
-    return [best] if best and len(best) >= 0.5 * len(uses) else []
+    if best and len(best) >= 0.5 * len(uses):
+        return [best]
+    return [episode for episode in speaking
+            if not any(is_tag and _accompanied(text, named, named_starts, s, noun) for s, _, is_tag in episode)]
+
+
+def _accompanied(text: str, named: list[tuple[int, CharacterCluster]], starts: list[int], position: int,
+                 noun: str) -> bool:
+    """Is a named character who may hold the role named in the narration shortly before its speech tag, other
+    than one it talks with (named in a speech tag of their own close by: "said Osric" / "said the porter")?"""
+    near = named[bisect.bisect_left(starts, position - _PARTNER_REACH) : bisect.bisect_left(starts, position + _PARTNER_REACH)]
+    partners = {id(c) for s, c in near if any(_is_tag(text, s, e, 0, broad=True) for ms, e in c.mentions if ms == s)}
+    i = bisect.bisect_left(starts, position) - 1
+    while i >= 0 and named[i][0] > position - _ABOUT:
+        if _may_hold(named[i][1], noun) and id(named[i][1]) not in partners:
+            return True
+        i -= 1
+    return False
 
 
 def _role_holders(text: str, definites, characters: list[CharacterCluster], roles: set[str],
