@@ -327,3 +327,12 @@ def test_a_story_resumed_after_an_interruption_is_its_tellers():
     assert speaker_of(analysis, RESUMED_STORY, "Were you not afraid") == "Pellow"
     assert _speaker_of_piece(analysis, RESUMED_STORY, "A dog found me") == "Marden"
     assert _speaker_of_piece(analysis, RESUMED_STORY, "My father paid him") == "Marden"
+
+
+def test_a_letter_ends_at_its_signature_not_at_a_body_sentence_and_an_unsigned_salutation_opens_nothing():
+    letter = ("Nell read it by the lamp.\n\nMy dear Nell,\n\nYour father would not speak of it. Tom was angry.\n\n"
+              "I shall come on Friday.\n\nYour loving brother,\nOsric Tolley\n\nShe folded it away.")
+    spans = letter_spans(letter, 0, len(letter))
+    assert [letter[s:e] for s, e in spans] == [letter[letter.index("My dear") : letter.index("\n\nShe folded")]]
+    unsigned = "Dear Marden, he wrote, and stopped.\n\nThe pen was dry.\n\nHe went out to the yard."
+    assert letter_spans(unsigned, 0, len(unsigned)) == []

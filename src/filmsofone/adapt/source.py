@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..analysis.narrator import letter_spans
 from ..analysis.text import paragraphs
 from ..lexicon import HONORIFICS
 from ..models import BookAnalysis, Quote, Scene
@@ -18,11 +19,6 @@ ROLE_SCORE = {"major": 3.0, "intermediate": 2.0, "minor": 1.0}
 VOICEOVER_SCORE = 1.0  # a written voice-over (the offline adapter's opening line scores its own 4.0)
 _QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb "
 _HEADING = re.compile(r"^(chapter|book|part|volume|act|stave)\b|^[IVXLC]+\.?$|^\d+\.?$", re.I)
-_SALUTATION = re.compile(r"(?:My\s+)?(?:[Dd]ear(?:est)?|DEAR)\s+[A-Z][\w.'\u2019 -]{0,40},\s*")  # "My dear Tobias,"
-_VALEDICTION = re.compile(  # "Yours ever,", "Your affectionate aunt,", "Faithfully yours," ... then the name
-    r"(?:Yours|Ever\s+yours|Your\s+(?:[a-z]+\s+){0,3}[a-z]+|Sincerely|Faithfully|Affectionately|With\s+love|"
-    r"Love)\b[^\n]{0,40},?\s*\n?\s*[A-Z][^\n]{0,40}$")
-LETTER_PARAGRAPHS = 15  # a salutation with no signature within this many paragraphs opens no letter
 _LINE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z])")
 
 
@@ -118,18 +114,12 @@ def scene_pieces(analysis: BookAnalysis, scene: Scene, text: str) -> list[Piece]
 
 
 def letter_paragraphs(text: str, spans: list[tuple[int, int]]) -> set[int]:
-    """The paragraphs of letters written out in the narration: from a salutation standing alone ("My dear
-    Tobias,") to the paragraph that signs it ("Your affectionate aunt, / Nell Osric"), at most
-    LETTER_PARAGRAPHS apart; a salutation never signed opens nothing."""
-    found: set[int] = set()
-    for first, (a, b) in enumerate(spans):
-        if not _SALUTATION.fullmatch(text, a, b):
-            continue
-        for last in range(first + 1, min(len(spans), first + LETTER_PARAGRAPHS + 1)):
-            if _VALEDICTION.fullmatch(text[spans[last][0]:spans[last][1]].strip()):
-                found |= set(range(first, last + 1))
-                break
-    return found
+    """The paragraphs (indices into `spans`) of letters written out in the narration, as the analysis finds
+    them (`analysis.narrator.letter_spans`: from a salutation to the paragraph that signs it)."""
+    if not spans:
+        return set()
+    letters = letter_spans(text, spans[0][0], spans[-1][1])
+    return {i for i, (a, b) in enumerate(spans) if any(s <= a and b <= e for s, e in letters)}
 
 
 def read_scenes(analysis: BookAnalysis, scenes: list[Scene], text: str, roles: dict[str, str],

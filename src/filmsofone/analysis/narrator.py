@@ -45,12 +45,14 @@ _HEADED = re.compile(  # a section's heading that names its writer: "TAMSIN ORME
     rf"|(?:LETTER|Letter)(?:,|\s+(?:FROM|from))\s+{_TITLE}?{_CAPS_NAME.replace('?P<name>', '?P<sender>')}\s+(?:TO|to)\s)"
 )
 _SALUTATION = re.compile(r"[_*\s]*(?:(?:My|MY)\s+)?(?:[Dd]ear(?:est)?|DEAR(?:EST)?)\s+(?:[A-Z][\w'.-]*\s*){1,4}[,:!—-]")
-_CLOSING = re.compile(  # "Yours ever,", "Your loving brother,", "Believe me, ...", "Faithfully,"
-    r"\b(?:Yours|YOURS|Your\s+(?:[a-z]+\s+){0,2}(?:brother|sister|friend|servant|son|daughter|father|mother|cousin|"
-    r"wife|husband|nephew|niece|aunt|uncle)|Believe me|[Ff]aithfully|[Ss]incerely|[Aa]ffectionately)\b"
-)
-_LETTER_REACH = 30  # paragraphs: how far a letter's closing is looked for after its salutation
-_SIGNATURE_LENGTH = 40  # characters: a short paragraph after the closing is the signature
+_VALEDICTION = (r"(?:Yours|YOURS|Ever\s+yours|Your\s+(?:[a-z]+\s+){0,3}[a-z]+|Believe\s+me|Sincerely|Faithfully|"
+                r"Affectionately|With\s+love|Love)\b[^\n.!?]{0,40}")  # "Yours ever", "Your loving brother"
+_SIGNER = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\.?"  # "Osric.", "Amos Quill", "N. P."
+_SIGNED = re.compile(rf"{_VALEDICTION},?\s*{_SIGNER}")  # a whole paragraph: "Your loving father,\nAmos Quill"
+_SIGNED_AT_END = re.compile(rf"[.!?]\s+{_VALEDICTION},\s*{_SIGNER}$")  # the end of a letter in one paragraph
+_VALEDICTION_ALONE = re.compile(rf"{_VALEDICTION},")  # a whole paragraph, the signature in the next one
+LETTER_PARAGRAPHS = 15  # a salutation with no signature within this many paragraphs opens no letter
+_SIGNATURE_LENGTH = 40  # characters: a short paragraph after a valediction standing alone is the signature
 _HEADING_LENGTH = 100  # characters: a heading is a short paragraph of its own
 _SIGNATURE = re.compile(  # a letter's signature ("Yours ever, SALLIE.")
     rf"\b(?:[Yy]ours|[Aa]ffectionately|[Ss]incerely|[Ff]aithfully)(?:\s+[a-z]+){{0,3}}[,.]?\s+{_CAPS_NAME}\b"
@@ -228,21 +230,35 @@ class _Votes(Counter):
 
 
 def letter_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The letters set in the narration: from a paragraph opening with a salutation ("My dear Tamsin,") to the
-    one that closes it ("Your loving brother,") and the short signature after it; a salutation whose closing
-    is not found within a few paragraphs is a letter of one paragraph."""
-    paras = [(p.start, p.end) for p in paragraphs(text, start, end)]
+    """The letters written out in the narration: from a paragraph opening with a salutation ("My dear Tamsin,")
+    to the paragraph that signs it ("Your loving brother, / Osric."), at most LETTER_PARAGRAPHS further; or one
+    paragraph that opens with the salutation and ends signed. A salutation never signed opens nothing (an
+    unsigned "Dear X," swallows no narration), and a body sentence such as "Your father would not speak of it"
+    signs nothing (the signature is a whole paragraph, or a valediction, a comma and a name ending one)."""
+    paras = paragraphs(text, start, end)
     spans, k = [], 0
     while k < len(paras):
-        if not _SALUTATION.match(text, *paras[k]):
+        last = _signed(text, paras, k) if _SALUTATION.match(text, paras[k].start, paras[k].end) else None
+        if last is None:
             k += 1
             continue
-        close = next((j for j in range(k, min(len(paras), k + _LETTER_REACH)) if _CLOSING.search(text, *paras[j])), k)
-        if close + 1 < len(paras) and paras[close + 1][1] - paras[close + 1][0] <= _SIGNATURE_LENGTH:
-            close += 1
-        spans.append((paras[k][0], paras[close][1]))
-        k = close + 1
+        spans.append((paras[k].start, paras[last].end))
+        k = last + 1
     return spans
+
+
+def _signed(text: str, paras, first: int) -> int | None:
+    """The index of the paragraph that signs the letter opening at paragraph `first`, or None."""
+    if _SIGNED_AT_END.search(text, paras[first].start, paras[first].end):
+        return first
+    for k in range(first + 1, min(len(paras), first + LETTER_PARAGRAPHS + 1)):
+        if _SIGNED.fullmatch(text, paras[k].start, paras[k].end):
+            return k
+        following = paras[k + 1] if k + 1 < len(paras) else None
+        if following and _VALEDICTION_ALONE.fullmatch(text, paras[k].start, paras[k].end) and \
+                following.end - following.start <= _SIGNATURE_LENGTH:
+            return k + 1
+    return None
 
 
 def _narration_outside_letters(text: str, start: int, end: int, quote_spans, narration: str) -> str:
