@@ -8,6 +8,7 @@ import json
 import pytest
 
 from fakes.chat_openai import FakeChat
+from fakes.hosted_base import Reply
 from filmsofone import bible, store
 from filmsofone.analysis.refine import lines_to_refine, read_answer, refine_speakers
 from filmsofone.backends.chat_ask import Estimate
@@ -233,3 +234,20 @@ def test_a_model_record_gives_way_to_a_surer_fresh_analysis(fake, ws: Workspace)
     again = store.load_analysis(ws.project("quills").db_path)
     assert [(q.speaker, q.method) for q in again.quotes] == [("c2", "explicit"), ("c2", "llm"), ("c3", "explicit"),
                                                             ("c1", "explicit")]
+
+
+class _NoModelList(FakeChat):
+    """A compatible server without the model list (some proxies): GET /v1/models is 404."""
+
+    def route(self, req):
+        if req.method == "GET":
+            return Reply(404, {"error": {"message": "no route"}})
+        return super().route(req)
+
+
+def test_a_server_without_a_model_list_is_there_all_the_same(tmp_path):
+    """The check before the first question only asks whether a server answers; an error status is an answer."""
+    with _NoModelList() as server:
+        refinement = refine_speakers(unsure_analysis(), TEXT, server.backend(), tmp_path / "cache", policy=FAST,
+                                     below=0.5)
+        assert [r.method for r in server.requests][:1] == ["GET"] and len(server.completions) == refinement.asked > 0

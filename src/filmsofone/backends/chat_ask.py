@@ -22,6 +22,7 @@ from ..errors import BackendError
 from .transport import BackendFailure, GaveUp, RetryPolicy, Step, Unreachable, WaitCallback, with_retries
 
 CHARS_PER_TOKEN = 4  # a rough size of a token in English prose and JSON
+REACH_TIMEOUT = 10.0  # seconds the server check waits (a slow answer is no reason to stop: the run goes on)
 T = TypeVar("T")
 Check = Callable[[str], tuple["T | None", list[str]]]  # the answer's text -> (value, reasons it is refused)
 
@@ -94,7 +95,7 @@ async def reach(client, backend) -> None:
     retries would print a wait per try): one GET of the model list (`models` under base_url, as OpenAI-compatible
     servers serve it; free), never retried. Any answer, an error status included, shows a server is there."""
     try:
-        await client.send(Step.READ, "GET", "models")
+        await client.send(Step.READ, "GET", "models", timeout=REACH_TIMEOUT)
     except BackendFailure as exc:
         _stop_if_unreachable(backend, exc)
 
