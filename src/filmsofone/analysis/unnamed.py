@@ -24,8 +24,9 @@ Two ways in, both general English:
 - **Roles**: a description by what someone does or is ("the turnkey", "the ferryman", "the first constable"; not
   a bare "man", "lady" or a relation) that is the subject of a speech tag is someone of its own, though named
   people are about, when nothing in the book ties the role to a named character and the episode where it
-  speaks holds at least half of the book's uses of it (a role used all through a novel is a named character
-  described). Ties: a named character holds it by apposition or predicate ("Mr. Tolley, the curate", "the
+  speaks holds at least half of the book's uses of it (a role used all through a novel is most often a named
+  character described: then only an episode where it speaks with no named character who may hold it about,
+  bar those it talks with, gets one). Ties: a named character holds it by apposition or predicate ("Mr. Tolley, the curate", "the
   curate, Mr. Tolley", "Tolley was a curate": then every "the curate" is Mr. Tolley), bears it as a title
   ("Captain Marden": "the captain"), or is named just before most of its uses (the character list's own
   epithets, "the beadle", are left to it).
