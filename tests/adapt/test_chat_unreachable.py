@@ -30,6 +30,7 @@ def test_adapt_with_a_chat_server_that_is_not_running_is_one_line_and_changes_no
     assert code == 2 and len(lines) == 1 and host in lines[0] and "base_url" in lines[0], err
     assert "warning:" not in err  # not one warning per scene
     assert "try 2 of" not in err and "WARNING" not in err and "adapting with" not in err  # checked before asking
+    assert "scene(s) to ask" not in err  # checked before the estimate is shown
     code, out, _ = run(sample_ws, "adapt", SAMPLE, "--adapter", "offline", "--json", capsys=capsys)
     assert json.loads(out)["scenes"] == before["scenes"]
 
@@ -42,4 +43,4 @@ def test_speakers_refine_with_a_chat_server_that_is_not_running_is_one_line(samp
     assert code == 2 and len(lines) == 1 and host in lines[0], err
     assert "warning:" not in err and "refined" not in out
     shown = [line for line in err.splitlines() if line.strip()]
-    assert len(shown) == 2 and "line(s) to ask" in shown[0], err  # the estimate, then the error: no retry, no progress
+    assert len(shown) == 1 and shown[0].startswith("error:"), err  # the server checked first: no estimate, retry, progress

@@ -10,6 +10,7 @@ an `Estimate` is what a stage shows (and may refuse) before anything is sent.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -98,6 +99,17 @@ async def reach(client, backend) -> None:
         await client.send(Step.READ, "GET", "models", timeout=REACH_TIMEOUT)
     except BackendFailure as exc:
         _stop_if_unreachable(backend, exc)
+
+
+def check_reachable(backend) -> None:
+    """`reach` on its own, before a run that will send (its estimate not yet printed): a server that is not
+    there is then the one line the user sees."""
+
+    async def probe() -> None:
+        async with backend.client() as client:
+            await reach(client, backend)
+
+    asyncio.run(probe())
 
 
 async def ask_checked(client, backend, messages: list[dict], check: Check, *, policy: RetryPolicy, what: str,

@@ -36,6 +36,8 @@ def adapt_command(
     from .. import project, store
     from ..adapt import (adapt, adaptation_report, check_scene_choice, load_choices, runtime_seconds, set_adapter,
                          set_runtime, set_scene_choice)
+    from ..backends import get_backend
+    from ..backends.chat_ask import check_reachable
     from ..errors import UserError
     from ..plan import plan_book
     from .generate import parse_options
@@ -64,6 +66,9 @@ def adapt_command(
         return
 
     def shown(estimate) -> None:
+        if estimate.asks and not only_estimate and (yes or estimate.usd <= 0):
+            choices = load_choices(ws, slug)  # a server that is not there: its one line, before the estimate
+            check_reachable(get_backend(choices.adapter, choices.adapter_options, kind="chat"))
         err_console.print(f"{estimate.asks} scene(s) to ask ({estimate.cached} cached): about "
                           f"{estimate.prompt_tokens} prompt and {estimate.completion_tokens} answer tokens, "
                           f"about ${estimate.usd:.2f}", highlight=False)

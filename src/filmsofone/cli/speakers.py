@@ -67,6 +67,7 @@ def speakers(
 def _refine(ws, slug: str, backend_name: str, options: list[str], below: float, limit: int | None,
             only_estimate: bool, yes: bool) -> None:
     from ..backends import get_backend
+    from ..backends.chat_ask import check_reachable
     from .generate import parse_options
 
     if not 0.0 < below <= 1.0:
@@ -74,6 +75,9 @@ def _refine(ws, slug: str, backend_name: str, options: list[str], below: float, 
     backend = get_backend(backend_name, parse_options(options), kind="chat")
 
     def shown(estimate) -> None:
+        sends = estimate.asks and not only_estimate and (yes or not (estimate.usd > 0 or backend.is_paid()))
+        if sends:
+            check_reachable(backend)  # a server that is not there: its one line, before the estimate
         err_console.print(f"{estimate.asks} line(s) to ask {backend.name} ({estimate.cached} cached): about "
                           f"{estimate.prompt_tokens} prompt and {estimate.completion_tokens} answer tokens, "
                           f"about {_dollars(estimate.usd)}", highlight=False, soft_wrap=True)
