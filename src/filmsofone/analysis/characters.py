@@ -209,8 +209,9 @@ class CharacterFinder:
             counts.setdefault(name, n)
         for name, n in _bare_surnames(text, start, end, counts).items():
             counts.setdefault(name, n)
-        tagging = _tagging_words(text, start, end)
-        for lone in _lone_full_names(counts, text[start:end]):
+        lone_names = _lone_full_names(counts, text[start:end])
+        tagging = _tagging_words(text, start, end) if lone_names else set()
+        for lone in lone_names:
             first = lone.split()[0]  # '"Is it far?" asked Nell.': "Nell Marden" seen once is hers
             if first not in tagging or first in counts:
                 del counts[lone]
@@ -826,7 +827,11 @@ def _tagging_words(text: str, start: int, end: int) -> set[str]:
     """Capitalised words that are the subject of a speech tag right after a quotation ('" asked Nell') and never
     written in lower case."""
     words = {m.group("after") for m in _ACTING.finditer(text, start, end) if m.group("after")}
-    return {w for w in words if not re.search(rf"\b{re.escape(w.lower())}\b", text[start:end])}
+    if not words:
+        return set()
+    lower = re.compile(rf"\b(?:{'|'.join(re.escape(w.lower()) for w in words)})\b")
+    written_lower = {m.group() for m in lower.finditer(text, start, end)}
+    return {w for w in words if w.lower() not in written_lower}
 
 
 def _related_names(text: str, start: int, end: int, words: set[str], known: set[str]) -> Counter:
