@@ -336,3 +336,9 @@ def test_a_letter_ends_at_its_signature_not_at_a_body_sentence_and_an_unsigned_s
     assert [letter[s:e] for s, e in spans] == [letter[letter.index("My dear") : letter.index("\n\nShe folded")]]
     unsigned = "Dear Marden, he wrote, and stopped.\n\nThe pen was dry.\n\nHe went out to the yard."
     assert letter_spans(unsigned, 0, len(unsigned)) == []
+
+
+def test_a_narrator_the_book_names_in_full_is_the_mr_of_that_surname_others_call_him():
+    analysis = analyze_story(FIRST_PERSON * 3, "ferry3")  # "Osric Tolley" seen often enough to be a character
+    tolleys = [c for c in analysis.characters if "Tolley" in c.name or "Tolley" in c.aliases]
+    assert len(tolleys) == 1 and "I" in tolleys[0].aliases and "Mr. Tolley" in tolleys[0].aliases

@@ -86,7 +86,7 @@ class NarratorFinder:
             if cluster is not None:
                 cluster.narrator = True
                 cluster.aliases.add("I")
-                return characters
+                return _joined_with_titled_surname(characters, cluster)
             if (n >= 3 and name in votes.strong) or (name in votes.addressed and not _in_narration(votes.originals[name], narration)):
                 # named only by themselves, or addressed by a name the narration never uses: a character of their own
                 display = " ".join(_unshouted(w) for w in votes.originals[name].split())
@@ -162,6 +162,22 @@ def _writers(characters: list[CharacterCluster], sections: list[tuple[int, int, 
         cluster.aliases.add("I")
         cluster.narrates.append((s, e))
     return characters
+
+
+def _joined_with_titled_surname(characters: list[CharacterCluster], narrator: CharacterCluster) -> list[CharacterCluster]:
+    """The characters with the one "Mr. Tolley" that others call the narrator "Osric Tolley" joined to the narrator
+    (ids numbered again, as the characters were numbered before)."""
+    titled = _titled_surname([c for c in characters if c is not narrator], narrator.name)
+    if titled is None:
+        return characters
+    narrator.aliases |= titled.aliases
+    narrator.mentions = sorted(narrator.mentions + titled.mentions)
+    if narrator.gender == "unknown":
+        narrator.gender = titled.gender
+    kept = [c for c in characters if c is not titled]
+    for number, cluster in enumerate(kept, 1):
+        cluster.id = f"c{number}"
+    return kept
 
 
 def _titled_surname(characters: list[CharacterCluster], name: str) -> CharacterCluster | None:
