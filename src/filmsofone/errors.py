@@ -38,6 +38,10 @@ class BackendError(UserError):
     """A backend cannot honour a request, is unknown, or is missing its key."""
 
 
+class ServerUnreachable(BackendError):
+    """A server that never answered (refused, DNS, TLS): nothing was sent, every other request would fail alike."""
+
+
 class FFmpegError(UserError):
     """ffmpeg failed; the message carries the useful part of its stderr."""
 

@@ -31,6 +31,7 @@ def test_adapt_with_a_chat_server_that_is_not_running_is_one_line_and_changes_no
     assert "warning:" not in err  # not one warning per scene
     assert "try 2 of" not in err and "WARNING" not in err and "adapting with" not in err  # checked before asking
     assert "scene(s) to ask" not in err  # checked before the estimate is shown
+    assert "adapt " + SAMPLE + " --adapter offline" in " ".join(err.split())  # how to leave the adapter that failed
     code, out, _ = run(sample_ws, "adapt", SAMPLE, "--adapter", "offline", "--json", capsys=capsys)
     assert json.loads(out)["scenes"] == before["scenes"]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .. import store
-from ..errors import UserError
+from ..errors import ServerUnreachable, UserError
 from ..models import BookAnalysis, ProgressCallback
 from ..project import check_scene, load_analysis, load_text, open_project
 from ..backends import backend_names, get_backend
@@ -192,5 +192,9 @@ def _run_adapter(project: Project, analysis: BookAnalysis, text: str, choices: C
     if choices.adapter == OFFLINE:
         return adapt_book(analysis, text, choices, progress=progress)
     backend = get_backend(choices.adapter, choices.adapter_options, kind="chat")
-    return adapt_with_model(analysis, text, choices, backend, project.cache_dir / "adapt-chat",
-                            progress=progress, on_estimate=on_estimate)
+    try:
+        return adapt_with_model(analysis, text, choices, backend, project.cache_dir / "adapt-chat",
+                                progress=progress, on_estimate=on_estimate)
+    except ServerUnreachable as exc:  # the book stays on the chat adapter: how to leave it (plan and cut adapt too)
+        raise ServerUnreachable(exc.message, f"{exc.hint}; or go back to the offline adapter: "
+                                        f"`filmsofone adapt {project.slug} --adapter {OFFLINE}`") from exc

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import BackendError
+from ..errors import ServerUnreachable
 from .transport import BackendFailure, GaveUp, RetryPolicy, Step, Unreachable, WaitCallback, with_retries
 
 CHARS_PER_TOKEN = 4  # a rough size of a token in English prose and JSON
@@ -86,7 +86,7 @@ def _stop_if_unreachable(backend, failure: BackendFailure) -> None:
     """A server that never answered (refused, DNS, TLS) stops the run: every other question would fail the same way."""
     last = failure.last if isinstance(failure, GaveUp) else failure
     if isinstance(last, Unreachable):
-        raise BackendError(f"{backend.name}: cannot reach {last.host} ({last.reason}); nothing was sent",
+        raise ServerUnreachable(f"{backend.name}: cannot reach {last.host} ({last.reason}); nothing was sent",
                            "start the chat server (e.g. `ollama serve`), or give its address with "
                            "--option base_url=...") from failure
 
@@ -115,7 +115,7 @@ def check_reachable(backend) -> None:
 async def ask_checked(client, backend, messages: list[dict], check: Check, *, policy: RetryPolicy, what: str,
                       again: str, on_wait: WaitCallback | None = None) -> tuple[Any | None, str | None]:
     """The checked value of the model's answer to `messages`, or None and why (failed, or refused twice); a
-    server that cannot be reached at all raises BackendError.
+    server that cannot be reached at all raises ServerUnreachable (a BackendError).
 
     A refused answer is asked again once: the refused answer and "Your answer was refused: <reasons>. <again>"
     are added to the messages."""
