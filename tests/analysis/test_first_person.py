@@ -342,3 +342,73 @@ def test_a_narrator_the_book_names_in_full_is_the_mr_of_that_surname_others_call
     analysis = analyze_story(FIRST_PERSON * 3, "ferry3")  # "Osric Tolley" seen often enough to be a character
     tolleys = [c for c in analysis.characters if "Tolley" in c.name or "Tolley" in c.aliases]
     assert len(tolleys) == 1 and "I" in tolleys[0].aliases and "Mr. Tolley" in tolleys[0].aliases
+
+
+ADDRESSED_NARRATOR = """CHAPTER I.
+
+I came to the harbour office on a wet Monday, and I found the clerk's stool empty and the ledger open.
+
+"You are the new clerk?" said Nell Pellow from the doorway.
+
+I nodded, and she laughed at my wet coat.
+
+"It is plain enough, Mr. Marden. Sit down and I will show you the books."
+
+I sat down. She showed me the books, and I copied the first page twice before I had it right.
+
+"Mr. Marden, you will do," she said at last. "My father will be pleased."
+
+I walked home by the quay. The wind was hard, and I was glad of my coat.
+
+CHAPTER II.
+
+In the morning the door opened and a stout man in a blue coat came in, whom I knew by sight as Mr. Amos
+Tolley, the harbour-master. Mr. Tolley looked at the ledger and then at me for a long time.
+
+"Good morning, Tolley," said Nell.
+
+"Good morning, sir," I said.
+
+He did not answer me. He turned the pages of the ledger with one thick finger and frowned at them.
+
+"Do you add well, Mr. Marden?"
+
+I said that I added well enough, and he grunted.
+
+"Take the book home with you, Tolley," said Nell. "You will not read it here."
+
+"I will carry it for him," I said.
+
+I carried the book to his house that night, and on my way home I found a letter under my door.
+
+Dear Mr. Marden,
+
+The sums in that book are wrong. Look at the Friday pages before you sign anything.
+
+Your friend,
+Nell.
+
+I read the letter twice and I put it in my pocket. I did not sleep.
+
+CHAPTER III.
+
+"You look tired, Mr. Marden," said Nell when I came in.
+
+I told her that I had not slept, and why.
+
+"Then show it to Mr. Tolley," she said. "He will be here at noon."
+
+Mr. Tolley came at noon and read the letter and said nothing for a long time.
+
+"Well, Mr. Marden," he said at last. "It seems the sums were wrong after all."
+"""
+
+
+def test_the_narrator_is_the_one_others_call_by_name_not_a_man_the_narration_introduces():
+    """'whom I knew by sight as Mr. Amos Tolley': a man the narration speaks of is not the narrator, however
+    often he is addressed near the narrator's lines; the narrator is Mr. Marden, named only by the others (and
+    a letter to him, which is neither the narration's name for him nor a line of talk)."""
+    analysis = analyze_story(ADDRESSED_NARRATOR, "clerk")
+    narrators = _narrators(analysis)
+    assert len(narrators) == 1 and "Marden" in narrators[0].name, [c.name for c in narrators]
+    assert speaker_of(analysis, ADDRESSED_NARRATOR, "I will carry it") == narrators[0].name

@@ -7,9 +7,10 @@ third-person book do not make it first-person. The narrator takes the name the b
   heading ("Tobias Wren's Journal") or a letter's signature ("Yours ever, Hetty");
 - a name the narrator's own lines give ('"I am Mr. Ruddock," said I');
 - the name others address the narrator by, in the lines next to one of the narrator's ("said I") and not
-  used for the same person in the narration ("my dear Pellow");
+  used for the same person in the narration ("my dear Pellow"; a man the narration speaks of is not the
+  narrator, however often he is addressed near the narrator's lines);
 - the character named in quotations far more often than in the narration (others call Pellow by name; he
-  calls himself "I").
+  calls himself "I"; a letter set in the narration, "Dear Mr. Pellow,", counts as neither).
 Without a name the character is "the narrator".
 """
 
@@ -68,12 +69,15 @@ class NarratorFinder:
 
     def find(self, text: str, start: int, end: int, characters: list[CharacterCluster], quote_spans) -> list[CharacterCluster]:
         narration = _narration(text, start, end, quote_spans)
-        if not is_first_person(_narration_outside_letters(text, start, end, quote_spans, narration)):
+        told = _narration_outside_letters(text, start, end, quote_spans, narration)
+        if not is_first_person(told):
             return characters
         sections = writer_sections(text, start, end)
         if len({name.lower() for _, _, name in sections}) >= 2:
             return _writers(characters, sections)
-        votes = self._names(text, narration, characters, sorted(quote_spans))
+        votes = self._names(text, narration, characters, sorted(quote_spans), letter_spans(text, start, end))
+        for name in [n for n in votes.addressed if votes[n] <= votes.heard[n] and _in_narration(votes.originals[n], told)]:
+            del votes[name]  # only ever addressed near the narrator's lines, and someone the narration speaks of
         owner = {alias.lower(): c for c in characters for alias in c.aliases if alias != "the narrator"}
         lower_words = {m.group() for m in re.finditer(r"\b[a-z]+\b", text[start:end])}
         for name, n in votes.most_common():
@@ -100,13 +104,14 @@ class NarratorFinder:
         narrator = CharacterCluster(name="the narrator", aliases={"the narrator"}, narrator=True, id=f"c{len(characters) + 1}")
         return [*characters, narrator]
 
-    def _names(self, text: str, narration: str, characters: list[CharacterCluster], spans) -> _Votes:
-        """Votes for the narrator's name (lower case), from the evidence the module docstring lists."""
+    def _names(self, text: str, narration: str, characters: list[CharacterCluster], spans, letters) -> _Votes:
+        """Votes for the narrator's name (lower case), from the evidence the module docstring lists (a name in
+        a letter set in the narration counts neither as said in a quotation nor as the narration's)."""
         votes = _Votes()
         vote = votes.add
         for match in [*_SELF_NAMING.finditer(narration), *_DIARY.finditer(narration), *_SIGNATURE.finditer(narration)]:
             vote(match.group("name"), 3, strong=not match.group(0).startswith(("I am", "I'm")))
-        starts = [s for s, _ in spans]
+        starts, letter_starts = [s for s, _ in spans], [s for s, _ in letters]
         narrator_lines: list[int] = []  # where the narrator's own lines are
         for k, (s, e) in enumerate(spans):
             if not (_I_TAG.match(text, e + 1, min(len(text), e + 40)) or _I_TAG_BEFORE.search(text, max(0, s - 30), s)):
@@ -121,7 +126,7 @@ class NarratorFinder:
                     vote(match.group("name") or match.group("end"), 1, addressed=True)
         for cluster in characters:
             in_quotes = sum(1 for s, _ in cluster.mentions if _inside(starts, spans, s))
-            outside = len(cluster.mentions) - in_quotes
+            outside = len(cluster.mentions) - in_quotes - sum(1 for s, _ in cluster.mentions if _inside(letter_starts, letters, s))
             named = [a.lower() for a in cluster.aliases if a.lower() in votes]
             addressed = in_quotes >= 2 and not outside and any(
                 _addressed(text, s, e) and _near(narrator_lines, s) for s, e in cluster.mentions)
@@ -234,6 +239,7 @@ class _Votes(Counter):
         self.originals: dict[str, str] = {}
         self.strong: set[str] = set()
         self.addressed: set[str] = set()  # names others address the narrator by, next to the narrator's lines
+        self.heard: Counter = Counter()  # the votes each name has from being addressed so
 
     def add(self, name: str, weight: int, strong: bool = False, addressed: bool = False) -> None:
         key = " ".join(name.lower().split())
@@ -243,6 +249,7 @@ class _Votes(Counter):
             self.strong.add(key)
         if addressed:
             self.addressed.add(key)
+            self.heard[key] += weight
 
 
 def letter_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
