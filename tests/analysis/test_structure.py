@@ -63,6 +63,13 @@ def test_heading_numbers():
         [1, 2, 3, 21, 7, 14, 12, None, None]
 
 
+def test_ordinal_chapter_headings_past_the_twelfth():
+    """The heading pattern and heading_number read one list of number words: "the Thirteenth" is a chapter."""
+    text = f"CHAPTER THE TWELFTH\n\n{BODY}\n\nCHAPTER THE THIRTEENTH\n\n{BODY}\n\nChapter the Nineteenth\n\n{BODY}\n"
+    assert [c.title for c in _chapters(text)] == ["CHAPTER THE TWELFTH", "CHAPTER THE THIRTEENTH", "Chapter the Nineteenth"]
+    assert heading_number("Chapter the Nineteenth") == 19
+
+
 def test_titled_chapters_book_levels_and_a_table_of_contents():
     text = (
         "CONTENTS\n\nCHAPTER I. The Fog\n\nCHAPTER II. The Quay\n\n"

@@ -8,22 +8,18 @@ from dataclasses import dataclass
 
 from ..models import Chapter
 
-_NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
-    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|last"
-)
+_UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen").split()
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth").split()
+_TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_NUMBER_WORDS = "|".join((*_UNITS, *_TENS, "hundred", *_ORDINALS, "last"))  # "one", "twenty", "the third"
 _NUMBER = rf"(?:[IVXLCDM]+|\d+|(?i:(?:the[ \t]+)?(?:{_NUMBER_WORDS})(?:[ \t-]+(?:{_NUMBER_WORDS}))*))"  # on one line
 _CHAPTER = re.compile(rf"^[ \t]*(?:#{{1,4}}[ \t]*)?(?:CHAPTER|Chapter|CHAP\.|Chap\.)[ \t]+{_NUMBER}\b(?P<rest>[^\n]{{0,80}})$", re.I | re.M)
 _LEVEL = re.compile(rf"^[ \t]*(?:#{{1,3}}[ \t]*)?(?:BOOK|PART|VOLUME|Book|Part|Volume)[ \t]+{_NUMBER}\b(?P<rest>[^\n]{{0,80}})$", re.M)
 _BARE_NUMBER = re.compile(r"^[ \t]*(?:[IVXLC]+|\d{1,3})\.?[ \t]*$", re.M)
 _MARKDOWN = re.compile(r"^#{1,3}[ \t]+\S[^\n]{0,100}$", re.M)
 _WORD_NUMBER = re.compile(r"^[ \t]*(?:[A-Z]+(?:[ -][A-Z]+)?|[A-Z][a-z]+(?:-[a-z]+)?)\.?[ \t]*$", re.M)  # "ONE", "Twenty-one"
-_UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-          "seventeen eighteen nineteen").split()
-_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth").split()
-_TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _MIN_PROLOGUE = 1500  # text before the first heading longer than this becomes a chapter of its own
 _MIN_BODY = 150  # a heading followed by less text than this is a table of contents entry
