@@ -69,13 +69,14 @@ class NarratorFinder:
 
     def find(self, text: str, start: int, end: int, characters: list[CharacterCluster], quote_spans) -> list[CharacterCluster]:
         narration = _narration(text, start, end, quote_spans)
-        told = _narration_outside_letters(text, start, end, quote_spans, narration)
+        letters = letter_spans(text, start, end)
+        told = _narration_outside_letters(text, start, end, quote_spans, narration, letters)
         if not is_first_person(told):
             return characters
         sections = writer_sections(text, start, end)
         if len({name.lower() for _, _, name in sections}) >= 2:
             return _writers(characters, sections)
-        votes = self._names(text, narration, characters, sorted(quote_spans), letter_spans(text, start, end))
+        votes = self._names(text, narration, characters, sorted(quote_spans), letters)
         for name in [n for n in votes.addressed if votes[n] <= votes.heard[n] and _in_narration(votes.originals[n], told)]:
             del votes[name]  # only ever addressed near the narrator's lines, and someone the narration speaks of
         owner = {alias.lower(): c for c in characters for alias in c.aliases if alias != "the narrator"}
@@ -284,10 +285,9 @@ def _signed(text: str, paras, first: int) -> int | None:
     return None
 
 
-def _narration_outside_letters(text: str, start: int, end: int, quote_spans, narration: str) -> str:
+def _narration_outside_letters(text: str, start: int, end: int, quote_spans, narration: str, letters) -> str:
     """The narration without the letters set in it, which say "I" for their writers, not for a narrator; a book
     that is mostly letters (an epistolary novel) is its letters."""
-    letters = letter_spans(text, start, end)
     outside = _narration(text, start, end, [*quote_spans, *letters])
     return outside if len(outside) >= len(narration) / 2 else narration
 
