@@ -15,6 +15,7 @@ PACKAGE = Path(filmsofone.__file__).parent
 # words that only a list of speech verbs or of titles would hold together
 SPEECH = {"said", "replied", "exclaimed", "whispered", "muttered", "answered", "shouted"}
 TITLES = {"Mr", "Mrs", "Miss", "Lady", "Sir", "Colonel", "Dr"}
+ORDINAL_WORDS = {"first", "second", "third", "fourth", "fifth"}
 
 
 def _literal_words(node: ast.AST) -> set[str]:
@@ -48,6 +49,7 @@ def test_no_module_but_the_lexicon_keeps_a_speech_verb_or_title_list(path):
     for line, words in _word_lists(tree):
         assert len(words & SPEECH) < 3, f"{path.name}:{line} lists speech verbs: use filmsofone.lexicon"
         assert len(words & TITLES) < 3, f"{path.name}:{line} lists titles: use filmsofone.lexicon"
+        assert len(words & ORDINAL_WORDS) < 3, f"{path.name}:{line} lists ordinals: use filmsofone.lexicon"
 
 
 def test_the_checker_finds_a_list_when_there_is_one():
@@ -55,6 +57,11 @@ def test_the_checker_finds_a_list_when_there_is_one():
     found = [words for _, words in _word_lists(ast.parse(source))]
     assert sum(len(w & SPEECH) >= 3 for w in found) == 2 and any(len(w & TITLES) >= 3 for w in found)
     assert not list(_word_lists(ast.parse('"""Mr. Pellow said to Mrs. Pellow and Lady Tolley, "I replied," he answered."""')))
+
+
+def test_the_ordinals_run_in_order():
+    assert lexicon.ORDINALS.index("third") + 1 == 3 and lexicon.ORDINALS[-1] == "nineteenth"
+    assert len(set(lexicon.ORDINALS)) == 19
 
 
 def test_alternation_prefers_the_longest_form_and_crosses_line_breaks():

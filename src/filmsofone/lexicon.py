@@ -61,6 +61,13 @@ INTERIOR_VERBS: tuple[str, ...] = (
     "fancied", "mused", "considered", "understood", "forgot", "forgotten", "regretted",
 )
 
+# --- numbers --------------------------------------------------------------------------------------------------
+
+# ordinal words in order ("Chapter the Third", "the second constable"): ORDINALS.index(word) + 1 is the number
+ORDINALS: tuple[str, ...] = tuple(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth".split())
+
 # --- people: honorifics and titles ------------------------------------------------------------------------
 
 # honorific -> gender ("male" / "female" / "unknown"); keys without the trailing period

@@ -37,3 +37,17 @@ def test_an_indefinite_description_that_does_not_speak_makes_no_one():
 def test_grandparents_and_step_parents_are_people_of_their_sex_and_relative_to_someone():
     assert noun_gender("grandmother") == "female" and noun_gender("papa") == "male"
     assert is_person_noun("stepfather") and "grandfather" in RELATIONAL_NOUNS
+
+
+def test_hyphenated_person_nouns_are_people_by_their_head_or_a_doer_and_particle():
+    assert all(is_person_noun(w) for w in ("looker-on", "passer-by", "hanger-on", "man-servant", "sea-captain"))
+    assert not any(is_person_noun(w) for w in ("man-of-war", "stand-by", "well-known", "tumble-down"))
+    assert noun_gender("man-servant") == "male" and noun_gender("maid-servant") == "female"
+    assert noun_gender("passer-by") is None
+
+
+def test_someone_who_speaks_at_once_as_a_passer_by_is_a_character():
+    story = LANE.replace("shouted a red-faced driver from his seat", "shouted a passer-by from the kerb")
+    analysis = analyze_story(story, "lane3")
+    assert any(c.name == "the passer-by" for c in analysis.characters)
+    assert speaker_of(analysis, story, "Stop him") == "the passer-by"

@@ -6,14 +6,13 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from ..lexicon import ORDINALS
 from ..models import Chapter
 
 _UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
           "seventeen eighteen nineteen").split()
-_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth").split()
 _TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
-_NUMBER_WORDS = "|".join((*_UNITS, *_TENS, "hundred", *_ORDINALS, "last"))  # "one", "twenty", "the third"
+_NUMBER_WORDS = "|".join((*_UNITS, *_TENS, "hundred", *ORDINALS, "last"))  # "one", "twenty", "the third"
 _NUMBER = rf"(?:[IVXLCDM]+|\d+|(?i:(?:the[ \t]+)?(?:{_NUMBER_WORDS})(?:[ \t-]+(?:{_NUMBER_WORDS}))*))"  # on one line
 _CHAPTER = re.compile(rf"^[ \t]*(?:#{{1,4}}[ \t]*)?(?:CHAPTER|Chapter|CHAP\.|Chap\.)[ \t]+{_NUMBER}\b(?P<rest>[^\n]{{0,80}})$", re.I | re.M)
 _LEVEL = re.compile(rf"^[ \t]*(?:#{{1,3}}[ \t]*)?(?:BOOK|PART|VOLUME|Book|Part|Volume)[ \t]+{_NUMBER}\b(?P<rest>[^\n]{{0,80}})$", re.M)
@@ -137,8 +136,8 @@ def heading_number(title: str) -> int | None:
     for n, word in enumerate(words[:2]):
         if word in _TENS and n == 0:
             total = _TENS[word]
-        elif word in _UNITS or word in _ORDINALS:
-            total += (_UNITS.index(word) if word in _UNITS else _ORDINALS.index(word)) + 1
+        elif word in _UNITS or word in ORDINALS:
+            total += (_UNITS.index(word) if word in _UNITS else ORDINALS.index(word)) + 1
         elif n == 0:
             return None
         else:

@@ -56,6 +56,8 @@ ROLE_NOUNS = frozenset(
 PERSON_NOUNS = FEMALE_NOUNS | MALE_NOUNS | ROLE_NOUNS | frozenset("child stranger person youth companion friend".split())
 # "-man" and "-woman" words that name no person
 _NOT_PEOPLE = frozenset("ottoman talisman caiman human german roman".split())
+# particles after a doer that make a person noun of it ("looker-on", "passer-by", "hanger-on")
+_AFTER_AGENT = frozenset("on by in out up off about".split())
 
 # nouns that name someone only relative to another person ("her cousin"): never one fixed character
 RELATIONAL_NOUNS = frozenset(KIN) | frozenset(
@@ -65,9 +67,14 @@ RELATIONAL_NOUNS = frozenset(KIN) | frozenset(
 
 def is_person_noun(word: str) -> bool:
     """Does this lower-case noun name a kind of person ("gentleman", "turnkey", "cabman", "housemaid",
-    "saloon-keeper")?"""
+    "saloon-keeper", "man-servant", "looker-on", "passer-by")?"""
     if word in PERSON_NOUNS:
         return True
+    if "-" in word.strip("-"):
+        *first, head = word.split("-")
+        if head in _AFTER_AGENT:  # "looker-on", "passer-by", "hanger-on": a doer and a particle
+            return len(first) == 1 and len(first[0]) > 4 and first[0].endswith("er")
+        return is_person_noun(head)  # "man-servant", "sea-captain"; not "man-of-war"
     if word in _NOT_PEOPLE or len(word) < 5:
         return False
     return word.endswith(("man", "woman", "maid", "keeper"))
@@ -89,6 +96,9 @@ def noun_gender(noun: str) -> str | None:
         return "female"
     if noun in MALE_NOUNS:
         return "male"
+    if "-" in noun.strip("-"):  # "maid-servant": the head's sex, else the first word's
+        parts = noun.split("-")
+        return noun_gender(parts[-1]) or noun_gender(parts[0])
     if noun in _NOT_PEOPLE or len(noun) < 5:
         return None
     return "female" if noun.endswith(("woman", "maid")) else "male" if noun.endswith("man") else None

@@ -39,7 +39,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..lexicon import NAMING_SPEECH_VERBS, SPEECH_VERBS, TITLE_NOUNS, alternation
+from ..lexicon import NAMING_SPEECH_VERBS, ORDINALS, SPEECH_VERBS, TITLE_NOUNS, alternation
 from .characters import CharacterCluster
 from .conversation import RELATIONAL_NOUNS, is_person_noun, noun_gender
 
@@ -84,7 +84,7 @@ _TAG_REACH = 60  # characters between a quotation and the description tagging it
 _GENERIC_PEOPLE = frozenset("man woman boy girl gentleman lady child person fellow stranger youth".split())
 _GENERIC = {"male": {"man", "fellow", "stranger", "person"}, "female": {"woman", "stranger", "person"}}
 _NOT_ROLES = _GENERIC_PEOPLE | frozenset("companion friend people".split())
-_ORDINALS = frozenset("first second third fourth fifth".split())
+_ORDINALS = frozenset(ORDINALS)
 # what stands between a name and the role it holds: "Tolley, the curate", "Tolley, who was the curate", "Tolley was
 # a curate", "Tolley the curate"
 _ROLE_AFTER_NAME = re.compile(
