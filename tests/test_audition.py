@@ -163,3 +163,17 @@ def test_a_hosted_image_backend_gets_the_existing_face_as_a_reference(ws, capsys
         body = fake.creates[0].json()
     assert len(paths) == 1 and body["model"] == "gen4_image_turbo"
     assert base64.b64decode(body["referenceImages"][0]["uri"].partition(",")[2]) == photo.read_bytes()
+
+
+def test_the_commands_name_the_character_as_the_bible_does_not_as_typed(ws, capsys):
+    make_book(ws)
+    code, out, err = cli(capsys, "--workspace", ws.root, "cast", "audition", SLUG, "ada", "-n", "2")
+    assert code == 0, err
+    assert f"filmsofone cast pick {SLUG} 'Ada Quill' N" in out
+    code, out, err = cli(capsys, "--workspace", ws.root, "cast", "pick", SLUG, "ada", "1")
+    assert code == 0, err
+    assert out.startswith("Ada Quill: reference image") and "ada:" not in out
+    code, out, err = cli(capsys, "--workspace", ws.root, "cast", "lock", SLUG, "ADA QUILL")
+    assert code == 0 and out.strip() == "Ada Quill: locked"
+    code, out, err = cli(capsys, "--workspace", ws.root, "cast", "voice", SLUG, "ada")
+    assert code == 0 and out.startswith("Ada Quill: espeak")

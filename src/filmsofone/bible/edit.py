@@ -61,6 +61,11 @@ def find_entry(bible: CastBible, key: str) -> tuple[str, Any]:
                     f"use an id, name or alias (e.g. {known})" if known else "see `filmsofone cast show`")
 
 
+def entry_name(ws: Workspace, slug: str, key: str) -> str:
+    """The own name (accents and all) of the character, setting or prop an id, name or alias finds."""
+    return find_entry(_current(ws, slug)[1], key)[1].name
+
+
 def describe_entry(bible: CastBible, key: str) -> str:
     """One entry in full (as YAML) followed by the words the prompts will use for it."""
     kind, entry = find_entry(bible, key)

@@ -23,6 +23,7 @@ def audition_(
 ) -> None:
     """Render N candidate portraits from the bible entry; pick one with `cast pick S NAME N`."""
     from ..audition import audition
+    from ..bible.edit import entry_name
     from .generate import parse_options
 
     ws = workspace()
@@ -31,7 +32,7 @@ def audition_(
                          progress=progress)
     for number, path in enumerate(paths, 1):
         console.print(f"{number}: {path.relative_to(ws.root)}", highlight=False)
-    console.print(f"pick one with: filmsofone cast pick {slug} '{name}' N", highlight=False)
+    console.print(f"pick one with: filmsofone cast pick {slug} '{entry_name(ws, slug, name)}' N", highlight=False)
 
 
 @cast_app.command("pick")
@@ -42,7 +43,8 @@ def pick_(
 ) -> None:
     """Make audition candidate N the reference image of NAME (used by backends that take references)."""
     from ..audition import pick
+    from ..bible.edit import entry_name
 
     ws = workspace()
     copy = pick(ws, slug, name, number)
-    console.print(f"{name}: reference image {copy.relative_to(ws.root)}", highlight=False)
+    console.print(f"{entry_name(ws, slug, name)}: reference image {copy.relative_to(ws.root)}", highlight=False)

@@ -106,11 +106,11 @@ def face(
     image: Path = typer.Argument(..., help="A PNG, JPEG or WebP picture of the face."),
 ) -> None:
     """Add a reference image (checked, then copied into casts/<slug>/)."""
-    from ..bible.edit import add_reference_image
+    from ..bible.edit import add_reference_image, entry_name
 
     ws = workspace()
     copy = add_reference_image(ws, slug, name, image)
-    say(f"reference image for {name}: {copy.relative_to(ws.root)}")
+    say(f"reference image for {entry_name(ws, slug, name)}: {copy.relative_to(ws.root)}")
 
 
 @cast_app.command("light")
@@ -147,10 +147,11 @@ def lock(
     unlock: bool = typer.Option(False, "--unlock", help="Unlock instead."),
 ) -> None:
     """Lock a look so re-imports never change it."""
-    from ..bible.edit import set_locked
+    from ..bible.edit import entry_name, set_locked
 
-    set_locked(workspace(), slug, name, not unlock)
-    say(f"{name}: {'unlocked' if unlock else 'locked'}")
+    ws = workspace()
+    set_locked(ws, slug, name, not unlock)
+    say(f"{entry_name(ws, slug, name)}: {'unlocked' if unlock else 'locked'}")
 
 
 @cast_app.command("merge")
@@ -160,11 +161,14 @@ def merge(
     other: str = typer.Argument(..., help="The character that is really the same person."),
 ) -> None:
     """Merge two characters the analysis kept apart (quotations, scenes and shots follow)."""
+    from ..bible.edit import entry_name
     from ..bible.recast import merge_characters
 
-    report = merge_characters(workspace(), slug, keep, other)
-    say(f"merged {other} into {keep}: {len(report.quotes)} quotations, {len(report.scenes)} scenes, "
-        f"{len(report.shots)} shots changed (undo: filmsofone cast split {slug} '{keep}' --alias '{other}')")
+    ws = workspace()
+    names = entry_name(ws, slug, keep), entry_name(ws, slug, other)  # their own names, before one goes
+    report = merge_characters(ws, slug, keep, other)
+    say(f"merged {names[1]} into {names[0]}: {len(report.quotes)} quotations, {len(report.scenes)} scenes, "
+        f"{len(report.shots)} shots changed (undo: filmsofone cast split {slug} '{names[0]}' --alias '{names[1]}')")
 
 
 @cast_app.command("split")

@@ -37,9 +37,12 @@ def cast_voice(
     pick: Optional[int] = typer.Option(None, "--pick", min=1, help="Keep candidate N of the last audition."),
 ) -> None:
     """Hear a character's voice (the current one, or N candidates with --audition) and keep one (--pick N)."""
-    from ..sound.casting import audition_voices, pick_voice, speak_sample
+    from ..bible.edit import entry_name
+    from ..sound.casting import NARRATOR_NAMES, audition_voices, pick_voice, speak_sample
 
     ws = workspace()
+    if name.strip().casefold() not in NARRATOR_NAMES:
+        name = entry_name(ws, slug, name)  # the character's own name, accents and all
     if pick is not None:
         chosen = pick_voice(ws, slug, name, pick)
         console.print(f"{name}: voice {chosen.engine} {chosen.voice} pitch {chosen.pitch}", highlight=False)
