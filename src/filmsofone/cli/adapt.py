@@ -31,6 +31,7 @@ def adapt_command(
                                                help="Adapter option NAME=VALUE (base_url=..., model=...)."),
     only_estimate: bool = typer.Option(False, "--estimate", help="Show a chat adapter's tokens and price; send nothing."),
     yes: bool = typer.Option(False, "--yes", help="Spend the estimated price of a paid chat adapter."),
+    fresh: bool = typer.Option(False, "--fresh", help="Adapt anew, replacing one an older adapter version made."),
 ) -> None:
     """Adapt the book to a running time (the planner then shoots the kept scenes' beats)."""
     from .. import project, store
@@ -79,9 +80,10 @@ def adapt_command(
 
     try:
         with progress_bar() as progress:
-            adaptation = adapt(ws, slug, progress=None if as_json else progress, on_estimate=shown)
+            adaptation = adapt(ws, slug, progress=None if as_json else progress, on_estimate=shown, force=fresh)
             db = project.open_project(ws, slug).db_path
-            replanned = bool(store.load_shots(db)) and (runtime is not None or scene is not None or adapter is not None)
+            replanned = bool(store.load_shots(db)) and (runtime is not None or scene is not None or adapter is not None
+                                                        or fresh)
             if replanned:
                 plan_book(ws, slug, progress=None if as_json else progress)
     except _Estimated:

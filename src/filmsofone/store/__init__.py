@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from ..models import BookAnalysis, BookInfo, Chapter, Character, Quote, Scene, Setting, Shot
 from .db import engine_for, forget_engine, session_for
@@ -39,6 +39,7 @@ __all__ = [
     "load_analysis",
     "load_book",
     "load_shots",
+    "made_clips",
     "save_analysis",
     "save_shots",
     "session_for",
@@ -127,3 +128,12 @@ def load_shots(db_path: Path, scene_id: str | None = None) -> list[Shot]:
         scene_order = {s.id: s.ordinal for s in session.exec(select(SceneRow)).all()}
     rows = sorted(rows, key=lambda r: (scene_order.get(r.scene, 1 << 30), r.order))
     return [Shot.model_validate(r.data) for r in rows]
+
+
+def made_clips(db_path: Path, scenes: set[str]) -> tuple[int, float]:
+    """How many clips (takes) the scenes have, and the estimated USD the jobs that made them cost."""
+    with session_for(db_path) as session:
+        takes = session.exec(select(TakeRow).where(col(TakeRow.scene).in_(scenes))).all()
+        job_ids = {t.job_id for t in takes if t.job_id is not None}
+        cost = sum(j.cost for j in session.exec(select(JobRow).where(col(JobRow.id).in_(job_ids))).all())
+    return len(takes), cost
