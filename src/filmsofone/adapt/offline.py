@@ -12,7 +12,7 @@ import re
 from ..models import BookAnalysis, ProgressCallback, Scene
 from .filmable import filmable_clause
 from .model import AdaptedBeat, AdaptedScene, Adaptation, Choices
-from .runtime import ESTABLISHING_SECONDS, beat_seconds, default_target_seconds, word_count
+from .runtime import ESTABLISHING_SECONDS, SHORT_WORDS, beat_seconds, default_target_seconds, word_count
 from .select import Plan, select, story_weights
 from .source import Candidate, SceneMaterial, read_scenes
 
@@ -55,8 +55,10 @@ def adapt_book(analysis: BookAnalysis, text: str, choices: Choices | None = None
             material.candidates.append(Candidate("voiceover", material.opening, start, end, score=1.0))
         plans.append(Plan(material, weight, pinned=choice.pin and not choice.drop, dropped=choice.drop))
     full = sum(p.full for p in plans)
-    target = choices.runtime_seconds or default_target_seconds(word_count(text[_story_start(analysis):]), full)
-    select(analysis, plans, target)
+    words = word_count(text[_story_start(analysis):])
+    filmable = sum(1 for p in plans if p.full > 0)
+    target = choices.runtime_seconds or default_target_seconds(words, full, filmable)
+    select(analysis, plans, target, every_chapter=words < SHORT_WORDS)
     scenes = [_written(analysis, text, plan) for plan in plans]
     return Adaptation(target_seconds=round(target, 1), total_seconds=round(sum(s.seconds for s in scenes), 1),
                       adapter=NAME, full_seconds=round(full, 1), scenes=scenes)

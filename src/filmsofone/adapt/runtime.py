@@ -6,6 +6,8 @@ The default target (`default_target_seconds`) follows feature films made from bo
   130 minutes (Pride and Prejudice, 122,000 words: about 120 minutes);
 - a shorter book runs proportionally less, faster than its length shrinks: 100 minutes x (words / 40,000)^1.5
   (a 10,000-word novella: 12.5 minutes; a 22,000-word one: 41 minutes), and never under 1 minute;
+- a short story (under 10,000 words) runs at least a minute for each scene with something to film (a
+  3,000-word story of six scenes: 6 minutes, not 2), and the adaptation keeps a scene of every chapter;
 - never longer than the whole book filmed at the adaptation's pace.
 """
 
@@ -20,6 +22,8 @@ NOVEL_MINUTES = 100.0
 MAX_MINUTES = 130.0
 WORDS_PER_EXTRA_MINUTE = 4_000
 MIN_SECONDS = 60.0
+SHORT_WORDS = 10_000  # under this a book is a short story
+SHORT_SCENE_SECONDS = 60.0  # a short story's default gives each scene at least this
 
 SPEECH_WPS = 2.5  # words per second of natural speech
 LINE_PAUSE = 0.6  # a breath between lines
@@ -49,13 +53,16 @@ def parse_runtime(value: str) -> float:
     return seconds
 
 
-def default_target_seconds(words: int, full_seconds: float | None = None) -> float:
-    """The default running time of a book of `words` words (see the module docstring)."""
+def default_target_seconds(words: int, full_seconds: float | None = None, scenes: int = 0) -> float:
+    """The default running time of a book of `words` words and `scenes` scenes with something to film (see
+    the module docstring)."""
     if words >= NOVEL_WORDS:
         minutes = min(MAX_MINUTES, NOVEL_MINUTES + (words - NOVEL_WORDS) / WORDS_PER_EXTRA_MINUTE)
     else:
         minutes = NOVEL_MINUTES * (words / NOVEL_WORDS) ** 1.5
     seconds = max(MIN_SECONDS, minutes * 60.0)
+    if words < SHORT_WORDS:
+        seconds = max(seconds, SHORT_SCENE_SECONDS * scenes)
     return min(seconds, full_seconds) if full_seconds else seconds
 
 

@@ -2,8 +2,9 @@
 
 A scene's story weight counts the lines of its speakers (major characters count most), the first and last
 appearances of characters, the book's first and last scenes and a chapter's opening, scaled by the user's
-weight. The scenes kept are the pinned ones, the best scene of every major character, then the heaviest
-until their material can fill the target at about `SCENE_SECONDS` a scene. Budgets share the time left by
+weight. The scenes kept are the pinned ones, the best scene of every major character (and, in a short story,
+of every chapter, when the target gives each chapter `MIN_SCENE_SECONDS`), then the heaviest until their
+material can fill the target at about `SCENE_SECONDS` a scene. Budgets share the time left by
 weight (each kept scene gets at least `MIN_SCENE_SECONDS`, none more than its whole material); inside a
 scene the best beats are kept, in text order, until its budget is spent (`best_within`; the LLM adapter's
 scenes are cut to their budget the same way, `trim_to_budget`).
@@ -79,15 +80,16 @@ def story_weights(analysis: BookAnalysis, materials: list[SceneMaterial], choice
     return weights
 
 
-def select(analysis: BookAnalysis, plans: list[Plan], target: float) -> None:
-    """Decide kept scenes, budgets and beats in place (see the module docstring)."""
+def select(analysis: BookAnalysis, plans: list[Plan], target: float, *, every_chapter: bool = False) -> None:
+    """Decide kept scenes, budgets and beats in place (see the module docstring); `every_chapter`: a short
+    story, whose every chapter keeps a scene when the target allows."""
     for plan in plans:
         if plan.pinned:
             plan.budget = plan.full
             plan.chosen = list(range(len(plan.material.candidates)))
     open_plans = [p for p in plans if not p.pinned and not p.dropped and p.weight > 0 and p.full > 0]
     left = max(0.0, target - sum(p.seconds for p in plans if p.pinned))
-    kept = _choose_scenes(analysis, open_plans, left)
+    kept = _choose_scenes(analysis, open_plans, left, every_chapter)
     _share_budgets(kept, left)
     for plan in kept:
         _fill(plan, plan.budget)
@@ -100,13 +102,19 @@ def select(analysis: BookAnalysis, plans: list[Plan], target: float) -> None:
         spare -= plan.seconds - before
 
 
-def _choose_scenes(analysis: BookAnalysis, plans: list[Plan], seconds: float) -> list[Plan]:
-    """The pinned-less scenes to keep: each major character's best scene, then the heaviest, in book order."""
+def _choose_scenes(analysis: BookAnalysis, plans: list[Plan], seconds: float, every_chapter: bool = False) -> list[Plan]:
+    """The pinned-less scenes to keep: each major character's best scene (and each chapter's, with
+    `every_chapter` when the time allows), then the heaviest, in book order."""
     if sum(p.full for p in plans) <= seconds:
         return plans
     wanted = max(1, round(seconds / SCENE_SECONDS))
     ranked = sorted(plans, key=lambda p: (-p.weight, p.material.scene.start))
     chosen: dict[str, Plan] = {}
+    chapters = {p.material.scene.chapter for p in plans}
+    if every_chapter and len(chapters) * MIN_SCENE_SECONDS <= seconds:
+        for chapter in sorted(chapters):
+            best = next(p for p in ranked if p.material.scene.chapter == chapter)
+            chosen[best.id] = best
     for character in analysis.characters:
         if character.role != "major":
             continue
