@@ -65,8 +65,8 @@ _TITLE_BETWEEN = re.compile(
 _TITLE_ONLY = re.compile(rf"[\s\W]*(?:(?:{alternation(COMMON_TITLES)})\.?\s+)?")  # "Mrs. " before a name
 # '" blubbered Osric', '" exploded van der Voort': any past-tense verb, then a name (perhaps a particle first)
 _INVERTED_TAG = re.compile(rf"[\s,]*[a-z]+ed\s+(?=[A-Z]|(?:(?:{alternation(p for p in SURNAME_PARTICLES if p.isalpha())})\s+){{1,2}}[A-Z])")
-_PRONOUN_BEFORE_VERB = re.compile(r"\b(he|she)\s+(?:[a-z]+ly\s+)?$")
-_OPENING_PRONOUN = re.compile(r"\b(he|she|He|She)\s+(?:[a-z]+ly\s+)?$")  # 'He said, "..."' before the quotation
+# 'he said' / 'she quietly said' just before the verb; a capital 'He said, "..."' only before the quotation
+_PRONOUN_BEFORE_VERB = re.compile(r"\b([Hh]e|[Ss]he)\s+(?:[a-z]+ly\s+)?$")
 _SENTENCE_END = re.compile(rf"{not_sentence_end()}[.!?;](?=\s)|[\"“]")
 _PROGRESS_EVERY = 500  # quotations
 _REVISABLE = frozenset({"implicit", "weak", "none"})
@@ -350,8 +350,8 @@ class SpeakerAttributor:
         `before` the quotation, also a sentence's opening pronoun ('She said, "You go."')."""
         verb, span = verb_match, verb_match.span()
         after_text = self.text[verb.end() : min(end, verb.end() + _SUBJECT_GAP)]
-        pronoun = (_OPENING_PRONOUN if before else _PRONOUN_BEFORE_VERB).search(self.text[max(start, verb.start() - 20) : verb.start()])
-        if pronoun:  # '"..." she asked Robert': the name after the verb is the one asked
+        pronoun = _PRONOUN_BEFORE_VERB.search(self.text[max(start, verb.start() - 20) : verb.start()])
+        if pronoun and (before or pronoun.group(1).islower()):  # '"..." she asked Robert': the name after the verb is the one asked
             at = verb.start() - len(pronoun.group(0))
             who = pronoun.group(1).lower()
             return SpeechTag("pronoun", who, at, verb=span, subject=(at, at + len(who)))

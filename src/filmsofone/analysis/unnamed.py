@@ -30,6 +30,10 @@ Two ways in, both general English:
   curate, Mr. Tolley", "Tolley was a curate": then every "the curate" is Mr. Tolley), bears it as a title
   ("Captain Marden": "the captain"), or is named just before most of its uses (the character list's own
   epithets, "the beadle", are left to it).
+- **Named after**: a plain description (not a role) that stops exactly where a named character of its sex starts, in
+  the same company, was that character before the book named him: "the stranger" talks with Nell, then "replied
+  Mr. Tolley", not about in the episode, talks on with her (or the narration gives the name: "the stranger's name
+  was Osric Tolley"), and the description is not used again for a while: its uses in the episode are his.
 """
 
 from __future__ import annotations
@@ -66,6 +70,8 @@ _NOT_A_FEATURE_END = frozenset("voice tone manner way time moment whisper undert
 _NOT_A_FEATURE = frozenset("was is were had has who which that whom whose".split())
 _ABOUT = 1500  # characters of text before a use in which a named character of its gender counts as about
 _EPISODE_GAP = 5000  # characters between two uses of one episode
+_NAME_REACH = 1500  # characters after a description's last use in which the named one it was must appear
+_NAMING = re.compile(r"\bnamed?\b|\bproved\s+to\s+be\b|\bturned\s+out\s+to\s+be\b")  # "whose name was", "as he proved to be"
 _MIN_TAGS = 2
 _MIN_NARRATION = 2
 _FOLLOW_GAP = 2500  # characters between two uses of one introduced person
@@ -185,7 +191,8 @@ class UnnamedFinder:
                 _add(clusters, f"the {noun}", set(), gender, noun, [(s, e) for s, e, _ in episode])
         for cluster in clusters.values():  # an alias that is another's name is not this one's
             cluster.aliases = {a for a in cluster.aliases if a == cluster.name or (a not in clusters and a not in taken)}
-        added = sorted(clusters.values(), key=lambda c: -len(c.mentions))
+        _named_after(text, clusters, characters)
+        added = sorted((c for c in clusters.values() if c.mentions), key=lambda c: -len(c.mentions))
         for n, cluster in enumerate(added, len(characters) + 1):
             cluster.mentions.sort()
             cluster.id = f"c{n}"
@@ -441,6 +448,62 @@ def _says_who(text: str, s: int, e: int, spans, span_starts: list[int], span_end
         if who is not None and (gender is None or who.gender in (gender, "unknown")):
             return who
     return None
+
+
+def _named_after(text: str, clusters: dict[str, CharacterCluster], characters: list[CharacterCluster]) -> None:
+    """A plain description ("the stranger", "the old gentleman") that stops exactly where a named character of its
+    sex starts, in the same company, was that character seen before the book names him: '"...," said the stranger'
+    to Nell, and then Mr. Tolley, not about before, talks on with Nell ('replied Mr. Tolley'), or the narration
+    gives the name ("his visitor's name was Osric Tolley", "Tolley, by which name Nell had called him"). Its uses
+    in that episode become the named one's mentions. Roles ("the turnkey") are left alone: the named one who comes
+    next is someone else."""
+    named = [c for c in characters if not c.narrator and not c.name.startswith("the ")]
+    everyone = sorted((s, id(c)) for c in [*characters, *clusters.values()] if not c.narrator for s, _ in c.mentions)
+    for cluster in clusters.values():
+        if _is_role(cluster.last or "") or cluster.gender not in ("male", "female"):
+            continue
+        for episode in _episodes([(s, e, False) for s, e in sorted(cluster.mentions)]):
+            who = _named_next(text, cluster, episode, [c for c in named if c.gender == cluster.gender], everyone)
+            if who is not None:
+                held = {(s, e) for s, e, _ in episode}
+                cluster.mentions = [m for m in cluster.mentions if m not in held]
+                who.mentions = sorted([*who.mentions, *held])
+
+
+def _named_next(text: str, cluster: CharacterCluster, episode: list[tuple[int, int, bool]],
+                named: list[CharacterCluster], everyone: list[tuple[int, int]]) -> CharacterCluster | None:
+    """The named character (of the description's sex) who is not about in the episode and first appears within
+    `_NAME_REACH` after its last use, speaking or named by the narration, when the description is not used again
+    for a while after that and someone else of the episode is about on both sides."""
+    first, last = episode[0][0], episode[-1][0]
+    candidates = []
+    for who in named:
+        positions = [s for s, _ in sorted(who.mentions) if text[s].isupper()]  # names, not "the doctor" he is
+        i = bisect.bisect_left(positions, first - _ABOUT)
+        if i < len(positions) and positions[i] <= last:
+            continue  # about in the episode: the description is someone beside him
+        if i < len(positions) and positions[i] - last <= _NAME_REACH:
+            candidates.append((positions[i], who))
+    if not candidates:
+        return None
+    at, who = min(candidates, key=lambda c: c[0])
+    end = next(e for s, e in who.mentions if s == at)
+    if len([c for c in candidates if c[0] == at]) > 1 or any(at < s <= at + _EPISODE_GAP for s, _ in cluster.mentions):
+        return None
+    if not (_is_tag(text, at, end, 0, broad=True) or _NAMING.search(_sentence_around(text, at))):
+        return None
+    starts = [s for s, _ in everyone]
+    before = {c for _, c in everyone[bisect.bisect_left(starts, first) : bisect.bisect_right(starts, last)]}
+    after = {c for _, c in everyone[bisect.bisect_right(starts, last) : bisect.bisect_right(starts, at + _NAME_REACH)]}
+    return who if (before & after) - {id(cluster), id(who)} else None
+
+
+def _sentence_around(text: str, position: int) -> str:
+    """The sentence of the narration that holds `position` (at most `_SENTENCE_REACH` * 3 either side)."""
+    ends = list(_SENTENCE_END.finditer(text, max(0, position - 3 * _SENTENCE_REACH), position))
+    start = ends[-1].end() if ends else max(0, position - 3 * _SENTENCE_REACH)
+    after = _SENTENCE_END.search(text, position, position + 3 * _SENTENCE_REACH)
+    return text[start : after.start() if after else position + 3 * _SENTENCE_REACH]
 
 
 def _add(clusters: dict[str, CharacterCluster], name: str, aliases: set[str], gender: str | None, noun: str,
