@@ -77,7 +77,7 @@ MODELS: dict[str, VideoModel] = {
     "fal-ai/bytedance/seedance/v1/pro/fast/text-to-video": _seedance(False, 0.049, {480: "480p", 720: "720p", 1080: "1080p"}),
     "fal-ai/kling-video/v2.1/master/text-to-video": _kling(False, 0.28),
     "fal-ai/kling-video/v2.1/master/image-to-video": _kling(True, 0.28),
-    "fal-ai/kling-video/v2.1/standard/image-to-video": _kling(True, 0.05),
+    "fal-ai/kling-video/v2.1/standard/image-to-video": _kling(True, 0.056),
     "fal-ai/pika/v2.2/text-to-video": _pika("2.2", False),
     "fal-ai/pika/v2.2/image-to-video": _pika("2.2", True),
     "fal-ai/pika/v2.5/text-to-video": _pika("2.5", False),

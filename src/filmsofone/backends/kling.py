@@ -98,7 +98,7 @@ class KlingBackend(Backend):
     extra_key_env_vars = (ACCESS_KEY_VAR,)
     Options = KlingOptions
     contract = CONTRACT
-    price_per_second = 0.056  # [unverified] std list price
+    price_per_second = 0.056  # std, as third parties resell kling-v2.1 standard (docs/providers.md, Prices)
     poll_interval = 8.0
     default_concurrency = 2
 

@@ -65,7 +65,7 @@ class MinimaxBackend(Backend):
     key_env_var = "MINIMAX_API_KEY"
     Options = MinimaxOptions
     contract = CONTRACT
-    price_per_clip = 0.28  # [unverified] Hailuo 768P 6 s list price
+    price_per_clip = 0.28  # Hailuo 2.3 768P 6 s, as third parties list it (docs/providers.md, Prices)
     poll_interval = 8.0
     default_concurrency = 2
 
