@@ -1,12 +1,15 @@
 """What the narration holds besides action: a letter written out in it is not filmed as action, and the
-quotation marks of single-quoted dialogue around a narration sentence do not stick to its action line."""
+quotation marks of single-quoted dialogue around a narration sentence do not stick to its action line, and a
+line interrupted by a tag that ends its sentence reads with the full stop the comma stood for."""
 
 from __future__ import annotations
 
 from filmsofone.adapt import Choices, adapt_book
+from filmsofone.adapt.checks import is_verbatim
 from filmsofone.adapt.filmable import action_line, split_sentences
-from filmsofone.adapt.source import letter_paragraphs
+from filmsofone.adapt.source import dialogue_line, letter_paragraphs
 from filmsofone.analysis.text import paragraphs
+from filmsofone.models import Quote
 
 from .conftest import STORY, build_story
 
@@ -55,3 +58,24 @@ def test_the_marks_of_the_quotations_around_a_narration_sentence_are_not_part_of
     assert [text[a:b] for a, b in split_sentences(text, 56, len(text))] == ["said Nell, and she ran down to the boats."]
     elided = "'Tis the last boat in. '"
     assert [elided[a:b] for a, b in split_sentences(elided, 0, len(elided))] == ["'Tis the last boat in."]
+
+
+def _quote(text: str, *pieces: str) -> Quote:
+    spans = []
+    for piece in pieces:
+        start = text.index(piece, spans[-1][1] if spans else 0)
+        spans.append((start, start + len(piece)))
+    return Quote(id="q1", spans=spans)
+
+
+def test_the_comma_before_a_tag_that_ends_its_sentence_is_the_full_stop_it_stands_for():
+    text = "“Good morning, Ned,” said Nell. “Is the ferry late?”\n\n“Late,” said Ned, “and leaking.”"
+    stopped = _quote(text, "Good morning, Ned,", "Is the ferry late?")
+    assert dialogue_line(text, stopped) == "Good morning, Ned. Is the ferry late?"
+    assert is_verbatim(dialogue_line(text, stopped), text, 2)
+    going_on = _quote(text, "Late,", "and leaking.")
+    assert dialogue_line(text, going_on) == "Late, and leaking."  # the sentence goes on after the tag
+    assert not is_verbatim("Good morning. Ned, Is the ferry late?", text, 2)
+    again = "“Not I,” said Ned. “Not I.”"
+    assert dialogue_line(again, _quote(again, "Not I,", "Not I.")) == "Not I. Not I."
+    assert is_verbatim("Not I. Not I.", again, 2)  # the first run is the one with the comma

@@ -28,16 +28,24 @@ def is_verbatim(line: str, source: str, pieces: int) -> bool:
         lo, hi, found = 1, len(words), 0  # the longest prefix of `rest` found after `cursor`
         while lo <= hi:
             mid = (lo + hi) // 2
-            if flat.find(" ".join(words[:mid]), cursor) >= 0:
+            if _find_run(flat, words[:mid], cursor)[0] >= 0:
                 found, lo = mid, mid + 1
             else:
                 hi = mid - 1
         if not found:
             return False
-        head = " ".join(words[:found])
-        cursor = flat.find(head, cursor) + len(head)
+        at, length = _find_run(flat, words[:found], cursor)
+        cursor = at + length
         rest = " ".join(words[found:])
     return not rest
+
+
+def _find_run(flat: str, words: list[str], cursor: int) -> tuple[int, int]:
+    """Where the words stand in `flat` from `cursor`, and their length there; a run may end in a full stop where
+    the book has the comma before a speech tag (`source.dialogue_line`). (-1, 0) when they are not there."""
+    forms = [words] + ([words[:-1] + [words[-1][:-1] + ","]] if words[-1].endswith(".") else [])
+    found = [(at, len(run)) for run in (" ".join(form) for form in forms) if (at := flat.find(run, cursor)) >= 0]
+    return min(found) if found else (-1, 0)  # the earliest: "Send her here, ... Send her here."
 
 
 def unverbatim_lines(analysis: BookAnalysis, text: str, adaptation: Adaptation) -> list[str]:

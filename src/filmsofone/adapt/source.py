@@ -18,6 +18,7 @@ ACTION_SCORE = 2.0  # a filmable action line (a moving one 0.5 more); a line of 
 ROLE_SCORE = {"major": 3.0, "intermediate": 2.0, "minor": 1.0}
 VOICEOVER_SCORE = 1.0  # a written voice-over (the offline adapter's opening line scores its own 4.0)
 _QUOTE_MARKS = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb "
+_SENTENCE_CLOSED = re.compile("[.!?][\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\\s]*$")  # '" said Nell. "'
 _HEADING = re.compile(r"^(chapter|book|part|volume|act|stave)\b|^[IVXLC]+\.?$|^\d+\.?$", re.I)
 _LINE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z])")
 
@@ -62,8 +63,14 @@ def scene_quotes(analysis: BookAnalysis, scene: Scene) -> list[Quote]:
 
 
 def dialogue_line(text: str, quote: Quote) -> str:
-    """The quotation's words as written, its pieces joined by a space (whitespace runs made one space)."""
+    """The quotation's words as written, its pieces joined by a space (whitespace runs made one space); a
+    piece's closing comma becomes the full stop it stands for when the tag after it ends its sentence and the
+    next piece opens a new one ('"Good morning, Ned," said Nell. "Is it late?"' -> 'Good morning, Ned. Is it
+    late?')."""
     pieces = [tidy(text[a:b]).strip(_QUOTE_MARKS.replace("'", "").replace("\u2019", "")) for a, b in quote.spans]
+    for i, ((_, end), (start, _)) in enumerate(zip(quote.spans, quote.spans[1:])):
+        if pieces[i].endswith(",") and pieces[i + 1][:1].isupper() and _SENTENCE_CLOSED.search(text[end:start]):
+            pieces[i] = pieces[i][:-1] + "."
     return " ".join(p for p in pieces if p)
 
 
@@ -225,10 +232,12 @@ def _dialogue(text: str, quote: Quote, line: str, roles: dict[str, str]) -> Cand
 def _end_of_prefix(text: str, quote: Quote, prefix: str) -> int:
     """Where in the book the trimmed line ends (its last words found in the quotation's pieces)."""
     tail = prefix.split()[-1]
+    tails = (tail, tail[:-1] + ",") if tail.endswith(".") else (tail,)  # a full stop the line put for a comma
     for a, b in reversed(quote.spans):
-        at = text.rfind(tail, a, b)
-        if at >= 0 and tidy(text[quote.spans[0][0]:at + len(tail)]).endswith(tail):
-            return at + len(tail)
+        for written in tails:
+            at = text.rfind(written, a, b)
+            if at >= 0 and tidy(text[quote.spans[0][0]:at + len(written)]).endswith(written):
+                return at + len(written)
     return quote.spans[-1][1]
 
 
