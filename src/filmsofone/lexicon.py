@@ -68,6 +68,16 @@ ORDINALS: tuple[str, ...] = tuple(
     "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
     "fifteenth sixteenth seventeenth eighteenth nineteenth".split())
 
+# --- animals ------------------------------------------------------------------------------------------------
+
+# animals a story may name and cast ("Bosun, the old brown dog", "a parrot called Fig")
+ANIMAL_NOUNS = frozenset("""
+    dog hound puppy terrier spaniel collie mastiff retriever poodle sheepdog cat kitten tomcat horse pony mare
+    stallion colt foal donkey mule cow bull ox calf goat sheep lamb pig parrot cockatoo bird raven crow jackdaw
+    magpie owl canary hawk falcon goose duck hen cockerel rooster fox wolf bear monkey ape rabbit hare mouse rat
+    ferret squirrel hedgehog badger otter tortoise toad frog snake
+""".split())
+
 # --- people: honorifics and titles ------------------------------------------------------------------------
 
 # honorific -> gender ("male" / "female" / "unknown"); keys without the trailing period

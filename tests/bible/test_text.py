@@ -93,3 +93,21 @@ def test_clothes_the_book_mentions_seed_the_default_wardrobe(ws: Workspace) -> N
     cast = bible.load_bible(ws, "quills")
     assert cast.character("Mr. Quill").wardrobe.default == "an old coat"  # "His old coat was torn."
     assert bible.identity_text(cast, "c3") == "Mr. Quill: a man, wearing an old coat"
+
+
+def test_an_animal_the_book_names_is_cast_as_that_animal_not_as_a_man() -> None:
+    from filmsofone.bible.hints import find_animals
+    from filmsofone.bible.model import CastBible
+    from filmsofone.bible.seed import character_look
+    from filmsofone.models import Character
+
+    text = ("Bosun, the ferryman's old brown dog, lifted his head. Mr. Marden, the old fox, said nothing. "
+            "A grey parrot called Pip swung in its cage. Nell Tolley was a quiet girl.")
+    people = [Character(id="c1", name="Bosun", gender="male"), Character(id="c2", name="Mr. Marden", gender="male"),
+              Character(id="c3", name="Pip"), Character(id="c4", name="Nell Tolley", aliases=["Nell"])]
+    animals = find_animals(text, people)
+    assert animals == {"c1": "an old brown dog", "c3": "a grey parrot"}  # a titled man is never a fox
+    cast = CastBible(book="ferry", characters=[character_look("ferry", people[0], [], animal=animals["c1"]),
+                                               character_look("ferry", people[1], [])])
+    assert bible.identity_text(cast, "c1") == "Bosun: an old brown dog"
+    assert bible.identity_text(cast, "c2") == "Mr. Marden: a man"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..lexicon import ANIMAL_NOUNS, HONORIFICS, alternation
 from ..models import Character
 from .model import Hint
 
@@ -303,3 +304,28 @@ def _place_matches(text: str, settings: list):
 
 
 _CAPITALISED = re.compile(r"(?<![\w])[A-Z][\w'\u2019-]*")
+
+
+# --- animals ------------------------------------------------------------------------------------------------
+
+_ANIMAL = rf"(?P<mods>(?:[a-z-]+,?\s+){{0,3}}?)(?P<noun>{alternation(sorted(ANIMAL_NOUNS))})\b(?![-'’])"
+_OWNER = r"(?:the|a|an|his|her|their|its|[A-Z][\w-]*['’]s|the\s+[a-z-]+['’]s)"
+
+
+def find_animals(text: str, characters: Iterable[Character]) -> dict[str, str]:
+    """The animal a named character is, when the book says so ("Bosun, the ferryman's old brown dog,", "a
+    parrot called Fig", "Fig was a green parrot"): character id -> "an old brown dog"."""
+    found: dict[str, str] = {}
+    for character in characters:
+        names = sorted({n for n in (character.name, *character.aliases) if n[:1].isupper()}, key=len, reverse=True)
+        if not names or any(n.split()[0].rstrip(".") in HONORIFICS for n in names):
+            continue  # "Mr. Marden, the old fox": a man, whatever he is called
+        name = rf"\b(?:{'|'.join(re.escape(n) for n in names)})\b"
+        patterns = (rf"{name},\s+{_OWNER}\s+{_ANIMAL}", rf"{name}\s+(?:was|is)\s+(?:an?|the)\s+{_ANIMAL}",
+                    rf"\b(?i:an?|the|his|her|their)\s+{_ANIMAL}\s+(?:called|named)\s+{name}")
+        matches = [m for p in patterns for m in re.finditer(p, text)]
+        if matches:
+            first = min(matches, key=lambda m: m.start())
+            words = " ".join([*first.group("mods").replace(",", " ").split(), first.group("noun")])
+            found[character.id] = f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
+    return found

@@ -11,7 +11,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ..models import BookAnalysis, Character
 from ..project import load_analysis, load_text
 from ..workspace import Workspace
-from .hints import find_hints, find_place_hints
+from .hints import find_animals, find_hints, find_place_hints
 from .model import CastBible, CharacterLook, Hint, SettingLook, Style, Voice, Wardrobe, stable_seed
 from .presets import guess_interior, light_presets
 from .voices import NARRATOR, cast_voices
@@ -37,7 +37,9 @@ def build_bible(slug: str, analysis: BookAnalysis, text: str) -> CastBible:
     """The bible the tool would write for this analysis (no user edits)."""
     hints = find_hints(text, analysis.characters)
     voices = cast_voices(analysis, hints)
-    characters = [character_look(slug, c, hints.get(c.id, []), voices.get(c.id)) for c in analysis.characters]
+    animals = find_animals(text, analysis.characters)
+    characters = [character_look(slug, c, hints.get(c.id, []), voices.get(c.id), animal=animals.get(c.id, ""))
+                  for c in analysis.characters]
     places = find_place_hints(text, analysis.settings)
     settings = []
     for setting in analysis.settings:
@@ -59,12 +61,14 @@ def _scenes_say_interior(analysis: BookAnalysis, setting_id: str) -> bool | None
     return None if inside == outside else inside > outside
 
 
-def character_look(slug: str, character: Character, hints: list[Hint], voice: Voice | None = None) -> CharacterLook:
-    """A character's entry as the tool seeds it."""
+def character_look(slug: str, character: Character, hints: list[Hint], voice: Voice | None = None, *,
+                   animal: str = "") -> CharacterLook:
+    """A character's entry as the tool seeds it (`animal`: what the book says the character is, "an old brown
+    dog", which then is its physical description)."""
     return CharacterLook(
         id=character.id, name=character.name, aliases=list(character.aliases), role=character.role,
-        gender=character.gender, physical=_first(hints, ("man", "woman", "girl", "boy", "lady", "gentleman",
-                                                         "fellow", "child", "creature", "person", "figure")),
+        gender=character.gender, physical=animal or _first(hints, ("man", "woman", "girl", "boy", "lady", "gentleman",
+                                                                   "fellow", "child", "creature", "person", "figure")),
         hair=_first(hints, ("hair", "curls", "locks")),
         face=_first(hints, ("face", "eyes", "eye", "complexion", "features", "cheeks", "nose", "brow", "beard",
                             "whiskers", "moustache", "mustache")),

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..lexicon import ANIMAL_NOUNS, alternation
 from ..models import Shot
 from .model import CastBible, Light, _chapter_of, stable_seed
 from .presets import light_presets
 
 _GENDER_NOUN = {"female": "woman", "male": "man"}
-_PERSON_NOUN = re.compile(r"\b(man|woman|girl|boy|lady|gentleman|fellow|child|person|creature)\b", re.IGNORECASE)
+_PERSON_NOUN = re.compile(r"\b(man|woman|girl|boy|lady|gentleman|fellow|child|person|creature|"
+                          rf"{alternation(sorted(ANIMAL_NOUNS))})\b", re.IGNORECASE)  # says who (or what) it is
 
 
 def identity_text(bible: CastBible, character_id: str, *, scene_id: str | None = None,
