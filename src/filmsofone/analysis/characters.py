@@ -467,7 +467,8 @@ class CharacterFinder:
         if cluster.first in FEMALE_NAMES:
             votes["female"] += 10
         for begin, end in cluster.mentions[:400]:
-            following = re.match(r"[^.!?\"“”]{0,80}?\b(he|him|his|she|her|hers)\b", text[end : end + 90], re.IGNORECASE)
+            # a pronoun after the name in its sentence; never "him", which is someone else ("Nell found him")
+            following = re.match(r"[^.!?\"“”]{0,80}?\b(he|his|she|her|hers)\b", text[end : end + 90], re.IGNORECASE)
             if following:
                 pronoun = following.group(1).lower()
                 votes["male" if pronoun in MALE_PRONOUNS else "female"] += 0.5
@@ -479,7 +480,7 @@ class CharacterFinder:
                 votes["female" if own.group("pronoun") == "herself" else "male"] += 2
             if _SENTENCE_START.search(text, max(0, begin - 3), begin):  # "Nard rolled a cigarette. He smoked"
                 then = _NEXT_SUBJECT.match(text, end)
-                if then:
+                if then and not _NAMES_SOMEONE.search(then.group("rest")):  # "Nell found Osric. He was ..."
                     votes["male" if then.group("pronoun") == "He" else "female"] += 2
         votes.pop("unknown", None)
         if not votes:
@@ -502,7 +503,11 @@ _DESCRIBED_AS = re.compile(r"(?:[ \t\n]+(?:was|is)|[ \t\n]*,)[ \t\n]+(?:an?|the)
 _OWN_POSSESSIVE = re.compile(r"[ \t\n]+(?:[a-z]+ly[ \t\n]+)?[a-z]+(?:ed|s)(?:[ \t\n]+[a-z]+){0,4}?[ \t\n]+(?P<pronoun>his|himself|herself)\b")
 # a name opening a sentence, and the next sentence opening with He or She
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’']?[ \t\n]+|\n\n)$")
-_NEXT_SUBJECT = re.compile(r"[^.!?\"“”]{0,200}[.!?][ \t\n]+(?P<pronoun>He|She)\b")
+_NEXT_SUBJECT = re.compile(r"(?P<rest>[^.!?\"“”]{0,200})[.!?][ \t\n]+(?P<pronoun>He|She)\b")
+# someone else in the rest of the name's sentence, whom the next He/She may be: a capitalised word, or "him" /
+# "her" as an object ("Nell looked at him. He ...")
+_NAMES_SOMEONE = re.compile(r"\b(?!I\b)[A-Z][a-z]*|\bhim\b|\b(?:at|to|with|for|from|on|by|after|behind|beside|"
+                            r"towards?|found|saw|watched|told|asked|kissed|helped|left)[ \t\n]+her\b")
 
 
 def _a_thing(text: str, cluster: CharacterCluster) -> bool:
