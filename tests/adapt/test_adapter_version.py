@@ -11,10 +11,10 @@ from filmsofone import store
 from filmsofone.adapt import adapt, current_adaptation, load_choices
 from filmsofone.adapt.saved import _UNSTAMPED, ADAPTATION_FILE, adaptation_key, adapter_version
 from filmsofone.project import load_text
-from filmsofone.cli import main
 from filmsofone.store import JobRow, TakeRow
 
 from .conftest import SAMPLE
+from .test_cli_adapt import run as _run
 
 OLD_LINE = "Pellow waits by the gate."  # an action line no version of the adapter writes for the sample
 
@@ -102,12 +102,3 @@ def test_a_file_from_before_the_version_stamp_counts_as_made_from_the_same_book(
     kept = adapt(sample_ws, SAMPLE)
     assert OLD_LINE in _texts(kept) and "1 clip(s) unused" in kept.warnings[0] and "paid" not in kept.warnings[0]
 
-
-def _run(ws, *args, capsys):
-    try:
-        main(["--workspace", str(ws.root), *args])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
