@@ -310,11 +310,15 @@ _CAPITALISED = re.compile(r"(?<![\w])[A-Z][\w'\u2019-]*")
 
 _ANIMAL = rf"(?P<mods>(?:[a-z-]+,?\s+){{0,3}}?)(?P<noun>{alternation(sorted(ANIMAL_NOUNS))})\b(?![-'’])"
 _OWNER = r"(?:the|a|an|his|her|their|its|[A-Z][\w-]*['’]s|the\s+[a-z-]+['’]s)"
+# a child known only by what people call them: "the boy everyone called Wren", "a girl named Pim"
+_YOUNG = r"(?P<mods>(?:[a-z-]+\s+){0,2}?)(?P<noun>boy|girl|lad|lass|child)"
+_CALLERS = r"(?:(?:whom\s+)?(?:everyone|everybody|they|people|we|all)\s+)?"
 
 
 def find_animals(text: str, characters: Iterable[Character]) -> dict[str, str]:
     """The animal a named character is, when the book says so ("Bosun, the ferryman's old brown dog,", "a
-    parrot called Fig", "Fig was a green parrot"): character id -> "an old brown dog"."""
+    parrot called Fig", "Fig was a green parrot"), or the child ("the boy everyone called Wren"): character id
+    -> "an old brown dog", "a boy"."""
     found: dict[str, str] = {}
     for character in characters:
         names = sorted({n for n in (character.name, *character.aliases) if n[:1].isupper()}, key=len, reverse=True)
@@ -322,7 +326,8 @@ def find_animals(text: str, characters: Iterable[Character]) -> dict[str, str]:
             continue  # "Mr. Marden, the old fox": a man, whatever he is called
         name = rf"\b(?:{'|'.join(re.escape(n) for n in names)})\b"
         patterns = (rf"{name},\s+{_OWNER}\s+{_ANIMAL}", rf"{name}\s+(?:was|is)\s+(?:an?|the)\s+{_ANIMAL}",
-                    rf"\b(?i:an?|the|his|her|their)\s+{_ANIMAL}\s+(?:called|named)\s+{name}")
+                    rf"\b(?i:an?|the|his|her|their)\s+{_ANIMAL}\s+(?:called|named)\s+{name}",
+                    rf"\b(?i:an?|the)\s+{_YOUNG}\s+{_CALLERS}(?:called|named)\s+{name}")
         matches = [m for p in patterns for m in re.finditer(p, text)]
         if matches:
             first = min(matches, key=lambda m: m.start())
