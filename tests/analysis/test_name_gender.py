@@ -28,3 +28,11 @@ def test_an_unknown_first_name_is_not_given_the_sex_of_the_one_she_looks_at():
     analysis = analyze_story(STORY, "quay")
     tamsin = next(c for c in analysis.characters if c.name.startswith("Tamsin"))
     assert tamsin.gender != "male"
+
+
+def test_a_name_given_to_a_boy_is_a_boys():
+    story = STORY.replace("Tamsin found Osric Pellow behind the shed, where the nets hung to dry.",
+                          "The boy everyone called Wren sat on the nets. Tamsin found Osric Pellow behind the shed.")
+    story += '\n"Not I," said Wren.\n\n"Nor I," said Wren.\n'
+    wren = next(c for c in analyze_story(story, "quay2").characters if c.name == "Wren")
+    assert wren.gender == "male"

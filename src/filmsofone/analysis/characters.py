@@ -473,8 +473,10 @@ class CharacterFinder:
                 pronoun = following.group(1).lower()
                 votes["male" if pronoun in MALE_PRONOUNS else "female"] += 0.5
             described = _DESCRIBED_AS.match(text, end)  # "Vold was an old man", "Tesh, a tall girl,"
-            if described:
-                votes["female" if described.group("noun") in _FEMALE_NOUNS else "male"] += 2
+            called = _CALLED_BEFORE.search(text, max(0, begin - 60), begin)  # "the boy everyone called Wren"
+            for found in (described, called):
+                if found:
+                    votes["female" if found.group("noun") in _FEMALE_NOUNS else "male"] += 2
             own = _OWN_POSSESSIVE.match(text, end)  # "Nard lit his cigar": his own (her may be an object)
             if own:
                 votes["female" if own.group("pronoun") == "herself" else "male"] += 2
@@ -497,6 +499,12 @@ _FEMALE_NOUNS = frozenset({"woman", "lady", "girl", "lass", "wife", "mother", "d
 # a name described by a noun of one sex: "X was an elderly, nay, an old man", "X, a tall girl of twelve,"
 _DESCRIBED_AS = re.compile(r"(?:[ \t\n]+(?:was|is)|[ \t\n]*,)[ \t\n]+(?:an?|the)[ \t\n]+(?:(?!(?:of|to|with|and|or|for|in|on|by|from|at|who|whom|that)\b)[a-z-]+[ \t\n]*,?[ \t\n]+){0,5}?"
                            rf"(?P<noun>{alternation(sorted(_MALE_NOUNS | _FEMALE_NOUNS))})\b(?![-'’])")
+
+
+# a noun of one sex that the name is given to, right before it: "the boy everyone called Wren", "a girl named Pim"
+_CALLED_BEFORE = re.compile(r"\b(?:[Aa]n?|[Tt]he)[ \t\n]+(?:[a-z-]+[ \t\n]+){0,2}?"
+                            rf"(?P<noun>{alternation(sorted(_MALE_NOUNS | _FEMALE_NOUNS))})[ \t\n]+"
+                            r"(?:(?:whom[ \t\n]+)?(?:everyone|everybody|they|people|we|all)[ \t\n]+)?(?:called|named)[ \t\n]+$")
 
 
 # the name's own possessive or reflexive right after its verb: "Nard lit his cigar", "Thette found herself alone"
