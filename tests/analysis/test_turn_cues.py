@@ -113,3 +113,27 @@ def test_a_question_answered_goes_back_to_the_one_before_last():
     assert best_sequence(run, weights)[2] == "osric"
     assert sequence_features(run, ["osric", "nell", "osric"])["alternate|turn&answer_to_question"] == 1.0
     assert "new|turn&asked" in sequence_features(run, ["osric", "nell", "marden"])
+
+
+def test_the_narration_framing_two_turns_is_a_turn_cue():
+    text = ('"The mill is shut," said Osric. He turned back to the ledger and wrote a long while.\n\n'
+            '"Then I shall go to the weir--"\n\n"--and come back wet," said Nell.\n\n'
+            'Nell laughed. "You will."\n')
+    run = _positions(text, PEOPLE)
+    assert "beat_before" in run[1].turn and "lead_here" not in run[1].turn
+    assert "interrupted" in run[2].turn and "continues" in run[2].turn
+    assert "beat_before" not in run[3].turn  # a speech tag is no beat
+    assert "lead_here" in run[3].turn and "interrupted" not in run[3].turn
+
+
+def test_someone_who_comes_in_is_a_newcomer_cue_for_the_next_turn():
+    text = ('"Is the cart back?" asked Osric.\n\n"Not yet," said Nell.\n\n'
+            'Marden, wet to the knees, came in from the yard.\n\n"It is back now."\n\n'
+            '"Marden will want his supper."\n')
+    run = _positions(text, PEOPLE)
+    third = {who: f for who, f in run[2].options}
+    assert third["marden"].get("arrived") == 1.0
+    assert "arrived" in run[2].cues["marden"]
+    assert "arrived" not in third.get("osric", {})
+    assert not any(f.get("arrived") for _, f in run[3].options)  # named inside a turn: no arrival
+

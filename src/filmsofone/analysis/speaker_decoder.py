@@ -7,9 +7,11 @@ the turns an even or odd number of turns away) and describes each candidate with
 just before the quotation", "of the pronoun's gender", "addressed by the turn before"...). Along a run of
 dialogue, transition features score how speakers follow one another (a new paragraph is usually a new
 speaker; in talk between two people the speaker before last speaks again), each also conjoined with a few of the
-candidate's cues (a newcomer named in the narration just before, or the one the narration turns to, breaks the
-alternation), with how the turn takes up the one before (a question answered "yes" or "no", "you" answered by
-"I", a word taken up, a short reply; talk among three or more), and with who talks with whom in this book (pairs
+candidate's cues (a newcomer named in the narration just before, one who comes in, or the one the narration turns
+to, breaks the alternation), with how the turn takes up the one before (a question answered "yes" or "no", "you"
+answered by "I", a word taken up, a short reply; talk among three or more) and how the narration frames the two
+(`beat_cues`: narration after the words before, narration opening this turn, a sentence broken off and taken up),
+and with who talks with whom in this book (pairs
 of speakers tagged by name in the same run, counted over the whole book before decoding, so the model adapts to
 every book's couples). A second-order Viterbi search picks the best sequence
 of speakers for the whole run at once, so one uncertain turn no longer decides all the turns after it.
@@ -192,7 +194,11 @@ class SpeakerDecoder:
         """How a turn takes up the one before, whoever speaks it (`Position.turn`)."""
         if kind in ("start", "same_paragraph"):
             return {}
-        return {"turn": turn_cues(self.index.text, quotes[i - 1], quotes[i])}
+        previous, quote = quotes[i - 1], quotes[i]
+        tail = self.index.paragraphs[previous.paragraphs[-1]]
+        head = self.index.paragraphs[quote.paragraphs[0]]
+        beats = beat_cues(self.index.text, (previous.end, tail.end), (head.start, quote.start))
+        return {"turn": turn_cues(self.index.text, previous, quote) + beats}
 
     def _options(self, i: int, quotes: list[QuoteMatch], guesses) -> list[tuple[str, dict[str, float]]]:
         """The candidate speakers of quotation `i` with their features."""
@@ -328,9 +334,11 @@ class SpeakerDecoder:
         a = self.index
         own = a.paragraphs[a.paragraph_index(quote.start)]
         start = a.paragraphs[a.paragraph_index(previous.start)].start
-        for s, _, who in a.mentions_in(start, quote.start):
+        for s, e, who in a.mentions_in(start, quote.start):
             if who in a.characters and _ADDRESSED.search(a.text, max(0, s - 40), s):
                 add(who, "beat_addressed" if s >= own.start else "narration_addressed")
+            if who in a.characters and s > previous.end and _ARRIVES.match(a.text, e, min(e + 60, quote.start)):
+                add(who, "arrived")  # "Nell came in.": a newcomer to the talk, who often speaks next
 
     def _named(self, start: int, end: int) -> list[tuple[str, str]]:
         """Characters named in narration `text[start:end]`, in order, each with its role in the sentence."""
@@ -389,7 +397,7 @@ class Position:
 # narration just before, a speaker the turn before addressed, one the name tags of the exchange point to
 _EDGE_CUES = ("named_before_first", "named_before_subj", "prev_para_last", "prev_para_subj", "prev_para_named",
               "named_near_0", "prev1_addressed", "next1_addressed", "anchor_even_before", "anchor_odd_before",
-              "run_pair", "tag_name", "narration_addressed", "beat_addressed")
+              "run_pair", "tag_name", "narration_addressed", "beat_addressed", "arrived")
 
 
 def book_partners(runs: list[list[Position]]) -> dict[str, Counter]:
@@ -588,6 +596,13 @@ _ADDRESSED = re.compile(
     r"\b(?:address|told|tell|bade|bid|implor|entreat|assur|inform|remind|urg|invit|greet|hail|thank)[a-z]*\s+)"
     rf"(?:(?:poor|little|old|young|dear|good)\s+)?(?:(?:{alternation(HONORIFICS)})\.?\s+)?$"
 )
+# a person who comes into the scene: "Nell came in", "Osric, breathless, entered", "Mrs. Tolley appeared at the door"
+_ARRIVES = re.compile(
+    r"(?:,[^,.;:!?\n]{1,30},)?\s+(?:(?:had|has|now|then|just|suddenly|presently|at\s+last)\s+)*"
+    r"(?:came|comes|come|entered|enters|appeared|appears|arrived|arrives|returned|returns|joined|joins|"
+    r"(?:walked|ran|rushed|burst|stepped|hurried|strolled|looked|put\s+(?:his|her)\s+head)\s+(?:in|into|up|back|out)\b|"
+    r"made\s+(?:his|her)\s+appearance|was\s+(?:shown|ushered)\s+in)\b"
+)
 _CLAUSE_START = re.compile(r"(?:^|[.!?;:—]|\n\n|,|\b(?:and|but|then|when|while|as|so))[\s\"“”]*$")
 
 
@@ -634,6 +649,27 @@ def turn_cues(text: str, previous: QuoteMatch, quote: QuoteMatch) -> tuple[str, 
         cues.append("short")
     if sum(len(_WORD.findall(text[s:e])) for s, e in previous.spans) <= 3:
         cues.append("short_before")
+    return tuple(cues)
+
+
+_WORDS_OF_A_BEAT = 4  # words of narration after a quotation beyond which it is more than a speech tag
+
+
+def beat_cues(text: str, after_previous: tuple[int, int], before_here: tuple[int, int]) -> tuple[str, ...]:
+    """How the narration frames two turns, whoever speaks: 'beat_before' (the turn before goes on in narration
+    after its quotation: '"..." He returned to his work.'), 'lead_here' (this paragraph opens with narration
+    before its quotation), 'interrupted' (the turn before breaks off on a dash), 'continues' (this one takes up
+    a broken sentence: it opens with a dash, dots or a small letter)."""
+    cues = []
+    trailing = text[after_previous[0] : after_previous[1]]
+    if len(_WORD.findall(trailing)) > _WORDS_OF_A_BEAT:
+        cues.append("beat_before")
+    if len(_WORD.findall(text[before_here[0] : before_here[1]])) >= 2:
+        cues.append("lead_here")
+    if re.search(r"(?:--|[—–]|\.\.\.|…)\s*$", text[max(0, after_previous[0] - 4) : after_previous[0]]):
+        cues.append("interrupted")
+    if re.match(r"\s*(?:--|[—–]|\.\.\.|…|[a-z])", text[before_here[1] : before_here[1] + 4]):
+        cues.append("continues")
     return tuple(cues)
 
 
