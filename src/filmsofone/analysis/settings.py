@@ -69,7 +69,7 @@ _OWNER = rf"(?:(?:{alternation(HONORIFICS)})\.?[ \t\n]+)?[A-Z][a-z]+(?:'s|’s)"
 _COMMON_PLACE = re.compile(
     rf"\b(?P<locative>{_LOCATIVE}[ \t\n]+)?(?:the|a|an|his|her|their|our|my|your|its|this|that|these|those|every|"
     rf"each|another|some|many|several|(?-i:{_OWNER}))[ \t\n]+(?:(?!(?:the|a|an|of|and|or|in|to)\b)[a-z]+,?[ \t\n]+)??"
-    rf"(?:(?!(?:the|a|an|of|and|or|in|to|that|this|his|her|their|my|our|your|its)\b)(?P<modifier>[a-z]+)[ \t\n]+)??(?P<place>{_NOUNS})(?P<plural>s)?\b(?![ \t\n]*-)(?![ \t\n]+(?:{_NOUNS})\b)",
+    rf"(?:(?!(?:the|a|an|of|and|or|in|to|that|this|his|her|their|my|our|your|its)\b)(?P<modifier>[a-z]+)(?:[ \t\n]+|(?P<hyphen>-)))??(?P<place>{_NOUNS})(?P<plural>s)?\b(?![ \t\n]*-)(?![ \t\n]+(?:{_NOUNS})\b)",
     re.I,
 )
 _PRESENCE = re.compile(r"(?:in|into|inside|within|at|reached|entered|entering|reaching)[ \t\n]+$", re.I)
@@ -164,9 +164,10 @@ class SettingFinder:
             plural = match.group("plural") or ""
             surface = "the " + re.sub(r"\s+", " ", match.group("place").lower()) + plural
             modifier = (match.group("modifier") or "").lower()
-            if (modifier, key) in compounds or (not modifier and key in sole):
+            joined = "-" if match.group("hyphen") else " "  # "the ferry-house" is a place of its own
+            if (modifier, key) in compounds or joined == "-" or (not modifier and key in sole):
                 if modifier:
-                    surface = f"the {modifier} {key}{plural}"
+                    surface = f"the {modifier}{joined}{key}{plural}"
                 key = f"{modifier or sole[key]} {key}"
             present = bool(match.group("locative")) and bool(_PRESENCE.search(match.group("locative")))
             self._add(clusters, key, surface, (match.start("place"), match.end()), _common_interior(place), present)
