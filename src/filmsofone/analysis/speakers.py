@@ -4,9 +4,11 @@ One pass over the quotations in reading order, keeping the current conversation 
 
 1. an explicit tag next to the quotation ("said Elizabeth", "Elizabeth replied") names the speaker;
 2. "said I" / "I replied" is the narrator;
-3. an anaphoric tag ("said she", "he replied") or a descriptive one ("cried his wife") is resolved to a
-   conversation participant or a recently named character of that gender, preferring whoever is not the
-   previous speaker (a new paragraph is a new turn);
+3. an anaphoric tag ("said she", "he replied") or a descriptive one ("cried his wife") is resolved to the one
+   the line before addressed, the character the narration just before names (not whom the quotation itself
+   addresses), the previous speaker when the narration since goes on with the pronoun alone, else a conversation
+   participant or a recently named character of that gender, preferring whoever is not the previous speaker (a
+   new paragraph is a new turn);
 4. a character named in the narration just before the quotation in its paragraph ("Ada looked up. "...")
    is the speaker;
 5. in runs of untagged dialogue, speakers alternate: the speaker before last speaks again, or the person
@@ -72,6 +74,8 @@ _PROGRESS_EVERY = 500  # quotations
 _REVISABLE = frozenset({"implicit", "weak", "none"})
 _WEIGHT = {"explicit": 3.0, "anaphoric": 2.0, "narration": 2.0, "continued": 1.0, "implicit": 1.0, "weak": 0.5, "none": 0.0}
 _TAG_WINDOW = 140
+_HE = re.compile(r"\b[Hh]e\b")
+_SHE = re.compile(r"\b[Ss]he\b")
 _SUBJECT_GAP = 45  # characters between a speech verb and its subject
 
 
@@ -237,12 +241,12 @@ class SpeakerAttributor:
         if same_turn and previous_speaker and tag is None:
             return Attribution(previous_speaker, "continued")
         if tag is not None and tag.kind == "descriptor":
-            who = self._descriptor(tag, talk, previous_speaker, addressees)
+            who = self._descriptor(tag, talk, previous_speaker, addressees, previous)
             if who:
                 return Attribution(who, "anaphoric")
         if tag is not None and tag.kind == "pronoun":
             who = self._reply_to(previous, previous_speaker, tag, addressees) or self._pronoun(
-                tag, talk, previous_speaker, addressees, quote
+                tag, talk, previous_speaker, addressees, quote, previous
             )
             if who:
                 return Attribution(who, "anaphoric")
@@ -394,20 +398,23 @@ class SpeakerAttributor:
     # -- resolution ------------------------------------------------------------------------------------
 
     def _reply_to(self, previous: QuoteMatch | None, previous_speaker, tag: SpeechTag, addressees) -> str | None:
-        """'"..., Mr. Pellow?" / "Not at all," he replied': the one character of the pronoun's gender whom the
-        previous quotation (in the paragraph just before) addressed."""
-        if previous is None or not previous_speaker or tag.who not in ("he", "she"):
+        """'"..., Mr. Pellow?" / "Not at all," he replied' (or 'replied the trader'): the one character whom the
+        previous quotation (in the paragraph just before) addressed, of the pronoun's or the noun's gender."""
+        gender = {"he": "male", "she": "female"}.get(tag.who) if tag.kind == "pronoun" else noun_gender(tag.who)
+        if previous is None or not previous_speaker or (tag.kind == "pronoun" and gender is None):
             return None
-        gender = "male" if tag.who == "he" else "female"
         para = max(0, bisect.bisect_right(self.para_starts, tag.position) - 1)  # the index of _paragraph_of
         if para - previous.paragraphs[-1] != 1:
             return None
-        addressed = [a for a in self.index.addressees(previous) - {previous_speaker} - addressees if self.index.gender(a) == gender]
+        addressed = [a for a in self.index.addressees(previous) - {previous_speaker} - addressees
+                     if gender is None or self.index.gender(a) == gender]
         return addressed[0] if len(addressed) == 1 else None
 
-    def _pronoun(self, tag: SpeechTag, talk: _Conversation, previous_speaker, addressees, quote) -> str | None:
-        """'he'/'she': a participant of that gender who is not the previous speaker, else the nearest one; never
-        the first-person narrator (who is "I", not "he")."""
+    def _pronoun(self, tag: SpeechTag, talk: _Conversation, previous_speaker, addressees, quote,
+                 previous: QuoteMatch | None = None) -> str | None:
+        """'he'/'she': the character the narration before names, else the previous speaker when the narration
+        since goes on with the pronoun alone, else a participant of that gender who is not the previous speaker,
+        else the nearest one; never the first-person narrator (who is "I", not "he")."""
         gender = "male" if tag.who == "he" else "female"
         narrator = self.index.narrator_at(tag.position)
         if narrator:
@@ -415,6 +422,8 @@ class SpeakerAttributor:
         local = self.index.local_antecedent(tag.position, gender, addressees)
         if local:
             return local
+        if self._goes_on(previous, quote, previous_speaker, gender) and previous_speaker not in addressees:
+            return previous_speaker
         pair = [s for s in talk.speakers[-2:] if s not in addressees]
         if len(pair) == 2 and [self.index.gender(s) for s in pair].count(gender) == 1:
             return next(s for s in pair if self.index.gender(s) == gender)  # the one of that gender in a couple talking
@@ -429,14 +438,32 @@ class SpeakerAttributor:
             return recent[0] if recent[0] != previous_speaker or not others else others[0] if len(participants) > 1 else recent[0]
         return participants[0] if participants else None
 
-    def _descriptor(self, tag: SpeechTag, talk: _Conversation, previous_speaker, addressees) -> str | None:
-        """'said the beadle': the book's usual referent of this noun, else a recent character of its gender."""
+    def _goes_on(self, previous: QuoteMatch | None, quote: QuoteMatch | None, previous_speaker, gender: str) -> bool:
+        """'"Hullo!" said Tolley.' / 'He went to the window and looked out. "A crowd," he said': the narration
+        between the two quotations names no one of the pronoun's gender but uses its pronoun, so the speaker
+        before, of that gender, goes on."""
+        if previous is None or quote is None or not previous_speaker or self.index.gender(previous_speaker) != gender:
+            return False
+        start, end = previous.end + 1, quote.start - 1
+        if end - start < 20 or self.inside.any_between(start, end):
+            return False
+        if any(who in self.characters and self.index.gender(who) == gender for _, _, who in self.index.mentions_in(start, end)):
+            return False
+        return bool((_HE if gender == "male" else _SHE).search(self.text, start, end))
+
+    def _descriptor(self, tag: SpeechTag, talk: _Conversation, previous_speaker, addressees,
+                    previous: QuoteMatch | None = None) -> str | None:
+        """'said the beadle': the book's usual referent of this noun, else the one the line before addressed
+        ('"..., Lively?" / "Well," replied the trader'), else a recent character of its gender."""
         kin = self._kin(tag, talk, previous_speaker, addressees)
         if kin:
             return kin
         known = self.index.descriptors.get(tag.who)
         if known and known not in addressees:
             return known
+        replied = self._reply_to(previous, previous_speaker, tag, addressees)
+        if replied:
+            return replied
         gender = noun_gender(tag.who)
         if gender is None:
             return None
