@@ -47,6 +47,21 @@ of the table and said little; Mrs. Ambrose Tolley said a great deal. Her daughte
 "Thank you, my dear," said Mr. Tolley. Mrs. Ambrose Tolley smiled at her guests; Ambrose Tolley ate.
 """
 
+WIFE_UNKNOWN_FIRST = """CHAPTER I.
+
+Joost van der Wel kept the lock-house on the canal with his dog, and Mrs. Joost van der Wel kept the tolls; she
+counted them twice. Mrs. Joost van der Wel, she said, trusted nobody with money. Mrs. Joost van der Wel was
+right, for Joost van der Wel could not add, and he knew it.
+
+"The Dauntless is late again," said Mr. van der Wel, and looked down the water.
+
+"She is always late," said Mrs. van der Wel. She went back to her ledger.
+
+Mr. van der Wel lit a pipe. "Then we shall wait," said Mr. van der Wel, and sat down on the bench.
+
+"You will wait," said Mrs. van der Wel. "I have the tolls to count."
+"""
+
 PARTICLES = """CHAPTER I.
 
 Piet van der Hoek kept the inn at the ford, and his wife Grietje kept Piet. Mr. van der Hoek was a slow
@@ -164,6 +179,14 @@ def test_a_wife_under_her_husbands_full_name_is_the_one_mrs_of_the_surname():
     wife, husband = _group_of(groups, "Mrs. Ambrose Tolley"), _group_of(groups, "Ambrose Tolley")
     assert "Mrs. Tolley" in wife and wife is not husband and "Mr. Tolley" in husband
     assert speaker_of(analysis, WIFE, "Wenna, pass the salt") == "Mrs. Ambrose Tolley"
+
+
+def test_a_wife_under_her_husbands_full_name_leaves_him_his_own_when_no_list_knows_his_first_name():
+    analysis = analyze_story(WIFE_UNKNOWN_FIRST, "wife-unknown")
+    groups = _groups(analysis)
+    husband, wife = _group_of(groups, "Joost van der Wel"), _group_of(groups, "Mrs. Joost van der Wel")
+    assert "Mr. van der Wel" in husband and wife is not husband and "Mrs. van der Wel" in wife
+    assert speaker_of(analysis, WIFE_UNKNOWN_FIRST, "The Dauntless is late") in husband
 
 
 @pytest.fixture(scope="module")

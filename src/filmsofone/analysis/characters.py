@@ -367,7 +367,8 @@ class CharacterFinder:
         probe = CharacterCluster(name=cluster.name, aliases=set(cluster.aliases))
         names = set(cluster.aliases) | ({cluster.first_raw.capitalize()} if cluster.first_raw and cluster.last else set())
         for alias in sorted(names):
-            probe.mentions += [m.span() for m in re.finditer(_written(alias), text)][:200]
+            probe.mentions += [m.span() for m in re.finditer(_written(alias), text)
+                               if not _titled_by_another(text, m.start(), alias, cluster.aliases)][:200]
         return self._gender(text, probe) if probe.mentions else "unknown"
 
     def _kin_of_another(self, cluster: CharacterCluster) -> bool:
@@ -948,6 +949,15 @@ _CAPITAL_BEFORE = re.compile(r"\b[A-Z][\w.]*[ \t\n]+$")
 def _written(surface: str) -> str:
     """A pattern for a name as written, any run of spaces between its words."""
     return r"(?<!\w)" + re.escape(surface).replace(r"\ ", r"\s+") + r"(?!\w)"
+
+
+def _titled_by_another(text: str, position: int, alias: str, aliases: set[str]) -> bool:
+    """Is the name written at `position` part of a titled name the character does not go by? ("Osric Tolley"
+    inside "Mrs. Osric Tolley", his wife's name, whose pronouns are hers.)"""
+    title = _word_before(text, position)
+    if title.rstrip(".") not in HONORIFICS:
+        return False
+    return not any(a.split()[0].rstrip(".") == title.rstrip(".") and a.endswith(alias) for a in aliases if " " in a)
 
 
 def _word_before(text: str, position: int) -> str:
