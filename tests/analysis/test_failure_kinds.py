@@ -62,6 +62,17 @@ Mr. van der Wel lit a pipe. "Then we shall wait," said Mr. van der Wel, and sat 
 "You will wait," said Mrs. van der Wel. "I have the tolls to count."
 """
 
+FULL_NAME_ONCE = """CHAPTER I.
+
+A stranger came over the bridge at noon. His name, it turned out, was Osric Pellow, and he wanted the ferry.
+
+"The ferry is gone," said Nell Marden. "It comes back at four."
+
+Mr. Pellow sat down on the wall. "Then I shall wait," he said.
+
+"You may wait inside," said Nell. Mr. Pellow thanked her and went in, and Mr. Pellow was still there at four.
+"""
+
 PARTICLES = """CHAPTER I.
 
 Piet van der Hoek kept the inn at the ford, and his wife Grietje kept Piet. Mr. van der Hoek was a slow
@@ -187,6 +198,13 @@ def test_a_wife_under_her_husbands_full_name_leaves_him_his_own_when_no_list_kno
     husband, wife = _group_of(groups, "Joost van der Wel"), _group_of(groups, "Mrs. Joost van der Wel")
     assert "Mr. van der Wel" in husband and wife is not husband and "Mrs. van der Wel" in wife
     assert speaker_of(analysis, WIFE_UNKNOWN_FIRST, "The Dauntless is late") in husband
+
+
+def test_a_full_name_seen_once_is_the_mr_of_its_surname():
+    analysis = analyze_story(FULL_NAME_ONCE, "once")
+    groups = _groups(analysis)
+    assert "Mr. Pellow" in _group_of(groups, "Osric Pellow")
+    assert speaker_of(analysis, FULL_NAME_ONCE, "Then I shall wait") in _group_of(groups, "Osric Pellow")
 
 
 @pytest.fixture(scope="module")

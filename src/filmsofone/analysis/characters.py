@@ -334,8 +334,10 @@ class CharacterFinder:
             same = [c for c in same if _gender_of(c) == gender or self._pronoun_gender(c) == gender]
         if gender == "male":
             same = [c for c in same if _gender_of(c) == "male"] or [c for c in same if _gender_of(c) == "unknown"]
-        same = [c for c in same if _gender_of(c) != "unknown" or _weight(c, counts) >= 3]
-        if len(same) != 1 or _weight(same[0], counts) < 2:
+        # "Mr. Pellow" is the one "Osric Pellow" seen once (not so "Mrs. Pellow": a mother and her daughter)
+        alone = gender == "male" and len([c for c in clusters if _surname_is(c.last, low)]) == 1
+        same = [c for c in same if _gender_of(c) != "unknown" or _weight(c, counts) >= 3 or alone]
+        if len(same) != 1 or (_weight(same[0], counts) < 2 and not alone):
             return None
         target = same[0]
         if gender == "male" and counts.get(target.first_raw.capitalize(), 0) >= max(3, 0.3 * counts.get(name.surface, 0)):
