@@ -102,10 +102,10 @@ def test_an_animal_the_book_names_is_cast_as_that_animal_not_as_a_man() -> None:
     from filmsofone.models import Character
 
     text = ("Bosun, the ferryman's old brown dog, lifted his head. Mr. Marden, the old fox, said nothing. "
-            "A grey parrot called Pip swung in its cage. Nell Tolley was a quiet girl. The boy everyone called "
+            "A grey parrot called Quib swung in its cage. Nell Tolley was a quiet girl. The boy everyone called "
             "Wren ran off.")
     people = [Character(id="c1", name="Bosun", gender="male"), Character(id="c2", name="Mr. Marden", gender="male"),
-              Character(id="c3", name="Pip"), Character(id="c4", name="Nell Tolley", aliases=["Nell"]),
+              Character(id="c3", name="Quib"), Character(id="c4", name="Nell Tolley", aliases=["Nell"]),
               Character(id="c5", name="Wren", gender="male")]
     animals = find_animals(text, people)
     assert animals == {"c1": "an old brown dog", "c3": "a grey parrot", "c5": "a boy"}  # a titled man is no fox

@@ -355,7 +355,7 @@ class SpeakerAttributor:
         verb, span = verb_match, verb_match.span()
         after_text = self.text[verb.end() : min(end, verb.end() + _SUBJECT_GAP)]
         pronoun = _PRONOUN_BEFORE_VERB.search(self.text[max(start, verb.start() - 20) : verb.start()])
-        if pronoun and (before or pronoun.group(1).islower()):  # '"..." she asked Robert': the name after the verb is the one asked
+        if pronoun and (before or pronoun.group(1).islower()):  # '"..." she asked Osric': the name after the verb is the one asked
             at = verb.start() - len(pronoun.group(0))
             who = pronoun.group(1).lower()
             return SpeechTag("pronoun", who, at, verb=span, subject=(at, at + len(who)))
@@ -398,7 +398,7 @@ class SpeakerAttributor:
     # -- resolution ------------------------------------------------------------------------------------
 
     def _reply_to(self, previous: QuoteMatch | None, previous_speaker, tag: SpeechTag, addressees) -> str | None:
-        """'"..., Mr. Pellow?" / "Not at all," he replied' (or 'replied the trader'): the one character whom the
+        """'"..., Mr. Pellow?" / "Not at all," he replied' (or 'replied the ferryman'): the one character whom the
         previous quotation (in the paragraph just before) addressed, of the pronoun's or the noun's gender."""
         gender = {"he": "male", "she": "female"}.get(tag.who) if tag.kind == "pronoun" else noun_gender(tag.who)
         if previous is None or not previous_speaker or (tag.kind == "pronoun" and gender is None):
@@ -454,7 +454,7 @@ class SpeakerAttributor:
     def _descriptor(self, tag: SpeechTag, talk: _Conversation, previous_speaker, addressees,
                     previous: QuoteMatch | None = None) -> str | None:
         """'said the beadle': the book's usual referent of this noun, else the one the line before addressed
-        ('"..., Lively?" / "Well," replied the trader'), else a recent character of its gender."""
+        ('"..., Marden?" / "Well," replied the ferryman'), else a recent character of its gender."""
         kin = self._kin(tag, talk, previous_speaker, addressees)
         if kin:
             return kin
