@@ -318,19 +318,26 @@ _CALLERS = r"(?:(?:whom\s+)?(?:everyone|everybody|they|people|we|all)\s+)?"
 def find_animals(text: str, characters: Iterable[Character]) -> dict[str, str]:
     """The animal a named character is, when the book says so ("Bosun, the ferryman's old brown dog,", "a
     parrot called Fig", "Fig was a green parrot"), or the child ("the boy everyone called Wren"): character id
-    -> "an old brown dog", "a boy"."""
-    found: dict[str, str] = {}
+    -> "an old brown dog", "a boy". One pass over the text for each way of saying it, all names at once."""
+    owner: dict[str, str] = {}  # a name -> the character it names
     for character in characters:
-        names = sorted({n for n in (character.name, *character.aliases) if n[:1].isupper()}, key=len, reverse=True)
-        if not names or any(n.split()[0].rstrip(".") in HONORIFICS for n in names):
-            continue  # "Mr. Marden, the old fox": a man, whatever he is called
-        name = rf"\b(?:{'|'.join(re.escape(n) for n in names)})\b"
-        patterns = (rf"{name},\s+{_OWNER}\s+{_ANIMAL}", rf"{name}\s+(?:was|is)\s+(?:an?|the)\s+{_ANIMAL}",
-                    rf"\b(?i:an?|the|his|her|their)\s+{_ANIMAL}\s+(?:called|named)\s+{name}",
-                    rf"\b(?i:an?|the)\s+{_YOUNG}\s+{_CALLERS}(?:called|named)\s+{name}")
-        matches = [m for p in patterns for m in re.finditer(p, text)]
-        if matches:
-            first = min(matches, key=lambda m: m.start())
-            words = " ".join([*first.group("mods").replace(",", " ").split(), first.group("noun")])
-            found[character.id] = f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
+        names = {n for n in (character.name, *character.aliases) if n[:1].isupper()}
+        if not any(n.split()[0].rstrip(".") in HONORIFICS for n in names):  # "Mr. Marden, the old fox": a man
+            owner.update((n, character.id) for n in names)
+    if not owner:
+        return {}
+    name = rf"\b(?P<name>{'|'.join(re.escape(n) for n in sorted(owner, key=len, reverse=True))})\b"
+    patterns = (rf"{name},\s+{_OWNER}\s+{_ANIMAL}", rf"{name}\s+(?:was|is)\s+(?:an?|the)\s+{_ANIMAL}",
+                rf"\b(?i:an?|the|his|her|their)\s+{_ANIMAL}\s+(?:called|named)\s+{name}",
+                rf"\b(?i:an?|the)\s+{_YOUNG}\s+{_CALLERS}(?:called|named)\s+{name}")
+    first: dict[str, re.Match] = {}  # character id -> the book's first word on what it is
+    for pattern in patterns:
+        for match in re.finditer(pattern, text):
+            who = owner[match.group("name")]
+            if who not in first or match.start() < first[who].start():
+                first[who] = match
+    found = {}
+    for who, match in first.items():
+        words = " ".join([*match.group("mods").replace(",", " ").split(), match.group("noun")])
+        found[who] = f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
     return found
