@@ -4,6 +4,7 @@ progress, and the recogniser streams batches (several processes giving the same 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -105,3 +106,21 @@ def test_a_recogniser_worker_that_dies_is_a_clear_error_not_a_hang(monkeypatch):
     with pytest.raises(UserError, match="worker process of the name recogniser died"):
         list(nlp.entities(text, spans, labels=frozenset({"PERSON"}), processes=2))
     assert time.perf_counter() - started < 30
+
+
+def test_recogniser_workers_are_spawned_not_forked_from_a_process_with_threads(monkeypatch):
+    """A fork copies locks held by the caller's other threads (progress display, local servers, BLAS pools);
+    a forked worker that needs one waits forever (it hung the whole test suite)."""
+    assert nlp.worker_context().get_start_method() == "spawn"
+    monkeypatch.setattr(nlp, "BATCH_CHARS", 500)
+    text = PARAGRAPH * 4
+    spans = [(m, m + len(PARAGRAPH)) for m in range(0, len(text), len(PARAGRAPH))]
+    assert len(nlp._batches(spans)) > 1
+    busy = threading.Event()
+    worker = threading.Thread(target=busy.wait, daemon=True)
+    worker.start()
+    try:
+        found = list(nlp.entities(text, spans, labels=frozenset({"PERSON"}), processes=2))
+    finally:
+        busy.set()
+    assert found == list(nlp.entities(text, spans, labels=frozenset({"PERSON"}), processes=1))

@@ -2,8 +2,10 @@
 
 `entities` streams: the pieces of text go to the recogniser a batch at a time (in reading order, so a batch
 never spans more than a chapter or so of text), and only the small `Entity` tuples are kept; no `Doc` outlives
-its batch. On long books the batches are shared by worker processes that read the book's text from the parent
-(forked, nothing copied) and send back only entity tuples, so no `Doc` is ever serialised between processes.
+its batch. On long books the batches are shared by worker processes that are given the book's text once, load
+the recogniser themselves and send back only entity tuples, so no `Doc` is ever serialised between processes.
+The workers are spawned, never forked: a fork of a process that runs other threads (a progress display, a local
+server, BLAS or OpenMP pools) can copy a lock another thread held, and the worker then waits on it forever.
 
 spaCy is imported without torch (thinc imports it whenever it is installed, e.g. with the `local` extra, though
 the English pipeline never uses it: 1.3 s of CPU and 180 MB per process), and the components a step does not
@@ -129,24 +131,27 @@ def _batch_entities(nlp, text: str, batch: list[tuple[int, int]], labels) -> lis
     return found
 
 
-# The worker processes' view of the job: set in the parent just before forking, so it is inherited, not sent.
+# A worker process's view of the job, set once by `_start_worker`.
 _JOB: tuple[str, frozenset[str]] | None = None
 
 
-def _parallel(text: str, batches, labels, processes: int) -> Iterator[list[Entity]]:
-    """Batches shared by forked workers, results in order; one process where fork is unavailable. A worker that
-    dies (killed for want of memory) stops the import with a clear error instead of a wait that never ends."""
+def worker_context():
+    """How recogniser workers start: spawned, fresh interpreters, never forked from the caller, whose other
+    threads may hold locks; spawned workers are also the caller's own children, so their CPU time and memory
+    count in its resource usage."""
     import multiprocessing
+
+    return multiprocessing.get_context("spawn")
+
+
+def _parallel(text: str, batches, labels, processes: int) -> Iterator[list[Entity]]:
+    """Batches shared by worker processes, results in order. A worker that dies (killed for want of memory)
+    stops the import with a clear error instead of a wait that never ends."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    if "fork" not in multiprocessing.get_all_start_methods():
-        yield from _serial(text, batches, labels)
-        return
-    global _JOB
-    load_model("ner")  # loaded once here; the workers inherit it
-    _JOB = (text, labels)
-    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(processes, mp_context=worker_context(), initializer=_start_worker,
+                               initargs=(text, labels))
     try:
         yield from pool.map(_worker_batch, batches)
     except BrokenProcessPool as exc:
@@ -158,7 +163,12 @@ def _parallel(text: str, batches, labels, processes: int) -> Iterator[list[Entit
         ) from exc
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        _JOB = None
+
+
+def _start_worker(text: str, labels: frozenset[str]) -> None:
+    global _JOB
+    _JOB = (text, labels)
+    load_model("ner")
 
 
 def _worker_batch(batch: list[tuple[int, int]]) -> list[Entity]:
