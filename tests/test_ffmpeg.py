@@ -101,6 +101,7 @@ def test_every_ffmpeg_process_starts_in_the_one_runner():
         text = path.read_text(encoding="utf-8")
         if path.name == "ffmpeg.py" and path.parent == src:
             assert text.count("subprocess.Popen(") == 1 and "subprocess.run(" not in text
+            assert "preexec_fn" not in text  # Python code in a fork of a threaded process can deadlock
         else:
             assert "ffmpeg_binary" not in text and "imageio_ffmpeg" not in text, path
 
@@ -125,6 +126,17 @@ def test_ffmpeg_dies_with_its_parent(tmp_path):
     finally:
         if _alive(pid):
             os.kill(pid, signal.SIGKILL)  # never leave the test's own ffmpeg behind
+
+
+def test_ffmpeg_runs_from_many_threads_at_once():
+    """The runner is used from threads (progress readers, parallel encodes): starting ffmpeg from several threads
+    at once never waits on a lock copied into a forked child, and each gets its own answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(6) as pool:
+        done = list(pool.map(lambda _: ffmpeg.run([*ffmpeg.base_args(), "-version"], timeout=60), range(24)))
+    assert all(d.returncode == 0 and d.stdout.startswith("ffmpeg version") for d in done)
+    assert all(d.args[0] == ffmpeg.ffmpeg_binary() for d in done)
 
 
 def _alive(pid: int) -> bool:

@@ -13,15 +13,12 @@ PATH.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -98,7 +95,7 @@ def run(args: list[str], *, timeout: float | None = None, check: bool = True) ->
             process.kill()
             process.wait()
             raise
-    done = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    done = subprocess.CompletedProcess([ffmpeg_binary(), *args], process.returncode, out, err)
     if check and done.returncode != 0:
         raise FFmpegError(f"ffmpeg failed: {_useful_stderr(err)}")
     return done
@@ -107,37 +104,33 @@ def run(args: list[str], *, timeout: float | None = None, check: bool = True) ->
 def _start(args: list[str]) -> subprocess.Popen:
     """Start ffmpeg (stdout and stderr piped, text) so that it dies with this process."""
     binary = ffmpeg_binary()
+    program = shutil.which(binary)
+    if program is None:
+        raise _no_ffmpeg(f"at {binary}")
     try:
-        return subprocess.Popen([binary, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, preexec_fn=_die_with_parent())
-    except OSError:  # missing, not executable, not a program
+        return subprocess.Popen(_dying_with_parent([program, *args]), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError:  # not executable, not a program
         raise _no_ffmpeg(f"at {binary}") from None
 
 
-def _die_with_parent() -> Callable[[], None] | None:
-    """A pre-exec hook asking the kernel to SIGKILL the child when this process dies (Linux), else None."""
-    prctl = _prctl()
-    if prctl is None:
-        return None
-    parent = os.getpid()
-
-    def set_death_signal() -> None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:  # the parent died before the signal was set
-            os._exit(1)
-
-    return set_death_signal
+# Run by a fresh interpreter that then becomes ffmpeg (Linux): the kernel is to SIGKILL it when the process that
+# started it dies (prctl PR_SET_PDEATHSIG). Never as subprocess's pre-exec hook: Python code run in a fork of a
+# process with other threads (progress readers, worker pools) can wait forever on a lock one of them held.
+_DIE_WITH_PARENT = (
+    "import ctypes, os, signal, sys\n"
+    f"ctypes.CDLL(None, use_errno=True).prctl({_PR_SET_PDEATHSIG}, signal.SIGKILL)\n"
+    "if os.getppid() != int(sys.argv[1]):\n"  # the parent died before the signal was set
+    "    os._exit(1)\n"
+    "os.execv(sys.argv[2], sys.argv[2:])\n"
+)
 
 
-@lru_cache(maxsize=1)
-def _prctl():
-    """libc's prctl, resolved once in the parent (the pre-exec hook must not load libraries)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
+def _dying_with_parent(command: list[str]) -> list[str]:
+    """`command` started through the launcher that ties its life to this process's (Linux), else as it is."""
+    if not sys.platform.startswith("linux") or not sys.executable:
+        return command
+    return [sys.executable, "-I", "-S", "-c", _DIE_WITH_PARENT, str(os.getpid()), *command]
 
 
 def _useful_stderr(stderr: str, lines: int = 3) -> str:
