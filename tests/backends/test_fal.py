@@ -273,3 +273,18 @@ def test_the_key_never_follows_urls_to_another_host(fake):
 
     with pytest.raises(Failed, match="another host"):
         asyncio.run(go())
+
+
+@pytest.mark.parametrize("model, sizes", [
+    ("fal-ai/bytedance/seedance/v1/lite/text-to-video", {"854x480": 0.016, "1280x720": 0.036, "1920x1080": 0.081}),
+    ("fal-ai/bytedance/seedance/v1/pro/fast/text-to-video", {"1280x720": 0.0218, "1920x1080": 0.049}),
+    ("fal-ai/pika/v2.2/text-to-video", {"1280x720": 0.04, "1920x1080": 0.09, "3840x2160": 0.09}),
+])
+def test_the_price_follows_the_size_the_model_makes(model, sizes):
+    """Seedance bills by pixels and Pika 2.2 by resolution: a 1080p film costs over twice a 720p one, and the price
+    is that of the size the request asks for (the nearest the model makes)."""
+    backend = FalBackend(FalBackend.make_options({"model": model}), key="k")
+    for resolution, per_second in sizes.items():
+        assert backend.cost(5.0, resolution) == pytest.approx(5 * per_second)
+    assert FalBackend(FalBackend.make_options({"model": model, "price_per_second": 0.5}), key="k").cost(
+        2.0, "1920x1080") == pytest.approx(1.0)  # the user's own price wins

@@ -40,6 +40,7 @@ def code_prices() -> set[tuple[str, str, str]]:
         for name, model in module.MODELS.items():
             found.add((video, name, _price(model.price_per_second, "s") if model.price_per_second
                        else _price(model.price_per_clip, "clip")))
+            found |= {(video, f"{name} at {height}p", _price(price, "s")) for height, price in model.prices.items()}
         found |= {(image, name, _price(model.price_per_image, "image")) for name, model in module.IMAGE_MODELS.items()}
     found |= {("grok-imagine", tier, _price(price, "s")) for tier, price in xai.VIDEO_PRICES.items()}
     found.add(("grok-imagine", "first frame", _price(xai.INPUT_IMAGE_PRICE, "image")))

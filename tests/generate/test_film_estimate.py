@@ -116,3 +116,14 @@ def test_a_film_with_no_shots_is_priced_at_nothing(ws, service):
     estimate = estimate_film(ws, SLUG, adapt(ws, SLUG))
     assert estimate.shots == 0 and estimate.backends
     assert all(row.usd == 0 and row.billed_seconds == 0 and row.made == 0 for row in estimate.backends)
+
+
+def test_the_film_is_priced_at_the_resolution_the_bible_asks_for(ws):
+    """fal's default model bills by pixels: the room's price follows the cast bible's `style.resolution`, as the
+    requests the dry run plans ask for it."""
+    make_book(ws, shots_per_scene=2, duration=5.0)
+    at_720 = _priced(ws, "fal")
+    ws.bible_path(SLUG).write_text(f"book: {SLUG}\nstyle:\n  resolution: 1920x1080\n", encoding="utf-8")
+    at_1080 = _priced(ws, "fal")
+    assert at_720.price == "$0.036/s" and at_1080.price == "$0.081/s"
+    assert at_1080.usd == pytest.approx(at_720.usd * 0.081 / 0.036, rel=0.02) and at_720.usd > 0

@@ -211,12 +211,18 @@ class Backend:
     def timeout(self) -> float:
         return self.options.timeout or self.job_timeout
 
-    def cost(self, duration: float) -> float:
-        """Estimated price in USD of one clip of `duration` seconds (0 when free)."""
+    def cost(self, duration: float, resolution: str | None = None) -> float:
+        """Estimated price in USD of one clip of `duration` seconds at `resolution` ("1280x720"; the price of the
+        backend's default size when None), 0 when free."""
         per_second = self.options.price_per_second if self.options.price_per_second is not None \
-            else self.price_per_second
+            else self.price_per_second_at(resolution)
         per_clip = self.options.price_per_clip if self.options.price_per_clip is not None else self.price_per_clip
         return (per_second or 0.0) * duration + (per_clip or 0.0)
+
+    def price_per_second_at(self, resolution: str | None) -> float | None:
+        """The declared price per second of a clip at `resolution`; the one price unless a backend's depends on
+        the frame size."""
+        return self.price_per_second
 
     def auth_headers(self) -> dict[str, str]:
         """The headers that carry the key (sent only to the API's own origin); never log them."""

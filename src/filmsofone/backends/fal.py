@@ -27,7 +27,8 @@ from pydantic import Field, field_validator
 
 from .base import (Backend, BackendOptions, Capabilities, Failed, GenerationRequest, JobState, JobStatus,
                    Transient)
-from .inputs import GENERIC, ImageModel, ReferenceImageModels, VideoModel, check_images, data_uri, describe, output_urls
+from .inputs import (GENERIC, ImageModel, ReferenceImageModels, VideoModel, check_images, data_uri, describe,
+                     output_urls, price_per_second)
 from .transport import Contract, Step, Transport, is_moderation, pick, same_origin
 
 IMAGE_LIMIT_MB = 7.0
@@ -37,15 +38,18 @@ _SEEDANCE_SECONDS = [float(d) for d in range(2, 13)]
 _PIKA_RATIOS = ["16:9", "9:16", "1:1", "4:5", "5:4", "3:2", "2:3"]
 
 
-def _seedance(image: bool, price: float, resolutions: dict[int, str]) -> VideoModel:
+def _seedance(image: bool, price: float, at_height: int, resolutions: dict[int, str]) -> VideoModel:
+    """Seedance is billed by video tokens (width x height x fps x seconds / 1024): `price` per second at
+    `at_height` (fal's headline), other heights in proportion to their pixels."""
     names = {"prompt": "prompt", "seed": "seed", "duration": "duration", "aspect_ratio": "aspect_ratio",
              "resolution": "resolution"}
     if image:
         names.update(first_frame="image_url", last_frame="end_image_url")
+    prices = {h: round(price * (h / at_height) ** 2, 4) for h in resolutions}
     return VideoModel(Capabilities(durations=_SEEDANCE_SECONDS, aspect_ratios=_SEEDANCE_RATIOS, resolutions=[
         f"{round(h * 16 / 9)}x{h}" for h in resolutions], prompt_limit=2000, seed=True, first_frame=image,
-        last_frame=image), names, price_per_second=price, duration_type=str, resolutions=resolutions,
-        needs_first_frame=image)
+        last_frame=image), names, price_per_second=prices[at_height], duration_type=str, resolutions=resolutions,
+        prices=prices, needs_first_frame=image)
 
 
 def _kling(image: bool, price: float) -> VideoModel:
@@ -66,15 +70,16 @@ def _pika(version: str, image: bool) -> VideoModel:
     elif version == "2.2":
         names["aspect_ratio"], ratios = "aspect_ratio", _PIKA_RATIOS
     table = {720: "720p", 1080: "1080p"} if version == "2.2" else {480: "480p", 720: "720p", 1080: "1080p"}
+    prices = {720: 0.04, 1080: 0.09} if version == "2.2" else {}  # $0.20 and $0.45 a 5 s clip
     return VideoModel(Capabilities(durations=[5.0, 10.0], aspect_ratios=ratios, resolutions=["1280x720", "1920x1080"],
                                    prompt_limit=2000, seed=True, negative_prompt=True, first_frame=image),
-                      names, price_per_second=0.04, resolutions=table, needs_first_frame=image)
+                      names, price_per_second=0.04, resolutions=table, prices=prices, needs_first_frame=image)
 
 
 MODELS: dict[str, VideoModel] = {
-    "fal-ai/bytedance/seedance/v1/lite/text-to-video": _seedance(False, 0.036, {480: "480p", 720: "720p", 1080: "1080p"}),
-    "fal-ai/bytedance/seedance/v1/lite/image-to-video": _seedance(True, 0.036, {480: "480p", 720: "720p", 1080: "1080p"}),
-    "fal-ai/bytedance/seedance/v1/pro/fast/text-to-video": _seedance(False, 0.049, {480: "480p", 720: "720p", 1080: "1080p"}),
+    "fal-ai/bytedance/seedance/v1/lite/text-to-video": _seedance(False, 0.036, 720, {480: "480p", 720: "720p", 1080: "1080p"}),
+    "fal-ai/bytedance/seedance/v1/lite/image-to-video": _seedance(True, 0.036, 720, {480: "480p", 720: "720p", 1080: "1080p"}),
+    "fal-ai/bytedance/seedance/v1/pro/fast/text-to-video": _seedance(False, 0.049, 1080, {480: "480p", 720: "720p", 1080: "1080p"}),
     "fal-ai/kling-video/v2.1/master/text-to-video": _kling(False, 0.28),
     "fal-ai/kling-video/v2.1/master/image-to-video": _kling(True, 0.28),
     "fal-ai/kling-video/v2.1/standard/image-to-video": _kling(True, 0.056),
@@ -128,6 +133,13 @@ class FalBackend(Backend):
         self.capabilities = self.model.caps
         self.price_per_second = self.model.price_per_second if known else None
         self.price_per_clip = self.model.price_per_clip if known else None
+
+    def price_per_second_at(self, resolution: str | None) -> float | None:
+        """The chosen model's price at the height it makes for `resolution` (Seedance and Pika 2.2 cost more at
+        1080p); None for an endpoint fal has not priced here."""
+        if resolution is None or self.price_per_second is None:
+            return self.price_per_second
+        return price_per_second(self.model, resolution)
 
     def auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Key {self._key}"} if self._key else {}

@@ -33,6 +33,7 @@ class VideoModel:
     price_per_clip: float | None = None
     duration_type: type = int
     resolutions: dict[int, str] = field(default_factory=dict)  # frame height -> the model's resolution value
+    prices: dict[int, float] = field(default_factory=dict)  # frame height -> USD per second, where it depends on it
     needs_first_frame: bool = False
     fixed: dict = field(default_factory=dict)  # inputs always sent
     frames: int | None = None  # a model that always makes this many frames: the length is set through its fps
@@ -171,9 +172,22 @@ class ReferenceImageModels:
 
 def nearest_resolution(table: dict[int, str], resolution: str) -> str:
     """The model's resolution value whose frame height is nearest the requested one (ties: the larger)."""
+    return table[nearest_height(table, resolution)]
+
+
+def nearest_height(heights, resolution: str | None) -> int:
+    """Of `heights`, the one nearest the frame height of `resolution` ("1280x720"; 720 when unreadable; ties:
+    the larger)."""
     match = re.fullmatch(r"\s*(\d+)\s*x\s*(\d+)\s*", resolution or "")
     height = min(int(match.group(1)), int(match.group(2))) if match else 720
-    return table[min(table, key=lambda h: (abs(h - height), -h))]
+    return min(heights, key=lambda h: (abs(h - height), -h))
+
+
+def price_per_second(model: VideoModel, resolution: str | None) -> float | None:
+    """The model's price per second at the height it makes for `resolution` (its one price when it has no table)."""
+    if model.prices:
+        return model.prices[nearest_height(model.prices, resolution)]
+    return model.price_per_second
 
 
 def check_images(request: GenerationRequest, model: VideoModel, provider: str, limit_mb: float) -> None:

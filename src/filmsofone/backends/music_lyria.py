@@ -73,7 +73,7 @@ class LyriaMusic(Backend):
             instance["seed"] = self.options.seed  # the API refuses a seed with sample_count: none is sent
         return {"instances": [instance], "parameters": {}}
 
-    def cost(self, duration: float) -> float:
+    def cost(self, duration: float, resolution: str | None = None) -> float:
         """One 30-second clip per piece, whatever `duration` (a longer scene loops it)."""
         return super().cost(0.0)
 

@@ -75,10 +75,12 @@ def estimate_film(ws: Workspace, slug: str, adaptation: Adaptation, *,
     jobs = JobStore(project.db_path, project.root)
     takes = jobs.cached_keys_by_backend({s.id for s in flat})
     used = jobs.options_by_backend({s.id for s in flat})
+    resolution = load_bible(ws, slug).style.resolution  # the size every clip is asked for (some prices depend on it)
     for cls in list_backends("video"):
         if hasattr(cls, "attach"):  # attaches a file you made elsewhere (`takes add`): nothing to price
             continue
-        shares = [(_share(ws, project, cls, flat, group, options, takes.get(cls.name, set()), analysis), len(group))
+        shares = [(_share(ws, project, cls, flat, group, options, takes.get(cls.name, set()), analysis, resolution),
+                   len(group))
                   for options, group in option_groups(flat, used.get(cls.name, {}))]
         estimate.backends.append(combined(shares))
     estimate.backends.sort(key=lambda e: (e.usd, e.backend))
@@ -101,10 +103,11 @@ def option_groups(shots: list[Shot], made_with: dict[str, dict]) -> list[tuple[d
 
 
 def _share(ws: Workspace, project: Project, cls, shots: list[Shot], group: set[str], options: dict | None,
-           takes: set[tuple[str, str]], analysis: BookAnalysis) -> BackendEstimate:
+           takes: set[tuple[str, str]], analysis: BookAnalysis, resolution: str) -> BackendEstimate:
     backend, shown = pricing_backend(cls, options)
     made = made_shots(ws, project, backend, shots, takes, analysis, only=group)
-    return backend_estimate(cls, [shot for shot in shots if shot.id in group], made, backend=backend, options=shown)
+    return backend_estimate(cls, [shot for shot in shots if shot.id in group], made, backend=backend, options=shown,
+                            resolution=resolution)
 
 
 def combined(shares: list[tuple[BackendEstimate, int]]) -> BackendEstimate:
@@ -159,25 +162,26 @@ def made_shots(ws: Workspace, project: Project, backend, shots: list[Shot], take
 
 
 def backend_estimate(cls, shots: list[Shot], made: set[str] | None = None, *, backend=None,
-                     options: dict | None = None) -> BackendEstimate:
+                     options: dict | None = None, resolution: str | None = None) -> BackendEstimate:
     """One backend's price for `shots` but those `made`, as `generate --dry-run` prices them (with `backend`,
-    an instance made with `options`; its defaults without)."""
+    an instance made with `options`; its defaults without), each clip at `resolution` (the film's)."""
     backend = backend or dry_backend(cls.name, None)
     billed = [billed_seconds(shot.duration, backend.capabilities) for shot in shots if shot.id not in (made or ())]
-    usd = round(sum(backend.cost(seconds) for seconds in billed), 2)
+    usd = round(sum(backend.cost(seconds, resolution) for seconds in billed), 2)
     return BackendEstimate(backend=cls.name, description=cls.description, free=backend.cost(1.0) == 0, usd=usd,
-                           billed_seconds=round(sum(billed), 1), made=len(made or ()), price=price_label(backend),
+                           billed_seconds=round(sum(billed), 1), made=len(made or ()), price=price_label(backend, resolution),
                            options=dict(options or {}), needs_key=cls.needs_key,
                            key_set=bool(cls.needs_key and key_source(cls)))
 
 
-def price_label(backend) -> str:
+def price_label(backend, resolution: str | None = None) -> str:
     """A backend's price, "$0.12/s", "$0.28/clip" or "free": a class's declared one, an instance's own (its
-    model's, or its options' override)."""
+    model's at `resolution`, or its options' override)."""
     if isinstance(backend, type):
         per_second, per_clip = backend.price_per_second, backend.price_per_clip
     else:
-        per_second, per_clip = backend.cost(1.0) - backend.cost(0.0), backend.cost(0.0)
+        per_clip = backend.cost(0.0, resolution)
+        per_second = backend.cost(1.0, resolution) - per_clip
     return f"${per_second:g}/s" if per_second else f"${per_clip:g}/clip" if per_clip else "free"
 
 

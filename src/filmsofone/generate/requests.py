@@ -93,7 +93,7 @@ def plan_requests(ws: Workspace, slug: str, shots: list[Shot], backend: Backend,
         request = build_request(ws, shot, prompt, backend, style=style, analysis=analysis, text=text, bible=bible,
                                 frames=(frames or {}).get(shot.id))
         backend.check(request)
-        planned.append(Planned(shot, request, cache_key(backend, request), backend.cost(request.duration)))
+        planned.append(Planned(shot, request, cache_key(backend, request), backend.cost(request.duration, request.resolution)))
     return planned
 
 
