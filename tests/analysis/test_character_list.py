@@ -5,7 +5,7 @@ import pytest
 
 from filmsofone.analysis.characters import _titled_name
 
-from .stories import analyze_story
+from .stories import analyze_story, speaker_of
 
 STORY = """CHAPTER I.
 
@@ -139,3 +139,32 @@ def test_miss_and_the_surname_is_the_eldest_sister_when_another_is_miss_and_her_
             "frowned. \"Thank you, sister,\" said Miss Quarle. Miss Hetty went out.\n")
     names = _names(analyze_story(text, "school"))
     assert "Miss Quarle" not in _group_of(names, "Miss Hetty")
+
+
+COMMON_WORD_SURNAME = """CHAPTER I.
+
+Christmas was near, and the wind had dropped by evening. Nell Marden waited at the gate, and at dusk Captain
+Jasper Christmas came up the path with his bag. “You are late,” said Nell. “The tide,” said Christmas, and he
+set the bag down. Nell laughed at him.
+
+“Will you stay the winter?” asked Nell. “If you will have me,” said Christmas. Nell looked at Christmas a long
+while. “Christmas is a bad time to travel,” she said. “So it is,” said Captain Christmas, “and I am done with it.”
+"""
+
+
+def test_a_common_word_after_a_title_and_a_first_name_is_a_surname():
+    """"Captain Jasper Christmas": the common word is his surname, and "said Christmas" is his (a "Christmas" that
+    opens a sentence stays the season)."""
+    analysis = analyze_story(COMMON_WORD_SURNAME, "gate")
+    captain = _group_of(_names(analysis), "Captain Jasper Christmas")
+    assert {"Christmas", "Captain Christmas"} <= captain
+    assert speaker_of(analysis, COMMON_WORD_SURNAME, "The tide") == "Captain Jasper Christmas"
+    assert speaker_of(analysis, COMMON_WORD_SURNAME, "If you will") == "Captain Jasper Christmas"
+    captain = next(c for c in analysis.characters if c.name == "Captain Jasper Christmas")
+    assert captain.mentions == 5  # the full name, "Captain Christmas", "Christmas" three times inside sentences
+
+
+def test_a_common_word_without_a_titled_full_name_is_no_name():
+    text = "CHAPTER I.\n\nChristmas was near. “It is cold,” said Nell Marden. Nell laughed. “Christmas,” said Nell, “is cold.”\n"
+    names = _names(analyze_story(text, "cold"))
+    assert not any("Christmas" in group for group in names.values())

@@ -128,8 +128,9 @@ def clean_surface(surface: str) -> str:
     return surface
 
 
-def parse_name(surface: str) -> _Name | None:
-    """Title and name tokens of a surface form; None when it does not look like a person's name."""
+def parse_name(surface: str, surnames: frozenset[str] = frozenset()) -> _Name | None:
+    """Title and name tokens of a surface form; None when it does not look like a person's name. `surnames`: common
+    words (lower case, such as "good") that the book shows to be surnames (`common_word_surnames`)."""
     tokens = clean_surface(surface).split()
     while len(tokens) > 1 and tokens[-1].lower() in SURNAME_PARTICLES:  # "Henry van" (a name cut before its surname)
         tokens.pop()
@@ -144,7 +145,7 @@ def parse_name(surface: str) -> _Name | None:
         return None
     if tokens[0] in _ARTICLES:  # "The Grey Heron" at a sentence start is "the Grey Heron", found as such
         return None
-    if any(t.lower().rstrip(".") in NOT_NAMES for t in tokens) or any(ch.isdigit() for ch in surface):
+    if any(t.lower().rstrip(".") in NOT_NAMES - surnames for t in tokens) or any(ch.isdigit() for ch in surface):
         return None
     if any(t.rstrip(".") in HONORIFICS for t in tokens):
         return None
@@ -159,6 +160,21 @@ def parse_name(surface: str) -> _Name | None:
     return _Name(clean_surface(surface), title, tokens)
 
 
+# a title, a known first name and a capitalised common word: "Captain Ada Good", "Mrs. Tom Christmas"
+_TITLED_FULL_NAME = re.compile(rf"\b(?:{_TITLE_ALT})\.?[ \t\n]+(?P<first>[A-Z][a-z]+)[ \t\n]+(?P<last>[A-Z][a-z]+)\b(?!-[A-Za-z])")
+
+
+def common_word_surnames(text: str, start: int, end: int) -> frozenset[str]:
+    """Words never taken as names alone ("good", "march") that the text writes as the surname of a titled full
+    name ("Captain Ada Good"): in this book they are surnames (lower case)."""
+    found = set()
+    for match in _TITLED_FULL_NAME.finditer(text, start, end):
+        last = match.group("last")
+        if last.lower() in NOT_NAMES and last not in HONORIFICS and canonical_first(match.group("first")) in _FIRST_NAMES:
+            found.add(last.lower())
+    return frozenset(found)
+
+
 class CharacterFinder:
     """`find(text, start, end, persons, quote_spans) -> list[CharacterCluster]`, most mentioned first."""
 
@@ -167,6 +183,7 @@ class CharacterFinder:
         """`others`: the recogniser's other entities (ORG, ...), among which a name it mislabelled may be."""
         places_seen = Counter(clean_surface(e.text) for e in places)
         self._text = text
+        self._surnames = common_word_surnames(text, start, end)
         counts = self._candidates(text, start, end, persons, quote_spans, [*places, *others])
         placey = set(_mostly_places(persons, places_seen))
         for place in _place_like(text, start, end, counts, placey) + _plurals(counts):
@@ -192,12 +209,13 @@ class CharacterFinder:
     def _candidates(self, text: str, start: int, end: int, persons: list[Entity], quote_spans=(),
                     mislabelled: list[Entity] = ()) -> Counter:
         counts: Counter = Counter()
+        surnames = getattr(self, "_surnames", frozenset())
         for entity in persons:
-            name = parse_name(_whole_name(text, entity.start, entity.end))
+            name = parse_name(_whole_name(text, entity.start, entity.end), surnames)
             if name is not None:
                 counts[name.surface] += 1
         for match in _HONORIFIC_NAME.finditer(text, start, end):
-            name = _titled_name(match.group("title"), match.group("name"))
+            name = _titled_name(match.group("title"), match.group("name"), surnames)
             if name is not None:
                 counts[_title_form(name)] += 1
         counts.update(self._the_characters(text, start, end))
@@ -207,7 +225,7 @@ class CharacterFinder:
             counts.setdefault(name, n)
         for name, n in _first_names_mislabelled(mislabelled, counts, text[start:end]).items():
             counts.setdefault(name, n)
-        for name, n in _bare_surnames(text, start, end, counts).items():
+        for name, n in _bare_surnames(text, start, end, counts, surnames).items():
             counts.setdefault(name, n)
         lone_names = _lone_full_names(counts, text[start:end])
         tagging = _tagging_words(text, start, end) if lone_names else set()
@@ -245,7 +263,8 @@ class CharacterFinder:
     # -- clustering -----------------------------------------------------------------------------------
 
     def _cluster(self, counts: Counter) -> list[CharacterCluster]:
-        names = [n for n in (parse_name(s) if not s.startswith("the ") else _Name(s, None, s.split()[1:]) for s in counts) if n]
+        surnames = getattr(self, "_surnames", frozenset())
+        names = [n for n in (parse_name(s, surnames) if not s.startswith("the ") else _Name(s, None, s.split()[1:]) for s in counts) if n]
         clusters: list[CharacterCluster] = []
         by_key: dict[tuple, CharacterCluster] = {}
 
@@ -282,7 +301,7 @@ class CharacterFinder:
             if len(name.tokens) >= 2 and not name.is_surname_only():
                 by_key.setdefault(_full_key(name), target)
         for cluster in clusters:
-            cluster.name = _display_name(cluster, counts)
+            cluster.name = _display_name(cluster, counts, surnames)
         _add_first_names(clusters, getattr(self, "_bare_in_narration", Counter()))
         return clusters
 
@@ -454,6 +473,8 @@ class CharacterFinder:
         for match in pattern.finditer(view.joined):
             key = re.sub(r"\s+", " ", match.group(0)).replace(".", "")
             cluster = lookup.get(key)
+            if key.lower() in NOT_NAMES and not _WITHIN_SENTENCE.search(view.joined, max(0, match.start() - 8), match.start()):
+                continue  # a surname that is a common word ("Good") opening a sentence is the word ("Good morning")
             if cluster is not None:
                 cluster.mentions.append((view.original(match.start()), view.original(match.end(), end=True)))
         return clusters
@@ -494,6 +515,9 @@ class CharacterFinder:
         return best if not rest or score > 1.5 * rest[0][1] else "unknown"
 
 
+
+# a word or a comma before a position in the same sentence ("said Good", "and Good")
+_WITHIN_SENTENCE = re.compile(r"[a-z,;][ \t\n]+$")
 
 _MALE_NOUNS = frozenset({"man", "gentleman", "boy", "fellow", "lad", "husband", "father", "son", "brother", "uncle",
                          "widower", "nephew", "grandfather"})
@@ -988,28 +1012,42 @@ def _first_names_mislabelled(entities: list[Entity], counts: Counter, text: str 
     return found
 
 
-def _bare_surnames(text: str, start: int, end: int, counts: Counter) -> Counter:
+def _bare_surnames(text: str, start: int, end: int, counts: Counter, surnames: frozenset[str] = frozenset()) -> Counter:
     """The bare surname of the one titled or full-named person of that surname ("Tolley" of "Mr Tolley" or of
     "Angus Tolley"), when the text uses it alone inside a sentence ("said old Tolley"), so that those mentions
     are found too."""
     by_surname: dict[str, list[str]] = {}
     for surface in counts:
-        parsed = parse_name(surface) if not surface.startswith("the ") else None
+        parsed = parse_name(surface, surnames) if not surface.startswith("the ") else None
         if parsed is not None and parsed.tokens:
             by_surname.setdefault(parsed.tokens[-1], []).append(surface)
     found = Counter()
     for surname, surfaces in by_surname.items():
         if surname in counts or len(surfaces) != 1:
             continue
-        parsed = parse_name(surfaces[0])
+        parsed = parse_name(surfaces[0], surnames)
         full = not parsed.title and len(parsed.tokens) == 2 and not parsed.is_surname_only()
         if not (full or parsed.is_surname_only()) or " " in (parsed.surname or ""):
             continue
-        alone = [m for m in re.compile(rf"(?<=[a-z,;][ \t\n]){re.escape(surname)}\b(?![ \t\n]+[A-Z])").finditer(text, start, end)
-                 if _word_before(text, m.start()).rstrip(".") not in HONORIFICS]
-        if alone:
-            found[surname] = len(alone)
+        if alone := _surname_alone(text, start, end, surname):
+            found[surname] = alone
+    for surname in {w.capitalize() for w in surnames} - set(counts):
+        if _one_bearer(by_surname.get(surname, []), surnames) and (alone := _surname_alone(text, start, end, surname)):
+            found[surname] = alone  # "Good" of "Captain John Good" and "Captain Good"
     return found
+
+
+def _surname_alone(text: str, start: int, end: int, surname: str) -> int:
+    """How often the text writes a surname alone inside a sentence ("said old Tolley"; not "Mr. Tolley")."""
+    return len([m for m in re.compile(rf"(?<=[a-z,;][ \t\n]){re.escape(surname)}\b(?![ \t\n]+[A-Z])").finditer(text, start, end)
+                if _word_before(text, m.start()).rstrip(".") not in HONORIFICS])
+
+
+def _one_bearer(surfaces: list[str], surnames: frozenset[str]) -> bool:
+    """Do these names of one surname name one person: one first name at most, one title at most ("Captain John
+    Good", "Captain Good")?"""
+    parsed = [p for s in surfaces if (p := parse_name(s, surnames))]
+    return bool(parsed) and len({p.first for p in parsed} - {None}) <= 1 and len({p.title for p in parsed} - {None}) <= 1
 
 
 def _full_names_by_pattern(text: str, start: int, end: int, counts: Counter) -> Counter:
@@ -1126,13 +1164,13 @@ def _gender_of(cluster: CharacterCluster) -> str:
     return "unknown"
 
 
-def _titled_name(title: str, words: str) -> _Name | None:
+def _titled_name(title: str, words: str, surnames: frozenset[str] = frozenset()) -> _Name | None:
     """The longest name after a title that parses: "Miss Nell Marden Rides Out" (a title-case
     heading) gives "Miss Nell Marden"."""
     tokens = words.split()
     dot = "." if title in ABBREVIATED_TITLES else ""
     for n in range(len(tokens), 0, -1):
-        name = parse_name(f"{title}{dot} {' '.join(tokens[:n])}")
+        name = parse_name(f"{title}{dot} {' '.join(tokens[:n])}", surnames)
         if name is not None:
             return name
     return None
@@ -1149,9 +1187,9 @@ def _specificity(name: _Name) -> int:
     return 2 * len(name.tokens) + (1 if name.title else 0)
 
 
-def _display_name(cluster: CharacterCluster, counts: Counter) -> str:
+def _display_name(cluster: CharacterCluster, counts: Counter, surnames: frozenset[str] = frozenset()) -> str:
     """A full name when there is one (the most used), else the most used alias."""
-    parsed = {a: parse_name(a) for a in sorted(cluster.aliases)}
+    parsed = {a: parse_name(a, surnames) for a in sorted(cluster.aliases)}
     full = [a for a, p in parsed.items() if p and not p.title and len(p.tokens) >= 2 and not p.is_surname_only()]
     titled = [a for a, p in parsed.items() if p and p.title]
     pool = full or titled or sorted(cluster.aliases)
