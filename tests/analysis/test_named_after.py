@@ -62,3 +62,17 @@ def test_a_named_woman_is_not_the_man_described_before_her():
     text = _scene("stranger", '"Sit down, then," said Nell Marden.\n\n"Thank you," replied Tamsin Orme, and sat.\n')
     found = _find(text, ("Nell Marden", "female"), ("Tamsin Orme", "female"))
     assert "the stranger" in found
+
+
+def test_a_description_the_character_list_already_holds_is_the_man_named_next_too():
+    """"the stranger" that the character list made from its speech tags (a character of its own, before the unnamed
+    ones are found) stops where Osric Tolley starts talking with Nell: that episode is his, and no "the stranger"
+    is left."""
+    text = _scene("stranger", '"Sit down, then," said Nell Marden.\n\n"Thank you," replied Osric Tolley, and sat.\n')
+    stranger = _named(text, "the stranger", "male", "c3")
+    stranger.last = "stranger"
+    characters = [_named(text, "Nell Marden", "female", "c1"), _named(text, "Osric Tolley", "male", "c2"), stranger]
+    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
+    found = {c.name: c for c in UnnamedFinder().find(text, 0, len(text), characters, quotes)}
+    assert "the stranger" not in found
+    assert sum(text[s:e].endswith("stranger") for s, e in found["Osric Tolley"].mentions) >= 2

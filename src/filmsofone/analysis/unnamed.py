@@ -191,12 +191,13 @@ class UnnamedFinder:
                 _add(clusters, f"the {noun}", set(), gender, noun, [(s, e) for s, e, _ in episode])
         for cluster in clusters.values():  # an alias that is another's name is not this one's
             cluster.aliases = {a for a in cluster.aliases if a == cluster.name or (a not in clusters and a not in taken)}
-        _named_after(text, clusters, characters)
+        _named_after(text, [*clusters.values(), *(c for c in characters if _is_description(c))], characters)
         added = sorted((c for c in clusters.values() if c.mentions), key=lambda c: -len(c.mentions))
         for n, cluster in enumerate(added, len(characters) + 1):
             cluster.mentions.sort()
             cluster.id = f"c{n}"
-        return characters + added
+        kept = [c for c in characters if c.mentions or not _is_description(c)]  # all of "the stranger" was Mr. Tolley
+        return kept + added
 
     def _introduced(self, text, start, end, definites, spans, span_starts, named, named_starts, taken, roles) -> list[_Person]:
         """The people introduced by an indefinite description who then speak under a definite one."""
@@ -450,7 +451,13 @@ def _says_who(text: str, s: int, e: int, spans, span_starts: list[int], span_end
     return None
 
 
-def _named_after(text: str, clusters: dict[str, CharacterCluster], characters: list[CharacterCluster]) -> None:
+def _is_description(cluster: CharacterCluster) -> bool:
+    """Is the character a lower-case description ("the stranger" the character list made from its speech tags), not
+    a name ("the Grey Heron")?"""
+    return not cluster.narrator and cluster.name.startswith("the ") and cluster.name == cluster.name.lower()
+
+
+def _named_after(text: str, described: list[CharacterCluster], characters: list[CharacterCluster]) -> None:
     """A plain description ("the stranger", "the old gentleman") that stops exactly where a named character of its
     sex starts, in the same company, was that character seen before the book names him: '"...," said the stranger'
     to Nell, and then Mr. Tolley, not about before, talks on with Nell ('replied Mr. Tolley'), or the narration
@@ -458,8 +465,9 @@ def _named_after(text: str, clusters: dict[str, CharacterCluster], characters: l
     in that episode become the named one's mentions. Roles ("the turnkey") are left alone: the named one who comes
     next is someone else."""
     named = [c for c in characters if not c.narrator and not c.name.startswith("the ")]
-    everyone = sorted((s, id(c)) for c in [*characters, *clusters.values()] if not c.narrator for s, _ in c.mentions)
-    for cluster in clusters.values():
+    everyone = sorted((s, id(c)) for c in {id(c): c for c in [*characters, *described]}.values() if not c.narrator
+                      for s, _ in c.mentions)
+    for cluster in described:
         if _is_role(cluster.last or "") or cluster.gender not in ("male", "female"):
             continue
         for episode in _episodes([(s, e, False) for s, e in sorted(cluster.mentions)]):
