@@ -16,7 +16,7 @@ import re
 from collections import Counter, defaultdict
 from functools import cached_property
 
-from ..lexicon import KIN
+from ..lexicon import KIN, not_sentence_end
 from .characters import CharacterCluster
 from .quotes import QuoteMatch
 from .text import Paragraph
@@ -316,13 +316,20 @@ _MALE_PRONOUN = re.compile(r"\b(?:[Hh]e|him|his)\b")
 _DESCRIBED = re.compile(r"\b(?:the|[Hh]er|[Hh]is)\s+(?:(?:old|young|little|stout|fat|tall)\s+)?(?P<noun>[a-zA-Z][a-z-]+)\b")
 
 
+# what sets a name off before it as the one spoken to: a comma, a dash, a stop, or an endearment ("my dear Nell")
+_SET_OFF_BEFORE = re.compile(r"(?:[,!?;—]\s*|--\s*|\b(?:dear|my|oh|O|Oh)\s+)$", re.I)
+_NEW_SENTENCE = re.compile(rf"{not_sentence_end()}\.\s+$")  # "Come. Nell, ...", never "Mr. Nell"
+_DASH_AFTER = re.compile(r"\s?(?:--|—)")  # "Osric--you are late" / "Osric -- you are late"
+
+
 def is_vocative(text: str, start: int, end: int, span_start: int, span_end: int) -> bool:
-    """A name set off by commas or ending the speech: "My dear Mr. Pellow," / "Yes, Jane."."""
+    """A name set off by commas, dashes or ending the speech: "My dear Mr. Pellow," / "Yes, Jane." / "Nell--you
+    are late."; or opening a sentence of the speech with a comma: "Come. Nell, sit down."."""
     before = text[max(span_start, start - 12) : start]
     after = text[end : min(span_end, end + 1)]
-    set_off_before = start == span_start or re.search(r"(?:[,!?;—]\s*|\b(?:dear|my|oh|O|Oh)\s+)$", before, re.I)
-    set_off_after = end >= span_end or after in {",", "!", "?", ".", ";", "—"}
-    return bool(set_off_before and set_off_after)
+    set_off_before = start == span_start or _SET_OFF_BEFORE.search(before)
+    set_off_after = end >= span_end or after in {",", "!", "?", ".", ";", "—"} or _DASH_AFTER.match(text, end, span_end)
+    return bool(set_off_before and set_off_after) or bool(after == "," and _NEW_SENTENCE.search(before))
 
 
 class Inside:
