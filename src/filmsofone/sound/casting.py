@@ -16,7 +16,7 @@ from ..bible.edit import find_entry, open_document, save_document, set_fields
 from ..bible.model import CastBible, CharacterLook, Voice
 from ..bible.voices import age_band, candidates
 from ..errors import UserError
-from ..models import Character
+from ..models import BookAnalysis, Character
 from ..project import load_analysis, load_text
 from ..workspace import Workspace
 from .lines import quote_words
@@ -41,12 +41,13 @@ def _character(bible: CastBible, name: str) -> CharacterLook | None:
     return entry
 
 
-def sample_line(ws: Workspace, slug: str, character: CharacterLook | None) -> str:
-    """One of the character's own lines (a mid-length one), or a stock line when they never speak."""
+def sample_line(ws: Workspace, slug: str, character: CharacterLook | None, *,
+                book: tuple[BookAnalysis, str] | None = None) -> str:
+    """One of the character's own lines (a mid-length one), or a stock line when they never speak. `book`: the
+    analysis and text when the caller has them loaded (the screening room asks for every voice of the cast)."""
     if character is None:
         return NARRATION_LINE
-    analysis = load_analysis(ws, slug)
-    text = load_text(ws, slug)
+    analysis, text = book or (load_analysis(ws, slug), load_text(ws, slug))
     quotes = {q.id: q for q in analysis.quotes}
     said = [quote_words(quotes, text, q.id) for q in analysis.quotes if q.speaker == character.id]
     fitting = [s for s in said if 40 <= len(s) <= 200] or [s for s in said if s]
@@ -69,9 +70,10 @@ def speak_sample(ws: Workspace, slug: str, name: str) -> tuple[Voice, Path]:
     return voice, voice_sample(ws, slug, character, voice)
 
 
-def voice_sample(ws: Workspace, slug: str, character: CharacterLook | None, voice: Voice) -> Path:
+def voice_sample(ws: Workspace, slug: str, character: CharacterLook | None, voice: Voice, *,
+                 book: tuple[BookAnalysis, str] | None = None) -> Path:
     """One of the character's lines in `voice`, made once (the file name follows the voice and the line)."""
-    line = sample_line(ws, slug, character)
+    line = sample_line(ws, slug, character, book=book)
     request = SpeechRequest(text=line, voice=voice_params(voice, ws))
     ident = character.id if character is not None else "narrator"
     path = _folder(ws, slug) / "samples" / f"{ident}-{request.cache_key()[:12]}.wav"

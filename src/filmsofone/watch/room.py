@@ -155,7 +155,7 @@ def gather(ws: Workspace, slug: str) -> Room:
     return Room(ws=ws, slug=slug, project=project, title=analysis.book.title, film=film,
                 subtitles=_exists(project.film_path.with_suffix(".vtt")) if film else None,
                 chapters=_exists(project.film_path.with_suffix(".chapters.vtt")) if film else None,
-                scenes=scenes, cast=_cast(ws, slug), duration=manifest.duration if manifest else None,
+                scenes=scenes, cast=_cast(ws, slug, (analysis, text)), duration=manifest.duration if manifest else None,
                 adaptation=adaptation)
 
 
@@ -205,7 +205,7 @@ def _keyframes(ws: Workspace, slug: str) -> dict[str, KeyframeView]:
     return views
 
 
-def _cast(ws: Workspace, slug: str) -> list[CastView]:
+def _cast(ws: Workspace, slug: str, book: tuple[BookAnalysis, str]) -> list[CastView]:
     try:
         bible = load_bible(ws, slug)
     except UserError:
@@ -220,16 +220,16 @@ def _cast(ws: Workspace, slug: str) -> list[CastView]:
                 break
         parts = [getattr(character, name, "") for name in ("age", "face", "physical", "hair", "build")]
         cast.append(CastView(character.name, list(character.aliases), "; ".join(p for p in parts if p), face,
-                             list_candidates(ws, slug, character.id), _voice(ws, slug, character)))
+                             list_candidates(ws, slug, character.id), _voice(ws, slug, character, book)))
     return cast
 
 
-def _voice(ws: Workspace, slug: str, character) -> Path | None:
+def _voice(ws: Workspace, slug: str, character, book: tuple[BookAnalysis, str]) -> Path | None:
     """A sample of the character's voice for the cast list (made once per voice); None when it has none."""
     if not character.voice.voice or character.role == "minor":
         return None
     try:
-        return voice_sample(ws, slug, character, character.voice)
+        return voice_sample(ws, slug, character, character.voice, book=book)
     except UserError:
         return None
 
