@@ -171,6 +171,14 @@ def test_a_description_that_says_who_it_is_is_that_character():
     assert not [c for c in analysis.characters if c.name.startswith("the old")]
 
 
+def test_a_description_that_says_its_particle_surname_is_that_character():
+    """"is de Marden": a surname that opens with a lower-case particle is a name too."""
+    text = COURT.replace("is Amos Pell.", "is de Marden.").replace("Amos Pell went", "Mr. de Marden went")
+    analysis = analyze_story(text, "court")
+    assert speaker_of(analysis, text, "I do") == "Mr. de Marden"
+    assert not [c for c in analysis.characters if c.name.startswith("the old")]
+
+
 def test_a_particular_description_the_book_repeats_is_one_person_wherever_it_comes():
     text = ('Tom Reed faced the board. "Sit," said the man in the grey coat. Tom sat. '
             + "The rain fell on the roofs of the town. " * 200

@@ -43,7 +43,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..lexicon import NAMING_SPEECH_VERBS, ORDINALS, SPEECH_VERBS, TITLE_NOUNS, alternation
+from ..lexicon import NAMING_SPEECH_VERBS, ORDINALS, SPEECH_VERBS, SURNAME_PARTICLES, TITLE_NOUNS, alternation
 from .characters import CharacterCluster
 from .conversation import RELATIONAL_NOUNS, is_person_noun, noun_gender
 
@@ -83,9 +83,11 @@ _PREDICATE = frozenset(
 _KIND_OF = frozenset("sort kind type manner something bit".split())  # "a sort of a man"
 _INTENSIFIERS = frozenset("very rather quite most more somewhat extremely exceedingly remarkably certain".split())
 _STOP = frozenset("of and or the to in with who whom whose that which at on by for from as but".split())
-_SELF_NAMING = re.compile(r"\b(?:[Mm]y\s+name(?:,\s*[a-z]+,)?\s+is|I\s+am|I'm|I’m)\s+(?=[A-Z])")
+# a name starts: a capital, or a surname particle before one ("is de Mornay")
+_NAME_STARTS = rf"(?=[A-Z]|(?:{alternation(SURNAME_PARTICLES)})\s+[A-Z])"
+_SELF_NAMING = re.compile(rf"\b(?:[Mm]y\s+name(?:,\s*[a-z]+,)?\s+is|I\s+am|I'm|I’m)\s+{_NAME_STARTS}")
 _NAME_IS_BEFORE = re.compile(r"\b[Mm]y\s+name(?:,\s*[a-z]+)?[\W]*$")
-_IS_AFTER = re.compile(r"[\W]*is\s+(?=[A-Z])")
+_IS_AFTER = re.compile(rf"[\W]*is\s+{_NAME_STARTS}")
 _TAG_REACH = 60  # characters between a quotation and the description tagging it
 _GENERIC_PEOPLE = frozenset("man woman boy girl gentleman lady child person fellow stranger youth".split())
 _GENERIC = {"male": {"man", "fellow", "stranger", "person"}, "female": {"woman", "stranger", "person"}}
