@@ -141,6 +141,23 @@ def test_miss_and_the_surname_is_the_eldest_sister_when_another_is_miss_and_her_
     assert "Miss Quarle" not in _group_of(names, "Miss Hetty")
 
 
+def test_miss_and_the_surname_is_the_woman_herself_when_nothing_shows_an_elder_sister():
+    text = ("CHAPTER I.\n\nHetty Quarle came home in the rain. Miss Quarle shook her cloak at the door. "
+            "\"Miss Hetty, you are wet through,\" cried the old nurse. Miss Quarle laughed. The nurse took the cloak. "
+            "Miss Quarle sat by the fire, and Miss Quarle read her letters. \"Tea, Miss Hetty?\" asked the nurse. "
+            "Miss Quarle nodded. Miss Quarle drank it. Later Miss Quarle went up to bed, and Miss Quarle slept.\n")
+    names = _names(analyze_story(text, "rain"))
+    assert "Miss Quarle" in _group_of(names, "Miss Hetty")
+
+
+def test_the_elder_miss_and_the_surname_is_a_sister_though_never_named_beside_the_younger():
+    text = ("CHAPTER I.\n\nHetty Quarle came home in the rain. The elder Miss Quarle kept the house. "
+            "\"Miss Hetty, you are wet through,\" cried the old nurse. Miss Quarle frowned at the stairs. "
+            "\"Tea, Miss Hetty?\" asked the nurse. Miss Quarle rang the bell. Miss Quarle read her letters.\n")
+    names = _names(analyze_story(text, "rain"))
+    assert "Miss Quarle" not in _group_of(names, "Miss Hetty")
+
+
 COMMON_WORD_SURNAME = """CHAPTER I.
 
 Christmas was near, and the wind had dropped by evening. Nell Marden waited at the gate, and at dusk Captain

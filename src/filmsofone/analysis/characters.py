@@ -369,8 +369,7 @@ class CharacterFinder:
 
         if title == "Mrs" and counts.get(f"Miss {' '.join(name.tokens)}", 0) >= 2:
             return None  # a Miss and a Mrs. of one surname are two women (Miss Marden and Mrs. Marden)
-        younger = counts.get(f"Miss {target.first_raw.capitalize()}", 0) if target.first_raw else 0
-        if title == "Miss" and younger >= max(2, 0.1 * counts.get(name.surface, 0)):
+        if title == "Miss" and self._elder_sister_named(name.surface, target, counts):
             return None  # "Miss Hetty" is a younger sister: "Miss Quarle" is the eldest, someone else
         if self._seen_together(name.surface, target, counts):
             return None  # "his mother, Mrs. Tolley, sat with his sister Kate Tolley": two people
@@ -417,6 +416,21 @@ class CharacterFinder:
             if len(probe.mentions) >= 200:
                 break
         return self._gender(text, probe) if probe.mentions else "unknown"
+
+    def _elder_sister_named(self, surface: str, target: CharacterCluster, counts: Counter) -> bool:
+        """Is "Miss Quarle" an elder sister of the target called "Miss Hetty" (Hetty Quarle)? Only on evidence:
+        the two named in one sentence, or the text saying "the elder Miss Quarle" / "the Miss Quarles"; a
+        "Miss Hetty" used now and then for the one woman called "Miss Quarle" is no sister."""
+        if not target.first_raw or " " not in surface:
+            return False
+        younger = f"Miss {target.first_raw.capitalize()}"
+        if counts.get(younger, 0) < 2:
+            return False
+        if getattr(self, "_together", Counter()).get(frozenset((surface, younger)), 0) >= 1:
+            return True
+        surname = re.escape(surface.split(" ", 1)[1]).replace(r"\ ", r"\s+")
+        sisters = rf"\b(?:elder|eldest|older|oldest)\s+Miss\s+{surname}\b|\bthe\s+(?:two\s+)?Miss\s+{surname}e?s\b"
+        return re.search(sisters, getattr(self, "_text", "")) is not None
 
     def _seen_together(self, surface: str, cluster: CharacterCluster, counts: Counter) -> bool:
         """Is this name used in one sentence with one of the cluster's names, more than by chance (in one
