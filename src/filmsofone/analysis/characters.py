@@ -160,13 +160,13 @@ def parse_name(surface: str, surnames: frozenset[str] = frozenset()) -> _Name | 
     return _Name(clean_surface(surface), title, tokens)
 
 
-# a title, a known first name and a capitalised common word: "Captain Ada Good", "Mrs. Tom Christmas"
+# a title, a known first name and a capitalised common word: "Captain Ada Christmas", "Mrs. Tom Frost"
 _TITLED_FULL_NAME = re.compile(rf"\b(?:{_TITLE_ALT})\.?[ \t\n]+(?P<first>[A-Z][a-z]+)[ \t\n]+(?P<last>[A-Z][a-z]+)\b(?!-[A-Za-z])")
 
 
 def common_word_surnames(text: str, start: int, end: int) -> frozenset[str]:
     """Words never taken as names alone ("good", "march") that the text writes as the surname of a titled full
-    name ("Captain Ada Good"): in this book they are surnames (lower case)."""
+    name ("Captain Ada Christmas"): in this book they are surnames (lower case)."""
     found = set()
     for match in _TITLED_FULL_NAME.finditer(text, start, end):
         last = match.group("last")
@@ -1047,7 +1047,7 @@ def _bare_surnames(text: str, start: int, end: int, counts: Counter, surnames: f
             found[surname] = alone
     for surname in {w.capitalize() for w in surnames} - set(counts):
         if _one_bearer(by_surname.get(surname, []), surnames) and (alone := _surname_alone(text, start, end, surname)):
-            found[surname] = alone  # "Good" of "Captain John Good" and "Captain Good"
+            found[surname] = alone  # "Christmas" of "Captain Jasper Christmas" and "Captain Christmas"
     return found
 
 
