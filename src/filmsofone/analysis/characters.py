@@ -1058,8 +1058,8 @@ def _surname_alone(text: str, start: int, end: int, surname: str) -> int:
 
 
 def _one_bearer(surfaces: list[str], surnames: frozenset[str]) -> bool:
-    """Do these names of one surname name one person: one first name at most, one title at most ("Captain John
-    Good", "Captain Good")?"""
+    """Do these names of one surname name one person: one first name at most, one title at most ("Captain Jasper
+    Christmas", "Captain Christmas")?"""
     parsed = [p for s in surfaces if (p := parse_name(s, surnames))]
     return bool(parsed) and len({p.first for p in parsed} - {None}) <= 1 and len({p.title for p in parsed} - {None}) <= 1
 

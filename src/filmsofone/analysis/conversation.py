@@ -214,7 +214,7 @@ class DialogueIndex:
         return sorted(m for m in found if not self.inside.contains(m[0]))
 
     def addressees(self, quote: QuoteMatch) -> set[str]:
-        """Characters named as vocatives inside the quotation ("My dear Mr. Pellow," / "Yes, Jane.")."""
+        """Characters named as vocatives inside the quotation ("My dear Mr. Pellow," / "Yes, Tamsin.")."""
         names = set()
         for start, end in quote.spans:
             i = bisect.bisect_left(self.mention_starts, start)
@@ -323,7 +323,7 @@ _DASH_AFTER = re.compile(r"\s?(?:--|—)")  # "Osric--you are late" / "Osric -- 
 
 
 def is_vocative(text: str, start: int, end: int, span_start: int, span_end: int) -> bool:
-    """A name set off by commas, dashes or ending the speech: "My dear Mr. Pellow," / "Yes, Jane." / "Nell--you
+    """A name set off by commas, dashes or ending the speech: "My dear Mr. Pellow," / "Yes, Tamsin." / "Nell--you
     are late."; or opening a sentence of the speech with a comma: "Come. Nell, sit down."."""
     before = text[max(span_start, start - 12) : start]
     after = text[end : min(span_end, end + 1)]
