@@ -137,3 +137,32 @@ def test_someone_who_comes_in_is_a_newcomer_cue_for_the_next_turn():
     assert "arrived" not in third.get("osric", {})
     assert not any(f.get("arrived") for _, f in run[3].options)  # named inside a turn: no arrival
 
+
+
+def _narrated_positions(text: str) -> list[Position]:
+    """Positions of `text` told by a first-person narrator (Tamsin) among Osric and Nell."""
+    clusters = [CharacterCluster(name=n, aliases={n}, gender=g, id=n.lower(),
+                                 mentions=[m.span() for m in re.finditer(n, text)])
+                for n, g in {"Osric": "male", "Nell": "female"}.items()]
+    clusters.append(CharacterCluster(name="Tamsin", aliases={"Tamsin"}, gender="female", id="tamsin", mentions=[],
+                                     narrator=True))
+    paras = paragraphs(text, 0, len(text))
+    quotes = _quotes(text)
+    index = DialogueIndex(text, paras, clusters, QuoteFinder().find(text, paras))
+    guesses = RuleGuesses([Attribution(None, "none") for _ in quotes], [None] * len(quotes),
+                          [index.addressees(q) for q in quotes])
+    return [p for run in SpeakerDecoder(index, None).runs(quotes, guesses) for p in run]
+
+
+def test_a_first_person_narrator_in_the_scene_is_a_candidate_for_untagged_turns():
+    """The narration before the talk says "I": the narrator is there, and may answer untagged, though no turn
+    nearby went to her; where the narration before the talk is of others only, she is no candidate by it."""
+    here = ('Osric set down the lamp which I had carried up for him and looked at the ledger.\n\n'
+            '"The mill is shut till Monday."\n\n"Then we must walk to the weir."\n\n"In this rain?"\n')
+    away = ('Osric set down the lamp which Nell had carried up for him and looked at the ledger.\n\n'
+            '"The mill is shut till Monday."\n\n"Then we must walk to the weir."\n\n"In this rain?"\n')
+    for text, expected in ((here, True), (away, False)):
+        positions = _narrated_positions(text)
+        for position in positions:
+            options = {who: f for who, f in position.options}
+            assert ("narrator_here" in options.get("tamsin", {})) is expected

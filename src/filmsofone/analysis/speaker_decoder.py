@@ -224,6 +224,8 @@ class SpeakerDecoder:
         if i and link(quotes[i - 1], quote) in ("adjacent", "gap"):
             self._narration_addressees(quotes[i - 1], quote, add)
         self._talk(i, add)
+        if narrator and self._narrator_in_scene(i, quotes):
+            add(narrator, "narrator_here")
         if tag is not None and tag.kind == "name":
             add(tag.who, "tag_name")
         gender = _tag_gender(tag)
@@ -247,6 +249,20 @@ class SpeakerDecoder:
             features.update({f"{name}|{context}": value for name, value in list(features.items())})
             options.append((who, features))
         return options
+
+    def _narrator_in_scene(self, i: int, quotes: list[QuoteMatch]) -> bool:
+        """Whether the narration nearest before quotation `i` (within _NEAR) speaks of "I", "me" or "we": a
+        first-person narrator who is in the scene, a candidate for its untagged turns even when no turn nearby
+        went to them."""
+        text, end = self.index.text, quotes[i].start
+        for j in range(i, -1, -1):
+            start = max(quotes[j - 1].end if j else 0, end - _NEAR)
+            narration = text[start:quotes[j].start]
+            if sum(c.isalpha() for c in narration) >= _NARRATION_LETTERS:
+                return bool(_FIRST_PERSON_NARRATION.search(narration))
+            if start <= end - _NEAR:
+                return False
+        return False
 
     def _neighbours(self, guesses, turn: Turn, add) -> None:
         """The people of the turns one and two before and after (as candidates), and whom the turns just
@@ -615,6 +631,8 @@ _COMMON = _ANSWER_WORDS | _TAKE_UP_WORDS | frozenset(
     "should could must been were here very only just into upon about some more much such than".split())
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|thou|thee|thy)\b", re.I)
+_FIRST_PERSON_NARRATION = re.compile(r"\b(?:I|me|my|myself|we|us|our)\b")
+_NARRATION_LETTERS = 20  # a stretch of narration, not just a tag's "said" between two quotations
 _FIRST_PERSON_START = re.compile(r"\W*(?:I|I'm|I’m|I've|I’ve|I'll|I’ll|I'd|I’d|me|my|we|our)\b")
 
 
