@@ -4,7 +4,7 @@ character of their gender is about; and "said I" always goes to the narrator."""
 import re
 
 from filmsofone.analysis.characters import CharacterCluster
-from filmsofone.analysis.unnamed import UnnamedFinder
+from filmsofone.analysis.unnamed import UnnamedFinder, _use_gender
 
 from .stories import analyze_story, speaker_of
 
@@ -207,3 +207,33 @@ def test_a_named_person_in_apposition_to_the_description_may_be_the_newcomer():
             '"Wet night," said the old lady.')
     found = _find(text, _named(text, "Tom", "male", "c1"), _named(text, "Mrs. Tolley", "female", "c2"))
     assert [c.name for c in found] == ["Tom", "Mrs. Tolley"]
+
+
+INN = """CHAPTER I.
+
+The snow fell all day on the moor. Mrs. Pellow kept the inn at the crossroads, and she was glad of a guest.
+She found her visitor standing at the window with his coat still on.
+
+"Bring me a fire," said her visitor, and turning she saw he had not taken off his gloves.
+
+Mrs. Pellow went out to the kitchen. The visitor sat down by the grate and warmed his hands.
+
+"Will you take some supper, sir?" she asked, when she came back.
+
+"Later," he said.
+"""
+
+
+def test_a_description_with_a_possessive_determiner_is_an_unnamed_speaker_of_its_own():
+    analysis = analyze_story(INN, "inn")
+    visitor = [c for c in analysis.characters if c.name == "the visitor"]
+    assert visitor and visitor[0].gender == "male"
+    assert speaker_of(analysis, INN, "Bring me a fire") == "the visitor"
+
+
+def test_after_her_description_the_possessors_pronouns_do_not_give_its_sex():
+    text = '"Bring me a fire," said her visitor, and turning she saw he had not taken off his gloves.'
+    at = text.index("her visitor")
+    assert _use_gender(text, at, at + len("her visitor"), len(text)) == "male"
+    text = "The visitor sat and listened to her steps."
+    assert _use_gender(text, 0, len("The visitor"), len(text)) == "female"

@@ -49,7 +49,8 @@ from .conversation import RELATIONAL_NOUNS, is_person_noun, noun_gender
 
 _VERBS = alternation(NAMING_SPEECH_VERBS)
 _IRREGULAR_PAST = frozenset("said cried began thought went on".split())
-_THE = re.compile(r"\b[Tt]he[ \t\n]+")
+_ARTICLE_THE = re.compile(r"[Tt]he[ \t\n]")
+_THE = re.compile(r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Mm]y|[Oo]ur|[Tt]heir)[ \t\n]+")  # "the man", "her visitor"
 _ARTICLE = re.compile(r"\b(?:[Aa]n?)[ \t\n]+")
 _WORD = re.compile(r"([a-z][a-z-]*)(?![-'’\w])(,?)[ \t\n]*")
 _TAG_AFTER = re.compile(rf"[ \t\n]*(?:[a-z]+ly[ \t\n]+)?(?:{_VERBS})\b")  # "the man said", "the man quickly said"
@@ -173,23 +174,23 @@ class UnnamedFinder:
                 roles_speaking[_role_name(noun, modifiers)].append((s, e, _is_tag(text, s, e, start, broad=True)))
                 role_aliases[_role_name(noun, modifiers)].add(" ".join(("the", *modifiers, noun)))
                 continue
-            if _about(named, named_starts, s, noun_gender(noun) or _pronoun_gender(text, e, end)):
+            if _about(named, named_starts, s, noun_gender(noun) or _use_gender(text, s, e, end)):
                 continue
             uses[noun].append((s, e, _is_tag(text, s, e, start)))
         clusters: dict[str, CharacterCluster] = {}
         for name, noun, mentions in particular:
-            _add(clusters, name, set(), noun_gender(noun) or _usual_gender(text, [e for _, e in mentions], end), noun, mentions)
+            _add(clusters, name, set(), noun_gender(noun) or _usual_gender(text, mentions, end), noun, mentions)
         for person in introduced:
             _add(clusters, person.name, person.aliases, person.gender, person.noun, person.mentions)
         for name, found in roles_speaking.items():
             noun = name.split()[-1]
             for episode in _role_episodes(text, found, named, named_starts, noun):
-                gender = noun_gender(noun) or _usual_gender(text, [e for _, e, _ in episode], end)
+                gender = noun_gender(noun) or _usual_gender(text, [(s, e) for s, e, _ in episode], end)
                 _add(clusters, name, role_aliases[name], gender, noun, [(s, e) for s, e, _ in episode])
         for noun, found in uses.items():
             episode = _main_episode(found)
             if episode:
-                gender = noun_gender(noun) or _usual_gender(text, [e for _, e, _ in episode], end)
+                gender = noun_gender(noun) or _usual_gender(text, [(s, e) for s, e, _ in episode], end)
                 _add(clusters, f"the {noun}", set(), gender, noun, [(s, e) for s, e, _ in episode])
         for cluster in clusters.values():  # an alias that is another's name is not this one's
             cluster.aliases = {a for a in cluster.aliases if a == cluster.name or (a not in clusters and a not in taken)}
@@ -289,7 +290,7 @@ def _role_holders(text: str, definites, characters: list[CharacterCluster], role
         holders[noun] = by_id[next(iter(ids))] if len(ids) == 1 else None
     titled = {noun for noun, titles in TITLE_NOUNS.items() if any(t.lower() in roles for t in titles)}
     for noun in {d[2] for d in definites if _is_role(d[2])} - set(holders):
-        if noun in roles or noun in titled or _usually_follows(noun, definites, named):
+        if noun in roles or noun in titled or _usually_follows(text, noun, definites, named):
             holders[noun] = None
     return holders
 
@@ -317,11 +318,11 @@ def _may_hold(who: CharacterCluster, noun: str) -> bool:
     return gender is None or who.gender in (gender, "unknown")
 
 
-def _usually_follows(noun: str, definites, named: list[tuple[int, CharacterCluster]]) -> bool:
+def _usually_follows(text: str, noun: str, definites, named: list[tuple[int, CharacterCluster]]) -> bool:
     """Does the narration mostly name one character (of the noun's sex) just before it says "the <noun>"? (At
     least four uses, three of them after that character, and 45 % of all: "the beadle" after the beadle's name.)"""
     starts = [s for s, _ in named]
-    uses = [s for s, _, n, _ in definites if n == noun]
+    uses = [s for s, _, n, _ in definites if n == noun and _ARTICLE_THE.match(text, s)]  # "her maid" follows her
     votes: Counter = Counter()
     for s in uses:
         i = bisect.bisect_left(starts, s) - 1
@@ -575,7 +576,8 @@ def _indefinites(text: str, start: int, end: int):
 
 
 def _definites(text: str, start: int, end: int) -> list[tuple[int, int, str, tuple[str, ...]]]:
-    """(start, end, noun, modifiers) for each "the <up to two modifiers> <person noun>"."""
+    """(start, end, noun, modifiers) for each "the <up to two modifiers> <person noun>", or with a possessive
+    determiner ("her visitor", "his companion")."""
     found = []
     for the in _THE.finditer(text, start, end):
         phrase = _phrase(text, the.end(), end)
@@ -584,19 +586,35 @@ def _definites(text: str, start: int, end: int) -> list[tuple[int, int, str, tup
     return found
 
 
-def _pronoun_gender(text: str, position: int, end: int) -> str | None:
+def _pronoun_gender(text: str, position: int, end: int, skip: str | None = None) -> str | None:
     """The sex of the first third-person pronoun after a description in its sentence ("the stranger took off
-    his hat": male), or None."""
+    his hat": male), or None; pronouns of the sex `skip` are passed over."""
     sentence = _SENTENCE_END.search(text, position, min(end, position + _PRONOUN_REACH))
-    pronoun = _PRONOUN.search(text, position, sentence.start() if sentence else min(end, position + _PRONOUN_REACH))
-    if pronoun is None:
-        return None
-    return "female" if pronoun.group(0).lower() in ("she", "her", "herself") else "male"
+    stop = sentence.start() if sentence else min(end, position + _PRONOUN_REACH)
+    for pronoun in _PRONOUN.finditer(text, position, stop):
+        gender = "female" if pronoun.group(0).lower() in ("she", "her", "herself") else "male"
+        if gender != skip:
+            return gender
+    return None
 
 
-def _usual_gender(text: str, ends: list[int], end: int) -> str | None:
+def _use_gender(text: str, s: int, e: int, end: int) -> str | None:
+    """The sex the pronouns after the description at text[s:e] give it. After "her visitor" the pronouns of the
+    possessor's sex ("said her visitor, and turning she saw") are most often the possessor's, not the
+    description's: they are passed over."""
+    return _pronoun_gender(text, e, end, skip=_possessive(text, s))
+
+
+def _possessive(text: str, s: int) -> str | None:
+    """The sex of the possessive determiner opening the description at `s` ("her visitor": female, "his
+    companion": male), or None ("the man", "my aunt", "their guest")."""
+    word = text[s : s + 4].lower()
+    return "female" if word.startswith("her") else "male" if word.startswith("his") else None
+
+
+def _usual_gender(text: str, uses: list[tuple[int, int]], end: int) -> str | None:
     """The sex the pronouns after a description's uses give it most often, or None."""
-    votes = Counter(g for e in ends if (g := _pronoun_gender(text, e, end)))
+    votes = Counter(g for s, e in uses if (g := _use_gender(text, s, e, end)))
     return votes.most_common(1)[0][0] if votes else None
 
 
