@@ -237,3 +237,10 @@ def test_after_her_description_the_possessors_pronouns_do_not_give_its_sex():
     assert _use_gender(text, at, at + len("her visitor"), len(text)) == "male"
     text = "The visitor sat and listened to her steps."
     assert _use_gender(text, 0, len("The visitor"), len(text)) == "female"
+
+
+def test_an_unnamed_speaker_is_also_known_by_the_description_as_written():
+    text = '"Go away," said the old man. "Now!" said the old man. The old man left.'
+    found = UnnamedFinder().find(text, 0, len(text), [], [(0, 10), (30, 36)])
+    assert [c.name for c in found] == ["the man"]
+    assert "the old man" in found[0].aliases

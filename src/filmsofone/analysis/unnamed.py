@@ -163,6 +163,7 @@ class UnnamedFinder:
             if who is not None:  # "Mr. Tolley, the curate": every "the curate" is Mr. Tolley
                 who.mentions = sorted([*who.mentions, *((s, e) for s, e, n, _ in definites if n == noun)])
         uses: dict[str, list[tuple[int, int, bool]]] = defaultdict(list)  # noun -> (start, end, is a speech tag)
+        written: dict[int, str] = {}  # use start -> the description as written, "the old man"
         roles_speaking: dict[str, list[tuple[int, int, bool]]] = defaultdict(list)  # the same, for role nouns
         role_aliases: dict[str, set[str]] = defaultdict(set)  # "the turnkey" -> {"the old turnkey"}
         for s, e, noun, modifiers in definites:
@@ -177,6 +178,7 @@ class UnnamedFinder:
             if _about(named, named_starts, s, noun_gender(noun) or _use_gender(text, s, e, end)):
                 continue
             uses[noun].append((s, e, _is_tag(text, s, e, start)))
+            written[s] = " ".join(("the", *modifiers, noun))
         clusters: dict[str, CharacterCluster] = {}
         for name, noun, mentions in particular:
             _add(clusters, name, set(), noun_gender(noun) or _usual_gender(text, mentions, end), noun, mentions)
@@ -191,7 +193,8 @@ class UnnamedFinder:
             episode = _main_episode(found)
             if episode:
                 gender = noun_gender(noun) or _usual_gender(text, [(s, e) for s, e, _ in episode], end)
-                _add(clusters, f"the {noun}", set(), gender, noun, [(s, e) for s, e, _ in episode])
+                aliases = {written[s] for s, _, _ in episode}  # "the man" is also "the old man"
+                _add(clusters, f"the {noun}", aliases, gender, noun, [(s, e) for s, e, _ in episode])
         for cluster in clusters.values():  # an alias that is another's name is not this one's
             cluster.aliases = {a for a in cluster.aliases if a == cluster.name or (a not in clusters and a not in taken)}
         _named_after(text, [*clusters.values(), *(c for c in characters if _is_description(c))], characters)
