@@ -244,3 +244,11 @@ def test_an_unnamed_speaker_is_also_known_by_the_description_as_written():
     found = UnnamedFinder().find(text, 0, len(text), [], [(0, 10), (30, 36)])
     assert [c.name for c in found] == ["the man"]
     assert "the old man" in found[0].aliases
+
+
+def test_an_introduced_speaker_is_also_known_by_the_description_that_brought_them_in():
+    text = 'A stout fisherman came up the path. "Fine weather," said the fisherman. "It is," said the stout fisherman.'
+    quotes = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', text)]
+    found = UnnamedFinder().find(text, 0, len(text), [], quotes)
+    assert [c.name for c in found] == ["the stout fisherman"]
+    assert "A stout fisherman" in found[0].aliases

@@ -183,7 +183,7 @@ class UnnamedFinder:
         for name, noun, mentions in particular:
             _add(clusters, name, set(), noun_gender(noun) or _usual_gender(text, mentions, end), noun, mentions)
         for person in introduced:
-            _add(clusters, person.name, person.aliases, person.gender, person.noun, person.mentions)
+            _add(clusters, person.name, person.aliases | _introduction(text, person), person.gender, person.noun, person.mentions)
         for name, found in roles_speaking.items():
             noun = name.split()[-1]
             for episode in _role_episodes(text, found, named, named_starts, noun):
@@ -234,6 +234,13 @@ class UnnamedFinder:
                     person.tag_starts.append(position)
         return [p for p in people if p.tag_starts and f"{p.name}" not in taken
                 and not _newcomer_named(text, named, named_starts, p)]
+
+
+def _introduction(text: str, person: _Person) -> set[str]:
+    """The indefinite description that brought the person in, as written, when it says more than the noun ("a
+    hard-featured dame"; not a bare "a man"): the name the book first gives them."""
+    s, e = person.mentions[0]
+    return {re.sub(r"\s+", " ", text[s:e])} if person.modifiers and _ARTICLE.match(text, s) else set()
 
 
 def _is_role(noun: str) -> bool:
