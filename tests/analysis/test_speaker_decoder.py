@@ -270,3 +270,18 @@ def test_the_search_finds_the_best_sequence_under_conjoined_and_pair_features():
 
 def _score(run, sequence, weights):
     return sum(weights.get(name, 0.0) * value for name, value in sequence_features(run, sequence).items())
+
+
+def test_a_pronoun_tag_marks_a_local_antecedent_that_is_the_subject_of_its_own_paragraph():
+    from filmsofone.analysis.speakers import SpeakerAttributor
+
+    text = ('"Is the ferry in?" said Osric.\n\nThe ribbon from Marigold lay on the table.\n\n'
+            '"Not yet," said she.\n\nOsric looked at Wendeline, and Wendeline smiled. "Soon," she said.\n')
+    index = _index(text, {"Osric": "male", "Marigold": "female", "Wendeline": "female"})
+    quotes = QuoteFinder().find(text, paragraphs(text, 0, len(text)))
+    decoder = SpeakerDecoder(index, None)
+    guesses = SpeakerAttributor(index).guesses(quotes)
+    second = _options_of(decoder, quotes, guesses, 1)  # Marigold named in passing in the paragraph before
+    assert second["c2"]["local_antecedent"] == 1.0 and "local_antecedent_own_subj" not in second["c2"]
+    third = _options_of(decoder, quotes, guesses, 2)  # Wendeline the last subject of the tag's own paragraph
+    assert third["c3"]["local_antecedent_own_subj"] == 1.0 and "local_antecedent" not in third["c2"]

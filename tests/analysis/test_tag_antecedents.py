@@ -35,3 +35,14 @@ def test_a_description_answering_the_line_that_addressed_someone_is_that_one():
             '"Slow enough," replied the old man, "but it will mend."\n')
     index, quotes = _index(text, {"Tolley": "male", "Osric": "male", "Pellow": "male"})
     assert SpeakerAttributor(index).guesses(quotes).attributions[-1].speaker == "c2"
+
+
+def test_a_pronoun_tag_goes_to_the_last_subject_of_its_own_paragraph_else_the_topic_of_the_one_before():
+    text = ('Wendeline passed the letter to Marigold, and Marigold read it twice. "It is short," she said.\n\n'
+            '"Short and cold," said Wendeline.\n\n'
+            'Marigold sat by the fire while Wendeline wound the ribbon round her finger.\n\n'
+            '"She means well," said she.\n')
+    index, quotes = _index(text, {"Wendeline": "female", "Marigold": "female"})
+    speakers = [a.speaker for a in SpeakerAttributor(index).guesses(quotes).attributions]
+    assert speakers[0] == "c2"  # the last subject of its own paragraph, not the first woman named there
+    assert speakers[2] == "c2"  # in the paragraph before, the first woman named: its topic

@@ -235,19 +235,32 @@ class DialogueIndex:
         return False
 
     def local_antecedent(self, position: int, gender: str, exclude: set[str]) -> str | None:
-        """The first character of this gender named in the narration of the pronoun's own paragraph, or of the
-        paragraph just before it when that one is all narration (the subject the pronoun continues)."""
+        """The character of this gender the narration before the pronoun turns to: in the pronoun's own
+        paragraph the last one named as the subject of a clause, else the last one named; else the first one
+        named in the paragraph just before, when it is all narration (its topic, whom the pronoun continues)."""
+        found = self.local_antecedent_cue(position, gender, exclude)
+        return found[0] if found else None
+
+    def local_antecedent_cue(self, position: int, gender: str, exclude: set[str]) -> tuple[str, str] | None:
+        """`local_antecedent` and where it was found: "own_subj", "own" (the pronoun's paragraph, as a subject
+        or not), "prev_subj" or "prev" (the narration paragraph before: its first character of the gender)."""
         index = self.paragraph_index(position)
-        candidates = [(self.paragraphs[index].start, position)]
+        own = self._named_of(self.paragraphs[index].start, position, gender, exclude)
+        if own:
+            subject = _last_subject(own)
+            return (subject, "own_subj") if subject else (own[-1][0], "own")
         if index > 0:
             previous = self.paragraphs[index - 1]
             if not self.inside.any_between(previous.start, previous.end):
-                candidates.append((previous.start, previous.end))
-        for start, end in candidates:
-            for _, _, who in self.mentions_in(start, end):
-                if who in self.characters and who not in exclude and self.gender(who) == gender:
-                    return who
+                named = self._named_of(previous.start, previous.end, gender, exclude)
+                if named:
+                    return named[0][0], "prev_subj" if named[0][1] == "subj" else "prev"
         return None
+
+    def _named_of(self, start: int, end: int, gender: str, exclude: set[str]) -> list[tuple[str, str]]:
+        """Characters of `gender` named in the narration `text[start:end]`, in order, with their `mention_role`."""
+        return [(who, mention_role(self.text, s, e)) for s, e, who in self.mentions_in(start, end)
+                if who in self.characters and who not in exclude and self.gender(who) == gender]
 
     def chained_antecedent(self, position: int, gender: str, exclude: set[str], reach: int = 3) -> str | None:
         """Further back than `local_antecedent`: over narration paragraphs that name no one of this gender but
@@ -309,6 +322,21 @@ class DialogueIndex:
             if uses[noun] >= 4 and n >= 3 and n >= 0.45 * uses[noun] and noun not in _GENERIC_PEOPLE:
                 found[noun] = who
         return found
+
+
+_CLAUSE_START = re.compile(r"(?:^|[.!?;:—]|\n\n|,|\b(?:and|but|then|when|while|as|so))[\s\"“”]*$")
+
+
+def mention_role(text: str, start: int, end: int) -> str:
+    """'poss' for "Mr. Tolley's books", 'subj' for a name that opens a clause ("Nell turned"), else 'other'."""
+    if text[end : end + 2] in ("'s", "’s"):
+        return "poss"
+    return "subj" if _CLAUSE_START.search(text, max(0, start - 12), start) else "other"
+
+
+def _last_subject(named: list[tuple[str, str]]) -> str | None:
+    """The last of these (character, role) named as the subject of a clause, or None."""
+    return next((who for who, role in reversed(named) if role == "subj"), None)
 
 
 _FEMALE_PRONOUN = re.compile(r"\b(?:[Ss]he|her)\b")

@@ -40,7 +40,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..lexicon import HONORIFICS, alternation
-from .conversation import DialogueIndex, link, noun_gender, resumed_stories, runs
+from .conversation import DialogueIndex, link, mention_role, noun_gender, resumed_stories, runs
 from .quotes import QuoteMatch
 
 WEIGHTS_FILE = "speaker_weights.json"
@@ -232,8 +232,11 @@ class SpeakerDecoder:
         if tag is not None and tag.kind == "descriptor":
             add(self.index.descriptors.get(tag.who), "descriptor_known")
         if gender:
-            local = self.index.local_antecedent(tag.position, gender, set())
+            cue = self.index.local_antecedent_cue(tag.position, gender, set())
+            local = cue[0] if cue else None
             add(local, "local_antecedent")
+            if cue and cue[1] == "own_subj":
+                add(local, "local_antecedent_own_subj")  # the subject of the tag's own paragraph: the precise cue
             if local is None:
                 add(self.index.chained_antecedent(tag.position, gender, set()), "chained_antecedent")
             for rank, who in enumerate(self.index.recent_named(quote.start, gender, set())[:3]):
@@ -358,7 +361,7 @@ class SpeakerDecoder:
 
     def _named(self, start: int, end: int) -> list[tuple[str, str]]:
         """Characters named in narration `text[start:end]`, in order, each with its role in the sentence."""
-        return [(who, _role(self.index.text, s, e)) for s, e, who in self.index.mentions_in(start, end)
+        return [(who, mention_role(self.index.text, s, e)) for s, e, who in self.index.mentions_in(start, end)
                 if who in self.index.characters]
 
     def _describe(self, who: str, features: dict[str, float], quote: QuoteMatch, own_addressees: set[str], gender, tag) -> None:
@@ -619,7 +622,6 @@ _ARRIVES = re.compile(
     r"(?:walked|ran|rushed|burst|stepped|hurried|strolled|looked|put\s+(?:his|her)\s+head)\s+(?:in|into|up|back|out)\b|"
     r"made\s+(?:his|her)\s+appearance|was\s+(?:shown|ushered)\s+in)\b"
 )
-_CLAUSE_START = re.compile(r"(?:^|[.!?;:—]|\n\n|,|\b(?:and|but|then|when|while|as|so))[\s\"“”]*$")
 
 
 # first words of a reply: an answer ("Yes, ...", "No.") or an interjection that takes up what was said ("Oh, ...")
@@ -695,13 +697,6 @@ def _echoes(words: list[str], before: str) -> bool:
     """Does a turn open by taking up a word of the end of the one before ("Poor girl!" / "Poor girl? I...")?"""
     said = {w.lower() for w in _WORD.findall(before[-200:])}
     return any(w in said for w in words[:3] if len(w) >= 4 and w not in _COMMON)
-
-
-def _role(text: str, start: int, end: int) -> str:
-    """'poss' for "Mr. Tolley's books", 'subj' for a name that opens a clause ("Nell turned"), else 'other'."""
-    if text[end : end + 2] in ("'s", "’s"):
-        return "poss"
-    return "subj" if _CLAUSE_START.search(text, max(0, start - 12), start) else "other"
 
 
 def _context(tag, gender: str | None, turn: Turn) -> str:
