@@ -242,24 +242,24 @@ class DialogueIndex:
         return found[0] if found else None
 
     def local_antecedent_cue(self, position: int, gender: str, exclude: set[str]) -> tuple[str, str] | None:
-        """`local_antecedent` and where it was found: "own_subj", "own" (the pronoun's paragraph, as a subject
-        or not), "prev_subj" or "prev" (the narration paragraph before: its first character of the gender)."""
+        """`local_antecedent` and where it was found: "own_subj" (the last one named as the subject of a clause in
+        the pronoun's own paragraph), "own" (the last one named there) or "prev" (the narration paragraph before)."""
         index = self.paragraph_index(position)
         own = self._named_of(self.paragraphs[index].start, position, gender, exclude)
         if own:
-            subject = _last_subject(own)
-            return (subject, "own_subj") if subject else (own[-1][0], "own")
+            subject = next((who for s, e, who in reversed(own) if mention_role(self.text, s, e) == "subj"), None)
+            return (subject, "own_subj") if subject else (own[-1][2], "own")
         if index > 0:
             previous = self.paragraphs[index - 1]
             if not self.inside.any_between(previous.start, previous.end):
                 named = self._named_of(previous.start, previous.end, gender, exclude)
                 if named:
-                    return named[0][0], "prev_subj" if named[0][1] == "subj" else "prev"
+                    return named[0][2], "prev"
         return None
 
-    def _named_of(self, start: int, end: int, gender: str, exclude: set[str]) -> list[tuple[str, str]]:
-        """Characters of `gender` named in the narration `text[start:end]`, in order, with their `mention_role`."""
-        return [(who, mention_role(self.text, s, e)) for s, e, who in self.mentions_in(start, end)
+    def _named_of(self, start: int, end: int, gender: str, exclude: set[str]) -> list[tuple[int, int, str]]:
+        """The mentions of characters of `gender` (not in `exclude`) in `text[start:end]`, in order."""
+        return [(s, e, who) for s, e, who in self.mentions_in(start, end)
                 if who in self.characters and who not in exclude and self.gender(who) == gender]
 
     def chained_antecedent(self, position: int, gender: str, exclude: set[str], reach: int = 3) -> str | None:
@@ -332,11 +332,6 @@ def mention_role(text: str, start: int, end: int) -> str:
     if text[end : end + 2] in ("'s", "’s"):
         return "poss"
     return "subj" if _CLAUSE_START.search(text, max(0, start - 12), start) else "other"
-
-
-def _last_subject(named: list[tuple[str, str]]) -> str | None:
-    """The last of these (character, role) named as the subject of a clause, or None."""
-    return next((who for who, role in reversed(named) if role == "subj"), None)
 
 
 _FEMALE_PRONOUN = re.compile(r"\b(?:[Ss]he|her)\b")

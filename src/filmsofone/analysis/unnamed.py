@@ -173,12 +173,12 @@ class UnnamedFinder:
                 if f"the {noun}" in known:
                     continue
                 roles_speaking[_role_name(noun, modifiers)].append((s, e, _is_tag(text, s, e, start, broad=True)))
-                role_aliases[_role_name(noun, modifiers)].add(" ".join(("the", *modifiers, noun)))
+                role_aliases[_role_name(noun, modifiers)].add(_with_the(modifiers, noun))
                 continue
             if _about(named, named_starts, s, noun_gender(noun) or _use_gender(text, s, e, end)):
                 continue
             uses[noun].append((s, e, _is_tag(text, s, e, start)))
-            written[s] = " ".join(("the", *modifiers, noun))
+            written[s] = _with_the(modifiers, noun)
         clusters: dict[str, CharacterCluster] = {}
         for name, noun, mentions in particular:
             _add(clusters, name, set(), noun_gender(noun) or _usual_gender(text, mentions, end), noun, mentions)
@@ -234,6 +234,11 @@ class UnnamedFinder:
                     person.tag_starts.append(position)
         return [p for p in people if p.tag_starts and f"{p.name}" not in taken
                 and not _newcomer_named(text, named, named_starts, p)]
+
+
+def _with_the(modifiers: tuple[str, ...], noun: str) -> str:
+    """The description with its modifiers, after "the": "the old turnkey" (also for "her old turnkey")."""
+    return " ".join(("the", *modifiers, noun))
 
 
 def _introduction(text: str, person: _Person) -> set[str]:
